@@ -1,0 +1,1 @@
+//! Criterion conditions (placeholder, being written).

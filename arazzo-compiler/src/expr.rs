@@ -1,0 +1,1 @@
+//! Runtime expressions (placeholder, being written).

@@ -1,0 +1,3 @@
+//! The Arazzo workflow compiler: load → resolve → check → lower → emit.
+pub mod condition;
+pub mod expr;
