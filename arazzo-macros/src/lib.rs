@@ -1,1 +1,158 @@
+//! The `arazzo_workflow!` procedural macro: a thin shell over `arazzo-compiler`.
+//!
+//! Use it through the `arazzo` crate: `arazzo::arazzo_workflow!("specs/arazzo/x.yml");`
 
+use proc_macro::TokenStream;
+use proc_macro2::Span;
+use quote::quote;
+use std::path::{Path, PathBuf};
+use syn::parse::{Parse, ParseStream};
+use syn::{LitStr, Token};
+
+/// Compiles an Arazzo document (and the OpenAPI descriptions it references) into
+/// typed Rust at build time: one module per workflow with `Inputs`, `Outputs`,
+/// `run` and one function per step.
+///
+/// ```ignore
+/// arazzo::arazzo_workflow!("specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml");
+/// arazzo::arazzo_workflow!("specs/arazzo/x.yml", sources(petStore = "specs/openapi/petstore.yaml"));
+/// ```
+///
+/// Paths are relative to the calling crate's `CARGO_MANIFEST_DIR`; when the file
+/// is not there, each parent directory is tried. Every problem in the documents
+/// is a compile error naming the YAML file, line and column.
+#[proc_macro]
+pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
+    let input2: proc_macro2::TokenStream = input.into();
+    let result = std::panic::catch_unwind(move || expand(input2));
+    match result {
+        Ok(tokens) => tokens.into(),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            let msg = format!(
+                "internal error in arazzo_workflow! (a bug, not a problem in your document): {what}\n  = help: please report it with the Arazzo and OpenAPI files that trigger it"
+            );
+            quote!(::core::compile_error!(#msg);).into()
+        }
+    }
+}
+
+struct Args {
+    path: LitStr,
+    sources: Vec<(syn::Ident, LitStr)>,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let path: LitStr = input.parse()?;
+        let mut sources = Vec::new();
+        while input.peek(Token![,]) {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let kw: syn::Ident = input.parse()?;
+            if kw != "sources" {
+                return Err(syn::Error::new(
+                    kw.span(),
+                    "expected `sources(name = \"path\", ...)`",
+                ));
+            }
+            let content;
+            syn::parenthesized!(content in input);
+            while !content.is_empty() {
+                let name: syn::Ident = syn::ext::IdentExt::parse_any(&content)?;
+                content.parse::<Token![=]>()?;
+                let value: LitStr = content.parse()?;
+                sources.push((name, value));
+                if content.peek(Token![,]) {
+                    content.parse::<Token![,]>()?;
+                }
+            }
+        }
+        Ok(Args { path, sources })
+    }
+}
+
+fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let args: Args = match syn::parse2(input) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error(),
+    };
+    let span = args.path.span();
+    let manifest_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into()));
+    let rel = args.path.value();
+    if Path::new(&rel).is_absolute() {
+        return syn::Error::new(
+            span,
+            "the path must be relative to the crate's CARGO_MANIFEST_DIR",
+        )
+        .to_compile_error();
+    }
+    let (path, base) = match arazzo_compiler::locate(&manifest_dir, &rel) {
+        Ok(found) => found,
+        Err(tried) => {
+            let list: Vec<String> = tried
+                .iter()
+                .map(|p| format!("\n  - {}", p.display()))
+                .collect();
+            return syn::Error::new(
+                span,
+                format!(
+                    "cannot find Arazzo document `{rel}`; tried:{}",
+                    list.concat()
+                ),
+            )
+            .to_compile_error();
+        }
+    };
+    let mut options = arazzo_compiler::Options {
+        sources: Vec::new(),
+        display_root: base.clone(),
+    };
+    let mut errors: Vec<syn::Error> = Vec::new();
+    for (name, value) in &args.sources {
+        match arazzo_compiler::locate(&manifest_dir, &value.value()) {
+            Ok((p, _)) => options
+                .sources
+                .push((name.to_string().trim_start_matches("r#").to_owned(), p)),
+            Err(tried) => {
+                let list: Vec<String> = tried
+                    .iter()
+                    .map(|p| format!("\n  - {}", p.display()))
+                    .collect();
+                errors.push(syn::Error::new(
+                    value.span(),
+                    format!("cannot find `{}`; tried:{}", value.value(), list.concat()),
+                ));
+            }
+        }
+    }
+    let out = arazzo_compiler::compile(&path, &options);
+    for d in &out.diagnostics {
+        errors.push(syn::Error::new(span, d.to_string()));
+    }
+    let tracked = out
+        .files
+        .iter()
+        .filter_map(|f| f.canonicalize().ok())
+        .map(|f| {
+            let s = f.to_string_lossy().into_owned();
+            quote!(
+                const _: &[u8] = ::core::include_bytes!(#s);
+            )
+        });
+    let errors = errors.into_iter().map(|e| e.to_compile_error());
+    let tokens = out.tokens;
+    let _ = Span::call_site();
+    quote! {
+        #( #errors )*
+        #( #tracked )*
+        #tokens
+    }
+}

@@ -1,1 +1,64 @@
+//! Compile [Arazzo](https://spec.openapis.org/arazzo/latest.html) workflows
+//! into typed async Rust at build time.
+//!
+//! The `arazzo_workflow!("workflows.arazzo.yaml")` macro reads an Arazzo
+//! document and the OpenAPI documents it references while your crate
+//! compiles, and generates one typed async function per workflow (with
+//! `Inputs` and `Outputs` structs). The generated code runs on this crate's
+//! small runtime: a [`Client`] holding the HTTP client and the limits of a
+//! run, and the [`Error`] type every failure is reported with.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let client = arazzo::Client::builder()
+//!     .server("meteringApi", "http://127.0.0.1:8080")
+//!     .request_timeout(Duration::from_secs(10))
+//!     .workflow_timeout(Duration::from_secs(60))
+//!     .build()?;
+//! # let _ = client;
+//! # Ok::<(), arazzo::Error>(())
+//! ```
+//!
+//! # Safety nets
+//!
+//! * Every request has a timeout, every run a deadline and a step bound
+//!   (against `goto` loops), every response body a size limit.
+//! * Path parameters are always encoded as one path segment; header values
+//!   with CR/LF are refused before anything is sent.
+//! * Header values (API keys, tokens) never appear in any `Display` or
+//!   `Debug` output of this crate, and are scrubbed from response excerpts
+//!   shown in errors.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
+mod client;
+mod error;
+pub mod rt;
+
+pub use client::{Client, ClientBuilder};
+pub use error::Error;
+
+pub use arazzo_macros::arazzo_workflow;
+
+/// Everything generated code uses, re-exported so that users need a single
+/// dependency. Not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::rt::*;
+    pub use crate::{Client, Error};
+    pub use reqwest;
+    pub use serde;
+    pub use serde_json;
+    pub use tokio;
+    pub use tracing;
+}

@@ -1,0 +1,918 @@
+//! Emits Rust tokens from the lowered workflows.
+//!
+//! Generated code is thin: it builds requests, evaluates criteria and drives the
+//! step state machine; evaluation helpers live in the `arazzo` runtime crate and
+//! are reached through `::arazzo::__private`, so users depend on one crate.
+
+use crate::condition::BinaryOp;
+use crate::ir::{self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepKind, TPart, Val};
+use crate::model::ParamIn;
+use crate::types::{Scope, Ty, TypeDef, TypeSpace};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// Which module the tokens being produced live in (decides type paths).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Types,
+    Workflow(usize),
+}
+
+struct Emitter<'a> {
+    types: &'a TypeSpace,
+    workflows: &'a [ir::Workflow],
+    /// Module name of each workflow by document index.
+    modules: Vec<(usize, String)>,
+}
+
+fn ident(s: &str) -> Ident {
+    match s.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(s, Span::call_site()),
+    }
+}
+
+fn doc_attr(text: &str) -> TokenStream {
+    if text.trim().is_empty() {
+        return TokenStream::new();
+    }
+    let lines = text.lines().map(|l| format!(" {l}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Emits the code for checked workflows. `skeleton` emits only the types and
+/// signatures (bodies unreachable): used when diagnostics were reported, so that
+/// one mistake does not cascade into errors in the user's code.
+pub fn emit(
+    types: &TypeSpace,
+    workflows: &[ir::Workflow],
+    workflow_index: &[usize],
+    skeleton: bool,
+) -> TokenStream {
+    let e = Emitter {
+        types,
+        workflows,
+        modules: workflow_index
+            .iter()
+            .zip(workflows)
+            .map(|(i, w)| (*i, w.module.clone()))
+            .collect(),
+    };
+    let shared: Vec<TokenStream> = types
+        .defs
+        .iter()
+        .filter(|d| d.scope == Scope::Shared)
+        .map(|d| e.typedef(d, Ctx::Types))
+        .collect();
+    let modules: Vec<TokenStream> = workflows
+        .iter()
+        .zip(workflow_index)
+        .map(|(w, &index)| e.workflow(w, index, skeleton))
+        .collect();
+    quote! {
+        /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.
+        #[allow(unused_imports, clippy::all)]
+        pub mod types {
+            #( #shared )*
+        }
+        #( #modules )*
+    }
+}
+
+impl Emitter<'_> {
+    fn module_of(&self, index: usize) -> Ident {
+        let m = self
+            .modules
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map_or("missing_workflow", |(_, m)| m.as_str());
+        ident(m)
+    }
+
+    fn workflow_by_index(&self, index: usize) -> Option<&ir::Workflow> {
+        self.modules
+            .iter()
+            .position(|(i, _)| *i == index)
+            .and_then(|p| self.workflows.get(p))
+    }
+
+    fn ty(&self, t: &Ty, ctx: Ctx) -> TokenStream {
+        match t {
+            Ty::String => quote!(::std::string::String),
+            Ty::Integer => quote!(i64),
+            Ty::Number => quote!(f64),
+            Ty::Boolean => quote!(bool),
+            Ty::Json => quote!(::arazzo::__private::serde_json::Value),
+            Ty::Vec(inner) => {
+                let i = self.ty(inner, ctx);
+                quote!(::std::vec::Vec<#i>)
+            }
+            Ty::Map(inner) => {
+                let i = self.ty(inner, ctx);
+                quote!(::std::collections::BTreeMap<::std::string::String, #i>)
+            }
+            Ty::Option(inner) => {
+                let i = self.ty(inner, ctx);
+                quote!(::core::option::Option<#i>)
+            }
+            Ty::Named(i) => {
+                let Some(def) = self.types.defs.get(*i) else {
+                    return quote!(::arazzo::__private::serde_json::Value);
+                };
+                let name = ident(&def.name);
+                match (def.scope, ctx) {
+                    (Scope::Shared, Ctx::Types) => quote!(#name),
+                    (Scope::Shared, Ctx::Workflow(_)) => quote!(types::#name),
+                    (Scope::Workflow(w), Ctx::Workflow(c)) if w == c => quote!(#name),
+                    (Scope::Workflow(w), _) => {
+                        let m = self.module_of(w);
+                        quote!(#m::#name)
+                    }
+                }
+            }
+        }
+    }
+
+    fn typedef(&self, d: &TypeDef, ctx: Ctx) -> TokenStream {
+        let name = ident(&d.name);
+        let doc = doc_attr(d.doc.as_deref().unwrap_or(""));
+        let fields = d.fields.iter().map(|f| {
+            let fname = ident(&f.rust);
+            let ty = self.ty(&f.ty, ctx);
+            let json = &f.json;
+            let fdoc = doc_attr(f.doc.as_deref().unwrap_or(&format!("`{json}`")));
+            let opt = if f.ty.is_option() {
+                quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
+            } else {
+                TokenStream::new()
+            };
+            quote! {
+                #fdoc
+                #[serde(rename = #json)]
+                #opt
+                pub #fname: #ty,
+            }
+        });
+        let debug_fields = d.fields.iter().map(|f| {
+            let fname = ident(&f.rust);
+            let label = f.rust.trim_start_matches("r#");
+            if f.secret {
+                quote!(.field(#label, &::arazzo::__private::Redacted))
+            } else {
+                quote!(.field(#label, &self.#fname))
+            }
+        });
+        let label = &d.name;
+        quote! {
+            #doc
+            #[derive(Clone, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[serde(crate = "::arazzo::__private::serde")]
+            pub struct #name {
+                #( #fields )*
+            }
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(#label) #( #debug_fields )* .finish()
+                }
+            }
+        }
+    }
+
+    fn workflow(&self, w: &ir::Workflow, index: usize, skeleton: bool) -> TokenStream {
+        let ctx = Ctx::Workflow(index);
+        let module = ident(&w.module);
+        let id = &w.id;
+        let mut doc_text = format!("Workflow `{id}`.");
+        if !w.doc.is_empty() {
+            doc_text = format!("{}\n\nWorkflow id: `{id}`.", w.doc);
+        }
+        let doc = doc_attr(&doc_text);
+        let local_types: Vec<TokenStream> = self
+            .types
+            .defs
+            .iter()
+            .filter(|d| d.scope == Scope::Workflow(index))
+            .map(|d| self.typedef(d, ctx))
+            .collect();
+        let out_fields = w.outputs.iter().map(|o| {
+            let f = ident(&o.field);
+            let ty = self.ty(&o.ty, ctx);
+            let d = doc_attr(&format!("Workflow output `{}`.", o.name));
+            let name = &o.name;
+            quote! { #d #[serde(rename = #name)] pub #f: #ty, }
+        });
+        let outputs_struct = quote! {
+            /// The outputs of the workflow.
+            #[derive(Clone, Debug, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[serde(crate = "::arazzo::__private::serde")]
+            pub struct Outputs {
+                #( #out_fields )*
+            }
+        };
+        if skeleton {
+            return quote! {
+                #doc
+                #[allow(unused_imports, dead_code, unreachable_code, clippy::all)]
+                pub mod #module {
+                    use super::*;
+                    #( #local_types )*
+                    #outputs_struct
+                    /// Runs the workflow (not generated: the document has errors).
+                    pub async fn run(_client: &::arazzo::Client, _inputs: &Inputs) -> ::core::result::Result<Outputs, ::arazzo::Error> {
+                        ::core::unreachable!()
+                    }
+                }
+            };
+        }
+        let state_fields = w.steps.iter().map(|s| {
+            let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+            let t = format_ident!("{}Outputs", s.variant);
+            quote!(pub #f: ::core::option::Option<steps::#t>,)
+        });
+        let state_inits = w.steps.iter().map(|s| {
+            let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+            quote!(#f: ::core::option::Option::None,)
+        });
+        let dep_fields = w.depends_on.iter().map(|d| {
+            let f = format_ident!(
+                "wf_{}",
+                self.module_of(*d).to_string().trim_start_matches("r#")
+            );
+            let m = self.module_of(*d);
+            quote!(pub #f: ::core::option::Option<#m::Outputs>,)
+        });
+        let dep_inits = w.depends_on.iter().map(|d| {
+            let f = format_ident!(
+                "wf_{}",
+                self.module_of(*d).to_string().trim_start_matches("r#")
+            );
+            quote!(#f: ::core::option::Option::None,)
+        });
+        let steps_mod = self.steps_module(w, index);
+        let run = self.run_fn(w, index);
+        quote! {
+            #doc
+            #[allow(unused_imports, unused_variables, unused_mut, unused_braces, dead_code, unreachable_code, non_camel_case_types, clippy::all)]
+            pub mod #module {
+                use super::*;
+                use ::arazzo::__private as __rt;
+
+                /// The `workflowId` of this workflow.
+                pub const WORKFLOW_ID: &str = #id;
+
+                #( #local_types )*
+                #outputs_struct
+
+                /// Values known while the workflow runs: the inputs and the outputs of the steps that ran.
+                #[doc(hidden)]
+                pub struct __State {
+                    pub inputs: __rt::serde_json::Value,
+                    #( #state_fields )*
+                    #( #dep_fields )*
+                }
+
+                impl __State {
+                    #[doc(hidden)]
+                    pub fn new(inputs: &Inputs) -> Self {
+                        __State { inputs: __rt::to_value(inputs), #( #state_inits )* #( #dep_inits )* }
+                    }
+                }
+
+                #run
+                #steps_mod
+            }
+        }
+    }
+
+    /// A `serde_json::Value` expression for a runtime expression.
+    fn rt(&self, e: &RtExpr, w: &ir::Workflow) -> TokenStream {
+        match e {
+            RtExpr::StatusCode => quote!(__rt::to_value(&__resp.status())),
+            RtExpr::Method => quote!(__rt::serde_json::Value::String(
+                ::std::string::String::from(__resp.info().method)
+            )),
+            RtExpr::Url => quote!(__rt::serde_json::Value::String(__resp.url().to_owned())),
+            RtExpr::ResponseHeader(h) => quote!(__resp.header_value(#h)),
+            RtExpr::ResponseBody(p) => quote!(__resp.body_pointer(#p)),
+            RtExpr::Input(p) => quote!(__rt::pointer(&__st.inputs, #p)),
+            RtExpr::StepOutput {
+                step,
+                field,
+                pointer,
+            } => {
+                let Some(s) = w.steps.get(*step) else {
+                    return quote!(__rt::serde_json::Value::Null);
+                };
+                let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+                let f = ident(field);
+                quote!(__st.#sf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
+            }
+            RtExpr::WorkflowOutput {
+                workflow,
+                field,
+                pointer,
+            } => {
+                let wf = format_ident!(
+                    "wf_{}",
+                    self.module_of(*workflow)
+                        .to_string()
+                        .trim_start_matches("r#")
+                );
+                let f = ident(field);
+                quote!(__st.#wf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
+            }
+            RtExpr::SubOutput { field, pointer } => {
+                let f = ident(field);
+                quote!(__rt::pointer(&__rt::to_value(&__sub.#f), #pointer))
+            }
+            RtExpr::Const(v) => lit(v),
+        }
+    }
+
+    fn val(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
+        match v {
+            Val::Lit(l) => lit(l),
+            Val::Expr(e) => self.rt(e, w),
+            Val::Template(parts) => {
+                let items = parts.iter().map(|p| match p {
+                    TPart::Lit(s) => {
+                        quote!(__rt::serde_json::Value::String(::std::string::String::from(#s)))
+                    }
+                    TPart::Expr(e) => self.rt(e, w),
+                });
+                quote!(__rt::serde_json::Value::String(__rt::concat(&[#( #items ),*])))
+            }
+            Val::Array(items) => {
+                let items = items.iter().map(|i| self.val(i, w));
+                quote!(__rt::serde_json::Value::Array(::std::vec![#( #items ),*]))
+            }
+            Val::Object(members) => {
+                let inserts = members.iter().map(|(k, v)| {
+                    let value = self.val(v, w);
+                    if matches!(v, Val::Lit(_)) {
+                        quote!(__m.insert(::std::string::String::from(#k), #value);)
+                    } else {
+                        quote! {
+                            let __v = #value;
+                            if !__v.is_null() {
+                                __m.insert(::std::string::String::from(#k), __v);
+                            }
+                        }
+                    }
+                });
+                quote!({
+                    let mut __m = __rt::serde_json::Map::new();
+                    #( #inserts )*
+                    __rt::serde_json::Value::Object(__m)
+                })
+            }
+        }
+    }
+
+    fn cond_value(&self, c: &Cond, w: &ir::Workflow) -> TokenStream {
+        match c {
+            Cond::Lit(l) => lit(l),
+            Cond::Expr(e) => self.rt(e, w),
+            Cond::Index(b, i) => {
+                let b = self.cond_value(b, w);
+                let i = self.cond_value(i, w);
+                quote!(__rt::index(&#b, &#i))
+            }
+            Cond::Member(b, n) => {
+                let b = self.cond_value(b, w);
+                quote!(__rt::member(&#b, #n))
+            }
+            Cond::Not(_) | Cond::Bin(..) => {
+                let b = self.cond_bool(c, w);
+                quote!(__rt::serde_json::Value::Bool(#b))
+            }
+        }
+    }
+
+    fn cond_bool(&self, c: &Cond, w: &ir::Workflow) -> TokenStream {
+        match c {
+            Cond::Not(a) => {
+                let a = self.cond_bool(a, w);
+                quote!((!#a))
+            }
+            Cond::Bin(op, a, b) => {
+                if matches!(op, BinaryOp::And | BinaryOp::Or) {
+                    let a = self.cond_bool(a, w);
+                    let b = self.cond_bool(b, w);
+                    return if *op == BinaryOp::And {
+                        quote!((#a && #b))
+                    } else {
+                        quote!((#a || #b))
+                    };
+                }
+                let a = self.cond_value(a, w);
+                let b = self.cond_value(b, w);
+                let f = match op {
+                    BinaryOp::Eq => quote!(eq),
+                    BinaryOp::Ne => quote!(ne),
+                    BinaryOp::Lt => quote!(lt),
+                    BinaryOp::Le => quote!(le),
+                    BinaryOp::Gt => quote!(gt),
+                    _ => quote!(ge),
+                };
+                quote!(__rt::#f(&#a, &#b))
+            }
+            other => {
+                let v = self.cond_value(other, w);
+                quote!(__rt::truthy(&#v))
+            }
+        }
+    }
+
+    fn criteria(&self, list: &[Criterion], w: &ir::Workflow) -> TokenStream {
+        if list.is_empty() {
+            return quote!(true);
+        }
+        let parts = list.iter().map(|c| match c {
+            Criterion::Simple(c) => self.cond_bool(c, w),
+            Criterion::Regex { context, pattern } => {
+                let v = self.rt(context, w);
+                quote!(__rt::regex_match(#pattern, &#v))
+            }
+            Criterion::JsonPath { context, query } => {
+                let v = self.rt(context, w);
+                quote!(__rt::jsonpath_match(#query, &#v))
+            }
+        });
+        quote!(( #( #parts )&&* ))
+    }
+
+    fn step_outputs_struct(&self, s: &ir::Step, ctx: Ctx) -> TokenStream {
+        let name = format_ident!("{}Outputs", s.variant);
+        let doc = doc_attr(&format!("Outputs of step `{}`.", s.id));
+        let fields = s.outputs.iter().map(|o| {
+            let f = ident(&o.field);
+            let ty = self.ty(&o.ty, ctx);
+            let d = doc_attr(&o.doc);
+            let n = &o.name;
+            quote!(#d #[serde(rename = #n)] pub #f: #ty,)
+        });
+        quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[serde(crate = "::arazzo::__private::serde")]
+            pub struct #name {
+                #( #fields )*
+            }
+        }
+    }
+
+    fn steps_module(&self, w: &ir::Workflow, index: usize) -> TokenStream {
+        let ctx = Ctx::Workflow(index);
+        let mut items = Vec::new();
+        for (i, s) in w.steps.iter().enumerate() {
+            items.push(self.step_outputs_struct(s, ctx));
+            items.push(self.step_fns(w, i, s, ctx));
+        }
+        quote! {
+            /// One function per step, each callable on its own.
+            pub mod steps {
+                use super::*;
+                #( #items )*
+            }
+        }
+    }
+
+    fn info_ident(s: &ir::Step) -> Ident {
+        format_ident!(
+            "__INFO_{}",
+            s.fn_name.trim_start_matches("r#").to_uppercase()
+        )
+    }
+
+    fn step_fns(&self, w: &ir::Workflow, _i: usize, s: &ir::Step, ctx: Ctx) -> TokenStream {
+        let fn_name = ident(&s.fn_name);
+        let raw = s.fn_name.trim_start_matches("r#");
+        let send = format_ident!("__send_{}", raw);
+        let check = format_ident!("__check_{}", raw);
+        let outputs = format_ident!("__outputs_{}", raw);
+        let out_ty = format_ident!("{}Outputs", s.variant);
+        let info = Self::info_ident(s);
+        let wid = &w.id;
+        let sid = &s.id;
+        // Dependencies as parameters of the public function.
+        let mut dep_params = Vec::new();
+        let mut dep_sets = Vec::new();
+        let mut dep_docs = Vec::new();
+        for (d, always) in &s.deps {
+            let Some(dep) = w.steps.get(*d) else { continue };
+            let draw = dep.fn_name.trim_start_matches("r#");
+            let pname = if matches!(draw, "client" | "inputs") {
+                format_ident!("{}_step", draw)
+            } else {
+                format_ident!("{}", draw)
+            };
+            let sf = format_ident!("s_{}", draw);
+            let t = format_ident!("{}Outputs", dep.variant);
+            if *always {
+                dep_params.push(quote!(#pname: &#t));
+                dep_sets.push(quote!(__st.#sf = ::core::option::Option::Some(::core::clone::Clone::clone(#pname));));
+                dep_docs.push(format!(
+                    "- `{draw}`: the outputs of step `{}`, which this step reads.",
+                    dep.id
+                ));
+            } else {
+                dep_params.push(quote!(#pname: ::core::option::Option<&#t>));
+                dep_sets.push(quote!(__st.#sf = #pname.cloned();));
+                dep_docs.push(format!(
+                    "- `{draw}`: the outputs of step `{}` when it ran (it may be skipped).",
+                    dep.id
+                ));
+            }
+        }
+        let mut doc = String::new();
+        if !s.doc.is_empty() {
+            doc.push_str(&s.doc);
+            doc.push_str("\n\n");
+        }
+        let success = self.criteria(&s.success, w);
+        let out_fields: Vec<TokenStream> = s
+            .outputs
+            .iter()
+            .map(|o| {
+                let f = ident(&o.field);
+                let name = &o.name;
+                match (&o.value, &o.ty) {
+                    (Val::Expr(RtExpr::ResponseBody(p)), Ty::Option(inner)) => {
+                        let t = self.ty(inner, ctx);
+                        quote!(#f: __resp.optional_output::<#t>(#name, #p)?,)
+                    }
+                    (Val::Expr(RtExpr::ResponseBody(p)), t) => {
+                        let t = self.ty(t, ctx);
+                        quote!(#f: __resp.output::<#t>(#name, #p)?,)
+                    }
+                    (Val::Expr(RtExpr::ResponseHeader(h)), Ty::String) => {
+                        quote!(#f: __resp.header_output(#name, #h)?,)
+                    }
+                    (v, t) => {
+                        let t = self.ty(t, ctx);
+                        let v = self.val(v, w);
+                        quote!(#f: __rt::decode::<#t>(&#info, #name, #v)?,)
+                    }
+                }
+            })
+            .collect();
+        match &s.kind {
+            StepKind::Operation {
+                source,
+                operation,
+                method,
+                path,
+                default_server,
+                params,
+                body,
+            } => {
+                doc.push_str(&format!(
+                    "Step `{sid}`: calls `{operation}` (`{method} {path}`) of source `{source}`, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run).\n"
+                ));
+                if !dep_docs.is_empty() {
+                    doc.push_str("\nArguments besides the client and the inputs:\n");
+                    doc.push_str(&dep_docs.join("\n"));
+                }
+                let doc = doc_attr(&doc);
+                let param_stmts = params.iter().map(|p| {
+                    let v = self.val(&p.value, w);
+                    let n = &p.name;
+                    match p.location {
+                        ParamIn::Path => quote!(__req.path_param(#n, &#v)?;),
+                        ParamIn::Query => quote!(__req.query(#n, &#v)?;),
+                        ParamIn::Header => {
+                            let secret = p.secret;
+                            quote!(__req.header(#n, &#v, #secret)?;)
+                        }
+                        ParamIn::Cookie => quote!(__req.cookie(#n, &#v)?;),
+                    }
+                });
+                let body_stmt = body.as_ref().map(|b| {
+                    let v = self.val(&b.value, w);
+                    let ct = &b.content_type;
+                    let repl = b.replacements.iter().map(|(ptr, val)| {
+                        let val = self.val(val, w);
+                        quote!(__rt::replace(&mut __body, #ptr, #val);)
+                    });
+                    let send_body = match b.kind {
+                        BodyKind::Json => quote!(__req.json_body(#ct, __body);),
+                        BodyKind::Form => quote!(__req.form_body(&__body)?;),
+                        BodyKind::Text => quote!(__req.text_body(#ct, __rt::to_text(&__body));),
+                    };
+                    quote! {
+                        let mut __body = #v;
+                        #( #repl )*
+                        #send_body
+                    }
+                });
+                quote! {
+                    #[doc(hidden)]
+                    pub static #info: __rt::StepInfo = __rt::StepInfo {
+                        workflow: #wid,
+                        step: #sid,
+                        operation: #operation,
+                        source: #source,
+                        default_server: #default_server,
+                        method: #method,
+                        path: #path,
+                    };
+
+                    #doc
+                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                        let mut __st = super::__State::new(inputs);
+                        #( #dep_sets )*
+                        let __resp = #send(client, &__st).await?;
+                        if !#check(&__resp, &__st) {
+                            return ::core::result::Result::Err(__resp.criteria_not_met());
+                        }
+                        #outputs(&__resp, &__st)
+                    }
+
+                    #[doc(hidden)]
+                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State) -> ::core::result::Result<__rt::Response, ::arazzo::Error> {
+                        let mut __req = __rt::Request::new(client, &#info);
+                        #( #param_stmts )*
+                        #body_stmt
+                        __req.send().await
+                    }
+
+                    #[doc(hidden)]
+                    pub fn #check(__resp: &__rt::Response, __st: &super::__State) -> bool {
+                        #success
+                    }
+
+                    #[doc(hidden)]
+                    pub fn #outputs(__resp: &__rt::Response, __st: &super::__State) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                        ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
+                    }
+                }
+            }
+            StepKind::Workflow { workflow, inputs } => {
+                let sub_mod = self.module_of(*workflow);
+                let sub_id = self
+                    .workflow_by_index(*workflow)
+                    .map_or("", |x| x.id.as_str());
+                doc.push_str(&format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs.\n"));
+                if !dep_docs.is_empty() {
+                    doc.push_str("\nArguments besides the client and the inputs:\n");
+                    doc.push_str(&dep_docs.join("\n"));
+                }
+                let doc = doc_attr(&doc);
+                let inputs_fn = format_ident!("__inputs_{}", raw);
+                let members = inputs.iter().map(|(k, v)| {
+                    let v = self.val(v, w);
+                    quote! {
+                        let __v = #v;
+                        if !__v.is_null() {
+                            __m.insert(::std::string::String::from(#k), __v);
+                        }
+                    }
+                });
+                quote! {
+                    #[doc(hidden)]
+                    pub static #info: __rt::StepInfo = __rt::StepInfo {
+                        workflow: #wid,
+                        step: #sid,
+                        operation: #sub_id,
+                        source: "",
+                        default_server: "",
+                        method: "",
+                        path: "",
+                    };
+
+                    #doc
+                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                        let mut __st = super::__State::new(inputs);
+                        #( #dep_sets )*
+                        let __sub_inputs = #inputs_fn(&__st)?;
+                        let __sub = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs))).await?;
+                        #outputs(&__sub, &__st)
+                    }
+
+                    #[doc(hidden)]
+                    pub fn #inputs_fn(__st: &super::__State) -> ::core::result::Result<#sub_mod::Inputs, ::arazzo::Error> {
+                        let mut __m = __rt::serde_json::Map::new();
+                        #( #members )*
+                        __rt::decode::<#sub_mod::Inputs>(&#info, "inputs", __rt::serde_json::Value::Object(__m))
+                    }
+
+                    #[doc(hidden)]
+                    pub fn #outputs(__sub: &#sub_mod::Outputs, __st: &super::__State) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                        ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
+                    }
+                }
+            }
+        }
+    }
+
+    fn run_fn(&self, w: &ir::Workflow, index: usize) -> TokenStream {
+        let ctx = Ctx::Workflow(index);
+        let variants: Vec<Ident> = w.steps.iter().map(|s| ident(&s.variant)).collect();
+        let n = w.steps.len();
+        let first = variants.first().map_or(
+            quote!(::core::option::Option::None),
+            |v| quote!(::core::option::Option::Some(__Step::#v)),
+        );
+        let deps_run = w.depends_on.iter().map(|d| {
+            let m = self.module_of(*d);
+            let f = format_ident!("wf_{}", m.to_string().trim_start_matches("r#"));
+            let id = self.workflow_by_index(*d).map_or("", |x| x.id.as_str());
+            quote! {
+                let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, &__st.inputs)?;
+                __st.#f = ::core::option::Option::Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs))).await?);
+            }
+        });
+        let arms = w.steps.iter().enumerate().map(|(i, s)| {
+            let v = &variants[i];
+            let raw = s.fn_name.trim_start_matches("r#");
+            let send = format_ident!("__send_{}", raw);
+            let check = format_ident!("__check_{}", raw);
+            let outputs = format_ident!("__outputs_{}", raw);
+            let sf = format_ident!("s_{}", raw);
+            let next_default = match variants.get(i + 1) {
+                Some(nv) => quote!(__resume.take().or(::core::option::Option::Some(__Step::#nv))),
+                None => quote!(__resume.take()),
+            };
+            let success_chain = self.action_chain(&s.on_success, w, i, &variants, &next_default, true);
+            match &s.kind {
+                StepKind::Operation { .. } => {
+                    let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &quote!(), false);
+                    quote! {
+                        __Step::#v => {
+                            let __resp = steps::#send(client, &__st).await?;
+                            if steps::#check(&__resp, &__st) {
+                                __st.#sf = ::core::option::Option::Some(steps::#outputs(&__resp, &__st)?);
+                                __retries[#i] = 0;
+                                #success_chain
+                            } else {
+                                #failure_chain
+                            }
+                        }
+                    }
+                }
+                StepKind::Workflow { workflow, .. } => {
+                    let sub_mod = self.module_of(*workflow);
+                    let inputs_fn = format_ident!("__inputs_{}", raw);
+                    quote! {
+                        __Step::#v => {
+                            let __sub_inputs = steps::#inputs_fn(&__st)?;
+                            let __sub = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs))).await?;
+                            __st.#sf = ::core::option::Option::Some(steps::#outputs(&__sub, &__st)?);
+                            #success_chain
+                        }
+                    }
+                }
+            }
+        });
+        let out_fields = w.outputs.iter().map(|o| {
+            let f = ident(&o.field);
+            let t = self.ty(&o.ty, ctx);
+            let v = self.val(&o.value, w);
+            let name = &o.name;
+            quote!(#f: __rt::decode_output::<#t>(WORKFLOW_ID, #name, #v)?,)
+        });
+        let enum_doc = variants.iter().map(|v| format!("Step `{v}`."));
+        quote! {
+            /// Runs the workflow: each step in turn, following its success and failure
+            /// actions (`goto`, `end`, `retry`), bounded by the client's step limit and
+            /// workflow deadline. Returns the typed outputs, or the error of the step that failed.
+            pub async fn run(client: &::arazzo::Client, inputs: &Inputs) -> ::core::result::Result<Outputs, ::arazzo::Error> {
+                __rt::with_deadline(client, WORKFLOW_ID, __run(client, __State::new(inputs))).await
+            }
+
+            /// The steps of the workflow, as states of `run`.
+            #[doc(hidden)]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub enum __Step {
+                #( #[doc = #enum_doc] #variants, )*
+            }
+
+            #[doc(hidden)]
+            pub async fn __run(client: &::arazzo::Client, mut __st: __State) -> ::core::result::Result<Outputs, ::arazzo::Error> {
+                #( #deps_run )*
+                let mut __guard = __rt::Run::new(client, WORKFLOW_ID);
+                let mut __retries: [u64; #n] = [0; #n];
+                let mut __resume: ::core::option::Option<__Step> = ::core::option::Option::None;
+                let mut __next: ::core::option::Option<__Step> = #first;
+                while let ::core::option::Option::Some(__step) = __next {
+                    __guard.enter_step()?;
+                    __next = match __step {
+                        #( #arms )*
+                    };
+                }
+                ::core::result::Result::Ok(Outputs { #( #out_fields )* })
+            }
+        }
+    }
+
+    /// The chain of actions after a step: the first action whose criteria hold is taken.
+    fn action_chain(
+        &self,
+        actions: &[ir::Action],
+        w: &ir::Workflow,
+        i: usize,
+        variants: &[Ident],
+        default: &TokenStream,
+        success: bool,
+    ) -> TokenStream {
+        let me = &variants[i];
+        let arms = actions.iter().map(|a| {
+            let crit = self.criteria(&a.criteria, w);
+            let effect = match &a.kind {
+                ActionKind::End => quote!(break '__chain ::core::option::Option::None;),
+                ActionKind::Goto(j) => {
+                    let t = &variants[*j];
+                    quote!(break '__chain ::core::option::Option::Some(__Step::#t);)
+                }
+                ActionKind::Retry { after, limit, target } => {
+                    let after = match after {
+                        Some(a) => quote!(::core::option::Option::Some(#a)),
+                        None => quote!(::core::option::Option::None),
+                    };
+                    let go = match target {
+                        Some(t) => {
+                            let t = &variants[*t];
+                            quote! {
+                                __resume = ::core::option::Option::Some(__Step::#me);
+                                break '__chain ::core::option::Option::Some(__Step::#t);
+                            }
+                        }
+                        None => quote!(break '__chain ::core::option::Option::Some(__Step::#me);),
+                    };
+                    quote! {
+                        if __retries[#i] < #limit {
+                            __retries[#i] += 1;
+                            __rt::tokio::time::sleep(__resp.retry_delay(#after, client.max_retry_after())).await;
+                            #go
+                        }
+                        __exhausted = true;
+                    }
+                }
+            };
+            quote! {
+                if #crit {
+                    #effect
+                }
+            }
+        });
+        if success {
+            quote! {
+                '__chain: {
+                    #( #arms )*
+                    #default
+                }
+            }
+        } else {
+            quote! {
+                '__chain: {
+                    let mut __exhausted = false;
+                    #( #arms )*
+                    return ::core::result::Result::Err(if __exhausted {
+                        __resp.retries_exhausted(u32::try_from(__retries[#i] + 1).unwrap_or(u32::MAX))
+                    } else {
+                        __resp.criteria_not_met()
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Tokens building a `serde_json::Value` literal.
+fn lit(v: &serde_json::Value) -> TokenStream {
+    match v {
+        serde_json::Value::Null => quote!(__rt::serde_json::Value::Null),
+        serde_json::Value::Bool(b) => quote!(__rt::serde_json::Value::Bool(#b)),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                let l = Literal::i64_suffixed(i);
+                quote!(__rt::serde_json::Value::from(#l))
+            } else if let Some(u) = n.as_u64() {
+                let l = Literal::u64_suffixed(u);
+                quote!(__rt::serde_json::Value::from(#l))
+            } else {
+                let l = Literal::f64_suffixed(n.as_f64().unwrap_or(0.0));
+                quote!(__rt::serde_json::Value::from(#l))
+            }
+        }
+        serde_json::Value::String(s) => {
+            quote!(__rt::serde_json::Value::String(::std::string::String::from(#s)))
+        }
+        serde_json::Value::Array(items) => {
+            let items = items.iter().map(lit);
+            quote!(__rt::serde_json::Value::Array(::std::vec![#( #items ),*]))
+        }
+        serde_json::Value::Object(m) => {
+            let inserts = m.iter().map(|(k, v)| {
+                let v = lit(v);
+                quote!(__m.insert(::std::string::String::from(#k), #v);)
+            });
+            quote!({
+                let mut __m = __rt::serde_json::Map::new();
+                #( #inserts )*
+                __rt::serde_json::Value::Object(__m)
+            })
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The lowered form of a workflow: everything checked and resolved, ready to emit.
+//!
+//! Nothing here refers back to YAML: names are final Rust names, expressions are
+//! resolved to where their value comes from, and types are [`Ty`]s.
+
+use crate::model::ParamIn;
+use crate::types::Ty;
+
+/// A runtime expression, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RtExpr {
+    /// `$statusCode`.
+    StatusCode,
+    /// `$method`.
+    Method,
+    /// `$url`.
+    Url,
+    /// `$response.header.<name>`.
+    ResponseHeader(String),
+    /// `$response.body#<pointer>` (pointer as an RFC 6901 string, `""` for the whole body).
+    ResponseBody(String),
+    /// `$inputs.<name>#<pointer>`: the pointer from the inputs object (`/name/...`).
+    Input(String),
+    /// `$steps.<step>.outputs.<name>#<pointer>`.
+    StepOutput {
+        /// Index of the step in its workflow.
+        step: usize,
+        /// Rust field name of the output.
+        field: String,
+        /// Pointer into the output value (`""` for all of it).
+        pointer: String,
+    },
+    /// `$workflows.<id>.outputs.<name>#<pointer>` of a workflow this one depends on.
+    WorkflowOutput {
+        /// Index of the workflow.
+        workflow: usize,
+        /// Rust field name of the output.
+        field: String,
+        /// Pointer into it.
+        pointer: String,
+    },
+    /// `$outputs.<name>` of the workflow a workflow step ran.
+    SubOutput {
+        /// Rust field name.
+        field: String,
+        /// Pointer into it.
+        pointer: String,
+    },
+    /// A value known at build time (`$sourceDescriptions.x.url`, a component value).
+    Const(serde_json::Value),
+}
+
+/// A value: a literal tree with expressions and templates in its leaves.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    /// A JSON literal.
+    Lit(serde_json::Value),
+    /// A whole-value expression (keeps the type of what it points at).
+    Expr(RtExpr),
+    /// A string with `{$...}` expressions inside.
+    Template(Vec<TPart>),
+    /// An array.
+    Array(Vec<Val>),
+    /// An object (members whose expression value is absent are left out).
+    Object(Vec<(String, Val)>),
+}
+
+/// A part of a string template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TPart {
+    /// Literal text.
+    Lit(String),
+    /// An embedded expression.
+    Expr(RtExpr),
+}
+
+/// A simple condition, lowered.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cond {
+    /// A literal.
+    Lit(serde_json::Value),
+    /// A runtime expression.
+    Expr(RtExpr),
+    /// `!x`.
+    Not(Box<Cond>),
+    /// A binary operator.
+    Bin(crate::condition::BinaryOp, Box<Cond>, Box<Cond>),
+    /// `x[i]`.
+    Index(Box<Cond>, Box<Cond>),
+    /// `x.name`.
+    Member(Box<Cond>, String),
+}
+
+/// A criterion, lowered.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Criterion {
+    /// A simple condition.
+    Simple(Cond),
+    /// A regex applied to a context value.
+    Regex {
+        /// The value tested.
+        context: RtExpr,
+        /// The pattern (validated at build time).
+        pattern: String,
+    },
+    /// An RFC 9535 JSONPath query applied to a context value: true when it selects a node.
+    JsonPath {
+        /// The value queried.
+        context: RtExpr,
+        /// The query (validated at build time).
+        query: String,
+    },
+}
+
+/// What an action does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActionKind {
+    /// End the workflow with the outputs available.
+    End,
+    /// Go to a step of the same workflow.
+    Goto(usize),
+    /// Retry the step (after running `target` first, when given).
+    Retry {
+        /// Seconds to wait (`retryAfter`).
+        after: Option<f64>,
+        /// Retries allowed (`retryLimit`, 1 when absent).
+        limit: u64,
+        /// A step to run before retrying.
+        target: Option<usize>,
+    },
+}
+
+/// A success or failure action.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    /// The action's name.
+    pub name: String,
+    /// What it does.
+    pub kind: ActionKind,
+    /// All must hold for the action to be taken.
+    pub criteria: Vec<Criterion>,
+}
+
+/// A request parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Name.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamIn,
+    /// Its value.
+    pub value: Val,
+    /// Carries a credential (never printed).
+    pub secret: bool,
+}
+
+/// How the body is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Text as is (a string payload).
+    Text,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// The content type sent.
+    pub content_type: String,
+    /// Encoding.
+    pub kind: BodyKind,
+    /// The payload.
+    pub value: Val,
+    /// Replacements applied in order (RFC 6901 pointer, value).
+    pub replacements: Vec<(String, Val)>,
+}
+
+/// Where a step output comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepOutput {
+    /// Output name as in the document.
+    pub name: String,
+    /// Rust field name.
+    pub field: String,
+    /// Rust type.
+    pub ty: Ty,
+    /// Its value.
+    pub value: Val,
+    /// Description for rustdoc.
+    pub doc: String,
+}
+
+/// What a step runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepKind {
+    /// An HTTP operation.
+    Operation {
+        /// Source description name.
+        source: String,
+        /// operationId (or `METHOD path` when it has none).
+        operation: String,
+        /// Upper-case method.
+        method: String,
+        /// Path template.
+        path: String,
+        /// The first server url of the OpenAPI description.
+        default_server: String,
+        /// Header, path, query and cookie parameters.
+        params: Vec<Param>,
+        /// The body.
+        body: Option<Body>,
+    },
+    /// Another workflow of the same document (its inputs from the step's parameters).
+    Workflow {
+        /// Index of the workflow.
+        workflow: usize,
+        /// Input name → value.
+        inputs: Vec<(String, Val)>,
+    },
+}
+
+/// A step, lowered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// `stepId`.
+    pub id: String,
+    /// Rust function name.
+    pub fn_name: String,
+    /// Variant name in the state enum, and prefix of the outputs struct.
+    pub variant: String,
+    /// Doc text.
+    pub doc: String,
+    /// What it runs.
+    pub kind: StepKind,
+    /// `successCriteria` (empty: any 2xx for operations).
+    pub success: Vec<Criterion>,
+    /// Success actions (the step's, then the workflow's).
+    pub on_success: Vec<Action>,
+    /// Failure actions (the step's, then the workflow's).
+    pub on_failure: Vec<Action>,
+    /// Outputs.
+    pub outputs: Vec<StepOutput>,
+    /// Earlier steps whose outputs this step reads: (index, always run before).
+    pub deps: Vec<(usize, bool)>,
+}
+
+/// A workflow output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Name as in the document.
+    pub name: String,
+    /// Rust field name.
+    pub field: String,
+    /// Rust type.
+    pub ty: Ty,
+    /// Value.
+    pub value: Val,
+}
+
+/// A workflow, lowered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workflow {
+    /// `workflowId`.
+    pub id: String,
+    /// Module name.
+    pub module: String,
+    /// Doc text (summary and description).
+    pub doc: String,
+    /// TypeDef index of `Inputs`.
+    pub inputs: usize,
+    /// The steps in document order.
+    pub steps: Vec<Step>,
+    /// Outputs.
+    pub outputs: Vec<Output>,
+    /// Workflows run first (`dependsOn`).
+    pub depends_on: Vec<usize>,
+}

@@ -1,0 +1,1075 @@
+//! The Arazzo document model, read from the positioned YAML tree.
+//!
+//! Reading never stops at the first problem: missing required fields, wrong
+//! types and unknown fields (other than `x-` extensions) are reported, and the
+//! rest of the document is still read so later stages can check it.
+
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location, SourceFile};
+use crate::yaml::{Node, Value};
+use std::sync::Arc;
+
+/// A string value of the document with its node (position, offsets).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    /// The string.
+    pub value: String,
+    /// The node it was read from.
+    pub node: Node,
+}
+
+impl Text {
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// A whole Arazzo document.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// The `arazzo` version string.
+    pub arazzo: Option<Text>,
+    /// `info.title`.
+    pub title: Option<String>,
+    /// `info.summary`.
+    pub summary: Option<String>,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `sourceDescriptions`.
+    pub sources: Vec<SourceDescription>,
+    /// `workflows`.
+    pub workflows: Vec<Workflow>,
+    /// `components`.
+    pub components: Components,
+}
+
+/// The kind of a source description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceType {
+    /// An OpenAPI description.
+    OpenApi,
+    /// Another Arazzo document.
+    Arazzo,
+}
+
+/// A `sourceDescriptions` entry.
+#[derive(Clone, Debug)]
+pub struct SourceDescription {
+    /// `name`.
+    pub name: Text,
+    /// `url`.
+    pub url: Text,
+    /// `type`, when given.
+    pub kind: Option<SourceType>,
+    /// The entry's node.
+    pub node: Node,
+}
+
+/// A workflow.
+#[derive(Clone, Debug)]
+pub struct Workflow {
+    /// `workflowId`.
+    pub id: Text,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `inputs` (a JSON Schema).
+    pub inputs: Option<Node>,
+    /// `dependsOn`.
+    pub depends_on: Vec<Text>,
+    /// `steps`.
+    pub steps: Vec<Step>,
+    /// `successActions`.
+    pub success_actions: Vec<ActionOrRef>,
+    /// `failureActions`.
+    pub failure_actions: Vec<ActionOrRef>,
+    /// `outputs`: name → expression.
+    pub outputs: Vec<(Text, Text)>,
+    /// `parameters`.
+    pub parameters: Vec<ParamOrRef>,
+    /// The workflow's node.
+    pub node: Node,
+}
+
+/// What a step runs.
+#[derive(Clone, Debug)]
+pub enum StepTarget {
+    /// `operationId`.
+    OperationId(Text),
+    /// `operationPath`.
+    OperationPath(Text),
+    /// `workflowId`.
+    WorkflowId(Text),
+}
+
+/// A step.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// `stepId`.
+    pub id: Text,
+    /// `description`.
+    pub description: Option<String>,
+    /// The operation or workflow it runs (None when missing or ambiguous: reported).
+    pub target: Option<StepTarget>,
+    /// `parameters`.
+    pub parameters: Vec<ParamOrRef>,
+    /// `requestBody`.
+    pub request_body: Option<RequestBody>,
+    /// `successCriteria`.
+    pub success_criteria: Vec<Criterion>,
+    /// `onSuccess`.
+    pub on_success: Vec<ActionOrRef>,
+    /// `onFailure`.
+    pub on_failure: Vec<ActionOrRef>,
+    /// `outputs`: name → expression.
+    pub outputs: Vec<(Text, Text)>,
+    /// The step's node.
+    pub node: Node,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamIn {
+    /// A path parameter.
+    Path,
+    /// A query parameter.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl ParamIn {
+    /// The spelling in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamIn::Path => "path",
+            ParamIn::Query => "query",
+            ParamIn::Header => "header",
+            ParamIn::Cookie => "cookie",
+        }
+    }
+}
+
+/// A parameter.
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    /// `name`.
+    pub name: Text,
+    /// `in`.
+    pub location: Option<ParamIn>,
+    /// `value`: a literal or an expression.
+    pub value: Node,
+    /// The parameter's node.
+    pub node: Node,
+}
+
+/// A parameter or a reference to a component parameter.
+#[derive(Clone, Debug)]
+pub enum ParamOrRef {
+    /// An inline parameter.
+    Param(Parameter),
+    /// `reference` (with an optional `value` override).
+    Ref {
+        /// The `$components.parameters.x` expression.
+        reference: Text,
+        /// The overriding value.
+        value: Option<Node>,
+    },
+}
+
+/// A request body.
+#[derive(Clone, Debug)]
+pub struct RequestBody {
+    /// `contentType`.
+    pub content_type: Option<Text>,
+    /// `payload`.
+    pub payload: Option<Node>,
+    /// `replacements`.
+    pub replacements: Vec<(Text, Node)>,
+    /// The node.
+    pub node: Node,
+}
+
+/// The type of a criterion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CriterionType {
+    /// `simple` (the default).
+    Simple,
+    /// `regex`.
+    Regex,
+    /// `jsonpath`, with its version when given.
+    JsonPath(Option<String>),
+    /// `xpath`, with its version when given.
+    XPath(Option<String>),
+}
+
+/// A criterion.
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    /// `context`.
+    pub context: Option<Text>,
+    /// `condition`.
+    pub condition: Text,
+    /// `type`.
+    pub kind: CriterionType,
+    /// The node.
+    pub node: Node,
+}
+
+/// The type of an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionType {
+    /// `end`.
+    End,
+    /// `goto`.
+    Goto,
+    /// `retry` (failure actions only).
+    Retry,
+}
+
+/// A success or failure action.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// `name`.
+    pub name: Text,
+    /// `type`.
+    pub kind: ActionType,
+    /// `stepId`.
+    pub step_id: Option<Text>,
+    /// `workflowId`.
+    pub workflow_id: Option<Text>,
+    /// `retryAfter` (seconds).
+    pub retry_after: Option<f64>,
+    /// `retryLimit`.
+    pub retry_limit: Option<u64>,
+    /// `criteria`.
+    pub criteria: Vec<Criterion>,
+    /// The node.
+    pub node: Node,
+}
+
+/// An action or a reference to a component action.
+#[derive(Clone, Debug)]
+pub enum ActionOrRef {
+    /// Inline.
+    Action(Action),
+    /// `reference: $components.successActions.x`.
+    Ref(Text),
+}
+
+/// `components`.
+#[derive(Clone, Debug, Default)]
+pub struct Components {
+    /// `inputs`: reusable JSON Schemas.
+    pub inputs: Vec<(Text, Node)>,
+    /// `parameters`.
+    pub parameters: Vec<(Text, Parameter)>,
+    /// `successActions`.
+    pub success_actions: Vec<(Text, Action)>,
+    /// `failureActions`.
+    pub failure_actions: Vec<(Text, Action)>,
+}
+
+/// Reads nodes, reporting problems against one file.
+pub struct Reader<'a> {
+    /// The file being read.
+    pub file: Arc<SourceFile>,
+    /// Where problems go.
+    pub diags: &'a mut Diagnostics,
+}
+
+/// Location of a whole node (underlining a string's content).
+pub fn location(file: &Arc<SourceFile>, node: &Node) -> Option<Location> {
+    let len = match &node.value {
+        Value::Str(s) if node.content_offset.is_some() => s.chars().count(),
+        _ => 1,
+    };
+    let pos = match node.content_offset {
+        Some(off) => node.pos.shifted(off as usize),
+        None => node.pos,
+    };
+    Some(Location {
+        file: file.clone(),
+        pos,
+        len,
+    })
+}
+
+impl Reader<'_> {
+    /// Reports a problem at a node.
+    pub fn error(&mut self, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags
+            .push_mut(Diagnostic::at(location(&self.file, node), message))
+    }
+
+    /// Checks `node` is a mapping whose keys are among `allowed` (or `x-`), reporting others.
+    fn object(&mut self, node: &Node, what: &str, allowed: &[&str]) -> bool {
+        if !matches!(node.value, Value::Map(_)) {
+            self.error(
+                node,
+                format!("{what} must be a mapping, found {}", node.type_name()),
+            );
+            return false;
+        }
+        for (k, _) in node.entries() {
+            if k.text.starts_with("x-") || allowed.contains(&k.text.as_str()) {
+                continue;
+            }
+            let key_node = Node {
+                value: Value::Str(k.text.clone()),
+                pos: k.pos,
+                content_offset: Some(0),
+            };
+            let help = did_you_mean(&k.text, allowed.iter().copied());
+            let d = self.error(&key_node, format!("unknown field `{}` in {what}", k.text));
+            d.help
+                .push(format!("allowed fields: {}", allowed.join(", ")));
+            if let Some(h) = help {
+                d.help.push(h);
+            }
+            d.help.push("extensions must start with `x-`".to_owned());
+        }
+        true
+    }
+
+    fn text(&mut self, parent: &Node, key: &str, what: &str, required: bool) -> Option<Text> {
+        match parent.get(key) {
+            Some(n) => match &n.value {
+                Value::Str(s) => Some(Text {
+                    value: s.clone(),
+                    node: n.clone(),
+                }),
+                _ => {
+                    self.error(
+                        n,
+                        format!(
+                            "`{key}` of {what} must be a string, found {}",
+                            n.type_name()
+                        ),
+                    );
+                    None
+                }
+            },
+            None => {
+                if required {
+                    self.error(
+                        parent,
+                        format!("{what} is missing the required field `{key}`"),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn opt_string(&mut self, parent: &Node, key: &str, what: &str) -> Option<String> {
+        self.text(parent, key, what, false).map(|t| t.value)
+    }
+
+    fn seq<'n>(&mut self, parent: &'n Node, key: &str, what: &str) -> &'n [Node] {
+        match parent.get(key) {
+            Some(n) if matches!(n.value, Value::Seq(_)) => n.items(),
+            Some(n) => {
+                self.error(
+                    n,
+                    format!(
+                        "`{key}` of {what} must be a sequence, found {}",
+                        n.type_name()
+                    ),
+                );
+                &[]
+            }
+            None => &[],
+        }
+    }
+
+    /// Reads the whole document.
+    pub fn document(&mut self, root: &Node) -> Document {
+        let mut doc = Document::default();
+        if !self.object(
+            root,
+            "the Arazzo document",
+            &[
+                "arazzo",
+                "info",
+                "sourceDescriptions",
+                "workflows",
+                "components",
+            ],
+        ) {
+            return doc;
+        }
+        doc.arazzo = match root.get("arazzo") {
+            Some(n) => match &n.value {
+                Value::Str(s) => Some(Text {
+                    value: s.clone(),
+                    node: n.clone(),
+                }),
+                Value::Float(f) => Some(Text {
+                    value: f.to_string(),
+                    node: n.clone(),
+                }),
+                _ => {
+                    self.error(n, "`arazzo` must be a version string such as `1.0.1`");
+                    None
+                }
+            },
+            None => {
+                self.error(root, "the document is missing the required field `arazzo`")
+                    .help
+                    .push("start the document with `arazzo: 1.0.1`".into());
+                None
+            }
+        };
+        if let Some(v) = &doc.arazzo {
+            let ok = v.value == "1.0"
+                || v.value
+                    .strip_prefix("1.0.")
+                    .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+            if !ok {
+                let node = v.node.clone();
+                let value = v.value.clone();
+                self.error(&node, format!("unsupported Arazzo version `{value}`"))
+                    .help
+                    .push("this compiler reads Arazzo 1.0.x documents".into());
+            }
+        }
+        match root.get("info") {
+            Some(info) => {
+                if self.object(
+                    info,
+                    "`info`",
+                    &["title", "summary", "description", "version"],
+                ) {
+                    doc.title = self.text(info, "title", "`info`", true).map(|t| t.value);
+                    doc.summary = self.opt_string(info, "summary", "`info`");
+                    doc.description = self.opt_string(info, "description", "`info`");
+                    if info.get("version").is_none() {
+                        self.error(info, "`info` is missing the required field `version`");
+                    }
+                }
+            }
+            None => {
+                self.error(root, "the document is missing the required field `info`");
+            }
+        }
+        match root.get("sourceDescriptions") {
+            Some(n) if !n.items().is_empty() => {
+                for s in self.seq(root, "sourceDescriptions", "the document") {
+                    if let Some(sd) = self.source(s) {
+                        doc.sources.push(sd);
+                    }
+                }
+            }
+            Some(n) => {
+                self.error(
+                    n,
+                    "`sourceDescriptions` must list at least one source description",
+                );
+            }
+            None => {
+                self.error(
+                    root,
+                    "the document is missing the required field `sourceDescriptions`",
+                );
+            }
+        }
+        match root.get("workflows") {
+            Some(n) if !n.items().is_empty() => {
+                for w in self.seq(root, "workflows", "the document") {
+                    if let Some(wf) = self.workflow(w) {
+                        doc.workflows.push(wf);
+                    }
+                }
+            }
+            Some(n) => {
+                self.error(n, "`workflows` must list at least one workflow");
+            }
+            None => {
+                self.error(
+                    root,
+                    "the document is missing the required field `workflows`",
+                );
+            }
+        }
+        if let Some(c) = root.get("components") {
+            doc.components = self.components(c);
+        }
+        doc
+    }
+
+    fn source(&mut self, node: &Node) -> Option<SourceDescription> {
+        let what = "a source description";
+        if !self.object(node, what, &["name", "url", "type"]) {
+            return None;
+        }
+        let name = self.text(node, "name", what, true);
+        let url = self.text(node, "url", what, true);
+        if let Some(n) = &name {
+            if n.value.is_empty()
+                || !n
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                let nn = n.node.clone();
+                self.error(
+                    &nn,
+                    format!(
+                        "source description name `{}` must match `[A-Za-z0-9_-]+`",
+                        n.value
+                    ),
+                );
+            }
+        }
+        let kind = match self.text(node, "type", what, false) {
+            None => None,
+            Some(t) => match t.as_str() {
+                "openapi" => Some(SourceType::OpenApi),
+                "arazzo" => Some(SourceType::Arazzo),
+                other => {
+                    let msg = format!("unknown source description type `{other}`");
+                    self.error(&t.node, msg)
+                        .help
+                        .push("use `openapi` or `arazzo`".into());
+                    None
+                }
+            },
+        };
+        Some(SourceDescription {
+            name: name?,
+            url: url?,
+            kind,
+            node: node.clone(),
+        })
+    }
+
+    fn workflow(&mut self, node: &Node) -> Option<Workflow> {
+        let what = "a workflow";
+        if !self.object(
+            node,
+            what,
+            &[
+                "workflowId",
+                "summary",
+                "description",
+                "inputs",
+                "dependsOn",
+                "steps",
+                "successActions",
+                "failureActions",
+                "outputs",
+                "parameters",
+            ],
+        ) {
+            return None;
+        }
+        let id = self.text(node, "workflowId", what, true);
+        let what_owned = match &id {
+            Some(i) => format!("workflow `{}`", i.value),
+            None => what.to_owned(),
+        };
+        let what = what_owned.as_str();
+        let mut steps = Vec::new();
+        match node.get("steps") {
+            Some(s) if !s.items().is_empty() => {
+                for st in self.seq(node, "steps", what) {
+                    if let Some(step) = self.step(st) {
+                        steps.push(step);
+                    }
+                }
+            }
+            Some(s) => {
+                self.error(s, format!("{what} must have at least one step"));
+            }
+            None => {
+                self.error(
+                    node,
+                    format!("{what} is missing the required field `steps`"),
+                );
+            }
+        }
+        let depends_on = self
+            .seq(node, "dependsOn", what)
+            .iter()
+            .filter_map(|n| self.string_node(n, "a `dependsOn` entry"))
+            .collect();
+        let inputs = node.get("inputs").cloned();
+        if let Some(i) = &inputs {
+            if !matches!(i.value, Value::Map(_)) {
+                self.error(
+                    i,
+                    format!("`inputs` of {what} must be a JSON Schema (a mapping)"),
+                );
+            }
+        }
+        let success_actions = self.actions(node, "successActions", false);
+        let failure_actions = self.actions(node, "failureActions", true);
+        let outputs = self.outputs(node, what);
+        let parameters = self.parameters(node, what);
+        Some(Workflow {
+            id: id?,
+            summary: self.opt_string(node, "summary", what),
+            description: self.opt_string(node, "description", what),
+            inputs,
+            depends_on,
+            steps,
+            success_actions,
+            failure_actions,
+            outputs,
+            parameters,
+            node: node.clone(),
+        })
+    }
+
+    fn string_node(&mut self, n: &Node, what: &str) -> Option<Text> {
+        match &n.value {
+            Value::Str(s) => Some(Text {
+                value: s.clone(),
+                node: n.clone(),
+            }),
+            _ => {
+                self.error(
+                    n,
+                    format!("{what} must be a string, found {}", n.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    fn outputs(&mut self, node: &Node, what: &str) -> Vec<(Text, Text)> {
+        let Some(o) = node.get("outputs") else {
+            return Vec::new();
+        };
+        if !matches!(o.value, Value::Map(_)) {
+            self.error(
+                o,
+                format!("`outputs` of {what} must be a mapping of names to expressions"),
+            );
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (k, v) in o.entries() {
+            let key = Text {
+                value: k.text.clone(),
+                node: Node {
+                    value: Value::Str(k.text.clone()),
+                    pos: k.pos,
+                    content_offset: Some(0),
+                },
+            };
+            if k.text.is_empty()
+                || !k
+                    .text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+            {
+                self.error(
+                    &key.node,
+                    format!("output name `{}` must match `^[a-zA-Z0-9.\\-_]+$`", k.text),
+                );
+            }
+            if let Some(t) = self.string_node(v, "an output value") {
+                out.push((key, t));
+            }
+        }
+        out
+    }
+
+    fn parameters(&mut self, node: &Node, what: &str) -> Vec<ParamOrRef> {
+        let mut out = Vec::new();
+        for p in self.seq(node, "parameters", what) {
+            if p.get("reference").is_some() {
+                if self.object(p, "a parameter reference", &["reference", "value"]) {
+                    if let Some(r) = self.text(p, "reference", "a parameter reference", true) {
+                        out.push(ParamOrRef::Ref {
+                            reference: r,
+                            value: p.get("value").cloned(),
+                        });
+                    }
+                }
+            } else if let Some(param) = self.parameter(p) {
+                out.push(ParamOrRef::Param(param));
+            }
+        }
+        out
+    }
+
+    fn parameter(&mut self, p: &Node) -> Option<Parameter> {
+        let what = "a parameter";
+        if !self.object(p, what, &["name", "in", "value"]) {
+            return None;
+        }
+        let name = self.text(p, "name", what, true);
+        let location = match self.text(p, "in", what, false) {
+            None => None,
+            Some(t) => match t.as_str() {
+                "path" => Some(ParamIn::Path),
+                "query" => Some(ParamIn::Query),
+                "header" => Some(ParamIn::Header),
+                "cookie" => Some(ParamIn::Cookie),
+                other => {
+                    let help = did_you_mean(other, ["path", "query", "header", "cookie"]);
+                    let msg = format!("unknown parameter location `{other}`");
+                    let d = self.error(&t.node, msg);
+                    d.help
+                        .push("`in` is one of path, query, header, cookie".into());
+                    if let Some(h) = help {
+                        d.help.push(h);
+                    }
+                    None
+                }
+            },
+        };
+        let value = match p.get("value") {
+            Some(v) => v.clone(),
+            None => {
+                self.error(p, "a parameter is missing the required field `value`");
+                return None;
+            }
+        };
+        Some(Parameter {
+            name: name?,
+            location,
+            value,
+            node: p.clone(),
+        })
+    }
+
+    fn step(&mut self, node: &Node) -> Option<Step> {
+        let what = "a step";
+        if !self.object(
+            node,
+            what,
+            &[
+                "stepId",
+                "description",
+                "operationId",
+                "operationPath",
+                "workflowId",
+                "parameters",
+                "requestBody",
+                "successCriteria",
+                "onSuccess",
+                "onFailure",
+                "outputs",
+            ],
+        ) {
+            return None;
+        }
+        let id = self.text(node, "stepId", what, true)?;
+        let what = format!("step `{}`", id.value);
+        let targets: Vec<StepTarget> = [
+            (
+                "operationId",
+                StepTarget::OperationId as fn(Text) -> StepTarget,
+            ),
+            ("operationPath", StepTarget::OperationPath),
+            ("workflowId", StepTarget::WorkflowId),
+        ]
+        .into_iter()
+        .filter_map(|(k, f)| self.text(node, k, &what, false).map(f))
+        .collect();
+        let target = match targets.len() {
+            1 => targets.into_iter().next(),
+            0 => {
+                self.error(
+                    &id.node,
+                    format!("{what} names no `operationId`, `operationPath` or `workflowId`"),
+                )
+                .help
+                .push("a step runs exactly one operation or workflow".into());
+                None
+            }
+            _ => {
+                self.error(&id.node, format!("{what} names more than one of `operationId`, `operationPath` and `workflowId`"))
+                    .help.push("a step runs exactly one operation or workflow: keep one".into());
+                None
+            }
+        };
+        let request_body = node.get("requestBody").and_then(|rb| {
+            if !self.object(
+                rb,
+                "a request body",
+                &["contentType", "payload", "replacements"],
+            ) {
+                return None;
+            }
+            let mut replacements = Vec::new();
+            for r in self.seq(rb, "replacements", "a request body") {
+                if self.object(r, "a payload replacement", &["target", "value"]) {
+                    let target = self.text(r, "target", "a payload replacement", true);
+                    match (target, r.get("value")) {
+                        (Some(t), Some(v)) => replacements.push((t, v.clone())),
+                        (Some(_), None) => {
+                            self.error(
+                                r,
+                                "a payload replacement is missing the required field `value`",
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Some(RequestBody {
+                content_type: self.text(rb, "contentType", "a request body", false),
+                payload: rb.get("payload").cloned(),
+                replacements,
+                node: rb.clone(),
+            })
+        });
+        let success_criteria = self.criteria(node, "successCriteria");
+        Some(Step {
+            description: self.opt_string(node, "description", &what),
+            target,
+            parameters: self.parameters(node, &what),
+            request_body,
+            success_criteria,
+            on_success: self.actions(node, "onSuccess", false),
+            on_failure: self.actions(node, "onFailure", true),
+            outputs: self.outputs(node, &what),
+            node: node.clone(),
+            id,
+        })
+    }
+
+    fn criteria(&mut self, node: &Node, key: &str) -> Vec<Criterion> {
+        let mut out = Vec::new();
+        for c in self.seq(node, key, "a criteria list") {
+            if let Some(cr) = self.criterion(c) {
+                out.push(cr);
+            }
+        }
+        out
+    }
+
+    fn criterion(&mut self, c: &Node) -> Option<Criterion> {
+        let what = "a criterion";
+        if !self.object(c, what, &["context", "condition", "type"]) {
+            return None;
+        }
+        let condition = self.text(c, "condition", what, true)?;
+        let context = self.text(c, "context", what, false);
+        let version = |r: &mut Self, t: &Node| -> Option<String> {
+            if !r.object(t, "a criterion expression type", &["type", "version"]) {
+                return None;
+            }
+            r.text(t, "version", "a criterion expression type", true)
+                .map(|v| v.value)
+        };
+        let kind = match c.get("type") {
+            None => CriterionType::Simple,
+            Some(t) => {
+                let (name, ver) = match &t.value {
+                    Value::Str(s) => (s.clone(), None),
+                    Value::Map(_) => {
+                        let v = version(self, t);
+                        match self.text(t, "type", "a criterion expression type", true) {
+                            Some(n) => (n.value, v),
+                            None => return None,
+                        }
+                    }
+                    _ => {
+                        self.error(t, "a criterion `type` must be a string or a criterion expression type object");
+                        return None;
+                    }
+                };
+                match name.as_str() {
+                    "simple" => CriterionType::Simple,
+                    "regex" => CriterionType::Regex,
+                    "jsonpath" => CriterionType::JsonPath(ver),
+                    "xpath" => CriterionType::XPath(ver),
+                    other => {
+                        let help = did_you_mean(other, ["simple", "regex", "jsonpath", "xpath"]);
+                        let d = self.error(t, format!("unknown criterion type `{other}`"));
+                        d.help.push("use simple, regex, jsonpath or xpath".into());
+                        if let Some(h) = help {
+                            d.help.push(h);
+                        }
+                        return None;
+                    }
+                }
+            }
+        };
+        if kind != CriterionType::Simple && context.is_none() {
+            self.error(c, "a criterion with a `type` must have a `context`")
+                .help.push("the context is the runtime expression the condition applies to, e.g. `$response.body`".into());
+        }
+        Some(Criterion {
+            context,
+            condition,
+            kind,
+            node: c.clone(),
+        })
+    }
+
+    fn actions(&mut self, node: &Node, key: &str, failure: bool) -> Vec<ActionOrRef> {
+        let mut out = Vec::new();
+        for a in self.seq(node, key, "an action list") {
+            if a.get("reference").is_some() {
+                if self.object(a, "an action reference", &["reference"]) {
+                    if let Some(r) = self.text(a, "reference", "an action reference", true) {
+                        out.push(ActionOrRef::Ref(r));
+                    }
+                }
+            } else if let Some(action) = self.action(a, failure) {
+                out.push(ActionOrRef::Action(action));
+            }
+        }
+        out
+    }
+
+    /// Reads one action (`failure` selects the failure-action fields).
+    pub fn action(&mut self, a: &Node, failure: bool) -> Option<Action> {
+        let what = if failure {
+            "a failure action"
+        } else {
+            "a success action"
+        };
+        let allowed: &[&str] = if failure {
+            &[
+                "name",
+                "type",
+                "workflowId",
+                "stepId",
+                "retryAfter",
+                "retryLimit",
+                "criteria",
+            ]
+        } else {
+            &["name", "type", "workflowId", "stepId", "criteria"]
+        };
+        if !self.object(a, what, allowed) {
+            return None;
+        }
+        let name = self.text(a, "name", what, true);
+        let kind_text = self.text(a, "type", what, true)?;
+        let kind = match (kind_text.as_str(), failure) {
+            ("end", _) => ActionType::End,
+            ("goto", _) => ActionType::Goto,
+            ("retry", true) => ActionType::Retry,
+            (other, _) => {
+                let allowed = if failure {
+                    "end, goto or retry"
+                } else {
+                    "end or goto"
+                };
+                let msg = format!("unknown {what} type `{other}`");
+                self.error(&kind_text.node, msg)
+                    .help
+                    .push(format!("use {allowed}"));
+                return None;
+            }
+        };
+        let number = |r: &mut Self, key: &str| -> Option<f64> {
+            let n = a.get(key)?;
+            match n.as_f64() {
+                Some(v) if v >= 0.0 && v.is_finite() => Some(v),
+                _ => {
+                    r.error(n, format!("`{key}` must be a non-negative number"));
+                    None
+                }
+            }
+        };
+        let retry_after = number(self, "retryAfter");
+        let retry_limit = match a.get("retryLimit") {
+            None => None,
+            Some(n) => match n.value {
+                Value::Int(i) if i >= 0 => Some(i as u64),
+                _ => {
+                    self.error(n, "`retryLimit` must be a non-negative integer");
+                    None
+                }
+            },
+        };
+        let step_id = self.text(a, "stepId", what, false);
+        let workflow_id = self.text(a, "workflowId", what, false);
+        if step_id.is_some() && workflow_id.is_some() {
+            self.error(a, format!("{what} names both `stepId` and `workflowId`"))
+                .help
+                .push("keep one of them".into());
+        }
+        if kind == ActionType::Goto && step_id.is_none() && workflow_id.is_none() {
+            self.error(a, "a `goto` action needs a `stepId` or a `workflowId`");
+        }
+        if kind == ActionType::End && (step_id.is_some() || workflow_id.is_some()) {
+            self.error(a, "an `end` action takes no `stepId` or `workflowId`");
+        }
+        Some(Action {
+            name: name?,
+            kind,
+            step_id,
+            workflow_id,
+            retry_after,
+            retry_limit,
+            criteria: self.criteria(a, "criteria"),
+            node: a.clone(),
+        })
+    }
+
+    fn components(&mut self, c: &Node) -> Components {
+        let mut out = Components::default();
+        if !self.object(
+            c,
+            "`components`",
+            &["inputs", "parameters", "successActions", "failureActions"],
+        ) {
+            return out;
+        }
+        let key_text = |k: &crate::yaml::Key| Text {
+            value: k.text.clone(),
+            node: Node {
+                value: Value::Str(k.text.clone()),
+                pos: k.pos,
+                content_offset: Some(0),
+            },
+        };
+        for field in ["inputs", "parameters", "successActions", "failureActions"] {
+            let Some(map) = c.get(field) else { continue };
+            if !matches!(map.value, Value::Map(_)) {
+                self.error(map, format!("`components.{field}` must be a mapping"));
+                continue;
+            }
+            for (k, v) in map.entries() {
+                let key = key_text(k);
+                if k.text.is_empty()
+                    || !k
+                        .text
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || ".-_".contains(ch))
+                {
+                    self.error(
+                        &key.node,
+                        format!(
+                            "component name `{}` must match `^[a-zA-Z0-9.\\-_]+$`",
+                            k.text
+                        ),
+                    );
+                }
+                match field {
+                    "inputs" => out.inputs.push((key, v.clone())),
+                    "parameters" => {
+                        if let Some(p) = self.parameter(v) {
+                            out.parameters.push((key, p));
+                        }
+                    }
+                    "successActions" => {
+                        if let Some(a) = self.action(v, false) {
+                            out.success_actions.push((key, a));
+                        }
+                    }
+                    _ => {
+                        if let Some(a) = self.action(v, true) {
+                            out.failure_actions.push((key, a));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}

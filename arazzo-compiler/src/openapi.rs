@@ -1,0 +1,571 @@
+//! The part of OpenAPI 3.0 / 3.1 / 3.2 the compiler needs, read from positioned YAML.
+//!
+//! Operations are indexed by `operationId` and by path + method; schemas stay
+//! YAML nodes and are walked through [`Store::resolve`], which follows `$ref`
+//! within a file and across files with a bound on the chain length (so `$ref`
+//! cycles end). Swagger 2.0 is refused with its version named.
+
+use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
+use crate::model::ParamIn;
+use crate::yaml::{self, Node, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Most `$ref` hops followed in one resolution.
+pub const MAX_REF_HOPS: usize = 64;
+/// Most files loaded through `$ref`s from one description.
+pub const MAX_FILES: usize = 64;
+
+/// One loaded OpenAPI file.
+#[derive(Debug)]
+pub struct OpenApiFile {
+    /// Canonical path.
+    pub path: PathBuf,
+    /// Text and display name.
+    pub file: Arc<SourceFile>,
+    /// The YAML tree.
+    pub root: Node,
+}
+
+/// A node together with the file it belongs to (so its `$ref`s resolve correctly).
+#[derive(Clone, Copy, Debug)]
+pub struct At<'a> {
+    /// Index of the file in the store.
+    pub file: usize,
+    /// The node.
+    pub node: &'a Node,
+}
+
+/// Every OpenAPI file loaded for one compilation.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// Files, in load order.
+    pub files: Vec<OpenApiFile>,
+    by_path: HashMap<PathBuf, usize>,
+}
+
+/// A parameter an operation declares.
+#[derive(Clone, Debug)]
+pub struct OpParam {
+    /// `name`.
+    pub name: String,
+    /// `in`.
+    pub location: ParamIn,
+    /// `required`.
+    pub required: bool,
+}
+
+/// An operation of an OpenAPI description.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The file holding the path item.
+    pub file: usize,
+    /// `operationId`, when it has one.
+    pub operation_id: Option<String>,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// Path-level and operation-level parameters merged (operation wins).
+    pub parameters: Vec<OpParam>,
+    /// Pointer (tokens) from the file root to the operation node.
+    pub pointer: Vec<String>,
+}
+
+/// An OpenAPI description as a source: its entry file, servers, operations, security.
+#[derive(Debug)]
+pub struct Api {
+    /// Entry file index.
+    pub file: usize,
+    /// `openapi` version.
+    pub version: String,
+    /// First server url, when given.
+    pub server: Option<String>,
+    /// Every operation.
+    pub operations: Vec<Operation>,
+    /// Header names that carry an API-key or HTTP-auth credential (lower-case).
+    pub credential_headers: Vec<String>,
+    /// Cookie names that carry an API key.
+    pub credential_cookies: Vec<String>,
+    /// Query names that carry an API key.
+    pub credential_queries: Vec<String>,
+}
+
+const METHODS: [&str; 9] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
+];
+
+impl Store {
+    /// Loads a file (and every file its `$ref`s name, transitively); returns its index.
+    pub fn load(
+        &mut self,
+        path: &Path,
+        display: &dyn Fn(&Path) -> String,
+        diags: &mut Diagnostics,
+        blame: &dyn Fn(String) -> Diagnostic,
+    ) -> Option<usize> {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if let Some(&i) = self.by_path.get(&canonical) {
+            return Some(i);
+        }
+        if self.files.len() >= MAX_FILES {
+            diags.push(blame(format!(
+                "too many OpenAPI files referenced (more than {MAX_FILES})"
+            )));
+            return None;
+        }
+        let text = match std::fs::read_to_string(&canonical) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(blame(format!(
+                    "cannot read OpenAPI description `{}`: {e}",
+                    display(path)
+                )));
+                return None;
+            }
+        };
+        let file = Arc::new(SourceFile {
+            display: display(&canonical),
+            text,
+        });
+        let root = match yaml::parse(&file.text, yaml::Limits::default()) {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(Diagnostic::at(
+                    Some(crate::diag::Location {
+                        file: file.clone(),
+                        pos: e.pos,
+                        len: 1,
+                    }),
+                    format!("invalid YAML/JSON in OpenAPI description: {}", e.message),
+                ));
+                return None;
+            }
+        };
+        let index = self.files.len();
+        self.by_path.insert(canonical.clone(), index);
+        let mut refs = Vec::new();
+        collect_external_refs(&root, &mut refs);
+        self.files.push(OpenApiFile {
+            path: canonical.clone(),
+            file,
+            root,
+        });
+        let dir = canonical
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for r in refs {
+            if r.starts_with("http://") || r.starts_with("https://") {
+                continue;
+            }
+            self.load(&dir.join(r), display, diags, blame);
+        }
+        Some(index)
+    }
+
+    /// The file at an index.
+    pub fn file(&self, i: usize) -> &OpenApiFile {
+        &self.files[i]
+    }
+
+    /// Follows `$ref` chains from a node. `None` when a reference does not resolve
+    /// or the chain is longer than [`MAX_REF_HOPS`] (a cycle).
+    pub fn resolve<'a>(&'a self, mut at: At<'a>) -> Option<At<'a>> {
+        for _ in 0..MAX_REF_HOPS {
+            let Some(r) = at.node.get("$ref").and_then(Node::as_str) else {
+                return Some(at);
+            };
+            at = self.follow(at.file, r)?;
+        }
+        None
+    }
+
+    /// Resolves one `$ref` string relative to a file.
+    pub fn follow(&self, from: usize, reference: &str) -> Option<At<'_>> {
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let file = if file_part.is_empty() {
+            from
+        } else {
+            let dir = self.files.get(from)?.path.parent()?.to_path_buf();
+            let p = dir.join(file_part);
+            let canonical = p.canonicalize().unwrap_or(p);
+            *self.by_path.get(&canonical)?
+        };
+        let tokens = pointer_tokens(fragment)?;
+        let node = self.files.get(file)?.root.pointer(&tokens)?;
+        Some(At { file, node })
+    }
+
+    /// Reads the API of an entry file: version, servers, operations, security schemes.
+    pub fn api(
+        &self,
+        file: usize,
+        diags: &mut Diagnostics,
+        blame: &dyn Fn(String) -> Diagnostic,
+    ) -> Option<Api> {
+        let root = &self.files.get(file)?.root;
+        if let Some(v) = root.get("swagger") {
+            let version = match &v.value {
+                Value::Str(s) => s.clone(),
+                Value::Float(f) => f.to_string(),
+                _ => "2.0".into(),
+            };
+            diags.push(blame(format!(
+                "`{}` is a Swagger {version} description; only OpenAPI 3.0, 3.1 and 3.2 are supported",
+                self.files[file].file.display
+            )).help("convert it to OpenAPI 3 (for example with swagger2openapi) and point the source description at the result"));
+            return None;
+        }
+        let version = match root.get("openapi").map(|v| &v.value) {
+            Some(Value::Str(s)) => s.clone(),
+            Some(Value::Float(f)) => f.to_string(),
+            _ => {
+                diags.push(blame(format!(
+                    "`{}` is not an OpenAPI description (no `openapi` version field)",
+                    self.files[file].file.display
+                )));
+                return None;
+            }
+        };
+        if !(version.starts_with("3.0") || version.starts_with("3.1") || version.starts_with("3.2"))
+        {
+            diags.push(blame(format!(
+                "OpenAPI version `{version}` of `{}` is not supported (3.0, 3.1 and 3.2 are)",
+                self.files[file].file.display
+            )));
+            return None;
+        }
+        let server = root
+            .get("servers")
+            .and_then(|s| s.items().first())
+            .and_then(|s| {
+                let url = s.get("url")?.as_str()?.to_owned();
+                // Substitute server variables with their defaults.
+                let mut url = url;
+                for (k, v) in s.get("variables").map(Node::entries).unwrap_or(&[]) {
+                    if let Some(d) = v.get("default").and_then(Node::as_str) {
+                        url = url.replace(&format!("{{{}}}", k.text), d);
+                    }
+                }
+                Some(url)
+            });
+        let mut operations = Vec::new();
+        if let Some(paths) = root.get("paths") {
+            for (path, item) in paths.entries() {
+                let Some(item_at) = self.resolve(At { file, node: item }) else {
+                    continue;
+                };
+                let common = self.params(item_at);
+                for (method, op) in item_at.node.entries() {
+                    let m = method.text.as_str();
+                    if !METHODS.contains(&m) {
+                        continue;
+                    }
+                    let mut parameters = common.clone();
+                    for p in self.params(At {
+                        file: item_at.file,
+                        node: op,
+                    }) {
+                        parameters
+                            .retain(|q: &OpParam| !(q.name == p.name && q.location == p.location));
+                        parameters.push(p);
+                    }
+                    let pointer = vec!["paths".to_owned(), path.text.clone(), m.to_owned()];
+                    operations.push(Operation {
+                        file: item_at.file,
+                        operation_id: op
+                            .get("operationId")
+                            .and_then(Node::as_str)
+                            .map(str::to_owned),
+                        method: m.to_ascii_uppercase(),
+                        path: path.text.clone(),
+                        parameters,
+                        pointer,
+                    });
+                }
+            }
+        }
+        let mut credential_headers = Vec::new();
+        let mut credential_cookies = Vec::new();
+        let mut credential_queries = Vec::new();
+        if let Some(schemes) = root
+            .get("components")
+            .and_then(|c| c.get("securitySchemes"))
+        {
+            for (_, scheme) in schemes.entries() {
+                let Some(s) = self.resolve(At { file, node: scheme }) else {
+                    continue;
+                };
+                match s.node.get("type").and_then(Node::as_str) {
+                    Some("apiKey") => {
+                        let name = s
+                            .node
+                            .get("name")
+                            .and_then(Node::as_str)
+                            .unwrap_or_default();
+                        match s.node.get("in").and_then(Node::as_str) {
+                            Some("header") => credential_headers.push(name.to_ascii_lowercase()),
+                            Some("cookie") => credential_cookies.push(name.to_owned()),
+                            Some("query") => credential_queries.push(name.to_owned()),
+                            _ => {}
+                        }
+                    }
+                    Some("http") | Some("oauth2") | Some("openIdConnect") => {
+                        credential_headers.push("authorization".into());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Some(Api {
+            file,
+            version,
+            server,
+            operations,
+            credential_headers,
+            credential_cookies,
+            credential_queries,
+        })
+    }
+
+    fn params(&self, at: At<'_>) -> Vec<OpParam> {
+        let mut out = Vec::new();
+        for p in at.node.get("parameters").map(Node::items).unwrap_or(&[]) {
+            let Some(p) = self.resolve(At {
+                file: at.file,
+                node: p,
+            }) else {
+                continue;
+            };
+            let name = p.node.get("name").and_then(Node::as_str);
+            let location = match p.node.get("in").and_then(Node::as_str) {
+                Some("path") => Some(ParamIn::Path),
+                Some("query") | Some("querystring") => Some(ParamIn::Query),
+                Some("header") => Some(ParamIn::Header),
+                Some("cookie") => Some(ParamIn::Cookie),
+                _ => None,
+            };
+            if let (Some(name), Some(location)) = (name, location) {
+                out.push(OpParam {
+                    name: name.to_owned(),
+                    location,
+                    required: location == ParamIn::Path
+                        || p.node
+                            .get("required")
+                            .and_then(Node::as_bool)
+                            .unwrap_or(false),
+                });
+            }
+        }
+        out
+    }
+
+    /// The operation node.
+    pub fn operation_node(&self, op: &Operation) -> Option<At<'_>> {
+        let root = &self.files.get(op.file)?.root;
+        let item = root.get("paths")?.get(&op.path)?;
+        let item = self.resolve(At {
+            file: op.file,
+            node: item,
+        })?;
+        Some(At {
+            file: item.file,
+            node: item.node.get(&op.method.to_ascii_lowercase())?,
+        })
+    }
+
+    /// The request body schema for a content type (or the first JSON one), and whether the body is required.
+    pub fn request_schema(
+        &self,
+        op: &Operation,
+        content_type: Option<&str>,
+    ) -> Option<(String, Option<At<'_>>)> {
+        let opn = self.operation_node(op)?;
+        let rb = self.resolve(At {
+            file: opn.file,
+            node: opn.node.get("requestBody")?,
+        })?;
+        let (ct, media) = pick_content(rb.node.get("content")?, content_type)?;
+        Some((
+            ct,
+            media.get("schema").map(|s| At {
+                file: rb.file,
+                node: s,
+            }),
+        ))
+    }
+
+    /// The success response of an operation: the first documented 2xx (or `2XX`, then `default`).
+    pub fn success_response(&self, op: &Operation) -> Option<(String, At<'_>)> {
+        let opn = self.operation_node(op)?;
+        let responses = opn.node.get("responses")?;
+        let mut codes: Vec<&str> = responses
+            .entries()
+            .iter()
+            .map(|(k, _)| k.text.as_str())
+            .collect();
+        codes.sort();
+        let code = codes
+            .iter()
+            .find(|c| c.len() == 3 && c.starts_with('2') && c.chars().all(|ch| ch.is_ascii_digit()))
+            .or_else(|| codes.iter().find(|c| c.eq_ignore_ascii_case("2XX")))
+            .or_else(|| codes.iter().find(|c| **c == "default"))?;
+        let node = responses.get(code)?;
+        let at = self.resolve(At {
+            file: opn.file,
+            node,
+        })?;
+        Some(((*code).to_owned(), at))
+    }
+
+    /// The JSON schema of a response (first JSON-like content).
+    pub fn response_schema<'a>(&'a self, response: At<'a>) -> Option<At<'a>> {
+        let (_, media) = pick_content(response.node.get("content")?, None)?;
+        Some(At {
+            file: response.file,
+            node: media.get("schema")?,
+        })
+    }
+
+    /// Headers a response documents (lower-case names), `None` when it documents none.
+    pub fn response_headers(&self, response: At<'_>) -> Option<Vec<String>> {
+        let h = response.node.get("headers")?;
+        Some(
+            h.entries()
+                .iter()
+                .map(|(k, _)| k.text.to_ascii_lowercase())
+                .collect(),
+        )
+    }
+}
+
+/// Picks the media type: the one asked for, else the first JSON-like one, else the first.
+fn pick_content<'a>(content: &'a Node, wanted: Option<&str>) -> Option<(String, &'a Node)> {
+    let entries = content.entries();
+    if let Some(w) = wanted {
+        let w = w.split(';').next().unwrap_or(w).trim();
+        return entries
+            .iter()
+            .find(|(k, _)| k.text.eq_ignore_ascii_case(w))
+            .or_else(|| entries.iter().find(|(k, _)| k.text == "*/*"))
+            .map(|(k, v)| (k.text.clone(), v));
+    }
+    entries
+        .iter()
+        .find(|(k, _)| is_json(&k.text))
+        .or_else(|| entries.first())
+        .map(|(k, v)| (k.text.clone(), v))
+}
+
+/// True for `application/json`, `application/*+json` and similar.
+pub fn is_json(media: &str) -> bool {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase();
+    m == "application/json" || m.ends_with("+json") || m == "*/*" || m == "application/*"
+}
+
+/// Splits a `#` fragment into unescaped pointer tokens (`None` when malformed).
+pub fn pointer_tokens(fragment: &str) -> Option<Vec<String>> {
+    if fragment.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = fragment.strip_prefix('/')?;
+    rest.split('/')
+        .map(|t| {
+            let t = percent_decode(t);
+            let mut out = String::new();
+            let mut chars = t.chars();
+            while let Some(c) = chars.next() {
+                if c == '~' {
+                    match chars.next() {
+                        Some('0') => out.push('~'),
+                        Some('1') => out.push('/'),
+                        _ => return None,
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Some(out)
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+fn collect_external_refs(node: &Node, out: &mut Vec<String>) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    if k.text == "$ref" {
+                        if let Some(r) = v.as_str() {
+                            let file = r.split('#').next().unwrap_or("");
+                            if !file.is_empty() && !out.iter().any(|o| o == file) {
+                                out.push(file.to_owned());
+                            }
+                        }
+                    } else {
+                        stack.push(v);
+                    }
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+}
+
+/// A position in an OpenAPI file, for messages that point there.
+pub fn pos_of(at: At<'_>) -> Pos {
+    at.node.pos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_tokens_unescape() {
+        assert_eq!(
+            pointer_tokens("/paths/~1customers~1{id}/get"),
+            Some(vec!["paths".into(), "/customers/{id}".into(), "get".into()])
+        );
+        assert_eq!(pointer_tokens("/a~2"), None);
+        assert_eq!(pointer_tokens("nope"), None);
+        assert_eq!(pointer_tokens("/a%20b"), Some(vec!["a b".into()]));
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/plain"));
+    }
+}

@@ -1,0 +1,595 @@
+//! JSON Schema → Rust types, and walking a schema along a JSON pointer.
+//!
+//! The mapping (documented in the README): string → `String`, integer → `i64`,
+//! number → `f64`, boolean → `bool`, array → `Vec<T>`, object with properties →
+//! a generated struct (one per component schema, shared), object with only
+//! `additionalProperties` → `BTreeMap<String, T>`, `nullable` / `type: [T, "null"]`
+//! → `Option<T>`, `allOf` → the merged struct, `oneOf`/`anyOf` of one primitive
+//! type → that type, anything else → `serde_json::Value`. `$ref` cycles end in
+//! `serde_json::Value` instead of an infinitely sized type.
+
+use crate::openapi::{At, Store, MAX_REF_HOPS};
+use crate::yaml::{Node, Value};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::{HashMap, HashSet};
+
+/// A Rust type of generated code.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// `serde_json::Value`.
+    Json,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `Option<T>`.
+    Option(Box<Ty>),
+    /// A generated struct, by index in the [`TypeSpace`].
+    Named(usize),
+}
+
+impl Ty {
+    /// Wraps in `Option` unless it already is one.
+    pub fn optional(self) -> Ty {
+        match self {
+            Ty::Option(_) => self,
+            other => Ty::Option(Box::new(other)),
+        }
+    }
+
+    /// True for `Option<T>`.
+    pub fn is_option(&self) -> bool {
+        matches!(self, Ty::Option(_))
+    }
+
+    /// The JSON type name(s) this type serializes to, for messages.
+    pub fn json_kind(&self, space: &TypeSpace) -> String {
+        match self {
+            Ty::String => "string".into(),
+            Ty::Integer => "integer".into(),
+            Ty::Number => "number".into(),
+            Ty::Boolean => "boolean".into(),
+            Ty::Json => "any JSON value".into(),
+            Ty::Vec(_) => "array".into(),
+            Ty::Map(_) => "object".into(),
+            Ty::Option(t) => format!("{} or null", t.json_kind(space)),
+            Ty::Named(i) => format!(
+                "object `{}`",
+                space.defs.get(*i).map_or("?", |d| d.name.as_str())
+            ),
+        }
+    }
+}
+
+/// A field of a generated struct.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// Rust identifier text (`r#type` for keywords).
+    pub rust: String,
+    /// JSON property name.
+    pub json: String,
+    /// Type (already `Option` when not required).
+    pub ty: Ty,
+    /// Doc text (schema `description`).
+    pub doc: Option<String>,
+    /// Printed as `[redacted]` by `Debug`.
+    pub secret: bool,
+    /// `default` value from the schema.
+    pub default: Option<serde_json::Value>,
+}
+
+/// Where a generated struct is emitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// In the shared `types` module.
+    Shared,
+    /// In the module of workflow `n`.
+    Workflow(usize),
+}
+
+/// A generated struct.
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Fields in schema order.
+    pub fields: Vec<Field>,
+    /// Where it is emitted.
+    pub scope: Scope,
+}
+
+/// A schema node and how to resolve its `$ref`s.
+#[derive(Clone, Copy, Debug)]
+pub enum Schema<'a> {
+    /// A schema inside an OpenAPI file of the store.
+    Api(At<'a>),
+    /// A schema inside the Arazzo document (`$ref: '#/components/inputs/x'`).
+    Doc(&'a Node),
+}
+
+impl<'a> Schema<'a> {
+    /// The node.
+    pub fn node(&self) -> &'a Node {
+        match self {
+            Schema::Api(at) => at.node,
+            Schema::Doc(n) => n,
+        }
+    }
+
+    fn with(&self, node: &'a Node) -> Schema<'a> {
+        match self {
+            Schema::Api(at) => Schema::Api(At {
+                file: at.file,
+                node,
+            }),
+            Schema::Doc(_) => Schema::Doc(node),
+        }
+    }
+}
+
+/// Resolves `$ref`s of schemas from both kinds of documents.
+#[derive(Clone, Copy)]
+pub struct Resolver<'a> {
+    /// OpenAPI files.
+    pub store: &'a Store,
+    /// The Arazzo document root.
+    pub doc: &'a Node,
+}
+
+impl<'a> Resolver<'a> {
+    /// Follows `$ref`s; returns the target and the name of the last component schema passed.
+    pub fn resolve(&self, s: Schema<'a>) -> Option<(Schema<'a>, Option<String>)> {
+        match s {
+            Schema::Api(at) => {
+                let mut cur = at;
+                let mut name = None;
+                for _ in 0..MAX_REF_HOPS {
+                    let Some(r) = cur.node.get("$ref").and_then(Node::as_str) else {
+                        return Some((Schema::Api(cur), name));
+                    };
+                    name = ref_name(r);
+                    cur = self.store.follow(cur.file, r)?;
+                }
+                None
+            }
+            Schema::Doc(n) => {
+                let mut cur = n;
+                let mut name = None;
+                for _ in 0..MAX_REF_HOPS {
+                    let Some(r) = cur.get("$ref").and_then(Node::as_str) else {
+                        return Some((Schema::Doc(cur), name));
+                    };
+                    let frag = r.strip_prefix('#')?;
+                    name = ref_name(r);
+                    cur = self.doc.pointer(&crate::openapi::pointer_tokens(frag)?)?;
+                }
+                None
+            }
+        }
+    }
+}
+
+fn ref_name(r: &str) -> Option<String> {
+    let frag = r.split_once('#')?.1;
+    let parts: Vec<&str> = frag.split('/').collect();
+    match parts.as_slice() {
+        ["", "components", "schemas" | "inputs", name] => Some((*name).to_owned()),
+        ["", "definitions" | "$defs", name] => Some((*name).to_owned()),
+        _ => None,
+    }
+}
+
+/// The JSON `type`s a schema allows (`type: [a, b]` or `type: a`), empty when untyped.
+pub fn schema_types(node: &Node) -> Vec<&str> {
+    match node.get("type") {
+        Some(t) => match &t.value {
+            Value::Str(s) => vec![s.as_str()],
+            Value::Seq(items) => items.iter().filter_map(Node::as_str).collect(),
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    }
+}
+
+/// True when the schema allows `null` (`nullable: true` or a `null` type).
+pub fn is_nullable(node: &Node) -> bool {
+    node.get("nullable")
+        .and_then(Node::as_bool)
+        .unwrap_or(false)
+        || schema_types(node).contains(&"null")
+}
+
+/// Every struct generated for one invocation.
+#[derive(Debug, Default)]
+pub struct TypeSpace {
+    /// The structs.
+    pub defs: Vec<TypeDef>,
+    by_node: HashMap<(usize, Scope), usize>,
+    names: HashSet<(String, Scope)>,
+    in_progress: HashSet<usize>,
+}
+
+/// Deepest schema nesting turned into types; deeper parts are `serde_json::Value`.
+const MAX_TYPE_DEPTH: usize = 24;
+
+impl TypeSpace {
+    /// A fresh, unique struct name in a scope.
+    pub fn unique_name(&mut self, wanted: &str, scope: Scope) -> String {
+        let mut base = wanted.to_upper_camel_case();
+        base.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+        if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
+            base.insert(0, 'T');
+        }
+        if matches!(
+            base.as_str(),
+            "Self" | "Option" | "String" | "Vec" | "Result" | "Box"
+        ) {
+            base.push('_');
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.names.contains(&(name.clone(), scope)) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.names.insert((name.clone(), scope));
+        name
+    }
+
+    /// The Rust type of a schema. `hint` names a struct generated for an inline object.
+    pub fn ty_of(&mut self, r: &Resolver<'_>, schema: Schema<'_>, hint: &str, scope: Scope) -> Ty {
+        self.ty_at_depth(r, schema, hint, scope, 0)
+    }
+
+    fn ty_at_depth(
+        &mut self,
+        r: &Resolver<'_>,
+        schema: Schema<'_>,
+        hint: &str,
+        scope: Scope,
+        depth: usize,
+    ) -> Ty {
+        if depth > MAX_TYPE_DEPTH {
+            return Ty::Json;
+        }
+        let Some((s, ref_name)) = r.resolve(schema) else {
+            return Ty::Json;
+        };
+        let node = s.node();
+        let key = node as *const Node as usize;
+        let nullable = is_nullable(node);
+        let wrap = |t: Ty| if nullable { t.optional() } else { t };
+        // Component schemas are shared; inline ones belong to the caller's scope.
+        let scope = match (&s, &ref_name) {
+            (Schema::Api(_), Some(_)) => Scope::Shared,
+            _ => scope,
+        };
+        if let Some(&i) = self.by_node.get(&(key, scope)) {
+            if self.in_progress.contains(&i) {
+                return Ty::Json;
+            }
+            return wrap(Ty::Named(i));
+        }
+        let types: Vec<&str> = schema_types(node)
+            .into_iter()
+            .filter(|t| *t != "null")
+            .collect();
+        let hint = ref_name.as_deref().unwrap_or(hint);
+        if let Some(all) = node.get("allOf") {
+            let branches: Vec<Schema<'_>> = all.items().iter().map(|b| s.with(b)).collect();
+            if branches.len() == 1 && node.get("properties").is_none() {
+                return wrap(self.ty_at_depth(r, branches[0], hint, scope, depth + 1));
+            }
+            return wrap(self.struct_of(r, s, &branches, hint, scope, key, depth));
+        }
+        for k in ["oneOf", "anyOf"] {
+            if let Some(alts) = node.get(k) {
+                let tys: Vec<Ty> = alts
+                    .items()
+                    .iter()
+                    .filter(|b| !(schema_types(b) == ["null"]))
+                    .map(|b| self.ty_at_depth(r, s.with(b), hint, scope, depth + 1))
+                    .collect();
+                let has_null = alts.items().iter().any(|b| schema_types(b) == ["null"]);
+                let one = match tys.split_first() {
+                    Some((first, rest)) if rest.iter().all(|t| t == first) => first.clone(),
+                    _ => Ty::Json,
+                };
+                return if has_null || nullable {
+                    one.optional()
+                } else {
+                    one
+                };
+            }
+        }
+        let kind = match types.as_slice() {
+            [one] => *one,
+            [] if node.get("properties").is_some() => "object",
+            [] if node.get("items").is_some() => "array",
+            _ => return wrap(Ty::Json),
+        };
+        let t = match kind {
+            "string" => Ty::String,
+            "integer" => Ty::Integer,
+            "number" => Ty::Number,
+            "boolean" => Ty::Boolean,
+            "array" => match node.get("items") {
+                Some(items) => Ty::Vec(Box::new(self.ty_at_depth(
+                    r,
+                    s.with(items),
+                    &format!("{hint}Item"),
+                    scope,
+                    depth + 1,
+                ))),
+                None => Ty::Vec(Box::new(Ty::Json)),
+            },
+            "object" => {
+                if node
+                    .get("properties")
+                    .is_some_and(|p| !p.entries().is_empty())
+                {
+                    self.struct_of(r, s, &[], hint, scope, key, depth)
+                } else {
+                    match node.get("additionalProperties") {
+                        Some(ap) if matches!(ap.value, Value::Map(_)) => {
+                            Ty::Map(Box::new(self.ty_at_depth(
+                                r,
+                                s.with(ap),
+                                &format!("{hint}Value"),
+                                scope,
+                                depth + 1,
+                            )))
+                        }
+                        _ => Ty::Map(Box::new(Ty::Json)),
+                    }
+                }
+            }
+            _ => Ty::Json,
+        };
+        wrap(t)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn struct_of(
+        &mut self,
+        r: &Resolver<'_>,
+        s: Schema<'_>,
+        branches: &[Schema<'_>],
+        hint: &str,
+        scope: Scope,
+        key: usize,
+        depth: usize,
+    ) -> Ty {
+        let name = self.unique_name(hint, scope);
+        let index = self.defs.len();
+        self.defs.push(TypeDef {
+            name: name.clone(),
+            doc: description(s.node()),
+            fields: Vec::new(),
+            scope,
+        });
+        self.by_node.insert((key, scope), index);
+        self.in_progress.insert(index);
+        let mut props: Vec<(String, Schema<'_>, bool)> = Vec::new();
+        let mut parts = vec![s];
+        for b in branches {
+            if let Some((rb, _)) = r.resolve(*b) {
+                parts.push(rb);
+            }
+        }
+        let mut required: HashSet<String> = HashSet::new();
+        for p in &parts {
+            for req in p.node().get("required").map(Node::items).unwrap_or(&[]) {
+                if let Some(q) = req.as_str() {
+                    required.insert(q.to_owned());
+                }
+            }
+            for (k, v) in p.node().get("properties").map(Node::entries).unwrap_or(&[]) {
+                if !props.iter().any(|(n, _, _)| *n == k.text) {
+                    props.push((k.text.clone(), p.with(v), false));
+                }
+            }
+        }
+        let mut used = HashSet::new();
+        let mut fields = Vec::new();
+        for (json, schema, _) in props {
+            let ty = self.ty_at_depth(
+                r,
+                schema,
+                &format!("{name}{}", json.to_upper_camel_case()),
+                scope,
+                depth + 1,
+            );
+            let ty = if required.contains(&json) {
+                ty
+            } else {
+                ty.optional()
+            };
+            let resolved = r.resolve(schema).map(|(x, _)| x.node());
+            let field_doc = description(schema.node()).or_else(|| resolved.and_then(description));
+            fields.push(Field {
+                rust: field_ident(&json, &mut used),
+                json,
+                ty,
+                doc: field_doc,
+                secret: resolved
+                    .is_some_and(|n| n.get("format").and_then(Node::as_str) == Some("password")),
+                default: resolved.and_then(|n| n.get("default")).map(Node::to_json),
+            });
+        }
+        self.in_progress.remove(&index);
+        if let Some(d) = self.defs.get_mut(index) {
+            d.fields = fields;
+        }
+        Ty::Named(index)
+    }
+}
+
+/// The `description` (or `title`) of a schema.
+pub fn description(node: &Node) -> Option<String> {
+    node.get("description")
+        .or_else(|| node.get("title"))
+        .and_then(Node::as_str)
+        .map(str::to_owned)
+}
+
+const KEYWORDS: [&str; 39] = [
+    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
+    "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn",
+    "abstract", "become", "box", "do", "final",
+];
+const MORE_KEYWORDS: [&str; 8] = [
+    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// A snake_case Rust identifier for a JSON name, unique within `used` (keywords become raw identifiers).
+pub fn field_ident(json: &str, used: &mut HashSet<String>) -> String {
+    let mut base: String = json
+        .to_snake_case()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if base.is_empty() || base.chars().all(|c| c == '_') {
+        base = "field".into();
+    }
+    if base.starts_with(|c: char| c.is_ascii_digit()) {
+        base.insert(0, '_');
+    }
+    if matches!(base.as_str(), "self" | "super" | "crate" | "_") {
+        base.push('_');
+    } else if KEYWORDS.contains(&base.as_str())
+        || MORE_KEYWORDS.contains(&base.as_str())
+        || base == "gen"
+    {
+        base = format!("r#{base}");
+    }
+    let mut name = base.clone();
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{}_{n}", base.trim_start_matches("r#"));
+        n += 1;
+    }
+    used.insert(name.clone());
+    name
+}
+
+/// Outcome of walking a schema along pointer tokens.
+#[derive(Debug)]
+pub enum Walk<'a> {
+    /// The pointer lands on this schema; `optional` when some step may be absent.
+    Found(Schema<'a>, bool),
+    /// Somewhere along the way anything goes (untyped / additionalProperties / oneOf mix).
+    Open(bool),
+    /// Token `index` is not in the schema; the names that are.
+    Missing {
+        /// Index of the offending token.
+        index: usize,
+        /// Property names available at that point.
+        available: Vec<String>,
+    },
+}
+
+/// Walks `tokens` into `schema`, following `$ref`, `allOf`, `oneOf`/`anyOf`, properties, items.
+pub fn walk<'a>(r: &Resolver<'a>, schema: Schema<'a>, tokens: &[String]) -> Walk<'a> {
+    let mut cur = schema;
+    let mut optional = false;
+    for (i, t) in tokens.iter().enumerate() {
+        match step_into(r, cur, t, 0) {
+            Step::Into(next, opt) => {
+                cur = next;
+                optional |= opt;
+            }
+            Step::Open => return Walk::Open(true),
+            Step::Missing(available) => {
+                return Walk::Missing {
+                    index: i,
+                    available,
+                }
+            }
+        }
+    }
+    Walk::Found(cur, optional)
+}
+
+enum Step<'a> {
+    Into(Schema<'a>, bool),
+    Open,
+    Missing(Vec<String>),
+}
+
+fn step_into<'a>(r: &Resolver<'a>, s: Schema<'a>, token: &str, depth: usize) -> Step<'a> {
+    if depth > 16 {
+        return Step::Open;
+    }
+    let Some((s, _)) = r.resolve(s) else {
+        return Step::Open;
+    };
+    let node = s.node();
+    let mut available = Vec::new();
+    // allOf: the property may come from any branch; all apply, so not optional by itself.
+    let mut composite_open = false;
+    for (k, all_apply) in [("allOf", true), ("oneOf", false), ("anyOf", false)] {
+        for b in node.get(k).map(Node::items).unwrap_or(&[]) {
+            match step_into(r, s.with(b), token, depth + 1) {
+                Step::Into(n, opt) => return Step::Into(n, opt || !all_apply),
+                Step::Open => composite_open = true,
+                Step::Missing(mut a) => available.append(&mut a),
+            }
+        }
+    }
+    let types = schema_types(node);
+    let is_array = types.contains(&"array") || (types.is_empty() && node.get("items").is_some());
+    if is_array {
+        return match (token.parse::<usize>(), node.get("items")) {
+            (Ok(_), Some(items)) => Step::Into(s.with(items), true),
+            (Ok(_), None) => Step::Open,
+            (Err(_), _) => Step::Missing(vec!["an array index such as `0`".into()]),
+        };
+    }
+    if let Some(props) = node.get("properties") {
+        if let Some(p) = props.get(token) {
+            let required = node
+                .get("required")
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .any(|q| q.as_str() == Some(token));
+            return Step::Into(s.with(p), !required);
+        }
+        available.extend(props.entries().iter().map(|(k, _)| k.text.clone()));
+    }
+    match node.get("additionalProperties") {
+        Some(ap) if ap.as_bool() == Some(false) => {}
+        Some(ap) if matches!(ap.value, Value::Map(_)) => return Step::Into(s.with(ap), true),
+        Some(_) => return Step::Open,
+        None => {
+            // Declared properties are taken as the whole shape (that is what catches a
+            // renamed field); an untyped or property-less object accepts anything.
+            let scalar = types
+                .iter()
+                .any(|t| matches!(*t, "string" | "integer" | "number" | "boolean" | "null"));
+            let declared = node.get("properties").is_some() || !available.is_empty();
+            if composite_open || (!scalar && !declared) {
+                return Step::Open;
+            }
+        }
+    }
+    Step::Missing(available)
+}

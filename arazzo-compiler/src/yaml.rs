@@ -1,0 +1,510 @@
+//! A YAML 1.2 (and so JSON) tree that keeps the position of every node.
+//!
+//! Built from `saphyr-parser` events. Hostile input is bounded: nesting depth,
+//! the number of nodes (aliases are expanded, so "billion laughs" documents hit
+//! the node budget instead of memory), and scalars are resolved with the YAML 1.2
+//! core schema.
+
+use crate::diag::Pos;
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+/// Limits applied while building the tree.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// Most nodes in the tree, counting each alias expansion again.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 200,
+            max_nodes: 2_000_000,
+        }
+    }
+}
+
+/// A node: its value, where it starts, and how its text relates to the source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Position of the node's first character (the quote, for quoted scalars).
+    pub pos: Pos,
+    /// For a single-line plain or quoted scalar, the column offset of its content
+    /// from `pos` (0 plain, 1 quoted): positions inside the string can then be mapped.
+    pub content_offset: Option<u32>,
+}
+
+/// A YAML value with JSON-compatible types.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or empty.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping with string keys, in document order.
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key: its text and position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    /// The key as text (numbers keep their spelling: `200`).
+    pub text: String,
+    /// Where the key starts.
+    pub pos: Pos,
+}
+
+/// A YAML error with the position reported by the parser.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YamlError {
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    pub pos: Pos,
+}
+
+impl Node {
+    /// The member `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The entries of a mapping (empty for anything else).
+    pub fn entries(&self) -> &[(Key, Node)] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// The items of a sequence (empty for anything else).
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// The string, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// A JSON-ish name of the node's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a sequence",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// Follows an RFC 6901 pointer given as unescaped tokens.
+    pub fn pointer<'a>(&'a self, tokens: &[String]) -> Option<&'a Node> {
+        let mut cur = self;
+        for t in tokens {
+            cur = match &cur.value {
+                Value::Map(_) => cur.get(t)?,
+                Value::Seq(items) => items.get(t.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// Position of the character `offset` bytes into this scalar's string content,
+    /// when it can be mapped (single-line scalars); otherwise the node's position.
+    pub fn pos_at(&self, byte_offset: usize) -> Pos {
+        match (&self.value, self.content_offset) {
+            (Value::Str(s), Some(off)) => {
+                let chars = s.get(..byte_offset).map_or(0, |p| p.chars().count());
+                self.pos.shifted(off as usize + chars)
+            }
+            _ => self.pos,
+        }
+    }
+
+    /// Converts to a `serde_json::Value` (floats that are not finite become null).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.text.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn pos_of(m: &saphyr_parser::Span) -> Pos {
+    Pos {
+        line: u32::try_from(m.start.line()).unwrap_or(u32::MAX),
+        col: u32::try_from(m.start.col() + 1).unwrap_or(u32::MAX),
+    }
+}
+
+/// Resolves a plain scalar with the YAML 1.2 core schema.
+fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let digits = |t: &str, radix: u32| !t.is_empty() && t.chars().all(|c| c.is_digit(radix));
+    if let Some(h) = s.strip_prefix("0x") {
+        if digits(h, 16) {
+            if let Ok(i) = i64::from_str_radix(h, 16) {
+                return Value::Int(i);
+            }
+        }
+    } else if let Some(o) = s.strip_prefix("0o") {
+        if digits(o, 8) {
+            if let Ok(i) = i64::from_str_radix(o, 8) {
+                return Value::Int(i);
+            }
+        }
+    }
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if digits(unsigned, 10) {
+        return match s.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_) => s
+                .parse::<f64>()
+                .map_or(Value::Str(s.to_owned()), Value::Float),
+        };
+    }
+    let is_float = {
+        let (mant, exp) = match unsigned.find(['e', 'E']) {
+            Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+            None => (unsigned, None),
+        };
+        let mant_ok = {
+            let (a, b) = mant.split_once('.').unwrap_or((mant, ""));
+            (a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()))
+                && !(a.is_empty() && b.is_empty())
+                && (mant.contains('.') || exp.is_some())
+        };
+        let exp_ok = exp.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e), 10));
+        mant_ok && exp_ok
+    };
+    if is_float {
+        if let Ok(f) = s.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(s.to_owned())
+}
+
+enum Frame {
+    Seq(Node, usize),
+    Map(Node, usize, Option<Key>),
+}
+
+/// Parses one YAML document into a positioned tree.
+///
+/// Errors carry the parser's position. Duplicate keys, non-scalar keys and
+/// multiple documents are errors; the first error stops the build of the tree.
+pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
+    let mut parser = Parser::new_from_str(src);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut root: Option<Node> = None;
+    let mut nodes: usize = 0;
+    let mut documents = 0usize;
+    let err = |message: String, pos: Pos| YamlError { message, pos };
+
+    while let Some(item) = parser.next_event() {
+        let (event, span) = item.map_err(|e| YamlError {
+            message: e.info().to_owned(),
+            pos: Pos {
+                line: u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
+                col: u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
+            },
+        })?;
+        let pos = pos_of(&span);
+        let completed: Option<(Node, usize)> = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => None,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(err(
+                        "a file must hold exactly one YAML document".into(),
+                        pos,
+                    ));
+                }
+                None
+            }
+            Event::Alias(id) => {
+                let node = anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| err("alias to an unknown anchor".into(), pos))?;
+                nodes = nodes.saturating_add(count_nodes(&node, limits.max_nodes));
+                if nodes > limits.max_nodes {
+                    return Err(err(
+                        format!(
+                            "document too large: more than {} nodes once aliases are expanded (an alias bomb?)",
+                            limits.max_nodes
+                        ),
+                        pos,
+                    ));
+                }
+                let node = Node { pos, ..node };
+                Some((node, 0))
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                nodes += 1;
+                let value = match (&tag, style) {
+                    (Some(t), _) if t.is_yaml_core_schema() => match t.suffix.as_str() {
+                        "str" => Value::Str(text.to_string()),
+                        _ => resolve_plain(&text),
+                    },
+                    (_, ScalarStyle::Plain) => resolve_plain(&text),
+                    _ => Value::Str(text.to_string()),
+                };
+                let single_line = span.start.line() == span.end.line();
+                let content_offset = match style {
+                    ScalarStyle::Plain if single_line => Some(0),
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if single_line => Some(1),
+                    _ => None,
+                };
+                let _ = tag;
+                Some((
+                    Node {
+                        value,
+                        pos,
+                        content_offset,
+                    },
+                    anchor,
+                ))
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                nodes += 1;
+                if stack.len() >= limits.max_depth {
+                    return Err(err(
+                        format!("nesting deeper than {} levels", limits.max_depth),
+                        pos,
+                    ));
+                }
+                let is_seq = matches!(event, Event::SequenceStart(..));
+                let node = Node {
+                    value: if is_seq {
+                        Value::Seq(Vec::new())
+                    } else {
+                        Value::Map(Vec::new())
+                    },
+                    pos,
+                    content_offset: None,
+                };
+                stack.push(if is_seq {
+                    Frame::Seq(node, anchor)
+                } else {
+                    Frame::Map(node, anchor, None)
+                });
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Seq(node, anchor)) | Some(Frame::Map(node, anchor, None)) => {
+                    Some((node, anchor))
+                }
+                Some(Frame::Map(_, _, Some(key))) => {
+                    return Err(err(format!("key `{}` has no value", key.text), key.pos))
+                }
+                None => return Err(err("unbalanced YAML structure".into(), pos)),
+            },
+        };
+        if nodes > limits.max_nodes {
+            return Err(err(
+                format!("document too large: more than {} nodes", limits.max_nodes),
+                pos,
+            ));
+        }
+        let Some((node, anchor)) = completed else {
+            continue;
+        };
+        if anchor != 0 {
+            anchors.insert(anchor, node.clone());
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq(seq, _)) => {
+                if let Value::Seq(items) = &mut seq.value {
+                    items.push(node);
+                }
+            }
+            Some(Frame::Map(map, _, pending)) => match pending.take() {
+                None => {
+                    let text = match &node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Int(i) => i.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Null => "null".to_owned(),
+                        _ => return Err(err("mapping keys must be strings".into(), node.pos)),
+                    };
+                    if map.get(&text).is_some() {
+                        return Err(err(format!("duplicate key `{text}`"), node.pos));
+                    }
+                    *pending = Some(Key {
+                        text,
+                        pos: node.pos,
+                    });
+                }
+                Some(key) => {
+                    if let Value::Map(entries) = &mut map.value {
+                        entries.push((key, node));
+                    }
+                }
+            },
+        }
+    }
+    root.ok_or_else(|| err("the file is empty".into(), Pos { line: 1, col: 1 }))
+}
+
+fn count_nodes(node: &Node, cap: usize) -> usize {
+    let mut count = 0usize;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        count += 1;
+        if count > cap {
+            return count;
+        }
+        match &n.value {
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(src: &str) -> Result<Node, YamlError> {
+        parse(src, Limits::default())
+    }
+
+    #[test]
+    fn positions_and_types() {
+        let n = p("a: 1\nb:\n  - x\n  - 'y'\nc: 2.5\nd: true\ne: ~\n200: ok\n").unwrap();
+        assert_eq!(n.get("a").unwrap().value, Value::Int(1));
+        let b = n.get("b").unwrap();
+        assert_eq!(b.items()[1].pos, Pos { line: 4, col: 5 });
+        assert_eq!(b.items()[1].content_offset, Some(1));
+        assert_eq!(n.get("c").unwrap().value, Value::Float(2.5));
+        assert_eq!(n.get("d").unwrap().value, Value::Bool(true));
+        assert_eq!(n.get("e").unwrap().value, Value::Null);
+        assert_eq!(n.get("200").unwrap().as_str(), Some("ok"));
+    }
+
+    #[test]
+    fn pos_at_maps_offsets_into_scalars() {
+        let n = p("value: $inputs.apiKy\n").unwrap();
+        let v = n.get("value").unwrap();
+        assert_eq!(v.pos, Pos { line: 1, col: 8 });
+        assert_eq!(v.pos_at(8), Pos { line: 1, col: 16 });
+    }
+
+    #[test]
+    fn json_is_yaml() {
+        let n = p(r#"{"a": [1, "two", null], "b": {"c": false}}"#).unwrap();
+        assert_eq!(
+            n.to_json(),
+            serde_json::json!({"a": [1, "two", null], "b": {"c": false}})
+        );
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = p("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(e.pos.line >= 1);
+        let e = p("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(e.message, "duplicate key `a`");
+        assert_eq!(e.pos, Pos { line: 2, col: 1 });
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let prev = i - 1;
+            src.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let e = p(&src).unwrap_err();
+        assert!(e.message.contains("alias bomb"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let src = "[".repeat(10_000);
+        assert!(p(&src).is_err());
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        assert_eq!(resolve_plain("0x1F"), Value::Int(31));
+        assert_eq!(resolve_plain("-3"), Value::Int(-3));
+        assert_eq!(resolve_plain("1e3"), Value::Float(1000.0));
+        assert_eq!(resolve_plain("1.0.1"), Value::Str("1.0.1".into()));
+        assert_eq!(resolve_plain("."), Value::Str(".".into()));
+        assert_eq!(resolve_plain("yes"), Value::Str("yes".into()));
+    }
+}

@@ -1,0 +1,27 @@
+//! The seed workflow compiles without diagnostics; its generated code is pinned by a snapshot.
+
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn compile(rel: &str) -> arazzo_compiler::Output {
+    let root = repo();
+    let options = arazzo_compiler::Options {
+        display_root: root.clone(),
+        ..Default::default()
+    };
+    arazzo_compiler::compile(&root.join(rel), &options)
+}
+
+#[test]
+fn seed_compiles_cleanly_and_matches_snapshot() {
+    let out = compile("specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml");
+    let messages: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(messages.is_empty(), "{}", messages.join("\n"));
+    assert_eq!(out.files.len(), 2, "the Arazzo document and its OpenAPI");
+    let file: syn::File = syn::parse2(out.tokens).expect("generated code parses");
+    let code = prettyplease::unparse(&file);
+    insta::assert_snapshot!("seed", code);
+}

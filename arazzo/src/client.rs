@@ -1,0 +1,375 @@
+//! [`Client`]: the configuration generated workflows run with.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::Error;
+
+const DEFAULT_MAX_STEPS: usize = 1000;
+const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_WORKFLOW_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// The HTTP client and the limits every generated workflow runs with.
+///
+/// Cheap to clone (an [`Arc`] inside); clones share the same connection
+/// pool. Its `Debug` output shows the settings and server overrides (with
+/// any password removed) but never the inner HTTP client, whose default
+/// headers may hold credentials.
+///
+/// ```
+/// use std::time::Duration;
+/// let client = arazzo::Client::builder()
+///     .server("meteringApi", "http://127.0.0.1:8080")
+///     .request_timeout(Duration::from_secs(5))
+///     .build()?;
+/// assert_eq!(client.max_steps(), 1000);
+/// # Ok::<(), arazzo::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    servers: HashMap<String, Url>,
+    http: reqwest::Client,
+    max_steps: usize,
+    request_timeout: Duration,
+    workflow_timeout: Duration,
+    max_body_bytes: usize,
+    max_retry_after: Duration,
+}
+
+impl Client {
+    /// A client with default settings and no server overrides: every source
+    /// description uses the default server URL of its OpenAPI document.
+    pub fn new() -> Self {
+        Self::from_parts(
+            HashMap::new(),
+            reqwest::Client::new(),
+            DEFAULT_MAX_STEPS,
+            DEFAULT_REQUEST_TIMEOUT,
+            DEFAULT_WORKFLOW_TIMEOUT,
+            DEFAULT_MAX_BODY_BYTES,
+            DEFAULT_MAX_RETRY_AFTER,
+        )
+    }
+
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn from_parts(
+        servers: HashMap<String, Url>,
+        http: reqwest::Client,
+        max_steps: usize,
+        request_timeout: Duration,
+        workflow_timeout: Duration,
+        max_body_bytes: usize,
+        max_retry_after: Duration,
+    ) -> Self {
+        Client {
+            inner: Arc::new(Inner {
+                servers,
+                http,
+                max_steps,
+                request_timeout,
+                workflow_timeout,
+                max_body_bytes,
+                max_retry_after,
+            }),
+        }
+    }
+
+    /// Bound on the number of steps one workflow run may execute
+    /// (protects against endless `goto` loops). Default 1000.
+    pub fn max_steps(&self) -> usize {
+        self.inner.max_steps
+    }
+
+    /// Timeout of one HTTP request, from connecting until the whole response
+    /// body has been read. Default 30 s.
+    pub fn request_timeout(&self) -> Duration {
+        self.inner.request_timeout
+    }
+
+    /// Timeout of a whole workflow run. Default 5 min.
+    pub fn workflow_timeout(&self) -> Duration {
+        self.inner.workflow_timeout
+    }
+
+    /// Largest response body accepted, in bytes. Default 16 MiB.
+    pub fn max_body_bytes(&self) -> usize {
+        self.inner.max_body_bytes
+    }
+
+    /// Cap on how long a server's `Retry-After` can make a retry wait.
+    /// Default 60 s.
+    pub fn max_retry_after(&self) -> Duration {
+        self.inner.max_retry_after
+    }
+
+    /// The base URL requests to source description `source` go to: the
+    /// override given to [`ClientBuilder::server`], else `default` (the
+    /// first server URL of the OpenAPI document, passed in by generated code).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidServerUrl`] when `default` is used and is malformed or
+    /// not `http`/`https`.
+    pub fn base_url(&self, source: &str, default: &str) -> Result<Url, Error> {
+        match self.inner.servers.get(source) {
+            Some(url) => Ok(url.clone()),
+            None => parse_server_url(source, default),
+        }
+    }
+
+    /// The underlying HTTP client.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut servers: Vec<(&str, String)> = self
+            .inner
+            .servers
+            .iter()
+            .map(|(name, url)| {
+                let mut shown = url.clone();
+                let _ = shown.set_password(None);
+                (name.as_str(), shown.to_string())
+            })
+            .collect();
+        servers.sort_unstable();
+        f.debug_struct("Client")
+            .field("servers", &servers)
+            .field("max_steps", &self.inner.max_steps)
+            .field("request_timeout", &self.inner.request_timeout)
+            .field("workflow_timeout", &self.inner.workflow_timeout)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .field("max_retry_after", &self.inner.max_retry_after)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]; see [`Client::builder`].
+///
+/// Nothing is validated until [`build`](ClientBuilder::build).
+#[derive(Default)]
+pub struct ClientBuilder {
+    servers: Vec<(String, String)>,
+    http: Option<reqwest::Client>,
+    max_steps: Option<usize>,
+    request_timeout: Option<Duration>,
+    workflow_timeout: Option<Duration>,
+    max_body_bytes: Option<usize>,
+    max_retry_after: Option<Duration>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let servers: Vec<&str> = self.servers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("servers", &servers)
+            .field("custom_http_client", &self.http.is_some())
+            .field("max_steps", &self.max_steps)
+            .field("request_timeout", &self.request_timeout)
+            .field("workflow_timeout", &self.workflow_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_retry_after", &self.max_retry_after)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests of source description `source` (its `name` in the
+    /// Arazzo document) to `url` instead of the OpenAPI default server.
+    /// The URL may have a path prefix (`http://host/api`), which is kept.
+    /// A later call for the same source wins.
+    pub fn server(mut self, source: impl Into<String>, url: impl Into<String>) -> Self {
+        self.servers.push((source.into(), url.into()));
+        self
+    }
+
+    /// Uses this HTTP client (for proxies, TLS roots, default headers...).
+    /// Its redirect policy applies; the request timeout set here overrides
+    /// its own per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Bound on executed steps per workflow run. Default 1000.
+    pub fn max_steps(mut self, max: usize) -> Self {
+        self.max_steps = Some(max);
+        self
+    }
+
+    /// Timeout of one request, including reading the body. Default 30 s.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Timeout of a whole workflow run. Default 5 min.
+    pub fn workflow_timeout(mut self, timeout: Duration) -> Self {
+        self.workflow_timeout = Some(timeout);
+        self
+    }
+
+    /// Largest response body accepted, in bytes. Default 16 MiB.
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = Some(max);
+        self
+    }
+
+    /// Cap on a server's `Retry-After`. Default 60 s.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = Some(max);
+        self
+    }
+
+    /// Validates the settings and creates the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidServerUrl`] when a server URL is malformed, is not
+    /// `http`/`https`, or has no host.
+    pub fn build(self) -> Result<Client, Error> {
+        let mut servers = HashMap::new();
+        for (name, url) in self.servers {
+            let parsed = parse_server_url(&name, &url)?;
+            servers.insert(name, parsed);
+        }
+        Ok(Client::from_parts(
+            servers,
+            self.http.unwrap_or_default(),
+            self.max_steps.unwrap_or(DEFAULT_MAX_STEPS),
+            self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+            self.workflow_timeout.unwrap_or(DEFAULT_WORKFLOW_TIMEOUT),
+            self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            self.max_retry_after.unwrap_or(DEFAULT_MAX_RETRY_AFTER),
+        ))
+    }
+}
+
+/// A URL that failed to parse, with anything that looks like credentials
+/// (between `://` and the last `@`) replaced by `[redacted]`.
+fn hide_userinfo(raw: &str) -> String {
+    match (raw.find("://"), raw.rfind('@')) {
+        (Some(start), Some(at)) if at > start + 3 => {
+            let scheme = raw.get(..start + 3).unwrap_or_default();
+            let rest = raw.get(at..).unwrap_or_default();
+            format!("{scheme}{}{rest}", crate::rt::redacted())
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+/// Parses and checks a server URL.
+fn parse_server_url(source: &str, raw: &str) -> Result<Url, Error> {
+    let invalid = |url: String, reason: String| Error::InvalidServerUrl {
+        source_name: source.to_owned(),
+        url,
+        reason,
+    };
+    let url = Url::parse(raw.trim()).map_err(|e| invalid(hide_userinfo(raw), e.to_string()))?;
+    let shown = || {
+        let mut u = url.clone();
+        let _ = u.set_password(None);
+        u.to_string()
+    };
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(invalid(
+            shown(),
+            format!("scheme `{}` is not http or https", url.scheme()),
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid(shown(), "the URL has no host".to_owned()));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let c = Client::new();
+        assert_eq!(c.max_steps(), 1000);
+        assert_eq!(c.request_timeout(), Duration::from_secs(30));
+        assert_eq!(c.workflow_timeout(), Duration::from_secs(300));
+        assert_eq!(c.max_body_bytes(), 16 * 1024 * 1024);
+        assert_eq!(c.max_retry_after(), Duration::from_secs(60));
+        let d = Client::default();
+        assert_eq!(d.max_steps(), 1000);
+    }
+
+    #[test]
+    fn overrides_and_defaults_for_base_url() -> Result<(), Error> {
+        let c = Client::builder()
+            .server("a", "http://127.0.0.1:8080/api")
+            .max_steps(5)
+            .build()?;
+        assert_eq!(c.max_steps(), 5);
+        assert_eq!(
+            c.base_url("a", "https://x.example")?.as_str(),
+            "http://127.0.0.1:8080/api"
+        );
+        assert_eq!(
+            c.base_url("b", "https://x.example/v1")?.as_str(),
+            "https://x.example/v1"
+        );
+        assert!(matches!(
+            c.base_url("b", "not a url"),
+            Err(Error::InvalidServerUrl { .. })
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn rejects_bad_urls() {
+        for bad in ["nope", "ftp://h/x", "file:///etc/passwd", "http://"] {
+            let r = Client::builder().server("s", bad).build();
+            assert!(
+                matches!(r, Err(Error::InvalidServerUrl { ref source_name, .. }) if source_name == "s"),
+                "{bad}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn password_is_not_shown() {
+        let r = Client::builder()
+            .server("s", "ftp://user:hunter2@h/x")
+            .build();
+        let text = format!("{r:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let e = r.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(!e.contains("hunter2"), "{e}");
+        let r = Client::builder()
+            .server("s", "http://user:hunter2@[bad/x")
+            .build();
+        let text = format!("{r:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(matches!(r, Err(Error::InvalidServerUrl { .. })));
+    }
+}

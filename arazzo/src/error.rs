@@ -1,0 +1,480 @@
+//! The error type of every fallible operation in this crate.
+
+use std::time::Duration;
+
+/// Everything that can go wrong while configuring a [`Client`](crate::Client)
+/// or running a workflow.
+///
+/// Every variant raised while running a step carries the names of the
+/// workflow, the step and the operation, and its [`Display`](std::fmt::Display)
+/// starts with
+/// ``step `createMeter` (operation `createMeterDefinition`) of workflow `create-meter-and-ingest-event`: ``.
+///
+/// # Secrets
+///
+/// No variant ever contains the value of a request header, and neither the
+/// `Display` nor the `Debug` output of this type can show one. Errors from
+/// the HTTP stack ([`reqwest::Error`]) mention the request URL (whose query
+/// string is not considered secret: credentials belong in headers), with any
+/// user name and password removed from it.
+///
+/// The type is `Send + Sync + 'static`, so it works with `?` into
+/// `Box<dyn std::error::Error + Send + Sync>` and similar.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A server URL (from [`ClientBuilder::server`](crate::ClientBuilder::server)
+    /// or a source description's default) is malformed or does not use the
+    /// `http` or `https` scheme.
+    #[error("invalid server URL `{url}` for source description `{source_name}`: {reason}")]
+    InvalidServerUrl {
+        /// Name of the source description the URL is for.
+        source_name: String,
+        /// The rejected URL (with any password removed when it could be parsed).
+        url: String,
+        /// Why the URL was rejected.
+        reason: String,
+    },
+
+    /// The connection to the server could not be established (refused,
+    /// unreachable, DNS failure, TLS handshake failure).
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: could not connect to the server: {source}")]
+    Connect {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// The underlying HTTP error (URL credentials removed).
+        source: reqwest::Error,
+    },
+
+    /// The request (including reading the response body) took longer than
+    /// the client's request timeout.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: no complete response within {after:?}")]
+    Timeout {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// The request timeout that elapsed.
+        after: Duration,
+    },
+
+    /// The whole workflow run took longer than the client's workflow timeout.
+    #[error("workflow `{workflow}` did not finish within {after:?}")]
+    WorkflowTimeout {
+        /// Workflow id.
+        workflow: &'static str,
+        /// The workflow timeout that elapsed.
+        after: Duration,
+    },
+
+    /// The server redirected too many times (or in a loop).
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: too many redirects: {source}")]
+    TooManyRedirects {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// The underlying HTTP error (URL credentials removed).
+        source: reqwest::Error,
+    },
+
+    /// Any other failure of the HTTP stack while sending the request or
+    /// receiving the response head.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: HTTP request failed: {source}")]
+    Transport {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// The underlying HTTP error (URL credentials removed).
+        source: reqwest::Error,
+    },
+
+    /// The response body is larger than the client's body limit.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// The connection broke while the response body was being read.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: response body was cut short: {source}")]
+    BodyInterrupted {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// The underlying HTTP error (URL credentials removed).
+        source: reqwest::Error,
+    },
+
+    /// The step's success criteria did not hold for the response.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: success criteria not met (HTTP {status}): {body}")]
+    CriteriaNotMet {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// HTTP status of the response.
+        status: u16,
+        /// Start of the response body (at most 1 KiB, as text).
+        body: String,
+    },
+
+    /// A `retry` failure action ran out of attempts.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: gave up after {attempts} attempts (last HTTP {status}): {body}")]
+    RetriesExhausted {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// HTTP status of the last response.
+        status: u16,
+        /// Start of the last response body (at most 1 KiB, as text).
+        body: String,
+    },
+
+    /// A response body that must be JSON is not valid JSON.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: response body (HTTP {status}) is not valid JSON: {message}")]
+    InvalidJson {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// HTTP status of the response.
+        status: u16,
+        /// The parser's message (position, not content).
+        message: String,
+    },
+
+    /// A response body was needed but its content type is neither JSON nor text.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: unexpected response content type `{content_type}`")]
+    UnexpectedContentType {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// The content type the server sent.
+        content_type: String,
+    },
+
+    /// A typed output has the wrong shape.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: output `{output}` at `{pointer}` has an unexpected shape: {message}")]
+    Decode {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// Name of the output.
+        output: String,
+        /// Where in the response the output was read (JSON pointer or header).
+        pointer: String,
+        /// The decoder's message (at most 200 characters).
+        message: String,
+    },
+
+    /// A workflow output does not have the type generated for it (for example a
+    /// required output whose step did not run).
+    #[error("workflow `{workflow}`: output `{output}`: {message}")]
+    WorkflowOutput {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Name of the output.
+        output: String,
+        /// What is wrong (at most 200 characters).
+        message: String,
+    },
+
+    /// The inputs given to a workflow (by a workflow step, or derived for a
+    /// `dependsOn` workflow) do not fit its `Inputs` type.
+    #[error("workflow `{workflow}`: the inputs for workflow `{target}` do not fit: {message}")]
+    InvalidInputs {
+        /// Workflow id of the caller.
+        workflow: &'static str,
+        /// Workflow id of the workflow being started.
+        target: &'static str,
+        /// What is wrong (at most 200 characters).
+        message: String,
+    },
+
+    /// A required output is absent from the response.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: output `{output}` is missing (nothing at `{pointer}`)")]
+    MissingOutput {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// Name of the output.
+        output: String,
+        /// Where in the response the output was looked for.
+        pointer: String,
+    },
+
+    /// A header value contains CR, LF or another character not allowed in
+    /// HTTP headers. The value itself is never included. Nothing was sent.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: value of header `{header}` contains characters not allowed in HTTP headers")]
+    InvalidHeaderValue {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// Name of the header.
+        header: String,
+    },
+
+    /// A parameter or request body cannot be serialized as the operation
+    /// requires (an object for a path parameter, a missing path parameter,
+    /// a nested object in a form body, ...).
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: invalid parameter `{name}`: {reason}")]
+    InvalidParameter {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// Name of the parameter.
+        name: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// The workflow executed more steps than the client's step limit
+    /// (usually a `goto` loop).
+    #[error("workflow `{workflow}` exceeded the limit of {limit} executed steps")]
+    StepLimitExceeded {
+        /// Workflow id.
+        workflow: &'static str,
+        /// The step limit.
+        limit: usize,
+    },
+}
+
+impl Error {
+    /// The id of the step that failed, when the error comes from a step.
+    pub fn step(&self) -> Option<&'static str> {
+        self.location().map(|(_, step, _)| step)
+    }
+
+    /// The id of the operation the failing step calls, when the error comes
+    /// from a step.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.location().map(|(_, _, operation)| operation)
+    }
+
+    /// The id of the workflow that failed, when the error comes from a run.
+    pub fn workflow(&self) -> Option<&'static str> {
+        match self {
+            Error::WorkflowTimeout { workflow, .. }
+            | Error::StepLimitExceeded { workflow, .. }
+            | Error::WorkflowOutput { workflow, .. }
+            | Error::InvalidInputs { workflow, .. } => Some(workflow),
+            other => other.location().map(|(workflow, _, _)| workflow),
+        }
+    }
+
+    /// The HTTP status of the response the error is about, if any.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::CriteriaNotMet { status, .. }
+            | Error::RetriesExhausted { status, .. }
+            | Error::InvalidJson { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// `(workflow, step, operation)` of step-level errors.
+    fn location(&self) -> Option<(&'static str, &'static str, &'static str)> {
+        match self {
+            Error::Connect {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::Timeout {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::TooManyRedirects {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::Transport {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::BodyTooLarge {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::BodyInterrupted {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::CriteriaNotMet {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::RetriesExhausted {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::InvalidJson {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::UnexpectedContentType {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::Decode {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::MissingOutput {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::InvalidHeaderValue {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::InvalidParameter {
+                workflow,
+                step,
+                operation,
+                ..
+            } => Some((workflow, step, operation)),
+            Error::InvalidServerUrl { .. }
+            | Error::WorkflowTimeout { .. }
+            | Error::StepLimitExceeded { .. }
+            | Error::WorkflowOutput { .. }
+            | Error::InvalidInputs { .. } => None,
+        }
+    }
+}
+
+/// Removes user name and password from the URL a reqwest error mentions.
+pub(crate) fn scrub_reqwest(mut err: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = err.url_mut() {
+        // Both calls only fail for URLs that cannot have credentials at all.
+        let _ = url.set_password(None);
+        let _ = url.set_username("");
+    }
+    err
+}
+
+/// Truncates `text` to at most `max` bytes, on a char boundary.
+pub(crate) fn truncate_str(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        assert_eq!(truncate_str("héllo", 2), "h");
+        assert_eq!(truncate_str("héllo", 3), "hé");
+        assert_eq!(truncate_str("abc", 10), "abc");
+        assert_eq!(truncate_str("", 0), "");
+    }
+
+    #[test]
+    fn accessors() {
+        let e = Error::CriteriaNotMet {
+            workflow: "wf",
+            step: "s",
+            operation: "op",
+            status: 500,
+            body: "oops".into(),
+        };
+        assert_eq!(e.step(), Some("s"));
+        assert_eq!(e.workflow(), Some("wf"));
+        assert_eq!(e.operation(), Some("op"));
+        assert_eq!(e.status(), Some(500));
+        assert!(e
+            .to_string()
+            .starts_with("step `s` (operation `op`) of workflow `wf`: "));
+        let e = Error::StepLimitExceeded {
+            workflow: "wf",
+            limit: 3,
+        };
+        assert_eq!(e.workflow(), Some("wf"));
+        assert_eq!(e.step(), None);
+        assert_eq!(e.status(), None);
+    }
+
+    #[test]
+    fn error_is_send_sync_static() {
+        fn check<T: Send + Sync + 'static + std::error::Error>() {}
+        check::<Error>();
+    }
+}

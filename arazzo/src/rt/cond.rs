@@ -1,0 +1,409 @@
+//! Arazzo runtime-expression and criteria semantics over [`serde_json::Value`].
+//!
+//! Values of runtime expressions (`$inputs.x`, `$response.body#/id`,
+//! `$statusCode`, ...) are plain [`Value`]s. The comparison helpers implement
+//! the Arazzo "simple" condition semantics:
+//!
+//! * numbers compare numerically (`200 == 200.0`);
+//! * a number and a numeric string compare numerically (a header `"200"`
+//!   equals `200`);
+//! * strings compare case-insensitively (Arazzo: "String comparisons MUST be
+//!   case insensitive");
+//! * booleans and null compare by value; a boolean also equals the strings
+//!   `"true"`/`"false"` (in any case), since header values are always strings;
+//! * arrays and objects compare structurally with the same rules.
+//!
+//! Logical operators: generated code combines [`truthy`] results with Rust's
+//! `&&`, `||` and `!` (so `&&`/`||` short-circuit); [`not`] exists for
+//! expressions whose negation must stay a [`Value`].
+//!
+//! None of these functions panics, whatever the input.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
+use serde_json::Value;
+
+/// RFC 6901 JSON pointer lookup; [`Value::Null`] when absent.
+///
+/// `""` is the whole value. A pointer in URI-fragment form (`"#/a/b"`, as in
+/// `$response.body#/a/b`) is accepted too: the `#` is dropped and the rest
+/// percent-decoded.
+pub fn pointer(value: &Value, pointer: &str) -> Value {
+    lookup(value, pointer).cloned().unwrap_or(Value::Null)
+}
+
+/// Like [`pointer`] but borrowing; `None` when absent.
+pub(crate) fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    match pointer.strip_prefix('#') {
+        Some(fragment) => {
+            let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+            value.pointer(&decoded)
+        }
+        None => value.pointer(pointer),
+    }
+}
+
+/// Serializes `value` into a [`Value`]; [`Value::Null`] if that fails
+/// (which cannot happen for the types the macro generates).
+pub fn to_value<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// A string parsed as a number, if it is one (surrounding whitespace allowed).
+fn numeric_str(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// Numeric view of a number or numeric string.
+fn as_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => numeric_str(s),
+        _ => None,
+    }
+}
+
+/// Exact comparison of two JSON numbers (integers exactly, else as f64).
+fn numbers_equal(a: &serde_json::Number, b: &serde_json::Number) -> bool {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return x == y;
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return x == y;
+    }
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Equality with Arazzo semantics (see the [module docs](self)).
+pub fn eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Bool(x), Value::String(s)) | (Value::String(s), Value::Bool(x)) => s
+            .trim()
+            .eq_ignore_ascii_case(if *x { "true" } else { "false" }),
+        (Value::Number(x), Value::Number(y)) => numbers_equal(x, y),
+        (Value::Number(x), Value::String(s)) | (Value::String(s), Value::Number(x)) => {
+            match (x.as_f64(), numeric_str(s)) {
+                (Some(n), Some(m)) => n == m,
+                _ => false,
+            }
+        }
+        (Value::String(x), Value::String(y)) => x == y || fold(x) == fold(y),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| eq(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|other| eq(v, other)))
+        }
+        _ => false,
+    }
+}
+
+/// Inequality: `!eq(a, b)`.
+pub fn ne(a: &Value, b: &Value) -> bool {
+    !eq(a, b)
+}
+
+/// Ordering used by [`lt`], [`le`], [`gt`], [`ge`]: numeric when one side is
+/// a number and the other a number or numeric string, or both are numeric
+/// strings; otherwise case-insensitive lexicographic for two strings;
+/// otherwise no ordering.
+fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => match (numeric_str(x), numeric_str(y)) {
+            (Some(n), Some(m)) => n.partial_cmp(&m),
+            _ => Some(fold(x).cmp(&fold(y))),
+        },
+        (Value::Number(_), Value::Number(_) | Value::String(_))
+        | (Value::String(_), Value::Number(_)) => match (as_number(a), as_number(b)) {
+            (Some(n), Some(m)) => n.partial_cmp(&m),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `a < b` (see [`compare`](self) rules in the module docs); `false` when
+/// the values are not comparable.
+pub fn lt(a: &Value, b: &Value) -> bool {
+    compare(a, b).is_some_and(|o| o.is_lt())
+}
+
+/// `a <= b`; `false` when the values are not comparable.
+pub fn le(a: &Value, b: &Value) -> bool {
+    compare(a, b).is_some_and(|o| o.is_le())
+}
+
+/// `a > b`; `false` when the values are not comparable.
+pub fn gt(a: &Value, b: &Value) -> bool {
+    compare(a, b).is_some_and(|o| o.is_gt())
+}
+
+/// `a >= b`; `false` when the values are not comparable.
+pub fn ge(a: &Value, b: &Value) -> bool {
+    compare(a, b).is_some_and(|o| o.is_ge())
+}
+
+/// Truthiness of a value used as a condition: `Bool(b)` is `b`, null is
+/// false, a number is true when non-zero, a string when non-empty, arrays
+/// and objects are always true.
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// Logical negation as a value: `Bool(!truthy(v))`.
+pub fn not(v: &Value) -> Value {
+    Value::Bool(!truthy(v))
+}
+
+/// `base[index]`: an array element (index a non-negative integer or a
+/// numeric string) or an object member (index a string, or a number used
+/// as its decimal text). [`Value::Null`] when absent.
+pub fn index(base: &Value, index: &Value) -> Value {
+    match (base, index) {
+        (Value::Array(items), Value::Number(n)) => n
+            .as_u64()
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| items.get(i))
+            .cloned()
+            .unwrap_or(Value::Null),
+        (Value::Array(items), Value::String(s)) => s
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| items.get(i))
+            .cloned()
+            .unwrap_or(Value::Null),
+        (Value::Object(map), Value::String(key)) => map.get(key).cloned().unwrap_or(Value::Null),
+        (Value::Object(map), Value::Number(n)) => {
+            map.get(&n.to_string()).cloned().unwrap_or(Value::Null)
+        }
+        _ => Value::Null,
+    }
+}
+
+/// `base.name`: an object member. As a convenience, on an array `length`
+/// gives its length and a decimal name gives that element. [`Value::Null`]
+/// when absent.
+pub fn member(base: &Value, name: &str) -> Value {
+    match base {
+        Value::Object(map) => map.get(name).cloned().unwrap_or(Value::Null),
+        Value::Array(items) if name == "length" => Value::from(items.len()),
+        Value::Array(_) => index(base, &Value::String(name.to_owned())),
+        _ => Value::Null,
+    }
+}
+
+/// Text of a scalar for matching and templates: strings as is, numbers and
+/// booleans via `to_string`, null empty, arrays and objects as JSON text.
+pub fn to_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(_) | Value::Object(_) => v.to_string(),
+    }
+}
+
+/// Concatenation for string templates such as `"Bearer {$inputs.token}"`:
+/// each value is converted with [`to_text`] (null becomes empty).
+pub fn concat(values: &[Value]) -> String {
+    values.iter().map(to_text).collect()
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+static REGEXES: LazyLock<Mutex<HashMap<&'static str, Option<regex::Regex>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Criteria of type `regex`: whether `pattern` matches somewhere in the
+/// value (strings as is, numbers and booleans via `to_string`; null, arrays
+/// and objects never match). Patterns are compiled once and cached; an
+/// invalid pattern (normally rejected at build time) never matches.
+pub fn regex_match(pattern: &'static str, value: &Value) -> bool {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null | Value::Array(_) | Value::Object(_) => return false,
+    };
+    let compiled = {
+        let mut cache = lock(&REGEXES);
+        cache
+            .entry(pattern)
+            .or_insert_with(|| regex::Regex::new(pattern).ok())
+            .clone()
+    };
+    compiled.is_some_and(|re| re.is_match(&text))
+}
+
+static JSONPATHS: LazyLock<Mutex<HashMap<&'static str, Option<serde_json_path::JsonPath>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Criteria of type `jsonpath` (RFC 9535): whether `query` selects at least
+/// one node of `value`. Queries are compiled once and cached; an invalid
+/// query (normally rejected at build time) selects nothing.
+pub fn jsonpath_match(query: &'static str, value: &Value) -> bool {
+    let compiled = {
+        let mut cache = lock(&JSONPATHS);
+        cache
+            .entry(query)
+            .or_insert_with(|| serde_json_path::JsonPath::parse(query).ok())
+            .clone()
+    };
+    compiled.is_some_and(|path| !path.query(value).is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn equality() {
+        assert!(eq(&json!(200), &json!(200.0)));
+        assert!(eq(&json!("200"), &json!(200)));
+        assert!(eq(&json!(200), &json!(" 200 ")));
+        assert!(!eq(&json!("abc"), &json!(200)));
+        assert!(eq(&json!("Active"), &json!("ACTIVE")));
+        assert!(eq(&json!("ÄBC"), &json!("äbc")));
+        assert!(!eq(&json!("a"), &json!("b")));
+        assert!(eq(&json!(null), &json!(null)));
+        assert!(!eq(&json!(null), &json!(0)));
+        assert!(!eq(&json!(null), &json!("")));
+        assert!(eq(&json!(true), &json!(true)));
+        assert!(eq(&json!(true), &json!("TRUE")));
+        assert!(!eq(&json!(false), &json!(0)));
+        assert!(eq(&json!([1, "A"]), &json!([1.0, "a"])));
+        assert!(!eq(&json!([1]), &json!([1, 2])));
+        assert!(eq(&json!({"a": "X", "b": 1}), &json!({"b": 1, "a": "x"})));
+        assert!(!eq(&json!({"a": 1}), &json!({"b": 1})));
+        assert!(eq(&json!(u64::MAX), &json!(u64::MAX)));
+        assert!(!eq(&json!(i64::MAX), &json!(i64::MAX - 1)));
+        assert!(ne(&json!(1), &json!(2)));
+        assert!(!ne(&json!("x"), &json!("X")));
+    }
+
+    #[test]
+    fn ordering() {
+        assert!(lt(&json!(1), &json!(2)));
+        assert!(lt(&json!("10"), &json!(20)));
+        assert!(
+            lt(&json!("9"), &json!("10")),
+            "numeric strings compare numerically"
+        );
+        assert!(le(&json!(2), &json!(2.0)));
+        assert!(gt(&json!(3.5), &json!(3)));
+        assert!(ge(&json!("b"), &json!("A")));
+        assert!(lt(&json!("apple"), &json!("Banana")));
+        assert!(!lt(&json!(null), &json!(1)));
+        assert!(!gt(&json!(true), &json!(false)));
+        assert!(!lt(&json!("x"), &json!(1)));
+        assert!(!ge(&json!([1]), &json!([0])));
+    }
+
+    #[test]
+    fn truthiness() {
+        assert!(truthy(&json!(true)));
+        assert!(!truthy(&json!(false)));
+        assert!(!truthy(&json!(null)));
+        assert!(!truthy(&json!(0)));
+        assert!(truthy(&json!(0.5)));
+        assert!(!truthy(&json!("")));
+        assert!(truthy(&json!("false")));
+        assert!(truthy(&json!([])));
+        assert!(truthy(&json!({})));
+        assert_eq!(not(&json!(null)), json!(true));
+        assert_eq!(not(&json!(1)), json!(false));
+    }
+
+    #[test]
+    fn indexing_and_members() {
+        let v = json!({"items": [10, 20, 30], "m": {"1": "one"}});
+        let items = member(&v, "items");
+        assert_eq!(member(&items, "length"), json!(3));
+        assert_eq!(member(&items, "1"), json!(20));
+        assert_eq!(index(&items, &json!(2)), json!(30));
+        assert_eq!(index(&items, &json!("0")), json!(10));
+        assert_eq!(index(&items, &json!(3)), json!(null));
+        assert_eq!(index(&items, &json!(-1)), json!(null));
+        assert_eq!(index(&items, &json!(1.5)), json!(null));
+        assert_eq!(index(&member(&v, "m"), &json!(1)), json!("one"));
+        assert_eq!(index(&v, &json!("missing")), json!(null));
+        assert_eq!(member(&json!(5), "x"), json!(null));
+        assert_eq!(member(&v, "nope"), json!(null));
+    }
+
+    #[test]
+    fn pointers() {
+        let v = json!({"a": {"b c": [1, {"d": true}]}, "x/y": 1});
+        assert_eq!(pointer(&v, "/a/b c/1/d"), json!(true));
+        assert_eq!(pointer(&v, "#/a/b%20c/0"), json!(1));
+        assert_eq!(pointer(&v, "/x~1y"), json!(1));
+        assert_eq!(pointer(&v, "/missing"), json!(null));
+        assert_eq!(pointer(&v, ""), v);
+        assert_eq!(pointer(&v, "no-slash"), json!(null));
+    }
+
+    #[test]
+    fn regexes() {
+        assert!(regex_match("^2\\d\\d$", &json!(201)));
+        assert!(regex_match("^ok", &json!("okay")));
+        assert!(!regex_match("^ok", &json!("not ok")));
+        assert!(regex_match("true", &json!(true)));
+        assert!(!regex_match(".*", &json!(null)));
+        assert!(!regex_match("(unclosed", &json!("(unclosed")));
+        // Cached second use gives the same answer.
+        assert!(regex_match("^ok", &json!("ok")));
+    }
+
+    #[test]
+    fn jsonpaths() {
+        let v = json!({"items": [{"id": 1, "state": "done"}, {"id": 2, "state": "new"}]});
+        assert!(jsonpath_match("$.items[?@.state == 'done']", &v));
+        assert!(!jsonpath_match("$.items[?@.state == 'gone']", &v));
+        assert!(jsonpath_match("$.items[1].id", &v));
+        assert!(!jsonpath_match("$.nothing", &v));
+        assert!(!jsonpath_match("$[?", &v));
+    }
+
+    #[test]
+    fn templates() {
+        assert_eq!(
+            concat(&[
+                json!("Bearer "),
+                json!("tok"),
+                json!(null),
+                json!(1),
+                json!(true)
+            ]),
+            "Bearer tok1true"
+        );
+        assert_eq!(to_text(&json!([1, 2])), "[1,2]");
+        assert_eq!(to_value(&vec![1, 2]), json!([1, 2]));
+    }
+}

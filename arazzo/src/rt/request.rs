@@ -1,0 +1,716 @@
+//! [`Request`]: one HTTP request of a step, built by generated code.
+
+use std::fmt;
+
+use bytes::BytesMut;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE};
+use serde_json::Value;
+use tracing::Instrument;
+
+use super::{Response, StepInfo};
+use crate::error::scrub_reqwest;
+use crate::{Client, Error};
+
+/// Everything except the RFC 3986 unreserved characters is percent-encoded.
+const NON_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Characters that cannot appear literally in a cookie value (plus `%`,
+/// so the encoding is unambiguous).
+const COOKIE_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// Header names whose values are always treated as secret, whatever the
+/// generated code says (defence in depth).
+fn is_sensitive_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "authorization"
+        || lower == "proxy-authorization"
+        || lower == "cookie"
+        || [
+            "key",
+            "token",
+            "secret",
+            "auth",
+            "password",
+            "session",
+            "signature",
+        ]
+        .iter()
+        .any(|word| lower.contains(word))
+}
+
+/// How a JSON value becomes parameter text.
+enum Text {
+    /// Null: the parameter is left out.
+    Absent,
+    /// The text.
+    Present(String),
+}
+
+/// Scalar text: strings as is, numbers and booleans via `to_string`.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// "simple" style text: scalars as is, arrays of scalars comma-joined.
+fn simple_text(v: &Value) -> Result<Text, &'static str> {
+    match v {
+        Value::Null => Ok(Text::Absent),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| scalar_text(item).ok_or("array items must be strings, numbers or booleans"))
+            .collect::<Result<Vec<_>, _>>()
+            .map(|parts| Text::Present(parts.join(","))),
+        Value::Object(_) => Err("an object cannot be serialized here"),
+        scalar => scalar_text(scalar)
+            .map(Text::Present)
+            .ok_or("unsupported value"),
+    }
+}
+
+/// One HTTP request of a step. Created by generated code with
+/// [`Request::new`], filled with parameters and a body, then [`send`](Request::send).
+///
+/// All parameter methods validate eagerly: an invalid value is reported by
+/// the method itself and also makes [`send`](Request::send) fail, so nothing
+/// is ever sent with a rejected parameter.
+pub struct Request<'a> {
+    client: &'a Client,
+    info: &'static StepInfo,
+    path_params: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    cookies: Vec<String>,
+    body: Option<(HeaderValue, Vec<u8>)>,
+    secrets: Vec<String>,
+    pending: Option<Error>,
+}
+
+impl fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        let query_names: Vec<&str> = self.query.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("Request")
+            .field("step", &self.info.step)
+            .field("method", &self.info.method)
+            .field("path", &self.info.path)
+            .field("query", &query_names)
+            .field("headers", &header_names)
+            .field("cookies", &self.cookies.len())
+            .field("body_bytes", &self.body.as_ref().map(|(_, b)| b.len()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Request<'a> {
+    /// Starts a request for the step described by `info`.
+    pub fn new(client: &'a Client, info: &'static StepInfo) -> Self {
+        Request {
+            client,
+            info,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+            secrets: Vec::new(),
+            pending: None,
+        }
+    }
+
+    fn invalid_parameter(&self, name: &str, reason: &str) -> Error {
+        Error::InvalidParameter {
+            workflow: self.info.workflow,
+            step: self.info.step,
+            operation: self.info.operation,
+            name: name.to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn invalid_header(&self, header: &str) -> Error {
+        Error::InvalidHeaderValue {
+            workflow: self.info.workflow,
+            step: self.info.step,
+            operation: self.info.operation,
+            header: header.to_owned(),
+        }
+    }
+
+    /// Records a failure: `send` will refuse to run, and the error is returned.
+    fn fail(&mut self, make: impl Fn(&Self) -> Error) -> Result<(), Error> {
+        if self.pending.is_none() {
+            self.pending = Some(make(self));
+        }
+        Err(make(self))
+    }
+
+    /// Sets path parameter `name` (the `{name}` of the path template).
+    ///
+    /// Strings are used as is, numbers and booleans via `to_string`, arrays
+    /// comma-joined. The text is always percent-encoded as one path segment
+    /// (everything but unreserved characters), so `/`, `?`, `#` or `../`
+    /// cannot change the target.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] for null, objects, nested arrays, values
+    /// that are empty, `.` or `..` (which would change the target), and names
+    /// that are not in the path template.
+    pub fn path_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+        let placeholder = format!("{{{name}}}");
+        if !self.info.path.contains(&placeholder) {
+            return self
+                .fail(|r| r.invalid_parameter(name, "not a parameter of the path template"));
+        }
+        let text = match simple_text(value) {
+            Ok(Text::Present(text)) => text,
+            Ok(Text::Absent) => {
+                return self.fail(|r| r.invalid_parameter(name, "a path parameter cannot be null"))
+            }
+            Err(reason) => return self.fail(|r| r.invalid_parameter(name, reason)),
+        };
+        if text.is_empty() || text == "." || text == ".." {
+            return self.fail(|r| {
+                r.invalid_parameter(name, "a path parameter cannot be empty, `.` or `..`")
+            });
+        }
+        let encoded = utf8_percent_encode(&text, NON_UNRESERVED).to_string();
+        self.path_params.retain(|(n, _)| n != name);
+        self.path_params.push((name.to_owned(), encoded));
+        Ok(())
+    }
+
+    /// Adds query parameter `name` (style `form`, explode): null is skipped,
+    /// an array gives one `name=item` per item, an object one `key=value`
+    /// per member; names and values are percent-encoded.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] for nested arrays or objects.
+    pub fn query(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+        const NESTED: &str = "nested arrays and objects cannot be serialized in a query";
+        match value {
+            Value::Null => {}
+            Value::Array(items) => {
+                let mut pairs = Vec::with_capacity(items.len());
+                for item in items {
+                    match scalar_text(item) {
+                        Some(text) => pairs.push((name.to_owned(), text)),
+                        None if item.is_null() => {}
+                        None => return self.fail(|r| r.invalid_parameter(name, NESTED)),
+                    }
+                }
+                self.query.extend(pairs);
+            }
+            Value::Object(members) => {
+                let mut pairs = Vec::with_capacity(members.len());
+                for (key, item) in members {
+                    match scalar_text(item) {
+                        Some(text) => pairs.push((key.clone(), text)),
+                        None if item.is_null() => {}
+                        None => return self.fail(|r| r.invalid_parameter(name, NESTED)),
+                    }
+                }
+                self.query.extend(pairs);
+            }
+            scalar => {
+                if let Some(text) = scalar_text(scalar) {
+                    self.query.push((name.to_owned(), text));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets header `name` (style `simple`): null is skipped, arrays are
+    /// comma-joined. With `secret` (and always for `Authorization`,
+    /// `Cookie` and names containing `key`, `token`, `secret`, `auth`,
+    /// `password`, `session` or `signature`) the value is marked sensitive
+    /// and is scrubbed from any response text shown in errors.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidHeaderValue`] (without the value) when the value has
+    /// CR, LF or other characters not allowed in a header;
+    /// [`Error::InvalidParameter`] for an invalid header name or an object.
+    pub fn header(&mut self, name: &str, value: &Value, secret: bool) -> Result<(), Error> {
+        let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
+            return self.fail(|r| r.invalid_parameter(name, "not a valid HTTP header name"));
+        };
+        let text = match simple_text(value) {
+            Ok(Text::Absent) => return Ok(()),
+            Ok(Text::Present(text)) => text,
+            Err(reason) => return self.fail(|r| r.invalid_parameter(name, reason)),
+        };
+        let Ok(mut header_value) = HeaderValue::from_str(&text) else {
+            return self.fail(|r| r.invalid_header(name));
+        };
+        if secret || is_sensitive_name(name) {
+            header_value.set_sensitive(true);
+            self.remember_secret(&text);
+        }
+        self.headers.insert(header_name, header_value);
+        Ok(())
+    }
+
+    /// Keeps a secret so it can be scrubbed from response text in errors.
+    fn remember_secret(&mut self, text: &str) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        // "Bearer abc": the credential alone may be echoed too.
+        if let Some((_, credential)) = text.split_once(' ') {
+            let credential = credential.trim();
+            if credential.len() >= 8 {
+                self.secrets.push(credential.to_owned());
+            }
+        }
+        self.secrets.push(text.to_owned());
+    }
+
+    /// Adds cookie `name` (null is skipped). All cookies go into one
+    /// `Cookie` header, which is always sensitive. Characters not allowed
+    /// in a cookie value (`;`, `,`, space, quotes, controls, non-ASCII)
+    /// and `%` are percent-encoded; arrays are comma-joined first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] for an invalid cookie name or an object.
+    pub fn cookie(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+        let valid_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+        if !valid_name {
+            return self.fail(|r| r.invalid_parameter(name, "not a valid cookie name"));
+        }
+        let text = match simple_text(value) {
+            Ok(Text::Absent) => return Ok(()),
+            Ok(Text::Present(text)) => text,
+            Err(reason) => return self.fail(|r| r.invalid_parameter(name, reason)),
+        };
+        let encoded = utf8_percent_encode(&text, COOKIE_VALUE).to_string();
+        self.remember_secret(&text);
+        if encoded != text {
+            self.remember_secret(&encoded);
+        }
+        self.cookies.push(format!("{name}={encoded}"));
+        Ok(())
+    }
+
+    fn set_body(&mut self, content_type: &str, bytes: Vec<u8>) {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => self.body = Some((value, bytes)),
+            Err(_) => {
+                let _ = self.fail(|r| r.invalid_header("content-type"));
+            }
+        }
+    }
+
+    /// Sets a JSON request body with the given content type
+    /// (`application/json` or a `+json` type).
+    pub fn json_body(&mut self, content_type: &str, body: Value) {
+        match serde_json::to_vec(&body) {
+            Ok(bytes) => self.set_body(content_type, bytes),
+            Err(e) => {
+                let reason = e.to_string();
+                let _ = self.fail(|r| r.invalid_parameter("body", &reason));
+            }
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from a JSON object:
+    /// scalar members become `name=value`, arrays one pair per item, null
+    /// members are skipped.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when the body is not an object or a
+    /// member is an object or a nested array.
+    pub fn form_body(&mut self, body: &Value) -> Result<(), Error> {
+        const NESTED: &str = "nested objects and arrays cannot be form-encoded";
+        let Value::Object(members) = body else {
+            return self.fail(|r| r.invalid_parameter("body", "a form body must be an object"));
+        };
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in members {
+            match value {
+                Value::Null => {}
+                Value::Array(items) => {
+                    for item in items {
+                        match scalar_text(item) {
+                            Some(text) => {
+                                form.append_pair(name, &text);
+                            }
+                            None if item.is_null() => {}
+                            None => return self.fail(|r| r.invalid_parameter(name, NESTED)),
+                        }
+                    }
+                }
+                Value::Object(_) => return self.fail(|r| r.invalid_parameter(name, NESTED)),
+                scalar => {
+                    if let Some(text) = scalar_text(scalar) {
+                        form.append_pair(name, &text);
+                    }
+                }
+            }
+        }
+        let encoded = form.finish();
+        self.set_body("application/x-www-form-urlencoded", encoded.into_bytes());
+        Ok(())
+    }
+
+    /// Sets a text body (e.g. `text/plain`, `application/xml`) as is.
+    pub fn text_body(&mut self, content_type: &str, body: String) {
+        self.set_body(content_type, body.into_bytes());
+    }
+
+    /// The path template with parameters substituted.
+    fn expand_path(&self) -> Result<String, Error> {
+        let template = self.info.path;
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let (literal, after) = rest.split_at(open);
+            out.push_str(literal);
+            let Some(close) = after.find('}') else {
+                return Err(self.invalid_parameter(template, "unbalanced `{` in path template"));
+            };
+            let name = after.get(1..close).unwrap_or_default();
+            match self.path_params.iter().find(|(n, _)| n == name) {
+                Some((_, encoded)) => out.push_str(encoded),
+                None => return Err(self.invalid_parameter(name, "no value for path parameter")),
+            }
+            rest = after.get(close + 1..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// The full request URL.
+    fn build_url(&self) -> Result<url::Url, Error> {
+        let mut url = self
+            .client
+            .base_url(self.info.source, self.info.default_server)?;
+        let path = self.expand_path()?;
+        let prefix = url.path().trim_end_matches('/').to_owned();
+        let joined = if path.starts_with('/') {
+            format!("{prefix}{path}")
+        } else {
+            format!("{prefix}/{path}")
+        };
+        url.set_path(&joined);
+        let mut query: Vec<String> = url
+            .query()
+            .filter(|q| !q.is_empty())
+            .map(|q| vec![q.to_owned()])
+            .unwrap_or_default();
+        for (name, value) in &self.query {
+            query.push(format!(
+                "{}={}",
+                utf8_percent_encode(name, NON_UNRESERVED),
+                utf8_percent_encode(value, NON_UNRESERVED)
+            ));
+        }
+        if query.is_empty() {
+            url.set_query(None);
+        } else {
+            url.set_query(Some(&query.join("&")));
+        }
+        url.set_fragment(None);
+        Ok(url)
+    }
+
+    /// Sends the request and reads the whole response body.
+    ///
+    /// The URL is the client's [`base_url`](Client::base_url) for the
+    /// step's source (its path prefix kept) joined with the expanded path
+    /// template, plus the query. The client's request timeout covers the
+    /// whole exchange; redirects follow the HTTP client's policy (10 at most
+    /// by default); the body is streamed and refused as soon as it exceeds
+    /// [`max_body_bytes`](Client::max_body_bytes) (or up front when
+    /// `Content-Length` says so). Any HTTP status, 5xx included, is a
+    /// [`Response`]: the step's criteria decide.
+    ///
+    /// A tracing span `arazzo_request` (workflow, step, operation, method,
+    /// path template, status) covers the exchange; header values are never
+    /// recorded.
+    ///
+    /// # Errors
+    ///
+    /// A parameter error recorded earlier, [`Error::InvalidServerUrl`],
+    /// [`Error::Connect`], [`Error::Timeout`], [`Error::TooManyRedirects`],
+    /// [`Error::Transport`], [`Error::BodyTooLarge`] or
+    /// [`Error::BodyInterrupted`].
+    pub async fn send(self) -> Result<Response, Error> {
+        let info = self.info;
+        let span = tracing::info_span!(
+            "arazzo_request",
+            workflow = info.workflow,
+            step = info.step,
+            operation = info.operation,
+            method = info.method,
+            path = info.path,
+            status = tracing::field::Empty,
+        );
+        let result = self.exchange(&span).instrument(span.clone()).await;
+        let _entered = span.enter();
+        match &result {
+            Ok(response) => tracing::debug!(status = response.status(), "response received"),
+            Err(error) => tracing::debug!(%error, "request failed"),
+        }
+        result
+    }
+
+    async fn exchange(mut self, span: &tracing::Span) -> Result<Response, Error> {
+        if let Some(error) = self.pending.take() {
+            return Err(error);
+        }
+        let info = self.info;
+        let url = self.build_url()?;
+        let sent_url = url.to_string();
+        let method = reqwest::Method::from_bytes(info.method.as_bytes())
+            .map_err(|_| self.invalid_parameter("method", "not a valid HTTP method"))?;
+        let mut headers = std::mem::take(&mut self.headers);
+        if !self.cookies.is_empty() {
+            match HeaderValue::from_str(&self.cookies.join("; ")) {
+                Ok(mut value) => {
+                    value.set_sensitive(true);
+                    headers.insert(COOKIE, value);
+                }
+                Err(_) => return Err(self.invalid_header("cookie")),
+            }
+        }
+        let timeout = self.client.request_timeout();
+        let mut builder = self.client.http().request(method, url).timeout(timeout);
+        if let Some((content_type, bytes)) = self.body.take() {
+            headers.insert(CONTENT_TYPE, content_type);
+            builder = builder.body(bytes);
+        }
+        builder = builder.headers(headers);
+
+        let classify = |err: reqwest::Error| {
+            let source = scrub_reqwest(err);
+            let (workflow, step, operation) = (info.workflow, info.step, info.operation);
+            if source.is_timeout() {
+                Error::Timeout {
+                    workflow,
+                    step,
+                    operation,
+                    after: timeout,
+                }
+            } else if source.is_redirect() {
+                Error::TooManyRedirects {
+                    workflow,
+                    step,
+                    operation,
+                    source,
+                }
+            } else if source.is_connect() {
+                Error::Connect {
+                    workflow,
+                    step,
+                    operation,
+                    source,
+                }
+            } else {
+                Error::Transport {
+                    workflow,
+                    step,
+                    operation,
+                    source,
+                }
+            }
+        };
+
+        let mut response = builder.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        span.record("status", status);
+
+        let limit = self.client.max_body_bytes();
+        let too_large = || Error::BodyTooLarge {
+            workflow: info.workflow,
+            step: info.step,
+            operation: info.operation,
+            limit,
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| usize::try_from(len).map_or(true, |len| len > limit))
+        {
+            return Err(too_large());
+        }
+        let headers = response.headers().clone();
+        let mut body = BytesMut::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len().saturating_add(chunk.len()) > limit {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(err) => {
+                    let source = scrub_reqwest(err);
+                    return Err(if source.is_timeout() {
+                        Error::Timeout {
+                            workflow: info.workflow,
+                            step: info.step,
+                            operation: info.operation,
+                            after: timeout,
+                        }
+                    } else {
+                        Error::BodyInterrupted {
+                            workflow: info.workflow,
+                            step: info.step,
+                            operation: info.operation,
+                            source,
+                        }
+                    });
+                }
+            }
+        }
+        Ok(Response::new(
+            info,
+            status,
+            headers,
+            body.freeze(),
+            std::mem::take(&mut self.secrets),
+        )
+        .with_url(sent_url))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static INFO: StepInfo = StepInfo {
+        workflow: "wf",
+        step: "s",
+        operation: "op",
+        source: "api",
+        default_server: "http://example.test/base/",
+        method: "GET",
+        path: "/items/{id}/sub/{other}",
+    };
+
+    #[test]
+    fn path_and_query_encoding() -> Result<(), Error> {
+        let client = Client::new();
+        let mut r = Request::new(&client, &INFO);
+        r.path_param("id", &json!("../admin?x=1#f"))?;
+        r.path_param("other", &json!([1, "a b"]))?;
+        r.query("q", &json!("a&b=c d"))?;
+        r.query("n", &json!([1, 2]))?;
+        r.query("skip", &json!(null))?;
+        r.query("obj", &json!({"x": true}))?;
+        let url = r.build_url()?;
+        assert_eq!(
+            url.as_str(),
+            "http://example.test/base/items/..%2Fadmin%3Fx%3D1%23f/sub/1%2Ca%20b?q=a%26b%3Dc%20d&n=1&n=2&x=true"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn bad_path_params() {
+        let client = Client::new();
+        let mut r = Request::new(&client, &INFO);
+        for bad in [
+            json!(null),
+            json!({"a": 1}),
+            json!(""),
+            json!(".."),
+            json!("."),
+            json!([[1]]),
+        ] {
+            assert!(matches!(
+                r.path_param("id", &bad),
+                Err(Error::InvalidParameter { .. })
+            ));
+        }
+        assert!(matches!(
+            r.path_param("nope", &json!("x")),
+            Err(Error::InvalidParameter { .. })
+        ));
+        let r = Request::new(&client, &INFO);
+        assert!(
+            matches!(r.build_url(), Err(Error::InvalidParameter { ref name, .. }) if name == "id")
+        );
+    }
+
+    #[test]
+    fn headers_and_cookies() {
+        let client = Client::new();
+        let mut r = Request::new(&client, &INFO);
+        assert!(r.header("X-Api-Key", &json!("sk-SECRET-123"), true).is_ok());
+        assert!(r.header("X-Count", &json!(3), false).is_ok());
+        assert!(r.header("X-Null", &json!(null), false).is_ok());
+        let err = r.header("X-Evil", &json!("a\r\nInjected: 1"), true);
+        match err {
+            Err(e @ Error::InvalidHeaderValue { .. }) => {
+                assert!(!format!("{e} {e:?}").contains("Injected"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(
+            r.header("bad name", &json!("x"), false),
+            Err(Error::InvalidParameter { .. })
+        ));
+        assert!(r.cookie("session", &json!("a;b c")).is_ok());
+        assert_eq!(r.cookies, vec!["session=a%3Bb%20c".to_owned()]);
+        assert!(r
+            .headers
+            .get("x-api-key")
+            .is_some_and(HeaderValue::is_sensitive));
+        assert!(r.headers.get("x-count").is_some_and(|v| !v.is_sensitive()));
+        assert!(r.headers.get("x-null").is_none());
+        let debug = format!("{r:?}");
+        assert!(!debug.contains("sk-SECRET"), "{debug}");
+        assert!(r.pending.is_some());
+    }
+
+    #[test]
+    fn form_bodies() {
+        let client = Client::new();
+        let mut r = Request::new(&client, &INFO);
+        assert!(r
+            .form_body(&json!({"a": "x y", "b": [1, 2], "c": null, "d": true}))
+            .is_ok());
+        let body = r
+            .body
+            .as_ref()
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned());
+        assert_eq!(body.as_deref(), Some("a=x+y&b=1&b=2&d=true"));
+        assert!(r.form_body(&json!({"a": {"b": 1}})).is_err());
+        assert!(r.form_body(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn sensitive_names() {
+        assert!(is_sensitive_name("Authorization"));
+        assert!(is_sensitive_name("X-API-KEY"));
+        assert!(is_sensitive_name("X-Auth-Token"));
+        assert!(!is_sensitive_name("Accept"));
+    }
+}

@@ -1,0 +1,495 @@
+//! [`Response`]: the fully read response of one step.
+
+use std::fmt;
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::cond::lookup;
+use super::StepInfo;
+use crate::error::truncate_str;
+use crate::Error;
+
+/// Longest body excerpt put into an error.
+const BODY_EXCERPT: usize = 1024;
+/// Longest decoder message put into an error.
+const DECODE_MESSAGE: usize = 200;
+
+/// The body, parsed once on first use.
+enum Parsed {
+    Value(Value),
+    InvalidJson(String),
+    UnexpectedContentType(String),
+}
+
+/// A response whose body has been read completely (within the client's
+/// limits). Any status is a `Response`; the step's criteria decide whether
+/// it is a success.
+///
+/// The body is parsed lazily, once: JSON when the content type is JSON-ish
+/// (`application/json`, `*/json`, `*+json`) or absent, text for `text/*`.
+/// Its `Debug` output shows the step, status, content type and body length
+/// only.
+pub struct Response {
+    info: &'static StepInfo,
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+    secrets: Vec<String>,
+    parsed: OnceLock<Parsed>,
+    url: String,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("step", &self.info.step)
+            .field("status", &self.status)
+            .field("content_type", &self.header("content-type"))
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Response {
+    /// Assembles a response (used by [`Request::send`](super::Request::send)
+    /// and by tests). `secrets` are values scrubbed from any body text put
+    /// into an error.
+    pub fn new(
+        info: &'static StepInfo,
+        status: u16,
+        headers: HeaderMap,
+        body: Bytes,
+        secrets: Vec<String>,
+    ) -> Self {
+        Response {
+            info,
+            status,
+            headers,
+            body,
+            secrets,
+            parsed: OnceLock::new(),
+            url: String::new(),
+        }
+    }
+
+    /// Records the URL the request was sent to (the value of `$url`).
+    #[must_use]
+    pub fn with_url(mut self, url: String) -> Self {
+        self.url = url;
+        self
+    }
+
+    /// The URL the request was sent to (`$url`), with any query string.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The step this response belongs to.
+    pub fn info(&self) -> &'static StepInfo {
+        self.info
+    }
+
+    /// HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Raw body bytes.
+    pub fn body_bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// First value of header `name` (case-insensitive), if present and
+    /// visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// First value of header `name` as a JSON string, or null when absent
+    /// (for `$response.header.name`).
+    pub fn header_value(&self, name: &str) -> Value {
+        self.header(name)
+            .map_or(Value::Null, |v| Value::String(v.to_owned()))
+    }
+
+    /// Lower-case media type without parameters, if the header is present.
+    fn media_type(&self) -> Option<String> {
+        let raw = self.headers.get(CONTENT_TYPE)?;
+        let text = String::from_utf8_lossy(raw.as_bytes());
+        let essence = text.split(';').next().unwrap_or_default().trim();
+        Some(essence.to_ascii_lowercase())
+    }
+
+    fn parsed(&self) -> &Parsed {
+        self.parsed.get_or_init(|| {
+            if self.body.is_empty() {
+                return Parsed::Value(Value::Null);
+            }
+            let media = self.media_type();
+            let json = match media.as_deref() {
+                None | Some("") => true,
+                Some(m) => m.ends_with("/json") || m.ends_with("+json"),
+            };
+            if json {
+                match serde_json::from_slice(&self.body) {
+                    Ok(value) => Parsed::Value(value),
+                    Err(e) => Parsed::InvalidJson(e.to_string()),
+                }
+            } else if media.as_deref().is_some_and(|m| m.starts_with("text/")) {
+                Parsed::Value(Value::String(
+                    String::from_utf8_lossy(&self.body).into_owned(),
+                ))
+            } else {
+                Parsed::UnexpectedContentType(media.unwrap_or_default())
+            }
+        })
+    }
+
+    /// The body as a JSON value (`$response.body`): parsed JSON for JSON-ish
+    /// or absent content types, a string for `text/*`, null when empty.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidJson`] when it should be JSON but is not;
+    /// [`Error::UnexpectedContentType`] for other content types.
+    pub fn body(&self) -> Result<&Value, Error> {
+        match self.parsed() {
+            Parsed::Value(value) => Ok(value),
+            Parsed::InvalidJson(message) => Err(Error::InvalidJson {
+                workflow: self.info.workflow,
+                step: self.info.step,
+                operation: self.info.operation,
+                status: self.status,
+                message: message.clone(),
+            }),
+            Parsed::UnexpectedContentType(content_type) => Err(Error::UnexpectedContentType {
+                workflow: self.info.workflow,
+                step: self.info.step,
+                operation: self.info.operation,
+                content_type: content_type.clone(),
+            }),
+        }
+    }
+
+    /// Like [`body`](Response::body) but never fails: null when the body
+    /// cannot be read as a value. Used by criteria.
+    pub fn body_lossy(&self) -> Value {
+        self.body().cloned().unwrap_or(Value::Null)
+    }
+
+    /// RFC 6901 pointer into [`body_lossy`](Response::body_lossy); null when
+    /// absent (`""` is the whole body, `#/...` fragment form accepted).
+    pub fn body_pointer(&self, pointer: &str) -> Value {
+        self.body()
+            .ok()
+            .and_then(|body| lookup(body, pointer))
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    fn decode_error(&self, output: &str, pointer: &str, message: &str) -> Error {
+        let message = self.scrub(message);
+        Error::Decode {
+            workflow: self.info.workflow,
+            step: self.info.step,
+            operation: self.info.operation,
+            output: output.to_owned(),
+            pointer: pointer.to_owned(),
+            message: truncate_str(&message, DECODE_MESSAGE).to_owned(),
+        }
+    }
+
+    fn missing(&self, output: &str, pointer: &str) -> Error {
+        Error::MissingOutput {
+            workflow: self.info.workflow,
+            step: self.info.step,
+            operation: self.info.operation,
+            output: output.to_owned(),
+            pointer: pointer.to_owned(),
+        }
+    }
+
+    /// Typed output `output` read at `pointer` in the body.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`body`](Response::body); [`Error::MissingOutput`] when
+    /// nothing is at `pointer`; [`Error::Decode`] when the value has the
+    /// wrong shape for `T`.
+    pub fn output<T: DeserializeOwned>(&self, output: &str, pointer: &str) -> Result<T, Error> {
+        let body = self.body()?;
+        let value = lookup(body, pointer).ok_or_else(|| self.missing(output, pointer))?;
+        T::deserialize(value).map_err(|e| self.decode_error(output, pointer, &e.to_string()))
+    }
+
+    /// Optional typed output: `None` when nothing (or null) is at `pointer`.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`body`](Response::body); [`Error::Decode`] when the
+    /// value has the wrong shape for `T`.
+    pub fn optional_output<T: DeserializeOwned>(
+        &self,
+        output: &str,
+        pointer: &str,
+    ) -> Result<Option<T>, Error> {
+        let body = self.body()?;
+        match lookup(body, pointer) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => T::deserialize(value)
+                .map(Some)
+                .map_err(|e| self.decode_error(output, pointer, &e.to_string())),
+        }
+    }
+
+    /// Output `output` read from response header `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingOutput`] when the header is absent;
+    /// [`Error::Decode`] when its value is not visible ASCII.
+    pub fn header_output(&self, output: &str, name: &str) -> Result<String, Error> {
+        let location = format!("$response.header.{name}");
+        match self.headers.get(name) {
+            None => Err(self.missing(output, &location)),
+            Some(value) => value.to_str().map(str::to_owned).map_err(|_| {
+                self.decode_error(output, &location, "header value is not visible ASCII")
+            }),
+        }
+    }
+
+    /// Replaces every remembered secret in `text` by `[redacted]`.
+    fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            if !secret.is_empty() && out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), super::redacted());
+            }
+        }
+        out
+    }
+
+    /// Start of the body as text for error messages: at most 1 KiB, cut on a
+    /// char boundary, secrets scrubbed.
+    fn excerpt(&self) -> String {
+        let longest_secret = self.secrets.iter().map(String::len).max().unwrap_or(0);
+        let window = BODY_EXCERPT
+            .saturating_add(longest_secret)
+            .saturating_add(4);
+        let raw = self
+            .body
+            .get(..window.min(self.body.len()))
+            .unwrap_or_default();
+        let text = self.scrub(&String::from_utf8_lossy(raw));
+        truncate_str(&text, BODY_EXCERPT).to_owned()
+    }
+
+    /// [`Error::CriteriaNotMet`] for this response (status and body excerpt).
+    pub fn criteria_not_met(&self) -> Error {
+        Error::CriteriaNotMet {
+            workflow: self.info.workflow,
+            step: self.info.step,
+            operation: self.info.operation,
+            status: self.status,
+            body: self.excerpt(),
+        }
+    }
+
+    /// [`Error::RetriesExhausted`] for this (last) response after `attempts`
+    /// attempts.
+    pub fn retries_exhausted(&self, attempts: u32) -> Error {
+        Error::RetriesExhausted {
+            workflow: self.info.workflow,
+            step: self.info.step,
+            operation: self.info.operation,
+            attempts,
+            status: self.status,
+            body: self.excerpt(),
+        }
+    }
+
+    /// How long to wait before retrying.
+    ///
+    /// On a 429 or 503 response, a valid HTTP `Retry-After` header
+    /// (delay-seconds or HTTP-date) wins; otherwise `retry_after_secs` (the
+    /// failure action's `retryAfter`; absent, negative or NaN means 0) is
+    /// used. The result never exceeds `max`.
+    pub fn retry_delay(&self, retry_after_secs: Option<f64>, max: Duration) -> Duration {
+        if matches!(self.status, 429 | 503) {
+            if let Some(delay) = self
+                .header(RETRY_AFTER.as_str())
+                .and_then(parse_retry_after)
+            {
+                return delay.min(max);
+            }
+        }
+        match retry_after_secs {
+            Some(secs) if secs > 0.0 => Duration::try_from_secs_f64(secs).unwrap_or(max).min(max),
+            _ => Duration::ZERO,
+        }
+    }
+}
+
+/// Parses a `Retry-After` value: delay-seconds or an HTTP-date (a date in
+/// the past gives zero).
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for u64: wait as long as allowed.
+        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+    use serde_json::json;
+
+    static INFO: StepInfo = StepInfo {
+        workflow: "wf",
+        step: "s",
+        operation: "op",
+        source: "api",
+        default_server: "http://example.test",
+        method: "GET",
+        path: "/x",
+    };
+
+    fn response(status: u16, headers: &[(&'static str, &str)], body: &str) -> Response {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                map.insert(*name, v);
+            }
+        }
+        Response::new(
+            &INFO,
+            status,
+            map,
+            Bytes::from(body.to_owned()),
+            vec!["sk-SECRET-123".to_owned()],
+        )
+    }
+
+    #[test]
+    fn body_kinds() {
+        let r = response(
+            200,
+            &[("content-type", "application/json; charset=utf-8")],
+            r#"{"a":[1,2]}"#,
+        );
+        assert_eq!(r.body().ok(), Some(&json!({"a": [1, 2]})));
+        assert_eq!(r.body_pointer("/a/1"), json!(2));
+        assert_eq!(r.body_pointer("/b"), json!(null));
+        let r = response(
+            200,
+            &[("content-type", "application/problem+json")],
+            r#"{"t":1}"#,
+        );
+        assert_eq!(r.body_pointer("/t"), json!(1));
+        let r = response(200, &[], r#"[1]"#);
+        assert_eq!(r.body_lossy(), json!([1]));
+        let r = response(204, &[("content-type", "application/json")], "");
+        assert_eq!(r.body().ok(), Some(&Value::Null));
+        let r = response(200, &[("content-type", "text/plain")], "hi");
+        assert_eq!(r.body_lossy(), json!("hi"));
+        let r = response(200, &[("content-type", "application/json")], "{nope");
+        assert!(matches!(
+            r.body(),
+            Err(Error::InvalidJson { status: 200, .. })
+        ));
+        assert_eq!(r.body_lossy(), Value::Null);
+        let r = response(200, &[("content-type", "application/octet-stream")], "\x01");
+        assert!(
+            matches!(r.body(), Err(Error::UnexpectedContentType { ref content_type, .. }) if content_type == "application/octet-stream")
+        );
+    }
+
+    #[test]
+    fn outputs() {
+        let r = response(
+            200,
+            &[("content-type", "application/json"), ("x-id", "42")],
+            r#"{"id":"abc","n":5,"z":null}"#,
+        );
+        assert_eq!(r.output::<String>("id", "/id").ok().as_deref(), Some("abc"));
+        assert_eq!(r.output::<u32>("n", "/n").ok(), Some(5));
+        assert!(matches!(
+            r.output::<u32>("id", "/id"),
+            Err(Error::Decode { .. })
+        ));
+        assert!(matches!(
+            r.output::<u32>("q", "/q"),
+            Err(Error::MissingOutput { .. })
+        ));
+        assert_eq!(r.optional_output::<u32>("q", "/q").ok(), Some(None));
+        assert_eq!(r.optional_output::<u32>("z", "/z").ok(), Some(None));
+        assert_eq!(r.optional_output::<u32>("n", "/n").ok(), Some(Some(5)));
+        assert_eq!(r.header_output("id", "X-ID").ok().as_deref(), Some("42"));
+        assert!(matches!(
+            r.header_output("id", "x-none"),
+            Err(Error::MissingOutput { .. })
+        ));
+        assert_eq!(r.header_value("x-id"), json!("42"));
+        assert_eq!(r.header_value("x-none"), json!(null));
+    }
+
+    #[test]
+    fn excerpts_are_truncated_and_scrubbed() {
+        let long = format!("{}é{}", "a".repeat(1023), "b".repeat(5000));
+        let r = response(500, &[], &long);
+        let Error::CriteriaNotMet { body, status, .. } = r.criteria_not_met() else {
+            panic!("wrong variant");
+        };
+        assert_eq!(status, 500);
+        assert_eq!(body.len(), 1023);
+        let r = response(401, &[], "bad key sk-SECRET-123 given");
+        let e = r.retries_exhausted(3);
+        let text = format!("{e} {e:?}");
+        assert!(!text.contains("sk-SECRET-123"), "{text}");
+        assert!(text.contains("[redacted]"));
+        assert_eq!(e.status(), Some(401));
+    }
+
+    #[test]
+    fn retry_delays() {
+        let max = Duration::from_secs(60);
+        let r = response(429, &[("retry-after", "7")], "");
+        assert_eq!(r.retry_delay(Some(1.0), max), Duration::from_secs(7));
+        let r = response(503, &[("retry-after", "3600")], "");
+        assert_eq!(r.retry_delay(None, max), max);
+        let r = response(503, &[("retry-after", "99999999999999999999999")], "");
+        assert_eq!(r.retry_delay(None, max), max);
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
+        let r = response(429, &[("retry-after", &later)], "");
+        let d = r.retry_delay(None, max);
+        assert!(
+            d > Duration::from_secs(25) && d <= Duration::from_secs(30),
+            "{d:?}"
+        );
+        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(30));
+        let r = response(429, &[("retry-after", &past)], "");
+        assert_eq!(r.retry_delay(Some(5.0), max), Duration::ZERO);
+        let r = response(429, &[("retry-after", "garbage")], "");
+        assert_eq!(r.retry_delay(Some(2.5), max), Duration::from_millis(2500));
+        // Retry-After only counts on 429/503.
+        let r = response(500, &[("retry-after", "7")], "");
+        assert_eq!(r.retry_delay(Some(1.0), max), Duration::from_secs(1));
+        assert_eq!(r.retry_delay(None, max), Duration::ZERO);
+        assert_eq!(r.retry_delay(Some(-3.0), max), Duration::ZERO);
+        assert_eq!(r.retry_delay(Some(f64::NAN), max), Duration::ZERO);
+        assert_eq!(r.retry_delay(Some(f64::INFINITY), max), max);
+        assert_eq!(r.retry_delay(Some(1e30), max), max);
+    }
+}

@@ -1,0 +1,193 @@
+//! Typed values at the boundaries of generated code: step outputs computed
+//! from expressions, workflow outputs, inputs of workflows started by a step,
+//! request body replacements, and the `Debug` placeholder for secrets.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::fmt;
+
+use super::StepInfo;
+use crate::error::truncate_str;
+use crate::Error;
+
+/// Longest decoder message put into an error.
+const MESSAGE: usize = 200;
+
+/// Decodes a step output computed from an expression into its generated type.
+///
+/// `null` for a non-optional type is [`Error::MissingOutput`]; any other
+/// mismatch is [`Error::Decode`].
+pub fn decode<T: DeserializeOwned>(
+    info: &'static StepInfo,
+    output: &str,
+    value: Value,
+) -> Result<T, Error> {
+    let was_null = value.is_null();
+    serde_json::from_value(value).map_err(|e| {
+        if was_null {
+            Error::MissingOutput {
+                workflow: info.workflow,
+                step: info.step,
+                operation: info.operation,
+                output: output.to_owned(),
+                pointer: String::new(),
+            }
+        } else {
+            Error::Decode {
+                workflow: info.workflow,
+                step: info.step,
+                operation: info.operation,
+                output: output.to_owned(),
+                pointer: String::new(),
+                message: truncate_str(&e.to_string(), MESSAGE).to_owned(),
+            }
+        }
+    })
+}
+
+/// Decodes a workflow output into its generated type.
+pub fn decode_output<T: DeserializeOwned>(
+    workflow: &'static str,
+    output: &str,
+    value: Value,
+) -> Result<T, Error> {
+    let was_null = value.is_null();
+    serde_json::from_value(value).map_err(|e| Error::WorkflowOutput {
+        workflow,
+        output: output.to_owned(),
+        message: if was_null {
+            "no value (the step it comes from did not run)".to_owned()
+        } else {
+            truncate_str(&e.to_string(), MESSAGE).to_owned()
+        },
+    })
+}
+
+/// The inputs of a `dependsOn` workflow, taken from the caller's inputs by name.
+pub fn decode_workflow_inputs<T: DeserializeOwned>(
+    workflow: &'static str,
+    target: &'static str,
+    inputs: &Value,
+) -> Result<T, Error> {
+    serde_json::from_value(inputs.clone()).map_err(|e| Error::InvalidInputs {
+        workflow,
+        target,
+        message: truncate_str(&e.to_string(), MESSAGE).to_owned(),
+    })
+}
+
+/// Applies a payload replacement: sets the value at an RFC 6901 `pointer`,
+/// creating objects on the way; an array index past the end appends. A pointer
+/// that cannot be applied (through a scalar) leaves the body unchanged.
+pub fn replace(body: &mut Value, pointer: &str, value: Value) {
+    if pointer.is_empty() {
+        *body = value;
+        return;
+    }
+    let tokens: Vec<String> = pointer
+        .strip_prefix('/')
+        .unwrap_or(pointer)
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let Some((last, parents)) = tokens.split_last() else {
+        return;
+    };
+    let mut cur = body;
+    for t in parents {
+        if cur.is_null() {
+            *cur = Value::Object(serde_json::Map::new());
+        }
+        cur = match cur {
+            Value::Object(m) => m
+                .entry(t.clone())
+                .or_insert_with(|| Value::Object(serde_json::Map::new())),
+            Value::Array(items) => match t.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(v) => v,
+                None => return,
+            },
+            _ => return,
+        };
+    }
+    if cur.is_null() {
+        *cur = Value::Object(serde_json::Map::new());
+    }
+    match cur {
+        Value::Object(m) => {
+            m.insert(last.clone(), value);
+        }
+        Value::Array(items) => match last.parse::<usize>() {
+            Ok(i) if i < items.len() => items[i] = value,
+            Ok(_) => items.push(value),
+            Err(_) if last == "-" => items.push(value),
+            Err(_) => {}
+        },
+        _ => {}
+    }
+}
+
+/// Printed by generated `Debug` implementations in place of a secret.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(super::redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static INFO: StepInfo = StepInfo {
+        workflow: "w",
+        step: "s",
+        operation: "op",
+        source: "api",
+        default_server: "http://localhost",
+        method: "GET",
+        path: "/",
+    };
+
+    #[test]
+    fn decode_reports_missing_and_wrong_shape() {
+        assert_eq!(decode::<i64>(&INFO, "n", json!(3)).unwrap(), 3);
+        assert_eq!(
+            decode::<Option<i64>>(&INFO, "n", Value::Null).unwrap(),
+            None
+        );
+        assert!(matches!(
+            decode::<i64>(&INFO, "n", Value::Null),
+            Err(Error::MissingOutput { .. })
+        ));
+        assert!(matches!(
+            decode::<i64>(&INFO, "n", json!("x")),
+            Err(Error::Decode { .. })
+        ));
+        assert!(matches!(
+            decode_output::<String>("w", "o", Value::Null),
+            Err(Error::WorkflowOutput { .. })
+        ));
+    }
+
+    #[test]
+    fn replace_sets_creates_and_appends() {
+        let mut v = json!({"a": {"b": 1}, "list": [1, 2]});
+        replace(&mut v, "/a/b", json!(2));
+        replace(&mut v, "/c/d", json!("x"));
+        replace(&mut v, "/list/5", json!(3));
+        replace(&mut v, "/list/0", json!(0));
+        replace(&mut v, "/a~1b", json!(true));
+        assert_eq!(
+            v,
+            json!({"a": {"b": 2}, "c": {"d": "x"}, "list": [0, 2, 3], "a/b": true})
+        );
+    }
+
+    #[test]
+    fn redacted_debug() {
+        assert_eq!(format!("{:?}", Redacted), "[redacted]");
+    }
+}
