@@ -29,6 +29,13 @@ pub struct Checked {
     pub workflows: Vec<ir::Workflow>,
 }
 
+/// (JSON name, Rust field name, type) of each input or output of a workflow.
+type NamedTys = Vec<(String, String, Ty)>;
+/// A step's success and failure actions (each: the action, and whether it came from `components`).
+type StepActions = (Vec<(model::Action, bool)>, Vec<(model::Action, bool)>);
+/// A step's success and failure actions as seen by the flow analysis: (what it does, unconditional).
+pub type FlowActions = (Vec<(ActionKind, bool)>, Vec<(ActionKind, bool)>);
+
 /// What a step resolved to.
 #[derive(Clone, Copy)]
 enum Target<'a> {
@@ -86,7 +93,7 @@ pub struct Checker<'a> {
     types: TypeSpace,
     /// Outputs of workflows already lowered: (name, field, ty) per workflow.
     wf_outputs: Vec<Option<Vec<(String, String, Ty)>>>,
-    wf_inputs: Vec<Option<(usize, Vec<(String, String, Ty)>)>>,
+    wf_inputs: Vec<Option<(usize, NamedTys)>>,
     modules: Vec<String>,
     /// Types of whole-value expressions by the position of their YAML node.
     expr_types: std::collections::HashMap<crate::diag::Pos, Ty>,
@@ -380,7 +387,7 @@ impl<'a> Checker<'a> {
             st.targets.push(t);
         }
         // Actions and control flow.
-        let mut actions: Vec<(Vec<(model::Action, bool)>, Vec<(model::Action, bool)>)> = Vec::new();
+        let mut actions: Vec<StepActions> = Vec::new();
         for s in &wf.steps {
             let mut succ = self.actions(&s.on_success, false);
             succ.extend(self.actions(&wf.success_actions, false));
@@ -389,7 +396,7 @@ impl<'a> Checker<'a> {
             actions.push((succ, fail));
         }
         let n = wf.steps.len();
-        let mut lowered_kinds: Vec<(Vec<(ActionKind, bool)>, Vec<(ActionKind, bool)>)> = Vec::new();
+        let mut lowered_kinds: Vec<FlowActions> = Vec::new();
         for (succ, fail) in &actions {
             let s: Vec<(ActionKind, bool)> = succ
                 .iter()
@@ -983,7 +990,7 @@ impl<'a> Checker<'a> {
         i: usize,
         s: &'a model::Step,
         flow: &Flow,
-        actions: &(Vec<(model::Action, bool)>, Vec<(model::Action, bool)>),
+        actions: &StepActions,
     ) -> ir::Step {
         let wf = &self.doc.workflows[st.index];
         let target = st.targets[i];
@@ -1688,7 +1695,7 @@ impl<'a> Checker<'a> {
                 }
                 for r in &required {
                     let ptr = format!("{path}/{}", crate::expr::escape_token(r));
-                    if !members.iter().any(|(k, _)| k == r) && !replaced.iter().any(|t| *t == ptr) {
+                    if !members.iter().any(|(k, _)| k == r) && !replaced.contains(&ptr) {
                         self.err(node, format!("the request body of step `{}` is missing the required property `{r}` (at `{ptr}`)", s.id.value))
                             .help.push(format!("add `{r}: ...` to the payload"));
                     }
@@ -1909,10 +1916,7 @@ pub struct Flow {
 impl Flow {
     /// Analyses the step graph: `actions[i]` = (success actions, failure actions),
     /// each with whether it is unconditional.
-    pub fn analyse(
-        n: usize,
-        actions: &[(Vec<(ActionKind, bool)>, Vec<(ActionKind, bool)>)],
-    ) -> Flow {
+    pub fn analyse(n: usize, actions: &[FlowActions]) -> Flow {
         // Edges: (from, to or None for a successful end, succeeded).
         let mut edges: Vec<(usize, Option<usize>, bool)> = Vec::new();
         for i in 0..n {

@@ -195,6 +195,7 @@ pub struct StepOutput {
 
 /// What a step runs.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum StepKind {
     /// An HTTP operation.
     Operation {

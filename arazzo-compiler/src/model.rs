@@ -253,6 +253,7 @@ pub struct Action {
 
 /// An action or a reference to a component action.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum ActionOrRef {
     /// Inline.
     Action(Action),

@@ -297,7 +297,7 @@ impl TypeSpace {
                 let tys: Vec<Ty> = alts
                     .items()
                     .iter()
-                    .filter(|b| !(schema_types(b) == ["null"]))
+                    .filter(|b| schema_types(b) != ["null"])
                     .map(|b| self.ty_at_depth(r, s.with(b), hint, scope, depth + 1))
                     .collect();
                 let has_null = alts.items().iter().any(|b| schema_types(b) == ["null"]);

@@ -117,8 +117,10 @@ pub fn replace(body: &mut Value, pointer: &str, value: Value) {
             m.insert(last.clone(), value);
         }
         Value::Array(items) => match last.parse::<usize>() {
-            Ok(i) if i < items.len() => items[i] = value,
-            Ok(_) => items.push(value),
+            Ok(i) => match items.get_mut(i) {
+                Some(slot) => *slot = value,
+                None => items.push(value),
+            },
             Err(_) if last == "-" => items.push(value),
             Err(_) => {}
         },
