@@ -516,8 +516,9 @@ impl<'a> Checker<'a> {
         };
         self.types.defs.push(TypeDef {
             name,
-            doc: None,
+            doc: Some("The inputs of the workflow (it declares none).".to_owned()),
             fields: Vec::new(),
+            kind: types::DefKind::Struct,
             scope,
         });
         self.types.defs.len() - 1
@@ -1769,7 +1770,7 @@ impl<'a> Checker<'a> {
                     .or_else(|| self.expr_ty(e));
                 let fits = match ty.as_ref() {
                     None | Some(Ty::Json) => true,
-                    Some(t) => ty_fits(t, &types_allowed),
+                    Some(t) => ty_fits(t, &types_allowed, &self.types),
                 };
                 if !fits {
                     let found = ty.map(|t| t.json_kind(&self.types)).unwrap_or_default();
@@ -1819,16 +1820,23 @@ fn same_param(q: &model::Parameter, p: &model::Parameter) -> bool {
 
 /// True when a value of type `t` serializes to one of the JSON `types`.
 /// Decision (README): integers fit `number`; numbers and booleans do NOT fit `string`.
-fn ty_fits(t: &Ty, types: &[&str]) -> bool {
+fn ty_fits(t: &Ty, types: &[&str], space: &TypeSpace) -> bool {
     let kind = match t {
-        Ty::Option(inner) => return types.contains(&"null") || ty_fits(inner, types),
+        Ty::Option(inner) => return types.contains(&"null") || ty_fits(inner, types, space),
         Ty::String => "string",
-        Ty::Integer => "integer",
-        Ty::Number => "number",
+        Ty::Integer | Ty::I32 => "integer",
+        Ty::Number | Ty::F32 => "number",
         Ty::Boolean => "boolean",
         Ty::Json => return true,
         Ty::Vec(_) => "array",
-        Ty::Map(_) | Ty::Named(_) => "object",
+        Ty::Map(_) => "object",
+        Ty::Named(i) => match space.defs.get(*i).map(|d| &d.kind) {
+            Some(types::DefKind::Enum(_)) => "string",
+            Some(types::DefKind::Union(alts)) => {
+                return alts.iter().any(|(_, t)| ty_fits(t, types, space))
+            }
+            _ => "object",
+        },
     };
     types.contains(&kind) || (kind == "integer" && types.contains(&"number"))
 }

@@ -7,7 +7,7 @@
 use crate::condition::BinaryOp;
 use crate::ir::{self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepKind, TPart, Val};
 use crate::model::ParamIn;
-use crate::types::{Scope, Ty, TypeDef, TypeSpace};
+use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -100,7 +100,9 @@ impl Emitter<'_> {
         match t {
             Ty::String => quote!(::std::string::String),
             Ty::Integer => quote!(i64),
+            Ty::I32 => quote!(i32),
             Ty::Number => quote!(f64),
+            Ty::F32 => quote!(f32),
             Ty::Boolean => quote!(bool),
             Ty::Json => quote!(::arazzo::__private::serde_json::Value),
             Ty::Vec(inner) => {
@@ -135,12 +137,73 @@ impl Emitter<'_> {
 
     fn typedef(&self, d: &TypeDef, ctx: Ctx) -> TokenStream {
         let name = ident(&d.name);
-        let doc = doc_attr(d.doc.as_deref().unwrap_or(""));
+        let doc = doc_attr(d.doc.as_deref().unwrap_or(&format!("`{}`.", d.name)));
+        match &d.kind {
+            DefKind::Struct => {}
+            DefKind::Enum(variants) => {
+                let vs = variants.iter().map(|(v, json)| {
+                    let v = ident(v);
+                    let vdoc = format!(" `{json}`");
+                    quote!(#[doc = #vdoc] #[serde(rename = #json)] #v,)
+                });
+                let as_str = variants.iter().map(|(v, json)| {
+                    let v = ident(v);
+                    quote!(#name::#v => #json,)
+                });
+                return quote! {
+                    #doc
+                    ///
+                    /// A value the description does not list is kept in `UnknownValue` (the server judges it).
+                    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+                    #[serde(crate = "::arazzo::__private::serde")]
+                    pub enum #name {
+                        #( #vs )*
+                        /// A value not listed in the description, as sent or received.
+                        #[serde(untagged)]
+                        UnknownValue(::std::string::String),
+                    }
+                    impl #name {
+                        /// The value as it appears in JSON.
+                        pub fn as_str(&self) -> &str {
+                            match self {
+                                #( #as_str )*
+                                #name::UnknownValue(other) => other.as_str(),
+                            }
+                        }
+                    }
+                    impl ::core::fmt::Display for #name {
+                        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                            f.write_str(self.as_str())
+                        }
+                    }
+                };
+            }
+            DefKind::Union(alternatives) => {
+                let vs = alternatives.iter().map(|(v, t)| {
+                    let vi = ident(v);
+                    let t = self.ty(t, ctx);
+                    let vdoc = format!(" The `{v}` alternative.");
+                    quote!(#[doc = #vdoc] #vi(#t),)
+                });
+                return quote! {
+                    #doc
+                    #[derive(Clone, Debug, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+                    #[serde(crate = "::arazzo::__private::serde", untagged)]
+                    pub enum #name {
+                        #( #vs )*
+                    }
+                };
+            }
+        }
         let fields = d.fields.iter().map(|f| {
             let fname = ident(&f.rust);
             let ty = self.ty(&f.ty, ctx);
             let json = &f.json;
-            let fdoc = doc_attr(f.doc.as_deref().unwrap_or(&format!("`{json}`")));
+            let mut text = f.doc.clone().unwrap_or_else(|| format!("`{json}`"));
+            if let Some(def) = &f.default {
+                text.push_str(&format!("\n\nDefault when absent: `{def}`."));
+            }
+            let fdoc = doc_attr(&text);
             let opt = if f.ty.is_option() {
                 quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
             } else {
@@ -248,6 +311,18 @@ impl Emitter<'_> {
             );
             quote!(#f: ::core::option::Option::None,)
         });
+        let defaults = self
+            .types
+            .defs
+            .get(w.inputs)
+            .map(|d| d.fields.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|f| {
+                let v = lit(f.default.as_ref()?);
+                let n = &f.json;
+                Some(quote!(__rt::set_default(&mut inputs, #n, #v);))
+            });
         let steps_mod = self.steps_module(w, index);
         let run = self.run_fn(w, index);
         quote! {
@@ -274,7 +349,9 @@ impl Emitter<'_> {
                 impl __State {
                     #[doc(hidden)]
                     pub fn new(inputs: &Inputs) -> Self {
-                        __State { inputs: __rt::to_value(inputs), #( #state_inits )* #( #dep_inits )* }
+                        let mut inputs = __rt::to_value(inputs);
+                        #( #defaults )*
+                        __State { inputs, #( #state_inits )* #( #dep_inits )* }
                     }
                 }
 

@@ -20,8 +20,12 @@ pub enum Ty {
     String,
     /// `i64`.
     Integer,
+    /// `i32` (`format: int32`).
+    I32,
     /// `f64`.
     Number,
+    /// `f32` (`format: float`).
+    F32,
     /// `bool`.
     Boolean,
     /// `serde_json::Value`.
@@ -54,8 +58,8 @@ impl Ty {
     pub fn json_kind(&self, space: &TypeSpace) -> String {
         match self {
             Ty::String => "string".into(),
-            Ty::Integer => "integer".into(),
-            Ty::Number => "number".into(),
+            Ty::Integer | Ty::I32 => "integer".into(),
+            Ty::Number | Ty::F32 => "number".into(),
             Ty::Boolean => "boolean".into(),
             Ty::Json => "any JSON value".into(),
             Ty::Vec(_) => "array".into(),
@@ -95,15 +99,28 @@ pub enum Scope {
     Workflow(usize),
 }
 
-/// A generated struct.
+/// What a generated type is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefKind {
+    /// A struct with [`TypeDef::fields`].
+    Struct,
+    /// A string enum: (Rust variant, JSON value); unknown values land in a catch-all variant.
+    Enum(Vec<(String, String)>),
+    /// An untagged enum of alternatives with distinct JSON types (`oneOf` / `anyOf`).
+    Union(Vec<(String, Ty)>),
+}
+
+/// A generated struct or enum.
 #[derive(Clone, Debug)]
 pub struct TypeDef {
     /// Rust name.
     pub name: String,
     /// Doc text.
     pub doc: Option<String>,
-    /// Fields in schema order.
+    /// Fields in schema order (structs).
     pub fields: Vec<Field>,
+    /// Struct, enum or union.
+    pub kind: DefKind,
     /// Where it is emitted.
     pub scope: Scope,
 }
@@ -294,21 +311,50 @@ impl TypeSpace {
         }
         for k in ["oneOf", "anyOf"] {
             if let Some(alts) = node.get(k) {
-                let tys: Vec<Ty> = alts
+                let branches: Vec<&Node> = alts
                     .items()
                     .iter()
                     .filter(|b| schema_types(b) != ["null"])
+                    .collect();
+                let tys: Vec<Ty> = branches
+                    .iter()
                     .map(|b| self.ty_at_depth(r, s.with(b), hint, scope, depth + 1))
                     .collect();
                 let has_null = alts.items().iter().any(|b| schema_types(b) == ["null"]);
                 let one = match tys.split_first() {
                     Some((first, rest)) if rest.iter().all(|t| t == first) => first.clone(),
-                    _ => Ty::Json,
+                    _ => self.union_of(tys, hint, scope, key),
                 };
                 return if has_null || nullable {
                     one.optional()
                 } else {
                     one
+                };
+            }
+        }
+        if let Some(values) = node.get("enum") {
+            let strings: Vec<String> = values
+                .items()
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            let only_strings = !strings.is_empty()
+                && strings.len()
+                    == values
+                        .items()
+                        .iter()
+                        .filter(|v| !matches!(v.value, Value::Null))
+                        .count();
+            if only_strings && (types.is_empty() || types == ["string"]) {
+                let has_null = values
+                    .items()
+                    .iter()
+                    .any(|v| matches!(v.value, Value::Null));
+                let t = self.enum_of(&strings, hint, scope, key, description(node));
+                return if has_null || nullable {
+                    t.optional()
+                } else {
+                    t
                 };
             }
         }
@@ -318,9 +364,12 @@ impl TypeSpace {
             [] if node.get("items").is_some() => "array",
             _ => return wrap(Ty::Json),
         };
+        let format = node.get("format").and_then(Node::as_str);
         let t = match kind {
             "string" => Ty::String,
+            "integer" if format == Some("int32") => Ty::I32,
             "integer" => Ty::Integer,
+            "number" if format == Some("float") => Ty::F32,
             "number" => Ty::Number,
             "boolean" => Ty::Boolean,
             "array" => match node.get("items") {
@@ -359,6 +408,112 @@ impl TypeSpace {
         wrap(t)
     }
 
+    fn enum_of(
+        &mut self,
+        values: &[String],
+        hint: &str,
+        scope: Scope,
+        key: usize,
+        doc: Option<String>,
+    ) -> Ty {
+        let name = self.unique_name(hint, scope);
+        let mut used: HashSet<String> = HashSet::new();
+        let variants = values
+            .iter()
+            .map(|v| {
+                let mut base = v.to_upper_camel_case();
+                base.retain(|c| c.is_ascii_alphanumeric());
+                if base.is_empty() {
+                    base = "Empty".into();
+                }
+                if base.starts_with(|c: char| c.is_ascii_digit()) {
+                    base.insert(0, 'V');
+                }
+                if base == "Self" || base == "UnknownValue" {
+                    base.push('_');
+                }
+                let mut name = base.clone();
+                let mut n = 2;
+                while used.contains(&name) {
+                    name = format!("{base}{n}");
+                    n += 1;
+                }
+                used.insert(name.clone());
+                (name, v.clone())
+            })
+            .collect();
+        self.defs.push(TypeDef {
+            name,
+            doc,
+            fields: Vec::new(),
+            kind: DefKind::Enum(variants),
+            scope,
+        });
+        let index = self.defs.len() - 1;
+        self.by_node.insert((key, scope), index);
+        Ty::Named(index)
+    }
+
+    /// An untagged enum when the alternatives have distinct JSON types; otherwise `Value`.
+    fn union_of(&mut self, tys: Vec<Ty>, hint: &str, scope: Scope, key: usize) -> Ty {
+        let kind = |t: &Ty, me: &Self| -> Option<&'static str> {
+            Some(match t {
+                Ty::String => "string",
+                Ty::Integer | Ty::I32 => "integer",
+                Ty::Number | Ty::F32 => "number",
+                Ty::Boolean => "boolean",
+                Ty::Vec(_) => "array",
+                Ty::Map(_) => "object",
+                Ty::Named(i) => match me.defs.get(*i).map(|d| &d.kind) {
+                    Some(DefKind::Enum(_)) => "string",
+                    Some(DefKind::Struct) => "object",
+                    _ => return None,
+                },
+                Ty::Json | Ty::Option(_) => return None,
+            })
+        };
+        let kinds: Option<Vec<&str>> = tys.iter().map(|t| kind(t, self)).collect();
+        let Some(kinds) = kinds else { return Ty::Json };
+        let distinct: HashSet<&str> = kinds.iter().copied().collect();
+        if distinct.len() != kinds.len() || kinds.is_empty() {
+            return Ty::Json;
+        }
+        let name = self.unique_name(hint, scope);
+        let mut used = HashSet::new();
+        let alternatives = tys
+            .into_iter()
+            .zip(kinds)
+            .map(|(t, k)| {
+                let base = match &t {
+                    Ty::Named(i) => self
+                        .defs
+                        .get(*i)
+                        .map_or("Object".to_owned(), |d| d.name.clone()),
+                    Ty::Vec(_) => "List".to_owned(),
+                    _ => k.to_upper_camel_case(),
+                };
+                let mut v = base.clone();
+                let mut n = 2;
+                while used.contains(&v) {
+                    v = format!("{base}{n}");
+                    n += 1;
+                }
+                used.insert(v.clone());
+                (v, t)
+            })
+            .collect();
+        self.defs.push(TypeDef {
+            name,
+            doc: None,
+            fields: Vec::new(),
+            kind: DefKind::Union(alternatives),
+            scope,
+        });
+        let index = self.defs.len() - 1;
+        self.by_node.insert((key, scope), index);
+        Ty::Named(index)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn struct_of(
         &mut self,
@@ -376,6 +531,7 @@ impl TypeSpace {
             name: name.clone(),
             doc: description(s.node()),
             fields: Vec::new(),
+            kind: DefKind::Struct,
             scope,
         });
         self.by_node.insert((key, scope), index);

@@ -20,7 +20,7 @@ use std::future::Future;
 pub use cond::*;
 pub use request::Request;
 pub use response::Response;
-pub use values::{decode, decode_output, decode_workflow_inputs, replace, Redacted};
+pub use values::{decode, decode_output, decode_workflow_inputs, replace, set_default, Redacted};
 
 use crate::{Client, Error};
 

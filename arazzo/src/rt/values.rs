@@ -128,6 +128,16 @@ pub fn replace(body: &mut Value, pointer: &str, value: Value) {
     }
 }
 
+/// Applies an input's schema `default`: sets `key` of the inputs object when it is absent or null.
+pub fn set_default(inputs: &mut Value, key: &str, default: Value) {
+    if let Value::Object(m) = inputs {
+        let slot = m.entry(key.to_owned()).or_insert(Value::Null);
+        if slot.is_null() {
+            *slot = default;
+        }
+    }
+}
+
 /// Printed by generated `Debug` implementations in place of a secret.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Redacted;
@@ -186,6 +196,15 @@ mod tests {
             v,
             json!({"a": {"b": 2}, "c": {"d": "x"}, "list": [0, 2, 3], "a/b": true})
         );
+    }
+
+    #[test]
+    fn defaults_fill_absent_and_null_only() {
+        let mut v = json!({"a": 1, "b": null});
+        set_default(&mut v, "a", json!(9));
+        set_default(&mut v, "b", json!(2));
+        set_default(&mut v, "c", json!(3));
+        assert_eq!(v, json!({"a": 1, "b": 2, "c": 3}));
     }
 
     #[test]
