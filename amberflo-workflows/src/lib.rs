@@ -69,3 +69,4 @@ pub mod onboard_customer_workflow {
 pub use onboard_customer_workflow::{create_customer, onboard_customer_with_first_usage};
 
 pub mod fake;
+pub mod registry;

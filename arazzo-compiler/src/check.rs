@@ -1362,7 +1362,7 @@ impl<'a> Checker<'a> {
         }) {
             variant.push_str(&i.to_string());
         }
-        ir::Step {
+        let mut step = ir::Step {
             id: s.id.value.clone(),
             fn_name,
             variant,
@@ -1373,7 +1373,10 @@ impl<'a> Checker<'a> {
             on_failure,
             outputs,
             deps,
-        }
+            workflow_deps: Vec::new(),
+        };
+        step.workflow_deps = workflow_refs(&step);
+        step
     }
 
     /// Like [`Self::action_kind`] but without reporting again (problems were reported once).
@@ -1867,41 +1870,91 @@ fn collect_inputs(v: &Val, out: &mut HashSet<String>) {
 }
 
 fn collect_steps(v: &Val, out: &mut Vec<usize>) {
+    collect_refs(v, &mut |e| {
+        if let RtExpr::StepOutput { step, .. } = e {
+            out.push(*step);
+        }
+    });
+}
+
+/// Calls `f` on every runtime expression of a value.
+fn collect_refs(v: &Val, f: &mut dyn FnMut(&RtExpr)) {
     match v {
-        Val::Expr(RtExpr::StepOutput { step, .. }) => out.push(*step),
+        Val::Expr(e) => f(e),
         Val::Template(parts) => {
             for p in parts {
-                if let TPart::Expr(RtExpr::StepOutput { step, .. }) = p {
-                    out.push(*step);
+                if let TPart::Expr(e) = p {
+                    f(e);
                 }
             }
         }
-        Val::Array(items) => items.iter().for_each(|i| collect_steps(i, out)),
-        Val::Object(m) => m.iter().for_each(|(_, i)| collect_steps(i, out)),
-        _ => {}
+        Val::Array(items) => items.iter().for_each(|i| collect_refs(i, f)),
+        Val::Object(m) => m.iter().for_each(|(_, i)| collect_refs(i, f)),
+        Val::Lit(_) => {}
     }
 }
 
-fn collect_cond_steps(c: &ir::Cond, out: &mut Vec<usize>) {
+fn collect_cond_refs(c: &ir::Cond, f: &mut dyn FnMut(&RtExpr)) {
     match c {
-        ir::Cond::Expr(RtExpr::StepOutput { step, .. }) => out.push(*step),
-        ir::Cond::Not(a) | ir::Cond::Member(a, _) => collect_cond_steps(a, out),
+        ir::Cond::Expr(e) => f(e),
+        ir::Cond::Not(a) | ir::Cond::Member(a, _) => collect_cond_refs(a, f),
         ir::Cond::Bin(_, a, b) | ir::Cond::Index(a, b) => {
-            collect_cond_steps(a, out);
-            collect_cond_steps(b, out);
+            collect_cond_refs(a, f);
+            collect_cond_refs(b, f);
         }
-        _ => {}
+        ir::Cond::Lit(_) => {}
     }
+}
+
+/// `dependsOn` workflows read anywhere in a step's request, criteria or outputs.
+fn workflow_refs(step: &ir::Step) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut f = |e: &RtExpr| {
+        if let RtExpr::WorkflowOutput { workflow, .. } = e {
+            out.push(*workflow);
+        }
+    };
+    match &step.kind {
+        ir::StepKind::Operation { params, body, .. } => {
+            params.iter().for_each(|p| collect_refs(&p.value, &mut f));
+            if let Some(b) = body {
+                collect_refs(&b.value, &mut f);
+                b.replacements
+                    .iter()
+                    .for_each(|(_, v)| collect_refs(v, &mut f));
+            }
+        }
+        ir::StepKind::Workflow { inputs, .. } => {
+            inputs.iter().for_each(|(_, v)| collect_refs(v, &mut f))
+        }
+    }
+    step.outputs
+        .iter()
+        .for_each(|o| collect_refs(&o.value, &mut f));
+    for c in &step.success {
+        match c {
+            ir::Criterion::Simple(c) => collect_cond_refs(c, &mut f),
+            ir::Criterion::Regex { context, .. } | ir::Criterion::JsonPath { context, .. } => {
+                f(context)
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Steps read by a criterion.
 pub fn collect_criterion_steps(c: &ir::Criterion, out: &mut Vec<usize>) {
+    let mut f = |e: &RtExpr| {
+        if let RtExpr::StepOutput { step, .. } = e {
+            out.push(*step);
+        }
+    };
     match c {
-        ir::Criterion::Simple(c) => collect_cond_steps(c, out),
+        ir::Criterion::Simple(c) => collect_cond_refs(c, &mut f),
         ir::Criterion::Regex { context, .. } | ir::Criterion::JsonPath { context, .. } => {
-            if let RtExpr::StepOutput { step, .. } = context {
-                out.push(*step);
-            }
+            f(context)
         }
     }
 }

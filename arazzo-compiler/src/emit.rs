@@ -10,6 +10,7 @@ use crate::model::ParamIn;
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
+use std::ops::Not;
 
 /// Which module the tokens being produced live in (decides type paths).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -327,7 +328,7 @@ impl Emitter<'_> {
         let run = self.run_fn(w, index);
         quote! {
             #doc
-            #[allow(unused_imports, unused_variables, unused_mut, unused_braces, dead_code, unreachable_code, non_camel_case_types, clippy::all)]
+            #[allow(unused_imports, unused_variables, unused_mut, unused_braces, unused_parens, dead_code, unreachable_code, non_camel_case_types, clippy::all)]
             pub mod #module {
                 use super::*;
                 use ::arazzo::__private as __rt;
@@ -602,6 +603,17 @@ impl Emitter<'_> {
                 ));
             }
         }
+        for d in &s.workflow_deps {
+            let m = self.module_of(*d);
+            let mraw = m.to_string();
+            let mraw = mraw.trim_start_matches("r#");
+            let pname = format_ident!("{}_outputs", mraw);
+            let f = format_ident!("wf_{}", mraw);
+            dep_params.push(quote!(#pname: &#m::Outputs));
+            dep_sets.push(quote!(__st.#f = ::core::option::Option::Some(::core::clone::Clone::clone(#pname));));
+            let id = self.workflow_by_index(*d).map_or("", |x| x.id.as_str());
+            dep_docs.push(format!("- `{mraw}_outputs`: the outputs of workflow `{id}` (a `dependsOn` of this workflow), which this step reads."));
+        }
         let mut doc = String::new();
         if !s.doc.is_empty() {
             doc.push_str(&s.doc);
@@ -786,7 +798,6 @@ impl Emitter<'_> {
     fn run_fn(&self, w: &ir::Workflow, index: usize) -> TokenStream {
         let ctx = Ctx::Workflow(index);
         let variants: Vec<Ident> = w.steps.iter().map(|s| ident(&s.variant)).collect();
-        let n = w.steps.len();
         let first = variants.first().map_or(
             quote!(::core::option::Option::None),
             |v| quote!(::core::option::Option::Some(__Step::#v)),
@@ -800,8 +811,24 @@ impl Emitter<'_> {
                 __st.#f = ::core::option::Option::Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs))).await?);
             }
         });
+        // One retry counter per retry action (each `retryLimit` counts on its own).
+        let mut slots: Vec<Vec<usize>> = Vec::new();
+        let mut n_slots = 0usize;
+        for s in &w.steps {
+            let mine: Vec<usize> = s
+                .on_failure
+                .iter()
+                .filter(|a| matches!(a.kind, ActionKind::Retry { .. }))
+                .map(|_| {
+                    n_slots += 1;
+                    n_slots - 1
+                })
+                .collect();
+            slots.push(mine);
+        }
         let arms = w.steps.iter().enumerate().map(|(i, s)| {
             let v = &variants[i];
+            let my_slots = &slots[i];
             let raw = s.fn_name.trim_start_matches("r#");
             let send = format_ident!("__send_{}", raw);
             let check = format_ident!("__check_{}", raw);
@@ -811,16 +838,16 @@ impl Emitter<'_> {
                 Some(nv) => quote!(__resume.take().or(::core::option::Option::Some(__Step::#nv))),
                 None => quote!(__resume.take()),
             };
-            let success_chain = self.action_chain(&s.on_success, w, i, &variants, &next_default, true);
+            let success_chain = self.action_chain(&s.on_success, w, i, &variants, &next_default, &[]);
             match &s.kind {
                 StepKind::Operation { .. } => {
-                    let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &quote!(), false);
+                    let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &quote!(), my_slots);
                     quote! {
                         __Step::#v => {
                             let __resp = steps::#send(client, &__st).await?;
                             if steps::#check(&__resp, &__st) {
                                 __st.#sf = ::core::option::Option::Some(steps::#outputs(&__resp, &__st)?);
-                                __retries[#i] = 0;
+                                #( __retries[#my_slots] = 0; )*
                                 #success_chain
                             } else {
                                 #failure_chain
@@ -869,11 +896,14 @@ impl Emitter<'_> {
             pub async fn __run(client: &::arazzo::Client, mut __st: __State) -> ::core::result::Result<Outputs, ::arazzo::Error> {
                 #( #deps_run )*
                 let mut __guard = __rt::Run::new(client, WORKFLOW_ID);
-                let mut __retries: [u64; #n] = [0; #n];
+                let mut __retries: [u64; #n_slots] = [0; #n_slots];
                 let mut __resume: ::core::option::Option<__Step> = ::core::option::Option::None;
                 let mut __next: ::core::option::Option<__Step> = #first;
                 while let ::core::option::Option::Some(__step) = __next {
                     __guard.enter_step()?;
+                    if __resume == ::core::option::Option::Some(__step) {
+                        __resume = ::core::option::Option::None;
+                    }
                     __next = match __step {
                         #( #arms )*
                     };
@@ -884,6 +914,9 @@ impl Emitter<'_> {
     }
 
     /// The chain of actions after a step: the first action whose criteria hold is taken.
+    /// `default` is the next state when no action is taken (success chains); an empty
+    /// `default` makes a failure chain, where `slots` are the counters of its retry actions.
+    #[allow(clippy::too_many_arguments)]
     fn action_chain(
         &self,
         actions: &[ir::Action],
@@ -891,48 +924,61 @@ impl Emitter<'_> {
         i: usize,
         variants: &[Ident],
         default: &TokenStream,
-        success: bool,
+        slots: &[usize],
     ) -> TokenStream {
         let me = &variants[i];
-        let arms = actions.iter().map(|a| {
-            let crit = self.criteria(&a.criteria, w);
-            let effect = match &a.kind {
-                ActionKind::End => quote!(break '__chain ::core::option::Option::None;),
-                ActionKind::Goto(j) => {
-                    let t = &variants[*j];
-                    quote!(break '__chain ::core::option::Option::Some(__Step::#t);)
-                }
-                ActionKind::Retry { after, limit, target } => {
-                    let after = match after {
-                        Some(a) => quote!(::core::option::Option::Some(#a)),
-                        None => quote!(::core::option::Option::None),
-                    };
-                    let go = match target {
-                        Some(t) => {
-                            let t = &variants[*t];
-                            quote! {
-                                __resume = ::core::option::Option::Some(__Step::#me);
-                                break '__chain ::core::option::Option::Some(__Step::#t);
+        let success = default.is_empty().not();
+        let mut retry_index = 0usize;
+        let arms: Vec<TokenStream> = actions
+            .iter()
+            .map(|a| {
+                let crit = self.criteria(&a.criteria, w);
+                let effect = match &a.kind {
+                    ActionKind::End => quote! {
+                        __resume = ::core::option::Option::None;
+                        break '__chain (::core::option::Option::None);
+                    },
+                    ActionKind::Goto(j) => {
+                        let t = &variants[*j];
+                        quote! {
+                            __resume = ::core::option::Option::None;
+                            break '__chain (::core::option::Option::Some(__Step::#t));
+                        }
+                    }
+                    ActionKind::Retry { after, limit, target } => {
+                        let slot = slots.get(retry_index).copied().unwrap_or(0);
+                        retry_index += 1;
+                        let after = match after {
+                            Some(a) => quote!(::core::option::Option::Some(#a)),
+                            None => quote!(::core::option::Option::None),
+                        };
+                        let go = match target {
+                            Some(t) => {
+                                let t = &variants[*t];
+                                quote! {
+                                    __resume = ::core::option::Option::Some(__Step::#me);
+                                    break '__chain (::core::option::Option::Some(__Step::#t));
+                                }
                             }
+                            None => quote!(break '__chain (::core::option::Option::Some(__Step::#me));),
+                        };
+                        quote! {
+                            if __retries[#slot] < #limit {
+                                __retries[#slot] += 1;
+                                __rt::tokio::time::sleep(__resp.retry_delay(#after, client.max_retry_after())).await;
+                                #go
+                            }
+                            __exhausted = ::core::option::Option::Some(__retries[#slot] + 1);
                         }
-                        None => quote!(break '__chain ::core::option::Option::Some(__Step::#me);),
-                    };
-                    quote! {
-                        if __retries[#i] < #limit {
-                            __retries[#i] += 1;
-                            __rt::tokio::time::sleep(__resp.retry_delay(#after, client.max_retry_after())).await;
-                            #go
-                        }
-                        __exhausted = true;
+                    }
+                };
+                quote! {
+                    if #crit {
+                        #effect
                     }
                 }
-            };
-            quote! {
-                if #crit {
-                    #effect
-                }
-            }
-        });
+            })
+            .collect();
         if success {
             quote! {
                 '__chain: {
@@ -943,12 +989,11 @@ impl Emitter<'_> {
         } else {
             quote! {
                 '__chain: {
-                    let mut __exhausted = false;
+                    let mut __exhausted: ::core::option::Option<u64> = ::core::option::Option::None;
                     #( #arms )*
-                    return ::core::result::Result::Err(if __exhausted {
-                        __resp.retries_exhausted(u32::try_from(__retries[#i] + 1).unwrap_or(u32::MAX))
-                    } else {
-                        __resp.criteria_not_met()
+                    return ::core::result::Result::Err(match __exhausted {
+                        ::core::option::Option::Some(attempts) => __resp.retries_exhausted(u32::try_from(attempts).unwrap_or(u32::MAX)),
+                        ::core::option::Option::None => __resp.criteria_not_met(),
                     });
                 }
             }

@@ -246,6 +246,8 @@ pub struct Step {
     pub outputs: Vec<StepOutput>,
     /// Earlier steps whose outputs this step reads: (index, always run before).
     pub deps: Vec<(usize, bool)>,
+    /// `dependsOn` workflows whose outputs this step reads.
+    pub workflow_deps: Vec<usize>,
 }
 
 /// A workflow output.

@@ -24,8 +24,57 @@ pub struct OpenApiFile {
     pub path: PathBuf,
     /// Text and display name.
     pub file: Arc<SourceFile>,
-    /// The YAML tree.
-    pub root: Node,
+    /// The YAML tree (shared with the parse cache).
+    pub root: Arc<Node>,
+}
+
+/// A parsed file, kept across invocations of the macro in one compiler process.
+type Cached = (std::time::SystemTime, u64, Arc<String>, Arc<Node>);
+
+/// Parsed OpenAPI files keyed by path, reused while their modification time and size match:
+/// many invocations sharing an OpenAPI description parse it once per compiler process.
+static PARSE_CACHE: std::sync::Mutex<Option<HashMap<PathBuf, Cached>>> =
+    std::sync::Mutex::new(None);
+
+/// Empties the parse cache (benchmarks measure cold compilations with it).
+pub fn clear_parse_cache() {
+    if let Ok(mut guard) = PARSE_CACHE.lock() {
+        *guard = None;
+    }
+}
+
+/// Reads and parses a file, through [`PARSE_CACHE`].
+fn read_parsed(path: &Path) -> Result<(Arc<String>, Result<Arc<Node>, yaml::YamlError>), String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > crate::MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} bytes; the limit is {}",
+            meta.len(),
+            crate::MAX_FILE_BYTES
+        ));
+    }
+    let stamp = meta.modified().map_err(|e| e.to_string())?;
+    if let Ok(guard) = PARSE_CACHE.lock() {
+        if let Some((t, len, text, root)) = guard.as_ref().and_then(|m| m.get(path)) {
+            if *t == stamp && *len == meta.len() {
+                return Ok((text.clone(), Ok(root.clone())));
+            }
+        }
+    }
+    let text = Arc::new(std::fs::read_to_string(path).map_err(|e| e.to_string())?);
+    match yaml::parse(&text, yaml::Limits::default()) {
+        Ok(root) => {
+            let root = Arc::new(root);
+            if let Ok(mut guard) = PARSE_CACHE.lock() {
+                guard.get_or_insert_with(HashMap::new).insert(
+                    path.to_path_buf(),
+                    (stamp, meta.len(), text.clone(), root.clone()),
+                );
+            }
+            Ok((text, Ok(root)))
+        }
+        Err(e) => Ok((text, Err(e))),
+    }
 }
 
 /// A node together with the file it belongs to (so its `$ref`s resolve correctly).
@@ -115,7 +164,7 @@ impl Store {
             )));
             return None;
         }
-        let text = match std::fs::read_to_string(&canonical) {
+        let (text, parsed) = match read_parsed(&canonical) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(blame(format!(
@@ -127,9 +176,9 @@ impl Store {
         };
         let file = Arc::new(SourceFile {
             display: display(&canonical),
-            text,
+            text: text.as_str().to_owned(),
         });
-        let root = match yaml::parse(&file.text, yaml::Limits::default()) {
+        let root = match parsed {
             Ok(r) => r,
             Err(e) => {
                 diags.push(Diagnostic::at(

@@ -25,3 +25,16 @@ fn seed_compiles_cleanly_and_matches_snapshot() {
     let code = prettyplease::unparse(&file);
     insta::assert_snapshot!("seed", code);
 }
+
+/// The generated code of documents with branching, retries and workflow composition
+/// (the end-to-end fixtures of the `tests` crate), pinned so every change is reviewed.
+#[test]
+fn control_flow_fixtures_match_snapshots() {
+    for name in ["branching", "retries", "recovery", "composition"] {
+        let out = compile(&format!("tests/specs/arazzo/{name}.arazzo.yaml"));
+        let messages: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
+        assert!(messages.is_empty(), "{name}: {}", messages.join("\n"));
+        let file: syn::File = syn::parse2(out.tokens).expect("generated code parses");
+        insta::assert_snapshot!(name, prettyplease::unparse(&file));
+    }
+}

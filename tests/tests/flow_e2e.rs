@@ -21,6 +21,9 @@ mod retries {
 mod composition {
     arazzo::arazzo_workflow!("tests/specs/arazzo/composition.arazzo.yaml");
 }
+mod recovery {
+    arazzo::arazzo_workflow!("tests/specs/arazzo/recovery.arazzo.yaml");
+}
 
 // ---------------------------------------------------------------- helpers
 
@@ -427,6 +430,13 @@ mod criteria {
         }
     }
 
+    /// An invoice below the auto-approval threshold.
+    fn small(status: &str) -> Value {
+        let mut body = invoice("in_1", status);
+        body["amountDue"] = json!(250);
+        body
+    }
+
     async fn review(body: Value) -> Result<review_invoice::Outputs, arazzo::Error> {
         let server = invoice_server(body).await;
         review_invoice::run(
@@ -441,16 +451,16 @@ mod criteria {
     #[tokio::test]
     async fn simple_conditions_with_and_or_not_and_less_than() {
         // Small, undisputed, in USD: approved.
-        let out = review(invoice("in_1", "open")).await.expect("approved");
+        let out = review(small("open")).await.expect("approved");
         assert_eq!(out.status, "open");
 
         // `||`: EUR (upper case in the body, case-insensitive) is fine too.
-        let mut eur = invoice("in_1", "open");
+        let mut eur = small("open");
         eur["currency"] = json!("EUR");
         review(eur).await.expect("EUR approved");
 
         // `<`: 1000 is not < 1000.
-        let mut big = invoice("in_1", "open");
+        let mut big = small("open");
         big["amountDue"] = json!(1000);
         assert!(matches!(
             review(big).await,
@@ -459,29 +469,29 @@ mod criteria {
                 ..
             })
         ));
-        let mut just_below = invoice("in_1", "open");
+        let mut just_below = small("open");
         just_below["amountDue"] = json!(999);
         review(just_below).await.expect("999 < 1000");
 
         // `!`: a disputed invoice is rejected.
-        let mut disputed = invoice("in_1", "open");
+        let mut disputed = small("open");
         disputed["disputed"] = json!(true);
         assert!(review(disputed).await.is_err());
 
         // Neither currency.
-        let mut gbp = invoice("in_1", "open");
+        let mut gbp = small("open");
         gbp["currency"] = json!("gbp");
         assert!(review(gbp).await.is_err());
 
         // `!=` is case-insensitive too: "VOID" != 'void' is false.
-        let mut void = invoice("in_1", "VOID");
+        let mut void = small("VOID");
         void["currency"] = json!("usd");
         assert!(review(void).await.is_err());
     }
 
     #[tokio::test]
     async fn not_of_an_absent_field_is_true() {
-        let mut body = invoice("in_1", "open");
+        let mut body = small("open");
         body.as_object_mut().expect("object").remove("disputed");
         review(body).await.expect("absent `disputed` is falsy");
     }
@@ -960,6 +970,34 @@ mod compose {
     }
 
     #[tokio::test]
+    async fn step_functions_take_the_outputs_they_read() {
+        let server = MockServer::start().await;
+        customers_and_invoices(&server).await;
+        let client = billing_client(&server);
+        let inputs = onboard_customer::Inputs {
+            id: "c-1".into(),
+            name: "Grace Hopper".into(),
+            amount: 5,
+        };
+        // A workflow step, on its own, runs the inner workflow.
+        let registered: onboard_customer::steps::RegisterOutputs =
+            onboard_customer::steps::register(&client, &inputs)
+                .await
+                .expect("ok");
+        assert_eq!(registered.customer_id, "cus_777");
+        let given = onboard_customer::steps::RegisterOutputs {
+            customer_id: "cus_given".into(),
+        };
+        let drafted = onboard_customer::steps::draft(&client, &inputs, &given)
+            .await
+            .expect("ok");
+        assert_eq!(drafted.invoice_id, "in_55");
+        let reqs = received(&server).await;
+        assert_eq!(reqs.len(), 2);
+        assert_eq!(json_of(&reqs[1])["customerId"], json!("cus_given"));
+    }
+
+    #[tokio::test]
     async fn depends_on_runs_the_other_workflow_first() {
         let server = MockServer::start().await;
         customers_and_invoices(&server).await;
@@ -1328,5 +1366,363 @@ mod compose {
         .expect("retried once");
         // firstPage twice (503, then 200), then allPages.
         assert_eq!(received(&server).await.len(), 3);
+    }
+}
+
+// ------------------------------------------------------------- recovery
+
+mod recover {
+    use super::*;
+    use crate::recovery::{list_recent, pay_with_fresh_token};
+
+    const PAY: &str = "/invoices/in_3/payments";
+
+    fn inputs() -> pay_with_fresh_token::Inputs {
+        pay_with_fresh_token::Inputs {
+            invoice_id: "in_3".into(),
+            client_id: Some("cli_1".into()),
+        }
+    }
+
+    async fn token_endpoint(server: &MockServer) {
+        mount(
+            server,
+            "POST",
+            "/oauth/token",
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "tok_fresh", "expires_in": 60})),
+        )
+        .await;
+    }
+
+    async fn lookup_endpoint(server: &MockServer) {
+        mount(
+            server,
+            "GET",
+            "/invoices/in_3",
+            ResponseTemplate::new(200)
+                .set_body_json(invoice("in_3", "pending"))
+                .insert_header("X-Request-Id", "req-77"),
+        )
+        .await;
+    }
+
+    fn seen(reqs: &[Request]) -> Vec<String> {
+        reqs.iter()
+            .map(|r| format!("{} {}", r.method, r.url.path()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn retry_with_step_id_runs_that_step_then_retries() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(PAY))
+            .respond_with(ResponseTemplate::new(401))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        mount(
+            &server,
+            "POST",
+            PAY,
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"receiptId": "rc_3", "invoiceId": "in_3"})),
+        )
+        .await;
+        token_endpoint(&server).await;
+        lookup_endpoint(&server).await;
+
+        let out = pay_with_fresh_token::run(&billing_client(&server), &inputs())
+            .await
+            .expect("ok");
+        assert_eq!(out.receipt_id.as_deref(), Some("rc_3"));
+        assert_eq!(out.looked_up_status, None);
+        assert_eq!(out.request_id, None);
+        let reqs = received(&server).await;
+        assert_eq!(
+            seen(&reqs),
+            vec![
+                format!("POST {PAY}"),
+                "POST /oauth/token".into(),
+                format!("POST {PAY}")
+            ]
+        );
+        assert_eq!(
+            header_of(&reqs[2], "authorization"),
+            Some("Bearer tok_fresh")
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&reqs[1].body),
+            "client_id=cli_1&grant_type=client_credentials"
+        );
+    }
+
+    #[tokio::test]
+    async fn step_function_with_an_optional_earlier_step() {
+        let server = MockServer::start().await;
+        mount(
+            &server,
+            "POST",
+            PAY,
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"receiptId": "rc_3", "invoiceId": "in_3"})),
+        )
+        .await;
+        let client = billing_client(&server);
+        let token = pay_with_fresh_token::steps::TokenOutputs {
+            access_token: "tok_given".into(),
+        };
+        let paid = pay_with_fresh_token::steps::pay(&client, &inputs(), Some(&token))
+            .await
+            .expect("ok");
+        assert_eq!(paid.receipt_id, "rc_3");
+        assert_eq!(paid.status, 200);
+        pay_with_fresh_token::steps::pay(&client, &inputs(), None)
+            .await
+            .expect("ok");
+        let reqs = received(&server).await;
+        assert_eq!(
+            header_of(&reqs[0], "authorization"),
+            Some("Bearer tok_given")
+        );
+        // Without a token the template leaves "Bearer " (trailing space trimmed on the wire).
+        assert_eq!(
+            header_of(&reqs[1], "authorization").map(str::trim_end),
+            Some("Bearer")
+        );
+    }
+
+    #[tokio::test]
+    async fn retry_with_step_id_exhausts() {
+        let server = MockServer::start().await;
+        mount(&server, "POST", PAY, ResponseTemplate::new(401)).await;
+        token_endpoint(&server).await;
+        let err = pay_with_fresh_token::run(&billing_client(&server), &inputs())
+            .await
+            .expect_err("always 401");
+        assert!(
+            matches!(
+                err,
+                arazzo::Error::RetriesExhausted {
+                    step: "pay",
+                    attempts: 2,
+                    status: 401,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(received(&server).await.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn after_the_retry_limit_the_next_failure_action_applies() {
+        let server = MockServer::start().await;
+        mount(&server, "POST", PAY, ResponseTemplate::new(503)).await;
+        lookup_endpoint(&server).await;
+        let out = pay_with_fresh_token::run(&billing_client(&server), &inputs())
+            .await
+            .expect("falls back to the lookup");
+        assert_eq!(out.receipt_id, None);
+        assert_eq!(out.looked_up_status.as_deref(), Some("pending"));
+        // An output read from a response header.
+        assert_eq!(out.request_id.as_deref(), Some("req-77"));
+        let reqs = received(&server).await;
+        assert_eq!(
+            seen(&reqs),
+            vec![
+                format!("POST {PAY}"),
+                format!("POST {PAY}"),
+                "GET /invoices/in_3".into()
+            ]
+        );
+    }
+
+    /// A `retry` with `stepId: token` whose target leaves by its own `goto`
+    /// must not leave a "resume at pay" marker behind: once the fallback step
+    /// `lookup` has run, the workflow is over. Sends a duplicate payment POST.
+    #[tokio::test]
+    async fn no_payment_is_sent_after_the_fallback_ran() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(PAY))
+            .respond_with(ResponseTemplate::new(401))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        mount(&server, "POST", PAY, ResponseTemplate::new(503)).await;
+        token_endpoint(&server).await;
+        lookup_endpoint(&server).await;
+        let out = pay_with_fresh_token::run(&billing_client(&server), &inputs())
+            .await
+            .expect("falls back to the lookup");
+        assert_eq!(out.looked_up_status.as_deref(), Some("pending"));
+        let reqs = seen(&received(&server).await);
+        let lookup = reqs
+            .iter()
+            .position(|r| r == "GET /invoices/in_3")
+            .expect("lookup ran");
+        assert_eq!(
+            lookup,
+            reqs.len() - 1,
+            "nothing after the fallback: {reqs:?}"
+        );
+    }
+
+    /// Each retry action has its own `retryLimit`: a 401 retry (via the token
+    /// step) must not use up the 503 retry of the same step.
+    #[tokio::test]
+    async fn retry_limits_are_counted_per_action() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(PAY))
+            .respond_with(ResponseTemplate::new(401))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(PAY))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        mount(
+            &server,
+            "POST",
+            PAY,
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"receiptId": "rc_3", "invoiceId": "in_3"})),
+        )
+        .await;
+        token_endpoint(&server).await;
+        lookup_endpoint(&server).await;
+        let out = pay_with_fresh_token::run(&billing_client(&server), &inputs())
+            .await
+            .expect("ok");
+        let reqs = received(&server).await;
+        assert_eq!(
+            seen(&reqs),
+            vec![
+                format!("POST {PAY}"),
+                "POST /oauth/token".into(),
+                format!("POST {PAY}"),
+                format!("POST {PAY}"),
+            ]
+        );
+        assert_eq!(out.receipt_id.as_deref(), Some("rc_3"));
+    }
+
+    #[tokio::test]
+    async fn workflow_level_failure_action_ends_the_run() {
+        let server = MockServer::start().await;
+        mount(&server, "POST", PAY, ResponseTemplate::new(409)).await;
+        let out = pay_with_fresh_token::run(&billing_client(&server), &inputs())
+            .await
+            .expect("409 ends the workflow without error");
+        assert_eq!(out.receipt_id, None);
+        assert_eq!(out.looked_up_status, None);
+        assert_eq!(received(&server).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn unmatched_failure_fails_the_run() {
+        let server = MockServer::start().await;
+        mount(&server, "POST", PAY, ResponseTemplate::new(400)).await;
+        let err = pay_with_fresh_token::run(&billing_client(&server), &inputs())
+            .await
+            .expect_err("400");
+        assert!(
+            matches!(
+                err,
+                arazzo::Error::CriteriaNotMet {
+                    step: "pay",
+                    status: 400,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn query_parameters_templates_and_output_pointers() {
+        let server = MockServer::start().await;
+        let mut first = invoice("in_1", "open");
+        first["currency"] = json!("eur");
+        mount(
+            &server,
+            "GET",
+            "/invoices",
+            ResponseTemplate::new(200).set_body_json(json!([first, invoice("in_2", "PAID")])),
+        )
+        .await;
+        mount(
+            &server,
+            "POST",
+            "/invoices",
+            ResponseTemplate::new(201).set_body_json(invoice("in_9", "draft")),
+        )
+        .await;
+        let out = list_recent::run(
+            &billing_client(&server),
+            &list_recent::Inputs {
+                customer_id: "cus 1/ä".into(),
+                order: None,
+            },
+        )
+        .await
+        .expect("ok");
+        assert_eq!(out.invoice_id, "in_9");
+        assert_eq!(out.first_number.as_deref(), Some("INV-2024-0042"));
+        let reqs = received(&server).await;
+        assert_eq!(reqs.len(), 2);
+        // Absent optional input: the `order` query parameter is left out.
+        assert_eq!(
+            query_pairs(&reqs[0]),
+            vec![
+                ("customerId".to_owned(), "cus 1/ä".to_owned()),
+                ("limit".to_owned(), "3".to_owned()),
+            ]
+        );
+        assert_eq!(
+            json_of(&reqs[1]),
+            json!({
+                "customerId": "cus 1/ä",
+                "currency": "eur",
+                "lines": [{"description": "Follow-up to INV-2024-0042", "amount": 4200}]
+            })
+        );
+
+        let server = MockServer::start().await;
+        mount(
+            &server,
+            "GET",
+            "/invoices",
+            ResponseTemplate::new(200).set_body_json(json!([invoice("in_1", "open")])),
+        )
+        .await;
+        mount(
+            &server,
+            "POST",
+            "/invoices",
+            ResponseTemplate::new(201).set_body_json(invoice("in_9", "draft")),
+        )
+        .await;
+        list_recent::run(
+            &billing_client(&server),
+            &list_recent::Inputs {
+                customer_id: "c".into(),
+                order: Some("desc".into()),
+            },
+        )
+        .await
+        .expect("ok");
+        let reqs = received(&server).await;
+        assert_eq!(reqs[0].url.query(), Some("customerId=c&limit=3&order=desc"));
     }
 }

@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/action-unknown-component.arazzo.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/cond-trailing-operator.arazzo.yaml");
+
+fn main() {}

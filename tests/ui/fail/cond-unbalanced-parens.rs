@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/cond-unbalanced-parens.arazzo.yaml");
+
+fn main() {}

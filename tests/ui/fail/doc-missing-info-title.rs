@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/doc-missing-info-title.arazzo.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/doc-unknown-source-type.arazzo.yaml");
+
+fn main() {}

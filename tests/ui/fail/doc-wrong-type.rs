@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/doc-wrong-type.arazzo.yaml");
+
+fn main() {}

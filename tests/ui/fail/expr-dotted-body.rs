@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/expr-dotted-body.arazzo.yaml");
+
+fn main() {}

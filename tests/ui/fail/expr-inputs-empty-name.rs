@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/expr-inputs-empty-name.arazzo.yaml");
+
+fn main() {}

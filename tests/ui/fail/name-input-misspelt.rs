@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/name-input-misspelt.arazzo.yaml");
+
+fn main() {}

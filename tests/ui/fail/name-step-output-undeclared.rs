@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/name-step-output-undeclared.arazzo.yaml");
+
+fn main() {}

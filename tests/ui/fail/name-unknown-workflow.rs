@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/name-unknown-workflow.arazzo.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/oas-operation-path-unresolved.arazzo.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/oas-response-header-undocumented.arazzo.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/workflow-step-unknown-input.arazzo.yaml");
+
+fn main() {}
