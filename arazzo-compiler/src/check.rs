@@ -36,6 +36,14 @@ type StepActions = (Vec<(model::Action, bool)>, Vec<(model::Action, bool)>);
 /// A step's success and failure actions as seen by the flow analysis: (what it does, unconditional).
 pub type FlowActions = (Vec<(ActionKind, bool)>, Vec<(ActionKind, bool)>);
 
+/// What a compared operand is statically known to be.
+enum OperandTy {
+    Number,
+    Boolean,
+    Enum(Vec<String>),
+    Unknown,
+}
+
 /// What a step resolved to.
 #[derive(Clone, Copy)]
 enum Target<'a> {
@@ -67,6 +75,8 @@ struct Ectx<'e> {
     must: &'e [bool],
     /// Words for messages: "a parameter of step `x`".
     place: String,
+    /// The step can never run (reported once; its expressions are not judged by flow).
+    unreachable: bool,
 }
 
 /// Per-workflow state.
@@ -81,6 +91,8 @@ struct Wf<'a> {
     outputs: Vec<Vec<OutInfo<'a>>>,
     depends_on: Vec<usize>,
     secret_inputs: HashSet<String>,
+    /// The inputs schema did not resolve (reported once): `$inputs` are not judged.
+    inputs_broken: bool,
 }
 
 /// Checks a whole document and lowers it.
@@ -277,6 +289,60 @@ impl<'a> Checker<'a> {
             .as_ref()
             .and_then(|n| self.resolver.resolve(Schema::Doc(n)))
             .map(|(s, _)| s);
+        if let (Some(n), None) = (&wf.inputs, inputs_schema) {
+            let r = n.get("$ref").unwrap_or(n).clone();
+            let names: Vec<&str> = doc
+                .components
+                .inputs
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let wanted = r
+                .as_str()
+                .and_then(|x| x.rsplit('/').next())
+                .unwrap_or("")
+                .to_owned();
+            let help = did_you_mean(&wanted, names.iter().copied());
+            let d = self.err(
+                &r,
+                format!(
+                    "the inputs `$ref` of workflow `{}` does not resolve",
+                    wf.id.value
+                ),
+            );
+            d.help.push(format!(
+                "`components.inputs` declares: {}",
+                list_names(names.iter().copied())
+            ));
+            if let Some(h) = help {
+                d.help.push(h);
+            }
+        }
+        if let Some(s) = inputs_schema {
+            let props = s.node().get("properties");
+            for req in s.node().get("required").map(Node::items).unwrap_or(&[]) {
+                if let Some(name) = req.as_str() {
+                    if props.and_then(|p| p.get(name)).is_none() && s.node().get("allOf").is_none()
+                    {
+                        let names: Vec<&str> = props
+                            .map(Node::entries)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|(k, _)| k.text.as_str())
+                            .collect();
+                        let help = did_you_mean(name, names.iter().copied());
+                        let d = self.err(req, format!("required input `{name}` of workflow `{}` is not among its `properties`", wf.id.value));
+                        d.help.push(format!(
+                            "its properties: {}",
+                            list_names(names.iter().copied())
+                        ));
+                        if let Some(h) = help {
+                            d.help.push(h);
+                        }
+                    }
+                }
+            }
+        }
         let inputs_ty = match inputs_schema {
             Some(s) if s.node().get("properties").is_some() => {
                 self.types.unique_name("Inputs", scope);
@@ -328,6 +394,7 @@ impl<'a> Checker<'a> {
             outputs: vec![Vec::new(); wf.steps.len()],
             depends_on: Vec::new(),
             secret_inputs: HashSet::new(),
+            inputs_broken: wf.inputs.is_some() && inputs_schema.is_none(),
         };
         for d in &wf.depends_on {
             let id = d
@@ -335,7 +402,23 @@ impl<'a> Checker<'a> {
                 .strip_prefix("$sourceDescriptions.")
                 .map_or(d.value.as_str(), |_| "");
             match self.workflow_index(id) {
-                Some(j) if j != w => st.depends_on.push(j),
+                Some(j) if j != w => {
+                    st.depends_on.push(j);
+                    // A dependency runs with this workflow's inputs, matched by name.
+                    let theirs = self.wf_inputs[j]
+                        .as_ref()
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default();
+                    for (json, _, ty) in &theirs {
+                        if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
+                            self.err(&d.node, format!(
+                                "workflow `{}` depends on `{}`, which requires the input `{json}` that `{}` does not declare",
+                                wf.id.value, d.value, wf.id.value
+                            ))
+                            .help.push(format!("a `dependsOn` workflow runs with this workflow's inputs, matched by name: declare `{json}` in the inputs of `{}`", wf.id.value));
+                        }
+                    }
+                }
                 _ if d.value.starts_with("$sourceDescriptions.") => {
                     self.err(&d.node, format!("`dependsOn` on a workflow of another document (`{}`) is not supported yet", d.value))
                         .help.push("name a workflow of this document".into());
@@ -424,6 +507,7 @@ impl<'a> Checker<'a> {
                 may: &flow.may_in[i],
                 must: &flow.must_in[i],
                 place: format!("an output of step `{}`", s.id.value),
+                unreachable: !flow.reachable[i],
             };
             let mut used = HashSet::new();
             let mut outs = Vec::new();
@@ -458,6 +542,7 @@ impl<'a> Checker<'a> {
             may: &flow.may_exit,
             must: &flow.must_exit,
             place: format!("an output of workflow `{}`", wf.id.value),
+            unreachable: false,
         };
         let mut used = HashSet::new();
         let mut outputs = Vec::new();
@@ -939,7 +1024,35 @@ impl<'a> Checker<'a> {
                     (Ty::Json, None)
                 }
                 ExprKind::StatusCode => (Ty::Integer, None),
-                ExprKind::Response(Source::Header(_)) => (Ty::String, None),
+                ExprKind::Response(Source::Header(h)) => {
+                    // A header the success response documents without `required: true` may be absent.
+                    let optional = match target {
+                        Some(Target::Op { op, .. }) => {
+                            let store = &self.sources.store;
+                            store.success_response(op).and_then(|(_, r)| {
+                                let headers = r.node.get("headers")?;
+                                let (_, h) = headers
+                                    .entries()
+                                    .iter()
+                                    .find(|(k, _)| k.text.eq_ignore_ascii_case(&h.text))?;
+                                let h = store.resolve(At {
+                                    file: r.file,
+                                    node: h,
+                                })?;
+                                Some(h.node.get("required").and_then(Node::as_bool) != Some(true))
+                            })
+                        }
+                        _ => None,
+                    };
+                    (
+                        if optional == Some(true) {
+                            Ty::String.optional()
+                        } else {
+                            Ty::String
+                        },
+                        None,
+                    )
+                }
                 ExprKind::Url | ExprKind::Method => (Ty::String, None),
                 ExprKind::Inputs { name, pointer } => {
                     match (
@@ -1002,10 +1115,15 @@ impl<'a> Checker<'a> {
             may: &flow.may_in[i],
             must: &flow.must_in[i],
             place: format!("step `{}`", s.id.value),
+            unreachable: !flow.reachable[i],
         };
         // Parameters: the workflow's, overridden by the step's (same name and location).
         let mut params: Vec<(model::Parameter, Option<Node>)> = Vec::new();
-        for p in wf.parameters.iter().chain(s.parameters.iter()) {
+        // Workflow-level parameters apply to the steps that call operations; the
+        // parameters of a step that runs a workflow are that workflow's inputs.
+        let runs_workflow = matches!(target, Target::Workflow(_));
+        let inherited: &[ParamOrRef] = if runs_workflow { &[] } else { &wf.parameters };
+        for p in inherited.iter().chain(s.parameters.iter()) {
             let resolved = match p {
                 ParamOrRef::Param(p) => Some((p.clone(), None)),
                 ParamOrRef::Ref { reference, value } => self.param_ref(reference, value.clone()),
@@ -1133,7 +1251,11 @@ impl<'a> Checker<'a> {
                                 p.name == q.name
                             }
                     });
-                    if !supplied {
+                    // A parameter of that name without `in` was already reported.
+                    let unplaced = params.iter().any(|(p, _)| {
+                        p.location.is_none() && p.name.value.eq_ignore_ascii_case(&q.name)
+                    });
+                    if !supplied && !unplaced {
                         self.err(&s.id.node, format!(
                             "step `{}` does not supply the required {} parameter `{}` of operation `{}`",
                             s.id.value, q.location.as_str(), q.name, op.operation_id.as_deref().unwrap_or(&op.path)
@@ -1209,6 +1331,15 @@ impl<'a> Checker<'a> {
                         self.value_expr(st, &req_ec, ov.as_ref().unwrap_or(&p.value));
                     inputs.push((p.name.value.clone(), value));
                 }
+                for (json, _, ty) in &names {
+                    if !ty.is_option() && !inputs.iter().any(|(n, _)| n == json) {
+                        self.err(&s.id.node, format!(
+                            "step `{}` does not supply the required input `{json}` of workflow `{}`",
+                            s.id.value, self.doc.workflows[j].id.value
+                        ))
+                        .help.push(format!("add `- name: {json}\n            value: ...` to the step's parameters"));
+                    }
+                }
                 if let Some(rb) = &s.request_body {
                     self.err(
                         &rb.node,
@@ -1217,6 +1348,18 @@ impl<'a> Checker<'a> {
                             s.id.value
                         ),
                     );
+                }
+                for (what, present) in [
+                    ("successCriteria", !s.success_criteria.is_empty()),
+                    ("onFailure", !s.on_failure.is_empty()),
+                ] {
+                    if present {
+                        self.err(&s.id.node, format!(
+                            "`{what}` on step `{}`, which runs a workflow, is not supported yet",
+                            s.id.value
+                        ))
+                        .help.push("the step succeeds when the workflow it runs succeeds; handle failures inside that workflow".into());
+                    }
                 }
                 ir::StepKind::Workflow {
                     workflow: j,
@@ -1236,6 +1379,7 @@ impl<'a> Checker<'a> {
             may: &flow.may_in[i],
             must: &flow.must_in[i],
             place: format!("a criterion of step `{}`", s.id.value),
+            unreachable: !flow.reachable[i],
         };
         let success: Vec<ir::Criterion> = s
             .success_criteria
@@ -1281,6 +1425,7 @@ impl<'a> Checker<'a> {
             may: &flow.may_in[i],
             must: &flow.must_in[i],
             place: format!("a failure action of step `{}`", s.id.value),
+            unreachable: !flow.reachable[i],
         };
         let on_failure = lower_actions(self, &actions.1, &fail_ec);
         // Outputs (values now, types were computed earlier).
@@ -1291,6 +1436,7 @@ impl<'a> Checker<'a> {
             may: &flow.may_in[i],
             must: &flow.must_in[i],
             place: format!("an output of step `{}`", s.id.value),
+            unreachable: !flow.reachable[i],
         };
         let mut outputs = Vec::new();
         for (k, (name, value)) in s.outputs.iter().enumerate() {
@@ -1804,6 +1950,7 @@ impl<'a> Checker<'a> {
             RtExpr::ResponseHeader(_) | RtExpr::Url | RtExpr::Method => Some(Ty::String),
             RtExpr::Const(v) => Some(match v {
                 serde_json::Value::String(_) => Ty::String,
+                // Also the placeholder of an expression already reported: fits anything.
                 _ => Ty::Json,
             }),
             _ => None,
@@ -2137,7 +2284,11 @@ impl<'a> Checker<'a> {
                         self.expr_types.insert(node.pos, ty.clone());
                         (Val::Expr(r), ty, schema)
                     }
-                    None => (Val::Lit(serde_json::Value::Null), Ty::Json, None),
+                    None => (
+                        Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+                        Ty::Json,
+                        None,
+                    ),
                 },
                 Ok(Classified::Template(segments)) => {
                     let mut parts = Vec::new();
@@ -2155,7 +2306,11 @@ impl<'a> Checker<'a> {
                 }
                 Err(e) => {
                     self.parse_error(node, 0, e, "runtime expression");
-                    (Val::Lit(serde_json::Value::Null), Ty::Json, None)
+                    (
+                        Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+                        Ty::Json,
+                        None,
+                    )
                 }
             },
             Value::Seq(items) => {
@@ -2205,6 +2360,16 @@ impl<'a> Checker<'a> {
         let text = e.text.clone();
         let target = ec.step.and_then(|i| st.targets.get(i).copied());
         let need_response = |me: &mut Self, what: &str| -> bool {
+            if ec.response && matches!(target, Some(Target::Workflow(_))) {
+                me.err_span(
+                    node,
+                    &e.span,
+                    format!("`{text}`: the step runs a workflow, which has no HTTP exchange"),
+                )
+                .help
+                .push("use `$outputs.<name>` for the outputs of the workflow it ran".into());
+                return false;
+            }
             if ec.response {
                 return true;
             }
@@ -2268,10 +2433,10 @@ impl<'a> Checker<'a> {
                         if ec.success {
                             if let Some((code, resp)) = store.success_response(op) {
                                 if let Some(headers) = store.response_headers(resp) {
-                                    if !headers.contains(&h.text.to_ascii_lowercase()) {
+                                    if !headers.iter().any(|x| x.eq_ignore_ascii_case(&h.text)) {
                                         let names: Vec<&str> =
                                             headers.iter().map(String::as_str).collect();
-                                        self.unknown_name(node, &h.span, format!("the {code} response of `{op_name}` documents no header `{}` (in `{text}`)", h.text), "it documents", &names, &h.text.to_ascii_lowercase());
+                                        self.unknown_name(node, &h.span, format!("the {code} response of `{op_name}` documents no header `{}` (in `{text}`)", h.text), "it documents", &names, &h.text);
                                         return None;
                                     }
                                 }
@@ -2374,6 +2539,9 @@ impl<'a> Checker<'a> {
                     .iter()
                     .find(|(j, _, _)| *j == name.text)
                     .cloned();
+                if found.is_none() && st.inputs_broken {
+                    return None;
+                }
                 let Some((json, _, ty)) = found else {
                     let names: Vec<String> =
                         st.input_names.iter().map(|(j, _, _)| j.clone()).collect();
@@ -2442,7 +2610,9 @@ impl<'a> Checker<'a> {
                         .help.push("to use a workflow output elsewhere, read it from the step: `$steps.<stepId>.outputs.<name>`".into());
                     return None;
                 };
-                let outs = self.wf_outputs[j].clone().unwrap_or_default();
+                let Some(outs) = self.wf_outputs[j].clone() else {
+                    return None;
+                };
                 match outs.iter().find(|(n, _, _)| *n == name.text) {
                     Some((_, field, ty)) => {
                         let pointer_raw =
@@ -2510,6 +2680,10 @@ impl<'a> Checker<'a> {
                 if ec.step == Some(j) {
                     self.err_span(node, &step.span, format!("step `{}` reads its own outputs in `{text}`", step.text))
                         .help.push("use `$response.body#/...` or `$response.header.<name>` for the current response".into());
+                    return None;
+                }
+                if ec.unreachable {
+                    // The step itself is reported as unreachable; nothing ran before it.
                     return None;
                 }
                 if !ec.may.get(j).copied().unwrap_or(false) {
@@ -2636,7 +2810,10 @@ impl<'a> Checker<'a> {
                 let raw = pointer.as_ref().map(|p| p.raw.clone()).unwrap_or_default();
                 match field {
                     WorkflowField::Outputs => {
-                        let outs = self.wf_outputs[j].clone().unwrap_or_default();
+                        // Not lowered yet only inside a dependency cycle, which is reported.
+                        let Some(outs) = self.wf_outputs[j].clone() else {
+                            return None;
+                        };
                         match outs.iter().find(|(n, _, _)| *n == name.text) {
                             Some((_, f, ty)) => Some((
                                 RtExpr::WorkflowOutput {
@@ -2856,29 +3033,158 @@ impl<'a> Checker<'a> {
         node: &Node,
         c: &condition::Cond,
     ) -> Option<ir::Cond> {
+        self.lower_cond_typed(st, ec, node, c).map(|(c, _, _)| c)
+    }
+
+    /// Lowers a condition and returns the static type of a runtime-expression operand.
+    fn lower_cond_typed(
+        &mut self,
+        st: &mut Wf<'a>,
+        ec: &Ectx<'_>,
+        node: &Node,
+        c: &condition::Cond,
+    ) -> Option<(ir::Cond, Option<Ty>, Option<Schema<'a>>)> {
         Some(match &c.kind {
-            CondKind::Literal(l) => ir::Cond::Lit(match l {
-                condition::Literal::Null => serde_json::Value::Null,
-                condition::Literal::Bool(b) => serde_json::Value::Bool(*b),
-                condition::Literal::Number(n) => serde_json::Value::Number(n.clone()),
-                condition::Literal::String(s) => serde_json::Value::String(s.clone()),
-            }),
-            CondKind::Expr(e) => ir::Cond::Expr(self.expr(st, ec, node, e)?.0),
-            CondKind::Not(a) => ir::Cond::Not(Box::new(self.lower_cond(st, ec, node, a)?)),
+            CondKind::Literal(l) => (
+                ir::Cond::Lit(match l {
+                    condition::Literal::Null => serde_json::Value::Null,
+                    condition::Literal::Bool(b) => serde_json::Value::Bool(*b),
+                    condition::Literal::Number(n) => serde_json::Value::Number(n.clone()),
+                    condition::Literal::String(s) => serde_json::Value::String(s.clone()),
+                }),
+                None,
+                None,
+            ),
+            CondKind::Expr(e) => {
+                let (r, ty, schema) = self.expr(st, ec, node, e)?;
+                (ir::Cond::Expr(r), Some(ty), schema)
+            }
+            CondKind::Not(a) => (
+                ir::Cond::Not(Box::new(self.lower_cond(st, ec, node, a)?)),
+                None,
+                None,
+            ),
             CondKind::Binary { op, lhs, rhs } => {
-                let l = self.lower_cond(st, ec, node, lhs);
-                let r = self.lower_cond(st, ec, node, rhs);
-                ir::Cond::Bin(*op, Box::new(l?), Box::new(r?))
+                let l = self.lower_cond_typed(st, ec, node, lhs);
+                let r = self.lower_cond_typed(st, ec, node, rhs);
+                let (l, r) = (l?, r?);
+                if !matches!(op, condition::BinaryOp::And | condition::BinaryOp::Or) {
+                    let lt = self.operand_ty(l.1.clone(), l.2);
+                    let rt = self.operand_ty(r.1.clone(), r.2);
+                    self.check_comparison(node, (&lt, lhs), (&rt, rhs));
+                }
+                (ir::Cond::Bin(*op, Box::new(l.0), Box::new(r.0)), None, None)
             }
             CondKind::Index { base, index } => {
                 let b = self.lower_cond(st, ec, node, base);
                 let i = self.lower_cond(st, ec, node, index);
-                ir::Cond::Index(Box::new(b?), Box::new(i?))
+                (ir::Cond::Index(Box::new(b?), Box::new(i?)), None, None)
             }
-            CondKind::Member { base, name } => {
-                ir::Cond::Member(Box::new(self.lower_cond(st, ec, node, base)?), name.clone())
-            }
+            CondKind::Member { base, name } => (
+                ir::Cond::Member(Box::new(self.lower_cond(st, ec, node, base)?), name.clone()),
+                None,
+                None,
+            ),
         })
+    }
+
+    /// What a compared operand is known to be: its type, or (for untyped criteria
+    /// operands that point into a response schema) the schema's scalar type or enum.
+    fn operand_ty(&self, ty: Option<Ty>, schema: Option<Schema<'a>>) -> OperandTy {
+        match (ty, schema) {
+            (Some(Ty::Json), Some(s)) | (None, Some(s)) => {
+                let Some((s, _)) = self.resolver.resolve(s) else {
+                    return OperandTy::Unknown;
+                };
+                let n = s.node();
+                if let Some(values) = n.get("enum") {
+                    let strings: Vec<String> = values
+                        .items()
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    if !strings.is_empty() && strings.len() == values.items().len() {
+                        return OperandTy::Enum(strings);
+                    }
+                }
+                match types::schema_types(n).as_slice() {
+                    ["integer"] | ["number"] => OperandTy::Number,
+                    ["boolean"] => OperandTy::Boolean,
+                    _ => OperandTy::Unknown,
+                }
+            }
+            (Some(t), _) => {
+                let t = match t {
+                    Ty::Option(inner) => *inner,
+                    other => other,
+                };
+                match t {
+                    Ty::Integer | Ty::I32 | Ty::Number | Ty::F32 => OperandTy::Number,
+                    Ty::Boolean => OperandTy::Boolean,
+                    Ty::Named(i) => match self.types.defs.get(i).map(|d| &d.kind) {
+                        Some(types::DefKind::Enum(values)) => {
+                            OperandTy::Enum(values.iter().map(|(_, v)| v.clone()).collect())
+                        }
+                        _ => OperandTy::Unknown,
+                    },
+                    _ => OperandTy::Unknown,
+                }
+            }
+            (None, None) => OperandTy::Unknown,
+        }
+    }
+
+    /// A comparison between a typed expression and a string literal that can never hold.
+    fn check_comparison(
+        &mut self,
+        node: &Node,
+        a: (&OperandTy, &condition::Cond),
+        b: (&OperandTy, &condition::Cond),
+    ) {
+        for ((ty, _), (_, lit)) in [(a, b), (b, a)] {
+            let CondKind::Literal(condition::Literal::String(text)) = &lit.kind else {
+                continue;
+            };
+            match ty {
+                OperandTy::Number if text.trim().parse::<f64>().is_err() => {
+                    self.err_span(
+                        node,
+                        &lit.span,
+                        format!(
+                            "`'{text}'` is compared with a number: the comparison can never hold"
+                        ),
+                    )
+                    .help
+                    .push("compare with a number literal, for example `== 201`".into());
+                }
+                OperandTy::Boolean
+                    if !text.eq_ignore_ascii_case("true")
+                        && !text.eq_ignore_ascii_case("false") =>
+                {
+                    self.err_span(
+                        node,
+                        &lit.span,
+                        format!(
+                            "`'{text}'` is compared with a boolean: the comparison can never hold"
+                        ),
+                    )
+                    .help
+                    .push("compare with `true` or `false`".into());
+                }
+                OperandTy::Enum(values) if !values.iter().any(|v| v.eq_ignore_ascii_case(text)) => {
+                    let help = did_you_mean(text, values.iter().map(String::as_str));
+                    let d = self.err_span(node, &lit.span, format!("`'{text}'` is not one of the values the schema allows here: the comparison can never hold"));
+                    d.help.push(format!(
+                        "allowed: {}",
+                        list_names(values.iter().map(String::as_str))
+                    ));
+                    if let Some(h) = help {
+                        d.help.push(h);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 

@@ -959,7 +959,8 @@ impl Reader<'_> {
                 } else {
                     "end or goto"
                 };
-                let msg = format!("unknown {what} type `{other}`");
+                let kind = if failure { "failure" } else { "success" };
+                let msg = format!("unknown {kind} action type `{other}`");
                 self.error(&kind_text.node, msg)
                     .help
                     .push(format!("use {allowed}"));

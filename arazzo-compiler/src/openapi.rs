@@ -44,7 +44,10 @@ pub fn clear_parse_cache() {
 }
 
 /// Reads and parses a file, through [`PARSE_CACHE`].
-fn read_parsed(path: &Path) -> Result<(Arc<String>, Result<Arc<Node>, yaml::YamlError>), String> {
+/// The text of a file and its parse result.
+type Parsed = (Arc<String>, Result<Arc<Node>, yaml::YamlError>);
+
+fn read_parsed(path: &Path) -> Result<Parsed, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > crate::MAX_FILE_BYTES {
         return Err(format!(
@@ -478,15 +481,10 @@ impl Store {
         })
     }
 
-    /// Headers a response documents (lower-case names), `None` when it documents none.
+    /// Headers a response documents (as spelled there), `None` when it documents none.
     pub fn response_headers(&self, response: At<'_>) -> Option<Vec<String>> {
         let h = response.node.get("headers")?;
-        Some(
-            h.entries()
-                .iter()
-                .map(|(k, _)| k.text.to_ascii_lowercase())
-                .collect(),
-        )
+        Some(h.entries().iter().map(|(k, _)| k.text.clone()).collect())
     }
 }
 

@@ -69,7 +69,7 @@ pub fn load_sources(
             None => {
                 let rel = url.strip_prefix("file://").unwrap_or(url);
                 let rel = rel.split('#').next().unwrap_or(rel);
-                dir.join(rel)
+                normalize(&dir.join(rel))
             }
         };
         let blame_loc = model::location(file, &sd.url.node);
@@ -95,4 +95,22 @@ pub fn file_start(file: &Arc<SourceFile>) -> Option<Location> {
         pos: crate::diag::Pos { line: 1, col: 1 },
         len: 1,
     })
+}
+
+/// Removes `.` and `name/..` components without touching the filesystem (for messages).
+pub fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }

@@ -316,10 +316,18 @@ pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     (_, ScalarStyle::Plain) => resolve_plain(&text),
                     _ => Value::Str(text.to_string()),
                 };
+                // Offsets inside the string map to columns only when the source text is
+                // the value itself (one line, no escapes or doubled quotes).
                 let single_line = span.start.line() == span.end.line();
+                let raw_chars = span.end.index().saturating_sub(span.start.index());
+                let chars = text.chars().count();
                 let content_offset = match style {
-                    ScalarStyle::Plain if single_line => Some(0),
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if single_line => Some(1),
+                    ScalarStyle::Plain if single_line && raw_chars == chars => Some(0),
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+                        if single_line && raw_chars == chars + 2 =>
+                    {
+                        Some(1)
+                    }
                     _ => None,
                 };
                 let _ = tag;

@@ -130,6 +130,12 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
                     value.span(),
                     format!("cannot find `{}`; tried:{}", value.value(), list.concat()),
                 ));
+                // Keep the mapping, so the source is not also reported as an unmapped remote url.
+                if let Some(first) = tried.into_iter().next() {
+                    options
+                        .sources
+                        .push((name.to_string().trim_start_matches("r#").to_owned(), first));
+                }
             }
         }
     }
