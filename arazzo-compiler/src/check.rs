@@ -2239,7 +2239,8 @@ impl Flow {
 }
 
 /// A help line for a JSONPath written in the Goessner / JavaScript style.
-fn goessner_help(query: &str) -> Option<String> {
+fn goessner_help(query: &str, context: &str) -> Option<String> {
+    let first = if context.contains('#') { format!("{context}/0") } else { format!("{context}#/0") };
     let q: String = query.split_whitespace().collect::<Vec<_>>().join(" ");
     for (op, simple) in [
         ("== 0", "== null"),
@@ -2250,13 +2251,13 @@ fn goessner_help(query: &str) -> Option<String> {
     ] {
         if q == format!("$.length {op}") {
             return Some(format!(
-                "JSONPath selects nodes and cannot compare; to test whether the list is {}, use a simple condition: `condition: <context>#/0 {simple}` (for example `$response.body#/0 {simple}`)",
+                "JSONPath selects nodes and cannot compare; to test whether the list is {}, use a simple criterion: `condition: {first} {simple}` (no `type`, no `context`)",
                 if simple == "== null" { "empty" } else { "not empty" }
             ));
         }
     }
     if q.contains(".length") {
-        return Some("RFC 9535 JSONPath has no `.length`; in a filter use `length(@.items) > 0`, or test an index with a simple condition (`$response.body#/0 != null`)".into());
+        return Some(format!("RFC 9535 JSONPath has no `.length`; in a filter use `length(@.items) > 0`, or test an index with a simple criterion (`{first} != null`)"));
     }
     if q.contains("==") && !q.contains('?') {
         return Some("comparisons belong in a filter selector: `$[?@.status == 'PAID']`".into());
@@ -3001,7 +3002,8 @@ impl<'a> Checker<'a> {
                         query: cond.value.clone(),
                     }),
                     Err(e) => {
-                        let help = goessner_help(&cond.value);
+                        let ctx_text = c.context.as_ref().map_or("$response.body", |t| t.value.as_str());
+                        let help = goessner_help(&cond.value, ctx_text);
                         let d = self.err(
                             &cond.node,
                             format!("invalid JSONPath `{}`: {e}", cond.value),

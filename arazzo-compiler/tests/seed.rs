@@ -38,3 +38,16 @@ fn control_flow_fixtures_match_snapshots() {
         insta::assert_snapshot!(name, prettyplease::unparse(&file));
     }
 }
+
+#[test]
+#[ignore = "debug helper: prints the code generated for ARAZZO_PEEK"]
+fn peek() {
+    let rel = std::env::var("ARAZZO_PEEK").unwrap_or_default();
+    let out = compile(&rel);
+    for d in &out.diagnostics {
+        println!("{d}");
+    }
+    if let Ok(file) = syn::parse2::<syn::File>(out.tokens) {
+        println!("{}", prettyplease::unparse(&file));
+    }
+}
