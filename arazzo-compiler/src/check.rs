@@ -2240,7 +2240,11 @@ impl Flow {
 
 /// A help line for a JSONPath written in the Goessner / JavaScript style.
 fn goessner_help(query: &str, context: &str) -> Option<String> {
-    let first = if context.contains('#') { format!("{context}/0") } else { format!("{context}#/0") };
+    let first = if context.contains('#') {
+        format!("{context}/0")
+    } else {
+        format!("{context}#/0")
+    };
     let q: String = query.split_whitespace().collect::<Vec<_>>().join(" ");
     for (op, simple) in [
         ("== 0", "== null"),
@@ -2611,9 +2615,7 @@ impl<'a> Checker<'a> {
                         .help.push("to use a workflow output elsewhere, read it from the step: `$steps.<stepId>.outputs.<name>`".into());
                     return None;
                 };
-                let Some(outs) = self.wf_outputs[j].clone() else {
-                    return None;
-                };
+                let outs = self.wf_outputs[j].clone()?;
                 match outs.iter().find(|(n, _, _)| *n == name.text) {
                     Some((_, field, ty)) => {
                         let pointer_raw =
@@ -2812,9 +2814,7 @@ impl<'a> Checker<'a> {
                 match field {
                     WorkflowField::Outputs => {
                         // Not lowered yet only inside a dependency cycle, which is reported.
-                        let Some(outs) = self.wf_outputs[j].clone() else {
-                            return None;
-                        };
+                        let outs = self.wf_outputs[j].clone()?;
                         match outs.iter().find(|(n, _, _)| *n == name.text) {
                             Some((_, f, ty)) => Some((
                                 RtExpr::WorkflowOutput {
@@ -3002,7 +3002,10 @@ impl<'a> Checker<'a> {
                         query: cond.value.clone(),
                     }),
                     Err(e) => {
-                        let ctx_text = c.context.as_ref().map_or("$response.body", |t| t.value.as_str());
+                        let ctx_text = c
+                            .context
+                            .as_ref()
+                            .map_or("$response.body", |t| t.value.as_str());
                         let help = goessner_help(&cond.value, ctx_text);
                         let d = self.err(
                             &cond.node,

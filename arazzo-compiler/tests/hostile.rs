@@ -19,14 +19,21 @@ fn workdir(name: &str) -> PathBuf {
 fn run(dir: &Path, arazzo: &str, openapi: &str) -> (Output, Duration) {
     std::fs::write(dir.join("arazzo/doc.yaml"), arazzo).unwrap();
     std::fs::write(dir.join("openapi/api.yaml"), openapi).unwrap();
-    let options = Options { display_root: dir.to_path_buf(), ..Default::default() };
+    let options = Options {
+        display_root: dir.to_path_buf(),
+        ..Default::default()
+    };
     let start = Instant::now();
     let out = compile(&dir.join("arazzo/doc.yaml"), &options);
     (out, start.elapsed())
 }
 
 fn messages(out: &Output) -> String {
-    out.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    out.diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 const DOC: &str = r#"arazzo: 1.0.1
@@ -98,7 +105,9 @@ fn alias_bombs_are_a_diagnostic() {
     let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..20 {
         let p = i - 1;
-        bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     let (out, took) = run(&dir, &bomb, "openapi: 3.0.3\n");
     assert!(messages(&out).contains("alias bomb"), "{}", messages(&out));
@@ -112,7 +121,11 @@ fn huge_files_are_refused() {
     let dir = workdir("huge");
     let big = "#".repeat(usize::try_from(arazzo_compiler::MAX_FILE_BYTES).unwrap() + 10);
     let (out, _) = run(&dir, DOC, &big);
-    assert!(messages(&out).contains("the limit is"), "{}", messages(&out));
+    assert!(
+        messages(&out).contains("the limit is"),
+        "{}",
+        messages(&out)
+    );
 }
 
 #[test]
@@ -149,13 +162,22 @@ workflows:
 
 fn seed_text() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    std::fs::read_to_string(root.join("specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml")).unwrap()
+    std::fs::read_to_string(
+        root.join("specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml"),
+    )
+    .unwrap()
 }
 
 fn compile_text(text: String) -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let file = Arc::new(SourceFile { display: "prop.yaml".into(), text });
-    let options = Options { display_root: root.clone(), ..Default::default() };
+    let file = Arc::new(SourceFile {
+        display: "prop.yaml".into(),
+        text,
+    });
+    let options = Options {
+        display_root: root.clone(),
+        ..Default::default()
+    };
     compile_source(file, &root.join("specs/arazzo/prop.yaml"), &options)
 }
 
