@@ -345,7 +345,6 @@ impl<'a> Checker<'a> {
         }
         let inputs_ty = match inputs_schema {
             Some(s) if s.node().get("properties").is_some() => {
-                self.types.unique_name("Inputs", scope);
                 match self.types.ty_of(&self.resolver, s, "Inputs", scope) {
                     Ty::Named(i) => {
                         if let Some(def) = self.types.defs.get_mut(i) {
