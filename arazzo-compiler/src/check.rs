@@ -302,21 +302,18 @@ impl<'a> Checker<'a> {
                 .and_then(|x| x.rsplit('/').next())
                 .unwrap_or("")
                 .to_owned();
-            let help = did_you_mean(&wanted, names.iter().copied());
-            let d = self.err(
+            self.err(
                 &r,
                 format!(
                     "the inputs `$ref` of workflow `{}` does not resolve",
                     wf.id.value
                 ),
+            )
+            .candidates(
+                "`components.inputs` declares",
+                names.iter().copied(),
+                &wanted,
             );
-            d.help.push(format!(
-                "`components.inputs` declares: {}",
-                list_names(names.iter().copied())
-            ));
-            if let Some(h) = help {
-                d.help.push(h);
-            }
         }
         if let Some(s) = inputs_schema {
             let props = s.node().get("properties");
@@ -330,15 +327,8 @@ impl<'a> Checker<'a> {
                             .iter()
                             .map(|(k, _)| k.text.as_str())
                             .collect();
-                        let help = did_you_mean(name, names.iter().copied());
-                        let d = self.err(req, format!("required input `{name}` of workflow `{}` is not among its `properties`", wf.id.value));
-                        d.help.push(format!(
-                            "its properties: {}",
-                            list_names(names.iter().copied())
-                        ));
-                        if let Some(h) = help {
-                            d.help.push(h);
-                        }
+                        self.err(req, format!("required input `{name}` of workflow `{}` is not among its `properties`", wf.id.value))
+                    .candidates("its properties", names.iter().copied(), name);
                     }
                 }
             }
@@ -424,18 +414,15 @@ impl<'a> Checker<'a> {
                 }
                 _ => {
                     let ids: Vec<&str> = doc.workflows.iter().map(|x| x.id.as_str()).collect();
-                    let help = did_you_mean(&d.value, ids.iter().copied());
-                    let d2 = self.err(
+                    self.err(
                         &d.node,
                         format!("`dependsOn` names unknown workflow `{}`", d.value),
+                    )
+                    .candidates(
+                        "the document declares",
+                        ids.iter().copied(),
+                        &d.value,
                     );
-                    d2.help.push(format!(
-                        "the document declares: {}",
-                        list_names(ids.iter().copied())
-                    ));
-                    if let Some(h) = help {
-                        d2.help.push(h);
-                    }
                 }
             }
         }
@@ -646,19 +633,16 @@ impl<'a> Checker<'a> {
                     if !sources.apis.iter().any(|(n, _)| n == src) {
                         let names: Vec<&str> =
                             sources.apis.iter().map(|(n, _)| n.as_str()).collect();
-                        let help = did_you_mean(src, names.iter().copied());
-                        let d = self.err_span(
+                        self.err_span(
                             &t.node,
                             &(20..20 + src.len()),
                             format!("unknown source description `{src}` in `{}`", t.value),
+                        )
+                        .candidates(
+                            "the document's OpenAPI source descriptions",
+                            names,
+                            src,
                         );
-                        d.help.push(format!(
-                            "the document's OpenAPI source descriptions: {}",
-                            list_names(names)
-                        ));
-                        if let Some(h) = help {
-                            d.help.push(h);
-                        }
                         return Target::Unknown;
                     }
                 }
@@ -682,18 +666,15 @@ impl<'a> Checker<'a> {
                                     .filter_map(|o| o.operation_id.as_deref())
                             })
                             .collect();
-                        let help = did_you_mean(id, all.iter().copied());
-                        let d = self.err(
+                        self.err(
                             &t.node,
                             format!("unknown operationId `{id}` in step `{}`", s.id.value),
+                        )
+                        .candidates(
+                            "the OpenAPI descriptions define",
+                            all.iter().copied(),
+                            id,
                         );
-                        d.help.push(format!(
-                            "the OpenAPI descriptions define: {}",
-                            list_names(all.iter().copied())
-                        ));
-                        if let Some(h) = help {
-                            d.help.push(h);
-                        }
                         Target::Unknown
                     }
                     _ => {
@@ -728,18 +709,15 @@ impl<'a> Checker<'a> {
                     None => {
                         let ids: Vec<&str> =
                             self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
-                        let help = did_you_mean(&t.value, ids.iter().copied());
-                        let d = self.err(
+                        self.err(
                             &t.node,
                             format!("unknown workflowId `{}` in step `{}`", t.value, s.id.value),
+                        )
+                        .candidates(
+                            "the document declares",
+                            ids.iter().copied(),
+                            &t.value,
                         );
-                        d.help.push(format!(
-                            "the document declares: {}",
-                            list_names(ids.iter().copied())
-                        ));
-                        if let Some(h) = help {
-                            d.help.push(h);
-                        }
                         Target::Unknown
                     }
                 }
@@ -761,19 +739,12 @@ impl<'a> Checker<'a> {
         };
         let Some(ai) = sources.apis.iter().position(|(n, _)| n == name) else {
             let names: Vec<&str> = sources.apis.iter().map(|(n, _)| n.as_str()).collect();
-            let help = did_you_mean(name, names.iter().copied());
-            let d = self.err_span(
+            self.err_span(
                 &t.node,
                 &(20..20 + name.len()),
                 format!("unknown source description `{name}` in `operationPath`"),
-            );
-            d.help.push(format!(
-                "the document's OpenAPI source descriptions: {}",
-                list_names(names)
-            ));
-            if let Some(h) = help {
-                d.help.push(h);
-            }
+            )
+            .candidates("the document's OpenAPI source descriptions", names, name);
             return Target::Unknown;
         };
         let Some(api) = &sources.apis[ai].1 else {
@@ -927,21 +898,18 @@ impl<'a> Checker<'a> {
         if let Some(wid) = &a.workflow_id {
             if self.workflow_index(&wid.value).is_none() {
                 let ids: Vec<&str> = self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
-                let help = did_you_mean(&wid.value, ids.iter().copied());
-                let d = self.err(
+                self.err(
                     &wid.node,
                     format!(
                         "action `{}` names unknown workflow `{}`",
                         a.name.value, wid.value
                     ),
+                )
+                .candidates(
+                    "the document declares",
+                    ids.iter().copied(),
+                    &wid.value,
                 );
-                d.help.push(format!(
-                    "the document declares: {}",
-                    list_names(ids.iter().copied())
-                ));
-                if let Some(h) = help {
-                    d.help.push(h);
-                }
             } else {
                 self.err(&wid.node, format!("action `{}`: transferring control to another workflow (`workflowId` on an action) is not supported yet", a.name.value))
                     .help.push("use a step with `workflowId` to run the other workflow, then `goto` that step".into());
@@ -1309,22 +1277,18 @@ impl<'a> Checker<'a> {
                             .help.push("parameters of a workflow step become that workflow's inputs: remove `in`".into());
                     }
                     if !names.iter().any(|(n, _, _)| *n == p.name.value) {
-                        let help =
-                            did_you_mean(&p.name.value, names.iter().map(|(n, _, _)| n.as_str()));
-                        let d = self.err(
+                        self.err(
                             &p.name.node,
                             format!(
                                 "workflow `{}` has no input `{}`",
                                 self.doc.workflows[j].id.value, p.name.value
                             ),
+                        )
+                        .candidates(
+                            "its inputs",
+                            names.iter().map(|(n, _, _)| n.as_str()),
+                            &p.name.value,
                         );
-                        d.help.push(format!(
-                            "its inputs: {}",
-                            list_names(names.iter().map(|(n, _, _)| n.as_str()))
-                        ));
-                        if let Some(h) = help {
-                            d.help.push(h);
-                        }
                     }
                     let (value, _, _) =
                         self.value_expr(st, &req_ec, ov.as_ref().unwrap_or(&p.value));
@@ -1565,18 +1529,11 @@ impl<'a> Checker<'a> {
                     .iter()
                     .map(|(k, _)| k.as_str())
                     .collect();
-                let help = did_you_mean(name, names.iter().copied());
-                let d = self.err(
+                self.err(
                     &reference.node,
                     format!("unknown component parameter `{name}`"),
-                );
-                d.help.push(format!(
-                    "`components.parameters` declares: {}",
-                    list_names(names)
-                ));
-                if let Some(h) = help {
-                    d.help.push(h);
-                }
+                )
+                .candidates("`components.parameters` declares", names, name);
                 None
             }
         }
@@ -1829,15 +1786,8 @@ impl<'a> Checker<'a> {
                         ),
                         None if closed == Some(true) => {
                             let names: Vec<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
-                            let help = did_you_mean(k, names.iter().copied());
-                            let d = self.err(key_node.as_ref().unwrap_or(&child_node), format!("the request body schema has no property `{k}` (at `{path}/{k}`) and allows no others"));
-                            d.help.push(format!(
-                                "its properties: {}",
-                                list_names(names.iter().copied())
-                            ));
-                            if let Some(h) = help {
-                                d.help.push(h);
-                            }
+                            self.err(key_node.as_ref().unwrap_or(&child_node), format!("the request body schema has no property `{k}` (at `{path}/{k}`) and allows no others"))
+                    .candidates("its properties", names.iter().copied(), k);
                         }
                         None => {}
                     }
@@ -2344,13 +2294,8 @@ impl<'a> Checker<'a> {
         names: &[&str],
         wanted: &str,
     ) {
-        let help = did_you_mean(wanted, names.iter().copied());
-        let d = self.err_span(node, span, message);
-        d.help
-            .push(format!("{declared}: {}", list_names(names.iter().copied())));
-        if let Some(h) = help {
-            d.help.push(h);
-        }
+        self.err_span(node, span, message)
+            .candidates(declared, names.iter().copied(), wanted);
     }
 
     /// Checks and resolves one runtime expression (spans relative to the node's string).
@@ -3176,15 +3121,8 @@ impl<'a> Checker<'a> {
                     .push("compare with `true` or `false`".into());
                 }
                 OperandTy::Enum(values) if !values.iter().any(|v| v.eq_ignore_ascii_case(text)) => {
-                    let help = did_you_mean(text, values.iter().map(String::as_str));
-                    let d = self.err_span(node, &lit.span, format!("`'{text}'` is not one of the values the schema allows here: the comparison can never hold"));
-                    d.help.push(format!(
-                        "allowed: {}",
-                        list_names(values.iter().map(String::as_str))
-                    ));
-                    if let Some(h) = help {
-                        d.help.push(h);
-                    }
+                    self.err_span(node, &lit.span, format!("`'{text}'` is not one of the values the schema allows here: the comparison can never hold"))
+                    .candidates("allowed", values.iter().map(String::as_str), text);
                 }
                 _ => {}
             }

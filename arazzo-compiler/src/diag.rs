@@ -85,6 +85,23 @@ impl Diagnostic {
         self
     }
 
+    /// Adds what the document offers instead (`label: a, b, c`) and, when one is close
+    /// to `wanted`, a "did you mean" line.
+    pub fn candidates<'a>(
+        &mut self,
+        label: &str,
+        names: impl IntoIterator<Item = &'a str>,
+        wanted: &str,
+    ) -> &mut Self {
+        let names: Vec<&str> = names.into_iter().collect();
+        self.help
+            .push(format!("{label}: {}", list_names(names.iter().copied())));
+        if let Some(h) = did_you_mean(wanted, names.iter().copied()) {
+            self.help.push(h);
+        }
+        self
+    }
+
     /// `file:line:col` of the diagnostic, or `None`.
     pub fn position(&self) -> Option<String> {
         self.location
