@@ -93,6 +93,8 @@ struct Wf<'a> {
     secret_inputs: HashSet<String>,
     /// The inputs schema did not resolve (reported once): `$inputs` are not judged.
     inputs_broken: bool,
+    /// The request of the step being lowered (for `$request.*` in its criteria and outputs).
+    request: Option<(Vec<ir::Param>, Option<ir::Body>)>,
 }
 
 /// Checks a whole document and lowers it.
@@ -384,6 +386,7 @@ impl<'a> Checker<'a> {
             depends_on: Vec::new(),
             secret_inputs: HashSet::new(),
             inputs_broken: wf.inputs.is_some() && inputs_schema.is_none(),
+            request: None,
         };
         for d in &wf.depends_on {
             let id = d
@@ -1021,6 +1024,25 @@ impl<'a> Checker<'a> {
                     )
                 }
                 ExprKind::Url | ExprKind::Method => (Ty::String, None),
+                ExprKind::Request(Source::Header(n) | Source::Query(n) | Source::Path(n)) => {
+                    // A parameter written as a string (literal or template) is a string.
+                    let step = ec
+                        .step
+                        .and_then(|i| self.doc.workflows.get(st.index)?.steps.get(i));
+                    let is_text = step.is_some_and(|s| {
+                        s.parameters.iter().any(|p| match p {
+                            ParamOrRef::Param(p) => {
+                                p.name.value.eq_ignore_ascii_case(&n.text)
+                                    && matches!(
+                                        p.value.as_str().map(expr::classify),
+                                        Some(Ok(Classified::Literal | Classified::Template(_)))
+                                    )
+                            }
+                            ParamOrRef::Ref { .. } => false,
+                        })
+                    });
+                    (if is_text { Ty::String } else { Ty::Json }, None)
+                }
                 ExprKind::Inputs { name, pointer } => {
                     match (
                         st.input_names.iter().find(|(j, _, _)| *j == name.text),
@@ -1333,6 +1355,10 @@ impl<'a> Checker<'a> {
                 workflow: usize::MAX,
                 inputs: Vec::new(),
             },
+        };
+        st.request = match &kind {
+            ir::StepKind::Operation { params, body, .. } => Some((params.clone(), body.clone())),
+            ir::StepKind::Workflow { .. } => None,
         };
         // Criteria and actions, evaluated once the response is there.
         let resp_ec = Ectx {
@@ -2347,10 +2373,91 @@ impl<'a> Checker<'a> {
                 Ty::String,
                 None,
             )),
-            ExprKind::Request(_) => {
-                self.err_span(node, &e.span, format!("`{text}`: `$request` expressions are not supported yet"))
-                    .help.push("refer to the value the request was built from instead (for example the `$inputs` or `$steps` expression)".into());
-                None
+            ExprKind::Request(src) => {
+                if !ec.response {
+                    self.err_span(node, &e.span, format!("`{text}` has no value in {}: the request is being built", ec.place))
+                        .help.push("`$request` can be used in `successCriteria`, action criteria and step `outputs`; here, use the expression the value comes from".into());
+                    return None;
+                }
+                let Some((params, body)) = st.request.clone() else {
+                    self.err_span(
+                        node,
+                        &e.span,
+                        format!("`{text}`: the step runs a workflow, which has no HTTP request"),
+                    );
+                    return None;
+                };
+                let (location, name) = match src {
+                    Source::Header(n) => (ParamIn::Header, n),
+                    Source::Query(n) => (ParamIn::Query, n),
+                    Source::Path(n) => (ParamIn::Path, n),
+                    Source::Body(ptr) => {
+                        let Some(b) = body else {
+                            self.err_span(
+                                node,
+                                &e.span,
+                                format!("`{text}`: the step sends no request body"),
+                            );
+                            return None;
+                        };
+                        let pointer = ptr.as_ref().map(|p| p.raw.clone()).unwrap_or_default();
+                        return Some((
+                            RtExpr::Request {
+                                value: Box::new(b.value),
+                                replacements: b.replacements,
+                                pointer,
+                            },
+                            Ty::Json,
+                            None,
+                        ));
+                    }
+                };
+                let found = params.iter().find(|p| {
+                    p.location == location
+                        && if location == ParamIn::Header {
+                            p.name.eq_ignore_ascii_case(&name.text)
+                        } else {
+                            p.name == name.text
+                        }
+                });
+                match found {
+                    Some(p) => {
+                        let ty = if matches!(p.value, Val::Template(_)) {
+                            Ty::String
+                        } else {
+                            Ty::Json
+                        };
+                        Some((
+                            RtExpr::Request {
+                                value: Box::new(p.value.clone()),
+                                replacements: Vec::new(),
+                                pointer: String::new(),
+                            },
+                            ty,
+                            None,
+                        ))
+                    }
+                    None => {
+                        let names: Vec<&str> = params
+                            .iter()
+                            .filter(|p| p.location == location)
+                            .map(|p| p.name.as_str())
+                            .collect();
+                        self.unknown_name(
+                            node,
+                            &name.span,
+                            format!(
+                                "the step sends no {} parameter `{}` (in `{text}`)",
+                                location.as_str(),
+                                name.text
+                            ),
+                            "it sends",
+                            &names,
+                            &name.text,
+                        );
+                        None
+                    }
+                }
             }
             ExprKind::Response(src) => {
                 if !need_response(self, "there is no response yet") {

@@ -404,6 +404,22 @@ impl Emitter<'_> {
                 quote!(__rt::pointer(&__rt::to_value(&__sub.#f), #pointer))
             }
             RtExpr::Const(v) => lit(v),
+            RtExpr::Request {
+                value,
+                replacements,
+                pointer,
+            } => {
+                let v = self.val(value, w);
+                let repl = replacements.iter().map(|(ptr, val)| {
+                    let val = self.val(val, w);
+                    quote!(__rt::replace(&mut __body, #ptr, #val);)
+                });
+                quote!({
+                    let mut __body = #v;
+                    #( #repl )*
+                    __rt::pointer(&__body, #pointer)
+                })
+            }
         }
     }
 

@@ -48,6 +48,16 @@ pub enum RtExpr {
     },
     /// A value known at build time (`$sourceDescriptions.x.url`, a component value).
     Const(serde_json::Value),
+    /// `$request.*`: the value the step's request was built from (a parameter, or the
+    /// body with its replacements), evaluated again, then the pointer applied.
+    Request {
+        /// The parameter value or the payload.
+        value: Box<Val>,
+        /// Body replacements to apply first (for `$request.body`).
+        replacements: Vec<(String, Val)>,
+        /// Pointer into it (`""` for all of it).
+        pointer: String,
+    },
 }
 
 /// A value: a literal tree with expressions and templates in its leaves.
