@@ -245,6 +245,33 @@ impl<'a> Checker<'a> {
                     deps[i].push(j);
                 }
             }
+            // Workflows that actions transfer to (inline or from components).
+            let inline = w
+                .steps
+                .iter()
+                .flat_map(|s| s.on_success.iter().chain(s.on_failure.iter()));
+            let defaults = w.success_actions.iter().chain(w.failure_actions.iter());
+            let components = self
+                .doc
+                .components
+                .success_actions
+                .iter()
+                .chain(self.doc.components.failure_actions.iter())
+                .map(|(_, a)| a);
+            let targets = inline
+                .chain(defaults)
+                .filter_map(|a| match a {
+                    ActionOrRef::Action(a) => a.workflow_id.as_ref(),
+                    ActionOrRef::Ref(_) => None,
+                })
+                .chain(components.filter_map(|a| a.workflow_id.as_ref()));
+            for t in targets {
+                if let Some(j) = self.workflow_index(&t.value) {
+                    if j != i {
+                        deps[i].push(j);
+                    }
+                }
+            }
         }
         let mut state = vec![0u8; n];
         let mut order = Vec::new();
@@ -898,26 +925,62 @@ impl<'a> Checker<'a> {
                 }
             }
         };
-        if let Some(wid) = &a.workflow_id {
-            if self.workflow_index(&wid.value).is_none() {
-                let ids: Vec<&str> = self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
-                self.err(
-                    &wid.node,
-                    format!(
-                        "action `{}` names unknown workflow `{}`",
-                        a.name.value, wid.value
-                    ),
-                )
-                .candidates(
-                    "the document declares",
-                    ids.iter().copied(),
-                    &wid.value,
-                );
-            } else {
-                self.err(&wid.node, format!("action `{}`: transferring control to another workflow (`workflowId` on an action) is not supported yet", a.name.value))
-                    .help.push("use a step with `workflowId` to run the other workflow, then `goto` that step".into());
+        let workflow = match &a.workflow_id {
+            None => None,
+            Some(wid) => match self.workflow_index(&wid.value) {
+                Some(j) if j == st.index => {
+                    self.err(
+                        &wid.node,
+                        format!(
+                            "action `{}` transfers to its own workflow `{}`",
+                            a.name.value, wid.value
+                        ),
+                    )
+                    .help
+                    .push(
+                        "use `goto` with a `stepId` to go back to a step of this workflow".into(),
+                    );
+                    return None;
+                }
+                Some(j) => Some(j),
+                None => {
+                    let ids: Vec<&str> = self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
+                    self.err(
+                        &wid.node,
+                        format!(
+                            "action `{}` names unknown workflow `{}`",
+                            a.name.value, wid.value
+                        ),
+                    )
+                    .candidates(
+                        "the document declares",
+                        ids.iter().copied(),
+                        &wid.value,
+                    );
+                    return None;
+                }
+            },
+        };
+        if let (Some(j), Some(wid)) = (workflow, &a.workflow_id) {
+            // The target runs with this workflow's inputs, matched by name (as for dependsOn).
+            let theirs = self.wf_inputs[j]
+                .as_ref()
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
+            for (json, _, ty) in &theirs {
+                if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
+                    self.err(&wid.node, format!(
+                        "action `{}` runs workflow `{}`, which requires the input `{json}` that `{}` does not declare",
+                        a.name.value, wid.value, st.id
+                    ))
+                    .help.push(format!("the workflow runs with this workflow's inputs, matched by name: declare `{json}` in the inputs of `{}`", st.id));
+                }
             }
-            return None;
+        }
+        if let Some(j) = workflow {
+            if a.kind == ActionType::Goto {
+                return Some(ActionKind::GotoWorkflow(j));
+            }
         }
         match a.kind {
             ActionType::End => Some(ActionKind::End),
@@ -934,6 +997,7 @@ impl<'a> Checker<'a> {
                     after: a.retry_after,
                     limit: a.retry_limit.unwrap_or(1),
                     target,
+                    workflow,
                 })
             }
         }
@@ -2109,6 +2173,7 @@ impl Flow {
                 match k {
                     ActionKind::End => edges.push((i, None, true)),
                     ActionKind::Goto(j) => edges.push((i, Some(*j), true)),
+                    ActionKind::GotoWorkflow(_) => edges.push((i, None, true)),
                     ActionKind::Retry { .. } => {}
                 }
                 if *always {
@@ -2123,6 +2188,7 @@ impl Flow {
                 match k {
                     ActionKind::End => edges.push((i, None, false)),
                     ActionKind::Goto(j) => edges.push((i, Some(*j), false)),
+                    ActionKind::GotoWorkflow(_) => edges.push((i, None, false)),
                     ActionKind::Retry { target, .. } => {
                         edges.push((i, Some(target.unwrap_or(i)), false));
                         if target.is_some() {

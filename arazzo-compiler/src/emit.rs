@@ -929,6 +929,16 @@ impl Emitter<'_> {
         }
     }
 
+    /// Runs another workflow of the document with this workflow's inputs (matched by name).
+    fn run_other(&self, index: usize) -> TokenStream {
+        let m = self.module_of(index);
+        let id = self.workflow_by_index(index).map_or("", |x| x.id.as_str());
+        quote! {
+            let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, &__st.inputs)?;
+            ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs))).await?;
+        }
+    }
+
     /// The chain of actions after a step: the first action whose criteria hold is taken.
     /// `default` is the next state when no action is taken (success chains); an empty
     /// `default` makes a failure chain, where `slots` are the counters of its retry actions.
@@ -961,7 +971,16 @@ impl Emitter<'_> {
                             break '__chain (::core::option::Option::Some(__Step::#t));
                         }
                     }
-                    ActionKind::Retry { after, limit, target } => {
+                    ActionKind::GotoWorkflow(j) => {
+                        let run_it = self.run_other(*j);
+                        quote! {
+                            #run_it
+                            __resume = ::core::option::Option::None;
+                            break '__chain (::core::option::Option::None);
+                        }
+                    }
+                    ActionKind::Retry { after, limit, target, workflow } => {
+                        let first = workflow.map(|j| self.run_other(j));
                         let slot = slots.get(retry_index).copied().unwrap_or(0);
                         retry_index += 1;
                         let after = match after {
@@ -982,6 +1001,7 @@ impl Emitter<'_> {
                             if __retries[#slot] < #limit {
                                 __retries[#slot] += 1;
                                 __rt::tokio::time::sleep(__resp.retry_delay(#after, client.max_retry_after())).await;
+                                #first
                                 #go
                             }
                             __exhausted = ::core::option::Option::Some(__retries[#slot] + 1);

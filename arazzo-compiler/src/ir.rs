@@ -129,7 +129,10 @@ pub enum ActionKind {
     End,
     /// Go to a step of the same workflow.
     Goto(usize),
-    /// Retry the step (after running `target` first, when given).
+    /// Transfer to another workflow of the document (run with this workflow's inputs,
+    /// matched by name), then end this workflow with the outputs available.
+    GotoWorkflow(usize),
+    /// Retry the step (after running `target` or `workflow` first, when given).
     Retry {
         /// Seconds to wait (`retryAfter`).
         after: Option<f64>,
@@ -137,6 +140,8 @@ pub enum ActionKind {
         limit: u64,
         /// A step to run before retrying.
         target: Option<usize>,
+        /// A workflow to run before retrying.
+        workflow: Option<usize>,
     },
 }
 
