@@ -1,6 +1,6 @@
 //! Checking and lowering: every expression, name, parameter, body, criterion and
 //! action of a document is checked against the inputs, the earlier steps and the
-//! OpenAPI descriptions, and lowered into the [`ir`](crate::ir) at the same time
+//! OpenAPI descriptions, and lowered into the [`crate::ir`] at the same time
 //! (each expression is resolved once). Problems are collected, never fatal.
 
 use crate::condition::{self, CondKind};
