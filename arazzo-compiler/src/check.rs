@@ -1727,6 +1727,30 @@ impl<'a> Checker<'a> {
                 .iter()
                 .map(|(t, _)| t.value.clone())
                 .collect();
+            // A replacement target must exist where the schema allows no other properties.
+            for (target, _) in &rb.replacements {
+                let Some(tokens) = crate::openapi::pointer_tokens(&target.value) else {
+                    continue;
+                };
+                if let Walk::Missing { index, available } =
+                    types::walk(&self.resolver, schema, &tokens)
+                {
+                    let closed = match types::walk(&self.resolver, schema, &tokens[..index]) {
+                        Walk::Found(parent, _) => {
+                            self.resolver.resolve(parent).is_some_and(|(p, _)| {
+                                p.node().get("additionalProperties").and_then(Node::as_bool)
+                                    == Some(false)
+                            })
+                        }
+                        _ => false,
+                    };
+                    if closed {
+                        let tok = tokens.get(index).cloned().unwrap_or_default();
+                        self.err(&target.node, format!("replacement target `{}`: the request body schema has no property `{tok}` there and allows no others", target.value))
+                            .candidates("its properties", available.iter().map(String::as_str), &tok);
+                    }
+                }
+            }
             self.check_payload(&payload, &value, schema, "", &replaced, s);
         }
         Some(ir::Body {

@@ -1,0 +1,3 @@
+arazzo::arazzo_workflow!("tests/ui/fixtures/body-replacement-target-unknown.arazzo.yaml");
+
+fn main() {}
