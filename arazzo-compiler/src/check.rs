@@ -212,6 +212,17 @@ impl<'a> Checker<'a> {
             }
             self.modules.push(unique);
         }
+        // Workflows of other Arazzo documents get indices after the local ones.
+        let sources = self.sources;
+        for (src, w) in sources.arazzo_workflows() {
+            self.modules.push(format!(
+                "{}::{}",
+                crate::resolve::source_module(src),
+                w.module
+            ));
+            self.wf_inputs.push(Some((usize::MAX, w.inputs.clone())));
+            self.wf_outputs.push(Some(w.outputs.clone()));
+        }
         let order = self.workflow_order();
         let mut lowered: Vec<Option<ir::Workflow>> = vec![None; doc.workflows.len()];
         for w in order {
@@ -221,6 +232,20 @@ impl<'a> Checker<'a> {
         Checked {
             types: self.types,
             workflows: lowered.into_iter().flatten().collect(),
+        }
+    }
+
+    /// The id of a workflow by index (local, or a workflow of another Arazzo document).
+    fn wf_id(&self, j: usize) -> String {
+        match self.doc.workflows.get(j) {
+            Some(w) => w.id.value.clone(),
+            None => self
+                .sources
+                .arazzo_workflows()
+                .nth(j.saturating_sub(self.doc.workflows.len()))
+                .map_or_else(String::new, |(src, w)| {
+                    format!("$sourceDescriptions.{src}.{}", w.id)
+                }),
         }
     }
 
@@ -722,10 +747,47 @@ impl<'a> Checker<'a> {
             }
             Some(StepTarget::OperationPath(t)) => self.operation_path(t),
             Some(StepTarget::WorkflowId(t)) => {
-                if t.value.starts_with("$sourceDescriptions.") {
-                    self.err(&t.node, format!("steps that run a workflow of another Arazzo document (`{}`) are not supported yet", t.value))
-                        .help.push("copy that workflow into this document, or call it from Rust".into());
-                    return Target::Unknown;
+                if let Some(rest) = t.value.strip_prefix("$sourceDescriptions.") {
+                    let (src, id) = rest.split_once('.').unwrap_or((rest, ""));
+                    let Some((_, exports)) = self.sources.arazzo.iter().find(|(n, _)| n == src)
+                    else {
+                        let names: Vec<&str> = self
+                            .sources
+                            .arazzo
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect();
+                        self.err(
+                            &t.node,
+                            format!("`{}` names no Arazzo source description `{src}`", t.value),
+                        )
+                        .candidates(
+                            "the document's Arazzo source descriptions (`type: arazzo`)",
+                            names.iter().copied(),
+                            src,
+                        );
+                        return Target::Unknown;
+                    };
+                    let exports = exports.clone();
+                    return match self
+                        .sources
+                        .arazzo_workflows()
+                        .position(|(n, w)| n == src && w.id == id)
+                    {
+                        Some(k) => Target::Workflow(self.doc.workflows.len() + k),
+                        None => {
+                            self.err(
+                                &t.node,
+                                format!("Arazzo source `{src}` has no workflow `{id}`"),
+                            )
+                            .candidates(
+                                "it declares",
+                                exports.iter().map(|w| w.id.as_str()),
+                                id,
+                            );
+                            Target::Unknown
+                        }
+                    };
                 }
                 match self.workflow_index(&t.value) {
                     Some(j) if j == w => {
@@ -1367,7 +1429,8 @@ impl<'a> Checker<'a> {
                             &p.name.node,
                             format!(
                                 "workflow `{}` has no input `{}`",
-                                self.doc.workflows[j].id.value, p.name.value
+                                self.wf_id(j),
+                                p.name.value
                             ),
                         )
                         .candidates(
@@ -1384,7 +1447,7 @@ impl<'a> Checker<'a> {
                     if !ty.is_option() && !inputs.iter().any(|(n, _)| n == json) {
                         self.err(&s.id.node, format!(
                             "step `{}` does not supply the required input `{json}` of workflow `{}`",
-                            s.id.value, self.doc.workflows[j].id.value
+                            s.id.value, self.wf_id(j)
                         ))
                         .help.push(format!("add `- name: {json}\n            value: ...` to the step's parameters"));
                     }
@@ -2043,6 +2106,7 @@ fn ty_fits(t: &Ty, types: &[&str], space: &TypeSpace) -> bool {
         Ty::Json => return true,
         Ty::Vec(_) => "array",
         Ty::Map(_) => "object",
+        Ty::Extern(_) => return true,
         Ty::Named(i) => match space.defs.get(*i).map(|d| &d.kind) {
             Some(types::DefKind::Enum(_)) => "string",
             Some(types::DefKind::Union(alts)) => {
@@ -2777,7 +2841,7 @@ impl<'a> Checker<'a> {
                     }
                     None => {
                         let names: Vec<&str> = outs.iter().map(|(n, _, _)| n.as_str()).collect();
-                        let wid = self.doc.workflows[j].id.value.clone();
+                        let wid = self.wf_id(j);
                         self.unknown_name(
                             node,
                             &name.span,

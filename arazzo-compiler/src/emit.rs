@@ -22,8 +22,15 @@ enum Ctx {
 struct Emitter<'a> {
     types: &'a TypeSpace,
     workflows: &'a [ir::Workflow],
-    /// Module name of each workflow by document index.
+    /// Module name (or path) of each workflow by document index.
     modules: Vec<(usize, String)>,
+    /// Ids of the workflows of other Arazzo documents, by index.
+    external_ids: Vec<(usize, String)>,
+}
+
+/// An identifier from generated-name text (`r#type` becomes a raw identifier).
+pub fn ident_of(s: &str) -> Ident {
+    ident(s)
 }
 
 fn ident(s: &str) -> Ident {
@@ -31,6 +38,12 @@ fn ident(s: &str) -> Ident {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(s, Span::call_site()),
     }
+}
+
+/// `a::b::C` as tokens (each segment an identifier).
+fn path_tokens(path: &str) -> TokenStream {
+    let segments = path.split("::").map(ident);
+    quote!(#( #segments )::*)
 }
 
 fn doc_attr(text: &str) -> TokenStream {
@@ -48,6 +61,7 @@ pub fn emit(
     types: &TypeSpace,
     workflows: &[ir::Workflow],
     workflow_index: &[usize],
+    externals: &[(usize, String, String)],
     skeleton: bool,
 ) -> TokenStream {
     let e = Emitter {
@@ -57,6 +71,11 @@ pub fn emit(
             .iter()
             .zip(workflows)
             .map(|(i, w)| (*i, w.module.clone()))
+            .chain(externals.iter().map(|(i, m, _)| (*i, m.clone())))
+            .collect(),
+        external_ids: externals
+            .iter()
+            .map(|(i, _, id)| (*i, id.clone()))
             .collect(),
     };
     let shared: Vec<TokenStream> = types
@@ -81,13 +100,27 @@ pub fn emit(
 }
 
 impl Emitter<'_> {
-    fn module_of(&self, index: usize) -> Ident {
+    /// The module of a workflow: a local module name, or a path into the module
+    /// generated for another Arazzo document.
+    fn module_of(&self, index: usize) -> TokenStream {
         let m = self
             .modules
             .iter()
             .find(|(i, _)| *i == index)
             .map_or("missing_workflow", |(_, m)| m.as_str());
-        ident(m)
+        path_tokens(m)
+    }
+
+    /// The id of a workflow, local or of another Arazzo document.
+    fn id_of(&self, index: usize) -> String {
+        match self.workflow_by_index(index) {
+            Some(w) => w.id.clone(),
+            None => self
+                .external_ids
+                .iter()
+                .find(|(i, _)| *i == index)
+                .map_or_else(String::new, |(_, id)| id.clone()),
+        }
     }
 
     fn workflow_by_index(&self, index: usize) -> Option<&ir::Workflow> {
@@ -118,6 +151,7 @@ impl Emitter<'_> {
                 let i = self.ty(inner, ctx);
                 quote!(::core::option::Option<#i>)
             }
+            Ty::Extern(path) => path_tokens(path),
             Ty::Named(i) => {
                 let Some(def) = self.types.defs.get(*i) else {
                     return quote!(::arazzo::__private::serde_json::Value);
@@ -755,9 +789,7 @@ impl Emitter<'_> {
             }
             StepKind::Workflow { workflow, inputs } => {
                 let sub_mod = self.module_of(*workflow);
-                let sub_id = self
-                    .workflow_by_index(*workflow)
-                    .map_or("", |x| x.id.as_str());
+                let sub_id = self.id_of(*workflow);
                 doc.push_str(&format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs.\n"));
                 if !dep_docs.is_empty() {
                     doc.push_str("\nArguments besides the client and the inputs:\n");

@@ -125,6 +125,36 @@ fn read_limited(path: &Path) -> Result<String, String> {
 
 /// Compiles a document already read (`path` locates its relative source urls).
 pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> Output {
+    let mut stack = Vec::new();
+    let out = compile_inner(file, path, options, &mut stack);
+    let mut diags = Diagnostics::default();
+    for d in out.diagnostics {
+        diags.push(d);
+    }
+    Output {
+        tokens: out.tokens,
+        diagnostics: diags.into_vec(),
+        files: out.files,
+    }
+}
+
+/// Most levels of Arazzo documents referencing Arazzo documents.
+const MAX_DOCUMENT_NESTING: usize = 8;
+
+/// The result of compiling one document, with what its parent document sees of it.
+struct Inner {
+    tokens: TokenStream,
+    diagnostics: Vec<Diagnostic>,
+    files: Vec<PathBuf>,
+    exports: Vec<resolve::ExportedWorkflow>,
+}
+
+fn compile_inner(
+    file: Arc<SourceFile>,
+    path: &Path,
+    options: &Options,
+    stack: &mut Vec<PathBuf>,
+) -> Inner {
     let display = |p: &Path| display_path(&options.display_root, p);
     let mut diags = Diagnostics::default();
     let root = match yaml::parse(&file.text, yaml::Limits::default()) {
@@ -138,10 +168,11 @@ pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> 
                 }),
                 format!("invalid YAML: {}", e.message),
             ));
-            return Output {
+            return Inner {
                 tokens: TokenStream::new(),
                 diagnostics: diags.into_vec(),
                 files: Vec::new(),
+                exports: Vec::new(),
             };
         }
     };
@@ -153,9 +184,81 @@ pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> 
     let map = resolve::SourceMap {
         overrides: options.sources.clone(),
     };
-    let sources = resolve::load_sources(&doc, path, &file, &map, &display, &mut diags);
+    let mut sources = resolve::load_sources(&doc, path, &file, &map, &display, &mut diags);
+    let mut files: Vec<PathBuf> = sources.store.files.iter().map(|f| f.path.clone()).collect();
+    // Arazzo source descriptions: compiled recursively into a module of their own.
+    let mut sub_tokens = Vec::new();
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    stack.push(canonical);
+    for sd in doc
+        .sources
+        .iter()
+        .filter(|s| s.kind == Some(model::SourceType::Arazzo))
+    {
+        let name = sd.name.as_str();
+        let blame = |m: String| Diagnostic::at(model::location(&file, &sd.url.node), m);
+        let sub_path = match resolve::source_path(sd, path, &file, &map) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let sub_canonical = sub_path.canonicalize().unwrap_or_else(|_| sub_path.clone());
+        if stack.contains(&sub_canonical) {
+            diags.push(blame(format!("Arazzo source description `{name}` refers back to a document that includes it (a cycle)")));
+            continue;
+        }
+        if stack.len() >= MAX_DOCUMENT_NESTING {
+            diags.push(blame(format!(
+                "Arazzo documents nested more than {MAX_DOCUMENT_NESTING} levels deep"
+            )));
+            continue;
+        }
+        let text = match read_limited(&sub_path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(blame(format!(
+                    "cannot read Arazzo source description `{name}` (`{}`): {e}",
+                    display(&sub_path)
+                )));
+                continue;
+            }
+        };
+        let sub_file = Arc::new(SourceFile {
+            display: display(&sub_path),
+            text,
+        });
+        let sub = compile_inner(sub_file, &sub_path, options, stack);
+        files.push(sub_path);
+        files.extend(sub.files);
+        for d in sub.diagnostics {
+            diags.push(d);
+        }
+        let module = resolve::source_module(name);
+        let prefix = format!("{module}::");
+        let exports = sub
+            .exports
+            .into_iter()
+            .map(|mut w| {
+                for (_, _, ty) in w.inputs.iter_mut().chain(w.outputs.iter_mut()) {
+                    *ty = prefix_extern(ty, &prefix);
+                }
+                w
+            })
+            .collect();
+        sources.arazzo.push((name.to_owned(), exports));
+        let m = emit::ident_of(&module);
+        let doc_line = format!(" Code generated for the Arazzo source description `{name}`.");
+        let tokens = sub.tokens;
+        sub_tokens.push(quote::quote! {
+            #[doc = #doc_line]
+            #[allow(clippy::all)]
+            pub mod #m { #tokens }
+        });
+    }
+    stack.pop();
     let checked = check::Checker::new(file.clone(), &mut diags, &doc, &root, &sources).run();
-    let files = sources.store.files.iter().map(|f| f.path.clone()).collect();
     let index: Vec<usize> = checked
         .workflows
         .iter()
@@ -174,11 +277,101 @@ pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> 
         .map(|&i| checked.workflows[i].clone())
         .collect();
     let index: Vec<usize> = order.iter().map(|&i| index[i]).collect();
+    let externals: Vec<(usize, String, String)> = sources
+        .arazzo_workflows()
+        .enumerate()
+        .map(|(k, (src, w))| {
+            (
+                doc.workflows.len() + k,
+                format!("{}::{}", resolve::source_module(src), w.module),
+                w.id.clone(),
+            )
+        })
+        .collect();
+    let exports = workflows
+        .iter()
+        .map(|w| resolve::ExportedWorkflow {
+            id: w.id.clone(),
+            module: w.module.clone(),
+            inputs: checked
+                .types
+                .defs
+                .get(w.inputs)
+                .map(|d| {
+                    d.fields
+                        .iter()
+                        .map(|f| {
+                            (
+                                f.json.clone(),
+                                f.rust.clone(),
+                                export_ty(&f.ty, &checked.types, &workflows, &index),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            outputs: w
+                .outputs
+                .iter()
+                .map(|o| {
+                    (
+                        o.name.clone(),
+                        o.field.clone(),
+                        export_ty(&o.ty, &checked.types, &workflows, &index),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
     let skeleton = !diags.is_empty();
-    let tokens = emit::emit(&checked.types, &workflows, &index, skeleton);
-    Output {
+    let own = emit::emit(&checked.types, &workflows, &index, &externals, skeleton);
+    let tokens = quote::quote! { #own #( #sub_tokens )* };
+    Inner {
         tokens,
         diagnostics: diags.into_vec(),
         files,
+        exports,
+    }
+}
+
+/// A type as seen from the module of the document that generated it (`types::X`, `wf::X`).
+fn export_ty(
+    ty: &types::Ty,
+    space: &types::TypeSpace,
+    workflows: &[ir::Workflow],
+    index: &[usize],
+) -> types::Ty {
+    use types::{Scope, Ty};
+    match ty {
+        Ty::Vec(t) => Ty::Vec(Box::new(export_ty(t, space, workflows, index))),
+        Ty::Map(t) => Ty::Map(Box::new(export_ty(t, space, workflows, index))),
+        Ty::Option(t) => Ty::Option(Box::new(export_ty(t, space, workflows, index))),
+        Ty::Named(i) => match space.defs.get(*i) {
+            Some(d) => match d.scope {
+                Scope::Shared => Ty::Extern(format!("types::{}", d.name)),
+                Scope::Workflow(w) => match index
+                    .iter()
+                    .position(|x| *x == w)
+                    .and_then(|p| workflows.get(p))
+                {
+                    Some(wf) => Ty::Extern(format!("{}::{}", wf.module, d.name)),
+                    None => Ty::Json,
+                },
+            },
+            None => Ty::Json,
+        },
+        other => other.clone(),
+    }
+}
+
+/// Prefixes the paths of extern types (a document's types seen from its parent).
+fn prefix_extern(ty: &types::Ty, prefix: &str) -> types::Ty {
+    use types::Ty;
+    match ty {
+        Ty::Vec(t) => Ty::Vec(Box::new(prefix_extern(t, prefix))),
+        Ty::Map(t) => Ty::Map(Box::new(prefix_extern(t, prefix))),
+        Ty::Option(t) => Ty::Option(Box::new(prefix_extern(t, prefix))),
+        Ty::Extern(p) => Ty::Extern(format!("{prefix}{p}")),
+        other => other.clone(),
     }
 }

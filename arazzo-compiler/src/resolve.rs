@@ -15,6 +15,40 @@ pub struct Sources {
     pub store: Store,
     /// Source name → its API (`None` when it failed to load; the failure is reported).
     pub apis: Vec<(String, Option<Api>)>,
+    /// Source name → the workflows of that Arazzo document (`type: arazzo`).
+    pub arazzo: Vec<(String, Vec<ExportedWorkflow>)>,
+}
+
+/// A workflow of another Arazzo document, as this one sees it.
+#[derive(Clone, Debug)]
+pub struct ExportedWorkflow {
+    /// `workflowId`.
+    pub id: String,
+    /// Its module inside the source's module.
+    pub module: String,
+    /// (JSON name, Rust field, type) of its inputs; types are paths from the invocation's module.
+    pub inputs: Vec<(String, String, crate::types::Ty)>,
+    /// (JSON name, Rust field, type) of its outputs.
+    pub outputs: Vec<(String, String, crate::types::Ty)>,
+}
+
+impl Sources {
+    /// Every workflow of every Arazzo source, with its source name, in a stable order.
+    pub fn arazzo_workflows(&self) -> impl Iterator<Item = (&str, &ExportedWorkflow)> {
+        self.arazzo
+            .iter()
+            .flat_map(|(n, ws)| ws.iter().map(move |w| (n.as_str(), w)))
+    }
+}
+
+/// The module that holds the code generated for an Arazzo source description.
+pub fn source_module(name: &str) -> String {
+    let mut m: String = heck::ToSnakeCase::to_snake_case(name)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    m.insert_str(0, "__src_");
+    m
 }
 
 /// Where to find source descriptions.
@@ -22,6 +56,35 @@ pub struct Sources {
 pub struct SourceMap {
     /// Source name → local file (already absolute), overriding the document's url.
     pub overrides: Vec<(String, PathBuf)>,
+}
+
+/// The local file of a source description: the caller's mapping, or the url relative to
+/// the document. `Err` carries the diagnostic for an unmapped remote url.
+pub fn source_path(
+    sd: &crate::model::SourceDescription,
+    doc_path: &Path,
+    file: &Arc<SourceFile>,
+    map: &SourceMap,
+) -> Result<PathBuf, Diagnostic> {
+    let name = sd.name.as_str();
+    let url = sd.url.as_str();
+    if let Some((_, p)) = map.overrides.iter().find(|(n, _)| n == name) {
+        return Ok(p.clone());
+    }
+    if url.starts_with("http://") || url.starts_with("https://") {
+        return Err(Diagnostic::at(
+            model::location(file, &sd.url.node),
+            format!("source description `{name}` is remote (`{url}`); remote descriptions are never fetched at build time"),
+        )
+        .help(format!(
+            "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({name} = \"specs/{name}.yaml\"))`",
+            file.display
+        )));
+    }
+    let dir = doc_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let rel = url.strip_prefix("file://").unwrap_or(url);
+    let rel = rel.split('#').next().unwrap_or(rel);
+    Ok(normalize(&dir.join(rel)))
 }
 
 /// Loads every source description of a document.
@@ -34,7 +97,6 @@ pub fn load_sources(
     diags: &mut Diagnostics,
 ) -> Sources {
     let mut sources = Sources::default();
-    let dir = doc_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut seen: Vec<&str> = Vec::new();
     for sd in &doc.sources {
         let name = sd.name.as_str();
@@ -49,27 +111,12 @@ pub fn load_sources(
         if sd.kind == Some(SourceType::Arazzo) {
             continue;
         }
-        let url = sd.url.as_str();
-        let path = match map.overrides.iter().find(|(n, _)| n == name) {
-            Some((_, p)) => p.clone(),
-            None if url.starts_with("http://") || url.starts_with("https://") => {
-                diags.push(
-                    Diagnostic::at(
-                        model::location(file, &sd.url.node),
-                        format!("source description `{name}` is remote (`{url}`); remote descriptions are never fetched at build time"),
-                    )
-                    .help(format!(
-                        "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({name} = \"specs/openapi/{name}.yaml\"))`",
-                        file.display
-                    )),
-                );
+        let path = match source_path(sd, doc_path, file, map) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d);
                 sources.apis.push((name.to_owned(), None));
                 continue;
-            }
-            None => {
-                let rel = url.strip_prefix("file://").unwrap_or(url);
-                let rel = rel.split('#').next().unwrap_or(rel);
-                normalize(&dir.join(rel))
             }
         };
         let blame_loc = model::location(file, &sd.url.node);

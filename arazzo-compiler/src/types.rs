@@ -38,6 +38,9 @@ pub enum Ty {
     Option(Box<Ty>),
     /// A generated struct, by index in the [`TypeSpace`].
     Named(usize),
+    /// A type generated for another Arazzo document, by its path from the invocation's
+    /// module (`__src_other::types::Customer`).
+    Extern(String),
 }
 
 impl Ty {
@@ -65,10 +68,17 @@ impl Ty {
             Ty::Vec(_) => "array".into(),
             Ty::Map(_) => "object".into(),
             Ty::Option(t) => format!("{} or null", t.json_kind(space)),
-            Ty::Named(i) => format!(
-                "object `{}`",
-                space.defs.get(*i).map_or("?", |d| d.name.as_str())
-            ),
+            Ty::Extern(path) => format!("`{path}`"),
+            Ty::Named(i) => match space.defs.get(*i) {
+                Some(d) if matches!(d.kind, DefKind::Enum(_)) => {
+                    format!("string enum `{}`", d.name)
+                }
+                Some(d) if matches!(d.kind, DefKind::Union(_)) => {
+                    format!("one of the types of `{}`", d.name)
+                }
+                Some(d) => format!("object `{}`", d.name),
+                None => "object".into(),
+            },
         }
     }
 }
@@ -469,7 +479,7 @@ impl TypeSpace {
                     Some(DefKind::Struct) => "object",
                     _ => return None,
                 },
-                Ty::Json | Ty::Option(_) => return None,
+                Ty::Json | Ty::Option(_) | Ty::Extern(_) => return None,
             })
         };
         let kinds: Option<Vec<&str>> = tys.iter().map(|t| kind(t, self)).collect();
