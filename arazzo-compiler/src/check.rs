@@ -122,7 +122,7 @@ fn loc_span(
         Value::Str(s) => s.get(span.clone()).map_or(1, |p| p.chars().count().max(1)),
         _ => 1,
     };
-    let pos = if node.content_offset.is_some() {
+    let pos = if node.content_offset.is_some() || node.col_map.is_some() {
         node.pos_at(span.start)
     } else {
         node.pos
@@ -1749,6 +1749,7 @@ impl<'a> Checker<'a> {
             value: Value::Null,
             pos: rb.node.pos,
             content_offset: None,
+            col_map: None,
         });
         let (value, _, _) = self.value_expr(st, ec, &payload);
         if kind == BodyKind::Text
@@ -1951,6 +1952,7 @@ impl<'a> Checker<'a> {
                                 value: Value::Str(kk.text.clone()),
                                 pos: kk.pos,
                                 content_offset: Some(0),
+                                col_map: None,
                             });
                     match props.iter().find(|(n, _)| n == k) {
                         Some((_, ps)) => self.check_payload(

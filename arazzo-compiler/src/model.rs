@@ -323,6 +323,7 @@ impl Reader<'_> {
                 value: Value::Str(k.text.clone()),
                 pos: k.pos,
                 content_offset: Some(0),
+                col_map: None,
             };
             let help = did_you_mean(&k.text, allowed.iter().copied());
             let d = self.error(&key_node, format!("unknown field `{}` in {what}", k.text));
@@ -661,6 +662,7 @@ impl Reader<'_> {
                     value: Value::Str(k.text.clone()),
                     pos: k.pos,
                     content_offset: Some(0),
+                    col_map: None,
                 },
             };
             if k.text.is_empty()
@@ -1028,6 +1030,7 @@ impl Reader<'_> {
                 value: Value::Str(k.text.clone()),
                 pos: k.pos,
                 content_offset: Some(0),
+                col_map: None,
             },
         };
         for field in ["inputs", "parameters", "successActions", "failureActions"] {

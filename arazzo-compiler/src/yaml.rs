@@ -8,6 +8,7 @@
 use crate::diag::Pos;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Limits applied while building the tree.
 #[derive(Clone, Copy, Debug)]
@@ -37,6 +38,9 @@ pub struct Node {
     /// For a single-line plain or quoted scalar, the column offset of its content
     /// from `pos` (0 plain, 1 quoted): positions inside the string can then be mapped.
     pub content_offset: Option<u32>,
+    /// For a single-line quoted scalar with escapes (`\t`, `\u0041`, `''`): the column
+    /// offset in the source of each character of the value, from the opening quote.
+    pub col_map: Option<Arc<[u32]>>,
 }
 
 /// A YAML value with JSON-compatible types.
@@ -155,10 +159,18 @@ impl Node {
     /// Position of the character `offset` bytes into this scalar's string content,
     /// when it can be mapped (single-line scalars); otherwise the node's position.
     pub fn pos_at(&self, byte_offset: usize) -> Pos {
-        match (&self.value, self.content_offset) {
-            (Value::Str(s), Some(off)) => {
-                let chars = s.get(..byte_offset).map_or(0, |p| p.chars().count());
-                self.pos.shifted(off as usize + chars)
+        let Value::Str(s) = &self.value else {
+            return self.pos;
+        };
+        let chars = s.get(..byte_offset).map_or(0, |p| p.chars().count());
+        match (self.content_offset, &self.col_map) {
+            (Some(off), _) => self.pos.shifted(off as usize + chars),
+            (None, Some(map)) => {
+                let col = map
+                    .get(chars)
+                    .copied()
+                    .or_else(|| map.last().map(|c| c + 1));
+                col.map_or(self.pos, |c| self.pos.shifted(c as usize))
             }
             _ => self.pos,
         }
@@ -249,6 +261,52 @@ fn resolve_plain(s: &str) -> Value {
     Value::Str(s.to_owned())
 }
 
+/// The source text of `len` characters from character `start` (saphyr positions count
+/// characters). Files over 4 MiB with non-ASCII text are not mapped.
+fn raw_text<'s>(
+    src: &'s str,
+    table: &mut Option<Vec<usize>>,
+    start: usize,
+    len: usize,
+) -> Option<&'s str> {
+    if src.is_ascii() {
+        return src.get(start..start.checked_add(len)?);
+    }
+    if src.len() > 4 * 1024 * 1024 {
+        return None;
+    }
+    let t = table.get_or_insert_with(|| {
+        src.char_indices()
+            .map(|(b, _)| b)
+            .chain([src.len()])
+            .collect()
+    });
+    src.get(*t.get(start)?..*t.get(start.checked_add(len)?)?)
+}
+
+/// Maps each character of a quoted scalar's value to its column offset from the opening
+/// quote, by replaying the escapes of the raw text. `None` when the replay disagrees
+/// with the parser (then positions fall back to the scalar's start).
+fn quoted_col_map(raw: &str, double: bool, decoded_chars: usize) -> Option<Arc<[u32]>> {
+    let mut map = Vec::with_capacity(decoded_chars);
+    let chars: Vec<char> = raw.chars().collect();
+    let mut i = 0usize;
+    while i < chars.len() {
+        let col = u32::try_from(i + 1).ok()?;
+        let width = match (double, chars.get(i), chars.get(i + 1)) {
+            (true, Some('\\'), Some('x')) => 4,
+            (true, Some('\\'), Some('u')) => 6,
+            (true, Some('\\'), Some('U')) => 10,
+            (true, Some('\\'), Some(_)) => 2,
+            (false, Some('\''), Some('\'')) => 2,
+            _ => 1,
+        };
+        map.push(col);
+        i += width;
+    }
+    (map.len() == decoded_chars).then(|| map.into())
+}
+
 enum Frame {
     Seq(Node, usize),
     Map(Node, usize, Option<Key>),
@@ -265,6 +323,8 @@ pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
     let mut root: Option<Node> = None;
     let mut nodes: usize = 0;
     let mut documents = 0usize;
+    // Byte offset of each character, built on first need (non-ASCII files only).
+    let mut char_bytes: Option<Vec<usize>> = None;
     let err = |message: String, pos: Pos| YamlError { message, pos };
 
     while let Some(item) = parser.next_event() {
@@ -330,12 +390,28 @@ pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     }
                     _ => None,
                 };
-                let _ = tag;
+                let col_map = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+                        if single_line && content_offset.is_none() =>
+                    {
+                        raw_text(
+                            src,
+                            &mut char_bytes,
+                            span.start.index() + 1,
+                            raw_chars.saturating_sub(2),
+                        )
+                        .and_then(|raw| {
+                            quoted_col_map(raw, style == ScalarStyle::DoubleQuoted, chars)
+                        })
+                    }
+                    _ => None,
+                };
                 Some((
                     Node {
                         value,
                         pos,
                         content_offset,
+                        col_map,
                     },
                     anchor,
                 ))
@@ -357,6 +433,7 @@ pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     },
                     pos,
                     content_offset: None,
+                    col_map: None,
                 };
                 stack.push(if is_seq {
                     Frame::Seq(node, anchor)
@@ -467,6 +544,27 @@ mod tests {
         let v = n.get("value").unwrap();
         assert_eq!(v.pos, Pos { line: 1, col: 8 });
         assert_eq!(v.pos_at(8), Pos { line: 1, col: 16 });
+    }
+
+    #[test]
+    fn escaped_quoted_scalars_map_to_raw_columns() {
+        // `\u0041` is one character of the value but six of the source.
+        let n = p("v: \"\\u0041\\t {$inputs.apiKy}\"\n").unwrap();
+        let v = n.get("v").unwrap();
+        assert_eq!(v.as_str(), Some("A\t {$inputs.apiKy}"));
+        assert_eq!(v.content_offset, None);
+        // "A\t {" is 4 characters: the `$` is the 5th; in the source it is at column 15.
+        let dollar = v.as_str().unwrap().find('$').unwrap();
+        assert_eq!(v.pos_at(dollar), Pos { line: 1, col: 15 });
+        let n = p("v: 'it''s $inputs.x'\n").unwrap();
+        let v = n.get("v").unwrap();
+        let dollar = v.as_str().unwrap().find('$').unwrap();
+        assert_eq!(v.pos_at(dollar), Pos { line: 1, col: 11 });
+        // Non-ASCII text before the scalar is counted in characters.
+        let n = p("é: \"\\tx $inputs.y\"\n").unwrap();
+        let v = n.get("é").unwrap();
+        let dollar = v.as_str().unwrap().find('$').unwrap();
+        assert_eq!(v.pos_at(dollar), Pos { line: 1, col: 9 });
     }
 
     #[test]
