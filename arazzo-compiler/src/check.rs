@@ -3,6 +3,8 @@
 //! OpenAPI descriptions, and lowered into the [`crate::ir`] at the same time
 //! (each expression is resolved once). Problems are collected, never fatal.
 
+mod secrets;
+
 use crate::condition::{self, CondKind};
 use crate::diag::{did_you_mean, list_names, Diagnostic, Diagnostics, Location, SourceFile};
 use crate::expr::{
@@ -90,7 +92,6 @@ struct Wf<'a> {
     targets: Vec<Target<'a>>,
     outputs: Vec<Vec<OutInfo<'a>>>,
     depends_on: Vec<usize>,
-    secret_inputs: HashSet<String>,
     /// The inputs schema did not resolve (reported once): `$inputs` are not judged.
     inputs_broken: bool,
     /// The request of the step being lowered (for `$request.*` in its criteria and outputs).
@@ -229,6 +230,11 @@ impl<'a> Checker<'a> {
             let wf = self.workflow(w);
             lowered[w] = Some(wf);
         }
+        let external: Vec<Vec<String>> = sources
+            .arazzo_workflows()
+            .map(|(_, w)| w.secret_inputs.clone())
+            .collect();
+        secrets::propagate(&mut lowered, &mut self.types, &external);
         Checked {
             types: self.types,
             workflows: lowered.into_iter().flatten().collect(),
@@ -436,7 +442,6 @@ impl<'a> Checker<'a> {
             targets: Vec::new(),
             outputs: vec![Vec::new(); wf.steps.len()],
             depends_on: Vec::new(),
-            secret_inputs: HashSet::new(),
             inputs_broken: wf.inputs.is_some() && inputs_schema.is_none(),
             request: None,
         };
@@ -595,6 +600,7 @@ impl<'a> Checker<'a> {
                 field,
                 ty,
                 value: val,
+                secret: false,
             });
         }
         self.wf_outputs[w] = Some(
@@ -603,14 +609,6 @@ impl<'a> Checker<'a> {
                 .map(|o| (o.name.clone(), o.field.clone(), o.ty.clone()))
                 .collect(),
         );
-        // Secrets: inputs that flow into credentials, and `format: password`.
-        if let Some(def) = self.types.defs.get_mut(st.inputs_ty) {
-            for f in &mut def.fields {
-                if st.secret_inputs.contains(&f.json) {
-                    f.secret = true;
-                }
-            }
-        }
         let mut docs = Vec::new();
         if let Some(s) = &wf.summary {
             docs.push(s.clone());
@@ -1344,9 +1342,6 @@ impl<'a> Checker<'a> {
                             && p.name.value.eq_ignore_ascii_case("authorization"))
                         || location == ParamIn::Cookie
                         || p.name.value.eq_ignore_ascii_case("proxy-authorization");
-                    if secret {
-                        collect_inputs(&value, &mut st.secret_inputs);
-                    }
                     lowered.push(ir::Param {
                         name: p.name.value.clone(),
                         location,
@@ -1570,6 +1565,7 @@ impl<'a> Checker<'a> {
                     "`{}` of step `{}`: `{}`",
                     name.value, s.id.value, value.value
                 ),
+                secret: false,
             });
         }
         let mut deps: Vec<(usize, bool)> = Vec::new();
@@ -2118,31 +2114,6 @@ fn ty_fits(t: &Ty, types: &[&str], space: &TypeSpace) -> bool {
         },
     };
     types.contains(&kind) || (kind == "integer" && types.contains(&"number"))
-}
-
-fn collect_inputs(v: &Val, out: &mut HashSet<String>) {
-    let mut add = |e: &RtExpr| {
-        if let RtExpr::Input(p) = e {
-            if let Some(first) =
-                crate::openapi::pointer_tokens(p).and_then(|t| t.into_iter().next())
-            {
-                out.insert(first);
-            }
-        }
-    };
-    match v {
-        Val::Expr(e) => add(e),
-        Val::Template(parts) => {
-            for p in parts {
-                if let TPart::Expr(e) = p {
-                    add(e);
-                }
-            }
-        }
-        Val::Array(items) => items.iter().for_each(|i| collect_inputs(i, out)),
-        Val::Object(m) => m.iter().for_each(|(_, i)| collect_inputs(i, out)),
-        Val::Lit(_) => {}
-    }
 }
 
 fn collect_steps(v: &Val, out: &mut Vec<usize>) {

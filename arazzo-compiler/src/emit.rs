@@ -299,13 +299,18 @@ impl Emitter<'_> {
             let name = &o.name;
             quote! { #d #[serde(rename = #name)] pub #f: #ty, }
         });
+        let outputs_debug = debug_impl(
+            &format_ident!("Outputs"),
+            w.outputs.iter().map(|o| (o.field.as_str(), o.secret)),
+        );
         let outputs_struct = quote! {
             /// The outputs of the workflow.
-            #[derive(Clone, Debug, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[derive(Clone, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             pub struct Outputs {
                 #( #out_fields )*
             }
+            #outputs_debug
         };
         if skeleton {
             return quote! {
@@ -580,13 +585,18 @@ impl Emitter<'_> {
             let n = &o.name;
             quote!(#d #[serde(rename = #n)] pub #f: #ty,)
         });
+        let debug = debug_impl(
+            &name,
+            s.outputs.iter().map(|o| (o.field.as_str(), o.secret)),
+        );
         quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[derive(Clone, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             pub struct #name {
                 #( #fields )*
             }
+            #debug
         }
     }
 
@@ -719,6 +729,7 @@ impl Emitter<'_> {
                     let n = &p.name;
                     match p.location {
                         ParamIn::Path => quote!(__req.path_param(#n, &#v)?;),
+                        ParamIn::Query if p.secret => quote!(__req.secret_query(#n, &#v)?;),
                         ParamIn::Query => quote!(__req.query(#n, &#v)?;),
                         ParamIn::Header => {
                             let secret = p.secret;
@@ -759,13 +770,15 @@ impl Emitter<'_> {
 
                     #doc
                     pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
-                        let mut __st = super::__State::new(inputs);
-                        #( #dep_sets )*
-                        let __resp = #send(client, &__st).await?;
-                        if !#check(&__resp, &__st) {
-                            return ::core::result::Result::Err(__resp.criteria_not_met());
-                        }
-                        #outputs(&__resp, &__st)
+                        __rt::with_deadline(client, #wid, async {
+                            let mut __st = super::__State::new(inputs);
+                            #( #dep_sets )*
+                            let __resp = #send(client, &__st).await?;
+                            if !#check(&__resp, &__st) {
+                                return ::core::result::Result::Err(__resp.criteria_not_met());
+                            }
+                            #outputs(&__resp, &__st)
+                        }).await
                     }
 
                     #[doc(hidden)]
@@ -820,11 +833,14 @@ impl Emitter<'_> {
 
                     #doc
                     pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
-                        let mut __st = super::__State::new(inputs);
-                        #( #dep_sets )*
-                        let __sub_inputs = #inputs_fn(&__st)?;
-                        let __sub = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs))).await?;
-                        #outputs(&__sub, &__st)
+                        __rt::with_deadline(client, #wid, async {
+                            let mut __st = super::__State::new(inputs);
+                            #( #dep_sets )*
+                            let __sub_inputs = #inputs_fn(&__st)?;
+                            let mut __guard = __rt::Run::new(client, #wid);
+                            let __sub = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut __guard)).await?;
+                            #outputs(&__sub, &__st)
+                        }).await
                     }
 
                     #[doc(hidden)]
@@ -856,7 +872,7 @@ impl Emitter<'_> {
             let id = self.workflow_by_index(*d).map_or("", |x| x.id.as_str());
             quote! {
                 let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, &__st.inputs)?;
-                __st.#f = ::core::option::Option::Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs))).await?);
+                __st.#f = ::core::option::Option::Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard)).await?);
             }
         });
         // One retry counter per retry action (each `retryLimit` counts on its own).
@@ -909,7 +925,7 @@ impl Emitter<'_> {
                     quote! {
                         __Step::#v => {
                             let __sub_inputs = steps::#inputs_fn(&__st)?;
-                            let __sub = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs))).await?;
+                            let __sub = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut *__guard)).await?;
                             __st.#sf = ::core::option::Option::Some(steps::#outputs(&__sub, &__st)?);
                             #success_chain
                         }
@@ -930,7 +946,8 @@ impl Emitter<'_> {
             /// actions (`goto`, `end`, `retry`), bounded by the client's step limit and
             /// workflow deadline. Returns the typed outputs, or the error of the step that failed.
             pub async fn run(client: &::arazzo::Client, inputs: &Inputs) -> ::core::result::Result<Outputs, ::arazzo::Error> {
-                __rt::with_deadline(client, WORKFLOW_ID, __run(client, __State::new(inputs))).await
+                let mut __guard = __rt::Run::new(client, WORKFLOW_ID);
+                __rt::with_deadline(client, WORKFLOW_ID, __run(client, __State::new(inputs), &mut __guard)).await
             }
 
             /// The steps of the workflow, as states of `run`.
@@ -941,14 +958,14 @@ impl Emitter<'_> {
             }
 
             #[doc(hidden)]
-            pub async fn __run(client: &::arazzo::Client, mut __st: __State) -> ::core::result::Result<Outputs, ::arazzo::Error> {
+            /// The step bound `__guard` is shared with the workflows this one runs.
+            pub async fn __run(client: &::arazzo::Client, mut __st: __State, __guard: &mut __rt::Run) -> ::core::result::Result<Outputs, ::arazzo::Error> {
                 #( #deps_run )*
-                let mut __guard = __rt::Run::new(client, WORKFLOW_ID);
                 let mut __retries: [u64; #n_slots] = [0; #n_slots];
                 let mut __resume: ::core::option::Option<__Step> = ::core::option::Option::None;
                 let mut __next: ::core::option::Option<__Step> = #first;
                 while let ::core::option::Option::Some(__step) = __next {
-                    __guard.enter_step()?;
+                    __guard.enter(WORKFLOW_ID)?;
                     if __resume == ::core::option::Option::Some(__step) {
                         __resume = ::core::option::Option::None;
                     }
@@ -967,7 +984,7 @@ impl Emitter<'_> {
         let id = self.workflow_by_index(index).map_or("", |x| x.id.as_str());
         quote! {
             let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, &__st.inputs)?;
-            ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs))).await?;
+            ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs), &mut *__guard)).await?;
         }
     }
 
@@ -1103,6 +1120,28 @@ fn lit(v: &serde_json::Value) -> TokenStream {
                 #( #inserts )*
                 __rt::serde_json::Value::Object(__m)
             })
+        }
+    }
+}
+
+/// A `Debug` impl for a generated struct with the given (Rust field, secret)
+/// fields: secret fields print as `[redacted]`.
+fn debug_impl<'a>(name: &Ident, fields: impl Iterator<Item = (&'a str, bool)>) -> TokenStream {
+    let label = name.to_string();
+    let fields = fields.map(|(field, secret)| {
+        let f = ident(field);
+        let shown = field.trim_start_matches("r#");
+        if secret {
+            quote!(.field(#shown, &::arazzo::__private::Redacted))
+        } else {
+            quote!(.field(#shown, &self.#f))
+        }
+    });
+    quote! {
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#label) #( #fields )* .finish()
+            }
         }
     }
 }

@@ -196,6 +196,8 @@ pub struct Body {
 /// Where a step output comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepOutput {
+    /// Printed as `[redacted]` by `Debug`: it feeds a credential, or comes from a secret.
+    pub secret: bool,
     /// Output name as in the document.
     pub name: String,
     /// Rust field name.
@@ -268,6 +270,8 @@ pub struct Step {
 /// A workflow output.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Output {
+    /// Printed as `[redacted]` by `Debug`: it comes from a secret or feeds a credential.
+    pub secret: bool,
     /// Name as in the document.
     pub name: String,
     /// Rust field name.

@@ -321,6 +321,18 @@ fn compile_inner(
                     )
                 })
                 .collect(),
+            secret_inputs: checked
+                .types
+                .defs
+                .get(w.inputs)
+                .map(|d| {
+                    d.fields
+                        .iter()
+                        .filter(|f| f.secret)
+                        .map(|f| f.json.clone())
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
         .collect();
     let skeleton = !diags.is_empty();

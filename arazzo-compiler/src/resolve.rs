@@ -30,6 +30,8 @@ pub struct ExportedWorkflow {
     pub inputs: Vec<(String, String, crate::types::Ty)>,
     /// (JSON name, Rust field, type) of its outputs.
     pub outputs: Vec<(String, String, crate::types::Ty)>,
+    /// JSON names of its inputs that are secrets (they flow into credentials).
+    pub secret_inputs: Vec<String>,
 }
 
 impl Sources {

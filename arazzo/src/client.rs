@@ -38,7 +38,8 @@ pub struct Client {
 
 struct Inner {
     servers: HashMap<String, Url>,
-    http: reqwest::Client,
+    /// The HTTP client, or why the default one could not be created.
+    http: Result<reqwest::Client, String>,
     max_steps: usize,
     request_timeout: Duration,
     workflow_timeout: Duration,
@@ -49,10 +50,15 @@ struct Inner {
 impl Client {
     /// A client with default settings and no server overrides: every source
     /// description uses the default server URL of its OpenAPI document.
+    ///
+    /// Its HTTP client is [`default_http_client`]: redirects are not
+    /// followed. In the practically impossible case that the TLS backend
+    /// cannot be initialised, every request fails with
+    /// [`Error::HttpClientInit`] (use [`Client::builder`] to see it at once).
     pub fn new() -> Self {
         Self::from_parts(
             HashMap::new(),
-            reqwest::Client::new(),
+            default_http_client().map_err(|e| e.to_string()),
             DEFAULT_MAX_STEPS,
             DEFAULT_REQUEST_TIMEOUT,
             DEFAULT_WORKFLOW_TIMEOUT,
@@ -69,7 +75,7 @@ impl Client {
     #[allow(clippy::too_many_arguments)]
     fn from_parts(
         servers: HashMap<String, Url>,
-        http: reqwest::Client,
+        http: Result<reqwest::Client, String>,
         max_steps: usize,
         request_timeout: Duration,
         workflow_timeout: Duration,
@@ -133,8 +139,13 @@ impl Client {
     }
 
     /// The underlying HTTP client.
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
+    pub(crate) fn http(&self) -> Result<&reqwest::Client, Error> {
+        self.inner
+            .http
+            .as_ref()
+            .map_err(|message| Error::HttpClientInit {
+                message: message.clone(),
+            })
     }
 }
 
@@ -208,8 +219,17 @@ impl ClientBuilder {
     }
 
     /// Uses this HTTP client (for proxies, TLS roots, default headers...).
-    /// Its redirect policy applies; the request timeout set here overrides
-    /// its own per request.
+    /// The request timeout set here overrides its own per request.
+    ///
+    /// **Its redirect policy applies.** The default client
+    /// ([`default_http_client`]) follows no redirect; a client made with
+    /// `reqwest::Client::new()` or `reqwest::Client::builder()` follows up
+    /// to 10, and on a redirect to another host it drops only
+    /// `Authorization`, `Cookie` and `Proxy-Authorization`: an API key sent
+    /// in another header (`X-API-KEY`) goes to that host, and a 307/308
+    /// sends the request body again. Build yours with
+    /// `.redirect(reqwest::redirect::Policy::none())`, or with
+    /// [`same_origin_redirects`] when a server really needs redirects followed.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -250,16 +270,23 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::InvalidServerUrl`] when a server URL is malformed, is not
-    /// `http`/`https`, or has no host.
+    /// `http`/`https`, or has no host; [`Error::HttpClientInit`] when no
+    /// HTTP client was given and the default one cannot be created.
     pub fn build(self) -> Result<Client, Error> {
         let mut servers = HashMap::new();
         for (name, url) in self.servers {
             let parsed = parse_server_url(&name, &url)?;
             servers.insert(name, parsed);
         }
+        let http = match self.http {
+            Some(http) => http,
+            None => default_http_client().map_err(|e| Error::HttpClientInit {
+                message: e.to_string(),
+            })?,
+        };
         Ok(Client::from_parts(
             servers,
-            self.http.unwrap_or_default(),
+            Ok(http),
             self.max_steps.unwrap_or(DEFAULT_MAX_STEPS),
             self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
             self.workflow_timeout.unwrap_or(DEFAULT_WORKFLOW_TIMEOUT),
@@ -267,6 +294,59 @@ impl ClientBuilder {
             self.max_retry_after.unwrap_or(DEFAULT_MAX_RETRY_AFTER),
         ))
     }
+}
+
+/// The HTTP client a [`Client`] uses unless given another: reqwest with
+/// rustls, which **follows no redirect** (a 3xx response is handed to the
+/// step's success criteria like any other status, so credentials and
+/// request bodies never reach a host the workflow did not name) and sends
+/// no `Referer`.
+///
+/// TLS certificates are checked against the Mozilla root certificates
+/// compiled into the program (`webpki-roots`); with the `native-roots`
+/// feature of this crate, the roots of the operating system's store are
+/// trusted too (for corporate CAs).
+///
+/// # Errors
+///
+/// When the TLS backend cannot be initialised.
+pub fn default_http_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .build()
+}
+
+/// A redirect policy for a user-built HTTP client that must follow
+/// redirects: it follows at most `max` of them, and only to the same
+/// scheme, host and port as the request that was redirected (never from
+/// `https` to `http`, never to another host, where credential headers would
+/// follow). Any other redirect is not followed: the step sees the 3xx.
+///
+/// Even on the same origin, a 307 or 308 sends the request body again.
+///
+/// ```
+/// let http = reqwest::Client::builder()
+///     .redirect(arazzo::same_origin_redirects(3))
+///     .referer(false)
+///     .build()?;
+/// let client = arazzo::Client::builder().http_client(http).build()?;
+/// # let _ = client;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn same_origin_redirects(max: usize) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let same_origin = attempt.previous().last().is_some_and(|prev| {
+            prev.scheme() == attempt.url().scheme()
+                && prev.host_str() == attempt.url().host_str()
+                && prev.port_or_known_default() == attempt.url().port_or_known_default()
+        });
+        if !same_origin || attempt.previous().len() > max {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// A URL that failed to parse, with anything that looks like credentials

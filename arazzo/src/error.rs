@@ -14,9 +14,12 @@ use std::time::Duration;
 ///
 /// No variant ever contains the value of a request header, and neither the
 /// `Display` nor the `Debug` output of this type can show one. Errors from
-/// the HTTP stack ([`reqwest::Error`]) mention the request URL (whose query
-/// string is not considered secret: credentials belong in headers), with any
-/// user name and password removed from it.
+/// the HTTP stack ([`reqwest::Error`]) mention the request URL, with any
+/// user name and password removed from it and the values of query
+/// parameters that carry credentials (an `apiKey` security scheme `in:
+/// query`) replaced by `[redacted]`. Text that comes from the server (body
+/// excerpts, decoder messages) has secrets scrubbed and control characters
+/// escaped, so a server cannot forge log lines or send terminal escapes.
 ///
 /// The type is `Send + Sync + 'static`, so it works with `?` into
 /// `Box<dyn std::error::Error + Send + Sync>` and similar.
@@ -139,6 +142,28 @@ pub enum Error {
         status: u16,
         /// Start of the response body (at most 1 KiB, as text).
         body: String,
+    },
+
+    /// The server answered with a redirect (3xx) that the step's success
+    /// criteria do not accept. The default HTTP client never follows
+    /// redirects: a step sees the 3xx response itself (so a workflow can test
+    /// `$statusCode == 302` and read `$response.header.Location`), and
+    /// credentials and request bodies never reach another host.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: the server redirected (HTTP {status}) to {}, which the step's success criteria do not accept; redirects are not followed", .location.as_deref().map_or_else(|| "no valid `Location`".to_owned(), |l| format!("`{l}`")))]
+    Redirected {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// HTTP status of the response (300-399).
+        status: u16,
+        /// The `Location` header resolved against the request URL, with any
+        /// user name and password removed and every query value replaced by
+        /// `[redacted]` (an OAuth `code` or a signed URL's signature is a
+        /// secret); `None` when absent or not a valid URL.
+        location: Option<String>,
     },
 
     /// A `retry` failure action ran out of attempts.
@@ -273,6 +298,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// The HTTP client could not be created (its TLS backend failed to
+    /// initialise). Returned by [`ClientBuilder::build`](crate::ClientBuilder::build),
+    /// and by every request of a [`Client::new`](crate::Client::new) that hit it.
+    #[error("the HTTP client could not be created: {message}")]
+    HttpClientInit {
+        /// What failed.
+        message: String,
+    },
+
     /// The workflow executed more steps than the client's step limit
     /// (usually a `goto` loop).
     #[error("workflow `{workflow}` exceeded the limit of {limit} executed steps")]
@@ -311,6 +345,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::CriteriaNotMet { status, .. }
+            | Error::Redirected { status, .. }
             | Error::RetriesExhausted { status, .. }
             | Error::InvalidJson { status, .. } => Some(*status),
             _ => None,
@@ -368,6 +403,12 @@ impl Error {
                 operation,
                 ..
             }
+            | Error::Redirected {
+                workflow,
+                step,
+                operation,
+                ..
+            }
             | Error::InvalidJson {
                 workflow,
                 step,
@@ -405,6 +446,7 @@ impl Error {
                 ..
             } => Some((workflow, step, operation)),
             Error::InvalidServerUrl { .. }
+            | Error::HttpClientInit { .. }
             | Error::WorkflowTimeout { .. }
             | Error::StepLimitExceeded { .. }
             | Error::WorkflowOutput { .. }
@@ -413,14 +455,64 @@ impl Error {
     }
 }
 
-/// Removes user name and password from the URL a reqwest error mentions.
-pub(crate) fn scrub_reqwest(mut err: reqwest::Error) -> reqwest::Error {
+/// Removes user name and password from the URL a reqwest error mentions,
+/// and replaces the values of the query parameters named in `secret_query`.
+pub(crate) fn scrub_reqwest(mut err: reqwest::Error, secret_query: &[String]) -> reqwest::Error {
     if let Some(url) = err.url_mut() {
-        // Both calls only fail for URLs that cannot have credentials at all.
-        let _ = url.set_password(None);
-        let _ = url.set_username("");
+        scrub_url(url, secret_query, false);
     }
     err
+}
+
+/// Removes credentials from `url`: user name and password always; the values
+/// of query parameters named in `secret_query` (or every query value with
+/// `all_query`) become `[redacted]`; the fragment is dropped.
+pub(crate) fn scrub_url(url: &mut url::Url, secret_query: &[String], all_query: bool) {
+    // Both calls only fail for URLs that cannot have credentials at all.
+    let _ = url.set_password(None);
+    let _ = url.set_username("");
+    url.set_fragment(None);
+    if url.query().is_none() || (!all_query && secret_query.is_empty()) {
+        return;
+    }
+    let query = url.query().unwrap_or_default();
+    let scrubbed: Vec<String> = query
+        .split('&')
+        .map(|pair| {
+            let raw_name = pair.split_once('=').map_or(pair, |(n, _)| n);
+            let name = percent_encoding::percent_decode_str(&raw_name.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned();
+            if all_query || secret_query.contains(&name) {
+                format!("{raw_name}={}", crate::rt::redacted())
+            } else {
+                pair.to_owned()
+            }
+        })
+        .collect();
+    url.set_query(Some(&scrubbed.join("&")));
+}
+
+/// Escapes control characters and invisible bidirectional-text controls in
+/// text that came from a server, so that it cannot move the cursor, change
+/// colours, forge a log line or reorder what a reader sees.
+pub(crate) fn escape_controls(text: &str) -> String {
+    let risky = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.chars().any(risky) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if risky(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Truncates `text` to at most `max` bytes, on a char boundary.
@@ -470,6 +562,30 @@ mod tests {
         assert_eq!(e.workflow(), Some("wf"));
         assert_eq!(e.step(), None);
         assert_eq!(e.status(), None);
+    }
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(escape_controls("plain é ✓"), "plain é ✓");
+        assert_eq!(
+            escape_controls("a\u{1b}[31mred\nINFO forged\r\u{202e}x"),
+            "a\\u{1b}[31mred\\nINFO forged\\r\\u{202e}x"
+        );
+    }
+
+    #[test]
+    fn urls_are_scrubbed() {
+        let mut u = url::Url::parse("https://u:p@h.example/x?api_key=sk-1&page=2#frag")
+            .unwrap_or_else(|e| panic!("{e}"));
+        scrub_url(&mut u, &["api_key".to_owned()], false);
+        assert_eq!(u.as_str(), "https://h.example/x?api_key=[redacted]&page=2");
+        let mut u = url::Url::parse("https://h.example/cb?code=abc&state=xyz")
+            .unwrap_or_else(|e| panic!("{e}"));
+        scrub_url(&mut u, &[], true);
+        assert_eq!(
+            u.as_str(),
+            "https://h.example/cb?code=[redacted]&state=[redacted]"
+        );
     }
 
     #[test]

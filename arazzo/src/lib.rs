@@ -26,6 +26,9 @@
 //!   (against `goto` loops), every response body a size limit.
 //! * Path parameters are always encoded as one path segment; header values
 //!   with CR/LF are refused before anything is sent.
+//! * Redirects are not followed by the default HTTP client
+//!   ([`default_http_client`]): a 3xx goes to the step's criteria, so API
+//!   keys and request bodies never reach a host the workflow did not name.
 //! * Header values (API keys, tokens) never appear in any `Display` or
 //!   `Debug` output of this crate, and are scrubbed from response excerpts
 //!   shown in errors.
@@ -45,7 +48,7 @@ mod client;
 mod error;
 pub mod rt;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{default_http_client, same_origin_redirects, Client, ClientBuilder};
 pub use error::Error;
 
 pub use arazzo_macros::arazzo_workflow;

@@ -2,9 +2,6 @@
 
 mod common;
 
-use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arazzo::__private::{Request, StepInfo};
@@ -120,60 +117,4 @@ async fn client_debug_hides_http_client_and_passwords() {
     assert!(text.contains("example.test"), "{text}");
     let request_debug = format!("{:?}", request(&client));
     assert_clean(&request_debug);
-}
-
-/// A minimal subscriber that writes every span and event field into a string.
-struct Capture {
-    out: Arc<Mutex<String>>,
-    next: AtomicU64,
-}
-
-struct Writer<'a>(&'a mut String);
-
-impl tracing::field::Visit for Writer<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
-        self.0.push_str(&format!("{}={:?} ", field.name(), value));
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, attrs: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        attrs.record(&mut Writer(&mut self.out.lock().unwrap()));
-        tracing::span::Id::from_u64(self.next.fetch_add(1, Ordering::SeqCst))
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut Writer(&mut self.out.lock().unwrap()));
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        event.record(&mut Writer(&mut self.out.lock().unwrap()));
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-#[tokio::test]
-async fn traces_name_the_step_but_never_header_values() {
-    let out = Arc::new(Mutex::new(String::new()));
-    let dispatch = tracing::Dispatch::new(Capture {
-        out: out.clone(),
-        next: AtomicU64::new(1),
-    });
-    let _guard = tracing::dispatcher::set_default(&dispatch);
-
-    let server = serve(|_| json(401, "{}")).await;
-    let client = client_for(&server.url());
-    request(&client).send().await.unwrap();
-    let addr = closed_port().await;
-    let client = client_for(&format!("http://{addr}"));
-    request(&client).send().await.unwrap_err();
-
-    let text = out.lock().unwrap().clone();
-    assert!(text.contains("getItem"), "{text}");
-    assert!(text.contains("/items/{id}"), "{text}");
-    assert!(text.contains("status=401"), "{text}");
-    assert_clean(&text);
 }

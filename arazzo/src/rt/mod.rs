@@ -44,6 +44,10 @@ pub struct StepInfo {
 }
 
 /// Bookkeeping of one workflow run: bounds the number of executed steps.
+///
+/// One `Run` is shared by a workflow and every workflow it runs (workflow
+/// steps, `dependsOn`, `goto`/`retry` to a workflow, workflows of other
+/// documents), so [`max_steps`](Client::max_steps) bounds the whole run.
 #[derive(Debug, Clone)]
 pub struct Run {
     workflow: &'static str,
@@ -73,6 +77,25 @@ impl Run {
         if self.executed > self.limit {
             return Err(Error::StepLimitExceeded {
                 workflow: self.workflow,
+                limit: self.limit,
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts one more executed step of `workflow` (which may be a workflow
+    /// run by the one this `Run` was created for): the bound is shared, the
+    /// error names the workflow that crossed it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StepLimitExceeded`] once more than `max_steps` steps ran in
+    /// the whole run.
+    pub fn enter(&mut self, workflow: &'static str) -> Result<(), Error> {
+        self.executed = self.executed.saturating_add(1);
+        if self.executed > self.limit {
+            return Err(Error::StepLimitExceeded {
+                workflow,
                 limit: self.limit,
             });
         }

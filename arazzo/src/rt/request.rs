@@ -98,6 +98,8 @@ pub struct Request<'a> {
     cookies: Vec<String>,
     body: Option<(HeaderValue, Vec<u8>)>,
     secrets: Vec<String>,
+    /// Names of query parameters whose values are credentials.
+    secret_query: Vec<String>,
     pending: Option<Error>,
 }
 
@@ -129,6 +131,7 @@ impl<'a> Request<'a> {
             cookies: Vec::new(),
             body: None,
             secrets: Vec::new(),
+            secret_query: Vec::new(),
             pending: None,
         }
     }
@@ -235,6 +238,35 @@ impl<'a> Request<'a> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Adds query parameter `name` whose value is a credential (an `apiKey`
+    /// security scheme `in: query`): as [`query`](Request::query), and the
+    /// value is redacted from every URL shown in errors and scrubbed from
+    /// response text shown in errors.
+    ///
+    /// # Errors
+    ///
+    /// As [`query`](Request::query).
+    pub fn secret_query(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+        let before = self.query.len();
+        self.query(name, value)?;
+        let values: Vec<String> = self
+            .query
+            .get(before..)
+            .unwrap_or_default()
+            .iter()
+            .map(|(_, v)| v.clone())
+            .collect();
+        for v in values {
+            self.remember_secret(&v);
+            let encoded = utf8_percent_encode(&v, NON_UNRESERVED).to_string();
+            if encoded != v {
+                self.remember_secret(&encoded);
+            }
+        }
+        self.secret_query.push(name.to_owned());
         Ok(())
     }
 
@@ -443,8 +475,8 @@ impl<'a> Request<'a> {
     /// The URL is the client's [`base_url`](Client::base_url) for the
     /// step's source (its path prefix kept) joined with the expanded path
     /// template, plus the query. The client's request timeout covers the
-    /// whole exchange; redirects follow the HTTP client's policy (10 at most
-    /// by default); the body is streamed and refused as soon as it exceeds
+    /// whole exchange; redirects follow the HTTP client's policy (none with
+    /// the default client: a 3xx is a [`Response`] like any other); the body is streamed and refused as soon as it exceeds
     /// [`max_body_bytes`](Client::max_body_bytes) (or up front when
     /// `Content-Length` says so). Any HTTP status, 5xx included, is a
     /// [`Response`]: the step's criteria decide.
@@ -499,15 +531,16 @@ impl<'a> Request<'a> {
             }
         }
         let timeout = self.client.request_timeout();
-        let mut builder = self.client.http().request(method, url).timeout(timeout);
+        let mut builder = self.client.http()?.request(method, url).timeout(timeout);
         if let Some((content_type, bytes)) = self.body.take() {
             headers.insert(CONTENT_TYPE, content_type);
             builder = builder.body(bytes);
         }
         builder = builder.headers(headers);
 
+        let secret_query = std::mem::take(&mut self.secret_query);
         let classify = |err: reqwest::Error| {
-            let source = scrub_reqwest(err);
+            let source = scrub_reqwest(err, &secret_query);
             let (workflow, step, operation) = (info.workflow, info.step, info.operation);
             if source.is_timeout() {
                 Error::Timeout {
@@ -569,7 +602,7 @@ impl<'a> Request<'a> {
                 }
                 Ok(None) => break,
                 Err(err) => {
-                    let source = scrub_reqwest(err);
+                    let source = scrub_reqwest(err, &secret_query);
                     return Err(if source.is_timeout() {
                         Error::Timeout {
                             workflow: info.workflow,
@@ -595,7 +628,8 @@ impl<'a> Request<'a> {
             body.freeze(),
             std::mem::take(&mut self.secrets),
         )
-        .with_url(sent_url))
+        .with_url(sent_url)
+        .with_secret_query(secret_query))
     }
 }
 

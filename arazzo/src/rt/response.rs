@@ -42,6 +42,7 @@ pub struct Response {
     secrets: Vec<String>,
     parsed: OnceLock<Parsed>,
     url: String,
+    secret_query: Vec<String>,
 }
 
 impl fmt::Debug for Response {
@@ -74,7 +75,16 @@ impl Response {
             secrets,
             parsed: OnceLock::new(),
             url: String::new(),
+            secret_query: Vec::new(),
         }
+    }
+
+    /// Records the names of query parameters that carried credentials, so
+    /// that URLs shown in errors hide their values.
+    #[must_use]
+    pub fn with_secret_query(mut self, names: Vec<String>) -> Self {
+        self.secret_query = names;
+        self
     }
 
     /// Records the URL the request was sent to (the value of `$url`).
@@ -193,7 +203,7 @@ impl Response {
     }
 
     fn decode_error(&self, output: &str, pointer: &str, message: &str) -> Error {
-        let message = self.scrub(message);
+        let message = crate::error::escape_controls(&self.scrub(message));
         Error::Decode {
             workflow: self.info.workflow,
             step: self.info.step,
@@ -275,7 +285,7 @@ impl Response {
     }
 
     /// Start of the body as text for error messages: at most 1 KiB, cut on a
-    /// char boundary, secrets scrubbed.
+    /// char boundary, secrets scrubbed, control characters escaped.
     fn excerpt(&self) -> String {
         let longest_secret = self.secrets.iter().map(String::len).max().unwrap_or(0);
         let window = BODY_EXCERPT
@@ -286,11 +296,35 @@ impl Response {
             .get(..window.min(self.body.len()))
             .unwrap_or_default();
         let text = self.scrub(&String::from_utf8_lossy(raw));
-        truncate_str(&text, BODY_EXCERPT).to_owned()
+        crate::error::escape_controls(truncate_str(&text, BODY_EXCERPT))
     }
 
-    /// [`Error::CriteriaNotMet`] for this response (status and body excerpt).
+    /// The `Location` of a redirect, resolved against the request URL, safe
+    /// to show: no user name or password, every query value redacted.
+    fn shown_location(&self) -> Option<String> {
+        let raw = self.header("location")?;
+        let base = url::Url::parse(&self.url).ok();
+        let mut url = match &base {
+            Some(base) => base.join(raw).ok()?,
+            None => url::Url::parse(raw).ok()?,
+        };
+        crate::error::scrub_url(&mut url, &self.secret_query, true);
+        Some(url.to_string())
+    }
+
+    /// The error for a response the step's success criteria do not accept:
+    /// [`Error::Redirected`] (status and the `Location`, scrubbed) for a 3xx,
+    /// else [`Error::CriteriaNotMet`] (status and body excerpt).
     pub fn criteria_not_met(&self) -> Error {
+        if (300..400).contains(&self.status) {
+            return Error::Redirected {
+                workflow: self.info.workflow,
+                step: self.info.step,
+                operation: self.info.operation,
+                status: self.status,
+                location: self.shown_location(),
+            };
+        }
         Error::CriteriaNotMet {
             workflow: self.info.workflow,
             step: self.info.step,
