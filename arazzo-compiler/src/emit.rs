@@ -380,18 +380,28 @@ impl Emitter<'_> {
 
                 /// Values known while the workflow runs: the inputs and the outputs of the steps that ran.
                 #[doc(hidden)]
-                pub struct __State {
-                    pub inputs: __rt::serde_json::Value,
+                pub struct __State<'a> {
+                    pub inputs: &'a Inputs,
+                    inputs_json: ::std::sync::OnceLock<__rt::serde_json::Value>,
                     #( #state_fields )*
                     #( #dep_fields )*
                 }
 
-                impl __State {
+                impl<'a> __State<'a> {
                     #[doc(hidden)]
-                    pub fn new(inputs: &Inputs) -> Self {
-                        let mut inputs = __rt::to_value(inputs);
-                        #( #defaults )*
-                        __State { inputs, #( #state_inits )* #( #dep_inits )* }
+                    pub fn new(inputs: &'a Inputs) -> Self {
+                        __State { inputs, inputs_json: ::std::sync::OnceLock::new(), #( #state_inits )* #( #dep_inits )* }
+                    }
+
+                    /// The inputs as JSON (defaults applied), built on first use: only
+                    /// expressions that are not read as typed fields need it.
+                    #[doc(hidden)]
+                    pub fn inputs_json(&self) -> &__rt::serde_json::Value {
+                        self.inputs_json.get_or_init(|| {
+                            let mut inputs = __rt::to_value(self.inputs);
+                            #( #defaults )*
+                            inputs
+                        })
                     }
                 }
 
@@ -411,7 +421,7 @@ impl Emitter<'_> {
             RtExpr::Url => quote!(__rt::serde_json::Value::String(__resp.url().to_owned())),
             RtExpr::ResponseHeader(h) => quote!(__resp.header_value(#h)),
             RtExpr::ResponseBody(p) => quote!(__resp.body_pointer(#p)),
-            RtExpr::Input(p) => quote!(__rt::pointer(&__st.inputs, #p)),
+            RtExpr::Input(p) => quote!(__rt::pointer(__st.inputs_json(), #p)),
             RtExpr::StepOutput {
                 step,
                 field,
@@ -502,6 +512,157 @@ impl Emitter<'_> {
         }
     }
 
+    /// A typed reference to the value `e` reads, when it is a whole input
+    /// (without a default) or a whole step output: the expression (a
+    /// reference, valid as a function argument) and the value's type. `None`
+    /// when the value must be read through JSON.
+    fn typed_place(&self, e: &RtExpr, w: &ir::Workflow) -> Option<(TokenStream, Ty)> {
+        match e {
+            RtExpr::Input(p) => {
+                let tokens = crate::openapi::pointer_tokens(p)?;
+                let [name] = tokens.as_slice() else {
+                    return None;
+                };
+                let field = self
+                    .types
+                    .defs
+                    .get(w.inputs)?
+                    .fields
+                    .iter()
+                    .find(|f| f.json == *name && f.default.is_none())?;
+                let f = ident(&field.rust);
+                Some((quote!(&__st.inputs.#f), field.ty.clone()))
+            }
+            RtExpr::StepOutput {
+                step,
+                field,
+                pointer,
+            } if pointer.is_empty() => {
+                let s = w.steps.get(*step)?;
+                let out = s.outputs.iter().find(|o| o.field == *field)?;
+                let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+                let f = ident(field);
+                Some((
+                    quote!(&__st.#sf.as_ref().map(|__o| &__o.#f)),
+                    Ty::Option(Box::new(out.ty.clone())),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// A workflow output that is a whole step output of the same type, read
+    /// as a typed field (cloned) instead of through JSON.
+    fn typed_output(&self, o: &ir::Output, w: &ir::Workflow) -> Option<TokenStream> {
+        let Val::Expr(RtExpr::StepOutput {
+            step,
+            field,
+            pointer,
+        }) = &o.value
+        else {
+            return None;
+        };
+        if !pointer.is_empty() {
+            return None;
+        }
+        let s = w.steps.get(*step)?;
+        let out = s.outputs.iter().find(|x| x.field == *field)?;
+        let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+        let f = ident(field);
+        let name = &o.name;
+        if o.ty == out.ty && !out.ty.is_option() {
+            Some(
+                quote!(__rt::require_output(WORKFLOW_ID, #name, __st.#sf.as_ref().map(|__o| __o.#f.clone()))?),
+            )
+        } else if o.ty == out.ty {
+            Some(quote!(__st.#sf.as_ref().and_then(|__o| __o.#f.clone())))
+        } else if o.ty == Ty::Option(Box::new(out.ty.clone())) {
+            Some(quote!(__st.#sf.as_ref().map(|__o| __o.#f.clone())))
+        } else {
+            None
+        }
+    }
+
+    /// The argument of a `Request` parameter method for `v`: a typed field
+    /// when the type writes itself as a parameter, a string literal as is,
+    /// else a JSON value.
+    fn param_arg(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
+        match v {
+            Val::Expr(e) => {
+                if let Some((place, ty)) = self.typed_place(e, w) {
+                    if param_able(&ty) {
+                        return place;
+                    }
+                }
+            }
+            Val::Lit(serde_json::Value::String(s)) => return quote!(#s),
+            _ => {}
+        }
+        let v = self.val(v, w);
+        quote!(&#v)
+    }
+
+    /// A JSON body object serialized straight from a struct that borrows the
+    /// inputs and step outputs (no intermediate `Value`), when it has no
+    /// `replacements`. Members that read a value which may be absent are
+    /// left out when it is, as in the JSON form.
+    fn typed_json_body(&self, b: &ir::Body, w: &ir::Workflow, ctx: Ctx) -> Option<TokenStream> {
+        let Val::Object(members) = &b.value else {
+            return None;
+        };
+        if b.kind != BodyKind::Json || !b.replacements.is_empty() {
+            return None;
+        }
+        let json = quote!(__rt::serde_json::Value);
+        let mut fields = Vec::new();
+        let mut inits = Vec::new();
+        for (i, (name, value)) in members.iter().enumerate() {
+            let f = format_ident!("f{}", i);
+            let typed = match value {
+                Val::Expr(e) => self.typed_place(e, w),
+                _ => None,
+            };
+            let (ty, init, skip) = match (value, typed) {
+                (Val::Expr(RtExpr::StepOutput { .. }), Some((place, Ty::Option(inner)))) => {
+                    let t = self.ty(&inner, ctx);
+                    (
+                        quote!(&'a ::core::option::Option<&'a #t>),
+                        place,
+                        Some("__rt::skip_none"),
+                    )
+                }
+                (_, Some((place, ty))) => {
+                    let skip = match ty {
+                        Ty::Option(_) => Some("__rt::skip_none"),
+                        Ty::Json => Some("__rt::skip_null_ref"),
+                        _ => None,
+                    };
+                    let t = self.ty(&ty, ctx);
+                    (quote!(&'a #t), place, skip)
+                }
+                (Val::Lit(l), None) => (json.clone(), lit(l), None),
+                (other, None) => (json.clone(), self.val(other, w), Some("__rt::skip_null")),
+            };
+            let skip = skip.map(|path| {
+                let path = syn::LitStr::new(path, Span::call_site());
+                quote!(#[serde(skip_serializing_if = #path)])
+            });
+            fields.push(quote!(#[serde(rename = #name)] #skip #f: #ty,));
+            inits.push(quote!(#f: #init,));
+        }
+        let ct = &b.content_type;
+        Some(quote! {
+            #[derive(__rt::serde::Serialize)]
+            #[serde(crate = "::arazzo::__private::serde")]
+            struct __Body<'a> {
+                #( #fields )*
+                #[serde(skip)]
+                __life: ::core::marker::PhantomData<&'a ()>,
+            }
+            __req.json_body_from(#ct, &__Body { #( #inits )* __life: ::core::marker::PhantomData });
+        })
+    }
+
     fn cond_value(&self, c: &Cond, w: &ir::Workflow) -> TokenStream {
         match c {
             Cond::Lit(l) => lit(l),
@@ -538,6 +699,9 @@ impl Emitter<'_> {
                         quote!((#a || #b))
                     };
                 }
+                if let Some(cmp) = status_comparison(*op, a, b) {
+                    return cmp;
+                }
                 let a = self.cond_value(a, w);
                 let b = self.cond_value(b, w);
                 let f = match op {
@@ -565,11 +729,17 @@ impl Emitter<'_> {
             Criterion::Simple(c) => self.cond_bool(c, w),
             Criterion::Regex { context, pattern } => {
                 let v = self.rt(context, w);
-                quote!(__rt::regex_match(#pattern, &#v))
+                quote!({
+                    static __RE: __rt::RegexCell = __rt::RegexCell::new();
+                    __rt::regex_match_in(&__RE, #pattern, &#v)
+                })
             }
             Criterion::JsonPath { context, query } => {
                 let v = self.rt(context, w);
-                quote!(__rt::jsonpath_match(#query, &#v))
+                quote!({
+                    static __PATH: __rt::JsonPathCell = __rt::JsonPathCell::new();
+                    __rt::jsonpath_match_in(&__PATH, #query, &#v)
+                })
             }
         });
         quote!(( #( #parts )&&* ))
@@ -725,20 +895,23 @@ impl Emitter<'_> {
                 }
                 let doc = doc_attr(&doc);
                 let param_stmts = params.iter().map(|p| {
-                    let v = self.val(&p.value, w);
+                    let v = self.param_arg(&p.value, w);
                     let n = &p.name;
                     match p.location {
-                        ParamIn::Path => quote!(__req.path_param(#n, &#v)?;),
-                        ParamIn::Query if p.secret => quote!(__req.secret_query(#n, &#v)?;),
-                        ParamIn::Query => quote!(__req.query(#n, &#v)?;),
+                        ParamIn::Path => quote!(__req.path_param(#n, #v)?;),
+                        ParamIn::Query if p.secret => quote!(__req.secret_query(#n, #v)?;),
+                        ParamIn::Query => quote!(__req.query(#n, #v)?;),
                         ParamIn::Header => {
                             let secret = p.secret;
-                            quote!(__req.header(#n, &#v, #secret)?;)
+                            quote!(__req.header(#n, #v, #secret)?;)
                         }
-                        ParamIn::Cookie => quote!(__req.cookie(#n, &#v)?;),
+                        ParamIn::Cookie => quote!(__req.cookie(#n, #v)?;),
                     }
                 });
                 let body_stmt = body.as_ref().map(|b| {
+                    if let Some(typed) = self.typed_json_body(b, w, ctx) {
+                        return typed;
+                    }
                     let v = self.val(&b.value, w);
                     let ct = &b.content_type;
                     let repl = b.replacements.iter().map(|(ptr, val)| {
@@ -782,7 +955,7 @@ impl Emitter<'_> {
                     }
 
                     #[doc(hidden)]
-                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State) -> ::core::result::Result<__rt::Response, ::arazzo::Error> {
+                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> ::core::result::Result<__rt::Response, ::arazzo::Error> {
                         let mut __req = __rt::Request::new(client, &#info);
                         #( #param_stmts )*
                         #body_stmt
@@ -790,12 +963,12 @@ impl Emitter<'_> {
                     }
 
                     #[doc(hidden)]
-                    pub fn #check(__resp: &__rt::Response, __st: &super::__State) -> bool {
+                    pub fn #check(__resp: &__rt::Response, __st: &super::__State<'_>) -> bool {
                         #success
                     }
 
                     #[doc(hidden)]
-                    pub fn #outputs(__resp: &__rt::Response, __st: &super::__State) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                    pub fn #outputs(__resp: &__rt::Response, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
                         ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
                     }
                 }
@@ -844,14 +1017,14 @@ impl Emitter<'_> {
                     }
 
                     #[doc(hidden)]
-                    pub fn #inputs_fn(__st: &super::__State) -> ::core::result::Result<#sub_mod::Inputs, ::arazzo::Error> {
+                    pub fn #inputs_fn(__st: &super::__State<'_>) -> ::core::result::Result<#sub_mod::Inputs, ::arazzo::Error> {
                         let mut __m = __rt::serde_json::Map::new();
                         #( #members )*
                         __rt::decode::<#sub_mod::Inputs>(&#info, "inputs", __rt::serde_json::Value::Object(__m))
                     }
 
                     #[doc(hidden)]
-                    pub fn #outputs(__sub: &#sub_mod::Outputs, __st: &super::__State) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                    pub fn #outputs(__sub: &#sub_mod::Outputs, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
                         ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
                     }
                 }
@@ -871,7 +1044,7 @@ impl Emitter<'_> {
             let f = format_ident!("wf_{}", m.to_string().trim_start_matches("r#"));
             let id = self.workflow_by_index(*d).map_or("", |x| x.id.as_str());
             quote! {
-                let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, &__st.inputs)?;
+                let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
                 __st.#f = ::core::option::Option::Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard)).await?);
             }
         });
@@ -935,9 +1108,12 @@ impl Emitter<'_> {
         });
         let out_fields = w.outputs.iter().map(|o| {
             let f = ident(&o.field);
+            let name = &o.name;
+            if let Some(read) = self.typed_output(o, w) {
+                return quote!(#f: #read,);
+            }
             let t = self.ty(&o.ty, ctx);
             let v = self.val(&o.value, w);
-            let name = &o.name;
             quote!(#f: __rt::decode_output::<#t>(WORKFLOW_ID, #name, #v)?,)
         });
         let enum_doc = variants.iter().map(|v| format!("Step `{v}`."));
@@ -959,7 +1135,7 @@ impl Emitter<'_> {
 
             #[doc(hidden)]
             /// The step bound `__guard` is shared with the workflows this one runs.
-            pub async fn __run(client: &::arazzo::Client, mut __st: __State, __guard: &mut __rt::Run) -> ::core::result::Result<Outputs, ::arazzo::Error> {
+            pub async fn __run(client: &::arazzo::Client, mut __st: __State<'_>, __guard: &mut __rt::Run) -> ::core::result::Result<Outputs, ::arazzo::Error> {
                 #( #deps_run )*
                 let mut __retries: [u64; #n_slots] = [0; #n_slots];
                 let mut __resume: ::core::option::Option<__Step> = ::core::option::Option::None;
@@ -983,7 +1159,7 @@ impl Emitter<'_> {
         let m = self.module_of(index);
         let id = self.workflow_by_index(index).map_or("", |x| x.id.as_str());
         quote! {
-            let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, &__st.inputs)?;
+            let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
             ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs), &mut *__guard)).await?;
         }
     }
@@ -1144,4 +1320,48 @@ fn debug_impl<'a>(name: &Ident, fields: impl Iterator<Item = (&'a str, bool)>) -
             }
         }
     }
+}
+
+/// Whether a value of this type can be passed to a `Request` parameter
+/// method as is (it implements `ParamValue`).
+fn param_able(ty: &Ty) -> bool {
+    let scalar = |t: &Ty| {
+        matches!(
+            t,
+            Ty::String | Ty::Integer | Ty::I32 | Ty::Number | Ty::F32 | Ty::Boolean
+        )
+    };
+    match ty {
+        Ty::Json => true,
+        Ty::Option(inner) => !inner.is_option() && param_able(inner),
+        Ty::Vec(inner) => scalar(inner),
+        other => scalar(other),
+    }
+}
+
+/// `$statusCode <op> <integer>` (either way round) as an integer comparison.
+fn status_comparison(op: BinaryOp, a: &Cond, b: &Cond) -> Option<TokenStream> {
+    let (lit, flipped) = match (a, b) {
+        (Cond::Expr(RtExpr::StatusCode), Cond::Lit(l)) => (l, false),
+        (Cond::Lit(l), Cond::Expr(RtExpr::StatusCode)) => (l, true),
+        _ => return None,
+    };
+    let n = lit.as_i64()?;
+    let n = Literal::i64_unsuffixed(n);
+    let status = quote!(i64::from(__resp.status()));
+    let (left, right) = if flipped {
+        (quote!(#n), status)
+    } else {
+        (status, quote!(#n))
+    };
+    let op = match op {
+        BinaryOp::Eq => quote!(==),
+        BinaryOp::Ne => quote!(!=),
+        BinaryOp::Lt => quote!(<),
+        BinaryOp::Le => quote!(<=),
+        BinaryOp::Gt => quote!(>),
+        BinaryOp::Ge => quote!(>=),
+        _ => return None,
+    };
+    Some(quote!((#left #op #right)))
 }

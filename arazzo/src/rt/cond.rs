@@ -261,6 +261,36 @@ pub fn regex_match(pattern: &'static str, value: &Value) -> bool {
     compiled.is_some_and(|re| re.is_match(&text))
 }
 
+/// A regular expression compiled on first use into a `static` of the
+/// generated code (one per criterion); `None` when it does not compile
+/// (normally rejected at build time).
+pub type RegexCell = std::sync::OnceLock<Option<regex::Regex>>;
+
+/// A JSONPath query compiled on first use into a `static` of the generated
+/// code (one per criterion).
+pub type JsonPathCell = std::sync::OnceLock<Option<serde_json_path::JsonPath>>;
+
+/// As [`regex_match`], with the pattern compiled once into `cell` (no lock,
+/// no map lookup on later calls).
+pub fn regex_match_in(cell: &'static RegexCell, pattern: &str, value: &Value) -> bool {
+    let Some(re) = cell.get_or_init(|| regex::Regex::new(pattern).ok()) else {
+        return false;
+    };
+    match value {
+        Value::String(s) => re.is_match(s),
+        Value::Number(n) => re.is_match(&n.to_string()),
+        Value::Bool(b) => re.is_match(if *b { "true" } else { "false" }),
+        Value::Null | Value::Array(_) | Value::Object(_) => false,
+    }
+}
+
+/// As [`jsonpath_match`], with the query compiled once into `cell`.
+pub fn jsonpath_match_in(cell: &'static JsonPathCell, query: &str, value: &Value) -> bool {
+    cell.get_or_init(|| serde_json_path::JsonPath::parse(query).ok())
+        .as_ref()
+        .is_some_and(|path| !path.query(value).is_empty())
+}
+
 static JSONPATHS: LazyLock<Mutex<HashMap<&'static str, Option<serde_json_path::JsonPath>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 

@@ -11,6 +11,7 @@
 //!   semantics over [`serde_json::Value`].
 
 pub mod cond;
+mod param;
 mod request;
 mod response;
 mod values;
@@ -18,9 +19,13 @@ mod values;
 use std::future::Future;
 
 pub use cond::*;
+pub use param::{ParamValue, Text};
 pub use request::Request;
 pub use response::Response;
-pub use values::{decode, decode_output, decode_workflow_inputs, replace, set_default, Redacted};
+pub use values::{
+    decode, decode_output, decode_workflow_inputs, replace, require_output, set_default, skip_none,
+    skip_null, skip_null_ref, Redacted,
+};
 
 use crate::{Client, Error};
 

@@ -8,6 +8,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE};
 use serde_json::Value;
 use tracing::Instrument;
 
+use super::param::{scalar_text, ParamValue, Text};
 use super::{Response, StepInfo};
 use crate::error::scrub_reqwest;
 use crate::{Client, Error};
@@ -47,40 +48,6 @@ fn is_sensitive_name(name: &str) -> bool {
         ]
         .iter()
         .any(|word| lower.contains(word))
-}
-
-/// How a JSON value becomes parameter text.
-enum Text {
-    /// Null: the parameter is left out.
-    Absent,
-    /// The text.
-    Present(String),
-}
-
-/// Scalar text: strings as is, numbers and booleans via `to_string`.
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
-    }
-}
-
-/// "simple" style text: scalars as is, arrays of scalars comma-joined.
-fn simple_text(v: &Value) -> Result<Text, &'static str> {
-    match v {
-        Value::Null => Ok(Text::Absent),
-        Value::Array(items) => items
-            .iter()
-            .map(|item| scalar_text(item).ok_or("array items must be strings, numbers or booleans"))
-            .collect::<Result<Vec<_>, _>>()
-            .map(|parts| Text::Present(parts.join(","))),
-        Value::Object(_) => Err("an object cannot be serialized here"),
-        scalar => scalar_text(scalar)
-            .map(Text::Present)
-            .ok_or("unsupported value"),
-    }
 }
 
 /// One HTTP request of a step. Created by generated code with
@@ -175,13 +142,17 @@ impl<'a> Request<'a> {
     /// [`Error::InvalidParameter`] for null, objects, nested arrays, values
     /// that are empty, `.` or `..` (which would change the target), and names
     /// that are not in the path template.
-    pub fn path_param(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+    pub fn path_param<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
         let placeholder = format!("{{{name}}}");
         if !self.info.path.contains(&placeholder) {
             return self
                 .fail(|r| r.invalid_parameter(name, "not a parameter of the path template"));
         }
-        let text = match simple_text(value) {
+        let text = match value.simple() {
             Ok(Text::Present(text)) => text,
             Ok(Text::Absent) => {
                 return self.fail(|r| r.invalid_parameter(name, "a path parameter cannot be null"))
@@ -206,39 +177,15 @@ impl<'a> Request<'a> {
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] for nested arrays or objects.
-    pub fn query(&mut self, name: &str, value: &Value) -> Result<(), Error> {
-        const NESTED: &str = "nested arrays and objects cannot be serialized in a query";
-        match value {
-            Value::Null => {}
-            Value::Array(items) => {
-                let mut pairs = Vec::with_capacity(items.len());
-                for item in items {
-                    match scalar_text(item) {
-                        Some(text) => pairs.push((name.to_owned(), text)),
-                        None if item.is_null() => {}
-                        None => return self.fail(|r| r.invalid_parameter(name, NESTED)),
-                    }
-                }
+    pub fn query<T: ParamValue + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let mut pairs = Vec::new();
+        match value.query_pairs(name, &mut pairs) {
+            Ok(()) => {
                 self.query.extend(pairs);
+                Ok(())
             }
-            Value::Object(members) => {
-                let mut pairs = Vec::with_capacity(members.len());
-                for (key, item) in members {
-                    match scalar_text(item) {
-                        Some(text) => pairs.push((key.clone(), text)),
-                        None if item.is_null() => {}
-                        None => return self.fail(|r| r.invalid_parameter(name, NESTED)),
-                    }
-                }
-                self.query.extend(pairs);
-            }
-            scalar => {
-                if let Some(text) = scalar_text(scalar) {
-                    self.query.push((name.to_owned(), text));
-                }
-            }
+            Err(reason) => self.fail(|r| r.invalid_parameter(name, reason)),
         }
-        Ok(())
     }
 
     /// Adds query parameter `name` whose value is a credential (an `apiKey`
@@ -249,7 +196,11 @@ impl<'a> Request<'a> {
     /// # Errors
     ///
     /// As [`query`](Request::query).
-    pub fn secret_query(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+    pub fn secret_query<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), Error> {
         let before = self.query.len();
         self.query(name, value)?;
         let values: Vec<String> = self
@@ -281,11 +232,16 @@ impl<'a> Request<'a> {
     /// [`Error::InvalidHeaderValue`] (without the value) when the value has
     /// CR, LF or other characters not allowed in a header;
     /// [`Error::InvalidParameter`] for an invalid header name or an object.
-    pub fn header(&mut self, name: &str, value: &Value, secret: bool) -> Result<(), Error> {
+    pub fn header<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        secret: bool,
+    ) -> Result<(), Error> {
         let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
             return self.fail(|r| r.invalid_parameter(name, "not a valid HTTP header name"));
         };
-        let text = match simple_text(value) {
+        let text = match value.simple() {
             Ok(Text::Absent) => return Ok(()),
             Ok(Text::Present(text)) => text,
             Err(reason) => return self.fail(|r| r.invalid_parameter(name, reason)),
@@ -325,7 +281,7 @@ impl<'a> Request<'a> {
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] for an invalid cookie name or an object.
-    pub fn cookie(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+    pub fn cookie<T: ParamValue + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
         let valid_name = !name.is_empty()
             && name
                 .bytes()
@@ -333,7 +289,7 @@ impl<'a> Request<'a> {
         if !valid_name {
             return self.fail(|r| r.invalid_parameter(name, "not a valid cookie name"));
         }
-        let text = match simple_text(value) {
+        let text = match value.simple() {
             Ok(Text::Absent) => return Ok(()),
             Ok(Text::Present(text)) => text,
             Err(reason) => return self.fail(|r| r.invalid_parameter(name, reason)),
@@ -352,6 +308,18 @@ impl<'a> Request<'a> {
             Ok(value) => self.body = Some((value, bytes)),
             Err(_) => {
                 let _ = self.fail(|r| r.invalid_header("content-type"));
+            }
+        }
+    }
+
+    /// Sets a JSON request body serialized straight from `body` (a struct
+    /// of the generated code that borrows the inputs and step outputs).
+    pub fn json_body_from<B: serde::Serialize + ?Sized>(&mut self, content_type: &str, body: &B) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.set_body(content_type, bytes),
+            Err(e) => {
+                let reason = e.to_string();
+                let _ = self.fail(|r| r.invalid_parameter("body", &reason));
             }
         }
     }

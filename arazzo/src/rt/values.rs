@@ -63,6 +63,24 @@ pub fn decode_output<T: DeserializeOwned>(
     })
 }
 
+/// A required workflow output read as a typed field of a step's outputs:
+/// `None` when that step did not run.
+///
+/// # Errors
+///
+/// [`Error::WorkflowOutput`] when `value` is `None`.
+pub fn require_output<T>(
+    workflow: &'static str,
+    output: &str,
+    value: Option<T>,
+) -> Result<T, Error> {
+    value.ok_or_else(|| Error::WorkflowOutput {
+        workflow,
+        output: output.to_owned(),
+        message: "no value (the step it comes from did not run)".to_owned(),
+    })
+}
+
 /// The inputs of a `dependsOn` workflow, taken from the caller's inputs by name.
 pub fn decode_workflow_inputs<T: DeserializeOwned>(
     workflow: &'static str,
@@ -211,4 +229,23 @@ mod tests {
     fn redacted_debug() {
         assert_eq!(format!("{:?}", Redacted), "[redacted]");
     }
+}
+
+/// `skip_serializing_if` of a body member that borrows an `Option`: left
+/// out when `None`.
+#[allow(clippy::ref_option_ref, clippy::trivially_copy_pass_by_ref)]
+pub fn skip_none<T>(value: &&Option<T>) -> bool {
+    value.is_none()
+}
+
+/// `skip_serializing_if` of a body member computed as JSON: left out when null.
+pub fn skip_null(value: &serde_json::Value) -> bool {
+    value.is_null()
+}
+
+/// `skip_serializing_if` of a body member that borrows a free-form JSON
+/// value: left out when null.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+pub fn skip_null_ref(value: &&serde_json::Value) -> bool {
+    value.is_null()
 }
