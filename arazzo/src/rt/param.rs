@@ -197,6 +197,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    type Case = (Box<dyn Fn() -> Result<Text, &'static str>>, Value);
+
     fn text(v: &dyn Fn() -> Result<Text, &'static str>) -> Option<String> {
         match v() {
             Ok(Text::Present(t)) => Some(t),
@@ -206,7 +208,7 @@ mod tests {
 
     #[test]
     fn typed_values_write_as_their_json_would() {
-        let cases: Vec<(Box<dyn Fn() -> Result<Text, &'static str>>, Value)> = vec![
+        let cases: Vec<Case> = vec![
             (Box::new(|| "a b".to_owned().simple()), json!("a b")),
             (Box::new(|| 3i64.simple()), json!(3)),
             (Box::new(|| 3.0f64.simple()), json!(3.0)),

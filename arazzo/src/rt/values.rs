@@ -166,6 +166,25 @@ impl fmt::Debug for Redacted {
     }
 }
 
+/// `skip_serializing_if` of a body member that borrows an `Option`: left
+/// out when `None`.
+#[allow(clippy::ref_option_ref, clippy::trivially_copy_pass_by_ref)]
+pub fn skip_none<T>(value: &&Option<T>) -> bool {
+    value.is_none()
+}
+
+/// `skip_serializing_if` of a body member computed as JSON: left out when null.
+pub fn skip_null(value: &serde_json::Value) -> bool {
+    value.is_null()
+}
+
+/// `skip_serializing_if` of a body member that borrows a free-form JSON
+/// value: left out when null.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+pub fn skip_null_ref(value: &&serde_json::Value) -> bool {
+    value.is_null()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,23 +248,4 @@ mod tests {
     fn redacted_debug() {
         assert_eq!(format!("{:?}", Redacted), "[redacted]");
     }
-}
-
-/// `skip_serializing_if` of a body member that borrows an `Option`: left
-/// out when `None`.
-#[allow(clippy::ref_option_ref, clippy::trivially_copy_pass_by_ref)]
-pub fn skip_none<T>(value: &&Option<T>) -> bool {
-    value.is_none()
-}
-
-/// `skip_serializing_if` of a body member computed as JSON: left out when null.
-pub fn skip_null(value: &serde_json::Value) -> bool {
-    value.is_null()
-}
-
-/// `skip_serializing_if` of a body member that borrows a free-form JSON
-/// value: left out when null.
-#[allow(clippy::trivially_copy_pass_by_ref)]
-pub fn skip_null_ref(value: &&serde_json::Value) -> bool {
-    value.is_null()
 }
