@@ -18,13 +18,21 @@
 //!   ``field `[1].meterApiName` ...``). JSON `null` in an optional field is
 //!   treated as absent; unknown fields are ignored.
 //! * **Unknown ids**: 404 with code `NOT_FOUND` (meters, customers).
-//!   Ingesting an event for an unknown meter, or creating a filtering rule or
-//!   querying usage for one, is a 400 (the OpenAPI documents no 404 there),
-//!   and a rejected batch changes nothing.
+//!   Creating a filtering rule or querying usage for an unknown meter is a
+//!   400 (the OpenAPI documents no 404 there).
 //! * **Duplicates**: creating a meter or a customer whose id already exists
 //!   is a 400 with code `ALREADY_EXISTS`.
-//! * **Ingestion**: events are idempotent by `uniqueId` (a re-sent event is
-//!   counted as accepted but stored once); a missing `uniqueId` is generated.
+//! * **Ingestion** (as documented by Amberflo): the body is one record, an
+//!   array of records, or NDJSON (one record per line, whatever the content
+//!   type); the answer is 200 `text/plain` `N records were ingested`, where
+//!   N counts the records received. Records are validated on read by
+//!   Amberflo, not on write, so a record for an unknown meter is accepted
+//!   (it shows in no usage report). A malformed record (missing
+//!   `customerId` or `meterTimeInMillis`, a field of the wrong JSON type) is
+//!   a 400 and a rejected batch changes nothing. The fake also needs
+//!   `meterApiName` and `meterValue` (records of custom ingestion schemas
+//!   are not supported). Records are idempotent by `uniqueId` (a re-sent
+//!   record is counted but stored once); a missing `uniqueId` is generated.
 //! * **Usage**: all matching events of the range `[start, end)` are
 //!   aggregated into ONE bucket whatever the `timeGroupingInterval`; each
 //!   group has `records: [{"startTimeInSeconds": start, "value": v}]`.
@@ -606,6 +614,8 @@ struct Req {
     path_param: Option<String>,
     query: Vec<(String, String)>,
     body: Option<Result<Value, String>>,
+    /// The body as received (ingestion also reads NDJSON).
+    raw: Bytes,
 }
 
 impl Req {
@@ -719,7 +729,20 @@ fn handle(
         path_param,
         query,
         body: parse_body(body),
+        raw: body.clone(),
     };
+    if operation_id == "ingestMeterEvents" {
+        // Amberflo answers ingestion with a plain message, not JSON.
+        return match ingest(&mut state, &req) {
+            Ok(message) => (
+                StatusCode::OK,
+                [("content-type", "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response(),
+            Err(e) => e.into_response(),
+        };
+    }
     match dispatch(&mut state, operation_id, &req) {
         Ok(value) => (StatusCode::OK, Json(value)).into_response(),
         Err(e) => e.into_response(),
@@ -747,7 +770,6 @@ fn dispatch(state: &mut FakeState, operation_id: &str, req: &Req) -> Result<Valu
                 .map(|m| to_json(&m))
                 .ok_or_else(|| unknown_meter(name))
         }
-        "ingestMeterEvents" => ingest(state, req),
         "queryUsage" => query_usage(state, req),
         "createFilteringRule" => create_rule(state, req),
         "listFilteringRules" => {
@@ -856,24 +878,16 @@ fn update_meter(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
 }
 
 /// Validates one `MeterEvent`; `what` prefixes field names in messages.
-fn event_from_json(
-    state: &FakeState,
-    value: &Value,
-    what: &str,
-) -> Result<(Event, bool), ApiError> {
+fn event_from_json(value: &Value, what: &str) -> Result<(Event, bool), ApiError> {
     let obj = Obj::new(value, what)?;
-    let meter_api_name = obj.req_str("meterApiName")?;
     let customer_id = obj.req_str("customerId")?;
-    let meter_value = obj.req_f64("meterValue")?;
     let meter_time_in_millis = obj.req_i64("meterTimeInMillis")?;
+    // Documented as optional (custom ingestion schemas and multi-meter
+    // `values` records need neither); the fake supports only plain records.
+    let meter_api_name = obj.req_str("meterApiName")?;
+    let meter_value = obj.req_f64("meterValue")?;
     let unique_id = obj.opt_str("uniqueId")?;
     let dimensions = obj.opt_str_map("dimensions")?.unwrap_or_default();
-    if !state.meters.contains_key(&meter_api_name) {
-        return Err(ApiError::bad_request(format!(
-            "field `{}`: unknown meter `{meter_api_name}`",
-            obj.name("meterApiName")
-        )));
-    }
     let generated = unique_id.is_none();
     Ok((
         Event {
@@ -888,33 +902,63 @@ fn event_from_json(
     ))
 }
 
-fn ingest(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
-    let body = req.json()?;
-    let mut parsed = Vec::new();
-    match body {
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                parsed.push(event_from_json(state, item, &format!("[{i}]"))?);
+/// The records of an ingestion request: a JSON object, a JSON array of
+/// objects, or NDJSON (one object per line), whatever the content type.
+fn ingest_records(req: &Req) -> Result<Vec<Value>, ApiError> {
+    match &req.body {
+        None => Err(ApiError::bad_request("request body is required")),
+        Some(Ok(Value::Array(items))) => Ok(items.clone()),
+        Some(Ok(value @ Value::Object(_))) => Ok(vec![value.clone()]),
+        Some(Ok(_)) => Err(ApiError::bad_request(
+            "request body must be a meter record, an array of them, or NDJSON",
+        )),
+        Some(Err(json_error)) => {
+            let text = String::from_utf8_lossy(&req.raw);
+            let mut records = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str::<Value>(line) {
+                    Ok(value @ Value::Object(_)) => records.push(value),
+                    _ => {
+                        return Err(ApiError::bad_request(format!(
+                            "request body is neither JSON ({json_error}) nor NDJSON \
+                             (line {} is not a JSON object)",
+                            i + 1
+                        )))
+                    }
+                }
             }
-        }
-        Value::Object(_) => parsed.push(event_from_json(state, body, "")?),
-        _ => {
-            return Err(ApiError::bad_request(
-                "request body must be a meter event object or an array of them",
-            ))
+            Ok(records)
         }
     }
-    let mut unique_ids = Vec::with_capacity(parsed.len());
+}
+
+/// Ingests the records; answers Amberflo's message, e.g.
+/// `1 records were ingested`.
+fn ingest(state: &mut FakeState, req: &Req) -> Result<String, ApiError> {
+    let records = ingest_records(req)?;
+    let batch = records.len() > 1 || matches!(req.body, Some(Ok(Value::Array(_))) | Some(Err(_)));
+    let mut parsed = Vec::with_capacity(records.len());
+    for (i, record) in records.iter().enumerate() {
+        let what = if batch {
+            format!("[{i}]")
+        } else {
+            String::new()
+        };
+        parsed.push(event_from_json(record, &what)?);
+    }
+    let count = parsed.len();
     for (mut event, generated) in parsed {
         if generated {
             event.unique_id = state.fresh_id("evt");
         }
-        unique_ids.push(event.unique_id.clone());
         if !state.events.iter().any(|e| e.unique_id == event.unique_id) {
             state.events.push(event);
         }
     }
-    Ok(json!({ "ingestedCount": unique_ids.len(), "uniqueIds": unique_ids }))
+    Ok(format!("{count} records were ingested"))
 }
 
 fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {

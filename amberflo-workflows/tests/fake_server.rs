@@ -35,6 +35,41 @@ async fn call_with_key(
     let text = resp.text().await.unwrap();
     let body = if text.is_empty() {
         Value::Null
+    } else if is_text(&headers) {
+        Value::String(text)
+    } else {
+        serde_json::from_str(&text).unwrap()
+    };
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Whether the reply is `text/plain` (ingestion); everything else is JSON.
+fn is_text(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"))
+}
+
+/// POSTs `body` as is to `/ingest` with `content_type`.
+async fn ingest_raw(fake: &FakeAmberflo, content_type: &str, body: String) -> Reply {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/ingest", fake.base_url()))
+        .header("X-API-KEY", KEY)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap();
+    let body = if is_text(&headers) {
+        Value::String(text)
     } else {
         serde_json::from_str(&text).unwrap()
     };
@@ -351,7 +386,7 @@ async fn meter_definition_crud() {
 }
 
 #[tokio::test]
-async fn ingest_single_and_batch() {
+async fn ingest_single_array_and_ndjson_answer_a_text_message() {
     let fake = FakeAmberflo::start().await.unwrap();
     create_meter(&fake, "calls", "SUM_OF_ALL_USAGE").await;
 
@@ -368,11 +403,10 @@ async fn ingest_single_and_batch() {
         })),
     )
     .await;
+    // As documented: a plain message, not JSON.
     assert_eq!(single.status, 200, "{}", single.body);
-    assert_eq!(
-        single.body,
-        json!({ "ingestedCount": 1, "uniqueIds": ["u-1"] })
-    );
+    assert_eq!(single.headers["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(single.body, json!("1 records were ingested"));
 
     let batch = call(
         &fake,
@@ -385,13 +419,27 @@ async fn ingest_single_and_batch() {
     )
     .await;
     assert_eq!(batch.status, 200);
-    assert_eq!(keys(&batch.body), set(&["ingestedCount", "uniqueIds"]));
-    assert_eq!(batch.body["ingestedCount"], 2);
-    let ids = batch.body["uniqueIds"].as_array().unwrap();
-    assert_eq!(ids.len(), 2);
-    assert_ne!(ids[0], ids[1]);
+    assert_eq!(batch.body, json!("2 records were ingested"));
 
-    // Re-sending an event with a known uniqueId is accepted but stored once.
+    // NDJSON: one record per line, with or without a JSON content type.
+    let lines = [
+        event("calls", "c3", 1.0, 1_700_000_003_000, "eu").to_string(),
+        String::new(),
+        event("calls", "c3", 2.0, 1_700_000_004_000, "eu").to_string(),
+        event("calls", "c4", 4.0, 1_700_000_005_000, "us").to_string(),
+    ];
+    let ndjson = ingest_raw(&fake, "application/x-ndjson", lines.join("\n")).await;
+    assert_eq!(ndjson.status, 200, "{}", ndjson.body);
+    assert_eq!(ndjson.body, json!("3 records were ingested"));
+    let as_json = ingest_raw(
+        &fake,
+        "application/json",
+        lines[0..1].join("\n") + "\n" + &lines[3],
+    )
+    .await;
+    assert_eq!(as_json.body, json!("2 records were ingested"));
+
+    // Re-sending an event with a known uniqueId is counted but stored once.
     let resend = call(
         &fake,
         Method::POST,
@@ -405,11 +453,13 @@ async fn ingest_single_and_batch() {
         })),
     )
     .await;
-    assert_eq!(resend.body["ingestedCount"], 1);
+    assert_eq!(resend.body, json!("1 records were ingested"));
     let events = fake.events();
-    assert_eq!(events.len(), 3);
+    assert_eq!(events.len(), 8);
     assert_eq!(events[0]["uniqueId"], "u-1");
     assert_eq!(events[1]["dimensions"], json!({ "region": "eu" }));
+    assert_eq!(events[3]["customerId"], "c3");
+    assert_ne!(events[1]["uniqueId"], events[2]["uniqueId"]);
 }
 
 #[tokio::test]
@@ -417,27 +467,17 @@ async fn ingest_validation_errors_change_nothing() {
     let fake = FakeAmberflo::start().await.unwrap();
     create_meter(&fake, "calls", "SUM_OF_ALL_USAGE").await;
 
-    let unknown = call(
+    let missing = call(
         &fake,
         Method::POST,
         "/ingest",
         Some(json!([
             event("calls", "c1", 1.0, 1_700_000_000_000, "eu"),
-            event("nope", "c1", 1.0, 1_700_000_000_000, "eu"),
+            { "meterApiName": "calls", "meterValue": 1, "meterTimeInMillis": 1 },
         ])),
     )
     .await;
-    assert_error(&unknown, 400, "BAD_REQUEST", "`[1].meterApiName`");
-    assert!(unknown.body["message"].as_str().unwrap().contains("nope"));
-
-    let missing = call(
-        &fake,
-        Method::POST,
-        "/ingest",
-        Some(json!({ "meterApiName": "calls", "meterValue": 1, "meterTimeInMillis": 1 })),
-    )
-    .await;
-    assert_error(&missing, 400, "BAD_REQUEST", "`customerId`");
+    assert_error(&missing, 400, "BAD_REQUEST", "`[1].customerId`");
 
     let bad_value = call(
         &fake,
@@ -472,9 +512,33 @@ async fn ingest_validation_errors_change_nothing() {
     assert_error(&bad_dims, 400, "BAD_REQUEST", "`dimensions`");
 
     let scalar = call(&fake, Method::POST, "/ingest", Some(json!(42))).await;
-    assert_error(&scalar, 400, "BAD_REQUEST", "meter event");
+    assert_error(&scalar, 400, "BAD_REQUEST", "meter record");
+
+    let bad_line = ingest_raw(
+        &fake,
+        "application/x-ndjson",
+        format!("{}\nnot json", event("calls", "c1", 1.0, 1, "eu")),
+    )
+    .await;
+    assert_error(&bad_line, 400, "BAD_REQUEST", "line 2");
 
     assert!(fake.events().is_empty());
+}
+
+#[tokio::test]
+async fn ingest_accepts_records_of_unknown_meters() {
+    // Amberflo validates records on read, not on write.
+    let fake = FakeAmberflo::start().await.unwrap();
+    let reply = call(
+        &fake,
+        Method::POST,
+        "/ingest",
+        Some(event("nope", "c1", 1.0, 1_700_000_000_000, "eu")),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body, json!("1 records were ingested"));
+    assert_eq!(fake.events().len(), 1);
 }
 
 #[tokio::test]

@@ -92,7 +92,9 @@ async fn seed_creates_meter_and_ingests_event() {
     .await
     .unwrap();
     assert_eq!(out.meter_api_name, "api-calls");
-    assert_eq!(out.ingest_result.ingested_count, 1);
+    // Amberflo answers ingestion with a message; the seed's output is a String.
+    let message: String = out.ingest_result;
+    assert_eq!(message, "1 records were ingested");
     assert_eq!(fake.events().len(), 1);
     assert_every_request_authenticated(&fake);
 }
@@ -264,12 +266,10 @@ async fn ingest_then_query_reports_the_usage() {
     let out = ingest_and_query_usage::run(&client(&fake), &usage_inputs("api-calls", 7.0))
         .await
         .unwrap();
-    assert_eq!(out.ingested_count, 1);
+    assert_eq!(out.ingest_message, "1 records were ingested");
     // The uniqueId is the template "{customerId}-{meterApiName}-{meterTimeInMillis}".
-    assert_eq!(
-        out.unique_id.as_deref(),
-        Some("cust-1-api-calls-1700000000000")
-    );
+    // Read back from the request with `$request.body#/uniqueId`.
+    assert_eq!(out.unique_id, json!("cust-1-api-calls-1700000000000"));
     assert_eq!(usage_value(&out.usage, "api-calls"), 7.0);
     // Re-running is idempotent: the same uniqueId is stored once.
     let again = ingest_and_query_usage::run(&client(&fake), &usage_inputs("api-calls", 7.0))
@@ -339,8 +339,10 @@ async fn ingest_gives_up_after_three_retries() {
 #[tokio::test]
 async fn ingest_does_not_retry_other_failures() {
     let fake = fake().await;
-    // No meter: the fake answers 400, which the retry's criteria do not match.
-    let err = ingest_and_query_usage::run(&client(&fake), &usage_inputs("missing", 2.0))
+    make_meter(&fake, "api-calls").await;
+    // A 400, which the retry's criteria do not match.
+    fake.fail_next("ingestMeterEvents", 1, 400, None);
+    let err = ingest_and_query_usage::run(&client(&fake), &usage_inputs("api-calls", 2.0))
         .await
         .unwrap_err();
     assert!(
@@ -679,7 +681,12 @@ async fn onboard_creates_records_and_activates() {
         .await
         .unwrap();
     assert_eq!(out.customer_id, "newco");
-    assert!(out.first_event_id.is_some());
+    // The id the step sent, read back with `$request.body#/uniqueId`.
+    assert_eq!(out.first_event_id, json!("newco-api-calls-1700000000000"));
+    assert_eq!(
+        fake.events()[0]["uniqueId"],
+        "newco-api-calls-1700000000000"
+    );
     assert_eq!(
         serde_json::to_value(&out.lifecycle_stage).unwrap(),
         json!("ACTIVE")
@@ -713,8 +720,11 @@ async fn onboard_retries_a_throttled_creation_inside_the_nested_workflow() {
 }
 
 #[tokio::test]
-async fn onboard_fails_when_the_meter_is_missing() {
+async fn onboard_fails_when_the_ingestion_is_rejected() {
     let fake = fake().await;
+    // Amberflo validates records on read, so an unknown meter is no error
+    // at ingestion; a rejected record is simulated.
+    fake.fail_next("ingestMeterEvents", 1, 400, None);
     let err = onboard_customer_with_first_usage::run(&client(&fake), &onboard_inputs())
         .await
         .unwrap_err();

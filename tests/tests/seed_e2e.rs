@@ -50,13 +50,17 @@ async fn mount_create_ok(server: &MockServer) {
         .await;
 }
 
+/// Amberflo's documented answer to an ingestion: a plain message.
+const INGESTED: &str = "1 records were ingested";
+
+fn ingest_reply() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(INGESTED, "text/plain; charset=utf-8")
+}
+
 async fn mount_ingest_ok(server: &MockServer) {
     Mock::given(method("POST"))
         .and(path("/ingest"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "ingestedCount": 1,
-            "uniqueIds": ["generated-1"]
-        })))
+        .respond_with(ingest_reply())
         .mount(server)
         .await;
 }
@@ -101,10 +105,7 @@ async fn runs_both_steps_and_returns_typed_outputs() {
             "meterTimeInMillis": 1_700_000_000_000_i64,
             "uniqueId": "evt-1"
         })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "ingestedCount": 1,
-            "uniqueIds": ["evt-1"]
-        })))
+        .respond_with(ingest_reply())
         .expect(1)
         .mount(&server)
         .await;
@@ -114,8 +115,49 @@ async fn runs_both_steps_and_returns_typed_outputs() {
         .expect("workflow succeeds");
     let name: String = out.meter_api_name;
     assert_eq!(name, "api-calls");
-    assert_eq!(out.ingest_result.ingested_count, 1);
-    assert_eq!(out.ingest_result.unique_ids, Some(vec!["evt-1".to_owned()]));
+    // `$response.body` of the ingestion is Amberflo's message: a String.
+    let message: String = out.ingest_result;
+    assert_eq!(message, INGESTED);
+}
+
+/// The ingestion message decodes into the seed's `String` output whether it
+/// comes as text, as a JSON string, or as text labelled JSON; a JSON object
+/// (the shape this project used to assume) is a decode error naming the output.
+#[tokio::test]
+async fn ingest_result_is_the_message_however_it_is_sent() {
+    let quoted = format!("\"{INGESTED}\"");
+    for (content_type, body) in [
+        ("text/plain", INGESTED),
+        ("application/json", quoted.as_str()),
+        ("application/json", INGESTED),
+    ] {
+        let server = MockServer::start().await;
+        mount_create_ok(&server).await;
+        Mock::given(method("POST"))
+            .and(path("/ingest"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, content_type))
+            .mount(&server)
+            .await;
+        let out = seed::run(&client(&server), &inputs(None))
+            .await
+            .unwrap_or_else(|e| panic!("{content_type} {body}: {e}"));
+        assert_eq!(out.ingest_result, INGESTED, "{content_type} {body}");
+    }
+
+    let server = MockServer::start().await;
+    mount_create_ok(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/ingest"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "ingestedCount": 1 })))
+        .mount(&server)
+        .await;
+    let err = seed::run(&client(&server), &inputs(None))
+        .await
+        .expect_err("an object is not the documented answer");
+    assert!(
+        matches!(err, arazzo::Error::Decode { ref output, .. } if output == "ingestResult"),
+        "{err:?}"
+    );
 }
 
 /// The exact wire format of both requests, asserted on what the server received.
@@ -196,10 +238,7 @@ async fn absent_unique_id_is_left_out_of_the_ingest_body() {
     let out = seed::run(&client(&server), &inputs(None))
         .await
         .expect("workflow succeeds");
-    assert_eq!(
-        out.ingest_result.unique_ids,
-        Some(vec!["generated-1".to_owned()])
-    );
+    assert_eq!(out.ingest_result, INGESTED);
 
     let ingests = requests_to(&server, "/ingest").await;
     assert_eq!(ingests.len(), 1);
@@ -299,7 +338,7 @@ async fn each_step_is_callable_on_its_own() {
     let ingested: steps::IngestEventOutputs = steps::ingest_event(&client, &inputs, &other)
         .await
         .expect("ingestEvent succeeds");
-    assert_eq!(ingested.ingest_result.ingested_count, 1);
+    assert_eq!(ingested.ingest_result, INGESTED);
     let ingests = requests_to(&server, "/ingest").await;
     assert_eq!(ingests.len(), 1);
     assert_eq!(body_of(&ingests[0])["meterApiName"], json!("other-meter"));
