@@ -41,6 +41,9 @@
 //!   events (value 0). Filtering rules are applied at query time: an event
 //!   is dropped when an `EXCLUDE` rule of its meter matches it, or when its
 //!   meter has `INCLUDE` rules and none matches.
+//! * **Deleting a customer** hides it and answers it with `deleteTime` set,
+//!   `enabled: false` and `lifecycleStage: OFFBOARDED`, as Amberflo's
+//!   reinstate endpoint documents.
 //! * **Invoices** are produced by billing, not by the API: tests add them
 //!   with [`FakeAmberflo::add_invoice`]. Deleting a customer is always
 //!   allowed and leaves its invoices in place.
@@ -81,7 +84,7 @@ const METER_TYPES: &[&str] = &[
 const AGGREGATIONS: &[&str] = &["SUM", "MAX", "COUNT"];
 const INTERVALS: &[&str] = &["HOUR", "DAY", "WEEK", "MONTH"];
 const FILTER_ACTIONS: &[&str] = &["INCLUDE", "EXCLUDE"];
-const LIFECYCLE_STAGES: &[&str] = &["ONBOARDING", "TRAIL", "ACTIVE", "OFFBOARDED"];
+const LIFECYCLE_STAGES: &[&str] = &["ONBOARDING", "TRIAL", "ACTIVE", "OFFBOARDED"];
 
 /// Every operation id served by the fake, metering then billing.
 pub const OPERATION_IDS: &[&str] = &[
@@ -553,11 +556,10 @@ macro_rules! op {
 
 fn router(shared: Shared) -> Router {
     Router::new()
+        .route("/meters", post(op!("createMeterDefinition")))
         .route(
             "/meter-definition",
-            post(op!("createMeterDefinition"))
-                .get(op!("listMeterDefinitions"))
-                .put(op!("updateMeterDefinition")),
+            get(op!("listMeterDefinitions")).put(op!("updateMeterDefinition")),
         )
         .route(
             "/meter-definition/{meterApiName}",
@@ -580,15 +582,15 @@ fn router(shared: Shared) -> Router {
             get(op!("getCustomerById", path)).delete(op!("deleteCustomer", path)),
         )
         .route(
-            "/payments-billing-customer-product-invoice",
+            "/payments/billing/customer-product-invoice/all",
             get(op!("listInvoices")),
         )
         .route(
-            "/payments-pricing-amberflo-customer-prepaid",
+            "/payments/pricing/amberflo/customer-prepaid",
             post(op!("createPrepaidOrder")),
         )
         .route(
-            "/payments-pricing-amberflo-customer-pricing",
+            "/payments/pricing/amberflo/customer-pricing",
             post(op!("assignPricingPlan")),
         )
         .fallback(
@@ -798,8 +800,11 @@ fn dispatch(state: &mut FakeState, operation_id: &str, req: &Req) -> Result<Valu
                 .customers
                 .remove(id)
                 .ok_or_else(|| unknown_customer(id))?;
+            // Amberflo hides a deleted customer and moves it to the
+            // OFFBOARDED stage (it can be reinstated, still OFFBOARDED).
             customer.delete_time = Some(now_millis());
             customer.enabled = false;
+            customer.lifecycle_stage = Some("OFFBOARDED".to_owned());
             Ok(to_json(&customer))
         }
         "listInvoices" => {

@@ -307,7 +307,7 @@ static WORKFLOWS: &[WorkflowEntry] = &[
             input("customerId", "string", true, "Identifier of the customer in your system, reused as the Amberflo customer id."),
             input("customerName", "string", true, "Display name of the customer."),
             input("customerEmail", "string", false, "Billing email address of the customer."),
-            input("lifecycleStage", "string", false, "Lifecycle stage to record (ONBOARDING, TRAIL, ACTIVE or OFFBOARDED)."),
+            input("lifecycleStage", "string", false, "Lifecycle stage to record (ONBOARDING, TRIAL, ACTIVE or OFFBOARDED)."),
         ],
         run: runner!(upsert_customer),
     },

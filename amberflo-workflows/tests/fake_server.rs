@@ -125,7 +125,7 @@ async fn create_meter(fake: &FakeAmberflo, name: &str, meter_type: &str) -> Repl
     call(
         fake,
         Method::POST,
-        "/meter-definition",
+        "/meters",
         Some(json!({
             "meterApiName": name,
             "displayName": format!("{name} display"),
@@ -281,7 +281,7 @@ async fn create_meter_validation_errors() {
     let missing = call(
         &fake,
         Method::POST,
-        "/meter-definition",
+        "/meters",
         Some(json!({ "meterApiName": "m", "type": "SUM_OF_ALL_USAGE" })),
     )
     .await;
@@ -290,7 +290,7 @@ async fn create_meter_validation_errors() {
     let bad_enum = call(
         &fake,
         Method::POST,
-        "/meter-definition",
+        "/meters",
         Some(json!({ "meterApiName": "m", "displayName": "M", "type": "AVERAGE" })),
     )
     .await;
@@ -299,7 +299,7 @@ async fn create_meter_validation_errors() {
     let wrong_type = call(
         &fake,
         Method::POST,
-        "/meter-definition",
+        "/meters",
         Some(json!({ "meterApiName": 7, "displayName": "M", "type": "MAX_IN_PERIOD" })),
     )
     .await;
@@ -313,19 +313,19 @@ async fn create_meter_validation_errors() {
     let bad_dims = call(
         &fake,
         Method::POST,
-        "/meter-definition",
+        "/meters",
         Some(json!({ "meterApiName": "m", "displayName": "M", "type": "MAX_IN_PERIOD", "dimensions": [1] })),
     )
     .await;
     assert_error(&bad_dims, 400, "BAD_REQUEST", "`dimensions`");
 
-    let not_json = raw_post(&fake, "/meter-definition", "{not json").await;
+    let not_json = raw_post(&fake, "/meters", "{not json").await;
     assert_error(&not_json, 400, "BAD_REQUEST", "not valid JSON");
 
-    let not_object = raw_post(&fake, "/meter-definition", "[1,2]").await;
+    let not_object = raw_post(&fake, "/meters", "[1,2]").await;
     assert_error(&not_object, 400, "BAD_REQUEST", "JSON object");
 
-    let empty = call(&fake, Method::POST, "/meter-definition", None).await;
+    let empty = call(&fake, Method::POST, "/meters", None).await;
     assert_error(&empty, 400, "BAD_REQUEST", "body is required");
 
     assert!(fake.meters().is_empty());
@@ -578,7 +578,7 @@ async fn requests_are_recorded() {
     call(
         &fake,
         Method::GET,
-        "/payments-billing-customer-product-invoice?customerId=c1",
+        "/payments/billing/customer-product-invoice/all?customerId=c1",
         None,
     )
     .await;
@@ -902,6 +902,8 @@ async fn customer_lifecycle() {
     assert_eq!(deleted.status, 200);
     assert_eq!(deleted.body["customerId"], "acme");
     assert!(deleted.body["deleteTime"].as_i64().is_some());
+    assert_eq!(deleted.body["enabled"], false);
+    assert_eq!(deleted.body["lifecycleStage"], "OFFBOARDED");
     let gone = call(&fake, Method::GET, "/customers/acme", None).await;
     assert_error(&gone, 404, "NOT_FOUND", "acme");
     let gone = call(&fake, Method::DELETE, "/customers/acme", None).await;
@@ -982,7 +984,7 @@ async fn invoices_are_listed_per_customer() {
     let list = call(
         &fake,
         Method::GET,
-        "/payments-billing-customer-product-invoice?customerId=c1",
+        "/payments/billing/customer-product-invoice/all?customerId=c1",
         None,
     )
     .await;
@@ -991,7 +993,7 @@ async fn invoices_are_listed_per_customer() {
     let none = call(
         &fake,
         Method::GET,
-        "/payments-billing-customer-product-invoice?customerId=zz",
+        "/payments/billing/customer-product-invoice/all?customerId=zz",
         None,
     )
     .await;
@@ -999,7 +1001,7 @@ async fn invoices_are_listed_per_customer() {
     let missing = call(
         &fake,
         Method::GET,
-        "/payments-billing-customer-product-invoice",
+        "/payments/billing/customer-product-invoice/all",
         None,
     )
     .await;
@@ -1019,7 +1021,7 @@ async fn prepaid_orders_and_pricing_plans() {
     let order = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-prepaid",
+        "/payments/pricing/amberflo/customer-prepaid",
         Some(json!({ "customerId": "c1", "amount": 100, "currency": "USD", "expirationTime": 1_800_000_000_000_i64 })),
     )
     .await;
@@ -1041,7 +1043,7 @@ async fn prepaid_orders_and_pricing_plans() {
     let unknown = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-prepaid",
+        "/payments/pricing/amberflo/customer-prepaid",
         Some(json!({ "customerId": "zz", "amount": 1 })),
     )
     .await;
@@ -1049,7 +1051,7 @@ async fn prepaid_orders_and_pricing_plans() {
     let missing = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-prepaid",
+        "/payments/pricing/amberflo/customer-prepaid",
         Some(json!({ "customerId": "c1" })),
     )
     .await;
@@ -1058,7 +1060,7 @@ async fn prepaid_orders_and_pricing_plans() {
     let plan = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-pricing",
+        "/payments/pricing/amberflo/customer-pricing",
         Some(json!({ "customerId": "c1", "productId": "pro", "startTime": 5 })),
     )
     .await;
@@ -1073,7 +1075,7 @@ async fn prepaid_orders_and_pricing_plans() {
     let missing = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-pricing",
+        "/payments/pricing/amberflo/customer-pricing",
         Some(json!({ "customerId": "c1" })),
     )
     .await;
@@ -1081,7 +1083,7 @@ async fn prepaid_orders_and_pricing_plans() {
     let unknown = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-pricing",
+        "/payments/pricing/amberflo/customer-pricing",
         Some(json!({ "customerId": "zz", "productId": "pro" })),
     )
     .await;

@@ -44,7 +44,7 @@ fn meter_definition() -> Value {
 
 async fn mount_create_ok(server: &MockServer) {
     Mock::given(method("POST"))
-        .and(path("/meter-definition"))
+        .and(path("/meters"))
         .respond_with(ResponseTemplate::new(200).set_body_json(meter_definition()))
         .mount(server)
         .await;
@@ -83,7 +83,7 @@ async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
 async fn runs_both_steps_and_returns_typed_outputs() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/meter-definition"))
+        .and(path("/meters"))
         .and(header("X-API-KEY", API_KEY))
         .and(body_json(json!({
             "meterApiName": "api-calls",
@@ -176,7 +176,7 @@ async fn requests_are_exactly_as_specified() {
     let (create, ingest) = (&all[0], &all[1]);
 
     assert_eq!(create.method.as_str(), "POST");
-    assert_eq!(create.url.path(), "/meter-definition");
+    assert_eq!(create.url.path(), "/meters");
     assert_eq!(create.url.query(), None);
     assert_eq!(
         create.headers.get("x-api-key").map(|v| v.to_str().unwrap()),
@@ -252,7 +252,7 @@ async fn absent_unique_id_is_left_out_of_the_ingest_body() {
 async fn create_meter_400_fails_the_run_and_skips_ingest() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/meter-definition"))
+        .and(path("/meters"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
             "code": "ALREADY_EXISTS",
             "message": "meter api-calls already exists"
@@ -328,7 +328,7 @@ async fn each_step_is_callable_on_its_own() {
         .await
         .expect("createMeter succeeds");
     assert_eq!(created.meter_api_name, "api-calls");
-    assert_eq!(requests_to(&server, "/meter-definition").await.len(), 1);
+    assert_eq!(requests_to(&server, "/meters").await.len(), 1);
     assert!(requests_to(&server, "/ingest").await.is_empty());
 
     // The second step reads the first one's outputs, given explicitly.
@@ -349,7 +349,7 @@ async fn each_step_is_callable_on_its_own() {
         .expect("ingestEvent succeeds");
     let ingests = requests_to(&server, "/ingest").await;
     assert_eq!(body_of(&ingests[1])["meterApiName"], json!("api-calls"));
-    assert_eq!(requests_to(&server, "/meter-definition").await.len(), 1);
+    assert_eq!(requests_to(&server, "/meters").await.len(), 1);
 }
 
 #[tokio::test]
@@ -399,7 +399,7 @@ fn debug_of_inputs_never_prints_the_api_key() {
 async fn api_key_is_not_echoed_in_errors() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/meter-definition"))
+        .and(path("/meters"))
         .respond_with(
             ResponseTemplate::new(401)
                 .set_body_string(format!("{{\"message\":\"bad key {API_KEY}\"}}")),
