@@ -185,6 +185,72 @@ fn operations(file: &str) -> Vec<(String, String, String)> {
     out
 }
 
+/// `specs/openapi/README.md` records the check of every operation against
+/// Amberflo's documentation: exactly one table row per operation.
+#[test]
+fn every_operation_has_one_row_in_the_documentation_check() {
+    let path = format!("{}/../specs/openapi/README.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    for id in OPERATION_IDS {
+        let rows = text
+            .lines()
+            .filter(|line| line.starts_with(&format!("| `{id}` |")))
+            .count();
+        assert_eq!(rows, 1, "{id} has {rows} rows in specs/openapi/README.md");
+    }
+    let rows = text
+        .lines()
+        .filter(|line| line.starts_with("| `") && !line.starts_with("| `*`"))
+        .count();
+    assert_eq!(rows, OPERATION_IDS.len());
+}
+
+/// The ingestion answer is Amberflo's message: a string, as text or JSON.
+#[test]
+fn ingest_is_described_as_answering_a_message() {
+    let path = format!(
+        "{}/../specs/openapi/amberflo-metering-openapi.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let docs = Yaml::load_from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let doc = &docs[0];
+    let ok = doc
+        .as_mapping_get("paths")
+        .unwrap()
+        .as_mapping_get("/ingest")
+        .unwrap()
+        .as_mapping_get("post")
+        .unwrap()
+        .as_mapping_get("responses")
+        .unwrap()
+        .as_mapping_get("200")
+        .unwrap()
+        .as_mapping_get("content")
+        .unwrap();
+    for media in ["text/plain", "application/json"] {
+        let schema = ok
+            .as_mapping_get(media)
+            .unwrap()
+            .as_mapping_get("schema")
+            .unwrap();
+        assert_eq!(
+            schema.as_mapping_get("$ref").unwrap().as_str(),
+            Some("#/components/schemas/IngestMessage")
+        );
+    }
+    let message = doc
+        .as_mapping_get("components")
+        .unwrap()
+        .as_mapping_get("schemas")
+        .unwrap()
+        .as_mapping_get("IngestMessage")
+        .unwrap();
+    assert_eq!(
+        message.as_mapping_get("type").unwrap().as_str(),
+        Some("string")
+    );
+}
+
 #[tokio::test]
 async fn specs_parse_and_every_operation_is_routed() {
     let mut ops = operations("amberflo-metering-openapi.yaml");
