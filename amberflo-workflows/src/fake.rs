@@ -33,10 +33,16 @@
 //!   `meterApiName` and `meterValue` (records of custom ingestion schemas
 //!   are not supported). Records are idempotent by `uniqueId` (a re-sent
 //!   record is counted but stored once); a missing `uniqueId` is generated.
-//! * **Usage**: all matching events of the range `[start, end)` are
-//!   aggregated into ONE bucket whatever the `timeGroupingInterval`; each
-//!   group has `records: [{"startTimeInSeconds": start, "value": v}]`.
-//!   `groupBy` keys are dimension names, or `customerId`. Without `groupBy`
+//! * **Usage** (request as documented: `timeRange`, `filter`, `groupBy`,
+//!   `take`): all matching events of the range `[start, end)` (`end`
+//!   defaults to now) are aggregated into ONE bucket whatever the
+//!   `timeGroupingInterval`; the answer is `{metadata: <the query>,
+//!   secondsSinceEpochIntervals: [start], clientMeters: {<meter>: [group]}}`
+//!   where each group has `records: [{"startTimeInSeconds": start, "value":
+//!   v}]` (Amberflo does not document the shape of `clientMeters`; this is
+//!   the fake's). `aggregation` defaults to `SUM`; `take` is validated and
+//!   ignored. `groupBy` and `filter` keys are dimension names, or
+//!   `customerId`. Without `groupBy`
 //!   there is always exactly one group (`groupInfo: {}`), even with no
 //!   events (value 0). Filtering rules are applied at query time: an event
 //!   is dropped when an `EXCLUDE` rule of its meter matches it, or when its
@@ -81,7 +87,7 @@ const METER_TYPES: &[&str] = &[
     "MAX_IN_PERIOD",
     "UNIQUE_CUSTOMERS_COUNT",
 ];
-const AGGREGATIONS: &[&str] = &["SUM", "MAX", "COUNT"];
+const AGGREGATIONS: &[&str] = &["SUM", "COUNT", "MIN", "MAX"];
 const INTERVALS: &[&str] = &["HOUR", "DAY", "WEEK", "MONTH"];
 const FILTER_ACTIONS: &[&str] = &["INCLUDE", "EXCLUDE"];
 const LIFECYCLE_STAGES: &[&str] = &["ONBOARDING", "TRIAL", "ACTIVE", "OFFBOARDED"];
@@ -967,15 +973,28 @@ fn ingest(state: &mut FakeState, req: &Req) -> Result<String, ApiError> {
 }
 
 fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
-    let obj = Obj::new(req.json()?, "")?;
+    let body = req.json()?;
+    let obj = Obj::new(body, "")?;
     let meter = obj.req_str("meterApiName")?;
-    let start = obj.req_i64("startTimeInSeconds")?;
-    let end = obj.req_i64("endTimeInSeconds")?;
-    let aggregation = obj.req_enum("aggregation", AGGREGATIONS)?;
+    let range = obj
+        .opt_obj("timeRange")?
+        .ok_or_else(|| ApiError::bad_request("missing required field `timeRange`"))?;
+    let start = range.req_i64("startTimeInSeconds")?;
+    // Documented as optional: the range then ends now.
+    let end = range
+        .opt_i64("endTimeInSeconds")?
+        .unwrap_or_else(|| now_millis() / 1000 + 1);
+    // Undocumented default: SUM.
+    let aggregation = obj
+        .opt_enum("aggregation", AGGREGATIONS)?
+        .unwrap_or_else(|| "SUM".to_owned());
     obj.req_enum("timeGroupingInterval", INTERVALS)?;
     let group_by = obj.opt_str_vec("groupBy")?.unwrap_or_default();
-    let customer_filter = obj.opt_str_vec("customerFilter")?;
     let filter = obj.opt_str_vec_map("filter")?.unwrap_or_default();
+    if let Some(take) = obj.opt_obj("take")? {
+        take.opt_i64("limit")?;
+        take.opt_bool("isAscending")?;
+    }
     if !state.meters.contains_key(&meter) {
         return Err(ApiError::bad_request(format!(
             "field `meterApiName`: unknown meter `{meter}`"
@@ -983,7 +1002,7 @@ fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
     }
     if end <= start {
         return Err(ApiError::bad_request(
-            "field `endTimeInSeconds` must be greater than `startTimeInSeconds`",
+            "field `timeRange.endTimeInSeconds` must be greater than `timeRange.startTimeInSeconds`",
         ));
     }
     let dimension = |event: &Event, key: &str| -> String {
@@ -1011,9 +1030,6 @@ fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
     for event in &state.events {
         let selected = event.meter_api_name == meter
             && (start_ms..end_ms).contains(&event.meter_time_in_millis)
-            && customer_filter
-                .as_ref()
-                .is_none_or(|c| c.contains(&event.customer_id))
             && filter
                 .iter()
                 .all(|(k, values)| values.contains(&dimension(event, k)))
@@ -1031,6 +1047,7 @@ fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
         .map(|(key, values)| {
             let value = match aggregation.as_str() {
                 "MAX" => values.iter().copied().reduce(f64::max).unwrap_or(0.0),
+                "MIN" => values.iter().copied().reduce(f64::min).unwrap_or(0.0),
                 "COUNT" => values.len() as f64,
                 _ => values.iter().sum(),
             };
@@ -1045,7 +1062,11 @@ fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
             })
         })
         .collect();
-    Ok(json!({ "clientMeters": { meter: report } }))
+    Ok(json!({
+        "metadata": body,
+        "secondsSinceEpochIntervals": [start],
+        "clientMeters": { meter: report },
+    }))
 }
 
 fn create_rule(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {

@@ -692,19 +692,42 @@ async fn usage_aggregates_events() {
     .await;
     let base = json!({
         "meterApiName": "calls",
-        "startTimeInSeconds": t0,
-        "endTimeInSeconds": t0 + 3600,
+        "timeRange": { "startTimeInSeconds": t0, "endTimeInSeconds": t0 + 3600 },
         "aggregation": "SUM",
         "timeGroupingInterval": "DAY",
     });
 
     let sum = usage(&fake, base.clone()).await;
     assert_eq!(sum.status, 200, "{}", sum.body);
+    // The documented members: the query echoed, the buckets, the usage.
     assert_eq!(
         sum.body,
-        json!({ "clientMeters": { "calls": [
-            { "groupInfo": {}, "records": [{ "startTimeInSeconds": t0, "value": 7.5 }] }
-        ] } })
+        json!({
+            "metadata": base,
+            "secondsSinceEpochIntervals": [t0],
+            "clientMeters": { "calls": [
+                { "groupInfo": {}, "records": [{ "startTimeInSeconds": t0, "value": 7.5 }] }
+            ] },
+        })
+    );
+
+    // `aggregation` is optional (SUM) and so is `timeRange.endTimeInSeconds` (now).
+    let minimal = usage(
+        &fake,
+        json!({ "meterApiName": "calls", "timeRange": { "startTimeInSeconds": t0 }, "timeGroupingInterval": "DAY" }),
+    )
+    .await;
+    assert_eq!(
+        minimal.body["clientMeters"]["calls"][0]["records"][0]["value"],
+        107.5
+    );
+
+    let mut min = base.clone();
+    min["aggregation"] = json!("MIN");
+    let min = usage(&fake, min).await;
+    assert_eq!(
+        min.body["clientMeters"]["calls"][0]["records"][0]["value"],
+        1.0
     );
 
     let mut max = base.clone();
@@ -717,7 +740,7 @@ async fn usage_aggregates_events() {
 
     let mut count = base.clone();
     count["aggregation"] = json!("COUNT");
-    count["endTimeInSeconds"] = json!(t0 + 3601);
+    count["timeRange"]["endTimeInSeconds"] = json!(t0 + 3601);
     let count = usage(&fake, count).await;
     assert_eq!(
         count.body["clientMeters"]["calls"][0]["records"][0]["value"],
@@ -736,7 +759,7 @@ async fn usage_aggregates_events() {
     );
 
     let mut filtered = base.clone();
-    filtered["customerFilter"] = json!(["c2"]);
+    filtered["filter"] = json!({ "customerId": ["c2"] });
     let filtered = usage(&fake, filtered).await;
     assert_eq!(
         filtered.body["clientMeters"]["calls"][0]["records"][0]["value"],
@@ -753,8 +776,7 @@ async fn usage_aggregates_events() {
     );
 
     let mut empty = base.clone();
-    empty["startTimeInSeconds"] = json!(t0 - 100);
-    empty["endTimeInSeconds"] = json!(t0 - 50);
+    empty["timeRange"] = json!({ "startTimeInSeconds": t0 - 100, "endTimeInSeconds": t0 - 50 });
     let empty = usage(&fake, empty).await;
     assert_eq!(
         empty.body["clientMeters"]["calls"][0]["records"][0]["value"],
@@ -768,8 +790,7 @@ async fn usage_validation_errors() {
     create_meter(&fake, "calls", "SUM_OF_ALL_USAGE").await;
     let base = json!({
         "meterApiName": "calls",
-        "startTimeInSeconds": 10,
-        "endTimeInSeconds": 20,
+        "timeRange": { "startTimeInSeconds": 10, "endTimeInSeconds": 20 },
         "aggregation": "SUM",
         "timeGroupingInterval": "DAY",
     });
@@ -790,13 +811,27 @@ async fn usage_validation_errors() {
         "`timeGroupingInterval`",
     );
     let mut bad = base.clone();
-    bad.as_object_mut().unwrap().remove("endTimeInSeconds");
+    bad.as_object_mut().unwrap().remove("timeRange");
+    assert_error(&usage(&fake, bad).await, 400, "BAD_REQUEST", "`timeRange`");
+    let mut bad = base.clone();
+    bad["timeRange"] = json!({ "endTimeInSeconds": 20 });
     assert_error(
         &usage(&fake, bad).await,
         400,
         "BAD_REQUEST",
-        "`endTimeInSeconds`",
+        "`timeRange.startTimeInSeconds`",
     );
+    let mut bad = base.clone();
+    bad["timeRange"]["endTimeInSeconds"] = json!(5);
+    assert_error(
+        &usage(&fake, bad).await,
+        400,
+        "BAD_REQUEST",
+        "`timeRange.endTimeInSeconds`",
+    );
+    let mut bad = base.clone();
+    bad["take"] = json!({ "limit": "ten" });
+    assert_error(&usage(&fake, bad).await, 400, "BAD_REQUEST", "`take.limit`");
     let mut bad = base.clone();
     bad["meterApiName"] = json!("nope");
     assert_error(&usage(&fake, bad).await, 400, "BAD_REQUEST", "nope");
@@ -888,8 +923,7 @@ async fn filtering_rules_are_stored_listed_and_applied() {
         &fake,
         json!({
             "meterApiName": "calls",
-            "startTimeInSeconds": 0,
-            "endTimeInSeconds": 2000,
+            "timeRange": { "startTimeInSeconds": 0, "endTimeInSeconds": 2000 },
             "aggregation": "SUM",
             "timeGroupingInterval": "HOUR",
         }),

@@ -282,7 +282,11 @@ async fn ingest_then_query_reports_the_usage() {
         .into_iter()
         .find(|r| r.operation_id == "queryUsage")
         .unwrap();
-    assert_eq!(query.body["customerFilter"], json!(["cust-1"]));
+    assert_eq!(query.body["filter"], json!({ "customerId": ["cust-1"] }));
+    assert_eq!(
+        query.body["timeRange"],
+        json!({ "startTimeInSeconds": T0_S - 3600, "endTimeInSeconds": T0_S + 3600 })
+    );
     assert_eq!(query.body["aggregation"], "SUM");
 }
 
