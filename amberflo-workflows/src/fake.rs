@@ -334,9 +334,14 @@ struct PrepaidOrder {
 #[serde(rename_all = "camelCase")]
 struct PricingPlanAssignment {
     customer_id: String,
-    product_id: String,
-    start_time: i64,
-    create_time: i64,
+    product_plan_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_id: Option<String>,
+    start_time_in_seconds: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time_in_seconds: Option<i64>,
+    relation_id: String,
+    created_time_in_seconds: i64,
 }
 
 /// The whole in-memory state of the fake.
@@ -1198,17 +1203,22 @@ fn create_prepaid(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
 fn assign_pricing(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
     let obj = Obj::new(req.json()?, "")?;
     let customer_id = obj.req_str("customerId")?;
-    let product_id = obj.req_str("productId")?;
-    let start_time = obj.opt_i64("startTime")?;
+    let product_plan_id = obj.req_str("productPlanId")?;
+    let product_id = obj.opt_str("productId")?;
+    let start = obj.opt_i64("startTimeInSeconds")?;
+    let end_time_in_seconds = obj.opt_i64("endTimeInSeconds")?;
     if !state.customers.contains_key(&customer_id) {
         return Err(unknown_customer(&customer_id));
     }
-    let now = now_millis();
+    let now = now_millis() / 1000;
     let assignment = PricingPlanAssignment {
         customer_id,
+        product_plan_id,
         product_id,
-        start_time: start_time.unwrap_or(now),
-        create_time: now,
+        start_time_in_seconds: start.unwrap_or(now),
+        end_time_in_seconds,
+        relation_id: state.fresh_id("rel"),
+        created_time_in_seconds: now,
     };
     let out = to_json(&assignment);
     state.pricing_assignments.push(assignment);

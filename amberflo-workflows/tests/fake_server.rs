@@ -1161,30 +1161,37 @@ async fn prepaid_orders_and_pricing_plans() {
         &fake,
         Method::POST,
         "/payments/pricing/amberflo/customer-pricing",
-        Some(json!({ "customerId": "c1", "productId": "pro", "startTime": 5 })),
+        Some(json!({ "customerId": "c1", "productPlanId": "pro", "productId": "1", "startTimeInSeconds": 5 })),
     )
     .await;
     assert_eq!(plan.status, 200, "{}", plan.body);
     assert_eq!(
         keys(&plan.body),
-        set(&["customerId", "productId", "startTime", "createTime"])
+        set(&[
+            "customerId",
+            "productPlanId",
+            "productId",
+            "startTimeInSeconds",
+            "relationId",
+            "createdTimeInSeconds"
+        ])
     );
-    assert_eq!(plan.body["startTime"], 5);
+    assert_eq!(plan.body["startTimeInSeconds"], 5);
     assert_eq!(fake.pricing_plan_assignments().len(), 1);
 
     let missing = call(
         &fake,
         Method::POST,
         "/payments/pricing/amberflo/customer-pricing",
-        Some(json!({ "customerId": "c1" })),
+        Some(json!({ "customerId": "c1", "productId": "1" })),
     )
     .await;
-    assert_error(&missing, 400, "BAD_REQUEST", "`productId`");
+    assert_error(&missing, 400, "BAD_REQUEST", "`productPlanId`");
     let unknown = call(
         &fake,
         Method::POST,
         "/payments/pricing/amberflo/customer-pricing",
-        Some(json!({ "customerId": "zz", "productId": "pro" })),
+        Some(json!({ "customerId": "zz", "productPlanId": "pro" })),
     )
     .await;
     assert_error(&unknown, 404, "NOT_FOUND", "zz");

@@ -389,15 +389,15 @@ async fn launch_creates_meter_customer_and_plan() {
         &client(&fake),
         &inputs(json!({
             "meterApiName": "llm-tokens", "displayName": "LLM tokens", "customerId": "acme",
-            "customerName": "Acme", "productId": "pro-plan", "startTime": T0_MS,
+            "customerName": "Acme", "productPlanId": "pro-plan", "startTimeInSeconds": T0_S,
         })),
     )
     .await
     .unwrap();
     assert_eq!(out.meter_api_name, "llm-tokens");
     assert_eq!(out.customer_id, "acme");
-    assert_eq!(out.product_id, "pro-plan");
-    assert_eq!(out.plan_start_time, Some(T0_MS));
+    assert_eq!(out.product_plan_id.as_deref(), Some("pro-plan"));
+    assert_eq!(out.plan_start_time_in_seconds, Some(T0_S));
     // dependsOn ran first, then the two billing steps, in order.
     let ops: Vec<String> = fake
         .requests()
@@ -417,7 +417,10 @@ async fn launch_creates_meter_customer_and_plan() {
     let customer = customer_json(&fake, "acme").unwrap();
     assert_eq!(customer["traits"]["productMeter"], "llm-tokens");
     assert_eq!(customer["lifecycleStage"], "ONBOARDING");
-    assert_eq!(fake.pricing_plan_assignments()[0]["productId"], "pro-plan");
+    let assignment = &fake.pricing_plan_assignments()[0];
+    assert_eq!(assignment["productPlanId"], "pro-plan");
+    // An optional input left out is not sent.
+    assert!(assignment.get("productId").is_none(), "{assignment}");
     assert_every_request_authenticated(&fake);
 }
 
@@ -429,7 +432,7 @@ async fn launch_stops_when_the_meter_already_exists() {
         &client(&fake),
         &inputs(json!({
             "meterApiName": "llm-tokens", "displayName": "LLM tokens", "customerId": "acme",
-            "customerName": "Acme", "productId": "pro-plan",
+            "customerName": "Acme", "productPlanId": "pro-plan",
         })),
     )
     .await
