@@ -482,9 +482,9 @@ impl FakeAmberflo {
     }
 
     /// Adds an invoice, as billing would produce it. It should be an
-    /// `Invoice` object of the billing OpenAPI (`invoiceId`, `customerId`,
-    /// `totalAmount`, `status`, ...); it is returned verbatim by
-    /// `listInvoices` for its `customerId`.
+    /// `Invoice` object of the billing OpenAPI (`invoiceUri`, `invoiceKey`,
+    /// `paymentStatus`, `totalBill`, ...); it is returned verbatim by
+    /// `listInvoices` for the customer of its `invoiceKey.customerId`.
     pub fn add_invoice(&self, invoice: Value) {
         lock(&self.shared).invoices.push(invoice);
     }
@@ -826,7 +826,11 @@ fn dispatch(state: &mut FakeState, operation_id: &str, req: &Req) -> Result<Valu
                 state
                     .invoices
                     .iter()
-                    .filter(|inv| inv.get("customerId").and_then(Value::as_str) == Some(id))
+                    .filter(|inv| {
+                        inv.pointer("/invoiceKey/customerId")
+                            .and_then(Value::as_str)
+                            == Some(id)
+                    })
                     .cloned()
                     .collect(),
             ))

@@ -1068,18 +1068,15 @@ async fn invoices_are_listed_per_customer() {
     let fake = FakeAmberflo::start().await.unwrap();
     create_customer(&fake, "c1").await;
     let invoice = json!({
-        "invoiceId": "inv-1",
-        "customerId": "c1",
-        "startTime": 1_700_000_000_000_i64,
-        "endTime": 1_702_000_000_000_i64,
-        "totalAmount": 12.5,
-        "currency": "USD",
-        "status": "PENDING",
+        "invoiceUri": "inv-1",
+        "invoiceKey": { "customerId": "c1", "productId": "1", "productPlanId": "p" },
+        "invoiceStartTimeInSeconds": 1_700_000_000_i64,
+        "invoiceEndTimeInSeconds": 1_702_000_000_i64,
+        "paymentStatus": "PENDING",
+        "totalBill": { "totalPrice": 12.5 },
     });
     fake.add_invoice(invoice.clone());
-    fake.add_invoice(
-        json!({ "invoiceId": "inv-2", "customerId": "c2", "totalAmount": 1, "status": "PAID" }),
-    );
+    fake.add_invoice(json!({ "invoiceUri": "inv-2", "invoiceKey": { "customerId": "c2" } }));
 
     let list = call(
         &fake,

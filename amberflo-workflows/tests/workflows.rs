@@ -54,8 +54,17 @@ async fn make_customer(fake: &FakeAmberflo, id: &str, email: Option<&str>) {
     assert_eq!(out.customer_id, id);
 }
 
-fn invoice(id: &str, customer: &str, currency: &str) -> Value {
-    json!({"invoiceId": id, "customerId": customer, "totalAmount": 12.5, "currency": currency, "status": "PAID"})
+/// An invoice with some of the fields Amberflo documents.
+fn invoice(uri: &str, customer: &str, status: &str) -> Value {
+    json!({
+        "invoiceUri": uri,
+        "invoiceKey": { "accountId": "3", "customerId": customer, "productId": "1", "productPlanId": "plan-1", "year": 2023, "month": 11, "day": 1 },
+        "planName": "Pro",
+        "invoiceStartTimeInSeconds": T0_S,
+        "invoiceEndTimeInSeconds": T0_S + 30 * 86_400,
+        "paymentStatus": status,
+        "totalBill": { "totalPrice": 12.5 },
+    })
 }
 
 fn assert_every_request_authenticated(fake: &FakeAmberflo) {
@@ -202,7 +211,7 @@ async fn offboard_deletes_a_customer_without_invoices() {
     let fake = fake().await;
     make_customer(&fake, "gone", None).await;
     make_customer(&fake, "other", None).await;
-    fake.add_invoice(invoice("inv-1", "other", "USD"));
+    fake.add_invoice(invoice("inv-1", "other", "SETTLED"));
     let out = offboard_customer::run(&client(&fake), &inputs(json!({"customerId": "gone"})))
         .await
         .unwrap();
@@ -218,13 +227,13 @@ async fn offboard_deletes_a_customer_without_invoices() {
 async fn offboard_keeps_an_invoiced_customer() {
     let fake = fake().await;
     make_customer(&fake, "billed", None).await;
-    fake.add_invoice(invoice("inv-1", "billed", "USD"));
+    fake.add_invoice(invoice("inv-1", "billed", "SETTLED"));
     let out = offboard_customer::run(&client(&fake), &inputs(json!({"customerId": "billed"})))
         .await
         .unwrap();
     assert!(out.deleted_customer.is_none());
     assert_eq!(out.invoices.len(), 1);
-    assert_eq!(out.invoices[0].invoice_id, "inv-1");
+    assert_eq!(out.invoices[0].invoice_uri.as_deref(), Some("inv-1"));
     assert_eq!(out.customer_name, "Customer billed");
     assert_eq!(fake.request_count("deleteCustomer"), 0);
     assert!(customer_json(&fake, "billed").is_some());
@@ -593,17 +602,21 @@ async fn filtering_rule_listing_failure_fails_the_workflow() {
 async fn customer_invoices_are_listed() {
     let fake = fake().await;
     make_customer(&fake, "acme", Some("billing@acme.io")).await;
-    fake.add_invoice(invoice("inv-1", "acme", "USD"));
-    fake.add_invoice(invoice("inv-2", "acme", "EUR"));
-    fake.add_invoice(invoice("inv-3", "other", "USD"));
+    fake.add_invoice(invoice("inv-1", "acme", "SETTLED"));
+    fake.add_invoice(invoice("inv-2", "acme", "PENDING"));
+    fake.add_invoice(invoice("inv-3", "other", "SETTLED"));
     let out = get_customer_invoices::run(&client(&fake), &inputs(json!({"customerId": "acme"})))
         .await
         .unwrap();
     assert_eq!(out.customer_name, "Customer acme");
     assert_eq!(out.customer_email.as_deref(), Some("billing@acme.io"));
     let invoices = out.invoices.expect("invoices");
-    let ids: Vec<&str> = invoices.iter().map(|i| i.invoice_id.as_str()).collect();
-    assert_eq!(ids, ["inv-1", "inv-2"]);
+    let uris: Vec<Option<&str>> = invoices.iter().map(|i| i.invoice_uri.as_deref()).collect();
+    assert_eq!(uris, [Some("inv-1"), Some("inv-2")]);
+    let key = invoices[1].invoice_key.as_ref().expect("invoiceKey");
+    assert_eq!(key.customer_id.as_deref(), Some("acme"));
+    assert_eq!(invoices[1].payment_status.as_deref(), Some("PENDING"));
+    assert_eq!(invoices[1].total_bill, Some(json!({ "totalPrice": 12.5 })));
 }
 
 #[tokio::test]
@@ -620,7 +633,7 @@ async fn customer_invoices_without_email_are_listed() {
 async fn test_accounts_skip_the_invoice_lookup() {
     let fake = fake().await;
     make_customer(&fake, "qa", Some("qa-bot@example.com")).await;
-    fake.add_invoice(invoice("inv-1", "qa", "USD"));
+    fake.add_invoice(invoice("inv-1", "qa", "SETTLED"));
     let out = get_customer_invoices::run(&client(&fake), &inputs(json!({"customerId": "qa"})))
         .await
         .unwrap();
