@@ -320,14 +320,18 @@ struct Customer {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PrepaidOrder {
+    id: String,
     order_id: String,
     customer_id: String,
-    amount: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    currency: Option<String>,
-    create_time: i64,
+    product_id: Option<String>,
+    start_time_in_seconds: i64,
+    prepaid_price: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    expiration_time: Option<i64>,
+    original_currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    created_time_in_seconds: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1184,20 +1188,28 @@ fn update_customer(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> 
 
 fn create_prepaid(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
     let obj = Obj::new(req.json()?, "")?;
+    // Amberflo marks no field as required; the fake needs these two.
     let customer_id = obj.req_str("customerId")?;
-    let amount = obj.req_f64("amount")?;
-    let currency = obj.opt_str("currency")?;
-    let expiration_time = obj.opt_i64("expirationTime")?;
+    let prepaid_price = obj.req_f64("prepaidPrice")?;
+    let id = obj.opt_str("id")?;
+    let product_id = obj.opt_str("productId")?;
+    let start = obj.opt_i64("startTimeInSeconds")?;
+    let original_currency = obj.opt_str("originalCurrency")?;
+    let label = obj.opt_str("label")?;
     if !state.customers.contains_key(&customer_id) {
         return Err(unknown_customer(&customer_id));
     }
+    let now = now_millis() / 1000;
     let order = PrepaidOrder {
+        id: id.unwrap_or_else(|| state.fresh_id("prepaid")),
         order_id: state.fresh_id("order"),
         customer_id,
-        amount,
-        currency,
-        create_time: now_millis(),
-        expiration_time,
+        product_id,
+        start_time_in_seconds: start.unwrap_or(now),
+        prepaid_price,
+        original_currency,
+        label,
+        created_time_in_seconds: now,
     };
     let out = to_json(&order);
     state.prepaid_orders.push(order);

@@ -1119,29 +1119,32 @@ async fn prepaid_orders_and_pricing_plans() {
         &fake,
         Method::POST,
         "/payments/pricing/amberflo/customer-prepaid",
-        Some(json!({ "customerId": "c1", "amount": 100, "currency": "USD", "expirationTime": 1_800_000_000_000_i64 })),
+        Some(json!({ "customerId": "c1", "prepaidPrice": 100, "originalCurrency": "USD", "productId": "1", "startTimeInSeconds": 1_800_000_000_i64 })),
     )
     .await;
     assert_eq!(order.status, 200, "{}", order.body);
     assert_eq!(
         keys(&order.body),
         set(&[
+            "id",
             "orderId",
             "customerId",
-            "amount",
-            "currency",
-            "createTime",
-            "expirationTime"
+            "productId",
+            "startTimeInSeconds",
+            "prepaidPrice",
+            "originalCurrency",
+            "createdTimeInSeconds"
         ])
     );
-    assert_eq!(order.body["amount"], 100.0);
+    assert_eq!(order.body["prepaidPrice"], 100.0);
+    assert_eq!(order.body["startTimeInSeconds"], 1_800_000_000_i64);
     assert_eq!(fake.prepaid_orders(), vec![order.body.clone()]);
 
     let unknown = call(
         &fake,
         Method::POST,
         "/payments/pricing/amberflo/customer-prepaid",
-        Some(json!({ "customerId": "zz", "amount": 1 })),
+        Some(json!({ "customerId": "zz", "prepaidPrice": 1 })),
     )
     .await;
     assert_error(&unknown, 404, "NOT_FOUND", "zz");
@@ -1152,7 +1155,7 @@ async fn prepaid_orders_and_pricing_plans() {
         Some(json!({ "customerId": "c1" })),
     )
     .await;
-    assert_error(&missing, 400, "BAD_REQUEST", "`amount`");
+    assert_error(&missing, 400, "BAD_REQUEST", "`prepaidPrice`");
 
     let plan = call(
         &fake,

@@ -476,7 +476,8 @@ async fn top_up_after_usage() {
     assert_eq!(usage_value(&out.usage, "api-calls"), 40.0);
     let orders = fake.prepaid_orders();
     assert_eq!(orders.len(), 1);
-    assert_eq!(orders[0]["currency"], "EUR");
+    assert_eq!(orders[0]["originalCurrency"], "EUR");
+    assert_eq!(orders[0]["prepaidPrice"], 100.0);
 }
 
 #[tokio::test]
