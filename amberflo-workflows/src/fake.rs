@@ -82,11 +82,6 @@ use tokio::task::JoinHandle;
 
 use validate::Obj;
 
-const METER_TYPES: &[&str] = &[
-    "SUM_OF_ALL_USAGE",
-    "MAX_IN_PERIOD",
-    "UNIQUE_CUSTOMERS_COUNT",
-];
 const AGGREGATIONS: &[&str] = &["SUM", "COUNT", "MIN", "MAX"];
 const INTERVALS: &[&str] = &["HOUR", "DAY", "WEEK", "MONTH"];
 const FILTER_ACTIONS: &[&str] = &["INCLUDE", "EXCLUDE"];
@@ -224,13 +219,15 @@ impl Fault {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Meter {
+    id: String,
     meter_api_name: String,
-    display_name: String,
     label: String,
-    #[serde(rename = "type")]
     meter_type: String,
-    meter_time_in_millis: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
     dimensions: Vec<String>,
+    create_time: i64,
+    update_time: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -857,47 +854,88 @@ fn unknown_customer(id: &str) -> ApiError {
     ApiError::not_found(format!("customer `{id}` not found"))
 }
 
-/// Validates a `MeterDefinitionRequest` into a stored meter.
-fn meter_from_request(req: &Req) -> Result<Meter, ApiError> {
+/// The fields of a `MeterDefinitionRequest` that make a meter.
+struct MeterFields {
+    meter_api_name: String,
+    label: String,
+    meter_type: String,
+    description: Option<String>,
+    dimensions: Vec<String>,
+}
+
+/// Validates a `MeterDefinitionRequest`. Amberflo's `label` and
+/// `meterType` are required; this project's older `displayName` and `type`
+/// are accepted in their place (the seed workflow sends them).
+fn meter_from_request(req: &Req) -> Result<MeterFields, ApiError> {
     let obj = Obj::new(req.json()?, "")?;
     let meter_api_name = obj.req_str("meterApiName")?;
-    let display_name = obj.req_str("displayName")?;
-    let meter_type = obj.req_enum("type", METER_TYPES)?;
+    let label = match obj.opt_str("label")? {
+        Some(label) => label,
+        None => obj
+            .opt_str("displayName")?
+            .ok_or_else(|| ApiError::bad_request("missing required field `label`"))?,
+    };
+    let meter_type = match obj.opt_str("meterType")? {
+        Some(t) => t,
+        None => obj
+            .opt_str("type")?
+            .ok_or_else(|| ApiError::bad_request("missing required field `meterType`"))?,
+    };
+    let description = obj.opt_str("description")?;
     let dimensions = obj.opt_str_vec("dimensions")?.unwrap_or_default();
+    obj.opt_str_vec("aggregationDimensions")?;
+    obj.opt_bool("useInBilling")?;
     if meter_api_name.is_empty() {
         return Err(ApiError::bad_request(
             "field `meterApiName` must not be empty",
         ));
     }
-    Ok(Meter {
+    if meter_type.is_empty() {
+        return Err(ApiError::bad_request("field `meterType` must not be empty"));
+    }
+    Ok(MeterFields {
         meter_api_name,
-        label: display_name.clone(),
-        display_name,
+        label,
         meter_type,
-        meter_time_in_millis: now_millis(),
+        description,
         dimensions,
     })
 }
 
 fn create_meter(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
-    let meter = meter_from_request(req)?;
-    if state.meters.contains_key(&meter.meter_api_name) {
+    let fields = meter_from_request(req)?;
+    if state.meters.contains_key(&fields.meter_api_name) {
         return Err(ApiError::already_exists(format!(
             "meter `{}` already exists",
-            meter.meter_api_name
+            fields.meter_api_name
         )));
     }
+    let now = now_millis();
+    let meter = Meter {
+        id: state.fresh_id("meter"),
+        meter_api_name: fields.meter_api_name,
+        label: fields.label,
+        meter_type: fields.meter_type,
+        description: fields.description,
+        dimensions: fields.dimensions,
+        create_time: now,
+        update_time: now,
+    };
     let out = to_json(&meter);
     state.meters.insert(meter.meter_api_name.clone(), meter);
     Ok(out)
 }
 
 fn update_meter(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
-    let meter = meter_from_request(req)?;
-    let Some(slot) = state.meters.get_mut(&meter.meter_api_name) else {
-        return Err(unknown_meter(&meter.meter_api_name));
+    let fields = meter_from_request(req)?;
+    let Some(slot) = state.meters.get_mut(&fields.meter_api_name) else {
+        return Err(unknown_meter(&fields.meter_api_name));
     };
-    *slot = meter;
+    slot.label = fields.label;
+    slot.meter_type = fields.meter_type;
+    slot.description = fields.description;
+    slot.dimensions = fields.dimensions;
+    slot.update_time = now_millis();
     Ok(to_json(slot))
 }
 

@@ -128,8 +128,8 @@ async fn create_meter(fake: &FakeAmberflo, name: &str, meter_type: &str) -> Repl
         "/meters",
         Some(json!({
             "meterApiName": name,
-            "displayName": format!("{name} display"),
-            "type": meter_type,
+            "label": format!("{name} display"),
+            "meterType": meter_type,
             "dimensions": ["region"],
         })),
     )
@@ -317,28 +317,41 @@ async fn create_meter_returns_meter_definition() {
     let fake = FakeAmberflo::start().await.unwrap();
     let reply = create_meter(&fake, "api-calls", "SUM_OF_ALL_USAGE").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
+    // The documented meter: id, meterApiName, label, meterType, times.
     assert_eq!(
         keys(&reply.body),
         set(&[
+            "id",
             "meterApiName",
-            "displayName",
             "label",
-            "type",
-            "meterTimeInMillis",
-            "dimensions"
+            "meterType",
+            "dimensions",
+            "createTime",
+            "updateTime"
         ])
     );
     assert_eq!(reply.body["meterApiName"], "api-calls");
-    assert_eq!(reply.body["displayName"], "api-calls display");
     assert_eq!(reply.body["label"], "api-calls display");
-    assert_eq!(reply.body["type"], "SUM_OF_ALL_USAGE");
+    assert_eq!(reply.body["meterType"], "SUM_OF_ALL_USAGE");
     assert_eq!(reply.body["dimensions"], json!(["region"]));
-    assert!(reply.body["meterTimeInMillis"].as_i64().unwrap() > 1_600_000_000_000);
+    assert!(reply.body["createTime"].as_i64().unwrap() > 1_600_000_000_000);
     assert_eq!(fake.meters(), vec![reply.body.clone()]);
 
     let dup = create_meter(&fake, "api-calls", "MAX_IN_PERIOD").await;
     assert_error(&dup, 400, "ALREADY_EXISTS", "api-calls");
-    assert_eq!(fake.meters()[0]["type"], "SUM_OF_ALL_USAGE");
+    assert_eq!(fake.meters()[0]["meterType"], "SUM_OF_ALL_USAGE");
+
+    // The seed's older names (`displayName`, `type`) are accepted for them.
+    let seed = call(
+        &fake,
+        Method::POST,
+        "/meters",
+        Some(json!({ "meterApiName": "seed", "displayName": "Seed", "type": "MAX_IN_PERIOD", "dimensions": [] })),
+    )
+    .await;
+    assert_eq!(seed.status, 200, "{}", seed.body);
+    assert_eq!(seed.body["label"], "Seed");
+    assert_eq!(seed.body["meterType"], "MAX_IN_PERIOD");
 }
 
 #[tokio::test]
@@ -348,19 +361,19 @@ async fn create_meter_validation_errors() {
         &fake,
         Method::POST,
         "/meters",
-        Some(json!({ "meterApiName": "m", "type": "SUM_OF_ALL_USAGE" })),
+        Some(json!({ "meterApiName": "m", "meterType": "SUM_OF_ALL_USAGE" })),
     )
     .await;
-    assert_error(&missing, 400, "BAD_REQUEST", "`displayName`");
+    assert_error(&missing, 400, "BAD_REQUEST", "`label`");
 
-    let bad_enum = call(
+    let no_type = call(
         &fake,
         Method::POST,
         "/meters",
-        Some(json!({ "meterApiName": "m", "displayName": "M", "type": "AVERAGE" })),
+        Some(json!({ "meterApiName": "m", "label": "M" })),
     )
     .await;
-    assert_error(&bad_enum, 400, "BAD_REQUEST", "`type` must be one of");
+    assert_error(&no_type, 400, "BAD_REQUEST", "`meterType`");
 
     let wrong_type = call(
         &fake,
@@ -416,7 +429,7 @@ async fn meter_definition_crud() {
 
     let got = call(&fake, Method::GET, "/meter-definition/b", None).await;
     assert_eq!(got.status, 200);
-    assert_eq!(got.body["type"], "MAX_IN_PERIOD");
+    assert_eq!(got.body["meterType"], "MAX_IN_PERIOD");
     let missing = call(&fake, Method::GET, "/meter-definition/zzz", None).await;
     assert_error(&missing, 404, "NOT_FOUND", "zzz");
 
@@ -424,15 +437,13 @@ async fn meter_definition_crud() {
         &fake,
         Method::PUT,
         "/meter-definition",
-        Some(
-            json!({ "meterApiName": "b", "displayName": "Bee", "type": "UNIQUE_CUSTOMERS_COUNT" }),
-        ),
+        Some(json!({ "meterApiName": "b", "label": "Bee", "meterType": "UNIQUE_CUSTOMERS_COUNT" })),
     )
     .await;
     assert_eq!(updated.status, 200);
-    assert_eq!(updated.body["displayName"], "Bee");
     assert_eq!(updated.body["label"], "Bee");
-    assert_eq!(updated.body["type"], "UNIQUE_CUSTOMERS_COUNT");
+    assert_eq!(updated.body["meterType"], "UNIQUE_CUSTOMERS_COUNT");
+    assert_eq!(updated.body["id"], got.body["id"]);
     assert_eq!(updated.body["dimensions"], json!([]));
     let update_missing = call(
         &fake,

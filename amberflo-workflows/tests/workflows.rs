@@ -384,11 +384,15 @@ async fn create_product_meter_alone() {
     .await
     .unwrap();
     assert_eq!(out.meter_api_name, "llm-tokens");
-    assert_eq!(
-        serde_json::to_value(&out.meter_type).unwrap(),
-        json!("SUM_OF_ALL_USAGE")
-    );
+    let meter_type: String = out.meter_type;
+    assert_eq!(meter_type, "SUM_OF_ALL_USAGE");
     assert_eq!(fake.meters()[0]["dimensions"], json!(["region"]));
+    // The body Amberflo documents: `label` and `meterType`.
+    let sent = &fake.requests()[0].body;
+    assert_eq!(
+        sent,
+        &json!({ "meterApiName": "llm-tokens", "label": "LLM tokens", "meterType": "SUM_OF_ALL_USAGE", "dimensions": ["region"] })
+    );
 }
 
 #[tokio::test]

@@ -33,12 +33,13 @@ fn client_for(uri: &str) -> arazzo::Client {
 
 fn meter_definition() -> Value {
     json!({
+        "id": "m-1",
         "meterApiName": "api-calls",
-        "displayName": "API calls",
         "label": "API calls",
-        "type": "SUM_OF_ALL_USAGE",
-        "meterTimeInMillis": 1_700_000_000_000_i64,
-        "dimensions": []
+        "meterType": "SUM_OF_ALL_USAGE",
+        "dimensions": [],
+        "createTime": 1_700_000_000_000_i64,
+        "updateTime": 1_700_000_000_000_i64
     })
 }
 
