@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use amberflo_workflows::fake::FakeAmberflo;
-use amberflo_workflows::registry::{self, RunError, WorkflowEntry, API_KEY_INPUT};
+use amberflo_workflows::registry::{self, Outputs, RunError, WorkflowEntry, API_KEY_INPUT};
 use clap::{Parser, Subcommand};
 use serde_json::{Map, Value};
 use tracing_subscriber::layer::SubscriberExt as _;
@@ -370,19 +370,16 @@ async fn run_workflow(
     print_outputs(&outputs, args.json)
 }
 
-fn print_outputs(outputs: &Value, json: bool) -> Result<(), CliError> {
+/// Prints the outputs in the order the workflow declares them.
+fn print_outputs(outputs: &Outputs, json: bool) -> Result<(), CliError> {
     if json {
         let text =
             serde_json::to_string_pretty(outputs).map_err(|e| CliError::other(e.to_string()))?;
         println!("{text}");
         return Ok(());
     }
-    let Value::Object(map) = outputs else {
-        println!("{outputs}");
-        return Ok(());
-    };
     println!("outputs:");
-    for (name, value) in map {
+    for (name, value) in &outputs.0 {
         match value {
             Value::String(s) => println!("  {name}: {s}"),
             Value::Null => println!("  {name}: (none)"),

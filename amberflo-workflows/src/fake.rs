@@ -18,21 +18,38 @@
 //!   ``field `[1].meterApiName` ...``). JSON `null` in an optional field is
 //!   treated as absent; unknown fields are ignored.
 //! * **Unknown ids**: 404 with code `NOT_FOUND` (meters, customers).
-//!   Ingesting an event for an unknown meter, or creating a filtering rule or
-//!   querying usage for one, is a 400 (the OpenAPI documents no 404 there),
-//!   and a rejected batch changes nothing.
+//!   Creating a filtering rule or querying usage for an unknown meter is a
+//!   400 (the OpenAPI documents no 404 there).
 //! * **Duplicates**: creating a meter or a customer whose id already exists
 //!   is a 400 with code `ALREADY_EXISTS`.
-//! * **Ingestion**: events are idempotent by `uniqueId` (a re-sent event is
-//!   counted as accepted but stored once); a missing `uniqueId` is generated.
-//! * **Usage**: all matching events of the range `[start, end)` are
-//!   aggregated into ONE bucket whatever the `timeGroupingInterval`; each
-//!   group has `records: [{"startTimeInSeconds": start, "value": v}]`.
-//!   `groupBy` keys are dimension names, or `customerId`. Without `groupBy`
+//! * **Ingestion** (as documented by Amberflo): the body is one record, an
+//!   array of records, or NDJSON (one record per line, whatever the content
+//!   type); the answer is 200 `text/plain` `N records were ingested`, where
+//!   N counts the records received. Records are validated on read by
+//!   Amberflo, not on write, so a record for an unknown meter is accepted
+//!   (it shows in no usage report). A malformed record (missing
+//!   `customerId` or `meterTimeInMillis`, a field of the wrong JSON type) is
+//!   a 400 and a rejected batch changes nothing. The fake also needs
+//!   `meterApiName` and `meterValue` (records of custom ingestion schemas
+//!   are not supported). Records are idempotent by `uniqueId` (a re-sent
+//!   record is counted but stored once); a missing `uniqueId` is generated.
+//! * **Usage** (request as documented: `timeRange`, `filter`, `groupBy`,
+//!   `take`): all matching events of the range `[start, end)` (`end`
+//!   defaults to now) are aggregated into ONE bucket whatever the
+//!   `timeGroupingInterval`; the answer is `{metadata: <the query>,
+//!   secondsSinceEpochIntervals: [start], clientMeters: {<meter>: [group]}}`
+//!   where each group has `records: [{"startTimeInSeconds": start, "value":
+//!   v}]` (Amberflo does not document the shape of `clientMeters`; this is
+//!   the fake's). `aggregation` defaults to `SUM`; `take` is validated and
+//!   ignored. `groupBy` and `filter` keys are dimension names, or
+//!   `customerId`. Without `groupBy`
 //!   there is always exactly one group (`groupInfo: {}`), even with no
 //!   events (value 0). Filtering rules are applied at query time: an event
 //!   is dropped when an `EXCLUDE` rule of its meter matches it, or when its
 //!   meter has `INCLUDE` rules and none matches.
+//! * **Deleting a customer** hides it and answers it with `deleteTime` set,
+//!   `enabled: false` and `lifecycleStage: OFFBOARDED`, as Amberflo's
+//!   reinstate endpoint documents.
 //! * **Invoices** are produced by billing, not by the API: tests add them
 //!   with [`FakeAmberflo::add_invoice`]. Deleting a customer is always
 //!   allowed and leaves its invoices in place.
@@ -65,15 +82,10 @@ use tokio::task::JoinHandle;
 
 use validate::Obj;
 
-const METER_TYPES: &[&str] = &[
-    "SUM_OF_ALL_USAGE",
-    "MAX_IN_PERIOD",
-    "UNIQUE_CUSTOMERS_COUNT",
-];
-const AGGREGATIONS: &[&str] = &["SUM", "MAX", "COUNT"];
+const AGGREGATIONS: &[&str] = &["SUM", "COUNT", "MIN", "MAX"];
 const INTERVALS: &[&str] = &["HOUR", "DAY", "WEEK", "MONTH"];
 const FILTER_ACTIONS: &[&str] = &["INCLUDE", "EXCLUDE"];
-const LIFECYCLE_STAGES: &[&str] = &["ONBOARDING", "TRAIL", "ACTIVE", "OFFBOARDED"];
+const LIFECYCLE_STAGES: &[&str] = &["ONBOARDING", "TRIAL", "ACTIVE", "OFFBOARDED"];
 
 /// Every operation id served by the fake, metering then billing.
 pub const OPERATION_IDS: &[&str] = &[
@@ -207,13 +219,15 @@ impl Fault {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Meter {
+    id: String,
     meter_api_name: String,
-    display_name: String,
     label: String,
-    #[serde(rename = "type")]
     meter_type: String,
-    meter_time_in_millis: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
     dimensions: Vec<String>,
+    create_time: i64,
+    update_time: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -303,23 +317,32 @@ struct Customer {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PrepaidOrder {
+    id: String,
     order_id: String,
     customer_id: String,
-    amount: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    currency: Option<String>,
-    create_time: i64,
+    product_id: Option<String>,
+    start_time_in_seconds: i64,
+    prepaid_price: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    expiration_time: Option<i64>,
+    original_currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    created_time_in_seconds: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PricingPlanAssignment {
     customer_id: String,
-    product_id: String,
-    start_time: i64,
-    create_time: i64,
+    product_plan_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_id: Option<String>,
+    start_time_in_seconds: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time_in_seconds: Option<i64>,
+    relation_id: String,
+    created_time_in_seconds: i64,
 }
 
 /// The whole in-memory state of the fake.
@@ -460,9 +483,9 @@ impl FakeAmberflo {
     }
 
     /// Adds an invoice, as billing would produce it. It should be an
-    /// `Invoice` object of the billing OpenAPI (`invoiceId`, `customerId`,
-    /// `totalAmount`, `status`, ...); it is returned verbatim by
-    /// `listInvoices` for its `customerId`.
+    /// `Invoice` object of the billing OpenAPI (`invoiceUri`, `invoiceKey`,
+    /// `paymentStatus`, `totalBill`, ...); it is returned verbatim by
+    /// `listInvoices` for the customer of its `invoiceKey.customerId`.
     pub fn add_invoice(&self, invoice: Value) {
         lock(&self.shared).invoices.push(invoice);
     }
@@ -545,11 +568,10 @@ macro_rules! op {
 
 fn router(shared: Shared) -> Router {
     Router::new()
+        .route("/meters", post(op!("createMeterDefinition")))
         .route(
             "/meter-definition",
-            post(op!("createMeterDefinition"))
-                .get(op!("listMeterDefinitions"))
-                .put(op!("updateMeterDefinition")),
+            get(op!("listMeterDefinitions")).put(op!("updateMeterDefinition")),
         )
         .route(
             "/meter-definition/{meterApiName}",
@@ -572,15 +594,15 @@ fn router(shared: Shared) -> Router {
             get(op!("getCustomerById", path)).delete(op!("deleteCustomer", path)),
         )
         .route(
-            "/payments-billing-customer-product-invoice",
+            "/payments/billing/customer-product-invoice/all",
             get(op!("listInvoices")),
         )
         .route(
-            "/payments-pricing-amberflo-customer-prepaid",
+            "/payments/pricing/amberflo/customer-prepaid",
             post(op!("createPrepaidOrder")),
         )
         .route(
-            "/payments-pricing-amberflo-customer-pricing",
+            "/payments/pricing/amberflo/customer-pricing",
             post(op!("assignPricingPlan")),
         )
         .fallback(
@@ -606,6 +628,8 @@ struct Req {
     path_param: Option<String>,
     query: Vec<(String, String)>,
     body: Option<Result<Value, String>>,
+    /// The body as received (ingestion also reads NDJSON).
+    raw: Bytes,
 }
 
 impl Req {
@@ -719,7 +743,20 @@ fn handle(
         path_param,
         query,
         body: parse_body(body),
+        raw: body.clone(),
     };
+    if operation_id == "ingestMeterEvents" {
+        // Amberflo answers ingestion with a plain message, not JSON.
+        return match ingest(&mut state, &req) {
+            Ok(message) => (
+                StatusCode::OK,
+                [("content-type", "text/plain; charset=utf-8")],
+                message,
+            )
+                .into_response(),
+            Err(e) => e.into_response(),
+        };
+    }
     match dispatch(&mut state, operation_id, &req) {
         Ok(value) => (StatusCode::OK, Json(value)).into_response(),
         Err(e) => e.into_response(),
@@ -747,7 +784,6 @@ fn dispatch(state: &mut FakeState, operation_id: &str, req: &Req) -> Result<Valu
                 .map(|m| to_json(&m))
                 .ok_or_else(|| unknown_meter(name))
         }
-        "ingestMeterEvents" => ingest(state, req),
         "queryUsage" => query_usage(state, req),
         "createFilteringRule" => create_rule(state, req),
         "listFilteringRules" => {
@@ -776,8 +812,11 @@ fn dispatch(state: &mut FakeState, operation_id: &str, req: &Req) -> Result<Valu
                 .customers
                 .remove(id)
                 .ok_or_else(|| unknown_customer(id))?;
+            // Amberflo hides a deleted customer and moves it to the
+            // OFFBOARDED stage (it can be reinstated, still OFFBOARDED).
             customer.delete_time = Some(now_millis());
             customer.enabled = false;
+            customer.lifecycle_stage = Some("OFFBOARDED".to_owned());
             Ok(to_json(&customer))
         }
         "listInvoices" => {
@@ -788,7 +827,11 @@ fn dispatch(state: &mut FakeState, operation_id: &str, req: &Req) -> Result<Valu
                 state
                     .invoices
                     .iter()
-                    .filter(|inv| inv.get("customerId").and_then(Value::as_str) == Some(id))
+                    .filter(|inv| {
+                        inv.pointer("/invoiceKey/customerId")
+                            .and_then(Value::as_str)
+                            == Some(id)
+                    })
                     .cloned()
                     .collect(),
             ))
@@ -811,69 +854,102 @@ fn unknown_customer(id: &str) -> ApiError {
     ApiError::not_found(format!("customer `{id}` not found"))
 }
 
-/// Validates a `MeterDefinitionRequest` into a stored meter.
-fn meter_from_request(req: &Req) -> Result<Meter, ApiError> {
+/// The fields of a `MeterDefinitionRequest` that make a meter.
+struct MeterFields {
+    meter_api_name: String,
+    label: String,
+    meter_type: String,
+    description: Option<String>,
+    dimensions: Vec<String>,
+}
+
+/// Validates a `MeterDefinitionRequest`. Amberflo's `label` and
+/// `meterType` are required; this project's older `displayName` and `type`
+/// are accepted in their place (the seed workflow sends them).
+fn meter_from_request(req: &Req) -> Result<MeterFields, ApiError> {
     let obj = Obj::new(req.json()?, "")?;
     let meter_api_name = obj.req_str("meterApiName")?;
-    let display_name = obj.req_str("displayName")?;
-    let meter_type = obj.req_enum("type", METER_TYPES)?;
+    let label = match obj.opt_str("label")? {
+        Some(label) => label,
+        None => obj
+            .opt_str("displayName")?
+            .ok_or_else(|| ApiError::bad_request("missing required field `label`"))?,
+    };
+    let meter_type = match obj.opt_str("meterType")? {
+        Some(t) => t,
+        None => obj
+            .opt_str("type")?
+            .ok_or_else(|| ApiError::bad_request("missing required field `meterType`"))?,
+    };
+    let description = obj.opt_str("description")?;
     let dimensions = obj.opt_str_vec("dimensions")?.unwrap_or_default();
+    obj.opt_str_vec("aggregationDimensions")?;
+    obj.opt_bool("useInBilling")?;
     if meter_api_name.is_empty() {
         return Err(ApiError::bad_request(
             "field `meterApiName` must not be empty",
         ));
     }
-    Ok(Meter {
+    if meter_type.is_empty() {
+        return Err(ApiError::bad_request("field `meterType` must not be empty"));
+    }
+    Ok(MeterFields {
         meter_api_name,
-        label: display_name.clone(),
-        display_name,
+        label,
         meter_type,
-        meter_time_in_millis: now_millis(),
+        description,
         dimensions,
     })
 }
 
 fn create_meter(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
-    let meter = meter_from_request(req)?;
-    if state.meters.contains_key(&meter.meter_api_name) {
+    let fields = meter_from_request(req)?;
+    if state.meters.contains_key(&fields.meter_api_name) {
         return Err(ApiError::already_exists(format!(
             "meter `{}` already exists",
-            meter.meter_api_name
+            fields.meter_api_name
         )));
     }
+    let now = now_millis();
+    let meter = Meter {
+        id: state.fresh_id("meter"),
+        meter_api_name: fields.meter_api_name,
+        label: fields.label,
+        meter_type: fields.meter_type,
+        description: fields.description,
+        dimensions: fields.dimensions,
+        create_time: now,
+        update_time: now,
+    };
     let out = to_json(&meter);
     state.meters.insert(meter.meter_api_name.clone(), meter);
     Ok(out)
 }
 
 fn update_meter(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
-    let meter = meter_from_request(req)?;
-    let Some(slot) = state.meters.get_mut(&meter.meter_api_name) else {
-        return Err(unknown_meter(&meter.meter_api_name));
+    let fields = meter_from_request(req)?;
+    let Some(slot) = state.meters.get_mut(&fields.meter_api_name) else {
+        return Err(unknown_meter(&fields.meter_api_name));
     };
-    *slot = meter;
+    slot.label = fields.label;
+    slot.meter_type = fields.meter_type;
+    slot.description = fields.description;
+    slot.dimensions = fields.dimensions;
+    slot.update_time = now_millis();
     Ok(to_json(slot))
 }
 
 /// Validates one `MeterEvent`; `what` prefixes field names in messages.
-fn event_from_json(
-    state: &FakeState,
-    value: &Value,
-    what: &str,
-) -> Result<(Event, bool), ApiError> {
+fn event_from_json(value: &Value, what: &str) -> Result<(Event, bool), ApiError> {
     let obj = Obj::new(value, what)?;
-    let meter_api_name = obj.req_str("meterApiName")?;
     let customer_id = obj.req_str("customerId")?;
-    let meter_value = obj.req_f64("meterValue")?;
     let meter_time_in_millis = obj.req_i64("meterTimeInMillis")?;
+    // Documented as optional (custom ingestion schemas and multi-meter
+    // `values` records need neither); the fake supports only plain records.
+    let meter_api_name = obj.req_str("meterApiName")?;
+    let meter_value = obj.req_f64("meterValue")?;
     let unique_id = obj.opt_str("uniqueId")?;
     let dimensions = obj.opt_str_map("dimensions")?.unwrap_or_default();
-    if !state.meters.contains_key(&meter_api_name) {
-        return Err(ApiError::bad_request(format!(
-            "field `{}`: unknown meter `{meter_api_name}`",
-            obj.name("meterApiName")
-        )));
-    }
     let generated = unique_id.is_none();
     Ok((
         Event {
@@ -888,45 +964,88 @@ fn event_from_json(
     ))
 }
 
-fn ingest(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
-    let body = req.json()?;
-    let mut parsed = Vec::new();
-    match body {
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                parsed.push(event_from_json(state, item, &format!("[{i}]"))?);
+/// The records of an ingestion request: a JSON object, a JSON array of
+/// objects, or NDJSON (one object per line), whatever the content type.
+fn ingest_records(req: &Req) -> Result<Vec<Value>, ApiError> {
+    match &req.body {
+        None => Err(ApiError::bad_request("request body is required")),
+        Some(Ok(Value::Array(items))) => Ok(items.clone()),
+        Some(Ok(value @ Value::Object(_))) => Ok(vec![value.clone()]),
+        Some(Ok(_)) => Err(ApiError::bad_request(
+            "request body must be a meter record, an array of them, or NDJSON",
+        )),
+        Some(Err(json_error)) => {
+            let text = String::from_utf8_lossy(&req.raw);
+            let mut records = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str::<Value>(line) {
+                    Ok(value @ Value::Object(_)) => records.push(value),
+                    _ => {
+                        return Err(ApiError::bad_request(format!(
+                            "request body is neither JSON ({json_error}) nor NDJSON \
+                             (line {} is not a JSON object)",
+                            i + 1
+                        )))
+                    }
+                }
             }
-        }
-        Value::Object(_) => parsed.push(event_from_json(state, body, "")?),
-        _ => {
-            return Err(ApiError::bad_request(
-                "request body must be a meter event object or an array of them",
-            ))
+            Ok(records)
         }
     }
-    let mut unique_ids = Vec::with_capacity(parsed.len());
+}
+
+/// Ingests the records; answers Amberflo's message, e.g.
+/// `1 records were ingested`.
+fn ingest(state: &mut FakeState, req: &Req) -> Result<String, ApiError> {
+    let records = ingest_records(req)?;
+    let batch = records.len() > 1 || matches!(req.body, Some(Ok(Value::Array(_))) | Some(Err(_)));
+    let mut parsed = Vec::with_capacity(records.len());
+    for (i, record) in records.iter().enumerate() {
+        let what = if batch {
+            format!("[{i}]")
+        } else {
+            String::new()
+        };
+        parsed.push(event_from_json(record, &what)?);
+    }
+    let count = parsed.len();
     for (mut event, generated) in parsed {
         if generated {
             event.unique_id = state.fresh_id("evt");
         }
-        unique_ids.push(event.unique_id.clone());
         if !state.events.iter().any(|e| e.unique_id == event.unique_id) {
             state.events.push(event);
         }
     }
-    Ok(json!({ "ingestedCount": unique_ids.len(), "uniqueIds": unique_ids }))
+    Ok(format!("{count} records were ingested"))
 }
 
 fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
-    let obj = Obj::new(req.json()?, "")?;
+    let body = req.json()?;
+    let obj = Obj::new(body, "")?;
     let meter = obj.req_str("meterApiName")?;
-    let start = obj.req_i64("startTimeInSeconds")?;
-    let end = obj.req_i64("endTimeInSeconds")?;
-    let aggregation = obj.req_enum("aggregation", AGGREGATIONS)?;
+    let range = obj
+        .opt_obj("timeRange")?
+        .ok_or_else(|| ApiError::bad_request("missing required field `timeRange`"))?;
+    let start = range.req_i64("startTimeInSeconds")?;
+    // Documented as optional: the range then ends now.
+    let end = range
+        .opt_i64("endTimeInSeconds")?
+        .unwrap_or_else(|| now_millis() / 1000 + 1);
+    // Undocumented default: SUM.
+    let aggregation = obj
+        .opt_enum("aggregation", AGGREGATIONS)?
+        .unwrap_or_else(|| "SUM".to_owned());
     obj.req_enum("timeGroupingInterval", INTERVALS)?;
     let group_by = obj.opt_str_vec("groupBy")?.unwrap_or_default();
-    let customer_filter = obj.opt_str_vec("customerFilter")?;
     let filter = obj.opt_str_vec_map("filter")?.unwrap_or_default();
+    if let Some(take) = obj.opt_obj("take")? {
+        take.opt_i64("limit")?;
+        take.opt_bool("isAscending")?;
+    }
     if !state.meters.contains_key(&meter) {
         return Err(ApiError::bad_request(format!(
             "field `meterApiName`: unknown meter `{meter}`"
@@ -934,7 +1053,7 @@ fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
     }
     if end <= start {
         return Err(ApiError::bad_request(
-            "field `endTimeInSeconds` must be greater than `startTimeInSeconds`",
+            "field `timeRange.endTimeInSeconds` must be greater than `timeRange.startTimeInSeconds`",
         ));
     }
     let dimension = |event: &Event, key: &str| -> String {
@@ -962,9 +1081,6 @@ fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
     for event in &state.events {
         let selected = event.meter_api_name == meter
             && (start_ms..end_ms).contains(&event.meter_time_in_millis)
-            && customer_filter
-                .as_ref()
-                .is_none_or(|c| c.contains(&event.customer_id))
             && filter
                 .iter()
                 .all(|(k, values)| values.contains(&dimension(event, k)))
@@ -982,6 +1098,7 @@ fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
         .map(|(key, values)| {
             let value = match aggregation.as_str() {
                 "MAX" => values.iter().copied().reduce(f64::max).unwrap_or(0.0),
+                "MIN" => values.iter().copied().reduce(f64::min).unwrap_or(0.0),
                 "COUNT" => values.len() as f64,
                 _ => values.iter().sum(),
             };
@@ -996,7 +1113,11 @@ fn query_usage(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
             })
         })
         .collect();
-    Ok(json!({ "clientMeters": { meter: report } }))
+    Ok(json!({
+        "metadata": body,
+        "secondsSinceEpochIntervals": [start],
+        "clientMeters": { meter: report },
+    }))
 }
 
 fn create_rule(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
@@ -1105,20 +1226,28 @@ fn update_customer(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> 
 
 fn create_prepaid(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
     let obj = Obj::new(req.json()?, "")?;
+    // Amberflo marks no field as required; the fake needs these two.
     let customer_id = obj.req_str("customerId")?;
-    let amount = obj.req_f64("amount")?;
-    let currency = obj.opt_str("currency")?;
-    let expiration_time = obj.opt_i64("expirationTime")?;
+    let prepaid_price = obj.req_f64("prepaidPrice")?;
+    let id = obj.opt_str("id")?;
+    let product_id = obj.opt_str("productId")?;
+    let start = obj.opt_i64("startTimeInSeconds")?;
+    let original_currency = obj.opt_str("originalCurrency")?;
+    let label = obj.opt_str("label")?;
     if !state.customers.contains_key(&customer_id) {
         return Err(unknown_customer(&customer_id));
     }
+    let now = now_millis() / 1000;
     let order = PrepaidOrder {
+        id: id.unwrap_or_else(|| state.fresh_id("prepaid")),
         order_id: state.fresh_id("order"),
         customer_id,
-        amount,
-        currency,
-        create_time: now_millis(),
-        expiration_time,
+        product_id,
+        start_time_in_seconds: start.unwrap_or(now),
+        prepaid_price,
+        original_currency,
+        label,
+        created_time_in_seconds: now,
     };
     let out = to_json(&order);
     state.prepaid_orders.push(order);
@@ -1128,17 +1257,22 @@ fn create_prepaid(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
 fn assign_pricing(state: &mut FakeState, req: &Req) -> Result<Value, ApiError> {
     let obj = Obj::new(req.json()?, "")?;
     let customer_id = obj.req_str("customerId")?;
-    let product_id = obj.req_str("productId")?;
-    let start_time = obj.opt_i64("startTime")?;
+    let product_plan_id = obj.req_str("productPlanId")?;
+    let product_id = obj.opt_str("productId")?;
+    let start = obj.opt_i64("startTimeInSeconds")?;
+    let end_time_in_seconds = obj.opt_i64("endTimeInSeconds")?;
     if !state.customers.contains_key(&customer_id) {
         return Err(unknown_customer(&customer_id));
     }
-    let now = now_millis();
+    let now = now_millis() / 1000;
     let assignment = PricingPlanAssignment {
         customer_id,
+        product_plan_id,
         product_id,
-        start_time: start_time.unwrap_or(now),
-        create_time: now,
+        start_time_in_seconds: start.unwrap_or(now),
+        end_time_in_seconds,
+        relation_id: state.fresh_id("rel"),
+        created_time_in_seconds: now,
     };
     let out = to_json(&assignment);
     state.pricing_assignments.push(assignment);

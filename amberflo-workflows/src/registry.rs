@@ -14,8 +14,72 @@ use serde_json::{Map, Value};
 /// A boxed, sendable future, as returned by [`WorkflowEntry::run`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Runs one workflow with JSON inputs, returning its outputs as JSON.
-pub type RunFn = for<'a> fn(&'a arazzo::Client, Value) -> BoxFuture<'a, Result<Value, RunError>>;
+/// Runs one workflow with JSON inputs, returning its outputs in the order
+/// the workflow declares them.
+pub type RunFn = for<'a> fn(&'a arazzo::Client, Value) -> BoxFuture<'a, Result<Outputs, RunError>>;
+
+/// The outputs of a workflow run, as JSON values, in the order the workflow
+/// declares them (a JSON object would sort them by name). Serializes as a
+/// JSON object in that order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outputs(pub Vec<(String, Value)>);
+
+impl Outputs {
+    /// Converts a generated `Outputs` struct, keeping the field order (the
+    /// order of the workflow's `outputs`).
+    ///
+    /// # Errors
+    ///
+    /// The serializer's message when `outputs` is not a JSON object.
+    pub fn from_struct<T: serde::Serialize>(outputs: &T) -> Result<Self, String> {
+        let text = serde_json::to_string(outputs).map_err(|e| e.to_string())?;
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
+    /// The value of output `name`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// The outputs as a JSON object (sorted by name).
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.0.iter().cloned().collect())
+    }
+}
+
+impl serde::Serialize for Outputs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Outputs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Outputs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object of workflow outputs")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Outputs, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    entries.push(entry);
+                }
+                Ok(Outputs(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 
 /// The name of the input every workflow takes the Amberflo API key in.
 pub const API_KEY_INPUT: &str = "apiKey";
@@ -182,14 +246,14 @@ fn truncate(text: &str, max: usize) -> String {
 /// Deserializes `inputs`, runs the workflow module `$m` and serializes its outputs.
 macro_rules! runner {
     ($m:ident) => {{
-        fn run(client: &arazzo::Client, inputs: Value) -> BoxFuture<'_, Result<Value, RunError>> {
+        fn run(client: &arazzo::Client, inputs: Value) -> BoxFuture<'_, Result<Outputs, RunError>> {
             Box::pin(async move {
                 let inputs: crate::$m::Inputs =
                     serde_json::from_value(inputs).map_err(|e| RunError::Inputs(e.to_string()))?;
                 let outputs = crate::$m::run(client, &inputs)
                     .await
                     .map_err(RunError::Workflow)?;
-                serde_json::to_value(&outputs).map_err(|e| RunError::Outputs(e.to_string()))
+                Outputs::from_struct(&outputs).map_err(RunError::Outputs)
             })
         }
         run as RunFn
@@ -243,7 +307,7 @@ static WORKFLOWS: &[WorkflowEntry] = &[
             input("customerId", "string", true, "Identifier of the customer in your system, reused as the Amberflo customer id."),
             input("customerName", "string", true, "Display name of the customer."),
             input("customerEmail", "string", false, "Billing email address of the customer."),
-            input("lifecycleStage", "string", false, "Lifecycle stage to record (ONBOARDING, TRAIL, ACTIVE or OFFBOARDED)."),
+            input("lifecycleStage", "string", false, "Lifecycle stage to record (ONBOARDING, TRIAL, ACTIVE or OFFBOARDED)."),
         ],
         run: runner!(upsert_customer),
     },
@@ -294,8 +358,9 @@ static WORKFLOWS: &[WorkflowEntry] = &[
             input("displayName", "string", true, "Human-readable name of the product's meter."),
             input("customerId", "string", true, "Identifier of the product's first customer."),
             input("customerName", "string", true, "Display name of the product's first customer."),
-            input("productId", "string", true, "The product (pricing plan) assigned to the customer."),
-            input("startTime", "integer", false, "When the pricing plan takes effect, in Unix milliseconds (default now)."),
+            input("productPlanId", "string", true, "The pricing plan (product plan) assigned to the customer."),
+            input("productId", "string", false, "The Amberflo product the plan belongs to (optional)."),
+            input("startTimeInSeconds", "integer", false, "When the pricing plan takes effect, in Unix seconds (default now)."),
         ],
         run: runner!(launch_usage_based_product),
     },

@@ -97,7 +97,11 @@ fn seed_workflow_runs_against_the_embedded_fake() {
     let (out, err) = text(&output);
     assert_eq!(output.status.code(), Some(0), "{out}\n{err}");
     assert!(out.contains("meterApiName: api-calls"), "{out}");
-    assert!(out.contains("\"ingestedCount\": 1"), "{out}");
+    // Amberflo answers ingestion with a message; the output is that text.
+    assert!(
+        out.contains("ingestResult: 1 records were ingested"),
+        "{out}"
+    );
     assert!(err.contains("step createMeter"), "{err}");
     assert!(err.contains("step ingestEvent"), "{err}");
     assert!(err.contains("HTTP 200"), "{err}");
@@ -110,7 +114,33 @@ fn json_output_parses() {
     assert_eq!(output.status.code(), Some(0), "{:?}", text(&output));
     let outputs: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(outputs["meterApiName"], "api-calls");
-    assert_eq!(outputs["ingestResult"]["ingestedCount"], 1);
+    assert_eq!(outputs["ingestResult"], "1 records were ingested");
+}
+
+#[test]
+fn outputs_are_printed_in_the_order_the_workflow_declares_them() {
+    // upsert-customer declares `updatedCustomer` before `createdCustomer`.
+    let run = |extra: &[&str]| {
+        cmd()
+            .args(["run", "upsert-customer", "--quiet"])
+            .args(["--input", "customerId=acme", "--input", "customerName=Acme"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = run(&[]);
+    let (out, err) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}\n{err}");
+    let updated = out.find("updatedCustomer:").unwrap();
+    let created = out.find("createdCustomer:").unwrap();
+    assert!(updated < created, "{out}");
+    let output = run(&["--json"]);
+    let (out, _) = text(&output);
+    let updated = out.find("\"updatedCustomer\"").unwrap();
+    let created = out.find("\"createdCustomer\"").unwrap();
+    assert!(updated < created, "{out}");
+    let outputs: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(outputs["createdCustomer"]["customerId"], "acme");
 }
 
 #[test]

@@ -35,6 +35,41 @@ async fn call_with_key(
     let text = resp.text().await.unwrap();
     let body = if text.is_empty() {
         Value::Null
+    } else if is_text(&headers) {
+        Value::String(text)
+    } else {
+        serde_json::from_str(&text).unwrap()
+    };
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Whether the reply is `text/plain` (ingestion); everything else is JSON.
+fn is_text(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"))
+}
+
+/// POSTs `body` as is to `/ingest` with `content_type`.
+async fn ingest_raw(fake: &FakeAmberflo, content_type: &str, body: String) -> Reply {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/ingest", fake.base_url()))
+        .header("X-API-KEY", KEY)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap();
+    let body = if is_text(&headers) {
+        Value::String(text)
     } else {
         serde_json::from_str(&text).unwrap()
     };
@@ -90,11 +125,11 @@ async fn create_meter(fake: &FakeAmberflo, name: &str, meter_type: &str) -> Repl
     call(
         fake,
         Method::POST,
-        "/meter-definition",
+        "/meters",
         Some(json!({
             "meterApiName": name,
-            "displayName": format!("{name} display"),
-            "type": meter_type,
+            "label": format!("{name} display"),
+            "meterType": meter_type,
             "dimensions": ["region"],
         })),
     )
@@ -148,6 +183,72 @@ fn operations(file: &str) -> Vec<(String, String, String)> {
         }
     }
     out
+}
+
+/// `specs/openapi/README.md` records the check of every operation against
+/// Amberflo's documentation: exactly one table row per operation.
+#[test]
+fn every_operation_has_one_row_in_the_documentation_check() {
+    let path = format!("{}/../specs/openapi/README.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    for id in OPERATION_IDS {
+        let rows = text
+            .lines()
+            .filter(|line| line.starts_with(&format!("| `{id}` |")))
+            .count();
+        assert_eq!(rows, 1, "{id} has {rows} rows in specs/openapi/README.md");
+    }
+    let rows = text
+        .lines()
+        .filter(|line| line.starts_with("| `") && !line.starts_with("| `*`"))
+        .count();
+    assert_eq!(rows, OPERATION_IDS.len());
+}
+
+/// The ingestion answer is Amberflo's message: a string, as text or JSON.
+#[test]
+fn ingest_is_described_as_answering_a_message() {
+    let path = format!(
+        "{}/../specs/openapi/amberflo-metering-openapi.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let docs = Yaml::load_from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let doc = &docs[0];
+    let ok = doc
+        .as_mapping_get("paths")
+        .unwrap()
+        .as_mapping_get("/ingest")
+        .unwrap()
+        .as_mapping_get("post")
+        .unwrap()
+        .as_mapping_get("responses")
+        .unwrap()
+        .as_mapping_get("200")
+        .unwrap()
+        .as_mapping_get("content")
+        .unwrap();
+    for media in ["text/plain", "application/json"] {
+        let schema = ok
+            .as_mapping_get(media)
+            .unwrap()
+            .as_mapping_get("schema")
+            .unwrap();
+        assert_eq!(
+            schema.as_mapping_get("$ref").unwrap().as_str(),
+            Some("#/components/schemas/IngestMessage")
+        );
+    }
+    let message = doc
+        .as_mapping_get("components")
+        .unwrap()
+        .as_mapping_get("schemas")
+        .unwrap()
+        .as_mapping_get("IngestMessage")
+        .unwrap();
+    assert_eq!(
+        message.as_mapping_get("type").unwrap().as_str(),
+        Some("string")
+    );
 }
 
 #[tokio::test]
@@ -216,28 +317,41 @@ async fn create_meter_returns_meter_definition() {
     let fake = FakeAmberflo::start().await.unwrap();
     let reply = create_meter(&fake, "api-calls", "SUM_OF_ALL_USAGE").await;
     assert_eq!(reply.status, 200, "{}", reply.body);
+    // The documented meter: id, meterApiName, label, meterType, times.
     assert_eq!(
         keys(&reply.body),
         set(&[
+            "id",
             "meterApiName",
-            "displayName",
             "label",
-            "type",
-            "meterTimeInMillis",
-            "dimensions"
+            "meterType",
+            "dimensions",
+            "createTime",
+            "updateTime"
         ])
     );
     assert_eq!(reply.body["meterApiName"], "api-calls");
-    assert_eq!(reply.body["displayName"], "api-calls display");
     assert_eq!(reply.body["label"], "api-calls display");
-    assert_eq!(reply.body["type"], "SUM_OF_ALL_USAGE");
+    assert_eq!(reply.body["meterType"], "SUM_OF_ALL_USAGE");
     assert_eq!(reply.body["dimensions"], json!(["region"]));
-    assert!(reply.body["meterTimeInMillis"].as_i64().unwrap() > 1_600_000_000_000);
+    assert!(reply.body["createTime"].as_i64().unwrap() > 1_600_000_000_000);
     assert_eq!(fake.meters(), vec![reply.body.clone()]);
 
     let dup = create_meter(&fake, "api-calls", "MAX_IN_PERIOD").await;
     assert_error(&dup, 400, "ALREADY_EXISTS", "api-calls");
-    assert_eq!(fake.meters()[0]["type"], "SUM_OF_ALL_USAGE");
+    assert_eq!(fake.meters()[0]["meterType"], "SUM_OF_ALL_USAGE");
+
+    // The seed's older names (`displayName`, `type`) are accepted for them.
+    let seed = call(
+        &fake,
+        Method::POST,
+        "/meters",
+        Some(json!({ "meterApiName": "seed", "displayName": "Seed", "type": "MAX_IN_PERIOD", "dimensions": [] })),
+    )
+    .await;
+    assert_eq!(seed.status, 200, "{}", seed.body);
+    assert_eq!(seed.body["label"], "Seed");
+    assert_eq!(seed.body["meterType"], "MAX_IN_PERIOD");
 }
 
 #[tokio::test]
@@ -246,25 +360,25 @@ async fn create_meter_validation_errors() {
     let missing = call(
         &fake,
         Method::POST,
-        "/meter-definition",
-        Some(json!({ "meterApiName": "m", "type": "SUM_OF_ALL_USAGE" })),
+        "/meters",
+        Some(json!({ "meterApiName": "m", "meterType": "SUM_OF_ALL_USAGE" })),
     )
     .await;
-    assert_error(&missing, 400, "BAD_REQUEST", "`displayName`");
+    assert_error(&missing, 400, "BAD_REQUEST", "`label`");
 
-    let bad_enum = call(
+    let no_type = call(
         &fake,
         Method::POST,
-        "/meter-definition",
-        Some(json!({ "meterApiName": "m", "displayName": "M", "type": "AVERAGE" })),
+        "/meters",
+        Some(json!({ "meterApiName": "m", "label": "M" })),
     )
     .await;
-    assert_error(&bad_enum, 400, "BAD_REQUEST", "`type` must be one of");
+    assert_error(&no_type, 400, "BAD_REQUEST", "`meterType`");
 
     let wrong_type = call(
         &fake,
         Method::POST,
-        "/meter-definition",
+        "/meters",
         Some(json!({ "meterApiName": 7, "displayName": "M", "type": "MAX_IN_PERIOD" })),
     )
     .await;
@@ -278,19 +392,19 @@ async fn create_meter_validation_errors() {
     let bad_dims = call(
         &fake,
         Method::POST,
-        "/meter-definition",
+        "/meters",
         Some(json!({ "meterApiName": "m", "displayName": "M", "type": "MAX_IN_PERIOD", "dimensions": [1] })),
     )
     .await;
     assert_error(&bad_dims, 400, "BAD_REQUEST", "`dimensions`");
 
-    let not_json = raw_post(&fake, "/meter-definition", "{not json").await;
+    let not_json = raw_post(&fake, "/meters", "{not json").await;
     assert_error(&not_json, 400, "BAD_REQUEST", "not valid JSON");
 
-    let not_object = raw_post(&fake, "/meter-definition", "[1,2]").await;
+    let not_object = raw_post(&fake, "/meters", "[1,2]").await;
     assert_error(&not_object, 400, "BAD_REQUEST", "JSON object");
 
-    let empty = call(&fake, Method::POST, "/meter-definition", None).await;
+    let empty = call(&fake, Method::POST, "/meters", None).await;
     assert_error(&empty, 400, "BAD_REQUEST", "body is required");
 
     assert!(fake.meters().is_empty());
@@ -315,7 +429,7 @@ async fn meter_definition_crud() {
 
     let got = call(&fake, Method::GET, "/meter-definition/b", None).await;
     assert_eq!(got.status, 200);
-    assert_eq!(got.body["type"], "MAX_IN_PERIOD");
+    assert_eq!(got.body["meterType"], "MAX_IN_PERIOD");
     let missing = call(&fake, Method::GET, "/meter-definition/zzz", None).await;
     assert_error(&missing, 404, "NOT_FOUND", "zzz");
 
@@ -323,15 +437,13 @@ async fn meter_definition_crud() {
         &fake,
         Method::PUT,
         "/meter-definition",
-        Some(
-            json!({ "meterApiName": "b", "displayName": "Bee", "type": "UNIQUE_CUSTOMERS_COUNT" }),
-        ),
+        Some(json!({ "meterApiName": "b", "label": "Bee", "meterType": "UNIQUE_CUSTOMERS_COUNT" })),
     )
     .await;
     assert_eq!(updated.status, 200);
-    assert_eq!(updated.body["displayName"], "Bee");
     assert_eq!(updated.body["label"], "Bee");
-    assert_eq!(updated.body["type"], "UNIQUE_CUSTOMERS_COUNT");
+    assert_eq!(updated.body["meterType"], "UNIQUE_CUSTOMERS_COUNT");
+    assert_eq!(updated.body["id"], got.body["id"]);
     assert_eq!(updated.body["dimensions"], json!([]));
     let update_missing = call(
         &fake,
@@ -351,7 +463,7 @@ async fn meter_definition_crud() {
 }
 
 #[tokio::test]
-async fn ingest_single_and_batch() {
+async fn ingest_single_array_and_ndjson_answer_a_text_message() {
     let fake = FakeAmberflo::start().await.unwrap();
     create_meter(&fake, "calls", "SUM_OF_ALL_USAGE").await;
 
@@ -368,11 +480,10 @@ async fn ingest_single_and_batch() {
         })),
     )
     .await;
+    // As documented: a plain message, not JSON.
     assert_eq!(single.status, 200, "{}", single.body);
-    assert_eq!(
-        single.body,
-        json!({ "ingestedCount": 1, "uniqueIds": ["u-1"] })
-    );
+    assert_eq!(single.headers["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(single.body, json!("1 records were ingested"));
 
     let batch = call(
         &fake,
@@ -385,13 +496,27 @@ async fn ingest_single_and_batch() {
     )
     .await;
     assert_eq!(batch.status, 200);
-    assert_eq!(keys(&batch.body), set(&["ingestedCount", "uniqueIds"]));
-    assert_eq!(batch.body["ingestedCount"], 2);
-    let ids = batch.body["uniqueIds"].as_array().unwrap();
-    assert_eq!(ids.len(), 2);
-    assert_ne!(ids[0], ids[1]);
+    assert_eq!(batch.body, json!("2 records were ingested"));
 
-    // Re-sending an event with a known uniqueId is accepted but stored once.
+    // NDJSON: one record per line, with or without a JSON content type.
+    let lines = [
+        event("calls", "c3", 1.0, 1_700_000_003_000, "eu").to_string(),
+        String::new(),
+        event("calls", "c3", 2.0, 1_700_000_004_000, "eu").to_string(),
+        event("calls", "c4", 4.0, 1_700_000_005_000, "us").to_string(),
+    ];
+    let ndjson = ingest_raw(&fake, "application/x-ndjson", lines.join("\n")).await;
+    assert_eq!(ndjson.status, 200, "{}", ndjson.body);
+    assert_eq!(ndjson.body, json!("3 records were ingested"));
+    let as_json = ingest_raw(
+        &fake,
+        "application/json",
+        lines[0..1].join("\n") + "\n" + &lines[3],
+    )
+    .await;
+    assert_eq!(as_json.body, json!("2 records were ingested"));
+
+    // Re-sending an event with a known uniqueId is counted but stored once.
     let resend = call(
         &fake,
         Method::POST,
@@ -405,11 +530,13 @@ async fn ingest_single_and_batch() {
         })),
     )
     .await;
-    assert_eq!(resend.body["ingestedCount"], 1);
+    assert_eq!(resend.body, json!("1 records were ingested"));
     let events = fake.events();
-    assert_eq!(events.len(), 3);
+    assert_eq!(events.len(), 8);
     assert_eq!(events[0]["uniqueId"], "u-1");
     assert_eq!(events[1]["dimensions"], json!({ "region": "eu" }));
+    assert_eq!(events[3]["customerId"], "c3");
+    assert_ne!(events[1]["uniqueId"], events[2]["uniqueId"]);
 }
 
 #[tokio::test]
@@ -417,27 +544,17 @@ async fn ingest_validation_errors_change_nothing() {
     let fake = FakeAmberflo::start().await.unwrap();
     create_meter(&fake, "calls", "SUM_OF_ALL_USAGE").await;
 
-    let unknown = call(
+    let missing = call(
         &fake,
         Method::POST,
         "/ingest",
         Some(json!([
             event("calls", "c1", 1.0, 1_700_000_000_000, "eu"),
-            event("nope", "c1", 1.0, 1_700_000_000_000, "eu"),
+            { "meterApiName": "calls", "meterValue": 1, "meterTimeInMillis": 1 },
         ])),
     )
     .await;
-    assert_error(&unknown, 400, "BAD_REQUEST", "`[1].meterApiName`");
-    assert!(unknown.body["message"].as_str().unwrap().contains("nope"));
-
-    let missing = call(
-        &fake,
-        Method::POST,
-        "/ingest",
-        Some(json!({ "meterApiName": "calls", "meterValue": 1, "meterTimeInMillis": 1 })),
-    )
-    .await;
-    assert_error(&missing, 400, "BAD_REQUEST", "`customerId`");
+    assert_error(&missing, 400, "BAD_REQUEST", "`[1].customerId`");
 
     let bad_value = call(
         &fake,
@@ -472,9 +589,33 @@ async fn ingest_validation_errors_change_nothing() {
     assert_error(&bad_dims, 400, "BAD_REQUEST", "`dimensions`");
 
     let scalar = call(&fake, Method::POST, "/ingest", Some(json!(42))).await;
-    assert_error(&scalar, 400, "BAD_REQUEST", "meter event");
+    assert_error(&scalar, 400, "BAD_REQUEST", "meter record");
+
+    let bad_line = ingest_raw(
+        &fake,
+        "application/x-ndjson",
+        format!("{}\nnot json", event("calls", "c1", 1.0, 1, "eu")),
+    )
+    .await;
+    assert_error(&bad_line, 400, "BAD_REQUEST", "line 2");
 
     assert!(fake.events().is_empty());
+}
+
+#[tokio::test]
+async fn ingest_accepts_records_of_unknown_meters() {
+    // Amberflo validates records on read, not on write.
+    let fake = FakeAmberflo::start().await.unwrap();
+    let reply = call(
+        &fake,
+        Method::POST,
+        "/ingest",
+        Some(event("nope", "c1", 1.0, 1_700_000_000_000, "eu")),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.body, json!("1 records were ingested"));
+    assert_eq!(fake.events().len(), 1);
 }
 
 #[tokio::test]
@@ -514,7 +655,7 @@ async fn requests_are_recorded() {
     call(
         &fake,
         Method::GET,
-        "/payments-billing-customer-product-invoice?customerId=c1",
+        "/payments/billing/customer-product-invoice/all?customerId=c1",
         None,
     )
     .await;
@@ -562,19 +703,42 @@ async fn usage_aggregates_events() {
     .await;
     let base = json!({
         "meterApiName": "calls",
-        "startTimeInSeconds": t0,
-        "endTimeInSeconds": t0 + 3600,
+        "timeRange": { "startTimeInSeconds": t0, "endTimeInSeconds": t0 + 3600 },
         "aggregation": "SUM",
         "timeGroupingInterval": "DAY",
     });
 
     let sum = usage(&fake, base.clone()).await;
     assert_eq!(sum.status, 200, "{}", sum.body);
+    // The documented members: the query echoed, the buckets, the usage.
     assert_eq!(
         sum.body,
-        json!({ "clientMeters": { "calls": [
-            { "groupInfo": {}, "records": [{ "startTimeInSeconds": t0, "value": 7.5 }] }
-        ] } })
+        json!({
+            "metadata": base,
+            "secondsSinceEpochIntervals": [t0],
+            "clientMeters": { "calls": [
+                { "groupInfo": {}, "records": [{ "startTimeInSeconds": t0, "value": 7.5 }] }
+            ] },
+        })
+    );
+
+    // `aggregation` is optional (SUM) and so is `timeRange.endTimeInSeconds` (now).
+    let minimal = usage(
+        &fake,
+        json!({ "meterApiName": "calls", "timeRange": { "startTimeInSeconds": t0 }, "timeGroupingInterval": "DAY" }),
+    )
+    .await;
+    assert_eq!(
+        minimal.body["clientMeters"]["calls"][0]["records"][0]["value"],
+        107.5
+    );
+
+    let mut min = base.clone();
+    min["aggregation"] = json!("MIN");
+    let min = usage(&fake, min).await;
+    assert_eq!(
+        min.body["clientMeters"]["calls"][0]["records"][0]["value"],
+        1.0
     );
 
     let mut max = base.clone();
@@ -587,7 +751,7 @@ async fn usage_aggregates_events() {
 
     let mut count = base.clone();
     count["aggregation"] = json!("COUNT");
-    count["endTimeInSeconds"] = json!(t0 + 3601);
+    count["timeRange"]["endTimeInSeconds"] = json!(t0 + 3601);
     let count = usage(&fake, count).await;
     assert_eq!(
         count.body["clientMeters"]["calls"][0]["records"][0]["value"],
@@ -606,7 +770,7 @@ async fn usage_aggregates_events() {
     );
 
     let mut filtered = base.clone();
-    filtered["customerFilter"] = json!(["c2"]);
+    filtered["filter"] = json!({ "customerId": ["c2"] });
     let filtered = usage(&fake, filtered).await;
     assert_eq!(
         filtered.body["clientMeters"]["calls"][0]["records"][0]["value"],
@@ -623,8 +787,7 @@ async fn usage_aggregates_events() {
     );
 
     let mut empty = base.clone();
-    empty["startTimeInSeconds"] = json!(t0 - 100);
-    empty["endTimeInSeconds"] = json!(t0 - 50);
+    empty["timeRange"] = json!({ "startTimeInSeconds": t0 - 100, "endTimeInSeconds": t0 - 50 });
     let empty = usage(&fake, empty).await;
     assert_eq!(
         empty.body["clientMeters"]["calls"][0]["records"][0]["value"],
@@ -638,8 +801,7 @@ async fn usage_validation_errors() {
     create_meter(&fake, "calls", "SUM_OF_ALL_USAGE").await;
     let base = json!({
         "meterApiName": "calls",
-        "startTimeInSeconds": 10,
-        "endTimeInSeconds": 20,
+        "timeRange": { "startTimeInSeconds": 10, "endTimeInSeconds": 20 },
         "aggregation": "SUM",
         "timeGroupingInterval": "DAY",
     });
@@ -660,13 +822,27 @@ async fn usage_validation_errors() {
         "`timeGroupingInterval`",
     );
     let mut bad = base.clone();
-    bad.as_object_mut().unwrap().remove("endTimeInSeconds");
+    bad.as_object_mut().unwrap().remove("timeRange");
+    assert_error(&usage(&fake, bad).await, 400, "BAD_REQUEST", "`timeRange`");
+    let mut bad = base.clone();
+    bad["timeRange"] = json!({ "endTimeInSeconds": 20 });
     assert_error(
         &usage(&fake, bad).await,
         400,
         "BAD_REQUEST",
-        "`endTimeInSeconds`",
+        "`timeRange.startTimeInSeconds`",
     );
+    let mut bad = base.clone();
+    bad["timeRange"]["endTimeInSeconds"] = json!(5);
+    assert_error(
+        &usage(&fake, bad).await,
+        400,
+        "BAD_REQUEST",
+        "`timeRange.endTimeInSeconds`",
+    );
+    let mut bad = base.clone();
+    bad["take"] = json!({ "limit": "ten" });
+    assert_error(&usage(&fake, bad).await, 400, "BAD_REQUEST", "`take.limit`");
     let mut bad = base.clone();
     bad["meterApiName"] = json!("nope");
     assert_error(&usage(&fake, bad).await, 400, "BAD_REQUEST", "nope");
@@ -758,8 +934,7 @@ async fn filtering_rules_are_stored_listed_and_applied() {
         &fake,
         json!({
             "meterApiName": "calls",
-            "startTimeInSeconds": 0,
-            "endTimeInSeconds": 2000,
+            "timeRange": { "startTimeInSeconds": 0, "endTimeInSeconds": 2000 },
             "aggregation": "SUM",
             "timeGroupingInterval": "HOUR",
         }),
@@ -838,6 +1013,8 @@ async fn customer_lifecycle() {
     assert_eq!(deleted.status, 200);
     assert_eq!(deleted.body["customerId"], "acme");
     assert!(deleted.body["deleteTime"].as_i64().is_some());
+    assert_eq!(deleted.body["enabled"], false);
+    assert_eq!(deleted.body["lifecycleStage"], "OFFBOARDED");
     let gone = call(&fake, Method::GET, "/customers/acme", None).await;
     assert_error(&gone, 404, "NOT_FOUND", "acme");
     let gone = call(&fake, Method::DELETE, "/customers/acme", None).await;
@@ -902,23 +1079,20 @@ async fn invoices_are_listed_per_customer() {
     let fake = FakeAmberflo::start().await.unwrap();
     create_customer(&fake, "c1").await;
     let invoice = json!({
-        "invoiceId": "inv-1",
-        "customerId": "c1",
-        "startTime": 1_700_000_000_000_i64,
-        "endTime": 1_702_000_000_000_i64,
-        "totalAmount": 12.5,
-        "currency": "USD",
-        "status": "PENDING",
+        "invoiceUri": "inv-1",
+        "invoiceKey": { "customerId": "c1", "productId": "1", "productPlanId": "p" },
+        "invoiceStartTimeInSeconds": 1_700_000_000_i64,
+        "invoiceEndTimeInSeconds": 1_702_000_000_i64,
+        "paymentStatus": "PENDING",
+        "totalBill": { "totalPrice": 12.5 },
     });
     fake.add_invoice(invoice.clone());
-    fake.add_invoice(
-        json!({ "invoiceId": "inv-2", "customerId": "c2", "totalAmount": 1, "status": "PAID" }),
-    );
+    fake.add_invoice(json!({ "invoiceUri": "inv-2", "invoiceKey": { "customerId": "c2" } }));
 
     let list = call(
         &fake,
         Method::GET,
-        "/payments-billing-customer-product-invoice?customerId=c1",
+        "/payments/billing/customer-product-invoice/all?customerId=c1",
         None,
     )
     .await;
@@ -927,7 +1101,7 @@ async fn invoices_are_listed_per_customer() {
     let none = call(
         &fake,
         Method::GET,
-        "/payments-billing-customer-product-invoice?customerId=zz",
+        "/payments/billing/customer-product-invoice/all?customerId=zz",
         None,
     )
     .await;
@@ -935,7 +1109,7 @@ async fn invoices_are_listed_per_customer() {
     let missing = call(
         &fake,
         Method::GET,
-        "/payments-billing-customer-product-invoice",
+        "/payments/billing/customer-product-invoice/all",
         None,
     )
     .await;
@@ -955,70 +1129,80 @@ async fn prepaid_orders_and_pricing_plans() {
     let order = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-prepaid",
-        Some(json!({ "customerId": "c1", "amount": 100, "currency": "USD", "expirationTime": 1_800_000_000_000_i64 })),
+        "/payments/pricing/amberflo/customer-prepaid",
+        Some(json!({ "customerId": "c1", "prepaidPrice": 100, "originalCurrency": "USD", "productId": "1", "startTimeInSeconds": 1_800_000_000_i64 })),
     )
     .await;
     assert_eq!(order.status, 200, "{}", order.body);
     assert_eq!(
         keys(&order.body),
         set(&[
+            "id",
             "orderId",
             "customerId",
-            "amount",
-            "currency",
-            "createTime",
-            "expirationTime"
+            "productId",
+            "startTimeInSeconds",
+            "prepaidPrice",
+            "originalCurrency",
+            "createdTimeInSeconds"
         ])
     );
-    assert_eq!(order.body["amount"], 100.0);
+    assert_eq!(order.body["prepaidPrice"], 100.0);
+    assert_eq!(order.body["startTimeInSeconds"], 1_800_000_000_i64);
     assert_eq!(fake.prepaid_orders(), vec![order.body.clone()]);
 
     let unknown = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-prepaid",
-        Some(json!({ "customerId": "zz", "amount": 1 })),
+        "/payments/pricing/amberflo/customer-prepaid",
+        Some(json!({ "customerId": "zz", "prepaidPrice": 1 })),
     )
     .await;
     assert_error(&unknown, 404, "NOT_FOUND", "zz");
     let missing = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-prepaid",
+        "/payments/pricing/amberflo/customer-prepaid",
         Some(json!({ "customerId": "c1" })),
     )
     .await;
-    assert_error(&missing, 400, "BAD_REQUEST", "`amount`");
+    assert_error(&missing, 400, "BAD_REQUEST", "`prepaidPrice`");
 
     let plan = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-pricing",
-        Some(json!({ "customerId": "c1", "productId": "pro", "startTime": 5 })),
+        "/payments/pricing/amberflo/customer-pricing",
+        Some(json!({ "customerId": "c1", "productPlanId": "pro", "productId": "1", "startTimeInSeconds": 5 })),
     )
     .await;
     assert_eq!(plan.status, 200, "{}", plan.body);
     assert_eq!(
         keys(&plan.body),
-        set(&["customerId", "productId", "startTime", "createTime"])
+        set(&[
+            "customerId",
+            "productPlanId",
+            "productId",
+            "startTimeInSeconds",
+            "relationId",
+            "createdTimeInSeconds"
+        ])
     );
-    assert_eq!(plan.body["startTime"], 5);
+    assert_eq!(plan.body["startTimeInSeconds"], 5);
     assert_eq!(fake.pricing_plan_assignments().len(), 1);
 
     let missing = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-pricing",
-        Some(json!({ "customerId": "c1" })),
+        "/payments/pricing/amberflo/customer-pricing",
+        Some(json!({ "customerId": "c1", "productId": "1" })),
     )
     .await;
-    assert_error(&missing, 400, "BAD_REQUEST", "`productId`");
+    assert_error(&missing, 400, "BAD_REQUEST", "`productPlanId`");
     let unknown = call(
         &fake,
         Method::POST,
-        "/payments-pricing-amberflo-customer-pricing",
-        Some(json!({ "customerId": "zz", "productId": "pro" })),
+        "/payments/pricing/amberflo/customer-pricing",
+        Some(json!({ "customerId": "zz", "productPlanId": "pro" })),
     )
     .await;
     assert_error(&unknown, 404, "NOT_FOUND", "zz");

@@ -54,8 +54,17 @@ async fn make_customer(fake: &FakeAmberflo, id: &str, email: Option<&str>) {
     assert_eq!(out.customer_id, id);
 }
 
-fn invoice(id: &str, customer: &str, currency: &str) -> Value {
-    json!({"invoiceId": id, "customerId": customer, "totalAmount": 12.5, "currency": currency, "status": "PAID"})
+/// An invoice with some of the fields Amberflo documents.
+fn invoice(uri: &str, customer: &str, status: &str) -> Value {
+    json!({
+        "invoiceUri": uri,
+        "invoiceKey": { "accountId": "3", "customerId": customer, "productId": "1", "productPlanId": "plan-1", "year": 2023, "month": 11, "day": 1 },
+        "planName": "Pro",
+        "invoiceStartTimeInSeconds": T0_S,
+        "invoiceEndTimeInSeconds": T0_S + 30 * 86_400,
+        "paymentStatus": status,
+        "totalBill": { "totalPrice": 12.5 },
+    })
 }
 
 fn assert_every_request_authenticated(fake: &FakeAmberflo) {
@@ -92,7 +101,9 @@ async fn seed_creates_meter_and_ingests_event() {
     .await
     .unwrap();
     assert_eq!(out.meter_api_name, "api-calls");
-    assert_eq!(out.ingest_result.ingested_count, 1);
+    // Amberflo answers ingestion with a message; the seed's output is a String.
+    let message: String = out.ingest_result;
+    assert_eq!(message, "1 records were ingested");
     assert_eq!(fake.events().len(), 1);
     assert_every_request_authenticated(&fake);
 }
@@ -200,7 +211,7 @@ async fn offboard_deletes_a_customer_without_invoices() {
     let fake = fake().await;
     make_customer(&fake, "gone", None).await;
     make_customer(&fake, "other", None).await;
-    fake.add_invoice(invoice("inv-1", "other", "USD"));
+    fake.add_invoice(invoice("inv-1", "other", "SETTLED"));
     let out = offboard_customer::run(&client(&fake), &inputs(json!({"customerId": "gone"})))
         .await
         .unwrap();
@@ -216,13 +227,13 @@ async fn offboard_deletes_a_customer_without_invoices() {
 async fn offboard_keeps_an_invoiced_customer() {
     let fake = fake().await;
     make_customer(&fake, "billed", None).await;
-    fake.add_invoice(invoice("inv-1", "billed", "USD"));
+    fake.add_invoice(invoice("inv-1", "billed", "SETTLED"));
     let out = offboard_customer::run(&client(&fake), &inputs(json!({"customerId": "billed"})))
         .await
         .unwrap();
     assert!(out.deleted_customer.is_none());
     assert_eq!(out.invoices.len(), 1);
-    assert_eq!(out.invoices[0].invoice_id, "inv-1");
+    assert_eq!(out.invoices[0].invoice_uri.as_deref(), Some("inv-1"));
     assert_eq!(out.customer_name, "Customer billed");
     assert_eq!(fake.request_count("deleteCustomer"), 0);
     assert!(customer_json(&fake, "billed").is_some());
@@ -264,12 +275,10 @@ async fn ingest_then_query_reports_the_usage() {
     let out = ingest_and_query_usage::run(&client(&fake), &usage_inputs("api-calls", 7.0))
         .await
         .unwrap();
-    assert_eq!(out.ingested_count, 1);
+    assert_eq!(out.ingest_message, "1 records were ingested");
     // The uniqueId is the template "{customerId}-{meterApiName}-{meterTimeInMillis}".
-    assert_eq!(
-        out.unique_id.as_deref(),
-        Some("cust-1-api-calls-1700000000000")
-    );
+    // Read back from the request with `$request.body#/uniqueId`.
+    assert_eq!(out.unique_id, json!("cust-1-api-calls-1700000000000"));
     assert_eq!(usage_value(&out.usage, "api-calls"), 7.0);
     // Re-running is idempotent: the same uniqueId is stored once.
     let again = ingest_and_query_usage::run(&client(&fake), &usage_inputs("api-calls", 7.0))
@@ -282,7 +291,11 @@ async fn ingest_then_query_reports_the_usage() {
         .into_iter()
         .find(|r| r.operation_id == "queryUsage")
         .unwrap();
-    assert_eq!(query.body["customerFilter"], json!(["cust-1"]));
+    assert_eq!(query.body["filter"], json!({ "customerId": ["cust-1"] }));
+    assert_eq!(
+        query.body["timeRange"],
+        json!({ "startTimeInSeconds": T0_S - 3600, "endTimeInSeconds": T0_S + 3600 })
+    );
     assert_eq!(query.body["aggregation"], "SUM");
 }
 
@@ -339,8 +352,10 @@ async fn ingest_gives_up_after_three_retries() {
 #[tokio::test]
 async fn ingest_does_not_retry_other_failures() {
     let fake = fake().await;
-    // No meter: the fake answers 400, which the retry's criteria do not match.
-    let err = ingest_and_query_usage::run(&client(&fake), &usage_inputs("missing", 2.0))
+    make_meter(&fake, "api-calls").await;
+    // A 400, which the retry's criteria do not match.
+    fake.fail_next("ingestMeterEvents", 1, 400, None);
+    let err = ingest_and_query_usage::run(&client(&fake), &usage_inputs("api-calls", 2.0))
         .await
         .unwrap_err();
     assert!(
@@ -369,11 +384,15 @@ async fn create_product_meter_alone() {
     .await
     .unwrap();
     assert_eq!(out.meter_api_name, "llm-tokens");
-    assert_eq!(
-        serde_json::to_value(&out.meter_type).unwrap(),
-        json!("SUM_OF_ALL_USAGE")
-    );
+    let meter_type: String = out.meter_type;
+    assert_eq!(meter_type, "SUM_OF_ALL_USAGE");
     assert_eq!(fake.meters()[0]["dimensions"], json!(["region"]));
+    // The body Amberflo documents: `label` and `meterType`.
+    let sent = &fake.requests()[0].body;
+    assert_eq!(
+        sent,
+        &json!({ "meterApiName": "llm-tokens", "label": "LLM tokens", "meterType": "SUM_OF_ALL_USAGE", "dimensions": ["region"] })
+    );
 }
 
 #[tokio::test]
@@ -383,15 +402,15 @@ async fn launch_creates_meter_customer_and_plan() {
         &client(&fake),
         &inputs(json!({
             "meterApiName": "llm-tokens", "displayName": "LLM tokens", "customerId": "acme",
-            "customerName": "Acme", "productId": "pro-plan", "startTime": T0_MS,
+            "customerName": "Acme", "productPlanId": "pro-plan", "startTimeInSeconds": T0_S,
         })),
     )
     .await
     .unwrap();
     assert_eq!(out.meter_api_name, "llm-tokens");
     assert_eq!(out.customer_id, "acme");
-    assert_eq!(out.product_id, "pro-plan");
-    assert_eq!(out.plan_start_time, Some(T0_MS));
+    assert_eq!(out.product_plan_id.as_deref(), Some("pro-plan"));
+    assert_eq!(out.plan_start_time_in_seconds, Some(T0_S));
     // dependsOn ran first, then the two billing steps, in order.
     let ops: Vec<String> = fake
         .requests()
@@ -411,7 +430,10 @@ async fn launch_creates_meter_customer_and_plan() {
     let customer = customer_json(&fake, "acme").unwrap();
     assert_eq!(customer["traits"]["productMeter"], "llm-tokens");
     assert_eq!(customer["lifecycleStage"], "ONBOARDING");
-    assert_eq!(fake.pricing_plan_assignments()[0]["productId"], "pro-plan");
+    let assignment = &fake.pricing_plan_assignments()[0];
+    assert_eq!(assignment["productPlanId"], "pro-plan");
+    // An optional input left out is not sent.
+    assert!(assignment.get("productId").is_none(), "{assignment}");
     assert_every_request_authenticated(&fake);
 }
 
@@ -423,7 +445,7 @@ async fn launch_stops_when_the_meter_already_exists() {
         &client(&fake),
         &inputs(json!({
             "meterApiName": "llm-tokens", "displayName": "LLM tokens", "customerId": "acme",
-            "customerName": "Acme", "productId": "pro-plan",
+            "customerName": "Acme", "productPlanId": "pro-plan",
         })),
     )
     .await
@@ -458,7 +480,8 @@ async fn top_up_after_usage() {
     assert_eq!(usage_value(&out.usage, "api-calls"), 40.0);
     let orders = fake.prepaid_orders();
     assert_eq!(orders.len(), 1);
-    assert_eq!(orders[0]["currency"], "EUR");
+    assert_eq!(orders[0]["originalCurrency"], "EUR");
+    assert_eq!(orders[0]["prepaidPrice"], 100.0);
 }
 
 #[tokio::test]
@@ -584,17 +607,21 @@ async fn filtering_rule_listing_failure_fails_the_workflow() {
 async fn customer_invoices_are_listed() {
     let fake = fake().await;
     make_customer(&fake, "acme", Some("billing@acme.io")).await;
-    fake.add_invoice(invoice("inv-1", "acme", "USD"));
-    fake.add_invoice(invoice("inv-2", "acme", "EUR"));
-    fake.add_invoice(invoice("inv-3", "other", "USD"));
+    fake.add_invoice(invoice("inv-1", "acme", "SETTLED"));
+    fake.add_invoice(invoice("inv-2", "acme", "PENDING"));
+    fake.add_invoice(invoice("inv-3", "other", "SETTLED"));
     let out = get_customer_invoices::run(&client(&fake), &inputs(json!({"customerId": "acme"})))
         .await
         .unwrap();
     assert_eq!(out.customer_name, "Customer acme");
     assert_eq!(out.customer_email.as_deref(), Some("billing@acme.io"));
     let invoices = out.invoices.expect("invoices");
-    let ids: Vec<&str> = invoices.iter().map(|i| i.invoice_id.as_str()).collect();
-    assert_eq!(ids, ["inv-1", "inv-2"]);
+    let uris: Vec<Option<&str>> = invoices.iter().map(|i| i.invoice_uri.as_deref()).collect();
+    assert_eq!(uris, [Some("inv-1"), Some("inv-2")]);
+    let key = invoices[1].invoice_key.as_ref().expect("invoiceKey");
+    assert_eq!(key.customer_id.as_deref(), Some("acme"));
+    assert_eq!(invoices[1].payment_status.as_deref(), Some("PENDING"));
+    assert_eq!(invoices[1].total_bill, Some(json!({ "totalPrice": 12.5 })));
 }
 
 #[tokio::test]
@@ -611,7 +638,7 @@ async fn customer_invoices_without_email_are_listed() {
 async fn test_accounts_skip_the_invoice_lookup() {
     let fake = fake().await;
     make_customer(&fake, "qa", Some("qa-bot@example.com")).await;
-    fake.add_invoice(invoice("inv-1", "qa", "USD"));
+    fake.add_invoice(invoice("inv-1", "qa", "SETTLED"));
     let out = get_customer_invoices::run(&client(&fake), &inputs(json!({"customerId": "qa"})))
         .await
         .unwrap();
@@ -679,7 +706,12 @@ async fn onboard_creates_records_and_activates() {
         .await
         .unwrap();
     assert_eq!(out.customer_id, "newco");
-    assert!(out.first_event_id.is_some());
+    // The id the step sent, read back with `$request.body#/uniqueId`.
+    assert_eq!(out.first_event_id, json!("newco-api-calls-1700000000000"));
+    assert_eq!(
+        fake.events()[0]["uniqueId"],
+        "newco-api-calls-1700000000000"
+    );
     assert_eq!(
         serde_json::to_value(&out.lifecycle_stage).unwrap(),
         json!("ACTIVE")
@@ -713,8 +745,11 @@ async fn onboard_retries_a_throttled_creation_inside_the_nested_workflow() {
 }
 
 #[tokio::test]
-async fn onboard_fails_when_the_meter_is_missing() {
+async fn onboard_fails_when_the_ingestion_is_rejected() {
     let fake = fake().await;
+    // Amberflo validates records on read, so an unknown meter is no error
+    // at ingestion; a rejected record is simulated.
+    fake.fail_next("ingestMeterEvents", 1, 400, None);
     let err = onboard_customer_with_first_usage::run(&client(&fake), &onboard_inputs())
         .await
         .unwrap_err();

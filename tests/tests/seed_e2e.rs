@@ -33,30 +33,35 @@ fn client_for(uri: &str) -> arazzo::Client {
 
 fn meter_definition() -> Value {
     json!({
+        "id": "m-1",
         "meterApiName": "api-calls",
-        "displayName": "API calls",
         "label": "API calls",
-        "type": "SUM_OF_ALL_USAGE",
-        "meterTimeInMillis": 1_700_000_000_000_i64,
-        "dimensions": []
+        "meterType": "SUM_OF_ALL_USAGE",
+        "dimensions": [],
+        "createTime": 1_700_000_000_000_i64,
+        "updateTime": 1_700_000_000_000_i64
     })
 }
 
 async fn mount_create_ok(server: &MockServer) {
     Mock::given(method("POST"))
-        .and(path("/meter-definition"))
+        .and(path("/meters"))
         .respond_with(ResponseTemplate::new(200).set_body_json(meter_definition()))
         .mount(server)
         .await;
 }
 
+/// Amberflo's documented answer to an ingestion: a plain message.
+const INGESTED: &str = "1 records were ingested";
+
+fn ingest_reply() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(INGESTED, "text/plain; charset=utf-8")
+}
+
 async fn mount_ingest_ok(server: &MockServer) {
     Mock::given(method("POST"))
         .and(path("/ingest"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "ingestedCount": 1,
-            "uniqueIds": ["generated-1"]
-        })))
+        .respond_with(ingest_reply())
         .mount(server)
         .await;
 }
@@ -79,7 +84,7 @@ async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
 async fn runs_both_steps_and_returns_typed_outputs() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/meter-definition"))
+        .and(path("/meters"))
         .and(header("X-API-KEY", API_KEY))
         .and(body_json(json!({
             "meterApiName": "api-calls",
@@ -101,10 +106,7 @@ async fn runs_both_steps_and_returns_typed_outputs() {
             "meterTimeInMillis": 1_700_000_000_000_i64,
             "uniqueId": "evt-1"
         })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "ingestedCount": 1,
-            "uniqueIds": ["evt-1"]
-        })))
+        .respond_with(ingest_reply())
         .expect(1)
         .mount(&server)
         .await;
@@ -114,8 +116,49 @@ async fn runs_both_steps_and_returns_typed_outputs() {
         .expect("workflow succeeds");
     let name: String = out.meter_api_name;
     assert_eq!(name, "api-calls");
-    assert_eq!(out.ingest_result.ingested_count, 1);
-    assert_eq!(out.ingest_result.unique_ids, Some(vec!["evt-1".to_owned()]));
+    // `$response.body` of the ingestion is Amberflo's message: a String.
+    let message: String = out.ingest_result;
+    assert_eq!(message, INGESTED);
+}
+
+/// The ingestion message decodes into the seed's `String` output whether it
+/// comes as text, as a JSON string, or as text labelled JSON; a JSON object
+/// (the shape this project used to assume) is a decode error naming the output.
+#[tokio::test]
+async fn ingest_result_is_the_message_however_it_is_sent() {
+    let quoted = format!("\"{INGESTED}\"");
+    for (content_type, body) in [
+        ("text/plain", INGESTED),
+        ("application/json", quoted.as_str()),
+        ("application/json", INGESTED),
+    ] {
+        let server = MockServer::start().await;
+        mount_create_ok(&server).await;
+        Mock::given(method("POST"))
+            .and(path("/ingest"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, content_type))
+            .mount(&server)
+            .await;
+        let out = seed::run(&client(&server), &inputs(None))
+            .await
+            .unwrap_or_else(|e| panic!("{content_type} {body}: {e}"));
+        assert_eq!(out.ingest_result, INGESTED, "{content_type} {body}");
+    }
+
+    let server = MockServer::start().await;
+    mount_create_ok(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/ingest"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "ingestedCount": 1 })))
+        .mount(&server)
+        .await;
+    let err = seed::run(&client(&server), &inputs(None))
+        .await
+        .expect_err("an object is not the documented answer");
+    assert!(
+        matches!(err, arazzo::Error::Decode { ref output, .. } if output == "ingestResult"),
+        "{err:?}"
+    );
 }
 
 /// The exact wire format of both requests, asserted on what the server received.
@@ -134,7 +177,7 @@ async fn requests_are_exactly_as_specified() {
     let (create, ingest) = (&all[0], &all[1]);
 
     assert_eq!(create.method.as_str(), "POST");
-    assert_eq!(create.url.path(), "/meter-definition");
+    assert_eq!(create.url.path(), "/meters");
     assert_eq!(create.url.query(), None);
     assert_eq!(
         create.headers.get("x-api-key").map(|v| v.to_str().unwrap()),
@@ -196,10 +239,7 @@ async fn absent_unique_id_is_left_out_of_the_ingest_body() {
     let out = seed::run(&client(&server), &inputs(None))
         .await
         .expect("workflow succeeds");
-    assert_eq!(
-        out.ingest_result.unique_ids,
-        Some(vec!["generated-1".to_owned()])
-    );
+    assert_eq!(out.ingest_result, INGESTED);
 
     let ingests = requests_to(&server, "/ingest").await;
     assert_eq!(ingests.len(), 1);
@@ -213,7 +253,7 @@ async fn absent_unique_id_is_left_out_of_the_ingest_body() {
 async fn create_meter_400_fails_the_run_and_skips_ingest() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/meter-definition"))
+        .and(path("/meters"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
             "code": "ALREADY_EXISTS",
             "message": "meter api-calls already exists"
@@ -289,7 +329,7 @@ async fn each_step_is_callable_on_its_own() {
         .await
         .expect("createMeter succeeds");
     assert_eq!(created.meter_api_name, "api-calls");
-    assert_eq!(requests_to(&server, "/meter-definition").await.len(), 1);
+    assert_eq!(requests_to(&server, "/meters").await.len(), 1);
     assert!(requests_to(&server, "/ingest").await.is_empty());
 
     // The second step reads the first one's outputs, given explicitly.
@@ -299,7 +339,7 @@ async fn each_step_is_callable_on_its_own() {
     let ingested: steps::IngestEventOutputs = steps::ingest_event(&client, &inputs, &other)
         .await
         .expect("ingestEvent succeeds");
-    assert_eq!(ingested.ingest_result.ingested_count, 1);
+    assert_eq!(ingested.ingest_result, INGESTED);
     let ingests = requests_to(&server, "/ingest").await;
     assert_eq!(ingests.len(), 1);
     assert_eq!(body_of(&ingests[0])["meterApiName"], json!("other-meter"));
@@ -310,7 +350,7 @@ async fn each_step_is_callable_on_its_own() {
         .expect("ingestEvent succeeds");
     let ingests = requests_to(&server, "/ingest").await;
     assert_eq!(body_of(&ingests[1])["meterApiName"], json!("api-calls"));
-    assert_eq!(requests_to(&server, "/meter-definition").await.len(), 1);
+    assert_eq!(requests_to(&server, "/meters").await.len(), 1);
 }
 
 #[tokio::test]
@@ -360,7 +400,7 @@ fn debug_of_inputs_never_prints_the_api_key() {
 async fn api_key_is_not_echoed_in_errors() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/meter-definition"))
+        .and(path("/meters"))
         .respond_with(
             ResponseTemplate::new(401)
                 .set_body_string(format!("{{\"message\":\"bad key {API_KEY}\"}}")),

@@ -231,13 +231,24 @@ impl Response {
     /// The errors of [`body`](Response::body); [`Error::MissingOutput`] when
     /// nothing is at `pointer`; [`Error::Decode`] when the value has the
     /// wrong shape for `T`.
+    ///
+    /// A whole-body output (`pointer` `""` or `"#"`) whose type reads from a
+    /// string (`String`, `serde_json::Value`) also accepts a body that is declared JSON but is
+    /// plain text, such as Amberflo's `1 records were ingested`: the text
+    /// itself is the value. A `text/*` body and a JSON string body are
+    /// strings already.
     pub fn output<T: DeserializeOwned>(&self, output: &str, pointer: &str) -> Result<T, Error> {
+        if let Some(text) = self.text_fallback::<T>(pointer) {
+            return Ok(text);
+        }
         let body = self.body()?;
         let value = lookup(body, pointer).ok_or_else(|| self.missing(output, pointer))?;
         T::deserialize(value).map_err(|e| self.decode_error(output, pointer, &e.to_string()))
     }
 
     /// Optional typed output: `None` when nothing (or null) is at `pointer`.
+    /// A whole-body output that reads from a string accepts plain text as
+    /// [`output`](Response::output) does.
     ///
     /// # Errors
     ///
@@ -248,6 +259,9 @@ impl Response {
         output: &str,
         pointer: &str,
     ) -> Result<Option<T>, Error> {
+        if let Some(text) = self.text_fallback::<T>(pointer) {
+            return Ok(Some(text));
+        }
         let body = self.body()?;
         match lookup(body, pointer) {
             None | Some(Value::Null) => Ok(None),
@@ -255,6 +269,17 @@ impl Response {
                 .map(Some)
                 .map_err(|e| self.decode_error(output, pointer, &e.to_string())),
         }
+    }
+
+    /// The whole body read as text into `T`, when `pointer` is the whole
+    /// body, the body was meant to be JSON but is not, and `T` reads from a
+    /// string. `None` otherwise (the caller then reports the usual error).
+    fn text_fallback<T: DeserializeOwned>(&self, pointer: &str) -> Option<T> {
+        if !matches!(pointer, "" | "#") || !matches!(self.parsed(), Parsed::InvalidJson(_)) {
+            return None;
+        }
+        let text = std::str::from_utf8(&self.body).ok()?;
+        T::deserialize(Value::String(text.to_owned())).ok()
     }
 
     /// Output `output` read from response header `name`.
@@ -477,6 +502,54 @@ mod tests {
         ));
         assert_eq!(r.header_value("x-id"), json!("42"));
         assert_eq!(r.header_value("x-none"), json!(null));
+    }
+
+    #[test]
+    fn whole_body_string_outputs_accept_text_and_json_strings() {
+        let message = "1 records were ingested";
+        let quoted = format!("\"{message}\"");
+        for (content_type, body) in [
+            ("text/plain; charset=utf-8", message),
+            ("application/json", quoted.as_str()),
+            // Declared JSON, sent as text: the text is the value.
+            ("application/json", message),
+        ] {
+            let r = response(200, &[("content-type", content_type)], body);
+            assert_eq!(
+                r.output::<String>("m", "").ok().as_deref(),
+                Some(message),
+                "{content_type} {body}"
+            );
+            assert_eq!(
+                r.optional_output::<String>("m", "#")
+                    .ok()
+                    .flatten()
+                    .as_deref(),
+                Some(message)
+            );
+        }
+        // Only a whole-body string output falls back to the text.
+        let r = response(200, &[("content-type", "application/json")], message);
+        assert!(matches!(
+            r.output::<u32>("m", ""),
+            Err(Error::InvalidJson { .. })
+        ));
+        assert!(matches!(
+            r.output::<String>("m", "/a"),
+            Err(Error::InvalidJson { .. })
+        ));
+        // Any type that reads from a string takes it (`Value` included).
+        assert_eq!(r.output::<Value>("m", "").ok(), Some(json!(message)));
+        // Text is not a fallback for other content types.
+        let r = response(
+            200,
+            &[("content-type", "application/octet-stream")],
+            message,
+        );
+        assert!(matches!(
+            r.output::<String>("m", ""),
+            Err(Error::UnexpectedContentType { .. })
+        ));
     }
 
     #[test]
