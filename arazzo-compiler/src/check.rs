@@ -165,6 +165,19 @@ impl<'a> Checker<'a> {
             .push_mut(Diagnostic::at(model::location(&self.file, node), message))
     }
 
+    fn warn(
+        &mut self,
+        lint: &'static str,
+        node: &Node,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push_mut(Diagnostic::warning(
+            lint,
+            model::location(&self.file, node),
+            message,
+        ))
+    }
+
     fn err_span(
         &mut self,
         node: &Node,
@@ -535,7 +548,7 @@ impl<'a> Checker<'a> {
         let flow = Flow::analyse(n, &lowered_kinds);
         for (i, s) in wf.steps.iter().enumerate() {
             if !flow.reachable[i] {
-                self.err(&s.id.node, format!("step `{}` can never run", s.id.value))
+                self.warn("unreachable_step", &s.id.node, format!("step `{}` can never run", s.id.value))
                     .help.push("no step leads to it: every earlier path ends or jumps past it; remove it or add a `goto` to it".into());
             }
         }
@@ -1734,14 +1747,28 @@ impl<'a> Checker<'a> {
             if let Some(opn) = store.operation_node(op) {
                 if opn.node.get("requestBody").is_some() {
                     let node = ct.node.clone();
-                    self.err(
+                    let media_types: Vec<String> = opn
+                        .node
+                        .get("requestBody")
+                        .and_then(|rb| {
+                            self.sources.store.resolve(At {
+                                file: opn.file,
+                                node: rb,
+                            })
+                        })
+                        .and_then(|rb| rb.node.get("content"))
+                        .map(|c| c.entries().iter().map(|(k, _)| k.text.clone()).collect())
+                        .unwrap_or_default();
+                    self.warn(
+                        "undocumented_content_type",
                         &node,
                         format!(
-                            "operation `{}` does not document a `{}` request body",
+                            "operation `{}` does not document a `{}` request body; it is sent as written, unchecked",
                             op.operation_id.as_deref().unwrap_or(&op.path),
                             ct.value
                         ),
-                    );
+                    )
+                    .candidates("it documents", media_types.iter().map(String::as_str), &ct.value);
                 }
             }
         }
@@ -2892,11 +2919,9 @@ impl<'a> Checker<'a> {
                         .help.push("use `$response.body#/...` or `$response.header.<name>` for the current response".into());
                     return None;
                 }
-                if ec.unreachable {
-                    // The step itself is reported as unreachable; nothing ran before it.
-                    return None;
-                }
-                if !ec.may.get(j).copied().unwrap_or(false) {
+                // An unreachable step (reported as such) is not judged by flow: nothing
+                // ran before it, but its names and types are still checked.
+                if !ec.unreachable && !ec.may.get(j).copied().unwrap_or(false) {
                     let d = self.err_span(
                         node,
                         &step.span,
@@ -2932,7 +2957,7 @@ impl<'a> Checker<'a> {
                     }
                     return None;
                 };
-                let always = ec.must.get(j).copied().unwrap_or(false);
+                let always = !ec.unreachable && ec.must.get(j).copied().unwrap_or(false);
                 let mut ty = out.ty.clone();
                 let mut schema = out.schema;
                 let mut raw = String::new();
