@@ -2536,7 +2536,7 @@ impl<'a> Checker<'a> {
         let errors = self.diags.error_count();
         let first = self.expr_resolved(st, ec, node, e);
         if self.diags.error_count() == errors {
-            if let (Some((canonical, span)), Some(_)) = (&e.dialect, &first) {
+            if let (Some((canonical, span)), Some(_)) = (e.dialect.as_deref(), &first) {
                 self.dialect_warning(node, span, &e.text, canonical);
             }
             return first;
@@ -2547,7 +2547,7 @@ impl<'a> Checker<'a> {
             let mark = self.diags.len();
             let r = self.expr_resolved(st, ec, node, &alt);
             if r.is_some() && self.diags.error_count() == errors {
-                let span = match &e.dialect {
+                let span = match e.dialect.as_deref() {
                     Some((_, d)) => span.start.min(d.start)..span.end.max(d.end),
                     None => span,
                 };
@@ -2557,7 +2557,7 @@ impl<'a> Checker<'a> {
             drop(self.diags.split_off(mark));
         }
         // Not an unambiguous dialect: the errors of the expression as written stand.
-        let help = e.dialect.as_ref().map(|(canonical, _)| {
+        let help = e.dialect.as_deref().map(|(canonical, _)| {
             format!(
                 "`{}` is read as the JSON pointer form `{canonical}`",
                 e.text

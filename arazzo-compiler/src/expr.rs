@@ -165,7 +165,7 @@ pub struct Expr {
     /// read as a canonical expression (`$response.body.count` → `$response.body#/count`,
     /// `$steps.s.outputs.items[0].id` → `$steps.s.outputs.items#/0/id`): the
     /// canonical text and the span of the dialect accessors.
-    pub dialect: Option<(String, Span)>,
+    pub dialect: Option<Box<(String, Span)>>,
 }
 
 /// A syntax error with the location of the offending text.
@@ -423,7 +423,7 @@ struct Scanner<'a> {
     end: usize,
     mode: Mode,
     /// Set when JavaScript-style accessors were read as a JSON pointer.
-    dialect: Option<(String, Span)>,
+    dialect: Option<Box<(String, Span)>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -754,7 +754,7 @@ impl<'a> Scanner<'a> {
         let mut all = pointer.map_or_else(Vec::new, |p| p.tokens.clone());
         all.extend(tokens);
         let canonical = format!("{}#{raw}", self.text(self.start..base_end));
-        self.dialect = Some((canonical, from..self.pos));
+        self.dialect = Some(Box::new((canonical, from..self.pos)));
         Some(Pointer {
             raw,
             tokens: all,
@@ -1127,7 +1127,8 @@ mod tests {
     /// JavaScript-style accessors after a value that takes a pointer are read as one.
     #[test]
     fn dialect_accessors_read_as_pointers() {
-        let dialect = |input: &str| parse_expression(input).map(|e| (e.dialect, e.kind));
+        let dialect =
+            |input: &str| parse_expression(input).map(|e| (e.dialect.map(|d| *d), e.kind));
         let Ok((Some((canonical, span)), ExprKind::Steps { name, pointer, .. })) =
             dialect("$steps.x.outputs.y[0].z")
         else {
@@ -1159,7 +1160,7 @@ mod tests {
         let segs = parse_template("id={$response.body.items[1].id}").unwrap();
         let Segment::Expr(e) = &segs[1] else { panic!() };
         assert_eq!(
-            e.dialect.as_ref().map(|d| d.0.as_str()),
+            e.dialect.as_deref().map(|d| d.0.as_str()),
             Some("$response.body#/items/1/id")
         );
         // Canonical expressions carry no dialect.

@@ -220,7 +220,7 @@ fn warning(d: &Diagnostic, span: Span) -> proc_macro2::TokenStream {
     let name = syn::Ident::new(d.lint.unwrap_or("arazzo"), span);
     quote::quote_spanned! {span=>
         const _: () = {
-            #[allow(dead_code, non_snake_case)]
+            #[allow(dead_code, non_snake_case, clippy::all)]
             fn arazzo_lint() {
                 #[deprecated(note = #note)]
                 #[allow(non_upper_case_globals)]

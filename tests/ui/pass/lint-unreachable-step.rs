@@ -8,7 +8,7 @@ use wf::onboard_customer as onboard;
 
 fn _types(o: onboard::Outputs) {
     let _id: String = o.customer_id;
-    let _created: Option<String> = o.created_at;
+    let _created: i64 = o.created_at;
 }
 
 fn _calls(client: &arazzo::Client, i: &onboard::Inputs) {
