@@ -142,3 +142,54 @@ fn an_undocumented_request_media_type_is_a_warning() {
             .is_empty()
     );
 }
+
+#[test]
+fn dotted_forms_that_do_not_resolve_stay_errors_with_the_pointer_form() {
+    for (rel, help) in [
+        (
+            "tests/ui/fixtures/expr-dotted-body.arazzo.yaml",
+            "`$response.body.customerId` is read as the JSON pointer form `$response.body#/customerId`",
+        ),
+        (
+            "tests/ui/fixtures/expr-js-style-index.arazzo.yaml",
+            "`$steps.fetchCustomer.outputs.tags[0].name` is read as the JSON pointer form `$steps.fetchCustomer.outputs.tags#/0/name`",
+        ),
+    ] {
+        let out = compile_with(rel, &[]);
+        assert_eq!(out.errors().count(), 1, "{}", rendered(&out));
+        assert!(out.diagnostics[0].help.iter().any(|h| h == help), "{}", rendered(&out));
+    }
+    // A dotted input whose rest is not in the input's schema: the unknown-input error stands.
+    let dir = std::env::temp_dir().join(format!("arazzo-lints-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        repo().join("tests/specs/openapi/inventory.openapi.yaml"),
+        dir.join("inventory.yaml"),
+    )
+    .unwrap();
+    let doc = std::fs::read_to_string(repo().join(DIALECTS))
+        .unwrap()
+        .replace("../openapi/inventory.openapi.yaml", "inventory.yaml")
+        .replace("$inputs.product.itemId", "$inputs.product.itemID");
+    std::fs::write(dir.join("doc.yaml"), doc).unwrap();
+    let options = Options {
+        display_root: dir.clone(),
+        ..Default::default()
+    };
+    let out = compile(&dir.join("doc.yaml"), &options);
+    let errors: Vec<String> = out.errors().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 1, "{}", rendered(&out));
+    assert!(
+        errors[0].contains("unknown input `product.itemID` in `$inputs.product.itemID`"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("use a JSON pointer: `$inputs.product#/itemID`"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(out.warnings().count(), 9);
+    let _ = std::fs::remove_dir_all(&dir);
+}
