@@ -2599,40 +2599,62 @@ impl<'a> Checker<'a> {
         st: &Wf<'a>,
         e: &Expr,
     ) -> Vec<(Expr, String, std::ops::Range<usize>)> {
-        let (name, pointer) = match &e.kind {
-            ExprKind::Inputs { name, pointer } => {
-                if st.input_names.iter().any(|(n, _, _)| *n == name.text) {
-                    return Vec::new();
-                }
-                (name, pointer)
-            }
+        // The names declared where the expression looks (inputs, a step's or a workflow's outputs).
+        let (name, pointer, names): (_, _, Vec<&str>) = match &e.kind {
+            ExprKind::Inputs { name, pointer } => (
+                name,
+                pointer,
+                st.input_names.iter().map(|(n, _, _)| n.as_str()).collect(),
+            ),
             ExprKind::Steps {
                 step,
                 name,
                 pointer,
-            } => {
-                let declared = st
-                    .step_ids
-                    .iter()
-                    .position(|s| *s == step.text)
-                    .and_then(|j| st.outputs.get(j));
-                match declared {
-                    Some(outs) if !outs.iter().any(|o| o.name == name.text) => (name, pointer),
-                    _ => return Vec::new(),
-                }
-            }
-            _ => return Vec::new(),
-        };
-        let declared = |prefix: &str| match &e.kind {
-            ExprKind::Inputs { .. } => st.input_names.iter().any(|(n, _, _)| n == prefix),
-            ExprKind::Steps { step, .. } => st
+            } => match st
                 .step_ids
                 .iter()
                 .position(|s| *s == step.text)
                 .and_then(|j| st.outputs.get(j))
-                .is_some_and(|outs| outs.iter().any(|o| o.name == prefix)),
-            _ => false,
+            {
+                Some(outs) => (
+                    name,
+                    pointer,
+                    outs.iter().map(|o| o.name.as_str()).collect(),
+                ),
+                None => return Vec::new(),
+            },
+            ExprKind::Workflows {
+                workflow,
+                field,
+                name,
+                pointer,
+            } => {
+                let Some(j) = self.workflow_index(&workflow.text) else {
+                    return Vec::new();
+                };
+                let declared = match field {
+                    WorkflowField::Outputs => self.wf_outputs.get(j).and_then(Option::as_ref),
+                    WorkflowField::Inputs => self
+                        .wf_inputs
+                        .get(j)
+                        .and_then(Option::as_ref)
+                        .map(|(_, n)| n),
+                };
+                match declared {
+                    Some(list) => (
+                        name,
+                        pointer,
+                        list.iter().map(|(n, _, _)| n.as_str()).collect(),
+                    ),
+                    None => return Vec::new(),
+                }
+            }
+            _ => return Vec::new(),
         };
+        if names.contains(&name.text.as_str()) {
+            return Vec::new();
+        }
+        let declared = |prefix: &str| names.contains(&prefix);
         let offset = name.span.start.saturating_sub(e.span.start);
         let before = e.text.get(..offset).unwrap_or("");
         let mut out = Vec::new();
@@ -2675,6 +2697,14 @@ impl<'a> Checker<'a> {
                 },
                 ExprKind::Steps { step, .. } => ExprKind::Steps {
                     step: step.clone(),
+                    name: short,
+                    pointer: ptr,
+                },
+                ExprKind::Workflows {
+                    workflow, field, ..
+                } => ExprKind::Workflows {
+                    workflow: workflow.clone(),
+                    field: *field,
                     name: short,
                     pointer: ptr,
                 },

@@ -193,3 +193,61 @@ fn dotted_forms_that_do_not_resolve_stay_errors_with_the_pointer_form() {
     assert_eq!(out.warnings().count(), 9);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn dotted_navigation_after_a_workflow_output() {
+    let dir = std::env::temp_dir().join(format!("arazzo-lints-wf-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        repo().join("tests/specs/openapi/inventory.openapi.yaml"),
+        dir.join("inventory.yaml"),
+    )
+    .unwrap();
+    let doc = r#"arazzo: 1.0.1
+info: {title: t, version: "1"}
+sourceDescriptions:
+- {name: stockroom, url: inventory.yaml, type: openapi}
+workflows:
+- workflowId: fetch-item
+  inputs:
+    type: object
+    properties:
+      itemId: {type: string}
+  steps:
+  - stepId: fetch
+    operationId: getItem
+    parameters:
+    - {name: itemId, in: path, value: $inputs.itemId}
+    outputs:
+      item: $response.body
+  outputs:
+    item: $steps.fetch.outputs.item
+- workflowId: record
+  dependsOn: [fetch-item]
+  inputs:
+    type: object
+    properties:
+      itemId: {type: string}
+  steps:
+  - stepId: record
+    operationId: recordEvent
+    requestBody:
+      payload:
+        itemId: $workflows.fetch-item.outputs.item.id
+        kind: audit
+"#;
+    std::fs::write(dir.join("doc.yaml"), doc).unwrap();
+    let options = Options {
+        display_root: dir.clone(),
+        ..Default::default()
+    };
+    let out = compile(&dir.join("doc.yaml"), &options);
+    assert!(!out.has_errors(), "{}", rendered(&out));
+    let warnings: Vec<&str> = out.warnings().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        warnings,
+        ["`$workflows.fetch-item.outputs.item.id` is read as `$workflows.fetch-item.outputs.item#/id`"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
