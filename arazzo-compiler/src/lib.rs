@@ -67,7 +67,16 @@ impl Output {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
 
-    /// The warnings (lints at level `warn`).
+    /// The warnings (lints at level `warn`). A build script prints them natively:
+    ///
+    /// ```no_run
+    /// # let out = arazzo_compiler::compile(std::path::Path::new("/x.yml"), &Default::default());
+    /// for w in out.warnings() {
+    ///     for line in w.to_string().lines() {
+    ///         println!("cargo:warning={line}");
+    ///     }
+    /// }
+    /// ```
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| !d.is_error())
     }
