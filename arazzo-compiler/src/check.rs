@@ -166,6 +166,19 @@ impl<'a> Checker<'a> {
             .push_mut(Diagnostic::at(model::location(&self.file, node), message))
     }
 
+    fn warn(
+        &mut self,
+        lint: &'static str,
+        node: &Node,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push_mut(Diagnostic::warning(
+            lint,
+            model::location(&self.file, node),
+            message,
+        ))
+    }
+
     fn err_span(
         &mut self,
         node: &Node,
@@ -540,7 +553,7 @@ impl<'a> Checker<'a> {
         let flow = Flow::analyse(n, &lowered_kinds);
         for (i, s) in wf.steps.iter().enumerate() {
             if !flow.reachable[i] {
-                self.err(&s.id.node, format!("step `{}` can never run", s.id.value))
+                self.warn("unreachable_step", &s.id.node, format!("step `{}` can never run", s.id.value))
                     .help.push("no step leads to it: every earlier path ends or jumps past it; remove it or add a `goto` to it".into());
             }
         }
@@ -817,7 +830,22 @@ impl<'a> Checker<'a> {
 
     fn operation_path(&mut self, t: &Text) -> Target<'a> {
         let sources = self.sources;
-        let value = t.value.as_str();
+        let mut value = t.value.as_str();
+        // Dialect: `someSource#/paths/...` names a declared source description directly.
+        let canonical;
+        if let Some((name, frag)) = value.split_once('#') {
+            if !name.starts_with('{') && sources.apis.iter().any(|(n, _)| n == name) {
+                canonical = format!("{{$sourceDescriptions.{name}.url}}#{frag}");
+                self.warn(
+                    "dialect",
+                    &t.node,
+                    format!("`operationPath` `{value}` is read as `{canonical}`"),
+                )
+                .help
+                .push(format!("an `operationPath` starts with the source description's url as a runtime expression: write `{canonical}`"));
+                value = canonical.as_str();
+            }
+        }
         let Some(rest) = value.strip_prefix("{$sourceDescriptions.") else {
             self.err(&t.node, format!("`operationPath` `{value}` must start with `{{$sourceDescriptions.<name>.url}}#`"))
                 .help.push("for example `{$sourceDescriptions.api.url}#/paths/~1customers~1{id}/get`".into());
@@ -1730,14 +1758,28 @@ impl<'a> Checker<'a> {
             if let Some(opn) = store.operation_node(op) {
                 if opn.node.get("requestBody").is_some() {
                     let node = ct.node.clone();
-                    self.err(
+                    let media_types: Vec<String> = opn
+                        .node
+                        .get("requestBody")
+                        .and_then(|rb| {
+                            self.sources.store.resolve(At {
+                                file: opn.file,
+                                node: rb,
+                            })
+                        })
+                        .and_then(|rb| rb.node.get("content"))
+                        .map(|c| c.entries().iter().map(|(k, _)| k.text.clone()).collect())
+                        .unwrap_or_default();
+                    self.warn(
+                        "undocumented_content_type",
                         &node,
                         format!(
-                            "operation `{}` does not document a `{}` request body",
+                            "operation `{}` does not document a `{}` request body; it is sent as written, unchecked",
                             op.operation_id.as_deref().unwrap_or(&op.path),
                             ct.value
                         ),
-                    );
+                    )
+                    .candidates("it documents", media_types.iter().map(String::as_str), &ct.value);
                 }
             }
         }
@@ -2451,8 +2493,208 @@ impl<'a> Checker<'a> {
             .candidates(declared, names.iter().copied(), wanted);
     }
 
-    /// Checks and resolves one runtime expression (spans relative to the node's string).
+    /// Checks and resolves one runtime expression (spans relative to the node's string),
+    /// reading the dialects public documents use (see [`Self::dotted_readings`] and
+    /// [`Expr::dialect`]) as their canonical form with a `dialect` warning.
     fn expr(
+        &mut self,
+        st: &mut Wf<'a>,
+        ec: &Ectx<'_>,
+        node: &Node,
+        e: &Expr,
+    ) -> Option<(RtExpr, Ty, Option<Schema<'a>>)> {
+        let mark = self.diags.len();
+        let errors = self.diags.error_count();
+        let first = self.expr_resolved(st, ec, node, e);
+        if self.diags.error_count() == errors {
+            if let (Some((canonical, span)), Some(_)) = (e.dialect.as_deref(), &first) {
+                self.dialect_warning(node, span, &e.text, canonical);
+            }
+            return first;
+        }
+        let kept = self.diags.split_off(mark);
+        for (alt, canonical, span) in self.dotted_readings(st, e) {
+            let errors = self.diags.error_count();
+            let mark = self.diags.len();
+            let r = self.expr_resolved(st, ec, node, &alt);
+            if r.is_some() && self.diags.error_count() == errors {
+                let span = match e.dialect.as_deref() {
+                    Some((_, d)) => span.start.min(d.start)..span.end.max(d.end),
+                    None => span,
+                };
+                self.dialect_warning(node, &span, &e.text, &canonical);
+                return r;
+            }
+            drop(self.diags.split_off(mark));
+        }
+        // Not an unambiguous dialect: the errors of the expression as written stand.
+        let help = e.dialect.as_deref().map(|(canonical, _)| {
+            format!(
+                "`{}` is read as the JSON pointer form `{canonical}`",
+                e.text
+            )
+        });
+        for mut d in kept {
+            if let (Some(h), true) = (&help, d.is_error()) {
+                d.help.push(h.clone());
+            }
+            self.diags.push(d);
+        }
+        first
+    }
+
+    /// The `dialect` warning: `written` is read as `canonical`.
+    fn dialect_warning(
+        &mut self,
+        node: &Node,
+        span: &std::ops::Range<usize>,
+        written: &str,
+        canonical: &str,
+    ) {
+        let loc = loc_span(&self.file, node, span);
+        self.diags
+            .push_mut(Diagnostic::warning(
+                "dialect",
+                loc,
+                format!("`{written}` is read as `{canonical}`"),
+            ))
+            .help
+            .push(format!("Arazzo selects a value inside an input, an output or a body with a JSON pointer after `#`: write `{canonical}`"));
+    }
+
+    /// Readings of a dotted name that is not declared (`$inputs.a.b`, `$steps.s.outputs.a.b`)
+    /// as a declared prefix and a JSON pointer (`$inputs.a#/b`), longest prefix first:
+    /// (expression, canonical text, span of the dotted rest).
+    fn dotted_readings(
+        &self,
+        st: &Wf<'a>,
+        e: &Expr,
+    ) -> Vec<(Expr, String, std::ops::Range<usize>)> {
+        // The names declared where the expression looks (inputs, a step's or a workflow's outputs).
+        let (name, pointer, names): (_, _, Vec<&str>) = match &e.kind {
+            ExprKind::Inputs { name, pointer } => (
+                name,
+                pointer,
+                st.input_names.iter().map(|(n, _, _)| n.as_str()).collect(),
+            ),
+            ExprKind::Steps {
+                step,
+                name,
+                pointer,
+            } => match st
+                .step_ids
+                .iter()
+                .position(|s| *s == step.text)
+                .and_then(|j| st.outputs.get(j))
+            {
+                Some(outs) => (
+                    name,
+                    pointer,
+                    outs.iter().map(|o| o.name.as_str()).collect(),
+                ),
+                None => return Vec::new(),
+            },
+            ExprKind::Workflows {
+                workflow,
+                field,
+                name,
+                pointer,
+            } => {
+                let Some(j) = self.workflow_index(&workflow.text) else {
+                    return Vec::new();
+                };
+                let declared = match field {
+                    WorkflowField::Outputs => self.wf_outputs.get(j).and_then(Option::as_ref),
+                    WorkflowField::Inputs => self
+                        .wf_inputs
+                        .get(j)
+                        .and_then(Option::as_ref)
+                        .map(|(_, n)| n),
+                };
+                match declared {
+                    Some(list) => (
+                        name,
+                        pointer,
+                        list.iter().map(|(n, _, _)| n.as_str()).collect(),
+                    ),
+                    None => return Vec::new(),
+                }
+            }
+            _ => return Vec::new(),
+        };
+        if names.contains(&name.text.as_str()) {
+            return Vec::new();
+        }
+        let declared = |prefix: &str| names.contains(&prefix);
+        let offset = name.span.start.saturating_sub(e.span.start);
+        let before = e.text.get(..offset).unwrap_or("");
+        let mut out = Vec::new();
+        for (dot, _) in name
+            .text
+            .match_indices('.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            let (prefix, rest) = (&name.text[..dot], &name.text[dot + 1..]);
+            let tokens: Vec<String> = rest.split('.').map(str::to_owned).collect();
+            if tokens.iter().any(String::is_empty) || !declared(prefix) {
+                continue;
+            }
+            let mut raw: String = tokens
+                .iter()
+                .map(|t| format!("/{}", expr::escape_token(t)))
+                .collect();
+            let mut all = tokens;
+            if let Some(p) = pointer {
+                raw.push_str(&p.raw);
+                all.extend(p.tokens.iter().cloned());
+            }
+            let rest_span = name.span.start + dot..name.span.end;
+            let end = pointer.as_ref().map_or(name.span.end, |p| p.span.end);
+            let ptr = Some(expr::Pointer {
+                raw: raw.clone(),
+                tokens: all,
+                span: name.span.start + dot..end,
+            });
+            let short = expr::Name {
+                text: prefix.to_owned(),
+                span: name.span.start..name.span.start + dot,
+            };
+            let kind = match &e.kind {
+                ExprKind::Inputs { .. } => ExprKind::Inputs {
+                    name: short,
+                    pointer: ptr,
+                },
+                ExprKind::Steps { step, .. } => ExprKind::Steps {
+                    step: step.clone(),
+                    name: short,
+                    pointer: ptr,
+                },
+                ExprKind::Workflows {
+                    workflow, field, ..
+                } => ExprKind::Workflows {
+                    workflow: workflow.clone(),
+                    field: *field,
+                    name: short,
+                    pointer: ptr,
+                },
+                _ => continue,
+            };
+            let canonical = format!("{before}{prefix}#{raw}");
+            let alt = Expr {
+                kind,
+                span: e.span.clone(),
+                text: e.text.clone(),
+                dialect: None,
+            };
+            out.push((alt, canonical, rest_span));
+        }
+        out
+    }
+
+    /// Checks and resolves one runtime expression as written.
+    fn expr_resolved(
         &mut self,
         st: &mut Wf<'a>,
         ec: &Ectx<'_>,
@@ -2863,11 +3105,9 @@ impl<'a> Checker<'a> {
                         .help.push("use `$response.body#/...` or `$response.header.<name>` for the current response".into());
                     return None;
                 }
-                if ec.unreachable {
-                    // The step itself is reported as unreachable; nothing ran before it.
-                    return None;
-                }
-                if !ec.may.get(j).copied().unwrap_or(false) {
+                // An unreachable step (reported as such) is not judged by flow: nothing
+                // ran before it, but its names and types are still checked.
+                if !ec.unreachable && !ec.may.get(j).copied().unwrap_or(false) {
                     let d = self.err_span(
                         node,
                         &step.span,
@@ -2903,7 +3143,7 @@ impl<'a> Checker<'a> {
                     }
                     return None;
                 };
-                let always = ec.must.get(j).copied().unwrap_or(false);
+                let always = !ec.unreachable && ec.must.get(j).copied().unwrap_or(false);
                 let mut ty = out.ty.clone();
                 let mut schema = out.schema;
                 let mut raw = String::new();

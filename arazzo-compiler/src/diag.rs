@@ -48,6 +48,96 @@ pub struct Location {
     pub len: usize,
 }
 
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The document is wrong: no code is generated for it.
+    Error,
+    /// The document is accepted, but something in it deserves attention.
+    Warning,
+}
+
+/// The lints: warnings with a name, whose level a caller can change
+/// (`allow(name)`, `warn(name)`, `deny(name)` in the macro call). Name and one-line description.
+pub const LINTS: &[(&str, &str)] = &[
+    (
+        "dialect",
+        "an expression or reference written in a non-canonical form that public documents use, read as its canonical form",
+    ),
+    (
+        "unreachable_step",
+        "a step that no path of its workflow can reach",
+    ),
+    (
+        "undocumented_content_type",
+        "a request body sent with a media type its operation does not document",
+    ),
+];
+
+/// The level of a lint, as in rustc.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// Drop the lint's diagnostics.
+    Allow,
+    /// Report them as warnings (the default).
+    Warn,
+    /// Report them as errors.
+    Deny,
+}
+
+impl Level {
+    /// The word used in the macro call: `allow`, `warn` or `deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+
+    /// Parses `allow`, `warn` or `deny`.
+    pub fn parse(word: &str) -> Option<Level> {
+        match word {
+            "allow" => Some(Level::Allow),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+}
+
+/// The known lint of this name (as a `'static` name), if any.
+pub fn lint_named(name: &str) -> Option<&'static str> {
+    LINTS.iter().map(|(n, _)| *n).find(|n| *n == name)
+}
+
+/// Applies lint levels: `allow`ed lints are dropped, `deny`ed ones become errors
+/// (with a help line naming the level). The last level given for a lint wins;
+/// lints not named keep their severity.
+pub fn apply_levels(diagnostics: Vec<Diagnostic>, levels: &[(String, Level)]) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter_map(|mut d| {
+            let Some(lint) = d.lint else {
+                return Some(d);
+            };
+            let level = levels
+                .iter()
+                .rev()
+                .find(|(n, _)| n == lint)
+                .map_or(Level::Warn, |(_, l)| *l);
+            match level {
+                Level::Allow => None,
+                Level::Warn => Some(d),
+                Level::Deny => {
+                    d.severity = Severity::Error;
+                    Some(d)
+                }
+            }
+        })
+        .collect()
+}
+
 /// One problem in a document.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
@@ -57,16 +147,52 @@ pub struct Diagnostic {
     pub message: String,
     /// Help lines: what was expected, the likely fix.
     pub help: Vec<String>,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The lint this diagnostic belongs to (one of [`LINTS`]), if any; errors that
+    /// are not lints have none.
+    pub lint: Option<&'static str>,
 }
 
 impl Diagnostic {
-    /// A diagnostic at a location.
+    /// An error at a location.
     pub fn at(location: Option<Location>, message: impl Into<String>) -> Self {
         Diagnostic {
             location,
             message: message.into(),
             help: Vec::new(),
+            severity: Severity::Error,
+            lint: None,
         }
+    }
+
+    /// A warning of lint `lint` (one of [`LINTS`]) at a location.
+    pub fn warning(
+        lint: &'static str,
+        location: Option<Location>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            lint: Some(lint),
+            ..Diagnostic::at(location, message)
+        }
+    }
+
+    /// True for errors (including lints denied).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The note a lint diagnostic ends with: its level and how to change it.
+    pub fn lint_note(&self) -> Option<String> {
+        let lint = self.lint?;
+        Some(match self.severity {
+            Severity::Warning => format!(
+                "`warn({lint})` is the default; `allow({lint})` in the macro call silences it, `deny({lint})` makes it an error"
+            ),
+            Severity::Error => format!("`deny({lint})` is set in the macro call"),
+        })
     }
 
     /// Adds a help line.
@@ -140,6 +266,9 @@ impl fmt::Display for Diagnostic {
         for h in &self.help {
             write!(f, "\n  = help: {h}")?;
         }
+        if let Some(note) = self.lint_note() {
+            write!(f, "\n  = note: {note}")?;
+        }
         Ok(())
     }
 }
@@ -174,6 +303,21 @@ impl Diagnostics {
     /// True when nothing was reported.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// True when an error (not only warnings) was reported.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Number of errors so far.
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Removes and returns the diagnostics recorded after the first `len`.
+    pub fn split_off(&mut self, len: usize) -> Vec<Diagnostic> {
+        self.items.split_off(len.min(self.items.len()))
     }
 
     /// Number of diagnostics so far.

@@ -161,6 +161,11 @@ pub struct Expr {
     pub span: Span,
     /// The expression's source text.
     pub text: String,
+    /// When the expression was written in a dialect public documents use and is
+    /// read as a canonical expression (`$response.body.count` → `$response.body#/count`,
+    /// `$steps.s.outputs.items[0].id` → `$steps.s.outputs.items#/0/id`): the
+    /// canonical text and the span of the dialect accessors.
+    pub dialect: Option<Box<(String, Span)>>,
 }
 
 /// A syntax error with the location of the offending text.
@@ -257,7 +262,10 @@ pub(crate) fn parse_prefix_at(src: &str, start: usize) -> Result<Expr, ParseErro
 /// Parses `src[start..end]` as exactly one expression, with spans relative to `src`.
 fn parse_whole(src: &str, start: usize, end: usize) -> Result<Expr, ParseError> {
     let mut s = Scanner::new(src, start, end, Mode::Whole);
-    let expr = s.expression()?;
+    let mut expr = s.expression()?;
+    if s.pos < s.end && s.peek() == Some('[') {
+        s.bracket_dialect(&mut expr);
+    }
     if s.pos < s.end {
         return Err(s.trailing(&expr));
     }
@@ -414,6 +422,8 @@ struct Scanner<'a> {
     pos: usize,
     end: usize,
     mode: Mode,
+    /// Set when JavaScript-style accessors were read as a JSON pointer.
+    dialect: Option<Box<(String, Span)>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -425,6 +435,7 @@ impl<'a> Scanner<'a> {
             pos: start.min(end),
             end,
             mode,
+            dialect: None,
         }
     }
 
@@ -550,6 +561,7 @@ impl<'a> Scanner<'a> {
             kind,
             span: self.start..self.pos,
             text: self.so_far().to_string(),
+            dialect: self.dialect.take(),
         })
     }
 
@@ -618,6 +630,11 @@ impl<'a> Scanner<'a> {
             _ => {
                 let pointer = self.pointer()?;
                 if pointer.is_none() && self.peek() == Some('.') {
+                    if self.mode == Mode::Whole {
+                        if let Some(p) = self.accessors_as_pointer(None) {
+                            return Ok(Source::Body(Some(p)));
+                        }
+                    }
                     return Err(self.javascript_access(None));
                 }
                 Ok(Source::Body(pointer))
@@ -716,6 +733,52 @@ impl<'a> Scanner<'a> {
             }
             e
         })
+    }
+
+    /// Reads `.a`, `[0]`, `['a']` accessors up to the end of a whole expression as
+    /// JSON pointer tokens appended to `pointer`, and records the dialect. `None`
+    /// (the position unchanged) when they are not well formed or do not end the expression.
+    fn accessors_as_pointer(&mut self, pointer: Option<&Pointer>) -> Option<Pointer> {
+        let from = self.pos;
+        let base_end = pointer.map_or(from, |p| p.span.start);
+        let tokens = self.javascript_tokens().filter(|t| !t.is_empty());
+        let Some(tokens) = tokens.filter(|_| self.pos == self.end) else {
+            self.pos = from;
+            return None;
+        };
+        let mut raw = pointer.map_or_else(String::new, |p| p.raw.clone());
+        for token in &tokens {
+            raw.push('/');
+            raw.push_str(&escape_token(token));
+        }
+        let mut all = pointer.map_or_else(Vec::new, |p| p.tokens.clone());
+        all.extend(tokens);
+        let canonical = format!("{}#{raw}", self.text(self.start..base_end));
+        self.dialect = Some(Box::new((canonical, from..self.pos)));
+        Some(Pointer {
+            raw,
+            tokens: all,
+            span: base_end..self.pos,
+        })
+    }
+
+    /// `[0]…` after a whole expression that takes a JSON pointer: read as one.
+    fn bracket_dialect(&mut self, expr: &mut Expr) {
+        let slot = match &mut expr.kind {
+            ExprKind::Inputs { pointer, .. }
+            | ExprKind::Outputs { pointer, .. }
+            | ExprKind::Steps { pointer, .. }
+            | ExprKind::Workflows { pointer, .. }
+            | ExprKind::Request(Source::Body(pointer))
+            | ExprKind::Response(Source::Body(pointer)) => pointer,
+            _ => return,
+        };
+        if let Some(p) = self.accessors_as_pointer(slot.as_ref()) {
+            *slot = Some(p);
+            expr.span = self.start..self.pos;
+            expr.text = self.so_far().to_string();
+            expr.dialect = self.dialect.take();
+        }
     }
 
     /// The error for `.field` / `[0]` after a value that takes a JSON pointer.
@@ -1017,18 +1080,15 @@ mod tests {
         );
         assert_eq!(err("$zzz").help, None);
 
-        let e = err("$steps.x.outputs.y[0].z");
-        assert_eq!(e.span, 18..23);
+        // Malformed accessors stay errors proposing the pointer form where one exists.
+        let e = err("$steps.x.outputs.y[0].z w");
+        assert!(e.message.starts_with("`[0].z` is not valid here"), "{e:?}");
         assert_eq!(help(&e), "use a JSON pointer: `$steps.x.outputs.y#/0/z`");
-        let e = err("$inputs.a#/b['c d']");
-        assert_eq!(help(&e), "use a JSON pointer: `$inputs.a#/b/c d`");
-
-        let e = err("$response.body.meterApiName");
-        assert_eq!(e.span, 14..27);
-        assert_eq!(
-            help(&e),
-            "use a JSON pointer: `$response.body#/meterApiName`"
-        );
+        let e = err("$steps.x.outputs.y[0");
+        assert!(e.message.starts_with("`[0` is not valid here"), "{e:?}");
+        let e = err("$response.body.a[x]");
+        assert!(e.message.starts_with("`.a[` is not valid here"), "{e:?}");
+        assert_eq!(e.help, None);
 
         let e = err("$response.header.");
         assert_eq!(
@@ -1062,6 +1122,49 @@ mod tests {
             "a runtime expression must start with `$`"
         );
         assert_eq!(err("$inputs.x ").span, 9..10);
+    }
+
+    /// JavaScript-style accessors after a value that takes a pointer are read as one.
+    #[test]
+    fn dialect_accessors_read_as_pointers() {
+        let dialect =
+            |input: &str| parse_expression(input).map(|e| (e.dialect.map(|d| *d), e.kind));
+        let Ok((Some((canonical, span)), ExprKind::Steps { name, pointer, .. })) =
+            dialect("$steps.x.outputs.y[0].z")
+        else {
+            panic!()
+        };
+        assert_eq!(canonical, "$steps.x.outputs.y#/0/z");
+        assert_eq!(span, 18..23);
+        assert_eq!(name.text, "y");
+        let p = pointer.unwrap();
+        assert_eq!(
+            (p.raw.as_str(), p.tokens.clone(), p.span),
+            ("/0/z", vec!["0".to_string(), "z".to_string()], 18..23)
+        );
+        let Ok((Some((canonical, _)), ExprKind::Inputs { pointer, .. })) =
+            dialect("$inputs.a#/b['c/d']")
+        else {
+            panic!()
+        };
+        assert_eq!(canonical, "$inputs.a#/b/c~1d");
+        assert_eq!(pointer.unwrap().tokens, ["b", "c/d"]);
+        let Ok((Some((canonical, span)), ExprKind::Response(Source::Body(Some(p))))) =
+            dialect("$response.body.meterApiName")
+        else {
+            panic!()
+        };
+        assert_eq!(canonical, "$response.body#/meterApiName");
+        assert_eq!((span, p.span), (14..27, 14..27));
+        // In a template, the expression ends at its brace.
+        let segs = parse_template("id={$response.body.items[1].id}").unwrap();
+        let Segment::Expr(e) = &segs[1] else { panic!() };
+        assert_eq!(
+            e.dialect.as_deref().map(|d| d.0.as_str()),
+            Some("$response.body#/items/1/id")
+        );
+        // Canonical expressions carry no dialect.
+        assert_eq!(dialect("$response.body#/a").unwrap().0, None);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub mod resolve;
 pub mod types;
 pub mod yaml;
 
-pub use diag::Diagnostic;
+pub use diag::{Diagnostic, Level, Severity, LINTS};
 
 use diag::{Diagnostics, Location, SourceFile};
 use proc_macro2::TokenStream;
@@ -44,17 +44,47 @@ pub struct Options {
     pub sources: Vec<(String, PathBuf)>,
     /// Paths in diagnostics are shown relative to this directory when possible.
     pub display_root: PathBuf,
+    /// Lint levels (`allow`/`warn`/`deny`), by lint name (one of [`LINTS`]); the last
+    /// entry for a lint wins, lints not named are warnings.
+    pub lints: Vec<(String, Level)>,
 }
 
 /// The result of a compilation.
 #[derive(Debug)]
 pub struct Output {
-    /// The generated code (a skeleton of types when there are diagnostics).
+    /// The generated code (a skeleton of types when there are errors; the full code
+    /// when there are only warnings).
     pub tokens: TokenStream,
-    /// Every problem found, sorted by position.
+    /// Every problem found (errors and warnings, lint levels applied), sorted by position.
     pub diagnostics: Vec<Diagnostic>,
     /// Every file read (for rebuild tracking).
     pub files: Vec<PathBuf>,
+}
+
+impl Output {
+    /// The errors (including lints denied).
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// The warnings (lints at level `warn`). A build script prints them natively:
+    ///
+    /// ```no_run
+    /// # let out = arazzo_compiler::compile(std::path::Path::new("/x.yml"), &Default::default());
+    /// for w in out.warnings() {
+    ///     for line in w.to_string().lines() {
+    ///         println!("cargo:warning={line}");
+    ///     }
+    /// }
+    /// ```
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+
+    /// True when at least one error was reported.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
 }
 
 /// Finds `relative` in `start` or one of its ancestors (up to the directory that
@@ -133,7 +163,7 @@ pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> 
     }
     Output {
         tokens: out.tokens,
-        diagnostics: diags.into_vec(),
+        diagnostics: diag::apply_levels(diags.into_vec(), &options.lints),
         files: out.files,
     }
 }
@@ -335,7 +365,7 @@ fn compile_inner(
                 .unwrap_or_default(),
         })
         .collect();
-    let skeleton = !diags.is_empty();
+    let skeleton = diags.has_errors();
     let own = emit::emit(&checked.types, &workflows, &index, &externals, skeleton);
     let tokens = quote::quote! { #own #( #sub_tokens )* };
     Inner {

@@ -2,10 +2,12 @@
 //!
 //! Use it through the `arazzo` crate: `arazzo::arazzo_workflow!("specs/arazzo/x.yml");`
 
+use arazzo_compiler::{Diagnostic, Level, LINTS};
 use proc_macro::TokenStream;
 use proc_macro2::Span;
 use quote::quote;
 use std::path::{Path, PathBuf};
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::{LitStr, Token};
 
@@ -16,11 +18,15 @@ use syn::{LitStr, Token};
 /// ```ignore
 /// arazzo::arazzo_workflow!("specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml");
 /// arazzo::arazzo_workflow!("specs/arazzo/x.yml", sources(petStore = "specs/openapi/petstore.yaml"));
+/// arazzo::arazzo_workflow!("specs/arazzo/x.yml", deny(dialect), allow(unreachable_step));
 /// ```
 ///
 /// Paths are relative to the calling crate's `CARGO_MANIFEST_DIR`; when the file
 /// is not there, each parent directory is tried. Every problem in the documents
-/// is a compile error naming the YAML file, line and column.
+/// is a compile error naming the YAML file, line and column. Lints (`dialect`,
+/// `unreachable_step`, `undocumented_content_type`) are warnings, shown by
+/// `cargo build` as deprecation warnings on the path literal; `allow(...)`,
+/// `warn(...)` and `deny(...)` set their levels as in rustc.
 #[proc_macro]
 pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
     let input2: proc_macro2::TokenStream = input.into();
@@ -44,22 +50,32 @@ pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
 struct Args {
     path: LitStr,
     sources: Vec<(syn::Ident, LitStr)>,
+    /// `allow(x)`, `warn(x)`, `deny(x)`: lint name and level, in order.
+    lints: Vec<(syn::Ident, Level)>,
 }
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let path: LitStr = input.parse()?;
         let mut sources = Vec::new();
+        let mut lints = Vec::new();
         while input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
                 break;
             }
             let kw: syn::Ident = input.parse()?;
+            if let Some(level) = Level::parse(&kw.to_string()) {
+                let content;
+                syn::parenthesized!(content in input);
+                let names = content.parse_terminated(syn::Ident::parse_any, Token![,])?;
+                lints.extend(names.into_iter().map(|n| (n, level)));
+                continue;
+            }
             if kw != "sources" {
                 return Err(syn::Error::new(
                     kw.span(),
-                    "expected `sources(name = \"path\", ...)`",
+                    "expected `sources(name = \"path\", ...)`, `allow(lint, ...)`, `warn(lint, ...)` or `deny(lint, ...)`",
                 ));
             }
             let content;
@@ -74,7 +90,11 @@ impl Parse for Args {
                 }
             }
         }
-        Ok(Args { path, sources })
+        Ok(Args {
+            path,
+            sources,
+            lints,
+        })
     }
 }
 
@@ -114,8 +134,32 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     let mut options = arazzo_compiler::Options {
         sources: Vec::new(),
         display_root: base.clone(),
+        lints: Vec::new(),
     };
     let mut errors: Vec<syn::Error> = Vec::new();
+    for (name, level) in &args.lints {
+        let wanted = name.to_string();
+        match arazzo_compiler::diag::lint_named(&wanted) {
+            Some(lint) => options.lints.push((lint.to_owned(), *level)),
+            None => {
+                let known: Vec<String> = LINTS
+                    .iter()
+                    .map(|(n, what)| format!("\n  - {n}: {what}"))
+                    .collect();
+                let mut msg = format!(
+                    "unknown lint `{wanted}` in `{}(...)`; the lints are:{}",
+                    level.as_str(),
+                    known.concat()
+                );
+                if let Some(h) =
+                    arazzo_compiler::diag::did_you_mean(&wanted, LINTS.iter().map(|(n, _)| *n))
+                {
+                    msg.push_str(&format!("\n  = help: {h}"));
+                }
+                errors.push(syn::Error::new(name.span(), msg));
+            }
+        }
+    }
     for (name, value) in &args.sources {
         match arazzo_compiler::locate(&manifest_dir, &value.value()) {
             Ok((p, _)) => options
@@ -140,8 +184,13 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         }
     }
     let out = arazzo_compiler::compile(&path, &options);
+    let mut warnings = Vec::new();
     for d in &out.diagnostics {
-        errors.push(syn::Error::new(span, d.to_string()));
+        if d.is_error() {
+            errors.push(syn::Error::new(span, d.to_string()));
+        } else {
+            warnings.push(warning(d, span));
+        }
     }
     let tracked = out
         .files
@@ -155,10 +204,29 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         });
     let errors = errors.into_iter().map(|e| e.to_compile_error());
     let tokens = out.tokens;
-    let _ = Span::call_site();
     quote! {
         #( #errors )*
+        #( #warnings )*
         #( #tracked )*
         #tokens
+    }
+}
+
+/// A warning on stable Rust: a `#[deprecated]` constant, used once, whose note is
+/// the rendered diagnostic. Every token carries the path literal's span, so rustc
+/// reports it there (and `#[allow(deprecated)]` around the call silences it too).
+fn warning(d: &Diagnostic, span: Span) -> proc_macro2::TokenStream {
+    let note = format!("\n{d}");
+    let name = syn::Ident::new(d.lint.unwrap_or("arazzo"), span);
+    quote::quote_spanned! {span=>
+        const _: () = {
+            #[allow(dead_code, non_snake_case, clippy::all)]
+            fn arazzo_lint() {
+                #[deprecated(note = #note)]
+                #[allow(non_upper_case_globals)]
+                const #name: () = ();
+                let _ = #name;
+            }
+        };
     }
 }

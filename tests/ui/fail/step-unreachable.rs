@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/step-unreachable.arazzo.yaml");
-
-fn main() {}
