@@ -1972,6 +1972,13 @@ impl<'a> Checker<'a> {
                     }
                 }
                 for r in &required {
+                    // A `readOnly` property is never sent, so never required in a request.
+                    let read_only = props.iter().any(|(n, ps)| {
+                        n == r && types::schema_flag(&self.resolver, *ps, "readOnly")
+                    });
+                    if read_only {
+                        continue;
+                    }
                     let ptr = format!("{path}/{}", crate::expr::escape_token(r));
                     if !members.iter().any(|(k, _)| k == r) && !replaced.contains(&ptr) {
                         self.err(node, format!("the request body of step `{}` is missing the required property `{r}` (at `{ptr}`)", s.id.value))
@@ -3404,6 +3411,7 @@ fn all_responses<'s>(store: &'s crate::openapi::Store, op: &Operation) -> Vec<(S
     responses
         .entries()
         .iter()
+        .filter(|(k, _)| !k.text.starts_with("x-"))
         .filter_map(|(k, v)| {
             store
                 .resolve(At {

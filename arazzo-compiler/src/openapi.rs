@@ -212,7 +212,7 @@ impl Store {
             if r.starts_with("http://") || r.starts_with("https://") {
                 continue;
             }
-            self.load(&dir.join(r), display, diags, blame);
+            self.load(&dir.join(percent_decode(&r)), display, diags, blame);
         }
         Some(index)
     }
@@ -241,7 +241,7 @@ impl Store {
             from
         } else {
             let dir = self.files.get(from)?.path.parent()?.to_path_buf();
-            let p = dir.join(file_part);
+            let p = dir.join(percent_decode(file_part));
             let canonical = p.canonicalize().unwrap_or(p);
             *self.by_path.get(&canonical)?
         };
@@ -306,6 +306,9 @@ impl Store {
         let mut operations = Vec::new();
         if let Some(paths) = root.get("paths") {
             for (path, item) in paths.entries() {
+                if path.text.starts_with("x-") {
+                    continue;
+                }
                 let Some(item_at) = self.resolve(At { file, node: item }) else {
                     continue;
                 };
@@ -399,6 +402,17 @@ impl Store {
                 Some("cookie") => Some(ParamIn::Cookie),
                 _ => None,
             };
+            // OpenAPI: header parameters named `Accept`, `Content-Type` or `Authorization`
+            // are ignored (the media types and security schemes describe them).
+            let ignored = location == Some(ParamIn::Header)
+                && name.is_some_and(|n| {
+                    ["accept", "content-type", "authorization"]
+                        .iter()
+                        .any(|x| n.eq_ignore_ascii_case(x))
+                });
+            if ignored {
+                continue;
+            }
             if let (Some(name), Some(location)) = (name, location) {
                 out.push(OpParam {
                     name: name.to_owned(),
@@ -489,13 +503,27 @@ impl Store {
 }
 
 /// Picks the media type: the one asked for, else the first JSON-like one, else the first.
+/// The one asked for matches by type/subtype, ignoring parameters (`; charset=utf-8`) on
+/// either side (an exact match first), then a `type/*` range, then `*/*`.
 fn pick_content<'a>(content: &'a Node, wanted: Option<&str>) -> Option<(String, &'a Node)> {
     let entries = content.entries();
     if let Some(w) = wanted {
-        let w = w.split(';').next().unwrap_or(w).trim();
+        let exact = normalize_media(w);
+        let essence = media_essence(w);
+        let range = format!("{}/*", essence.split('/').next().unwrap_or(""));
         return entries
             .iter()
-            .find(|(k, _)| k.text.eq_ignore_ascii_case(w))
+            .find(|(k, _)| normalize_media(&k.text) == exact)
+            .or_else(|| {
+                entries
+                    .iter()
+                    .find(|(k, _)| media_essence(&k.text) == essence)
+            })
+            .or_else(|| {
+                entries
+                    .iter()
+                    .find(|(k, _)| media_essence(&k.text) == range)
+            })
             .or_else(|| entries.iter().find(|(k, _)| k.text == "*/*"))
             .map(|(k, v)| (k.text.clone(), v));
     }
@@ -504,6 +532,25 @@ fn pick_content<'a>(content: &'a Node, wanted: Option<&str>) -> Option<(String, 
         .find(|(k, _)| is_json(&k.text))
         .or_else(|| entries.first())
         .map(|(k, v)| (k.text.clone(), v))
+}
+
+/// The type/subtype of a media type, lower-case, without parameters.
+pub fn media_essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// A media type with its parameters, lower-case, without spaces (for exact comparison).
+fn normalize_media(media: &str) -> String {
+    media
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// True for `application/json`, `application/*+json` and similar.
@@ -544,7 +591,8 @@ pub fn pointer_tokens(fragment: &str) -> Option<Vec<String>> {
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (a url path or pointer token); invalid UTF-8 leaves the text as is.
+pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_owned();
     }
@@ -614,5 +662,30 @@ mod tests {
         assert!(is_json("application/json; charset=utf-8"));
         assert!(is_json("application/problem+json"));
         assert!(!is_json("text/plain"));
+    }
+
+    fn content(yaml: &str) -> Node {
+        crate::yaml::parse(yaml, crate::yaml::Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn media_types_match_by_essence_in_both_directions() {
+        let declared_with_charset =
+            content("application/json; charset=utf-8: {}\ntext/plain: {}\n");
+        let picked = pick_content(&declared_with_charset, Some("application/json")).unwrap();
+        assert_eq!(picked.0, "application/json; charset=utf-8");
+        let declared_plain = content("text/plain: {}\napplication/json: {}\n");
+        let picked =
+            pick_content(&declared_plain, Some("Application/JSON; charset=UTF-8")).unwrap();
+        assert_eq!(picked.0, "application/json");
+        // An exact match (parameters included) wins over the first with the same essence.
+        let both =
+            content("application/json; charset=latin1: {}\napplication/json; charset=utf-8: {}\n");
+        let picked = pick_content(&both, Some("application/json;charset=UTF-8")).unwrap();
+        assert_eq!(picked.0, "application/json; charset=utf-8");
+        // A range.
+        let range = content("text/*: {}\n");
+        assert_eq!(pick_content(&range, Some("text/csv")).unwrap().0, "text/*");
+        assert!(pick_content(&declared_plain, Some("application/xml")).is_none());
     }
 }

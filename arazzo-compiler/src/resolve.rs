@@ -77,14 +77,29 @@ pub fn source_path(
             format!("source description `{name}` is remote (`{url}`); remote descriptions are never fetched at build time"),
         )
         .help(format!(
-            "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({name} = \"specs/{name}.yaml\"))`",
-            file.display
+            "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({} = \"specs/{name}.yaml\"))`",
+            file.display,
+            macro_key(name)
         )));
     }
     let dir = doc_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let rel = url.strip_prefix("file://").unwrap_or(url);
     let rel = rel.split('#').next().unwrap_or(rel);
-    Ok(normalize(&dir.join(rel)))
+    // A url is percent-encoded (`my%20api.yaml` names `my api.yaml`).
+    Ok(normalize(&dir.join(crate::openapi::percent_decode(rel))))
+}
+
+/// How a source name is written as a key of the macro's `sources(...)`: bare when it is a
+/// Rust identifier, else a string literal (`"cafe-api"`).
+pub fn macro_key(name: &str) -> String {
+    let ident = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_";
+    if ident {
+        name.to_owned()
+    } else {
+        format!("\"{name}\"")
+    }
 }
 
 /// Loads every source description of a document.
