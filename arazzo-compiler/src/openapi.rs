@@ -95,6 +95,8 @@ pub struct Store {
     /// Files, in load order.
     pub files: Vec<OpenApiFile>,
     by_path: HashMap<PathBuf, usize>,
+    /// Files that could not be read or parsed (reported once).
+    failed: std::collections::HashSet<PathBuf>,
 }
 
 /// A parameter an operation declares.
@@ -111,7 +113,7 @@ pub struct OpParam {
 /// An operation of an OpenAPI description.
 #[derive(Clone, Debug)]
 pub struct Operation {
-    /// The file holding the path item.
+    /// The file whose `paths` lists the operation (its path item may `$ref` another file).
     pub file: usize,
     /// `operationId`, when it has one.
     pub operation_id: Option<String>,
@@ -149,7 +151,8 @@ const METHODS: [&str; 9] = [
 ];
 
 impl Store {
-    /// Loads a file (and every file its `$ref`s name, transitively); returns its index.
+    /// Loads one file (not the files its `$ref`s name: see [`Store::load_reached`]);
+    /// returns its index.
     pub fn load(
         &mut self,
         path: &Path,
@@ -197,24 +200,99 @@ impl Store {
         };
         let index = self.files.len();
         self.by_path.insert(canonical.clone(), index);
-        let mut refs = Vec::new();
-        collect_external_refs(&root, &mut refs);
         self.files.push(OpenApiFile {
-            path: canonical.clone(),
+            path: canonical,
             file,
             root,
         });
-        let dir = canonical
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        for r in refs {
-            if r.starts_with("http://") || r.starts_with("https://") {
+        Some(index)
+    }
+
+    /// The file and pointer a `$ref` names, loading the file when first reached
+    /// (a file that cannot be read is reported once, through `blame`).
+    pub fn ref_target(
+        &mut self,
+        from: usize,
+        reference: &str,
+        display: &dyn Fn(&Path) -> String,
+        diags: &mut Diagnostics,
+        blame: &dyn Fn(String) -> Diagnostic,
+    ) -> Option<(usize, Vec<String>)> {
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let tokens = pointer_tokens(fragment)?;
+        if file_part.is_empty() {
+            return Some((from, tokens));
+        }
+        if file_part.starts_with("http://") || file_part.starts_with("https://") {
+            return None;
+        }
+        let dir = self.files.get(from)?.path.parent()?.to_path_buf();
+        let p = dir.join(percent_decode(file_part));
+        let canonical = p.canonicalize().unwrap_or_else(|_| p.clone());
+        if self.failed.contains(&canonical) {
+            return None;
+        }
+        match self.load(&p, display, diags, blame) {
+            Some(i) => Some((i, tokens)),
+            None => {
+                self.failed.insert(canonical);
+                None
+            }
+        }
+    }
+
+    /// Where the path item `path` of the entry file `file` is, following (and loading)
+    /// its `$ref` chain.
+    pub fn path_item_location(
+        &mut self,
+        file: usize,
+        path: &str,
+        display: &dyn Fn(&Path) -> String,
+        diags: &mut Diagnostics,
+        blame: &dyn Fn(String) -> Diagnostic,
+    ) -> Option<(usize, Vec<String>)> {
+        let mut at = (file, vec!["paths".to_owned(), path.to_owned()]);
+        for _ in 0..MAX_REF_HOPS {
+            let root = self.files.get(at.0)?.root.clone();
+            let node = root.pointer(&at.1)?;
+            let Some(r) = node.get("$ref").and_then(Node::as_str) else {
+                return Some(at);
+            };
+            at = self.ref_target(at.0, r, display, diags, blame)?;
+        }
+        None
+    }
+
+    /// Loads every file reached from the given places through `$ref`s, transitively:
+    /// external files are read only when something walked refers to them.
+    pub fn load_reached(
+        &mut self,
+        start: Vec<(usize, Vec<String>)>,
+        display: &dyn Fn(&Path) -> String,
+        diags: &mut Diagnostics,
+        blame: &dyn Fn(String) -> Diagnostic,
+    ) {
+        let mut seen: std::collections::HashSet<(usize, Vec<String>)> =
+            std::collections::HashSet::new();
+        let mut work = start;
+        while let Some((file, tokens)) = work.pop() {
+            if seen.len() > 100_000 || !seen.insert((file, tokens.clone())) {
                 continue;
             }
-            self.load(&dir.join(percent_decode(&r)), display, diags, blame);
+            let Some(root) = self.files.get(file).map(|f| f.root.clone()) else {
+                continue;
+            };
+            let Some(node) = root.pointer(&tokens) else {
+                continue;
+            };
+            let mut refs = Vec::new();
+            collect_refs(node, &mut refs);
+            for r in refs {
+                if let Some(target) = self.ref_target(file, &r, display, diags, blame) {
+                    work.push(target);
+                }
+            }
         }
-        Some(index)
     }
 
     /// The file at an index.
@@ -329,7 +407,7 @@ impl Store {
                     }
                     let pointer = vec!["paths".to_owned(), path.text.clone(), m.to_owned()];
                     operations.push(Operation {
-                        file: item_at.file,
+                        file,
                         operation_id: op
                             .get("operationId")
                             .and_then(Node::as_str)
@@ -613,7 +691,8 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
-fn collect_external_refs(node: &Node, out: &mut Vec<String>) {
+/// Every `$ref` string under a node (within and across files).
+fn collect_refs(node: &Node, out: &mut Vec<String>) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         match &n.value {
@@ -621,9 +700,8 @@ fn collect_external_refs(node: &Node, out: &mut Vec<String>) {
                 for (k, v) in entries {
                     if k.text == "$ref" {
                         if let Some(r) = v.as_str() {
-                            let file = r.split('#').next().unwrap_or("");
-                            if !file.is_empty() && !out.iter().any(|o| o == file) {
-                                out.push(file.to_owned());
+                            if !out.iter().any(|o| o == r) {
+                                out.push(r.to_owned());
                             }
                         }
                     } else {

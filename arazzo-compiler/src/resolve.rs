@@ -5,6 +5,7 @@
 use crate::diag::{Diagnostic, Diagnostics, Location, SourceFile};
 use crate::model::{self, Document, SourceType};
 use crate::openapi::{Api, Store};
+use crate::yaml::Node;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -140,6 +141,24 @@ pub fn load_sources(
             sources.apis.push((name.to_owned(), None));
             continue;
         };
+        // Path items defined in other files, and security schemes, are needed to index
+        // the API; everything else is loaded when a used operation reaches it.
+        let root = sources.store.file(index).root.clone();
+        if root.get("openapi").is_some() {
+            for (p, _) in root.get("paths").map(Node::entries).unwrap_or(&[]) {
+                if !p.text.starts_with("x-") {
+                    let _ = sources
+                        .store
+                        .path_item_location(index, &p.text, display, diags, &blame);
+                }
+            }
+            let schemes = vec!["components".to_owned(), "securitySchemes".to_owned()];
+            if root.pointer(&schemes).is_some() {
+                sources
+                    .store
+                    .load_reached(vec![(index, schemes)], display, diags, &blame);
+            }
+        }
         // A source without `type` that turns out to be an Arazzo document is not an API.
         if sd.kind.is_none() && sources.store.file(index).root.get("arazzo").is_some() {
             continue;
@@ -148,6 +167,91 @@ pub fn load_sources(
         sources.apis.push((name.to_owned(), api));
     }
     sources
+}
+
+/// Loads the files that the `$ref`s of the operations the document's steps call reach
+/// (request bodies, parameters, responses, schemas), and only those: a missing file
+/// named by an unused component or an `x-` extension is not an error.
+pub fn load_used(
+    doc: &Document,
+    sources: &mut Sources,
+    file: &Arc<SourceFile>,
+    display: &dyn Fn(&Path) -> String,
+    diags: &mut Diagnostics,
+) {
+    for (name, api) in &sources.apis {
+        let Some(api) = api else { continue };
+        let used: Vec<&crate::openapi::Operation> = api
+            .operations
+            .iter()
+            .filter(|op| {
+                doc.workflows
+                    .iter()
+                    .flat_map(|w| w.steps.iter())
+                    .any(|s| calls(s, name, op))
+            })
+            .collect();
+        if used.is_empty() {
+            continue;
+        }
+        let blame_loc = doc
+            .sources
+            .iter()
+            .find(|sd| sd.name.value == *name)
+            .and_then(|sd| model::location(file, &sd.url.node));
+        let blame = |m: String| Diagnostic::at(blame_loc.clone(), m);
+        let mut start = Vec::new();
+        let store = &mut sources.store;
+        for op in used {
+            if let Some((f, mut tokens)) =
+                store.path_item_location(api.file, &op.path, display, diags, &blame)
+            {
+                let mut params = tokens.clone();
+                params.push("parameters".to_owned());
+                start.push((f, params));
+                tokens.push(op.method.to_ascii_lowercase());
+                start.push((f, tokens));
+            }
+        }
+        store.load_reached(start, display, diags, &blame);
+    }
+}
+
+/// Whether step `s` may call operation `op` of source `source` (by `operationId`, with or
+/// without the source prefix, or by `operationPath`).
+fn calls(s: &model::Step, source: &str, op: &crate::openapi::Operation) -> bool {
+    match &s.target {
+        Some(model::StepTarget::OperationId(t)) => {
+            let id = match t.value.strip_prefix("$sourceDescriptions.") {
+                Some(rest) => match rest.split_once('.') {
+                    Some((src, id)) if src == source => id,
+                    _ => return false,
+                },
+                None => t.value.as_str(),
+            };
+            op.operation_id.as_deref() == Some(id)
+        }
+        Some(model::StepTarget::OperationPath(t)) => {
+            let Some(rest) = t.value.strip_prefix("{$sourceDescriptions.") else {
+                return false;
+            };
+            let Some((src, after)) = rest.split_once(".url}") else {
+                return false;
+            };
+            if src != source {
+                return false;
+            }
+            let fragment = after.strip_prefix('#').unwrap_or(after);
+            match crate::openapi::pointer_tokens(fragment).as_deref() {
+                Some([paths, path, method, ..]) if paths == "paths" => {
+                    *path == op.path && method.eq_ignore_ascii_case(&op.method)
+                }
+                // Anything else: assume it may be any operation of the source.
+                _ => true,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// A location at the start of a file (for problems with the file as a whole).
