@@ -2417,11 +2417,14 @@ impl<'a> Checker<'a> {
     ) -> (Val, Ty, Option<Schema<'a>>) {
         match &node.value {
             Value::Str(s) => match expr::classify(s) {
-                Ok(Classified::Literal) => (
-                    Val::Lit(serde_json::Value::String(s.clone())),
-                    Ty::String,
-                    None,
-                ),
+                Ok(Classified::Literal) => {
+                    self.bare_expressions(node, s, &[]);
+                    (
+                        Val::Lit(serde_json::Value::String(s.clone())),
+                        Ty::String,
+                        None,
+                    )
+                }
                 Ok(Classified::Expression(e)) => match self.expr(st, ec, node, &e) {
                     Some((r, ty, schema)) => {
                         self.expr_types.insert(node.pos, ty.clone());
@@ -2434,6 +2437,14 @@ impl<'a> Checker<'a> {
                     ),
                 },
                 Ok(Classified::Template(segments)) => {
+                    let embedded: Vec<expr::Span> = segments
+                        .iter()
+                        .filter_map(|seg| match seg {
+                            Segment::Expr(e) => Some(e.span.clone()),
+                            Segment::Literal(_) => None,
+                        })
+                        .collect();
+                    self.bare_expressions(node, s, &embedded);
                     let mut parts = Vec::new();
                     for seg in segments {
                         match seg {
@@ -2471,6 +2482,26 @@ impl<'a> Checker<'a> {
             Value::Bool(_) => (Val::Lit(node.to_json()), Ty::Boolean, None),
             Value::Int(_) => (Val::Lit(node.to_json()), Ty::Integer, None),
             Value::Float(_) => (Val::Lit(node.to_json()), Ty::Number, None),
+        }
+    }
+
+    /// Reports runtime expressions written outside `{…}` in a string value: they would be
+    /// sent as literal text (`Bearer $inputs.token`).
+    fn bare_expressions(&mut self, node: &Node, value: &str, embedded: &[expr::Span]) {
+        let spans = expr::bare_expressions(value, embedded);
+        if spans.is_empty() {
+            return;
+        }
+        let fixed = expr::brace_spans(value, &spans);
+        for span in &spans {
+            let text = value.get(span.clone()).unwrap_or_default().to_owned();
+            self.err_span(
+                node,
+                span,
+                format!("`{text}` would be sent as literal text: a runtime expression inside a string must be wrapped in braces"),
+            )
+            .help
+            .push(format!("write `{fixed}`"));
         }
     }
 
