@@ -1066,6 +1066,98 @@ impl<'a> Checker<'a> {
     }
 
     /// The type of a step output (and its schema when it points into a response body).
+    /// The type of `$response.body#<tokens>` joined over every documented response that
+    /// can satisfy the step's success criteria ([`crate::status`]): `Option` when some of
+    /// them may lack the value, `serde_json::Value` when they disagree on its type. `None`
+    /// when only the success response is admitted (the plain case).
+    fn joined_body_output(
+        &mut self,
+        st: &Wf<'a>,
+        ec: &Ectx<'_>,
+        op: &'a Operation,
+        tokens: &[String],
+        hint: &str,
+    ) -> Option<(Ty, Option<Schema<'a>>)> {
+        let store = &self.sources.store;
+        let step = ec
+            .step
+            .and_then(|i| self.doc.workflows.get(st.index)?.steps.get(i))?;
+        let responses = all_responses(store, op);
+        let codes: Vec<&str> = responses.iter().map(|(c, _)| c.as_str()).collect();
+        let admitted: Vec<&(String, At<'a>)> =
+            crate::status::admitted(&step.success_criteria, &codes)
+                .into_iter()
+                .zip(&responses)
+                .filter_map(|(ok, r)| ok.then_some(r))
+                .collect();
+        let success = store.success_response(op).map(|(c, _)| c);
+        if admitted.is_empty() || (admitted.len() == 1 && Some(&admitted[0].0) == success.as_ref())
+        {
+            return None;
+        }
+        // The response that names the type: the success response when admitted.
+        let walks: Vec<Option<Walk<'a>>> = admitted
+            .iter()
+            .map(|(_, r)| {
+                store
+                    .response_schema(*r)
+                    .map(|s| types::walk(&self.resolver, Schema::Api(s), tokens))
+            })
+            .collect();
+        let primary = admitted
+            .iter()
+            .position(|(c, _)| Some(c) == success.as_ref())
+            .filter(|&i| matches!(walks[i], Some(Walk::Found(..))))
+            .or_else(|| {
+                walks
+                    .iter()
+                    .position(|w| matches!(w, Some(Walk::Found(..))))
+            })?;
+        let Some(Walk::Found(main, main_optional)) = walks[primary] else {
+            return None;
+        };
+        let same = |a: Schema<'a>, b: Schema<'a>| -> bool {
+            let (Some((a, _)), Some((b, _))) = (self.resolver.resolve(a), self.resolver.resolve(b))
+            else {
+                return false;
+            };
+            if std::ptr::eq(a.node(), b.node()) {
+                return true;
+            }
+            let (ta, tb) = (types::schema_types(a.node()), types::schema_types(b.node()));
+            let scalar = ta.len() == 1
+                && matches!(ta[0], "string" | "integer" | "number" | "boolean")
+                && a.node().get("enum").is_none()
+                && b.node().get("enum").is_none();
+            scalar
+                && ta == tb
+                && a.node().get("format").map(Node::to_json)
+                    == b.node().get("format").map(Node::to_json)
+        };
+        let mut optional = main_optional;
+        let mut agree = true;
+        for (i, w) in walks.iter().enumerate() {
+            if i == primary {
+                continue;
+            }
+            match w {
+                Some(Walk::Found(s, opt)) => {
+                    optional |= *opt;
+                    agree &= same(main, *s);
+                }
+                // No body, an undocumented body, or a body without the value.
+                _ => optional = true,
+            }
+        }
+        if !agree {
+            return Some((Ty::Json.optional(), None));
+        }
+        let ty = self
+            .types
+            .ty_of(&self.resolver, main, hint, Scope::Workflow(st.index));
+        Some((if optional { ty.optional() } else { ty }, Some(main)))
+    }
+
     fn output_type(
         &mut self,
         st: &Wf<'a>,
@@ -1078,6 +1170,10 @@ impl<'a> Checker<'a> {
             Ok(Classified::Expression(e)) => match &e.kind {
                 ExprKind::Response(Source::Body(ptr)) => {
                     if let Some(Target::Op { op, .. }) = target {
+                        let tokens = ptr.as_ref().map(|p| p.tokens.clone()).unwrap_or_default();
+                        if let Some(joined) = self.joined_body_output(st, ec, op, &tokens, hint) {
+                            return joined;
+                        }
                         let store = &self.sources.store;
                         let schema = store
                             .success_response(op)

@@ -24,6 +24,7 @@ pub mod ir;
 pub mod model;
 pub mod openapi;
 pub mod resolve;
+pub mod status;
 pub mod types;
 pub mod yaml;
 

@@ -117,3 +117,35 @@ async fn the_included_document_uses_the_same_mapping() {
     .unwrap();
     assert_eq!(out.item, "latte");
 }
+
+async fn find_order(status: u16, body: serde_json::Value) -> flows::find_order::Outputs {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/orders/o-1"))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    flows::find_order::run(
+        &client("cafe-api", &server),
+        &flows::find_order::Inputs {
+            order_id: "o-1".into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_output_of_one_of_several_admitted_responses_is_optional() {
+    // Criteria admit 200 and 404; only the 200 response has `item`.
+    let found = find_order(
+        200,
+        json!({"id": "o-1", "item": "mocha", "quantity": 1, "status": "ready"}),
+    )
+    .await;
+    let item: Option<String> = found.item;
+    assert_eq!((item.as_deref(), found.status), (Some("mocha"), 200));
+    let missing = find_order(404, json!({"title": "no such order"})).await;
+    assert_eq!((missing.item, missing.status), (None, 404));
+}
