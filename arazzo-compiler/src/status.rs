@@ -58,9 +58,7 @@ impl Key<'_> {
     /// Whether status `n` may be answered with this response.
     fn possible(&self, n: u16) -> bool {
         let documented = |k: &str| k == n.to_string();
-        let class_documented = |k: &str| {
-            k.len() == 3 && k[1..].eq_ignore_ascii_case("XX") && k[..1] == (n / 100).to_string()
-        };
+        let class_documented = |k: &str| class_of(k) == Some(n / 100);
         match (self.exact, self.class) {
             (Some(c), _) => c == n,
             (None, Some(d)) => n / 100 == d && !self.all.iter().any(|k| documented(k)),
@@ -110,6 +108,17 @@ impl Key<'_> {
                 None => Tri::Unknown,
             },
         }
+    }
+}
+
+/// `Some(d)` for a response key `dXX` (any case).
+fn class_of(k: &str) -> Option<u16> {
+    let digit = k.get(..1)?;
+    let rest = k.get(1..)?;
+    if k.len() == 3 && rest.eq_ignore_ascii_case("XX") {
+        digit.parse().ok()
+    } else {
+        None
     }
 }
 
@@ -176,9 +185,7 @@ pub fn admitted(criteria: &[Criterion], codes: &[&str]) -> Vec<bool> {
             exact: (k.len() == 3 && k.chars().all(|c| c.is_ascii_digit()))
                 .then(|| k.parse().ok())
                 .flatten(),
-            class: (k.len() == 3 && k[1..].eq_ignore_ascii_case("XX"))
-                .then(|| k[..1].parse().ok())
-                .flatten(),
+            class: class_of(k),
             all: codes,
         })
         .collect();
@@ -232,6 +239,11 @@ mod tests {
     fn status_criteria_select_responses() {
         assert_eq!(run(&[]), [true, true, false, false, false]);
         assert_eq!(admitted(&[], &["404", "default"]), [false, true]);
+        // Keys that are not status codes are never sliced inside a character.
+        assert_eq!(
+            admitted(&[crit("$statusCode == 200")], &["é2", "2é", "éXX"]),
+            [true, true, true]
+        );
         assert_eq!(
             run(&["$statusCode == 200"]),
             [true, false, false, false, false]
