@@ -691,10 +691,34 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
-/// Every `$ref` string under a node (within and across files).
+/// Maps whose keys are names (a property `x-id`, a header `X-Rate-Limit`), not fields:
+/// an `x-` key there is not a specification extension.
+const NAMED_MAPS: [&str; 18] = [
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "$defs",
+    "definitions",
+    "headers",
+    "schemas",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "responses",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+    "encoding",
+    "variables",
+    "mapping",
+];
+
+/// Every `$ref` string under a node (within and across files), except inside `x-`
+/// specification extensions (which the compiler never reads).
 fn collect_refs(node: &Node, out: &mut Vec<String>) {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
+    let mut stack: Vec<(&Node, bool)> = vec![(node, false)];
+    while let Some((n, named)) = stack.pop() {
         match &n.value {
             Value::Map(entries) => {
                 for (k, v) in entries {
@@ -704,12 +728,12 @@ fn collect_refs(node: &Node, out: &mut Vec<String>) {
                                 out.push(r.to_owned());
                             }
                         }
-                    } else {
-                        stack.push(v);
+                    } else if named || !k.text.starts_with("x-") {
+                        stack.push((v, !named && NAMED_MAPS.contains(&k.text.as_str())));
                     }
                 }
             }
-            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Seq(items) => stack.extend(items.iter().map(|i| (i, false))),
             _ => {}
         }
     }
@@ -733,6 +757,17 @@ mod tests {
         assert_eq!(pointer_tokens("/a~2"), None);
         assert_eq!(pointer_tokens("nope"), None);
         assert_eq!(pointer_tokens("/a%20b"), Some(vec!["a b".into()]));
+    }
+
+    #[test]
+    fn refs_inside_extensions_are_not_collected() {
+        let n = content(
+            "x-samples: {$ref: a.yaml}\nproperties:\n  x-id: {$ref: b.yaml}\n  p: {x-doc: {$ref: c.yaml}}\nheaders:\n  X-Rate: {$ref: d.yaml}\n",
+        );
+        let mut refs = Vec::new();
+        collect_refs(&n, &mut refs);
+        refs.sort();
+        assert_eq!(refs, ["b.yaml", "d.yaml"]);
     }
 
     #[test]

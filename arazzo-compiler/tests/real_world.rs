@@ -229,6 +229,11 @@ fn external_refs_load_lazily() {
         .replace(
             "        name: {type: string}\n",
             "        name: {type: string}\n        extra: {$ref: './shared%20schemas.yaml#/Extra'}\n",
+        )
+        // An extension inside the used operation is never read either.
+        .replace(
+            "      operationId: putThing\n",
+            "      operationId: putThing\n      x-code-samples: {$ref: ./missing-samples.yaml}\n",
         );
     let shared = "Extra: {type: integer}\n";
     let d = doc("") + "    outputs:\n      extra: $response.body#/extra\n";
