@@ -3,6 +3,7 @@
 //! Each documented response key (`200`, `2XX`, `default`) is tried against the
 //! criteria with a three-valued evaluation: comparisons of `$statusCode` with a
 //! number are decided where the key decides them, everything else is unknown.
+//! A `regex` criterion on `$statusCode` decides exact codes.
 //! A response is admitted unless the criteria are certainly false for it. Without
 //! criteria, the 2xx responses are admitted (the `default` one when there is none).
 
@@ -199,8 +200,23 @@ pub fn admitted(criteria: &[Criterion], codes: &[&str]) -> Vec<bool> {
             .map(|(k, code)| two(k) || (!any_two && *code == "default"))
             .collect();
     }
+    // `type: regex` with `context: $statusCode` decides exact codes too.
+    let patterns: Vec<regex::Regex> = criteria
+        .iter()
+        .filter(|c| c.kind == CriterionType::Regex)
+        .filter(|c| {
+            c.context
+                .as_ref()
+                .is_some_and(|t| t.value.trim() == "$statusCode")
+        })
+        .filter_map(|c| regex::Regex::new(&c.condition.value).ok())
+        .collect();
     keys.iter()
-        .map(|k| conds.iter().all(|c| eval(c, k) != Tri::False))
+        .map(|k| {
+            conds.iter().all(|c| eval(c, k) != Tri::False)
+                && k.exact
+                    .is_none_or(|code| patterns.iter().all(|p| p.is_match(&code.to_string())))
+        })
         .collect()
 }
 
@@ -229,6 +245,17 @@ mod tests {
     }
 
     const CODES: &[&str] = &["200", "201", "404", "4XX", "default"];
+
+    #[test]
+    fn regex_criteria_on_the_status_code() {
+        let mut c = crit("^(200|404)$");
+        c.kind = CriterionType::Regex;
+        c.context = Some(Text {
+            value: "$statusCode".to_owned(),
+            node: c.node.clone(),
+        });
+        assert_eq!(admitted(&[c], CODES), [true, false, true, true, true]);
+    }
 
     fn run(conds: &[&str]) -> Vec<bool> {
         let criteria: Vec<Criterion> = conds.iter().map(|c| crit(c)).collect();
