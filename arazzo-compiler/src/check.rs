@@ -1065,7 +1065,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The type of a step output (and its schema when it points into a response body).
     /// The type of `$response.body#<tokens>` joined over every documented response that
     /// can satisfy the step's success criteria ([`crate::status`]): `Option` when some of
     /// them may lack the value, `serde_json::Value` when they disagree on its type. `None`
@@ -1158,6 +1157,7 @@ impl<'a> Checker<'a> {
         Some((if optional { ty.optional() } else { ty }, Some(main)))
     }
 
+    /// The type of a step output (and its schema when it points into a response body).
     fn output_type(
         &mut self,
         st: &Wf<'a>,
