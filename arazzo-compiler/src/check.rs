@@ -1091,6 +1091,98 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The type of `$response.body#<tokens>` joined over every documented response that
+    /// can satisfy the step's success criteria ([`crate::status`]): `Option` when some of
+    /// them may lack the value, `serde_json::Value` when they disagree on its type. `None`
+    /// when only the success response is admitted (the plain case).
+    fn joined_body_output(
+        &mut self,
+        st: &Wf<'a>,
+        ec: &Ectx<'_>,
+        op: &'a Operation,
+        tokens: &[String],
+        hint: &str,
+    ) -> Option<(Ty, Option<Schema<'a>>)> {
+        let store = &self.sources.store;
+        let step = ec
+            .step
+            .and_then(|i| self.doc.workflows.get(st.index)?.steps.get(i))?;
+        let responses = all_responses(store, op);
+        let codes: Vec<&str> = responses.iter().map(|(c, _)| c.as_str()).collect();
+        let admitted: Vec<&(String, At<'a>)> =
+            crate::status::admitted(&step.success_criteria, &codes)
+                .into_iter()
+                .zip(&responses)
+                .filter_map(|(ok, r)| ok.then_some(r))
+                .collect();
+        let success = store.success_response(op).map(|(c, _)| c);
+        if admitted.is_empty() || (admitted.len() == 1 && Some(&admitted[0].0) == success.as_ref())
+        {
+            return None;
+        }
+        // The response that names the type: the success response when admitted.
+        let walks: Vec<Option<Walk<'a>>> = admitted
+            .iter()
+            .map(|(_, r)| {
+                store
+                    .response_schema(*r)
+                    .map(|s| types::walk(&self.resolver, Schema::Api(s), tokens))
+            })
+            .collect();
+        let primary = admitted
+            .iter()
+            .position(|(c, _)| Some(c) == success.as_ref())
+            .filter(|&i| matches!(walks[i], Some(Walk::Found(..))))
+            .or_else(|| {
+                walks
+                    .iter()
+                    .position(|w| matches!(w, Some(Walk::Found(..))))
+            })?;
+        let Some(Walk::Found(main, main_optional)) = walks[primary] else {
+            return None;
+        };
+        let same = |a: Schema<'a>, b: Schema<'a>| -> bool {
+            let (Some((a, _)), Some((b, _))) = (self.resolver.resolve(a), self.resolver.resolve(b))
+            else {
+                return false;
+            };
+            if std::ptr::eq(a.node(), b.node()) {
+                return true;
+            }
+            let (ta, tb) = (types::schema_types(a.node()), types::schema_types(b.node()));
+            let scalar = ta.len() == 1
+                && matches!(ta[0], "string" | "integer" | "number" | "boolean")
+                && a.node().get("enum").is_none()
+                && b.node().get("enum").is_none();
+            scalar
+                && ta == tb
+                && a.node().get("format").map(Node::to_json)
+                    == b.node().get("format").map(Node::to_json)
+        };
+        let mut optional = main_optional;
+        let mut agree = true;
+        for (i, w) in walks.iter().enumerate() {
+            if i == primary {
+                continue;
+            }
+            match w {
+                Some(Walk::Found(s, opt)) => {
+                    optional |= *opt;
+                    agree &= same(main, *s);
+                }
+                // No body, an undocumented body, or a body without the value.
+                _ => optional = true,
+            }
+        }
+        if !agree {
+            return Some((Ty::Json.optional(), None));
+        }
+        let ty = self
+            .types
+            .ty_of(&self.resolver, main, hint, Scope::Workflow(st.index));
+        Some((if optional { ty.optional() } else { ty }, Some(main)))
+    }
+
     /// The type of a step output (and its schema when it points into a response body).
     fn output_type(
         &mut self,
@@ -1104,6 +1196,10 @@ impl<'a> Checker<'a> {
             Ok(Classified::Expression(e)) => match &e.kind {
                 ExprKind::Response(Source::Body(ptr)) => {
                     if let Some(Target::Op { op, .. }) = target {
+                        let tokens = ptr.as_ref().map(|p| p.tokens.clone()).unwrap_or_default();
+                        if let Some(joined) = self.joined_body_output(st, ec, op, &tokens, hint) {
+                            return joined;
+                        }
                         let store = &self.sources.store;
                         let schema = store
                             .success_response(op)
@@ -2010,6 +2106,13 @@ impl<'a> Checker<'a> {
                     }
                 }
                 for r in &required {
+                    // A `readOnly` property is never sent, so never required in a request.
+                    let read_only = props.iter().any(|(n, ps)| {
+                        n == r && types::schema_flag(&self.resolver, *ps, "readOnly")
+                    });
+                    if read_only {
+                        continue;
+                    }
                     let ptr = format!("{path}/{}", crate::expr::escape_token(r));
                     if !members.iter().any(|(k, _)| k == r) && !replaced.contains(&ptr) {
                         self.err(node, format!("the request body of step `{}` is missing the required property `{r}` (at `{ptr}`)", s.id.value))
@@ -2423,11 +2526,14 @@ impl<'a> Checker<'a> {
     ) -> (Val, Ty, Option<Schema<'a>>) {
         match &node.value {
             Value::Str(s) => match expr::classify(s) {
-                Ok(Classified::Literal) => (
-                    Val::Lit(serde_json::Value::String(s.clone())),
-                    Ty::String,
-                    None,
-                ),
+                Ok(Classified::Literal) => {
+                    self.bare_expressions(node, s, &[]);
+                    (
+                        Val::Lit(serde_json::Value::String(s.clone())),
+                        Ty::String,
+                        None,
+                    )
+                }
                 Ok(Classified::Expression(e)) => match self.expr(st, ec, node, &e) {
                     Some((r, ty, schema)) => {
                         self.expr_types.insert(node.pos, ty.clone());
@@ -2440,6 +2546,14 @@ impl<'a> Checker<'a> {
                     ),
                 },
                 Ok(Classified::Template(segments)) => {
+                    let embedded: Vec<expr::Span> = segments
+                        .iter()
+                        .filter_map(|seg| match seg {
+                            Segment::Expr(e) => Some(e.span.clone()),
+                            Segment::Literal(_) => None,
+                        })
+                        .collect();
+                    self.bare_expressions(node, s, &embedded);
                     let mut parts = Vec::new();
                     for seg in segments {
                         match seg {
@@ -2477,6 +2591,26 @@ impl<'a> Checker<'a> {
             Value::Bool(_) => (Val::Lit(node.to_json()), Ty::Boolean, None),
             Value::Int(_) => (Val::Lit(node.to_json()), Ty::Integer, None),
             Value::Float(_) => (Val::Lit(node.to_json()), Ty::Number, None),
+        }
+    }
+
+    /// Reports runtime expressions written outside `{…}` in a string value: they would be
+    /// sent as literal text (`Bearer $inputs.token`).
+    fn bare_expressions(&mut self, node: &Node, value: &str, embedded: &[expr::Span]) {
+        let spans = expr::bare_expressions(value, embedded);
+        if spans.is_empty() {
+            return;
+        }
+        let fixed = expr::brace_spans(value, &spans);
+        for span in &spans {
+            let text = value.get(span.clone()).unwrap_or_default().to_owned();
+            self.err_span(
+                node,
+                span,
+                format!("`{text}` would be sent as literal text: a runtime expression inside a string must be wrapped in braces"),
+            )
+            .help
+            .push(format!("write `{fixed}`"));
         }
     }
 
@@ -3615,6 +3749,7 @@ fn all_responses<'s>(store: &'s crate::openapi::Store, op: &Operation) -> Vec<(S
     responses
         .entries()
         .iter()
+        .filter(|(k, _)| !k.text.starts_with("x-"))
         .filter_map(|(k, v)| {
             store
                 .resolve(At {

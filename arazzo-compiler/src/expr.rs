@@ -303,6 +303,43 @@ pub fn parse_template(input: &str) -> Result<Vec<Segment>, ParseError> {
     Ok(segments)
 }
 
+/// Runtime expressions written in a string value outside `{…}`, which would be sent as
+/// literal text (`Bearer $inputs.token`): the byte spans of each `$…` that parses as a
+/// runtime expression, outside the embedded `{$…}` expressions. `skip` holds the spans
+/// of the embedded expressions (from a parsed template).
+pub fn bare_expressions(value: &str, skip: &[Span]) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    for (i, _) in value.match_indices('$') {
+        if i > 0 && value.as_bytes().get(i - 1) == Some(&b'{') {
+            continue;
+        }
+        if skip.iter().chain(out.iter()).any(|s| s.contains(&i)) {
+            continue;
+        }
+        if let Ok(e) = parse_prefix_at(value, i) {
+            if e.span.end > i + 1 {
+                out.push(i..e.span.end);
+            }
+        }
+    }
+    out
+}
+
+/// `value` with each of `spans` wrapped in braces: the template that embeds them.
+pub fn brace_spans(value: &str, spans: &[Span]) -> String {
+    let mut out = String::with_capacity(value.len() + 2 * spans.len());
+    let mut at = 0;
+    for s in spans {
+        out.push_str(value.get(at..s.start).unwrap_or(""));
+        out.push('{');
+        out.push_str(value.get(s.clone()).unwrap_or(""));
+        out.push('}');
+        at = s.end;
+    }
+    out.push_str(value.get(at..).unwrap_or(""));
+    out
+}
+
 /// Decides whether a string value is a literal, one expression or a template.
 ///
 /// A value starting with `$` must be a valid expression; a value containing
@@ -883,6 +920,32 @@ fn is_tchar(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_expressions_in_literals() {
+        let v = "Bearer $inputs.token";
+        let spans = bare_expressions(v, &[]);
+        assert_eq!(spans, vec![7..20]);
+        assert_eq!(brace_spans(v, &spans), "Bearer {$inputs.token}");
+        // Not expressions: prices, shell variables, unknown roots.
+        assert!(bare_expressions("costs $5, see $HOME or $foo.bar", &[]).is_empty());
+        // Inside a template: only the bare one.
+        let t = "{$inputs.a} and $steps.s.outputs.b";
+        let segs = parse_template(t).unwrap();
+        let skip: Vec<Span> = segs
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Expr(e) => Some(e.span.clone()),
+                Segment::Literal(_) => None,
+            })
+            .collect();
+        let spans = bare_expressions(t, &skip);
+        assert_eq!(spans, vec![16..34]);
+        assert_eq!(
+            brace_spans(t, &spans),
+            "{$inputs.a} and {$steps.s.outputs.b}"
+        );
+    }
     use proptest::prelude::*;
 
     fn name(text: &str, span: Span) -> Name {

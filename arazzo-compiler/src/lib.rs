@@ -24,6 +24,7 @@ pub mod ir;
 pub mod model;
 pub mod openapi;
 pub mod resolve;
+pub mod status;
 pub mod types;
 pub mod yaml;
 
@@ -215,6 +216,7 @@ fn compile_inner(
         overrides: options.sources.clone(),
     };
     let mut sources = resolve::load_sources(&doc, path, &file, &map, &display, &mut diags);
+    resolve::load_used(&doc, &mut sources, &file, &display, &mut diags);
     let mut files: Vec<PathBuf> = sources.store.files.iter().map(|f| f.path.clone()).collect();
     // Arazzo source descriptions: compiled recursively into a module of their own.
     let mut sub_tokens = Vec::new();

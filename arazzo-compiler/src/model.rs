@@ -395,6 +395,7 @@ impl Reader<'_> {
             root,
             "the Arazzo document",
             &[
+                "$schema",
                 "arazzo",
                 "info",
                 "sourceDescriptions",

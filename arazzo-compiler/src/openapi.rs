@@ -95,6 +95,8 @@ pub struct Store {
     /// Files, in load order.
     pub files: Vec<OpenApiFile>,
     by_path: HashMap<PathBuf, usize>,
+    /// Files that could not be read or parsed (reported once).
+    failed: std::collections::HashSet<PathBuf>,
 }
 
 /// A parameter an operation declares.
@@ -111,7 +113,7 @@ pub struct OpParam {
 /// An operation of an OpenAPI description.
 #[derive(Clone, Debug)]
 pub struct Operation {
-    /// The file holding the path item.
+    /// The file whose `paths` lists the operation (its path item may `$ref` another file).
     pub file: usize,
     /// `operationId`, when it has one.
     pub operation_id: Option<String>,
@@ -149,7 +151,8 @@ const METHODS: [&str; 9] = [
 ];
 
 impl Store {
-    /// Loads a file (and every file its `$ref`s name, transitively); returns its index.
+    /// Loads one file (not the files its `$ref`s name: see [`Store::load_reached`]);
+    /// returns its index.
     pub fn load(
         &mut self,
         path: &Path,
@@ -197,24 +200,99 @@ impl Store {
         };
         let index = self.files.len();
         self.by_path.insert(canonical.clone(), index);
-        let mut refs = Vec::new();
-        collect_external_refs(&root, &mut refs);
         self.files.push(OpenApiFile {
-            path: canonical.clone(),
+            path: canonical,
             file,
             root,
         });
-        let dir = canonical
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        for r in refs {
-            if r.starts_with("http://") || r.starts_with("https://") {
+        Some(index)
+    }
+
+    /// The file and pointer a `$ref` names, loading the file when first reached
+    /// (a file that cannot be read is reported once, through `blame`).
+    pub fn ref_target(
+        &mut self,
+        from: usize,
+        reference: &str,
+        display: &dyn Fn(&Path) -> String,
+        diags: &mut Diagnostics,
+        blame: &dyn Fn(String) -> Diagnostic,
+    ) -> Option<(usize, Vec<String>)> {
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let tokens = pointer_tokens(fragment)?;
+        if file_part.is_empty() {
+            return Some((from, tokens));
+        }
+        if file_part.starts_with("http://") || file_part.starts_with("https://") {
+            return None;
+        }
+        let dir = self.files.get(from)?.path.parent()?.to_path_buf();
+        let p = dir.join(percent_decode(file_part));
+        let canonical = p.canonicalize().unwrap_or_else(|_| p.clone());
+        if self.failed.contains(&canonical) {
+            return None;
+        }
+        match self.load(&p, display, diags, blame) {
+            Some(i) => Some((i, tokens)),
+            None => {
+                self.failed.insert(canonical);
+                None
+            }
+        }
+    }
+
+    /// Where the path item `path` of the entry file `file` is, following (and loading)
+    /// its `$ref` chain.
+    pub fn path_item_location(
+        &mut self,
+        file: usize,
+        path: &str,
+        display: &dyn Fn(&Path) -> String,
+        diags: &mut Diagnostics,
+        blame: &dyn Fn(String) -> Diagnostic,
+    ) -> Option<(usize, Vec<String>)> {
+        let mut at = (file, vec!["paths".to_owned(), path.to_owned()]);
+        for _ in 0..MAX_REF_HOPS {
+            let root = self.files.get(at.0)?.root.clone();
+            let node = root.pointer(&at.1)?;
+            let Some(r) = node.get("$ref").and_then(Node::as_str) else {
+                return Some(at);
+            };
+            at = self.ref_target(at.0, r, display, diags, blame)?;
+        }
+        None
+    }
+
+    /// Loads every file reached from the given places through `$ref`s, transitively:
+    /// external files are read only when something walked refers to them.
+    pub fn load_reached(
+        &mut self,
+        start: Vec<(usize, Vec<String>)>,
+        display: &dyn Fn(&Path) -> String,
+        diags: &mut Diagnostics,
+        blame: &dyn Fn(String) -> Diagnostic,
+    ) {
+        let mut seen: std::collections::HashSet<(usize, Vec<String>)> =
+            std::collections::HashSet::new();
+        let mut work = start;
+        while let Some((file, tokens)) = work.pop() {
+            if seen.len() > 100_000 || !seen.insert((file, tokens.clone())) {
                 continue;
             }
-            self.load(&dir.join(r), display, diags, blame);
+            let Some(root) = self.files.get(file).map(|f| f.root.clone()) else {
+                continue;
+            };
+            let Some(node) = root.pointer(&tokens) else {
+                continue;
+            };
+            let mut refs = Vec::new();
+            collect_refs(node, &mut refs);
+            for r in refs {
+                if let Some(target) = self.ref_target(file, &r, display, diags, blame) {
+                    work.push(target);
+                }
+            }
         }
-        Some(index)
     }
 
     /// The file at an index.
@@ -241,7 +319,7 @@ impl Store {
             from
         } else {
             let dir = self.files.get(from)?.path.parent()?.to_path_buf();
-            let p = dir.join(file_part);
+            let p = dir.join(percent_decode(file_part));
             let canonical = p.canonicalize().unwrap_or(p);
             *self.by_path.get(&canonical)?
         };
@@ -306,6 +384,9 @@ impl Store {
         let mut operations = Vec::new();
         if let Some(paths) = root.get("paths") {
             for (path, item) in paths.entries() {
+                if path.text.starts_with("x-") {
+                    continue;
+                }
                 let Some(item_at) = self.resolve(At { file, node: item }) else {
                     continue;
                 };
@@ -326,7 +407,7 @@ impl Store {
                     }
                     let pointer = vec!["paths".to_owned(), path.text.clone(), m.to_owned()];
                     operations.push(Operation {
-                        file: item_at.file,
+                        file,
                         operation_id: op
                             .get("operationId")
                             .and_then(Node::as_str)
@@ -399,6 +480,17 @@ impl Store {
                 Some("cookie") => Some(ParamIn::Cookie),
                 _ => None,
             };
+            // OpenAPI: header parameters named `Accept`, `Content-Type` or `Authorization`
+            // are ignored (the media types and security schemes describe them).
+            let ignored = location == Some(ParamIn::Header)
+                && name.is_some_and(|n| {
+                    ["accept", "content-type", "authorization"]
+                        .iter()
+                        .any(|x| n.eq_ignore_ascii_case(x))
+                });
+            if ignored {
+                continue;
+            }
             if let (Some(name), Some(location)) = (name, location) {
                 out.push(OpParam {
                     name: name.to_owned(),
@@ -489,13 +581,27 @@ impl Store {
 }
 
 /// Picks the media type: the one asked for, else the first JSON-like one, else the first.
+/// The one asked for matches by type/subtype, ignoring parameters (`; charset=utf-8`) on
+/// either side (an exact match first), then a `type/*` range, then `*/*`.
 fn pick_content<'a>(content: &'a Node, wanted: Option<&str>) -> Option<(String, &'a Node)> {
     let entries = content.entries();
     if let Some(w) = wanted {
-        let w = w.split(';').next().unwrap_or(w).trim();
+        let exact = normalize_media(w);
+        let essence = media_essence(w);
+        let range = format!("{}/*", essence.split('/').next().unwrap_or(""));
         return entries
             .iter()
-            .find(|(k, _)| k.text.eq_ignore_ascii_case(w))
+            .find(|(k, _)| normalize_media(&k.text) == exact)
+            .or_else(|| {
+                entries
+                    .iter()
+                    .find(|(k, _)| media_essence(&k.text) == essence)
+            })
+            .or_else(|| {
+                entries
+                    .iter()
+                    .find(|(k, _)| media_essence(&k.text) == range)
+            })
             .or_else(|| entries.iter().find(|(k, _)| k.text == "*/*"))
             .map(|(k, v)| (k.text.clone(), v));
     }
@@ -504,6 +610,25 @@ fn pick_content<'a>(content: &'a Node, wanted: Option<&str>) -> Option<(String, 
         .find(|(k, _)| is_json(&k.text))
         .or_else(|| entries.first())
         .map(|(k, v)| (k.text.clone(), v))
+}
+
+/// The type/subtype of a media type, lower-case, without parameters.
+pub fn media_essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// A media type with its parameters, lower-case, without spaces (for exact comparison).
+fn normalize_media(media: &str) -> String {
+    media
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// True for `application/json`, `application/*+json` and similar.
@@ -544,7 +669,8 @@ pub fn pointer_tokens(fragment: &str) -> Option<Vec<String>> {
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (a url path or pointer token); invalid UTF-8 leaves the text as is.
+pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_owned();
     }
@@ -565,25 +691,49 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
-fn collect_external_refs(node: &Node, out: &mut Vec<String>) {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
+/// Maps whose keys are names (a property `x-id`, a header `X-Rate-Limit`), not fields:
+/// an `x-` key there is not a specification extension.
+const NAMED_MAPS: [&str; 18] = [
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "$defs",
+    "definitions",
+    "headers",
+    "schemas",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "responses",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+    "encoding",
+    "variables",
+    "mapping",
+];
+
+/// Every `$ref` string under a node (within and across files), except inside `x-`
+/// specification extensions (which the compiler never reads).
+fn collect_refs(node: &Node, out: &mut Vec<String>) {
+    let mut stack: Vec<(&Node, bool)> = vec![(node, false)];
+    while let Some((n, named)) = stack.pop() {
         match &n.value {
             Value::Map(entries) => {
                 for (k, v) in entries {
                     if k.text == "$ref" {
                         if let Some(r) = v.as_str() {
-                            let file = r.split('#').next().unwrap_or("");
-                            if !file.is_empty() && !out.iter().any(|o| o == file) {
-                                out.push(file.to_owned());
+                            if !out.iter().any(|o| o == r) {
+                                out.push(r.to_owned());
                             }
                         }
-                    } else {
-                        stack.push(v);
+                    } else if named || !k.text.starts_with("x-") {
+                        stack.push((v, !named && NAMED_MAPS.contains(&k.text.as_str())));
                     }
                 }
             }
-            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Seq(items) => stack.extend(items.iter().map(|i| (i, false))),
             _ => {}
         }
     }
@@ -610,9 +760,45 @@ mod tests {
     }
 
     #[test]
+    fn refs_inside_extensions_are_not_collected() {
+        let n = content(
+            "x-samples: {$ref: a.yaml}\nproperties:\n  x-id: {$ref: b.yaml}\n  p: {x-doc: {$ref: c.yaml}}\nheaders:\n  X-Rate: {$ref: d.yaml}\n",
+        );
+        let mut refs = Vec::new();
+        collect_refs(&n, &mut refs);
+        refs.sort();
+        assert_eq!(refs, ["b.yaml", "d.yaml"]);
+    }
+
+    #[test]
     fn json_media_types() {
         assert!(is_json("application/json; charset=utf-8"));
         assert!(is_json("application/problem+json"));
         assert!(!is_json("text/plain"));
+    }
+
+    fn content(yaml: &str) -> Node {
+        crate::yaml::parse(yaml, crate::yaml::Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn media_types_match_by_essence_in_both_directions() {
+        let declared_with_charset =
+            content("application/json; charset=utf-8: {}\ntext/plain: {}\n");
+        let picked = pick_content(&declared_with_charset, Some("application/json")).unwrap();
+        assert_eq!(picked.0, "application/json; charset=utf-8");
+        let declared_plain = content("text/plain: {}\napplication/json: {}\n");
+        let picked =
+            pick_content(&declared_plain, Some("Application/JSON; charset=UTF-8")).unwrap();
+        assert_eq!(picked.0, "application/json");
+        // An exact match (parameters included) wins over the first with the same essence.
+        let both =
+            content("application/json; charset=latin1: {}\napplication/json; charset=utf-8: {}\n");
+        let picked = pick_content(&both, Some("application/json;charset=UTF-8")).unwrap();
+        assert_eq!(picked.0, "application/json; charset=utf-8");
+        // A range.
+        let range = content("text/*: {}\n");
+        assert_eq!(pick_content(&range, Some("text/csv")).unwrap().0, "text/*");
+        assert!(pick_content(&declared_plain, Some("application/xml")).is_none());
     }
 }

@@ -5,6 +5,7 @@
 use crate::diag::{Diagnostic, Diagnostics, Location, SourceFile};
 use crate::model::{self, Document, SourceType};
 use crate::openapi::{Api, Store};
+use crate::yaml::Node;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -79,14 +80,29 @@ pub fn source_path(
             format!("source description `{name}` is remote (`{url}`); remote descriptions are never fetched at build time"),
         )
         .help(format!(
-            "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({name} = \"specs/{name}.yaml\"))`",
-            file.display
+            "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({} = \"specs/{name}.yaml\"))`",
+            file.display,
+            macro_key(name)
         )));
     }
     let dir = doc_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let rel = url.strip_prefix("file://").unwrap_or(url);
     let rel = rel.split('#').next().unwrap_or(rel);
-    Ok(normalize(&dir.join(rel)))
+    // A url is percent-encoded (`my%20api.yaml` names `my api.yaml`).
+    Ok(normalize(&dir.join(crate::openapi::percent_decode(rel))))
+}
+
+/// How a source name is written as a key of the macro's `sources(...)`: bare when it is a
+/// Rust identifier, else a string literal (`"cafe-api"`).
+pub fn macro_key(name: &str) -> String {
+    let ident = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_";
+    if ident {
+        name.to_owned()
+    } else {
+        format!("\"{name}\"")
+    }
 }
 
 /// Loads every source description of a document.
@@ -127,6 +143,24 @@ pub fn load_sources(
             sources.apis.push((name.to_owned(), None));
             continue;
         };
+        // Path items defined in other files, and security schemes, are needed to index
+        // the API; everything else is loaded when a used operation reaches it.
+        let root = sources.store.file(index).root.clone();
+        if root.get("openapi").is_some() {
+            for (p, _) in root.get("paths").map(Node::entries).unwrap_or(&[]) {
+                if !p.text.starts_with("x-") {
+                    let _ = sources
+                        .store
+                        .path_item_location(index, &p.text, display, diags, &blame);
+                }
+            }
+            let schemes = vec!["components".to_owned(), "securitySchemes".to_owned()];
+            if root.pointer(&schemes).is_some() {
+                sources
+                    .store
+                    .load_reached(vec![(index, schemes)], display, diags, &blame);
+            }
+        }
         // A source without `type` that turns out to be an Arazzo document is not an API.
         if sd.kind.is_none() && sources.store.file(index).root.get("arazzo").is_some() {
             continue;
@@ -135,6 +169,91 @@ pub fn load_sources(
         sources.apis.push((name.to_owned(), api));
     }
     sources
+}
+
+/// Loads the files that the `$ref`s of the operations the document's steps call reach
+/// (request bodies, parameters, responses, schemas), and only those: a missing file
+/// named by an unused component or an `x-` extension is not an error.
+pub fn load_used(
+    doc: &Document,
+    sources: &mut Sources,
+    file: &Arc<SourceFile>,
+    display: &dyn Fn(&Path) -> String,
+    diags: &mut Diagnostics,
+) {
+    for (name, api) in &sources.apis {
+        let Some(api) = api else { continue };
+        let used: Vec<&crate::openapi::Operation> = api
+            .operations
+            .iter()
+            .filter(|op| {
+                doc.workflows
+                    .iter()
+                    .flat_map(|w| w.steps.iter())
+                    .any(|s| calls(s, name, op))
+            })
+            .collect();
+        if used.is_empty() {
+            continue;
+        }
+        let blame_loc = doc
+            .sources
+            .iter()
+            .find(|sd| sd.name.value == *name)
+            .and_then(|sd| model::location(file, &sd.url.node));
+        let blame = |m: String| Diagnostic::at(blame_loc.clone(), m);
+        let mut start = Vec::new();
+        let store = &mut sources.store;
+        for op in used {
+            if let Some((f, mut tokens)) =
+                store.path_item_location(api.file, &op.path, display, diags, &blame)
+            {
+                let mut params = tokens.clone();
+                params.push("parameters".to_owned());
+                start.push((f, params));
+                tokens.push(op.method.to_ascii_lowercase());
+                start.push((f, tokens));
+            }
+        }
+        store.load_reached(start, display, diags, &blame);
+    }
+}
+
+/// Whether step `s` may call operation `op` of source `source` (by `operationId`, with or
+/// without the source prefix, or by `operationPath`).
+fn calls(s: &model::Step, source: &str, op: &crate::openapi::Operation) -> bool {
+    match &s.target {
+        Some(model::StepTarget::OperationId(t)) => {
+            let id = match t.value.strip_prefix("$sourceDescriptions.") {
+                Some(rest) => match rest.split_once('.') {
+                    Some((src, id)) if src == source => id,
+                    _ => return false,
+                },
+                None => t.value.as_str(),
+            };
+            op.operation_id.as_deref() == Some(id)
+        }
+        Some(model::StepTarget::OperationPath(t)) => {
+            let Some(rest) = t.value.strip_prefix("{$sourceDescriptions.") else {
+                return false;
+            };
+            let Some((src, after)) = rest.split_once(".url}") else {
+                return false;
+            };
+            if src != source {
+                return false;
+            }
+            let fragment = after.strip_prefix('#').unwrap_or(after);
+            match crate::openapi::pointer_tokens(fragment).as_deref() {
+                Some([paths, path, method, ..]) if paths == "paths" => {
+                    *path == op.path && method.eq_ignore_ascii_case(&op.method)
+                }
+                // Anything else: assume it may be any operation of the source.
+                _ => true,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// A location at the start of a file (for problems with the file as a whole).

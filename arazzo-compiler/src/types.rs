@@ -164,6 +164,13 @@ impl<'a> Schema<'a> {
     }
 }
 
+/// True when the schema (or, through `$ref`, the schema it names) sets `flag: true`
+/// (`readOnly`, `writeOnly`); a `$ref` sibling counts too (OpenAPI 3.1).
+pub fn schema_flag(r: &Resolver<'_>, s: Schema<'_>, flag: &str) -> bool {
+    let own = |n: &Node| n.get(flag).and_then(Node::as_bool) == Some(true);
+    own(s.node()) || r.resolve(s).is_some_and(|(x, _)| own(x.node()))
+}
+
 /// Resolves `$ref`s of schemas from both kinds of documents.
 #[derive(Clone, Copy)]
 pub struct Resolver<'a> {
@@ -576,7 +583,8 @@ impl TypeSpace {
                 scope,
                 depth + 1,
             );
-            let ty = if required.contains(&json) {
+            // A `writeOnly` property is never in a response, so never required there.
+            let ty = if required.contains(&json) && !schema_flag(r, schema, "writeOnly") {
                 ty
             } else {
                 ty.optional()
@@ -737,7 +745,8 @@ fn step_into<'a>(r: &Resolver<'a>, s: Schema<'a>, token: &str, depth: usize) -> 
                 .unwrap_or(&[])
                 .iter()
                 .any(|q| q.as_str() == Some(token));
-            return Step::Into(s.with(p), !required);
+            let write_only = schema_flag(r, s.with(p), "writeOnly");
+            return Step::Into(s.with(p), !required || write_only);
         }
         available.extend(props.entries().iter().map(|(k, _)| k.text.clone()));
     }

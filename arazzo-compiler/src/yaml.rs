@@ -316,7 +316,142 @@ enum Frame {
 ///
 /// Errors carry the parser's position. Duplicate keys, non-scalar keys and
 /// multiple documents are errors; the first error stops the build of the tree.
+///
+/// JSON text (starting with `{` or `[`) may escape characters outside the Basic
+/// Multilingual Plane as UTF-16 surrogate pairs (`"\ud83d\udc4b"`), which YAML
+/// does not allow: such pairs are rewritten as `\U0001f44b` before parsing (a lone
+/// surrogate becomes U+FFFD, as in JSON parsers that do not reject it), and the
+/// positions are mapped back to the original columns.
 pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
+    let Some((joined, shifts)) = join_surrogates(src) else {
+        return parse_tree(src, limits);
+    };
+    let shift = |pos: Pos| Pos {
+        line: pos.line,
+        col: pos.col.saturating_add(
+            shifts
+                .iter()
+                .filter(|(l, end)| *l == pos.line && *end <= pos.col)
+                .count() as u32
+                * 2,
+        ),
+    };
+    match parse_tree(&joined, limits) {
+        Ok(mut root) => {
+            let mut stack = vec![&mut root];
+            while let Some(n) = stack.pop() {
+                let new_pos = shift(n.pos);
+                if let Some(map) = &n.col_map {
+                    let old = n.pos;
+                    let remapped: Vec<u32> = map
+                        .iter()
+                        .map(|off| {
+                            let at = shift(Pos {
+                                line: old.line,
+                                col: old.col.saturating_add(*off),
+                            });
+                            at.col.saturating_sub(new_pos.col)
+                        })
+                        .collect();
+                    n.col_map = Some(remapped.into());
+                }
+                n.pos = new_pos;
+                match &mut n.value {
+                    Value::Seq(items) => stack.extend(items.iter_mut()),
+                    Value::Map(entries) => {
+                        for (k, v) in entries.iter_mut() {
+                            k.pos = shift(k.pos);
+                            stack.push(v);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(root)
+        }
+        Err(e) => Err(YamlError {
+            pos: shift(e.pos),
+            ..e
+        }),
+    }
+}
+
+/// For JSON text with UTF-16 surrogate escapes: the text with each pair rewritten as
+/// one `\UXXXXXXXX` escape (two characters shorter) and each lone surrogate as `\ufffd`
+/// (same length), plus (line, column just after each shortened escape in the new text).
+/// `None` when there is nothing to rewrite.
+fn join_surrogates(src: &str) -> Option<(String, Vec<(u32, u32)>)> {
+    let trimmed = src.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return None;
+    }
+    let surrogate_at = |chars: &[char], i: usize| -> Option<u32> {
+        if chars.get(i) != Some(&'\\') || chars.get(i + 1) != Some(&'u') {
+            return None;
+        }
+        let hex: String = chars.get(i + 2..i + 6)?.iter().collect();
+        let v = u32::from_str_radix(&hex, 16).ok()?;
+        (0xD800..=0xDFFF).contains(&v).then_some(v)
+    };
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = String::with_capacity(src.len());
+    let mut shifts = Vec::new();
+    let (mut line, mut col) = (1u32, 1u32);
+    let mut changed = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            match surrogate_at(&chars, i) {
+                Some(hi @ 0xD800..=0xDBFF) => {
+                    if let Some(lo @ 0xDC00..=0xDFFF) = surrogate_at(&chars, i + 6) {
+                        let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                        out.push_str(&format!("\\U{cp:08x}"));
+                        col += 10;
+                        shifts.push((line, col));
+                        i += 12;
+                    } else {
+                        out.push_str("\\ufffd");
+                        col += 6;
+                        i += 6;
+                    }
+                    changed = true;
+                }
+                Some(_) => {
+                    out.push_str("\\ufffd");
+                    col += 6;
+                    i += 6;
+                    changed = true;
+                }
+                None => {
+                    // An escaped character (`\\`, `\"`): copy both, so `\\ud83d` stays text.
+                    out.push(c);
+                    col += 1;
+                    i += 1;
+                    if let Some(&next) = chars.get(i) {
+                        if next != '\n' {
+                            out.push(next);
+                            col += 1;
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+        i += 1;
+    }
+    changed.then_some((out, shifts))
+}
+
+fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
     let mut parser = Parser::new_from_str(src);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
@@ -523,6 +658,25 @@ mod tests {
 
     fn p(src: &str) -> Result<Node, YamlError> {
         parse(src, Limits::default())
+    }
+
+    #[test]
+    fn json_surrogate_pairs_decode_and_keep_columns() {
+        let src = "{\"a\": \"hi \\ud83d\\udc4b!\", \"b\": \"$x\",\n \"c\": \"\\uD83D\\uDE00 \\ud800 \\\\ud83d\"}";
+        let n = p(src).unwrap();
+        assert_eq!(n.get("a").unwrap().as_str(), Some("hi \u{1f44b}!"));
+        // `"b"` starts at column 27 of the original text, after the 12-character pair.
+        let b_key = &n.entries()[1].0;
+        assert_eq!(b_key.pos, Pos { line: 1, col: 27 });
+        assert_eq!(n.get("b").unwrap().pos, Pos { line: 1, col: 32 });
+        let c = n.get("c").unwrap();
+        // A lone surrogate becomes U+FFFD; an escaped backslash keeps `\ud83d` as text.
+        assert_eq!(c.as_str(), Some("\u{1f600} \u{fffd} \\ud83d"));
+        // The `\\` of the last escape maps to its own column in the original.
+        let slash = c.as_str().unwrap().find('\\').unwrap();
+        assert_eq!(c.pos_at(slash), Pos { line: 2, col: 28 });
+        // YAML (not JSON) is left alone.
+        assert!(p("a: '\\ud83d'\n").is_ok());
     }
 
     #[test]

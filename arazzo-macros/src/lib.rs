@@ -19,6 +19,7 @@ use syn::{LitStr, Token};
 /// arazzo::arazzo_workflow!("specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml");
 /// arazzo::arazzo_workflow!("specs/arazzo/x.yml", sources(petStore = "specs/openapi/petstore.yaml"));
 /// arazzo::arazzo_workflow!("specs/arazzo/x.yml", deny(dialect), allow(unreachable_step));
+/// arazzo::arazzo_workflow!("specs/arazzo/y.yml", sources("cafe-api" = "specs/openapi/cafe.yaml"));
 /// ```
 ///
 /// Paths are relative to the calling crate's `CARGO_MANIFEST_DIR`; when the file
@@ -49,9 +50,28 @@ pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
 
 struct Args {
     path: LitStr,
-    sources: Vec<(syn::Ident, LitStr)>,
+    /// Source-description name (an identifier or a string literal) → file.
+    sources: Vec<(String, LitStr)>,
     /// `allow(x)`, `warn(x)`, `deny(x)`: lint name and level, in order.
     lints: Vec<(syn::Ident, Level)>,
+}
+
+/// A source-description name in `sources(...)`: an identifier (`petStore`, `r#type`) or a
+/// string literal for names that are not Rust identifiers (`"cafe-api"`).
+fn source_key(input: ParseStream<'_>) -> syn::Result<String> {
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        let name = lit.value();
+        if name.is_empty() {
+            return Err(syn::Error::new(
+                lit.span(),
+                "a source-description name cannot be empty",
+            ));
+        }
+        return Ok(name);
+    }
+    let name: syn::Ident = syn::ext::IdentExt::parse_any(input)?;
+    Ok(name.to_string().trim_start_matches("r#").to_owned())
 }
 
 impl Parse for Args {
@@ -81,7 +101,7 @@ impl Parse for Args {
             let content;
             syn::parenthesized!(content in input);
             while !content.is_empty() {
-                let name: syn::Ident = syn::ext::IdentExt::parse_any(&content)?;
+                let name = source_key(&content)?;
                 content.parse::<Token![=]>()?;
                 let value: LitStr = content.parse()?;
                 sources.push((name, value));
@@ -162,9 +182,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     }
     for (name, value) in &args.sources {
         match arazzo_compiler::locate(&manifest_dir, &value.value()) {
-            Ok((p, _)) => options
-                .sources
-                .push((name.to_string().trim_start_matches("r#").to_owned(), p)),
+            Ok((p, _)) => options.sources.push((name.clone(), p)),
             Err(tried) => {
                 let list: Vec<String> = tried
                     .iter()
@@ -176,9 +194,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
                 ));
                 // Keep the mapping, so the source is not also reported as an unmapped remote url.
                 if let Some(first) = tried.into_iter().next() {
-                    options
-                        .sources
-                        .push((name.to_string().trim_start_matches("r#").to_owned(), first));
+                    options.sources.push((name.clone(), first));
                 }
             }
         }
