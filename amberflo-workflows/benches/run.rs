@@ -182,7 +182,9 @@ impl Bench {
     async fn once(&self, v: Variant) {
         match v {
             Variant::Generated => {
-                let out = run(&self.client, &self.inputs).await.expect("generated run");
+                let out = run(&self.client, &self.inputs)
+                    .await
+                    .expect("generated run");
                 assert_eq!(out.meter_api_name, "api-calls");
             }
             Variant::HandWritten => {
