@@ -570,16 +570,87 @@ impl Emitter<'_> {
         let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
         let f = ident(field);
         let name = &o.name;
+        // The state is dropped once the outputs are built: when no other
+        // output reads this step, its outputs are moved out instead of cloned.
+        let readers = w
+            .outputs
+            .iter()
+            .filter(|x| reads_step(&x.value, *step))
+            .count();
+        let get = if readers == 1 {
+            quote!(__st.#sf.take().map(|__o| __o.#f))
+        } else {
+            quote!(__st.#sf.as_ref().map(|__o| ::core::clone::Clone::clone(&__o.#f)))
+        };
         if o.ty == out.ty && !out.ty.is_option() {
-            Some(
-                quote!(__rt::require_output(WORKFLOW_ID, #name, __st.#sf.as_ref().map(|__o| __o.#f.clone()))?),
-            )
+            Some(quote!(__rt::require_output(WORKFLOW_ID, #name, #get)?))
         } else if o.ty == out.ty {
-            Some(quote!(__st.#sf.as_ref().and_then(|__o| __o.#f.clone())))
+            Some(quote!(#get.flatten()))
         } else if o.ty == Ty::Option(Box::new(out.ty.clone())) {
-            Some(quote!(__st.#sf.as_ref().map(|__o| __o.#f.clone())))
+            Some(get)
         } else {
             None
+        }
+    }
+
+    /// When every output of a step is a top-level member of the response
+    /// body (`$response.body#/name`, names distinct), a fast path that decodes
+    /// them straight from the body's bytes into a struct, with no JSON value in
+    /// between; when the body does not decode that way, or a required output is
+    /// absent, the general code that follows runs and reports the precise error.
+    fn direct_outputs(&self, s: &ir::Step, ctx: Ctx) -> TokenStream {
+        if s.outputs.is_empty() {
+            return TokenStream::new();
+        }
+        let mut names: Vec<String> = Vec::new();
+        let mut fields = Vec::new();
+        let mut binds = Vec::new();
+        let mut required = Vec::new();
+        let mut inits = Vec::new();
+        for (i, o) in s.outputs.iter().enumerate() {
+            let Val::Expr(RtExpr::ResponseBody(p)) = &o.value else {
+                return TokenStream::new();
+            };
+            let Some(tokens) = crate::openapi::pointer_tokens(p) else {
+                return TokenStream::new();
+            };
+            let [name] = tokens.as_slice() else {
+                return TokenStream::new();
+            };
+            if names.contains(name) {
+                return TokenStream::new();
+            }
+            names.push(name.clone());
+            let d = format_ident!("d{}", i);
+            let f = ident(&o.field);
+            let inner = match &o.ty {
+                Ty::Option(inner) => inner.as_ref(),
+                other => other,
+            };
+            let t = self.ty(inner, ctx);
+            fields.push(quote!(#[serde(rename = #name, default)] #d: ::core::option::Option<#t>,));
+            binds.push(d.clone());
+            if o.ty.is_option() {
+                inits.push(quote!(#f: #d,));
+            } else {
+                required.push(d.clone());
+                inits.push(quote!(#f: #d,));
+            }
+        }
+        let name_ty = format_ident!("{}Outputs", s.variant);
+        let pattern = quote!(( #( ::core::option::Option::Some(#required), )* ));
+        let values = quote!(( #( #required, )* ));
+        quote! {
+            #[derive(__rt::serde::Deserialize)]
+            #[serde(crate = "::arazzo::__private::serde")]
+            struct __Direct {
+                #( #fields )*
+            }
+            if let ::core::option::Option::Some(__Direct { #( #binds ),* }) = __resp.decode_direct::<__Direct>() {
+                if let #pattern = #values {
+                    return ::core::result::Result::Ok(#name_ty { #( #inits )* });
+                }
+            }
         }
     }
 
@@ -876,6 +947,7 @@ impl Emitter<'_> {
                 }
             })
             .collect();
+        let direct = self.direct_outputs(s, ctx);
         match &s.kind {
             StepKind::Operation {
                 source,
@@ -969,6 +1041,7 @@ impl Emitter<'_> {
 
                     #[doc(hidden)]
                     pub fn #outputs(__resp: &__rt::Response, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                        #direct
                         ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
                     }
                 }
@@ -1364,4 +1437,22 @@ fn status_comparison(op: BinaryOp, a: &Cond, b: &Cond) -> Option<TokenStream> {
         _ => return None,
     };
     Some(quote!((#left #op #right)))
+}
+
+/// Whether `v` reads an output of step `j`.
+fn reads_step(v: &Val, j: usize) -> bool {
+    let expr = |e: &RtExpr| match e {
+        RtExpr::StepOutput { step, .. } => *step == j,
+        RtExpr::Request { value, .. } => reads_step(value, j),
+        _ => false,
+    };
+    match v {
+        Val::Expr(e) => expr(e),
+        Val::Template(parts) => parts
+            .iter()
+            .any(|p| matches!(p, TPart::Expr(e) if expr(e))),
+        Val::Array(items) => items.iter().any(|i| reads_step(i, j)),
+        Val::Object(members) => members.iter().any(|(_, i)| reads_step(i, j)),
+        Val::Lit(_) => false,
+    }
 }

@@ -138,6 +138,19 @@ impl Client {
         }
     }
 
+    /// As [`base_url`](Client::base_url), borrowing an override instead of
+    /// cloning it.
+    pub(crate) fn base_url_ref(
+        &self,
+        source: &str,
+        default: &str,
+    ) -> Result<std::borrow::Cow<'_, Url>, Error> {
+        match self.inner.servers.get(source) {
+            Some(url) => Ok(std::borrow::Cow::Borrowed(url)),
+            None => parse_server_url(source, default).map(std::borrow::Cow::Owned),
+        }
+    }
+
     /// The underlying HTTP client.
     pub(crate) fn http(&self) -> Result<&reqwest::Client, Error> {
         self.inner

@@ -26,6 +26,13 @@ pub trait ParamValue {
     /// a nested array).
     fn simple(&self) -> Result<Text, &'static str>;
 
+    /// The `simple`-style text when the value already holds it as a string
+    /// (no allocation); `None` otherwise, and [`simple`](ParamValue::simple)
+    /// is used.
+    fn simple_str(&self) -> Option<&str> {
+        None
+    }
+
     /// The `form`-style, exploded query pairs of parameter `name`: one per
     /// scalar, one per array item, one per object member.
     ///
@@ -54,6 +61,10 @@ pub(crate) fn scalar_text(v: &Value) -> Option<String> {
 const NESTED: &str = "nested arrays and objects cannot be serialized in a query";
 
 impl ParamValue for Value {
+    fn simple_str(&self) -> Option<&str> {
+        self.as_str()
+    }
+
     fn simple(&self) -> Result<Text, &'static str> {
         match self {
             Value::Null => Ok(Text::Absent),
@@ -106,11 +117,17 @@ impl ParamValue for str {
     fn simple(&self) -> Result<Text, &'static str> {
         Ok(Text::Present(self.to_owned()))
     }
+    fn simple_str(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl ParamValue for String {
     fn simple(&self) -> Result<Text, &'static str> {
         Ok(Text::Present(self.clone()))
+    }
+    fn simple_str(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -150,6 +167,9 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn simple(&self) -> Result<Text, &'static str> {
         (**self).simple()
     }
+    fn simple_str(&self) -> Option<&str> {
+        (**self).simple_str()
+    }
     fn query_pairs(&self, name: &str, out: &mut Vec<(String, String)>) -> Result<(), &'static str> {
         (**self).query_pairs(name, out)
     }
@@ -161,6 +181,9 @@ impl<T: ParamValue> ParamValue for Option<T> {
             None => Ok(Text::Absent),
             Some(v) => v.simple(),
         }
+    }
+    fn simple_str(&self) -> Option<&str> {
+        self.as_ref().and_then(ParamValue::simple_str)
     }
     fn query_pairs(&self, name: &str, out: &mut Vec<(String, String)>) -> Result<(), &'static str> {
         match self {

@@ -65,6 +65,8 @@ pub struct Request<'a> {
     cookies: Vec<String>,
     body: Option<(HeaderValue, Vec<u8>)>,
     secrets: Vec<String>,
+    /// Values of sensitive headers (cheap clones), scrubbed like `secrets`.
+    secret_headers: Vec<HeaderValue>,
     /// Names of query parameters whose values are credentials.
     secret_query: Vec<String>,
     pending: Option<Error>,
@@ -98,6 +100,7 @@ impl<'a> Request<'a> {
             cookies: Vec::new(),
             body: None,
             secrets: Vec::new(),
+            secret_headers: Vec::new(),
             secret_query: Vec::new(),
             pending: None,
         }
@@ -241,17 +244,20 @@ impl<'a> Request<'a> {
         let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
             return self.fail(|r| r.invalid_parameter(name, "not a valid HTTP header name"));
         };
-        let text = match value.simple() {
-            Ok(Text::Absent) => return Ok(()),
-            Ok(Text::Present(text)) => text,
-            Err(reason) => return self.fail(|r| r.invalid_parameter(name, reason)),
+        let parsed = match value.simple_str() {
+            Some(text) => HeaderValue::from_str(text),
+            None => match value.simple() {
+                Ok(Text::Absent) => return Ok(()),
+                Ok(Text::Present(text)) => HeaderValue::from_str(&text),
+                Err(reason) => return self.fail(|r| r.invalid_parameter(name, reason)),
+            },
         };
-        let Ok(mut header_value) = HeaderValue::from_str(&text) else {
+        let Ok(mut header_value) = parsed else {
             return self.fail(|r| r.invalid_header(name));
         };
         if secret || is_sensitive_name(name) {
             header_value.set_sensitive(true);
-            self.remember_secret(&text);
+            self.secret_headers.push(header_value.clone());
         }
         self.headers.insert(header_name, header_value);
         Ok(())
@@ -303,6 +309,18 @@ impl<'a> Request<'a> {
         Ok(())
     }
 
+    /// As `set_body`, for a content type known at build time (no copy).
+    fn set_static_body(&mut self, content_type: &'static str, bytes: Vec<u8>) {
+        let valid = content_type
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+        if valid {
+            self.body = Some((HeaderValue::from_static(content_type), bytes));
+        } else {
+            self.set_body(content_type, bytes);
+        }
+    }
+
     fn set_body(&mut self, content_type: &str, bytes: Vec<u8>) {
         match HeaderValue::from_str(content_type) {
             Ok(value) => self.body = Some((value, bytes)),
@@ -314,9 +332,13 @@ impl<'a> Request<'a> {
 
     /// Sets a JSON request body serialized straight from `body` (a struct
     /// of the generated code that borrows the inputs and step outputs).
-    pub fn json_body_from<B: serde::Serialize + ?Sized>(&mut self, content_type: &str, body: &B) {
+    pub fn json_body_from<B: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &B,
+    ) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.set_body(content_type, bytes),
+            Ok(bytes) => self.set_static_body(content_type, bytes),
             Err(e) => {
                 let reason = e.to_string();
                 let _ = self.fail(|r| r.invalid_parameter("body", &reason));
@@ -382,10 +404,9 @@ impl<'a> Request<'a> {
         self.set_body(content_type, body.into_bytes());
     }
 
-    /// The path template with parameters substituted.
-    fn expand_path(&self) -> Result<String, Error> {
+    /// Appends the path template with parameters substituted to `out`.
+    fn expand_path_into(&self, out: &mut String) -> Result<(), Error> {
         let template = self.info.path;
-        let mut out = String::with_capacity(template.len() + 16);
         let mut rest = template;
         while let Some(open) = rest.find('{') {
             let (literal, after) = rest.split_at(open);
@@ -401,41 +422,39 @@ impl<'a> Request<'a> {
             rest = after.get(close + 1..).unwrap_or_default();
         }
         out.push_str(rest);
-        Ok(out)
+        Ok(())
     }
 
-    /// The full request URL.
-    fn build_url(&self) -> Result<url::Url, Error> {
-        let mut url = self
+    /// The full request URL: the base URL (its path prefix and query kept),
+    /// the expanded path template and the query, written into one string.
+    fn build_url(&self) -> Result<String, Error> {
+        let base = self
             .client
-            .base_url(self.info.source, self.info.default_server)?;
-        let path = self.expand_path()?;
-        let prefix = url.path().trim_end_matches('/').to_owned();
-        let joined = if path.starts_with('/') {
-            format!("{prefix}{path}")
-        } else {
-            format!("{prefix}/{path}")
-        };
-        url.set_path(&joined);
-        let mut query: Vec<String> = url
-            .query()
-            .filter(|q| !q.is_empty())
-            .map(|q| vec![q.to_owned()])
-            .unwrap_or_default();
+            .base_url_ref(self.info.source, self.info.default_server)?;
+        let base = base.as_ref();
+        let origin = &base[..url::Position::BeforePath];
+        let prefix = base.path().trim_end_matches('/');
+        let mut out = String::with_capacity(origin.len() + prefix.len() + 64);
+        out.push_str(origin);
+        out.push_str(prefix);
+        if !self.info.path.starts_with('/') {
+            out.push('/');
+        }
+        self.expand_path_into(&mut out)?;
+        let mut separator = '?';
+        if let Some(q) = base.query().filter(|q| !q.is_empty()) {
+            out.push('?');
+            out.push_str(q);
+            separator = '&';
+        }
         for (name, value) in &self.query {
-            query.push(format!(
-                "{}={}",
-                utf8_percent_encode(name, NON_UNRESERVED),
-                utf8_percent_encode(value, NON_UNRESERVED)
-            ));
+            out.push(separator);
+            separator = '&';
+            out.extend(utf8_percent_encode(name, NON_UNRESERVED));
+            out.push('=');
+            out.extend(utf8_percent_encode(value, NON_UNRESERVED));
         }
-        if query.is_empty() {
-            url.set_query(None);
-        } else {
-            url.set_query(Some(&query.join("&")));
-        }
-        url.set_fragment(None);
-        Ok(url)
+        Ok(out)
     }
 
     /// Sends the request and reads the whole response body.
@@ -484,8 +503,7 @@ impl<'a> Request<'a> {
             return Err(error);
         }
         let info = self.info;
-        let url = self.build_url()?;
-        let sent_url = url.to_string();
+        let sent_url = self.build_url()?;
         let method = reqwest::Method::from_bytes(info.method.as_bytes())
             .map_err(|_| self.invalid_parameter("method", "not a valid HTTP method"))?;
         let mut headers = std::mem::take(&mut self.headers);
@@ -499,7 +517,11 @@ impl<'a> Request<'a> {
             }
         }
         let timeout = self.client.request_timeout();
-        let mut builder = self.client.http()?.request(method, url).timeout(timeout);
+        let mut builder = self
+            .client
+            .http()?
+            .request(method, sent_url.as_str())
+            .timeout(timeout);
         if let Some((content_type, bytes)) = self.body.take() {
             headers.insert(CONTENT_TYPE, content_type);
             builder = builder.body(bytes);
@@ -558,15 +580,26 @@ impl<'a> Request<'a> {
         {
             return Err(too_large());
         }
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
+        // The first chunk is kept as is; a copy is made only when a second
+        // one arrives (most bodies come in one chunk).
+        let mut first: Option<bytes::Bytes> = None;
         let mut body = BytesMut::new();
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len().saturating_add(chunk.len()) > limit {
+                    let so_far = first.as_ref().map_or(0, bytes::Bytes::len) + body.len();
+                    if so_far.saturating_add(chunk.len()) > limit {
                         return Err(too_large());
                     }
-                    body.extend_from_slice(&chunk);
+                    match first.take() {
+                        None if body.is_empty() => first = Some(chunk),
+                        Some(earlier) => {
+                            body.extend_from_slice(&earlier);
+                            body.extend_from_slice(&chunk);
+                        }
+                        None => body.extend_from_slice(&chunk),
+                    }
                 }
                 Ok(None) => break,
                 Err(err) => {
@@ -589,15 +622,20 @@ impl<'a> Request<'a> {
                 }
             }
         }
+        let body = match first {
+            Some(only) => only,
+            None => body.freeze(),
+        };
         Ok(Response::new(
             info,
             status,
             headers,
-            body.freeze(),
+            body,
             std::mem::take(&mut self.secrets),
         )
         .with_url(sent_url)
-        .with_secret_query(secret_query))
+        .with_secret_query(secret_query)
+        .with_secret_headers(std::mem::take(&mut self.secret_headers)))
     }
 }
 

@@ -43,6 +43,8 @@ pub struct Response {
     parsed: OnceLock<Parsed>,
     url: String,
     secret_query: Vec<String>,
+    /// Values of sensitive request headers, scrubbed like `secrets`.
+    secret_headers: Vec<reqwest::header::HeaderValue>,
 }
 
 impl fmt::Debug for Response {
@@ -76,7 +78,39 @@ impl Response {
             parsed: OnceLock::new(),
             url: String::new(),
             secret_query: Vec::new(),
+            secret_headers: Vec::new(),
         }
+    }
+
+    /// Records the values of sensitive request headers (API keys, tokens),
+    /// scrubbed from any body text put into an error.
+    #[must_use]
+    pub fn with_secret_headers(mut self, values: Vec<reqwest::header::HeaderValue>) -> Self {
+        self.secret_headers = values;
+        self
+    }
+
+    /// Every secret to scrub: the remembered texts, and each sensitive
+    /// header value with, for `Bearer abc`-style values, the credential alone.
+    fn secret_texts(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        for value in &self.secret_headers {
+            let Ok(text) = value.to_str() else { continue };
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            if let Some((_, credential)) = text.split_once(' ') {
+                let credential = credential.trim();
+                if credential.len() >= 8 {
+                    all.push(credential);
+                }
+            }
+            all.push(text);
+        }
+        // Longest first, so that a secret containing another is replaced whole.
+        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        all
     }
 
     /// Records the names of query parameters that carried credentials, so
@@ -238,6 +272,9 @@ impl Response {
     /// itself is the value. A `text/*` body and a JSON string body are
     /// strings already.
     pub fn output<T: DeserializeOwned>(&self, output: &str, pointer: &str) -> Result<T, Error> {
+        if let Some(value) = self.text_direct::<T>(pointer) {
+            return Ok(value);
+        }
         if let Some(text) = self.text_fallback::<T>(pointer) {
             return Ok(text);
         }
@@ -271,6 +308,47 @@ impl Response {
         }
     }
 
+    /// A whole-body output of a `text/*` response read straight from the
+    /// bytes (no intermediate JSON string); `None` when that does not apply
+    /// or `T` does not read from a string.
+    fn text_direct<T: DeserializeOwned>(&self, pointer: &str) -> Option<T> {
+        if !matches!(pointer, "" | "#") || self.body.is_empty() {
+            return None;
+        }
+        let media = self.headers.get(CONTENT_TYPE)?.as_bytes();
+        if !media.get(..5)?.eq_ignore_ascii_case(b"text/") {
+            return None;
+        }
+        let text = std::str::from_utf8(&self.body).ok()?;
+        T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text)).ok()
+    }
+
+    /// The body decoded straight from its bytes into `T`, a struct of the
+    /// generated code holding a step's top-level body outputs, without
+    /// building a JSON value first. `None` when the body is not JSON or does
+    /// not decode into `T`: the caller then reads each output the general
+    /// way, which reports the precise error.
+    pub fn decode_direct<T: DeserializeOwned>(&self) -> Option<T> {
+        if self.body.is_empty() {
+            return None;
+        }
+        let json = match self.headers.get(CONTENT_TYPE) {
+            None => true,
+            Some(raw) => {
+                let essence = raw.as_bytes().split(|b| *b == b';').next().unwrap_or_default();
+                let essence = essence.trim_ascii();
+                essence.ends_with(b"/json")
+                    || essence.ends_with(b"+json")
+                    || essence.ends_with(b"/JSON")
+                    || essence.ends_with(b"+JSON")
+            }
+        };
+        if !json {
+            return None;
+        }
+        serde_json::from_slice(&self.body).ok()
+    }
+
     /// The whole body read as text into `T`, when `pointer` is the whole
     /// body, the body was meant to be JSON but is not, and `T` reads from a
     /// string. `None` otherwise (the caller then reports the usual error).
@@ -301,9 +379,9 @@ impl Response {
     /// Replaces every remembered secret in `text` by `[redacted]`.
     fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        for secret in &self.secrets {
-            if !secret.is_empty() && out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), super::redacted());
+        for secret in self.secret_texts() {
+            if !secret.is_empty() && out.contains(secret) {
+                out = out.replace(secret, super::redacted());
             }
         }
         out
@@ -312,7 +390,10 @@ impl Response {
     /// Start of the body as text for error messages: at most 1 KiB, cut on a
     /// char boundary, secrets scrubbed, control characters escaped.
     fn excerpt(&self) -> String {
-        let longest_secret = self.secrets.iter().map(String::len).max().unwrap_or(0);
+        let longest_secret = self
+            .secret_texts()
+            .first()
+            .map_or(0, |s| s.len());
         let window = BODY_EXCERPT
             .saturating_add(longest_secret)
             .saturating_add(4);
