@@ -1448,9 +1448,7 @@ fn reads_step(v: &Val, j: usize) -> bool {
     };
     match v {
         Val::Expr(e) => expr(e),
-        Val::Template(parts) => parts
-            .iter()
-            .any(|p| matches!(p, TPart::Expr(e) if expr(e))),
+        Val::Template(parts) => parts.iter().any(|p| matches!(p, TPart::Expr(e) if expr(e))),
         Val::Array(items) => items.iter().any(|i| reads_step(i, j)),
         Val::Object(members) => members.iter().any(|(_, i)| reads_step(i, j)),
         Val::Lit(_) => false,

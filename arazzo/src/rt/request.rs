@@ -517,16 +517,18 @@ impl<'a> Request<'a> {
             }
         }
         let timeout = self.client.request_timeout();
-        let mut builder = self
-            .client
-            .http()?
-            .request(method, sent_url.as_str())
-            .timeout(timeout);
+        let http = self.client.http()?;
+        let url = url::Url::parse(&sent_url)
+            .map_err(|e| self.invalid_parameter("url", &e.to_string()))?;
+        // The request is assembled directly (no builder): the headers are
+        // moved in, not merged.
+        let mut request = reqwest::Request::new(method, url);
+        *request.timeout_mut() = Some(timeout);
         if let Some((content_type, bytes)) = self.body.take() {
             headers.insert(CONTENT_TYPE, content_type);
-            builder = builder.body(bytes);
+            *request.body_mut() = Some(bytes.into());
         }
-        builder = builder.headers(headers);
+        *request.headers_mut() = headers;
 
         let secret_query = std::mem::take(&mut self.secret_query);
         let classify = |err: reqwest::Error| {
@@ -563,7 +565,7 @@ impl<'a> Request<'a> {
             }
         };
 
-        let mut response = builder.send().await.map_err(classify)?;
+        let mut response = http.execute(request).await.map_err(classify)?;
         let status = response.status().as_u16();
         span.record("status", status);
 

@@ -335,7 +335,11 @@ impl Response {
         let json = match self.headers.get(CONTENT_TYPE) {
             None => true,
             Some(raw) => {
-                let essence = raw.as_bytes().split(|b| *b == b';').next().unwrap_or_default();
+                let essence = raw
+                    .as_bytes()
+                    .split(|b| *b == b';')
+                    .next()
+                    .unwrap_or_default();
                 let essence = essence.trim_ascii();
                 essence.ends_with(b"/json")
                     || essence.ends_with(b"+json")
@@ -390,10 +394,7 @@ impl Response {
     /// Start of the body as text for error messages: at most 1 KiB, cut on a
     /// char boundary, secrets scrubbed, control characters escaped.
     fn excerpt(&self) -> String {
-        let longest_secret = self
-            .secret_texts()
-            .first()
-            .map_or(0, |s| s.len());
+        let longest_secret = self.secret_texts().first().map_or(0, |s| s.len());
         let window = BODY_EXCERPT
             .saturating_add(longest_secret)
             .saturating_add(4);
