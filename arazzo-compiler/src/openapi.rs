@@ -97,6 +97,9 @@ pub struct Store {
     by_path: HashMap<PathBuf, usize>,
     /// Files that could not be read or parsed (reported once).
     failed: std::collections::HashSet<PathBuf>,
+    /// `(file, fragment)` of `$ref`s already followed → the entry index at each
+    /// step: components are looked up once, not searched for at every use.
+    ref_index: std::sync::Mutex<HashMap<(usize, String), Option<Vec<usize>>>>,
 }
 
 /// A parameter an operation declares.
@@ -125,6 +128,9 @@ pub struct Operation {
     pub parameters: Vec<OpParam>,
     /// Pointer (tokens) from the file root to the operation node.
     pub pointer: Vec<String>,
+    /// Index of its path item among the entries of `paths` (a direct lookup;
+    /// descriptions with thousands of paths made the search show in profiles).
+    pub path_entry: usize,
 }
 
 /// An OpenAPI description as a source: its entry file, servers, operations, security.
@@ -323,8 +329,24 @@ impl Store {
             let canonical = p.canonicalize().unwrap_or(p);
             *self.by_path.get(&canonical)?
         };
-        let tokens = pointer_tokens(fragment)?;
-        let node = self.files.get(file)?.root.pointer(&tokens)?;
+        let root = &self.files.get(file)?.root;
+        let key = (file, fragment.to_owned());
+        let cached = self
+            .ref_index
+            .lock()
+            .ok()
+            .and_then(|index| index.get(&key).cloned());
+        let path = match cached {
+            Some(path) => path,
+            None => {
+                let path = pointer_tokens(fragment).and_then(|t| root.pointer_indices(&t));
+                if let Ok(mut index) = self.ref_index.lock() {
+                    index.insert(key, path.clone());
+                }
+                path
+            }
+        };
+        let node = root.at_indices(&path?)?;
         Some(At { file, node })
     }
 
@@ -383,7 +405,7 @@ impl Store {
             });
         let mut operations = Vec::new();
         if let Some(paths) = root.get("paths") {
-            for (path, item) in paths.entries() {
+            for (path_entry, (path, item)) in paths.entries().iter().enumerate() {
                 if path.text.starts_with("x-") {
                     continue;
                 }
@@ -416,6 +438,7 @@ impl Store {
                         path: path.text.clone(),
                         parameters,
                         pointer,
+                        path_entry,
                     });
                 }
             }
@@ -509,7 +532,11 @@ impl Store {
     /// The operation node.
     pub fn operation_node(&self, op: &Operation) -> Option<At<'_>> {
         let root = &self.files.get(op.file)?.root;
-        let item = root.get("paths")?.get(&op.path)?;
+        let paths = root.get("paths")?;
+        let item = match paths.entries().get(op.path_entry) {
+            Some((key, item)) if key.text == op.path => item,
+            _ => paths.get(&op.path)?,
+        };
         let item = self.resolve(At {
             file: op.file,
             node: item,

@@ -181,16 +181,37 @@ pub fn load_used(
     display: &dyn Fn(&Path) -> String,
     diags: &mut Diagnostics,
 ) {
+    let steps: Vec<&model::Step> = doc.workflows.iter().flat_map(|w| w.steps.iter()).collect();
+    let by_path = steps
+        .iter()
+        .any(|s| matches!(s.target, Some(model::StepTarget::OperationPath(_))));
     for (name, api) in &sources.apis {
         let Some(api) = api else { continue };
+        // Operation ids the steps name for this source: a set, so that thousands of
+        // operations are not each compared with every step.
+        let ids: std::collections::HashSet<&str> = steps
+            .iter()
+            .filter_map(|s| match &s.target {
+                Some(model::StepTarget::OperationId(t)) => {
+                    match t.value.strip_prefix("$sourceDescriptions.") {
+                        Some(rest) => match rest.split_once('.') {
+                            Some((src, id)) if src == name => Some(id),
+                            _ => None,
+                        },
+                        None => Some(t.value.as_str()),
+                    }
+                }
+                _ => None,
+            })
+            .collect();
         let used: Vec<&crate::openapi::Operation> = api
             .operations
             .iter()
             .filter(|op| {
-                doc.workflows
-                    .iter()
-                    .flat_map(|w| w.steps.iter())
-                    .any(|s| calls(s, name, op))
+                op.operation_id
+                    .as_deref()
+                    .is_some_and(|id| ids.contains(id))
+                    || (by_path && steps.iter().any(|s| calls(s, name, op)))
             })
             .collect();
         if used.is_empty() {

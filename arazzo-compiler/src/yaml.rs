@@ -156,6 +156,44 @@ impl Node {
         Some(cur)
     }
 
+    /// Like [`pointer`](Node::pointer), but returns the index taken at each
+    /// step (the entry of a mapping, the item of a sequence), for
+    /// [`at_indices`](Node::at_indices).
+    pub fn pointer_indices(&self, tokens: &[String]) -> Option<Vec<usize>> {
+        let mut cur = self;
+        let mut path = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            let (i, next) = match &cur.value {
+                Value::Map(entries) => entries
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (k, _))| k.text == *t)
+                    .map(|(i, (_, v))| (i, v))?,
+                Value::Seq(items) => {
+                    let i = t.parse::<usize>().ok()?;
+                    (i, items.get(i)?)
+                }
+                _ => return None,
+            };
+            path.push(i);
+            cur = next;
+        }
+        Some(path)
+    }
+
+    /// The node reached by taking entry or item `i` at each step.
+    pub fn at_indices(&self, path: &[usize]) -> Option<&Node> {
+        let mut cur = self;
+        for &i in path {
+            cur = match &cur.value {
+                Value::Map(entries) => &entries.get(i)?.1,
+                Value::Seq(items) => items.get(i)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
     /// Position of the character `offset` bytes into this scalar's string content,
     /// when it can be mapped (single-line scalars); otherwise the node's position.
     pub fn pos_at(&self, byte_offset: usize) -> Pos {
