@@ -91,7 +91,7 @@ pub fn emit(
         .collect();
     quote! {
         /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.
-        #[allow(unused_imports, clippy::all)]
+
         pub mod types {
             #( #shared )*
         }
@@ -367,7 +367,7 @@ impl Emitter<'_> {
         let run = self.run_fn(w, index);
         quote! {
             #doc
-            #[allow(unused_imports, unused_variables, unused_mut, unused_braces, unused_parens, dead_code, unreachable_code, non_camel_case_types, clippy::all)]
+
             pub mod #module {
                 use super::*;
                 use ::arazzo::__private as __rt;

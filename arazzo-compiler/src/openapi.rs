@@ -89,6 +89,10 @@ pub struct At<'a> {
     pub node: &'a Node,
 }
 
+/// `(file, fragment)` of a followed `$ref` → the entry index taken at each step
+/// (`None` when the target does not exist).
+type RefIndex = HashMap<(usize, String), Option<Vec<usize>>>;
+
 /// Every OpenAPI file loaded for one compilation.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -99,7 +103,7 @@ pub struct Store {
     failed: std::collections::HashSet<PathBuf>,
     /// `(file, fragment)` of `$ref`s already followed → the entry index at each
     /// step: components are looked up once, not searched for at every use.
-    ref_index: std::sync::Mutex<HashMap<(usize, String), Option<Vec<usize>>>>,
+    ref_index: std::sync::Mutex<RefIndex>,
 }
 
 /// A parameter an operation declares.
