@@ -312,7 +312,7 @@ fn broken_syntax(out: &Output) -> bool {
 /// stay valid), each one kept only when the document still parses and has no more errors
 /// than before (a safety net, e.g. for a `{` inside a YAML flow collection); then the
 /// document is re-checked and the round repeats, as a fix can reveal another.
-fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> (String, usize, Output) {
+fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> Fixed {
     let compile = |text: &str| {
         let file = Arc::new(SourceFile {
             display: shown.to_owned(),
@@ -363,7 +363,25 @@ fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> (String, usize,
         }
         applied += round;
     }
-    (text, applied, out)
+    Fixed {
+        text,
+        applied,
+        refused: refused.len(),
+        out,
+    }
+}
+
+/// What [`fixed`] did to one document.
+struct Fixed {
+    /// The new text.
+    text: String,
+    /// Edits applied.
+    applied: usize,
+    /// Machine-applicable edits not applied because the document would no longer parse
+    /// or would have more errors.
+    refused: usize,
+    /// The diagnostics of the new text.
+    out: Output,
 }
 
 fn fix(ctx: &Ctx, files: &[PathBuf], dry_run: bool) -> Result<u8, CliError> {
@@ -376,7 +394,19 @@ fn fix(ctx: &Ctx, files: &[PathBuf], dry_run: bool) -> Result<u8, CliError> {
             source,
         })?;
         ctx.status("Checking", &shown);
-        let (text, applied, out) = fixed(ctx, &path, &shown, &original);
+        let Fixed {
+            text,
+            applied,
+            refused,
+            out,
+        } = fixed(ctx, &path, &shown, &original);
+        if refused > 0 {
+            eprintln!(
+                "{}: {shown}: {} not applied: the document would no longer parse, or would have more errors (apply by hand, e.g. quote the value)",
+                ctx.style.warning("warning"),
+                plural(refused, "suggested fix")
+            );
+        }
         total += applied;
         if applied > 0 {
             let what = format!("{shown} ({})", plural(applied, "fix"));

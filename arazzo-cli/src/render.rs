@@ -34,7 +34,7 @@ pub fn human(d: &Diagnostic, style: Style) -> String {
     {
         out.push('\n');
         out.push_str(&format!(
-            "  {} `arazzo fix` applies this fix",
+            "  {} `arazzo fix` can apply the suggested fix",
             style.gutter("= note:")
         ));
     }

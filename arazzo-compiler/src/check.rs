@@ -2701,6 +2701,10 @@ impl<'a> Checker<'a> {
         if let (Some(u), Some(new)) = (underlined, edit) {
             d.suggest_location(u, new, Applicability::MachineApplicable);
         }
+        if d.suggestions.is_empty() {
+            // The location is the scalar's start (no column map): the whole expression.
+            d.suggest_on_line(written, canonical, Applicability::MachineApplicable);
+        }
     }
 
     /// Readings of a dotted name that is not declared (`$inputs.a.b`, `$steps.s.outputs.a.b`)

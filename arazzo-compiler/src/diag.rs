@@ -390,6 +390,47 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a suggestion replacing `original`, found once on the located line from the
+    /// location onwards and not followed by a character that could continue an expression
+    /// (for locations that point at the start of a scalar rather than inside it).
+    pub fn suggest_on_line(
+        &mut self,
+        original: &str,
+        replacement: impl Into<String>,
+        applicability: Applicability,
+    ) -> &mut Self {
+        let Some(loc) = &self.location else {
+            return self;
+        };
+        let Some(start) = loc.file.offset(loc.pos) else {
+            return self;
+        };
+        let rest = loc.file.text.get(start..).unwrap_or_default();
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let continues = |c: char| c.is_ascii_alphanumeric() || "_.-[]#/~".contains(c);
+        let mut found = line.match_indices(original).filter(|(at, _)| {
+            !line[at + original.len()..]
+                .chars()
+                .next()
+                .is_some_and(continues)
+        });
+        let (Some((at, _)), None) = (found.next(), found.next()) else {
+            return self;
+        };
+        if original.is_empty() {
+            return self;
+        }
+        let at = start + at;
+        self.suggestions.push(Suggestion {
+            file: loc.file.clone(),
+            range: at..at + original.len(),
+            original: original.to_owned(),
+            replacement: replacement.into(),
+            applicability,
+        });
+        self
+    }
+
     /// The builder form of [`Self::suggest_location`].
     #[must_use]
     pub fn with_suggestion(
