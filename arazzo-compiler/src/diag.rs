@@ -745,4 +745,134 @@ mod tests {
         );
         assert_eq!(did_you_mean("zzz", ["apiKey"]), None);
     }
+
+    fn file(text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            display: "x.yml".into(),
+            text: text.into(),
+        })
+    }
+
+    #[test]
+    fn byte_ranges_count_characters_not_bytes() {
+        let f = file("é: 1\nnamé: $inputs.apiKy # c\n");
+        let loc = Location {
+            file: f.clone(),
+            pos: Pos { line: 2, col: 7 },
+            len: 13,
+        };
+        let r = loc.byte_range().expect("inside the text");
+        assert_eq!(&f.text[r], "$inputs.apiKy");
+        assert_eq!(f.offset(Pos { line: 9, col: 1 }), None);
+    }
+
+    #[test]
+    fn candidates_suggest_a_unique_close_name_only() {
+        let f = file("v: $inputs.apiKy\n");
+        let loc = || {
+            Some(Location {
+                file: f.clone(),
+                pos: Pos { line: 1, col: 4 },
+                len: 13,
+            })
+        };
+        let mut d = Diagnostic::at(loc(), "unknown input");
+        d.candidates("declares", ["apiKey", "customerId"], "apiKy");
+        assert_eq!(d.suggestions.len(), 1);
+        let s = &d.suggestions[0];
+        assert_eq!(
+            (s.range.clone(), s.replacement.as_str()),
+            (11..16, "apiKey")
+        );
+        assert_eq!(s.applicability, Applicability::MachineApplicable);
+        // Two close names: a suggestion, not applied.
+        let mut d = Diagnostic::at(loc(), "unknown input");
+        d.candidates("declares", ["apiKey", "apiKeys"], "apiKy");
+        assert_eq!(
+            d.suggestions[0].applicability,
+            Applicability::MaybeIncorrect
+        );
+        // None close: nothing.
+        let mut d = Diagnostic::at(loc(), "unknown input");
+        d.candidates("declares", ["customerId"], "apiKy");
+        assert!(d.suggestions.is_empty());
+    }
+
+    #[test]
+    fn a_suggestion_is_made_only_where_the_text_matches() {
+        let f = file("v: \"a\\u0041b\"\n");
+        let mut d = Diagnostic::at(
+            Some(Location {
+                file: f,
+                pos: Pos { line: 1, col: 5 },
+                len: 3,
+            }),
+            "m",
+        );
+        d.suggest_location("aAb", "x", Applicability::MachineApplicable);
+        assert!(d.suggestions.is_empty());
+    }
+
+    #[test]
+    fn plain_scalars_starting_with_a_brace_are_quoted() {
+        let f = file("operationPath: api#/paths/~1x/get\n");
+        let mut d = Diagnostic::at(
+            Some(Location {
+                file: f,
+                pos: Pos { line: 1, col: 16 },
+                len: 18,
+            }),
+            "m",
+        );
+        d.suggest_scalar(
+            "api#/paths/~1x/get",
+            "{$sourceDescriptions.api.url}#/paths/~1x/get",
+            Applicability::MachineApplicable,
+        );
+        assert_eq!(
+            d.suggestions[0].replacement,
+            "'{$sourceDescriptions.api.url}#/paths/~1x/get'"
+        );
+    }
+
+    #[test]
+    fn rewrite_part_maps_the_underlined_piece() {
+        assert_eq!(
+            rewrite_part("$inputs.a.b", "$inputs.a#/b", ".b").as_deref(),
+            Some("#/b")
+        );
+        assert_eq!(
+            rewrite_part(
+                "$steps.s.outputs.items[0].id",
+                "$steps.s.outputs.items#/0/id",
+                "[0].id"
+            )
+            .as_deref(),
+            Some("#/0/id")
+        );
+        assert_eq!(rewrite_part("$a.b", "$c#/b", ".x"), None);
+    }
+
+    #[test]
+    fn apply_skips_overlaps_stale_and_uncertain_edits() {
+        let f = file("abcdef");
+        let s = |range: std::ops::Range<usize>, rep: &str, a| Suggestion {
+            file: f.clone(),
+            original: f.text[range.clone()].to_owned(),
+            range,
+            replacement: rep.into(),
+            applicability: a,
+        };
+        let m = Applicability::MachineApplicable;
+        let mut stale = s(0..1, "Z", m);
+        stale.original = "q".into();
+        let edits = [
+            s(4..6, "EF", m),
+            s(1..3, "BC", m),
+            s(2..4, "XX", m),
+            s(3..4, "?", Applicability::MaybeIncorrect),
+            stale,
+        ];
+        assert_eq!(apply_suggestions(&f.text, &edits), ("aBCdEF".to_owned(), 2));
+    }
 }
