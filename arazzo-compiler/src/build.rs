@@ -1,17 +1,16 @@
 //! Build-script mode: the generated code written to a file in `OUT_DIR`, for crates that
 //! prefer `include!` to the macro (or want to read the code they compile).
 //!
+//! In `build.rs` (with `arazzo-compiler` under `[build-dependencies]`):
+//!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     let options = arazzo_compiler::Options::default();
-//!     if let Err(e) = arazzo_compiler::build::generate("specs/x.arazzo.yaml", "x.rs", &options) {
-//!         panic!("{e}");
-//!     }
+//! let options = arazzo_compiler::Options::default();
+//! if let Err(e) = arazzo_compiler::build::generate("specs/x.arazzo.yaml", "x.rs", &options) {
+//!     panic!("{e}");
 //! }
-//! // src/lib.rs:
-//! // include!(concat!(env!("OUT_DIR"), "/x.rs"));
 //! ```
+//!
+//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/x.rs"));`
 //!
 //! [`generate`] prints `cargo:rerun-if-changed` for every file read and each warning as
 //! `cargo:warning` lines. The file holds the same items as the macro's expansion,
