@@ -256,7 +256,7 @@ fn fix_json_document_stays_json() {
     let dir = workspace();
     let out = fix(dir.path(), "dialects.arazzo.json");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("(5 fixes)"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(6 fixes)"), "{}", stderr(&out));
     let after = read(dir.path(), "dialects.arazzo.json");
     let doc: serde_json::Value = serde_json::from_str(&after).expect("still JSON");
     let steps = &doc["workflows"][0]["steps"];
@@ -265,6 +265,7 @@ fn fix_json_document_stays_json() {
         "{$sourceDescriptions.library.url}#/paths/~1books~1{isbn}/get"
     );
     assert_eq!(steps[0]["parameters"][0]["value"], "$inputs.book#/isbn");
+    assert_eq!(steps[0]["outputs"]["firstTag"], "$response.body#/tags/0");
     assert_eq!(
         doc["workflows"][0]["outputs"]["room"],
         "$steps.find.outputs.book#/shelf/room"
@@ -364,4 +365,31 @@ fn expand_with_errors_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("could not expand `unfixable.arazzo.yaml` due to 2 errors"));
+}
+
+#[test]
+fn fix_misspelt_names_over_several_rounds() {
+    // Fixing the operation id and the step name lets the checker reach the outputs, whose
+    // misspelt names are then fixed in a second round.
+    let dir = workspace();
+    let before = read(dir.path(), "misspelt.arazzo.yaml");
+    let out = fix(dir.path(), "misspelt.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(6 fixes)"), "{}", stderr(&out));
+    let expected = before
+        .replace("operationId: getBok", "operationId: getBook")
+        .replace("stepId: borow", "stepId: borrow")
+        .replace("#/titel", "#/title")
+        .replace(
+            "sourceDescriptions.librry.url",
+            "sourceDescriptions.library.url",
+        )
+        .replace(
+            "$steps.lookup.outputs.titl\n",
+            "$steps.lookUp.outputs.title\n",
+        );
+    assert_eq!(read(dir.path(), "misspelt.arazzo.yaml"), expected);
+    let again = fix(dir.path(), "misspelt.arazzo.yaml");
+    assert!(stderr(&again).contains("0 fixes applied"));
+    assert_eq!(read(dir.path(), "misspelt.arazzo.yaml"), expected);
 }

@@ -1011,6 +1011,7 @@ impl<'a> Checker<'a> {
                     if let Some(h) = help {
                         d.help.push(h);
                     }
+                    d.suggest_name(&t.value, st.step_ids.iter().map(String::as_str));
                     None
                 }
             }
@@ -1461,6 +1462,7 @@ impl<'a> Checker<'a> {
                         if let Some(h) = help {
                             d.help.push(h);
                         }
+                        d.suggest_name(&p.name.value, names.iter().copied());
                     }
                     let (value, _, _) = self.value_expr(st, &req_ec, value_node);
                     let secret = credential
@@ -2176,6 +2178,7 @@ impl<'a> Checker<'a> {
                         if let Some(h) = help {
                             d.help.push(h);
                         }
+                        d.suggest_name(sv, options.iter().copied());
                     }
                 }
             }

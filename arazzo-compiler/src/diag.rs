@@ -457,19 +457,57 @@ impl Diagnostic {
         if let Some(h) = did_you_mean(wanted, names.iter().copied()) {
             self.help.push(h);
         }
-        if let Some((best, unique)) = closest(wanted, names.iter().copied()) {
-            // A plain name replaced by a plain name keeps the syntax around it valid.
-            let plain = |s: &str| {
-                !s.is_empty()
-                    && s.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            };
-            let applicability = if unique && plain(best) && plain(wanted) {
-                Applicability::MachineApplicable
-            } else {
-                Applicability::MaybeIncorrect
-            };
-            self.suggest_within(wanted, best, applicability);
+        self.suggest_name(wanted, names.iter().copied())
+    }
+
+    /// Suggests replacing the misspelt name `wanted` (inside the located text, or else once
+    /// on the located line as a whole word) by the closest of `names`: machine-applicable
+    /// when it is the only close one and both are plain names (letters, digits, `_`, `-`).
+    pub fn suggest_name<'a>(
+        &mut self,
+        wanted: &str,
+        names: impl IntoIterator<Item = &'a str>,
+    ) -> &mut Self {
+        let Some((best, unique)) = closest(wanted, names) else {
+            return self;
+        };
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let plain = |s: &str| !s.is_empty() && s.chars().all(word);
+        let applicability = if unique && plain(best) && plain(wanted) {
+            Applicability::MachineApplicable
+        } else {
+            Applicability::MaybeIncorrect
+        };
+        let before = self.suggestions.len();
+        self.suggest_within(wanted, best, applicability);
+        if self.suggestions.len() > before || !plain(wanted) {
+            return self;
+        }
+        // The location may point a little off (quoted scalars): the whole word on its line.
+        let Some(loc) = &self.location else {
+            return self;
+        };
+        let Some(start) = loc.file.offset(Pos {
+            line: loc.pos.line,
+            col: 1,
+        }) else {
+            return self;
+        };
+        let rest = loc.file.text.get(start..).unwrap_or_default();
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let mut found = line.match_indices(wanted).filter(|(at, _)| {
+            !line[..*at].chars().next_back().is_some_and(word)
+                && !line[at + wanted.len()..].chars().next().is_some_and(word)
+        });
+        if let (Some((at, _)), None) = (found.next(), found.next()) {
+            let at = start + at;
+            self.suggestions.push(Suggestion {
+                file: loc.file.clone(),
+                range: at..at + wanted.len(),
+                original: wanted.to_owned(),
+                replacement: best.to_owned(),
+                applicability,
+            });
         }
         self
     }
