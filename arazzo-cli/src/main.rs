@@ -118,7 +118,8 @@ enum CliError {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let style = Style::stderr(cli.color);
-    match run(cli, style) {
+    let out_style = Style::stdout(cli.color);
+    match run(cli, style, out_style) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("{}: {e}", style.error("error"));
@@ -131,12 +132,15 @@ fn main() -> ExitCode {
 struct Ctx {
     cwd: PathBuf,
     options: Options,
+    /// Styles of stderr (diagnostics, status lines).
     style: Style,
+    /// Styles of stdout (the diff).
+    out_style: Style,
     quiet: bool,
 }
 
 impl Ctx {
-    fn new(common: &Common, style: Style, quiet: bool) -> Result<Ctx, CliError> {
+    fn new(common: &Common, style: Style, out_style: Style, quiet: bool) -> Result<Ctx, CliError> {
         let cwd = std::env::current_dir().map_err(CliError::Cwd)?;
         let mut options = Options {
             display_root: cwd.clone(),
@@ -171,6 +175,7 @@ impl Ctx {
             cwd,
             options,
             style,
+            out_style,
             quiet,
         })
     }
@@ -200,14 +205,14 @@ impl Ctx {
     }
 }
 
-fn run(cli: Cli, style: Style) -> Result<u8, CliError> {
+fn run(cli: Cli, style: Style, out_style: Style) -> Result<u8, CliError> {
     match cli.command {
         Command::Check {
             files,
             format,
             common,
         } => {
-            let ctx = Ctx::new(&common, style, cli.quiet)?;
+            let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
             check(&ctx, &files, format)
         }
         Command::Fix {
@@ -215,11 +220,11 @@ fn run(cli: Cli, style: Style) -> Result<u8, CliError> {
             dry_run,
             common,
         } => {
-            let ctx = Ctx::new(&common, style, cli.quiet)?;
+            let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
             fix(&ctx, &files, dry_run)
         }
         Command::Expand { file, common } => {
-            let ctx = Ctx::new(&common, style, cli.quiet)?;
+            let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
             expand(&ctx, &file)
         }
     }
@@ -414,7 +419,7 @@ fn fix(ctx: &Ctx, files: &[PathBuf], dry_run: bool) -> Result<u8, CliError> {
                 if !ctx.quiet {
                     eprintln!("{} {what}", ctx.style.note(&format!("{:>12}", "Would fix")));
                 }
-                write_stdout(&diff(&original, &text, &shown, ctx.style))?;
+                write_stdout(&diff(&original, &text, &shown, ctx.out_style))?;
             } else {
                 std::fs::write(&path, &text).map_err(|source| CliError::Write {
                     path: file.clone(),
@@ -445,7 +450,7 @@ fn fix(ctx: &Ctx, files: &[PathBuf], dry_run: bool) -> Result<u8, CliError> {
     }
 }
 
-/// A unified diff (`--- a/file`, `+++ b/file`), coloured when stderr is.
+/// A unified diff (`--- a/file`, `+++ b/file`), coloured when stdout is a terminal.
 fn diff(old: &str, new: &str, shown: &str, style: Style) -> String {
     let text = similar::TextDiff::from_lines(old, new)
         .unified_diff()

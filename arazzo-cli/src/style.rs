@@ -27,6 +27,11 @@ impl Style {
         Style::new(choice, std::io::stderr().is_terminal())
     }
 
+    /// The styles for stdout under `choice`.
+    pub fn stdout(choice: ColorChoice) -> Style {
+        Style::new(choice, std::io::stdout().is_terminal())
+    }
+
     fn new(choice: ColorChoice, terminal: bool) -> Style {
         let on = match choice {
             ColorChoice::Always => true,
