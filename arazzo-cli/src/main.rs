@@ -314,8 +314,8 @@ fn broken_syntax(out: &Output) -> bool {
 /// the diagnostics of the new text.
 ///
 /// Edits are applied one at a time from the end of the file backwards (earlier byte ranges
-/// stay valid), each one kept only when the document still parses and has no more errors
-/// than before (a safety net, e.g. for a `{` inside a YAML flow collection); then the
+/// stay valid), each one kept only when the document still parses and the diagnostic it
+/// fixes is gone (a safety net, e.g. for a `{` inside a YAML flow collection); then the
 /// document is re-checked and the round repeats, as a fix can reveal another.
 fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> Fixed {
     let compile = |text: &str| {
@@ -331,21 +331,28 @@ fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> Fixed {
     // Edits refused once (original, replacement) are not tried again.
     let mut refused: Vec<(String, String)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        // Only the document itself is edited (not the OpenAPI or included documents).
-        let mut edits: Vec<Suggestion> = out
+        // Only the document itself is edited (not the OpenAPI or included documents). Each
+        // edit keeps the message and line of the diagnostic it fixes.
+        let mut edits: Vec<(Suggestion, String, Option<u32>)> = out
             .diagnostics
             .iter()
-            .flat_map(|d| &d.suggestions)
-            .filter(|s| s.file.display == shown)
-            .filter(|s| s.applicability == Applicability::MachineApplicable && s.matches(&text))
-            .filter(|s| !refused.contains(&(s.original.clone(), s.replacement.clone())))
-            .cloned()
+            .flat_map(|d| {
+                let line = d.location.as_ref().map(|l| l.pos.line);
+                d.suggestions
+                    .iter()
+                    .map(move |s| (s.clone(), d.message.clone(), line))
+            })
+            .filter(|(s, _, _)| s.file.display == shown)
+            .filter(|(s, _, _)| {
+                s.applicability == Applicability::MachineApplicable && s.matches(&text)
+            })
+            .filter(|(s, _, _)| !refused.contains(&(s.original.clone(), s.replacement.clone())))
             .collect();
-        edits.sort_by_key(|s| std::cmp::Reverse((s.range.start, s.range.end)));
+        edits.sort_by_key(|(s, _, _)| std::cmp::Reverse((s.range.start, s.range.end)));
         let mut round = 0;
         // The start of the last edit kept: edits must end before it (no overlaps).
         let mut limit = usize::MAX;
-        for edit in &edits {
+        for (edit, message, line) in &edits {
             if edit.range.end > limit {
                 continue;
             }
@@ -354,7 +361,13 @@ fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> Fixed {
                 continue;
             }
             let next = compile(&candidate);
-            if broken_syntax(&next) || next.errors().count() > out.errors().count() {
+            // Kept when the document still parses and the problem it fixes is gone (errors
+            // it reveals further on are real and reported).
+            let remains = next
+                .diagnostics
+                .iter()
+                .any(|d| d.message == *message && d.location.as_ref().map(|l| l.pos.line) == *line);
+            if broken_syntax(&next) || remains {
                 refused.push((edit.original.clone(), edit.replacement.clone()));
                 continue;
             }
@@ -383,7 +396,7 @@ struct Fixed {
     /// Edits applied.
     applied: usize,
     /// Machine-applicable edits not applied because the document would no longer parse
-    /// or would have more errors.
+    /// or the problem would remain.
     refused: usize,
     /// The diagnostics of the new text.
     out: Output,
@@ -407,7 +420,7 @@ fn fix(ctx: &Ctx, files: &[PathBuf], dry_run: bool) -> Result<u8, CliError> {
         } = fixed(ctx, &path, &shown, &original);
         if refused > 0 {
             eprintln!(
-                "{}: {shown}: {} not applied: the document would no longer parse, or would have more errors (apply by hand, e.g. quote the value)",
+                "{}: {shown}: {} not applied: the document would no longer parse, or the problem would remain (apply by hand, e.g. quote the value)",
                 ctx.style.warning("warning"),
                 plural(refused, "suggested fix")
             );
