@@ -393,3 +393,22 @@ fn fix_misspelt_names_over_several_rounds() {
     assert!(stderr(&again).contains("0 fixes applied"));
     assert_eq!(read(dir.path(), "misspelt.arazzo.yaml"), expected);
 }
+
+#[test]
+fn fix_that_reveals_a_deeper_problem_is_applied_and_the_problem_reported() {
+    let dir = workspace();
+    let before = read(dir.path(), "reveals.arazzo.yaml");
+    let out = fix(dir.path(), "reveals.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("Fixed reveals.arazzo.yaml (1 fix)"), "{err}");
+    assert!(err.contains("workflow `borrow` depends on `look-up`, which requires the input `isbn` that `borrow` does not declare"), "{err}");
+    assert!(
+        err.contains("1 fix applied; 1 error and 0 warnings remain"),
+        "{err}"
+    );
+    assert_eq!(
+        read(dir.path(), "reveals.arazzo.yaml"),
+        before.replace("dependsOn: [look-upp]", "dependsOn: [look-up]")
+    );
+}
