@@ -6,7 +6,9 @@
 mod secrets;
 
 use crate::condition::{self, CondKind};
-use crate::diag::{did_you_mean, list_names, Diagnostic, Diagnostics, Location, SourceFile};
+use crate::diag::{
+    did_you_mean, list_names, Applicability, Diagnostic, Diagnostics, Location, SourceFile,
+};
 use crate::expr::{
     self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
 };
@@ -841,8 +843,8 @@ impl<'a> Checker<'a> {
                     &t.node,
                     format!("`operationPath` `{value}` is read as `{canonical}`"),
                 )
-                .help
-                .push(format!("an `operationPath` starts with the source description's url as a runtime expression: write `{canonical}`"));
+                .add_help(format!("an `operationPath` starts with the source description's url as a runtime expression: write `{canonical}`"))
+                .suggest_scalar(value, &canonical, Applicability::MachineApplicable);
                 value = canonical.as_str();
             }
         }
@@ -1009,6 +1011,7 @@ impl<'a> Checker<'a> {
                     if let Some(h) = help {
                         d.help.push(h);
                     }
+                    d.suggest_name(&t.value, st.step_ids.iter().map(String::as_str));
                     None
                 }
             }
@@ -1459,6 +1462,7 @@ impl<'a> Checker<'a> {
                         if let Some(h) = help {
                             d.help.push(h);
                         }
+                        d.suggest_name(&p.name.value, names.iter().copied());
                     }
                     let (value, _, _) = self.value_expr(st, &req_ec, value_node);
                     let secret = credential
@@ -2174,6 +2178,7 @@ impl<'a> Checker<'a> {
                         if let Some(h) = help {
                             d.help.push(h);
                         }
+                        d.suggest_name(sv, options.iter().copied());
                     }
                 }
             }
@@ -2609,8 +2614,8 @@ impl<'a> Checker<'a> {
                 span,
                 format!("`{text}` would be sent as literal text: a runtime expression inside a string must be wrapped in braces"),
             )
-            .help
-            .push(format!("write `{fixed}`"));
+            .add_help(format!("write `{fixed}`"))
+            .suggest_location(&text, format!("{{{text}}}"), Applicability::MachineApplicable);
         }
     }
 
@@ -2686,14 +2691,23 @@ impl<'a> Checker<'a> {
         canonical: &str,
     ) {
         let loc = loc_span(&self.file, node, span);
-        self.diags
+        let underlined = node.as_str().and_then(|v| v.get(span.clone()));
+        let edit = underlined.and_then(|u| crate::diag::rewrite_part(written, canonical, u));
+        let d = self
+            .diags
             .push_mut(Diagnostic::warning(
                 "dialect",
                 loc,
                 format!("`{written}` is read as `{canonical}`"),
             ))
-            .help
-            .push(format!("Arazzo selects a value inside an input, an output or a body with a JSON pointer after `#`: write `{canonical}`"));
+            .add_help(format!("Arazzo selects a value inside an input, an output or a body with a JSON pointer after `#`: write `{canonical}`"));
+        if let (Some(u), Some(new)) = (underlined, edit) {
+            d.suggest_location(u, new, Applicability::MachineApplicable);
+        }
+        if d.suggestions.is_empty() {
+            // The location is the scalar's start (no column map): the whole expression.
+            d.suggest_on_line(written, canonical, Applicability::MachineApplicable);
+        }
     }
 
     /// Readings of a dotted name that is not declared (`$inputs.a.b`, `$steps.s.outputs.a.b`)

@@ -15,6 +15,7 @@
 //! at the first problem: every problem of a document is a [`Diagnostic`].
 //! This crate's API is an implementation detail of `arazzo` (semver-exempt).
 
+pub mod build;
 pub mod check;
 pub mod condition;
 pub mod diag;

@@ -1,0 +1,414 @@
+//! The `arazzo` binary run as a process, on fixtures copied into a temporary directory.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+/// A temporary directory holding a copy of every fixture.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for entry in std::fs::read_dir(FIXTURES).expect("fixtures") {
+        let entry = entry.expect("fixture entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy fixture");
+    }
+    dir
+}
+
+fn arazzo(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("arazzo").expect("the arazzo binary");
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).expect("read fixture")
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn check_clean_document_exits_0() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "clean.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("Checking clean.arazzo.yaml"), "{err}");
+    assert!(
+        err.contains("Finished 1 document: 0 errors, 0 warnings"),
+        "{err}"
+    );
+    assert!(!err.contains('\x1b'), "no colour off a terminal: {err}");
+}
+
+#[test]
+fn check_reports_errors_and_warnings_as_the_macro_does() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    // The macro's rendering, with `error: ` / `warning: ` as rustc prefixes it.
+    assert!(err.contains(
+        "error: fixable.arazzo.yaml:40:27: unknown input `memberID` in `$inputs.memberID`\n   |\n40 |         memberId: $inputs.memberID       # misspelt input\n   |                           ^^^^^^^^\n  = help: the workflow declares: isbn, memberId, token\n  = help: did you mean `memberId`?"
+    ), "{err}");
+    assert!(err.contains("warning: fixable.arazzo.yaml:32:28: `$response.body.title` is read as `$response.body#/title`"), "{err}");
+    assert!(err.contains("= note: `arazzo fix` can apply the suggested fix"));
+    assert!(
+        err.contains("error: 1 document: 2 errors, 2 warnings"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_colours_only_when_asked() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["--color", "always", "check", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert!(stderr(&out).contains("\x1b[1;31merror\x1b[0m"));
+    let out = arazzo(dir.path())
+        .args(["check", "--color", "never", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert!(!stderr(&out).contains('\x1b'));
+}
+
+#[test]
+fn check_json_lines() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "--format", "json", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = read(dir.path(), "fixable.arazzo.yaml");
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 4);
+    let misspelt = lines
+        .iter()
+        .find(|d| d["message"] == "unknown input `memberID` in `$inputs.memberID`")
+        .expect("the misspelt input");
+    assert_eq!(misspelt["file"], "fixable.arazzo.yaml");
+    assert_eq!(misspelt["line"], 40);
+    assert_eq!(misspelt["column"], 27);
+    assert_eq!(misspelt["severity"], "error");
+    assert_eq!(misspelt["lint"], serde_json::Value::Null);
+    let (start, end) = (
+        misspelt["byte_start"].as_u64().expect("start") as usize,
+        misspelt["byte_end"].as_u64().expect("end") as usize,
+    );
+    assert_eq!(&text[start..end], "memberID");
+    let s = &misspelt["suggestions"][0];
+    assert_eq!(s["replacement"], "memberId");
+    assert_eq!(s["applicability"], "machine-applicable");
+    let dialects = lines.iter().filter(|d| d["lint"] == "dialect").count();
+    assert_eq!(dialects, 2);
+    for d in &lines {
+        let s = &d["suggestions"][0];
+        let (a, b) = (
+            s["byte_start"].as_u64().expect("start") as usize,
+            s["byte_end"].as_u64().expect("end") as usize,
+        );
+        assert_eq!(text[a..b], s["original"], "{d}");
+    }
+}
+
+#[test]
+fn check_sarif() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "fixable.arazzo.yaml",
+            "clean.arazzo.yaml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "arazzo");
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 4);
+    let warning = results
+        .iter()
+        .find(|r| r["ruleId"] == "dialect")
+        .expect("a dialect result");
+    assert_eq!(warning["level"], "warning");
+    let loc = &warning["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "fixable.arazzo.yaml");
+    assert_eq!(loc["region"]["startLine"], 21);
+    assert!(
+        warning["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+            .as_str()
+            .expect("inserted text")
+            .starts_with("'{$sourceDescriptions.library.url}#")
+    );
+}
+
+#[test]
+fn usage_and_io_problems_exit_2() {
+    let dir = workspace();
+    for args in [
+        vec!["check", "missing.arazzo.yaml"],
+        vec!["check"],
+        vec!["check", "--source", "nonsense", "clean.arazzo.yaml"],
+        vec!["check", "--source", "x=missing.yaml", "clean.arazzo.yaml"],
+        vec!["check", "--deny", "dialects", "clean.arazzo.yaml"],
+        vec!["check", "--format", "xml", "clean.arazzo.yaml"],
+        vec!["fix", "missing.arazzo.yaml"],
+        vec!["expand", "missing.arazzo.yaml"],
+        vec!["frobnicate"],
+    ] {
+        let out = arazzo(dir.path()).args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn deny_makes_a_lint_an_error() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "dialects.arazzo.json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = arazzo(dir.path())
+        .args(["check", "-D", "dialect", "dialects.arazzo.json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+fn fix(dir: &Path, file: &str) -> std::process::Output {
+    arazzo(dir).args(["fix", file]).output().expect("run")
+}
+
+#[test]
+fn fix_applies_several_fixes_keeping_comments_and_layout() {
+    let dir = workspace();
+    let before = read(dir.path(), "fixable.arazzo.yaml");
+    let out = fix(dir.path(), "fixable.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Fixed fixable.arazzo.yaml (4 fixes)"));
+    let after = read(dir.path(), "fixable.arazzo.yaml");
+    let expected = before
+        .replace(
+            "operationPath: library#/paths/~1books~1{isbn}/get",
+            "operationPath: '{$sourceDescriptions.library.url}#/paths/~1books~1{isbn}/get'",
+        )
+        .replace(
+            "value: Bearer $inputs.token   #",
+            "value: Bearer {$inputs.token}   #",
+        )
+        .replace(
+            "title: $response.body.title          #",
+            "title: $response.body#/title          #",
+        )
+        .replace(
+            "memberId: $inputs.memberID       #",
+            "memberId: $inputs.memberId       #",
+        );
+    assert_ne!(before, expected);
+    assert_eq!(after, expected, "only the four edits, nothing else");
+    // The fixed document checks clean.
+    let out = arazzo(dir.path())
+        .args(["check", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn fix_is_idempotent() {
+    let dir = workspace();
+    for file in ["fixable.arazzo.yaml", "dialects.arazzo.json"] {
+        assert_eq!(fix(dir.path(), file).status.code(), Some(0));
+        let once = read(dir.path(), file);
+        let out = fix(dir.path(), file);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stderr(&out).contains("0 fixes applied"), "{}", stderr(&out));
+        assert_eq!(read(dir.path(), file), once, "a second fix changes nothing");
+    }
+}
+
+#[test]
+fn fix_json_document_stays_json() {
+    let dir = workspace();
+    let out = fix(dir.path(), "dialects.arazzo.json");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(6 fixes)"), "{}", stderr(&out));
+    let after = read(dir.path(), "dialects.arazzo.json");
+    let doc: serde_json::Value = serde_json::from_str(&after).expect("still JSON");
+    let steps = &doc["workflows"][0]["steps"];
+    assert_eq!(
+        steps[0]["operationPath"],
+        "{$sourceDescriptions.library.url}#/paths/~1books~1{isbn}/get"
+    );
+    assert_eq!(steps[0]["parameters"][0]["value"], "$inputs.book#/isbn");
+    assert_eq!(steps[0]["outputs"]["firstTag"], "$response.body#/tags/0");
+    assert_eq!(
+        doc["workflows"][0]["outputs"]["room"],
+        "$steps.find.outputs.book#/shelf/room"
+    );
+    let out = arazzo(dir.path())
+        .args(["check", "-D", "dialect", "dialects.arazzo.json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "no dialect left: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn fix_dry_run_prints_a_diff_and_writes_nothing() {
+    let dir = workspace();
+    let before = read(dir.path(), "fixable.arazzo.yaml");
+    let out = arazzo(dir.path())
+        .args(["fix", "--dry-run", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(diff.starts_with("--- a/fixable.arazzo.yaml\n+++ b/fixable.arazzo.yaml\n"));
+    assert!(diff.contains("\n-        memberId: $inputs.memberID       # misspelt input\n+        memberId: $inputs.memberId       # misspelt input\n"), "{diff}");
+    assert!(diff.contains(
+        "\n+      value: Bearer {$inputs.token}   # sent as literal text without braces\n"
+    ));
+    assert_eq!(diff.lines().filter(|l| l.starts_with("+ ")).count(), 4);
+    assert!(stderr(&out).contains("Would fix fixable.arazzo.yaml (4 fixes)"));
+    assert_eq!(read(dir.path(), "fixable.arazzo.yaml"), before);
+}
+
+#[test]
+fn fix_leaves_problems_without_a_certain_fix_untouched() {
+    let dir = workspace();
+    let before = read(dir.path(), "unfixable.arazzo.yaml");
+    let out = fix(dir.path(), "unfixable.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("unknown input `zzz`"), "{err}");
+    assert!(err.contains("unknown step `nowhere`"), "{err}");
+    assert!(
+        err.contains("0 fixes applied; 2 errors and 0 warnings remain"),
+        "{err}"
+    );
+    assert_eq!(
+        read(dir.path(), "unfixable.arazzo.yaml"),
+        before,
+        "byte for byte"
+    );
+}
+
+#[test]
+fn fix_refuses_an_edit_that_would_break_the_yaml() {
+    // `Bearer {$inputs.token}` inside a flow mapping would start a nested mapping: that
+    // edit is refused, the two safe ones are applied.
+    let dir = workspace();
+    let out = fix(dir.path(), "flow.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("Fixed flow.arazzo.yaml (2 fixes)"), "{err}");
+    assert!(err.contains("1 suggested fix not applied"), "{err}");
+    let after = read(dir.path(), "flow.arazzo.yaml");
+    assert!(after.contains("value: Bearer $inputs.token}"));
+    assert!(after.contains("code: $steps.lookUp.outputs.isbn}"));
+    assert!(after.contains("title: $response.body#/title,"));
+}
+
+#[test]
+fn expand_prints_formatted_rust() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["expand", "clean.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let code = stdout(&out);
+    assert!(code.contains("pub mod look_up {\n"), "{code}");
+    assert!(code.contains("pub struct Inputs {\n"), "{code}");
+    assert!(code.contains("pub async fn run("), "{code}");
+    // Formatted: indented lines, not one long token stream.
+    assert!(code.lines().count() > 50);
+    assert!(code.contains("\n        pub isbn: "), "{code}");
+}
+
+#[test]
+fn expand_with_errors_exits_1() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["expand", "unfixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("could not expand `unfixable.arazzo.yaml` due to 2 errors"));
+}
+
+#[test]
+fn fix_misspelt_names_over_several_rounds() {
+    // Fixing the operation id and the step name lets the checker reach the outputs, whose
+    // misspelt names are then fixed in a second round.
+    let dir = workspace();
+    let before = read(dir.path(), "misspelt.arazzo.yaml");
+    let out = fix(dir.path(), "misspelt.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(6 fixes)"), "{}", stderr(&out));
+    let expected = before
+        .replace("operationId: getBok", "operationId: getBook")
+        .replace("stepId: borow", "stepId: borrow")
+        .replace("#/titel", "#/title")
+        .replace(
+            "sourceDescriptions.librry.url",
+            "sourceDescriptions.library.url",
+        )
+        .replace(
+            "$steps.lookup.outputs.titl\n",
+            "$steps.lookUp.outputs.title\n",
+        );
+    assert_eq!(read(dir.path(), "misspelt.arazzo.yaml"), expected);
+    let again = fix(dir.path(), "misspelt.arazzo.yaml");
+    assert!(stderr(&again).contains("0 fixes applied"));
+    assert_eq!(read(dir.path(), "misspelt.arazzo.yaml"), expected);
+}
+
+#[test]
+fn fix_that_reveals_a_deeper_problem_is_applied_and_the_problem_reported() {
+    let dir = workspace();
+    let before = read(dir.path(), "reveals.arazzo.yaml");
+    let out = fix(dir.path(), "reveals.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("Fixed reveals.arazzo.yaml (1 fix)"), "{err}");
+    assert!(err.contains("workflow `borrow` depends on `look-up`, which requires the input `isbn` that `borrow` does not declare"), "{err}");
+    assert!(
+        err.contains("1 fix applied; 1 error and 0 warnings remain"),
+        "{err}"
+    );
+    assert_eq!(
+        read(dir.path(), "reveals.arazzo.yaml"),
+        before.replace("dependsOn: [look-upp]", "dependsOn: [look-up]")
+    );
+}
