@@ -1,6 +1,51 @@
 //! Build-script mode, exercised: the code for one document is generated into `OUT_DIR`
 //! and `include!`d by `tests/build_mode.rs`, which compares it with the macro's.
 
+/// Documents whose generated code `tests/generated_lints.rs` includes as plain source, so
+/// that rustc's and clippy's lints see it as they see hand-written code (lints are muted
+/// for proc-macro output): CI's `clippy -D warnings` then fails on any generated smell.
+const LINTED: [(&str, &str); 12] = [
+    (
+        "tests/specs/arazzo/branching.arazzo.yaml",
+        "lint_branching.rs",
+    ),
+    (
+        "tests/specs/arazzo/composition.arazzo.yaml",
+        "lint_composition.rs",
+    ),
+    ("tests/specs/arazzo/faults.arazzo.yaml", "lint_faults.rs"),
+    (
+        "tests/specs/arazzo/recovery.arazzo.yaml",
+        "lint_recovery.rs",
+    ),
+    (
+        "tests/specs/arazzo/request-echo.arazzo.yaml",
+        "lint_request_echo.rs",
+    ),
+    ("tests/specs/arazzo/retries.arazzo.yaml", "lint_retries.rs"),
+    ("tests/specs/arazzo/secrets.arazzo.yaml", "lint_secrets.rs"),
+    (
+        "tests/specs/arazzo/transfer.arazzo.yaml",
+        "lint_transfer.rs",
+    ),
+    (
+        "specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml",
+        "lint_seed.rs",
+    ),
+    (
+        "specs/arazzo/amberflo-launch-usage-based-product.arazzo.yaml",
+        "lint_launch.rs",
+    ),
+    (
+        "specs/arazzo/amberflo-prepaid-top-up.arazzo.yaml",
+        "lint_prepaid.rs",
+    ),
+    (
+        "specs/arazzo/amberflo-ingest-and-query-usage.arazzo.yaml",
+        "lint_usage.rs",
+    ),
+];
+
 fn main() {
     let options = arazzo_compiler::Options::default();
     if let Err(e) = arazzo_compiler::build::generate(
@@ -9,5 +54,15 @@ fn main() {
         &options,
     ) {
         panic!("{e}");
+    }
+    for (doc, out) in LINTED {
+        let path = if doc.starts_with("tests/") {
+            doc.trim_start_matches("tests/").to_owned()
+        } else {
+            format!("../{doc}")
+        };
+        if let Err(e) = arazzo_compiler::build::generate(&path, out, &options) {
+            panic!("{doc}: {e}");
+        }
     }
 }

@@ -317,7 +317,8 @@ impl Emitter<'_> {
                 #doc
                 #[allow(unused_imports, dead_code, unreachable_code, clippy::all)]
                 pub mod #module {
-                    use super::*;
+                    #[allow(unused_imports)] // the generated type paths need it in some modules only
+                use super::*;
                     #( #local_types )*
                     #outputs_struct
                     /// Runs the workflow (not generated: the document has errors).
@@ -362,13 +363,26 @@ impl Emitter<'_> {
                 let v = lit(f.default.as_ref()?);
                 let n = &f.json;
                 Some(quote!(__rt::set_default(&mut inputs, #n, #v);))
-            });
+            })
+            .collect::<Vec<_>>();
+        let inputs_json = if defaults.is_empty() {
+            quote!(__rt::to_value(self.inputs))
+        } else {
+            quote!({
+                let mut inputs = __rt::to_value(self.inputs);
+                #( #defaults )*
+                inputs
+            })
+        };
         let steps_mod = self.steps_module(w, index);
         let run = self.run_fn(w, index);
         quote! {
             #doc
-
+            // The module is an API surface: a crate may call `run` alone and leave
+            // the step functions (and the helpers only they use) unused.
+            #[allow(dead_code)]
             pub mod #module {
+                #[allow(unused_imports)] // the generated type paths need it in some modules only
                 use super::*;
                 use ::arazzo::__private as __rt;
 
@@ -397,11 +411,7 @@ impl Emitter<'_> {
                     /// expressions that are not read as typed fields need it.
                     #[doc(hidden)]
                     pub fn inputs_json(&self) -> &__rt::serde_json::Value {
-                        self.inputs_json.get_or_init(|| {
-                            let mut inputs = __rt::to_value(self.inputs);
-                            #( #defaults )*
-                            inputs
-                        })
+                        self.inputs_json.get_or_init(|| #inputs_json)
                     }
                 }
 
@@ -585,7 +595,11 @@ impl Emitter<'_> {
         if o.ty == out.ty && !out.ty.is_option() {
             Some(quote!(__rt::require_output(WORKFLOW_ID, #name, #get)?))
         } else if o.ty == out.ty {
-            Some(quote!(#get.flatten()))
+            Some(if readers == 1 {
+                quote!(__st.#sf.take().and_then(|__o| __o.#f))
+            } else {
+                quote!(__st.#sf.as_ref().and_then(|__o| ::core::clone::Clone::clone(&__o.#f)))
+            })
         } else if o.ty == Ty::Option(Box::new(out.ty.clone())) {
             Some(get)
         } else {
@@ -640,6 +654,18 @@ impl Emitter<'_> {
         let name_ty = format_ident!("{}Outputs", s.variant);
         let pattern = quote!(( #( ::core::option::Option::Some(#required), )* ));
         let values = quote!(( #( #required, )* ));
+        if required.is_empty() {
+            return quote! {
+                #[derive(__rt::serde::Deserialize)]
+                #[serde(crate = "::arazzo::__private::serde")]
+                struct __Direct {
+                    #( #fields )*
+                }
+                if let ::core::option::Option::Some(__Direct { #( #binds ),* }) = __resp.decode_direct::<__Direct>() {
+                    return ::core::result::Result::Ok(#name_ty { #( #inits )* });
+                }
+            };
+        }
         quote! {
             #[derive(__rt::serde::Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
@@ -754,24 +780,34 @@ impl Emitter<'_> {
         }
     }
 
+    /// A condition as a Rust `bool` expression, with no parentheses beyond
+    /// those its operators' precedence needs (the generated code is linted
+    /// like hand-written code when it is `include!`d).
     fn cond_bool(&self, c: &Cond, w: &ir::Workflow) -> TokenStream {
+        self.cond_prec(c, w).0
+    }
+
+    fn cond_prec(&self, c: &Cond, w: &ir::Workflow) -> (TokenStream, Prec) {
         match c {
             Cond::Not(a) => {
-                let a = self.cond_bool(a, w);
-                quote!((!#a))
+                let (a, p) = self.cond_prec(a, w);
+                let a = if p == Prec::Atom { a } else { quote!((#a)) };
+                (quote!(!#a), Prec::Atom)
+            }
+            Cond::Bin(op, a, b) if matches!(op, BinaryOp::And | BinaryOp::Or) => {
+                let (a, pa) = self.cond_prec(a, w);
+                let (b, pb) = self.cond_prec(b, w);
+                if *op == BinaryOp::And {
+                    let a = if pa == Prec::Or { quote!((#a)) } else { a };
+                    let b = if pb == Prec::Or { quote!((#b)) } else { b };
+                    (quote!(#a && #b), Prec::And)
+                } else {
+                    (quote!(#a || #b), Prec::Or)
+                }
             }
             Cond::Bin(op, a, b) => {
-                if matches!(op, BinaryOp::And | BinaryOp::Or) {
-                    let a = self.cond_bool(a, w);
-                    let b = self.cond_bool(b, w);
-                    return if *op == BinaryOp::And {
-                        quote!((#a && #b))
-                    } else {
-                        quote!((#a || #b))
-                    };
-                }
                 if let Some(cmp) = status_comparison(*op, a, b) {
-                    return cmp;
+                    return (cmp, Prec::Cmp);
                 }
                 let a = self.cond_value(a, w);
                 let b = self.cond_value(b, w);
@@ -783,11 +819,11 @@ impl Emitter<'_> {
                     BinaryOp::Gt => quote!(gt),
                     _ => quote!(ge),
                 };
-                quote!(__rt::#f(&#a, &#b))
+                (quote!(__rt::#f(&#a, &#b)), Prec::Atom)
             }
             other => {
                 let v = self.cond_value(other, w);
-                quote!(__rt::truthy(&#v))
+                (quote!(__rt::truthy(&#v)), Prec::Atom)
             }
         }
     }
@@ -796,8 +832,16 @@ impl Emitter<'_> {
         if list.is_empty() {
             return quote!(true);
         }
+        let several = list.len() > 1;
         let parts = list.iter().map(|c| match c {
-            Criterion::Simple(c) => self.cond_bool(c, w),
+            Criterion::Simple(c) => {
+                let (t, p) = self.cond_prec(c, w);
+                if several && p == Prec::Or {
+                    quote!((#t))
+                } else {
+                    t
+                }
+            }
             Criterion::Regex { context, pattern } => {
                 let v = self.rt(context, w);
                 quote!({
@@ -813,7 +857,7 @@ impl Emitter<'_> {
                 })
             }
         });
-        quote!(( #( #parts )&&* ))
+        quote!(#( #parts )&&*)
     }
 
     fn step_outputs_struct(&self, s: &ir::Step, ctx: Ctx) -> TokenStream {
@@ -851,6 +895,7 @@ impl Emitter<'_> {
         quote! {
             /// One function per step, each callable on its own.
             pub mod steps {
+                #[allow(unused_imports)] // the generated type paths need it in some modules only
                 use super::*;
                 #( #items )*
             }
@@ -1202,9 +1247,14 @@ impl Emitter<'_> {
             /// The steps of the workflow, as states of `run`.
             #[doc(hidden)]
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            #[allow(clippy::enum_variant_names)] // variants are the step ids
             pub enum __Step {
                 #( #[doc = #enum_doc] #variants, )*
             }
+
+            /// The next state of `run` (`break '__chain ::core::...` would read as a label to parsers).
+            #[doc(hidden)]
+            pub type __Next = ::core::option::Option<__Step>;
 
             #[doc(hidden)]
             /// The step bound `__guard` is shared with the workflows this one runs.
@@ -1260,13 +1310,13 @@ impl Emitter<'_> {
                 let effect = match &a.kind {
                     ActionKind::End => quote! {
                         __resume = ::core::option::Option::None;
-                        break '__chain (::core::option::Option::None);
+                        break '__chain __Next::None;
                     },
                     ActionKind::Goto(j) => {
                         let t = &variants[*j];
                         quote! {
                             __resume = ::core::option::Option::None;
-                            break '__chain (::core::option::Option::Some(__Step::#t));
+                            break '__chain __Next::Some(__Step::#t);
                         }
                     }
                     ActionKind::GotoWorkflow(j) => {
@@ -1274,7 +1324,7 @@ impl Emitter<'_> {
                         quote! {
                             #run_it
                             __resume = ::core::option::Option::None;
-                            break '__chain (::core::option::Option::None);
+                            break '__chain __Next::None;
                         }
                     }
                     ActionKind::Retry { after, limit, target, workflow } => {
@@ -1290,10 +1340,10 @@ impl Emitter<'_> {
                                 let t = &variants[*t];
                                 quote! {
                                     __resume = ::core::option::Option::Some(__Step::#me);
-                                    break '__chain (::core::option::Option::Some(__Step::#t));
+                                    break '__chain __Next::Some(__Step::#t);
                                 }
                             }
-                            None => quote!(break '__chain (::core::option::Option::Some(__Step::#me));),
+                            None => quote!(break '__chain __Next::Some(__Step::#me);),
                         };
                         quote! {
                             if __retries[#slot] < #limit {
@@ -1306,9 +1356,24 @@ impl Emitter<'_> {
                         }
                     }
                 };
-                quote! {
-                    if #crit {
-                        #effect
+                // A regex or JSONPath criterion is a block (its compiled `static`):
+                // bound first, as a block in an `if` condition reads badly.
+                let has_block = a
+                    .criteria
+                    .iter()
+                    .any(|c| !matches!(c, Criterion::Simple(_)));
+                if has_block {
+                    quote! {
+                        let __hit = #crit;
+                        if __hit {
+                            #effect
+                        }
+                    }
+                } else {
+                    quote! {
+                        if #crit {
+                            #effect
+                        }
                     }
                 }
             })
@@ -1436,7 +1501,20 @@ fn status_comparison(op: BinaryOp, a: &Cond, b: &Cond) -> Option<TokenStream> {
         BinaryOp::Ge => quote!(>=),
         _ => return None,
     };
-    Some(quote!((#left #op #right)))
+    Some(quote!(#left #op #right))
+}
+
+/// How tightly a generated `bool` expression binds, to parenthesize only where needed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prec {
+    /// A call, a path, a block, a negation: never needs parentheses.
+    Atom,
+    /// A comparison.
+    Cmp,
+    /// `a && b`.
+    And,
+    /// `a || b`.
+    Or,
 }
 
 /// Whether `v` reads an output of step `j`.
