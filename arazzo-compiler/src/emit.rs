@@ -453,6 +453,14 @@ impl Emitter<'_> {
                 quote!(__rt::pointer(&__rt::to_value(&__sub.#f), #pointer))
             }
             RtExpr::Const(v) => lit(v),
+            RtExpr::Select {
+                context,
+                query,
+                singular,
+            } => {
+                let c = self.rt(context, w);
+                quote!(__rt::select_jsonpath(#query, #singular, &#c))
+            }
             RtExpr::Request {
                 value,
                 replacements,
@@ -906,8 +914,13 @@ impl Emitter<'_> {
                             quote!(__req.header(#n, #v, #secret)?;)
                         }
                         ParamIn::Cookie => quote!(__req.cookie(#n, #v)?;),
+                        ParamIn::QueryString => {
+                            let v = self.val(&p.value, w);
+                            quote!(__req.query_string(#n, &#v)?;)
+                        }
                     }
                 });
+                let timeout_stmt = s.timeout_ms.map(|ms| quote!(__req.step_timeout(#ms);));
                 let body_stmt = body.as_ref().map(|b| {
                     if let Some(typed) = self.typed_json_body(b, w, ctx) {
                         return typed;
@@ -957,6 +970,7 @@ impl Emitter<'_> {
                     #[doc(hidden)]
                     pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> ::core::result::Result<__rt::Response, ::arazzo::Error> {
                         let mut __req = __rt::Request::new(client, &#info);
+                        #timeout_stmt
                         #( #param_stmts )*
                         #body_stmt
                         __req.send().await

@@ -48,6 +48,17 @@ pub enum RtExpr {
     },
     /// A value known at build time (`$sourceDescriptions.x.url`, a component value).
     Const(serde_json::Value),
+    /// A JSONPath Selector Object (Arazzo 1.1) applied to the value of `context`:
+    /// a singular query gives the node it selects (null when none), any other
+    /// query the array of the nodes it selects.
+    Select {
+        /// The context value.
+        context: Box<RtExpr>,
+        /// The RFC 9535 query, validated at build time.
+        query: String,
+        /// Whether the query is singular (names and indices only).
+        singular: bool,
+    },
     /// `$request.*`: the value the step's request was built from (a parameter, or the
     /// body with its replacements), evaluated again, then the pointer applied.
     Request {
@@ -265,6 +276,8 @@ pub struct Step {
     pub deps: Vec<(usize, bool)>,
     /// `dependsOn` workflows whose outputs this step reads.
     pub workflow_deps: Vec<usize>,
+    /// `timeout` (Arazzo 1.1) in milliseconds: bounds each HTTP exchange of the step.
+    pub timeout_ms: Option<u64>,
 }
 
 /// A workflow output.
