@@ -1297,6 +1297,28 @@ mod tests {
     }
 
     #[test]
+    fn arazzo_1_1_roots() {
+        assert_eq!(kind("$self"), ExprKind::SelfUri);
+        match kind("$message.payload#/orderId") {
+            ExprKind::Message(Source::Body(Some(p))) => assert_eq!(p.tokens, vec!["orderId"]),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            kind("$message.header.X-Correlation"),
+            ExprKind::Message(Source::Header(_))
+        ));
+        assert!(parse_expression("$message.body").is_err());
+        assert!(parse_expression("$selfish").is_err());
+        match kind("$inputs.filters#/color") {
+            ExprKind::Inputs { name, pointer } => {
+                assert_eq!(name.text, "filters");
+                assert_eq!(pointer.map(|p| p.tokens), Some(vec!["color".to_string()]));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn classification() {
         assert_eq!(classify("plain").unwrap(), Classified::Literal);
         assert_eq!(classify("{\"a\":1}").unwrap(), Classified::Literal);
@@ -1314,7 +1336,8 @@ mod tests {
         }
         let mut out = vec![expr.span.clone()];
         match &expr.kind {
-            ExprKind::Request(s) | ExprKind::Response(s) => match s {
+            ExprKind::SelfUri => {}
+            ExprKind::Request(s) | ExprKind::Response(s) | ExprKind::Message(s) => match s {
                 Source::Header(x) | Source::Query(x) | Source::Path(x) => n(&mut out, x),
                 Source::Body(x) => p(&mut out, x),
             },

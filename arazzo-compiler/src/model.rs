@@ -685,7 +685,7 @@ impl Reader<'_> {
                             .help
                             .push("this compiler runs steps over HTTP from OpenAPI descriptions".into());
                     }
-                    None
+                    Some(SourceType::AsyncApi)
                 }
                 other => {
                     let msg = format!("unknown source description type `{other}`");
@@ -881,9 +881,11 @@ impl Reader<'_> {
                 "query" => Some(ParamIn::Query),
                 "header" => Some(ParamIn::Header),
                 "cookie" => Some(ParamIn::Cookie),
-                "querystring" => self
-                    .gate(&t.node, "`in: querystring`")
-                    .then_some(ParamIn::QueryString),
+                "querystring" => {
+                    // Reported in a 1.0 document, and still read as written (no cascade).
+                    self.gate(&t.node, "`in: querystring`");
+                    Some(ParamIn::QueryString)
+                }
                 other => {
                     let help = did_you_mean(other, ["path", "query", "header", "cookie"]);
                     let msg = format!("unknown parameter location `{other}`");

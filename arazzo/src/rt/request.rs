@@ -260,12 +260,14 @@ impl<'a> Request<'a> {
                 }
                 pairs.join("&")
             }
-            V::Array(_) => return self.fail(|r| {
-                r.invalid_parameter(
+            V::Array(_) => {
+                return self.fail(|r| {
+                    r.invalid_parameter(
                     name,
                     "a querystring value must be a string (the whole query string) or an object",
                 )
-            }),
+                })
+            }
         };
         let text = text.trim_start_matches('?').to_owned();
         self.raw_query = (!text.is_empty()).then_some(text);
