@@ -436,6 +436,18 @@ impl Reader<'_> {
 
     /// Checks `node` is a mapping whose keys are among `allowed` (or `x-`), reporting others.
     fn object(&mut self, node: &Node, what: &str, allowed: &[&str]) -> bool {
+        self.object_since(node, what, allowed, &[])
+    }
+
+    /// As [`Self::object`], with fields that Arazzo 1.1 adds: allowed (and listed) in a
+    /// 1.1 document; in a 1.0 document not listed and not reported as unknown here
+    /// (each is reported as an Arazzo 1.1 feature where it is read).
+    fn object_since(&mut self, node: &Node, what: &str, allowed: &[&str], v11: &[&str]) -> bool {
+        let mut all = allowed.to_vec();
+        if self.version >= Version::V1_1 {
+            all.extend_from_slice(v11);
+        }
+        let allowed = &all[..];
         if !matches!(node.value, Value::Map(_)) {
             self.error(
                 node,
@@ -444,7 +456,10 @@ impl Reader<'_> {
             return false;
         }
         for (k, _) in node.entries() {
-            if k.text.starts_with("x-") || allowed.contains(&k.text.as_str()) {
+            if k.text.starts_with("x-")
+                || allowed.contains(&k.text.as_str())
+                || v11.contains(&k.text.as_str())
+            {
                 continue;
             }
             let key_node = Node {
@@ -916,7 +931,7 @@ impl Reader<'_> {
 
     fn step(&mut self, node: &Node) -> Option<Step> {
         let what = "a step";
-        if !self.object(
+        if !self.object_since(
             node,
             what,
             &[
@@ -931,6 +946,8 @@ impl Reader<'_> {
                 "onSuccess",
                 "onFailure",
                 "outputs",
+            ],
+            &[
                 "timeout",
                 "correlationId",
                 "action",
@@ -1025,10 +1042,11 @@ impl Reader<'_> {
                         }
                     }
                 }
-                if self.object(
+                if self.object_since(
                     r,
                     "a payload replacement",
-                    &["target", "value", "targetSelectorType"],
+                    &["target", "value"],
+                    &["targetSelectorType"],
                 ) {
                     let target = self.text(r, "target", "a payload replacement", true);
                     match (target, r.get("value")) {
