@@ -2422,8 +2422,18 @@ fn workflow_refs(step: &ir::Step) -> Vec<usize> {
     for c in &step.success {
         match c {
             ir::Criterion::Simple(c) => collect_cond_refs(c, &mut f),
-            ir::Criterion::Regex { context, .. } | ir::Criterion::JsonPath { context, .. } => {
-                f(context)
+            ir::Criterion::Regex {
+                context, embedded, ..
+            }
+            | ir::Criterion::JsonPath {
+                context, embedded, ..
+            } => {
+                f(context);
+                embedded.iter().for_each(|p| {
+                    if let TPart::Expr(e) = p {
+                        f(e);
+                    }
+                });
             }
         }
     }
@@ -2441,8 +2451,18 @@ pub fn collect_criterion_steps(c: &ir::Criterion, out: &mut Vec<usize>) {
     };
     match c {
         ir::Criterion::Simple(c) => collect_cond_refs(c, &mut f),
-        ir::Criterion::Regex { context, .. } | ir::Criterion::JsonPath { context, .. } => {
-            f(context)
+        ir::Criterion::Regex {
+            context, embedded, ..
+        }
+        | ir::Criterion::JsonPath {
+            context, embedded, ..
+        } => {
+            f(context);
+            embedded.iter().for_each(|p| {
+                if let TPart::Expr(e) = p {
+                    f(e);
+                }
+            });
         }
     }
 }
@@ -3902,6 +3922,39 @@ impl<'a> Checker<'a> {
             None => None,
         };
         let cond = &c.condition;
+        // Arazzo 1.1: `{$...}` expressions embedded in a regex or JSONPath condition are
+        // substituted at run time; the text is validated with each replaced by a placeholder.
+        let mut embedded = Vec::new();
+        let mut checked = cond.value.clone();
+        if self.doc.version >= model::Version::V1_1
+            && matches!(c.kind, CriterionType::Regex | CriterionType::JsonPath(_))
+            && cond.value.contains("{$")
+        {
+            match expr::parse_template(&cond.value) {
+                Ok(segments) => {
+                    checked.clear();
+                    for seg in segments {
+                        match seg {
+                            Segment::Literal(l) => {
+                                checked.push_str(&l);
+                                embedded.push(TPart::Lit(l));
+                            }
+                            Segment::Expr(e) => {
+                                let quoted = checked.ends_with(['\'', '"']);
+                                checked.push_str(if quoted { "x" } else { "0" });
+                                if let Some((r, _, _)) = self.expr(st, ec, &cond.node, &e) {
+                                    embedded.push(TPart::Expr(r));
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    self.parse_error(&cond.node, 0, e, "condition");
+                    return None;
+                }
+            }
+        }
         match &c.kind {
             CriterionType::Simple => match condition::parse_condition(&cond.value) {
                 Ok(parsed) => self
@@ -3913,7 +3966,7 @@ impl<'a> Checker<'a> {
                 }
             },
             CriterionType::Regex => {
-                if let Err(e) = regex::Regex::new(&cond.value) {
+                if let Err(e) = regex::Regex::new(&checked) {
                     let msg = e.to_string();
                     let last = msg
                         .lines()
@@ -3928,6 +3981,7 @@ impl<'a> Checker<'a> {
                 Some(ir::Criterion::Regex {
                     context: context?,
                     pattern: cond.value.clone(),
+                    embedded,
                 })
             }
             CriterionType::JsonPath(version) => {
@@ -3937,10 +3991,11 @@ impl<'a> Checker<'a> {
                             .help.push("use `draft-goessner-dispatch-jsonpath-00` (evaluated with RFC 9535 semantics) or `rfc9535`".into());
                     }
                 }
-                match serde_json_path::JsonPath::parse(&cond.value) {
+                match serde_json_path::JsonPath::parse(&checked) {
                     Ok(_) => Some(ir::Criterion::JsonPath {
                         context: context?,
                         query: cond.value.clone(),
+                        embedded,
                     }),
                     Err(e) => {
                         let ctx_text = c

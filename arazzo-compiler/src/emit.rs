@@ -735,14 +735,27 @@ impl Emitter<'_> {
         }
         let parts = list.iter().map(|c| match c {
             Criterion::Simple(c) => self.cond_bool(c, w),
-            Criterion::Regex { context, pattern } => {
+            Criterion::Regex {
+                context, embedded, ..
+            }
+            | Criterion::JsonPath {
+                context, embedded, ..
+            } if !embedded.is_empty() => {
+                let v = self.rt(context, w);
+                let text = self.val(&Val::Template(embedded.clone()), w);
+                let jsonpath = matches!(c, Criterion::JsonPath { .. });
+                quote!(__rt::embedded_match(#jsonpath, &#text, &#v))
+            }
+            Criterion::Regex {
+                context, pattern, ..
+            } => {
                 let v = self.rt(context, w);
                 quote!({
                     static __RE: __rt::RegexCell = __rt::RegexCell::new();
                     __rt::regex_match_in(&__RE, #pattern, &#v)
                 })
             }
-            Criterion::JsonPath { context, query } => {
+            Criterion::JsonPath { context, query, .. } => {
                 let v = self.rt(context, w);
                 quote!({
                     static __PATH: __rt::JsonPathCell = __rt::JsonPathCell::new();

@@ -123,6 +123,9 @@ pub enum Criterion {
         context: RtExpr,
         /// The pattern (validated at build time).
         pattern: String,
+        /// Arazzo 1.1: the pattern as a template with `{$...}` expressions, substituted
+        /// at run time (empty: `pattern` is used as written).
+        embedded: Vec<TPart>,
     },
     /// An RFC 9535 JSONPath query applied to a context value: true when it selects a node.
     JsonPath {
@@ -130,6 +133,9 @@ pub enum Criterion {
         context: RtExpr,
         /// The query (validated at build time).
         query: String,
+        /// Arazzo 1.1: the query as a template with `{$...}` expressions, substituted
+        /// at run time (empty: `query` is used as written).
+        embedded: Vec<TPart>,
     },
 }
 

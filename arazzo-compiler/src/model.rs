@@ -1191,8 +1191,15 @@ impl Reader<'_> {
         } else {
             &["name", "type", "workflowId", "stepId", "criteria"]
         };
-        if !self.object(a, what, allowed) {
+        if !self.object_since(a, what, allowed, &["parameters"]) {
             return None;
+        }
+        if let Some(p) = a.get("parameters") {
+            if self.gate(p, &format!("`parameters` on {what}")) {
+                self.error(p, format!("`parameters` on {what} (inputs of the workflow it transfers to) are not supported yet"))
+                    .help
+                    .push("the workflow it runs receives this workflow's inputs, matched by name".into());
+            }
         }
         let name = self.text(a, "name", what, true);
         let kind_text = self.text(a, "type", what, true)?;

@@ -1,7 +1,8 @@
 //! An Arazzo 1.1 workflow against wiremock: an `in: querystring` parameter, Selector
 //! Objects (JSON pointer and JSONPath) in outputs and in a payload, `$self`,
 //! `$sourceDescriptions.<name>.type`, an object embedded in a string template
-//! (serialized as JSON), a step `dependsOn` and a step `timeout`.
+//! (serialized as JSON), expressions embedded in JSONPath and regex criteria, a
+//! step `dependsOn` and a step `timeout`.
 
 mod flows {
     arazzo::arazzo_workflow!("tests/specs/arazzo/catalog-1-1.arazzo.yaml");
@@ -16,10 +17,16 @@ fn inputs() -> Inputs {
     Inputs {
         query: "rose bush".into(),
         filters: serde_json::from_value(json!({"color": "red"})).unwrap(),
+        min_width: 25,
     }
 }
 
 async fn server() -> MockServer {
+    server_expecting(1).await
+}
+
+/// The catalog, expecting `carts` carts to be made.
+async fn server_expecting(carts: u64) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/products/search"))
@@ -49,7 +56,7 @@ async fn server() -> MockServer {
             "size": {"width": 30, "height": 60}
         })))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"cartId": "cart-9"})))
-        .expect(1)
+        .expect(carts)
         .mount(&server)
         .await;
     server
@@ -79,6 +86,23 @@ async fn a_1_1_workflow_runs_end_to_end() {
         "https://workflows.garden.example/catalog/find-and-reserve.arazzo.yaml"
     );
     assert!(out.catalog_url.ends_with("catalog.openapi.yaml"));
+}
+
+#[tokio::test]
+async fn an_embedded_expression_decides_a_jsonpath_criterion() {
+    let server = server_expecting(0).await;
+    let client = arazzo::Client::builder()
+        .server("catalog", server.uri())
+        .build()
+        .unwrap();
+    // No product is 100 wide: `$.items[?@.size.width >= 100]` selects nothing.
+    let mut i = inputs();
+    i.min_width = 100;
+    let err = run(&client, &i).await.unwrap_err();
+    assert!(
+        matches!(err, arazzo::Error::CriteriaNotMet { step: "search", .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

@@ -308,6 +308,29 @@ pub fn jsonpath_match(query: &'static str, value: &Value) -> bool {
     compiled.is_some_and(|path| !path.query(value).is_empty())
 }
 
+/// A regex or JSONPath criterion whose condition embeds runtime expressions
+/// (Arazzo 1.1): `condition` is the text after substitution (a `String`
+/// value), compiled now. An invalid pattern or query (a substituted value can
+/// make one) fails the criterion, as the specification asks.
+pub fn embedded_match(jsonpath: bool, condition: &Value, value: &Value) -> bool {
+    let Value::String(condition) = condition else {
+        return false;
+    };
+    if jsonpath {
+        serde_json_path::JsonPath::parse(condition).is_ok_and(|p| !p.query(value).is_empty())
+    } else {
+        let Ok(re) = regex::Regex::new(condition) else {
+            return false;
+        };
+        match value {
+            Value::String(s) => re.is_match(s),
+            Value::Number(n) => re.is_match(&n.to_string()),
+            Value::Bool(b) => re.is_match(if *b { "true" } else { "false" }),
+            Value::Null | Value::Array(_) | Value::Object(_) => false,
+        }
+    }
+}
+
 /// A JSONPath Selector Object (Arazzo 1.1, RFC 9535) applied to `value`: with
 /// `singular` (a query of names and indices only) the node it selects, or null
 /// when it selects none; otherwise the array of the nodes it selects, in order.
