@@ -4008,6 +4008,9 @@ impl<'a> Checker<'a> {
                             format!("invalid JSONPath `{}`: {e}", cond.value),
                         );
                         d.help.push("JSONPath criteria are RFC 9535 queries; the criterion holds when the query selects at least one node".into());
+                        if !embedded.is_empty() {
+                            d.help.push(format!("checked as `{checked}`: each embedded `{{$...}}` stands for a value (`x` inside quotes, `0` elsewhere)"));
+                        }
                         if let Some(h) = help {
                             d.help.push(h);
                         }
