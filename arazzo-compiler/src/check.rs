@@ -4207,3 +4207,32 @@ fn all_responses<'s>(store: &'s crate::openapi::Store, op: &Operation) -> Vec<(S
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::jsonpath_singular;
+
+    #[test]
+    fn singular_jsonpath_queries() {
+        for q in [
+            "$",
+            "$.a.b",
+            "$['a.b'][0]",
+            "$.items[-1].id",
+            "$['x*y']",
+            "$[\"a,b\"]",
+        ] {
+            assert!(jsonpath_singular(q), "{q}");
+        }
+        for q in [
+            "$.items[*].id",
+            "$..id",
+            "$[0:2]",
+            "$[0,1]",
+            "$[?@.a]",
+            "$.a.*",
+        ] {
+            assert!(!jsonpath_singular(q), "{q}");
+        }
+    }
+}

@@ -902,11 +902,20 @@ impl Reader<'_> {
                     Some(ParamIn::QueryString)
                 }
                 other => {
-                    let help = did_you_mean(other, ["path", "query", "header", "cookie"]);
+                    let v11 = self.version >= Version::V1_1;
+                    let known: &[&str] = if v11 {
+                        &["path", "query", "querystring", "header", "cookie"]
+                    } else {
+                        &["path", "query", "header", "cookie"]
+                    };
+                    let help = did_you_mean(other, known.iter().copied());
                     let msg = format!("unknown parameter location `{other}`");
                     let d = self.error(&t.node, msg);
-                    d.help
-                        .push("`in` is one of path, query, header, cookie".into());
+                    d.help.push(if v11 {
+                        "`in` is one of path, query, querystring, header, cookie".into()
+                    } else {
+                        "`in` is one of path, query, header, cookie".into()
+                    });
                     if let Some(h) = help {
                         d.help.push(h);
                     }
