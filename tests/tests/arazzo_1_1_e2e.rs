@@ -1,5 +1,5 @@
 //! An Arazzo 1.1 workflow against wiremock: an `in: querystring` parameter, Selector
-//! Objects (JSON pointer and JSONPath) in outputs and in a payload, `$self`,
+//! Objects (JSON pointer and JSONPath) in outputs, a header value and a payload, `$self`,
 //! `$sourceDescriptions.<name>.type`, an object embedded in a string template
 //! (serialized as JSON), expressions embedded in JSONPath and regex criteria, a
 //! step `dependsOn` and a step `timeout`.
@@ -10,7 +10,7 @@ mod flows {
 
 use flows::find_and_reserve::{run, Inputs};
 use serde_json::json;
-use wiremock::matchers::{body_json, method, path, query_param};
+use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn inputs() -> Inputs {
@@ -43,6 +43,7 @@ async fn server_expecting(carts: u64) -> MockServer {
         .await;
     Mock::given(method("GET"))
         .and(path("/products/p-1"))
+        .and(header("X-Next-Candidate", "Briar"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": "p-1", "name": "Rose", "price": 4.5, "size": {"width": 30, "height": 60}
         })))
