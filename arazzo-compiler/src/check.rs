@@ -1195,6 +1195,21 @@ impl<'a> Checker<'a> {
         hint: &str,
     ) -> (Ty, Option<Schema<'a>>) {
         let target = ec.step.and_then(|i| st.targets.get(i).copied());
+        if matches!(value.node.value, Value::Map(_)) {
+            // A Selector Object: a JSON pointer is typed as its pointer form.
+            return match model::Selector::read(&value.node) {
+                Some(sel) => match Self::pointer_selector(&sel) {
+                    Some(t) => self.output_type(st, ec, &t, hint),
+                    None if sel.kind == Some(model::SelectorType::JsonPath)
+                        && !jsonpath_singular(&sel.selector.value) =>
+                    {
+                        (Ty::Vec(Box::new(Ty::Json)), None)
+                    }
+                    None => (Ty::Json, None),
+                },
+                None => (Ty::Json, None),
+            };
+        }
         match expr::classify(&value.value) {
             Ok(Classified::Expression(e)) => match &e.kind {
                 ExprKind::Response(Source::Body(ptr)) => {
@@ -1357,6 +1372,40 @@ impl<'a> Checker<'a> {
             place: format!("step `{}`", s.id.value),
             unreachable: !flow.reachable[i],
         };
+        // Step `dependsOn` (Arazzo 1.1): steps run in document order here, so an
+        // earlier step of the same workflow is a prerequisite already met.
+        for d in &s.depends_on {
+            match st.step_ids.iter().position(|x| *x == d.value) {
+                Some(j) if j < i => {}
+                Some(j) if j == i => {
+                    self.err(&d.node, format!("step `{}` depends on itself", s.id.value));
+                }
+                Some(_) => {
+                    self.err(&d.node, format!("step `{}` depends on `{}`, which comes after it", s.id.value, d.value))
+                        .help
+                        .push("steps run in the order they are listed: move the step it depends on before it".into());
+                }
+                None if d.value.starts_with('$') => {
+                    self.err(&d.node, format!("`{}`: a step `dependsOn` on a step of another workflow is not supported yet", d.value))
+                        .help
+                        .push("name a step of this workflow, or depend on the workflow (`dependsOn` of the workflow)".into());
+                }
+                None => {
+                    let names: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
+                    self.unknown_name(
+                        &d.node,
+                        &(0..d.value.len()),
+                        format!(
+                            "step `{}` depends on unknown step `{}`",
+                            s.id.value, d.value
+                        ),
+                        "the workflow's steps",
+                        &names,
+                        &d.value,
+                    );
+                }
+            }
+        }
         // Parameters: the workflow's, overridden by the step's (same name and location).
         let mut params: Vec<(model::Parameter, Option<Node>)> = Vec::new();
         // Workflow-level parameters apply to the steps that call operations; the
@@ -1432,11 +1481,14 @@ impl<'a> Checker<'a> {
                             .contains(&p.name.value.to_ascii_lowercase()),
                         ParamIn::Cookie => a.credential_cookies.contains(&p.name.value),
                         ParamIn::Query => a.credential_queries.contains(&p.name.value),
-                        ParamIn::Path => false,
+                        ParamIn::Path | ParamIn::QueryString => false,
                     });
                     if !declared
                         && !credential
-                        && matches!(location, ParamIn::Path | ParamIn::Query)
+                        && matches!(
+                            location,
+                            ParamIn::Path | ParamIn::Query | ParamIn::QueryString
+                        )
                     {
                         let names: Vec<&str> = op
                             .parameters
@@ -1760,7 +1812,15 @@ impl<'a> Checker<'a> {
             outputs,
             deps,
             workflow_deps: Vec::new(),
+            timeout_ms: s.timeout,
         };
+        if let (Some(_), ir::StepKind::Workflow { .. }) = (s.timeout, &step.kind) {
+            if let Some(t) = s.node.get("timeout") {
+                self.err(t, format!("a `timeout` on step `{}`, which runs a workflow, is not supported yet", s.id.value))
+                    .help
+                    .push("a `timeout` bounds the HTTP exchange of a step that calls an operation; `Client::workflow_timeout` bounds a whole run".into());
+            }
+        }
         step.workflow_deps = workflow_refs(&step);
         step
     }
@@ -2277,11 +2337,11 @@ fn collect_steps(v: &Val, out: &mut Vec<usize>) {
 /// Calls `f` on every runtime expression of a value.
 fn collect_refs(v: &Val, f: &mut dyn FnMut(&RtExpr)) {
     match v {
-        Val::Expr(e) => f(e),
+        Val::Expr(e) => visit_rt(e, f),
         Val::Template(parts) => {
             for p in parts {
                 if let TPart::Expr(e) = p {
-                    f(e);
+                    visit_rt(e, f);
                 }
             }
         }
@@ -2289,6 +2349,42 @@ fn collect_refs(v: &Val, f: &mut dyn FnMut(&RtExpr)) {
         Val::Object(m) => m.iter().for_each(|(_, i)| collect_refs(i, f)),
         Val::Lit(_) => {}
     }
+}
+
+/// Calls `f` on an expression and on the context of a selector.
+fn visit_rt(e: &RtExpr, f: &mut dyn FnMut(&RtExpr)) {
+    f(e);
+    if let RtExpr::Select { context, .. } = e {
+        visit_rt(context, f);
+    }
+}
+
+/// Whether an RFC 9535 query is singular (names and indices only: no wildcard,
+/// descendant, slice, union or filter outside quoted names).
+fn jsonpath_singular(query: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut prev = '\0';
+    let mut escaped = false;
+    for c in query.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '*' | '?' | ':' | ',' => return false,
+            '.' if prev == '.' => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    true
 }
 
 fn collect_cond_refs(c: &ir::Cond, f: &mut dyn FnMut(&RtExpr)) {
@@ -2331,8 +2427,18 @@ fn workflow_refs(step: &ir::Step) -> Vec<usize> {
     for c in &step.success {
         match c {
             ir::Criterion::Simple(c) => collect_cond_refs(c, &mut f),
-            ir::Criterion::Regex { context, .. } | ir::Criterion::JsonPath { context, .. } => {
-                f(context)
+            ir::Criterion::Regex {
+                context, embedded, ..
+            }
+            | ir::Criterion::JsonPath {
+                context, embedded, ..
+            } => {
+                f(context);
+                embedded.iter().for_each(|p| {
+                    if let TPart::Expr(e) = p {
+                        f(e);
+                    }
+                });
             }
         }
     }
@@ -2350,8 +2456,18 @@ pub fn collect_criterion_steps(c: &ir::Criterion, out: &mut Vec<usize>) {
     };
     match c {
         ir::Criterion::Simple(c) => collect_cond_refs(c, &mut f),
-        ir::Criterion::Regex { context, .. } | ir::Criterion::JsonPath { context, .. } => {
-            f(context)
+        ir::Criterion::Regex {
+            context, embedded, ..
+        }
+        | ir::Criterion::JsonPath {
+            context, embedded, ..
+        } => {
+            f(context);
+            embedded.iter().for_each(|p| {
+                if let TPart::Expr(e) = p {
+                    f(e);
+                }
+            });
         }
     }
 }
@@ -2585,6 +2701,12 @@ impl<'a> Checker<'a> {
                 let vals = items.iter().map(|i| self.value_expr(st, ec, i).0).collect();
                 (Val::Array(vals), Ty::Vec(Box::new(Ty::Json)), None)
             }
+            Value::Map(_)
+                if self.doc.version >= model::Version::V1_1
+                    && model::Selector::is_selector(node) =>
+            {
+                self.selector(st, ec, node)
+            }
             Value::Map(entries) => {
                 let vals = entries
                     .iter()
@@ -2596,6 +2718,197 @@ impl<'a> Checker<'a> {
             Value::Bool(_) => (Val::Lit(node.to_json()), Ty::Boolean, None),
             Value::Int(_) => (Val::Lit(node.to_json()), Ty::Integer, None),
             Value::Float(_) => (Val::Lit(node.to_json()), Ty::Number, None),
+        }
+    }
+
+    /// The expression a JSON pointer Selector Object stands for (`context` with the
+    /// pointer appended: `$response.body` + `/a/b` → `$response.body#/a/b`), as a
+    /// string node placed at the context (diagnostics inside it point there).
+    fn pointer_selector(sel: &model::Selector) -> Option<Text> {
+        if sel.kind != Some(model::SelectorType::JsonPointer) {
+            return None;
+        }
+        let ctx = sel.context.value.trim();
+        let ptr = sel.selector.value.as_str();
+        if !(ptr.is_empty() || ptr.starts_with('/')) {
+            return None;
+        }
+        let Ok(Classified::Expression(e)) = expr::classify(ctx) else {
+            return None;
+        };
+        let has_pointer = match &e.kind {
+            ExprKind::Inputs { pointer, .. }
+            | ExprKind::Outputs { pointer, .. }
+            | ExprKind::Steps { pointer, .. }
+            | ExprKind::Workflows { pointer, .. }
+            | ExprKind::Response(Source::Body(pointer))
+            | ExprKind::Request(Source::Body(pointer))
+            | ExprKind::Message(Source::Body(pointer)) => pointer.is_some(),
+            _ => return None,
+        };
+        let text = if has_pointer {
+            format!("{ctx}{ptr}")
+        } else {
+            format!("{ctx}#{ptr}")
+        };
+        Some(Text {
+            value: text.clone(),
+            node: Node {
+                value: Value::Str(text),
+                pos: sel.context.node.pos,
+                content_offset: None,
+                col_map: None,
+            },
+        })
+    }
+
+    /// Lowers a Selector Object (Arazzo 1.1): a JSON pointer is read as the pointer
+    /// form of its context expression (typed from the schema there); a JSONPath
+    /// query is validated now and applied at run time (a JSON value).
+    fn selector(
+        &mut self,
+        st: &mut Wf<'a>,
+        ec: &Ectx<'_>,
+        node: &Node,
+    ) -> (Val, Ty, Option<Schema<'a>>) {
+        let none = (
+            Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+            Ty::Json,
+            None,
+        );
+        let Some(sel) = model::Selector::read(node) else {
+            self.err(
+                node,
+                "a Selector Object's `context` and `selector` must be strings",
+            );
+            return none;
+        };
+        let version = match &sel.type_node.value {
+            Value::Map(_) => sel
+                .type_node
+                .get("version")
+                .and_then(Node::as_str)
+                .map(str::to_owned),
+            _ => None,
+        };
+        let context = match expr::classify(&sel.context.value) {
+            Ok(Classified::Expression(e)) => Some(e),
+            Ok(_) => {
+                self.err(
+                    &sel.context.node,
+                    format!(
+                        "a Selector Object `context` must be a runtime expression, found `{}`",
+                        sel.context.value
+                    ),
+                )
+                .help
+                .push("e.g. `context: $response.body`".into());
+                return none;
+            }
+            Err(e) => {
+                self.parse_error(&sel.context.node, 0, e, "runtime expression");
+                return none;
+            }
+        };
+        match sel.kind {
+            None => {
+                let name = match &sel.type_node.value {
+                    Value::Map(_) => sel.type_node.get("type").and_then(Node::as_str),
+                    _ => sel.type_node.as_str(),
+                }
+                .unwrap_or("?")
+                .to_owned();
+                let d = self.err(&sel.type_node, format!("unknown selector type `{name}`"));
+                d.help.push("use jsonpath, jsonpointer or xpath".into());
+                if let Some(h) = did_you_mean(&name, ["jsonpath", "jsonpointer", "xpath"]) {
+                    d.help.push(h);
+                }
+                none
+            }
+            Some(model::SelectorType::XPath) => {
+                self.err(&sel.type_node, "XPath selectors are not supported")
+                    .help
+                    .push("JSON values only: select with `type: jsonpointer` (typed from the schema) or `type: jsonpath`".into());
+                none
+            }
+            Some(model::SelectorType::JsonPointer) => {
+                if let Some(v) = version.filter(|v| v != "rfc6901") {
+                    self.err(
+                        &sel.type_node,
+                        format!("unknown JSON pointer version `{v}`"),
+                    )
+                    .help
+                    .push("the JSON pointer version is `rfc6901`".into());
+                    return none;
+                }
+                let ptr = &sel.selector.value;
+                if !(ptr.is_empty() || ptr.starts_with('/')) {
+                    self.err(
+                        &sel.selector.node,
+                        format!("a JSON pointer selector must start with `/`, found `{ptr}`"),
+                    )
+                    .help
+                    .push(format!(
+                        "write `/{}`",
+                        ptr.trim_start_matches(['#', '$', '.']).replace('.', "/")
+                    ));
+                    return none;
+                }
+                match Self::pointer_selector(&sel) {
+                    Some(t) => self.value_expr(st, ec, &t.node),
+                    None => {
+                        if let Some(e) = &context {
+                            // Reports what is wrong with the context itself, if anything.
+                            if self.expr(st, ec, &sel.context.node, e).is_some() {
+                                self.err(&sel.context.node, format!("`{}` is not a structured value a JSON pointer can select from", sel.context.value))
+                                    .help
+                                    .push("use an input, a step or workflow output, or a request or response body".into());
+                            }
+                        }
+                        none
+                    }
+                }
+            }
+            Some(model::SelectorType::JsonPath) => {
+                if let Some(v) =
+                    version.filter(|v| v != "rfc9535" && v != "draft-goessner-dispatch-jsonpath-00")
+                {
+                    self.err(&sel.type_node, format!("unknown JSONPath version `{v}`"))
+                        .help
+                        .push("use `rfc9535` or `draft-goessner-dispatch-jsonpath-00` (both read as RFC 9535)".into());
+                    return none;
+                }
+                let query = sel.selector.value.clone();
+                if let Err(e) = serde_json_path::JsonPath::parse(&query) {
+                    self.err(
+                        &sel.selector.node,
+                        format!("invalid JSONPath `{query}`: {e}"),
+                    )
+                    .help
+                    .push(
+                        "JSONPath selectors are RFC 9535 queries, such as `$.items[0].id`".into(),
+                    );
+                    return none;
+                }
+                let Some(e) = context else { return none };
+                let Some((ctx, _, _)) = self.expr(st, ec, &sel.context.node, &e) else {
+                    return none;
+                };
+                let singular = jsonpath_singular(&query);
+                (
+                    Val::Expr(RtExpr::Select {
+                        context: Box::new(ctx),
+                        query,
+                        singular,
+                    }),
+                    if singular {
+                        Ty::Json
+                    } else {
+                        Ty::Vec(Box::new(Ty::Json))
+                    },
+                    None,
+                )
+            }
         }
     }
 
@@ -3472,12 +3785,59 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
-                if name.text == "url" {
+                // Arazzo 1.1 resolution order: an operationId (OpenAPI source) or a
+                // workflowId (Arazzo source) first, then a field of the source description.
+                let names_operation = self
+                    .sources
+                    .apis
+                    .iter()
+                    .find(|(n, _)| *n == source.text)
+                    .and_then(|(_, a)| a.as_ref())
+                    .is_some_and(|a| {
+                        a.operations
+                            .iter()
+                            .any(|o| o.operation_id.as_deref() == Some(name.text.as_str()))
+                    })
+                    || self
+                        .sources
+                        .arazzo
+                        .iter()
+                        .find(|(n, _)| *n == source.text)
+                        .is_some_and(|(_, ws)| ws.iter().any(|w| w.id == name.text));
+                let v11 = self.doc.version >= model::Version::V1_1;
+                let field = match name.text.as_str() {
+                    _ if names_operation => None,
+                    "url" => Some(sd.url.value.clone()),
+                    "name" if v11 => Some(sd.name.value.clone()),
+                    "type" if v11 => Some(
+                        match sd.kind {
+                            Some(model::SourceType::Arazzo) => "arazzo",
+                            Some(model::SourceType::AsyncApi) => "asyncapi",
+                            Some(model::SourceType::OpenApi) | None => "openapi",
+                        }
+                        .to_owned(),
+                    ),
+                    _ => None,
+                };
+                if let Some(v) = field {
                     Some((
-                        RtExpr::Const(serde_json::Value::String(sd.url.value.clone())),
+                        RtExpr::Const(serde_json::Value::String(v)),
                         Ty::String,
                         None,
                     ))
+                } else if names_operation {
+                    self.err_span(node, &name.span, format!("`{text}` names an operation or workflow of `{}`, which is not a value", source.text))
+                        .help.push("an operationId or workflowId takes precedence over the source description's fields; operations are named in `operationId`, not in values".into());
+                    None
+                } else if !v11 && (name.text == "type" || name.text == "name") {
+                    let declared = self.declared();
+                    let d = self.err_span(
+                        node,
+                        &name.span,
+                        format!("`{text}` is an Arazzo 1.1 expression"),
+                    );
+                    model::requires_1_1(d, &declared);
+                    None
                 } else {
                     self.err_span(node, &name.span, format!("`{text}` has no value here; only `$sourceDescriptions.{}.url` is a value", source.text))
                         .help.push("operations are named in `operationId`, not in values".into());
@@ -3495,7 +3855,56 @@ impl<'a> Checker<'a> {
                     .push(what.to_owned());
                 None
             }
+            ExprKind::SelfUri => {
+                if self.doc.version < model::Version::V1_1 {
+                    let declared = self.declared();
+                    let d = self.err_span(
+                        node,
+                        &e.span,
+                        "`$self` is an Arazzo 1.1 expression".to_owned(),
+                    );
+                    model::requires_1_1(d, &declared);
+                    return None;
+                }
+                match &self.doc.self_uri {
+                    Some(u) => Some((
+                        RtExpr::Const(serde_json::Value::String(u.value.clone())),
+                        Ty::String,
+                        None,
+                    )),
+                    None => {
+                        self.err_span(node, &e.span, "`$self` has no value: the document has no `$self` field")
+                            .help
+                            .push("declare the document's URI at its root: `$self: https://example.com/workflows/this.arazzo.yaml`".into());
+                        None
+                    }
+                }
+            }
+            ExprKind::Message(_) => {
+                if self.doc.version < model::Version::V1_1 {
+                    let declared = self.declared();
+                    let d = self.err_span(
+                        node,
+                        &e.span,
+                        format!("`{text}` is an Arazzo 1.1 expression"),
+                    );
+                    model::requires_1_1(d, &declared);
+                } else {
+                    self.err_span(node, &e.span, format!("`{text}` reads a message of an event-driven (AsyncAPI) step, which are not supported yet"))
+                        .help
+                        .push("this compiler runs steps over HTTP: use `$response.body` or `$response.header.<name>`".into());
+                }
+                None
+            }
         }
+    }
+
+    /// The `arazzo` version as the document writes it.
+    fn declared(&self) -> String {
+        self.doc
+            .arazzo
+            .as_ref()
+            .map_or_else(|| "1.0".to_owned(), |t| t.value.clone())
     }
 
     fn criterion(
@@ -3527,6 +3936,39 @@ impl<'a> Checker<'a> {
             None => None,
         };
         let cond = &c.condition;
+        // Arazzo 1.1: `{$...}` expressions embedded in a regex or JSONPath condition are
+        // substituted at run time; the text is validated with each replaced by a placeholder.
+        let mut embedded = Vec::new();
+        let mut checked = cond.value.clone();
+        if self.doc.version >= model::Version::V1_1
+            && matches!(c.kind, CriterionType::Regex | CriterionType::JsonPath(_))
+            && cond.value.contains("{$")
+        {
+            match expr::parse_template(&cond.value) {
+                Ok(segments) => {
+                    checked.clear();
+                    for seg in segments {
+                        match seg {
+                            Segment::Literal(l) => {
+                                checked.push_str(&l);
+                                embedded.push(TPart::Lit(l));
+                            }
+                            Segment::Expr(e) => {
+                                let quoted = checked.ends_with(['\'', '"']);
+                                checked.push_str(if quoted { "x" } else { "0" });
+                                if let Some((r, _, _)) = self.expr(st, ec, &cond.node, &e) {
+                                    embedded.push(TPart::Expr(r));
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    self.parse_error(&cond.node, 0, e, "condition");
+                    return None;
+                }
+            }
+        }
         match &c.kind {
             CriterionType::Simple => match condition::parse_condition(&cond.value) {
                 Ok(parsed) => self
@@ -3538,7 +3980,7 @@ impl<'a> Checker<'a> {
                 }
             },
             CriterionType::Regex => {
-                if let Err(e) = regex::Regex::new(&cond.value) {
+                if let Err(e) = regex::Regex::new(&checked) {
                     let msg = e.to_string();
                     let last = msg
                         .lines()
@@ -3553,6 +3995,7 @@ impl<'a> Checker<'a> {
                 Some(ir::Criterion::Regex {
                     context: context?,
                     pattern: cond.value.clone(),
+                    embedded,
                 })
             }
             CriterionType::JsonPath(version) => {
@@ -3562,10 +4005,11 @@ impl<'a> Checker<'a> {
                             .help.push("use `draft-goessner-dispatch-jsonpath-00` (evaluated with RFC 9535 semantics) or `rfc9535`".into());
                     }
                 }
-                match serde_json_path::JsonPath::parse(&cond.value) {
+                match serde_json_path::JsonPath::parse(&checked) {
                     Ok(_) => Some(ir::Criterion::JsonPath {
                         context: context?,
                         query: cond.value.clone(),
+                        embedded,
                     }),
                     Err(e) => {
                         let ctx_text = c
@@ -3578,6 +4022,9 @@ impl<'a> Checker<'a> {
                             format!("invalid JSONPath `{}`: {e}", cond.value),
                         );
                         d.help.push("JSONPath criteria are RFC 9535 queries; the criterion holds when the query selects at least one node".into());
+                        if !embedded.is_empty() {
+                            d.help.push(format!("checked as `{checked}`: each embedded `{{$...}}` stands for a value (`x` inside quotes, `0` elsewhere)"));
+                        }
                         if let Some(h) = help {
                             d.help.push(h);
                         }
@@ -3773,4 +4220,33 @@ fn all_responses<'s>(store: &'s crate::openapi::Store, op: &Operation) -> Vec<(S
                 .map(|r| (k.text.clone(), r))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::jsonpath_singular;
+
+    #[test]
+    fn singular_jsonpath_queries() {
+        for q in [
+            "$",
+            "$.a.b",
+            "$['a.b'][0]",
+            "$.items[-1].id",
+            "$['x*y']",
+            "$[\"a,b\"]",
+        ] {
+            assert!(jsonpath_singular(q), "{q}");
+        }
+        for q in [
+            "$.items[*].id",
+            "$..id",
+            "$[0:2]",
+            "$[0,1]",
+            "$[?@.a]",
+            "$.a.*",
+        ] {
+            assert!(!jsonpath_singular(q), "{q}");
+        }
+    }
 }

@@ -463,6 +463,14 @@ impl Emitter<'_> {
                 quote!(__rt::pointer(&__rt::to_value(&__sub.#f), #pointer))
             }
             RtExpr::Const(v) => lit(v),
+            RtExpr::Select {
+                context,
+                query,
+                singular,
+            } => {
+                let c = self.rt(context, w);
+                quote!(__rt::select_jsonpath(#query, #singular, &#c))
+            }
             RtExpr::Request {
                 value,
                 replacements,
@@ -842,14 +850,27 @@ impl Emitter<'_> {
                     t
                 }
             }
-            Criterion::Regex { context, pattern } => {
+            Criterion::Regex {
+                context, embedded, ..
+            }
+            | Criterion::JsonPath {
+                context, embedded, ..
+            } if !embedded.is_empty() => {
+                let v = self.rt(context, w);
+                let text = self.val(&Val::Template(embedded.clone()), w);
+                let jsonpath = matches!(c, Criterion::JsonPath { .. });
+                quote!(__rt::embedded_match(#jsonpath, &#text, &#v))
+            }
+            Criterion::Regex {
+                context, pattern, ..
+            } => {
                 let v = self.rt(context, w);
                 quote!({
                     static __RE: __rt::RegexCell = __rt::RegexCell::new();
                     __rt::regex_match_in(&__RE, #pattern, &#v)
                 })
             }
-            Criterion::JsonPath { context, query } => {
+            Criterion::JsonPath { context, query, .. } => {
                 let v = self.rt(context, w);
                 quote!({
                     static __PATH: __rt::JsonPathCell = __rt::JsonPathCell::new();
@@ -1023,8 +1044,13 @@ impl Emitter<'_> {
                             quote!(__req.header(#n, #v, #secret)?;)
                         }
                         ParamIn::Cookie => quote!(__req.cookie(#n, #v)?;),
+                        ParamIn::QueryString => {
+                            let v = self.val(&p.value, w);
+                            quote!(__req.query_string(#n, &#v)?;)
+                        }
                     }
                 });
+                let timeout_stmt = s.timeout_ms.map(|ms| quote!(__req.step_timeout(#ms);));
                 let body_stmt = body.as_ref().map(|b| {
                     if let Some(typed) = self.typed_json_body(b, w, ctx) {
                         return typed;
@@ -1074,6 +1100,7 @@ impl Emitter<'_> {
                     #[doc(hidden)]
                     pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> ::core::result::Result<__rt::Response, ::arazzo::Error> {
                         let mut __req = __rt::Request::new(client, &#info);
+                        #timeout_stmt
                         #( #param_stmts )*
                         #body_stmt
                         __req.send().await

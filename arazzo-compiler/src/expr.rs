@@ -1,7 +1,9 @@
 //! Arazzo runtime expressions (`$inputs.x`, `$steps.a.outputs.b#/0`, …).
 //!
-//! The grammar follows Arazzo 1.0.1 "Runtime Expressions", read with the
-//! stricter structure of later revisions:
+//! The grammar is that of Arazzo 1.1.0 "Runtime Expressions", which also reads
+//! every valid 1.0.x expression (1.0.x documents get the 1.0.1 grammar read with
+//! this stricter structure; the 1.1-only roots `$self` and `$message` are refused
+//! in them by the checker):
 //!
 //! ```text
 //! expression = "$url" | "$method" | "$statusCode"
@@ -13,6 +15,8 @@
 //!            | "$sourceDescriptions." id "." name
 //!            | "$components." ( "inputs" | "parameters" | "successActions"
 //!                             | "failureActions" ) "." name
+//!            | "$self"                                          ; 1.1
+//!            | "$message." ( "header." token | "payload" [ "#" json-pointer ] )  ; 1.1
 //! source     = "header." token | "query." name | "path." name
 //!            | "body" [ "#" json-pointer ]
 //! json-pointer = *( "/" reference-token )       ; RFC 6901
@@ -150,6 +154,11 @@ pub enum ExprKind {
         /// The component name.
         name: Name,
     },
+    /// `$self` (Arazzo 1.1): the document's own URI, its `$self` field.
+    SelfUri,
+    /// `$message.header.<token>` or `$message.payload[#pointer]` (Arazzo 1.1, event-driven
+    /// steps): the payload is read as [`Source::Body`].
+    Message(Source),
 }
 
 /// A parsed runtime expression.
@@ -234,6 +243,8 @@ const ROOTS: &[&str] = &[
     "workflows",
     "sourceDescriptions",
     "components",
+    "self",
+    "message",
 ];
 
 const CONDITION_HELP: &str = "a condition belongs in `successCriteria`/`criteria`, not in a value";
@@ -543,6 +554,8 @@ impl<'a> Scanner<'a> {
             "statusCode" => ExprKind::StatusCode,
             "request" => ExprKind::Request(self.source()?),
             "response" => ExprKind::Response(self.source()?),
+            "self" => ExprKind::SelfUri,
+            "message" => ExprKind::Message(self.message()?),
             "inputs" => ExprKind::Inputs {
                 name: self.dot_name("an input name", true)?,
                 pointer: self.pointer()?,
@@ -644,6 +657,24 @@ impl<'a> Scanner<'a> {
             name,
             pointer,
         })
+    }
+
+    /// After `$message`: `.header.<token>` or `.payload[#pointer]`.
+    fn message(&mut self) -> Result<Source, ParseError> {
+        let after = format!("after `{}.`", self.so_far());
+        match self.keyword(&["header", "payload"], &after, None)? {
+            0 => {
+                if !self.eat('.') {
+                    return Err(self.expected_after("a header name"));
+                }
+                let span = self.scan(|s, c| is_tchar(c) && !s.is_stop(c, false) && c != '#');
+                if span.is_empty() {
+                    return Err(self.expected_after("a header name"));
+                }
+                Ok(Source::Header(self.name(span)))
+            }
+            _ => Ok(Source::Body(self.pointer()?)),
+        }
     }
 
     fn source(&mut self) -> Result<Source, ParseError> {
@@ -1266,6 +1297,28 @@ mod tests {
     }
 
     #[test]
+    fn arazzo_1_1_roots() {
+        assert_eq!(kind("$self"), ExprKind::SelfUri);
+        match kind("$message.payload#/orderId") {
+            ExprKind::Message(Source::Body(Some(p))) => assert_eq!(p.tokens, vec!["orderId"]),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            kind("$message.header.X-Correlation"),
+            ExprKind::Message(Source::Header(_))
+        ));
+        assert!(parse_expression("$message.body").is_err());
+        assert!(parse_expression("$selfish").is_err());
+        match kind("$inputs.filters#/color") {
+            ExprKind::Inputs { name, pointer } => {
+                assert_eq!(name.text, "filters");
+                assert_eq!(pointer.map(|p| p.tokens), Some(vec!["color".to_string()]));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn classification() {
         assert_eq!(classify("plain").unwrap(), Classified::Literal);
         assert_eq!(classify("{\"a\":1}").unwrap(), Classified::Literal);
@@ -1283,7 +1336,8 @@ mod tests {
         }
         let mut out = vec![expr.span.clone()];
         match &expr.kind {
-            ExprKind::Request(s) | ExprKind::Response(s) => match s {
+            ExprKind::SelfUri => {}
+            ExprKind::Request(s) | ExprKind::Response(s) | ExprKind::Message(s) => match s {
                 Source::Header(x) | Source::Query(x) | Source::Path(x) => n(&mut out, x),
                 Source::Body(x) => p(&mut out, x),
             },

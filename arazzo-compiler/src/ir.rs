@@ -48,6 +48,17 @@ pub enum RtExpr {
     },
     /// A value known at build time (`$sourceDescriptions.x.url`, a component value).
     Const(serde_json::Value),
+    /// A JSONPath Selector Object (Arazzo 1.1) applied to the value of `context`:
+    /// a singular query gives the node it selects (null when none), any other
+    /// query the array of the nodes it selects.
+    Select {
+        /// The context value.
+        context: Box<RtExpr>,
+        /// The RFC 9535 query, validated at build time.
+        query: String,
+        /// Whether the query is singular (names and indices only).
+        singular: bool,
+    },
     /// `$request.*`: the value the step's request was built from (a parameter, or the
     /// body with its replacements), evaluated again, then the pointer applied.
     Request {
@@ -112,6 +123,9 @@ pub enum Criterion {
         context: RtExpr,
         /// The pattern (validated at build time).
         pattern: String,
+        /// Arazzo 1.1: the pattern as a template with `{$...}` expressions, substituted
+        /// at run time (empty: `pattern` is used as written).
+        embedded: Vec<TPart>,
     },
     /// An RFC 9535 JSONPath query applied to a context value: true when it selects a node.
     JsonPath {
@@ -119,6 +133,9 @@ pub enum Criterion {
         context: RtExpr,
         /// The query (validated at build time).
         query: String,
+        /// Arazzo 1.1: the query as a template with `{$...}` expressions, substituted
+        /// at run time (empty: `query` is used as written).
+        embedded: Vec<TPart>,
     },
 }
 
@@ -265,6 +282,8 @@ pub struct Step {
     pub deps: Vec<(usize, bool)>,
     /// `dependsOn` workflows whose outputs this step reads.
     pub workflow_deps: Vec<usize>,
+    /// `timeout` (Arazzo 1.1) in milliseconds: bounds each HTTP exchange of the step.
+    pub timeout_ms: Option<u64>,
 }
 
 /// A workflow output.

@@ -211,6 +211,8 @@ fn compile_inner(
     let doc = model::Reader {
         file: file.clone(),
         diags: &mut diags,
+        version: model::Version::default(),
+        declared: String::new(),
     }
     .document(&root);
     let map = resolve::SourceMap {

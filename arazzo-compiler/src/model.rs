@@ -41,6 +41,100 @@ pub struct Document {
     pub workflows: Vec<Workflow>,
     /// `components`.
     pub components: Components,
+    /// The feature set the `arazzo` field declares (1.0 when missing or unsupported).
+    pub version: Version,
+    /// `$self` (Arazzo 1.1): the document's own URI.
+    pub self_uri: Option<Text>,
+}
+
+/// The Arazzo feature set (`major.minor`) a document declares; the patch number is ignored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Version {
+    /// Arazzo 1.0.x.
+    #[default]
+    V1_0,
+    /// Arazzo 1.1.x.
+    V1_1,
+}
+
+/// The `type` of a Selector Object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SelectorType {
+    /// `jsonpath` (RFC 9535).
+    JsonPath,
+    /// `jsonpointer` (RFC 6901).
+    JsonPointer,
+    /// `xpath` (not supported: reported).
+    XPath,
+}
+
+/// A Selector Object (Arazzo 1.1): a selector applied to the value of a runtime expression.
+#[derive(Clone, Debug)]
+pub struct Selector {
+    /// `context`: the runtime expression giving the structured value.
+    pub context: Text,
+    /// `selector`: the JSONPath query, JSON pointer or XPath expression.
+    pub selector: Text,
+    /// `type` (a string, or an expression type object's `type`).
+    pub kind: Option<SelectorType>,
+    /// The `type` node.
+    pub type_node: Node,
+    /// The whole object.
+    pub node: Node,
+}
+
+impl Selector {
+    /// Whether `node` is written as a Selector Object: a mapping with `context`,
+    /// `selector` and `type`, and no other fields besides `x-` extensions. Any other
+    /// mapping in a value is a literal object.
+    pub fn is_selector(node: &Node) -> bool {
+        matches!(node.value, Value::Map(_))
+            && ["context", "selector", "type"]
+                .iter()
+                .all(|k| node.get(k).is_some())
+            && node.entries().iter().all(|(k, _)| {
+                k.text.starts_with("x-")
+                    || ["context", "selector", "type"].contains(&k.text.as_str())
+            })
+    }
+
+    /// Reads a Selector Object written as [`Self::is_selector`] describes (None otherwise,
+    /// or when `context` or `selector` is not a string).
+    pub fn read(node: &Node) -> Option<Selector> {
+        if !Self::is_selector(node) {
+            return None;
+        }
+        let text = |n: &Node| match &n.value {
+            Value::Str(s) => Some(Text {
+                value: s.clone(),
+                node: n.clone(),
+            }),
+            _ => None,
+        };
+        let context = text(node.get("context")?)?;
+        let selector = text(node.get("selector")?)?;
+        let type_node = node.get("type")?.clone();
+        let name = match &type_node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Map(_) => type_node
+                .get("type")
+                .and_then(|t| t.as_str().map(str::to_owned)),
+            _ => None,
+        };
+        let kind = match name.as_deref() {
+            Some("jsonpath") => Some(SelectorType::JsonPath),
+            Some("jsonpointer") => Some(SelectorType::JsonPointer),
+            Some("xpath") => Some(SelectorType::XPath),
+            _ => None,
+        };
+        Some(Selector {
+            context,
+            selector,
+            kind,
+            type_node,
+            node: node.clone(),
+        })
+    }
 }
 
 /// The kind of a source description.
@@ -50,6 +144,8 @@ pub enum SourceType {
     OpenApi,
     /// Another Arazzo document.
     Arazzo,
+    /// An AsyncAPI description (Arazzo 1.1; event-driven steps are not supported yet).
+    AsyncApi,
 }
 
 /// A `sourceDescriptions` entry.
@@ -122,8 +218,13 @@ pub struct Step {
     pub on_success: Vec<ActionOrRef>,
     /// `onFailure`.
     pub on_failure: Vec<ActionOrRef>,
-    /// `outputs`: name → expression.
+    /// `outputs`: name → expression. A Selector Object (Arazzo 1.1) is a `Text` whose
+    /// node is the object's mapping (its value is the context expression).
     pub outputs: Vec<(Text, Text)>,
+    /// `dependsOn` (Arazzo 1.1): steps of the same workflow that must have completed.
+    pub depends_on: Vec<Text>,
+    /// `timeout` (Arazzo 1.1): milliseconds the step may take.
+    pub timeout: Option<u64>,
     /// The step's node.
     pub node: Node,
 }
@@ -139,6 +240,8 @@ pub enum ParamIn {
     Header,
     /// A cookie.
     Cookie,
+    /// The whole query string (Arazzo 1.1, OpenAPI 3.2 `in: querystring`).
+    QueryString,
 }
 
 impl ParamIn {
@@ -149,6 +252,7 @@ impl ParamIn {
             ParamIn::Query => "query",
             ParamIn::Header => "header",
             ParamIn::Cookie => "cookie",
+            ParamIn::QueryString => "querystring",
         }
     }
 }
@@ -280,6 +384,10 @@ pub struct Reader<'a> {
     pub file: Arc<SourceFile>,
     /// Where problems go.
     pub diags: &'a mut Diagnostics,
+    /// The version the document declares, once read (set by [`Reader::document`]).
+    pub version: Version,
+    /// The `arazzo` field as written, once read.
+    pub declared: String,
 }
 
 /// Location of a whole node (underlining a string's content).
@@ -299,7 +407,27 @@ pub fn location(file: &Arc<SourceFile>, node: &Node) -> Option<Location> {
     })
 }
 
+/// The diagnostic for an Arazzo 1.1 feature used in a document that declares 1.0.x.
+pub fn requires_1_1(d: &mut Diagnostic, declared: &str) {
+    d.help.push(format!(
+        "requires Arazzo 1.1; this document declares {declared}"
+    ));
+    d.help.push("declare `arazzo: 1.1.0` to use it".to_owned());
+}
+
 impl Reader<'_> {
+    /// In a 1.0.x document, reports `what` (an Arazzo 1.1 feature) at `node`; true when
+    /// the feature may be used.
+    fn gate(&mut self, node: &Node, what: &str) -> bool {
+        if self.version >= Version::V1_1 {
+            return true;
+        }
+        let declared = self.declared.clone();
+        let d = self.error(node, format!("{what} is an Arazzo 1.1 feature"));
+        requires_1_1(d, &declared);
+        false
+    }
+
     /// Reports a problem at a node.
     pub fn error(&mut self, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
         self.diags
@@ -308,6 +436,18 @@ impl Reader<'_> {
 
     /// Checks `node` is a mapping whose keys are among `allowed` (or `x-`), reporting others.
     fn object(&mut self, node: &Node, what: &str, allowed: &[&str]) -> bool {
+        self.object_since(node, what, allowed, &[])
+    }
+
+    /// As [`Self::object`], with fields that Arazzo 1.1 adds: allowed (and listed) in a
+    /// 1.1 document; in a 1.0 document not listed and not reported as unknown here
+    /// (each is reported as an Arazzo 1.1 feature where it is read).
+    fn object_since(&mut self, node: &Node, what: &str, allowed: &[&str], v11: &[&str]) -> bool {
+        let mut all = allowed.to_vec();
+        if self.version >= Version::V1_1 {
+            all.extend_from_slice(v11);
+        }
+        let allowed = &all[..];
         if !matches!(node.value, Value::Map(_)) {
             self.error(
                 node,
@@ -316,7 +456,10 @@ impl Reader<'_> {
             return false;
         }
         for (k, _) in node.entries() {
-            if k.text.starts_with("x-") || allowed.contains(&k.text.as_str()) {
+            if k.text.starts_with("x-")
+                || allowed.contains(&k.text.as_str())
+                || v11.contains(&k.text.as_str())
+            {
                 continue;
             }
             let key_node = Node {
@@ -396,6 +539,7 @@ impl Reader<'_> {
             "the Arazzo document",
             &[
                 "$schema",
+                "$self",
                 "arazzo",
                 "info",
                 "sourceDescriptions",
@@ -428,16 +572,33 @@ impl Reader<'_> {
             }
         };
         if let Some(v) = &doc.arazzo {
-            let ok = v.value == "1.0"
-                || v.value
-                    .strip_prefix("1.0.")
-                    .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
-            if !ok {
+            let minor = |m: &str| {
+                v.value == m
+                    || v.value
+                        .strip_prefix(m)
+                        .and_then(|p| p.strip_prefix('.'))
+                        .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            };
+            self.declared = v.value.clone();
+            if minor("1.1") {
+                self.version = Version::V1_1;
+            } else if !minor("1.0") {
                 let node = v.node.clone();
                 let value = v.value.clone();
                 self.error(&node, format!("unsupported Arazzo version `{value}`"))
                     .help
-                    .push("this compiler reads Arazzo 1.0.x documents".into());
+                    .push("this compiler reads Arazzo 1.0.x and 1.1.x documents".into());
+            }
+        }
+        doc.version = self.version;
+        if let Some(n) = root.get("$self") {
+            if let Some(t) = self.string_node(n, "`$self`") {
+                if self.gate(n, "`$self`") {
+                    if t.value.contains('#') {
+                        self.error(n, "`$self` must not contain a fragment (`#...`)");
+                    }
+                    doc.self_uri = Some(t);
+                }
             }
         }
         match root.get("info") {
@@ -533,6 +694,14 @@ impl Reader<'_> {
             Some(t) => match t.as_str() {
                 "openapi" => Some(SourceType::OpenApi),
                 "arazzo" => Some(SourceType::Arazzo),
+                "asyncapi" => {
+                    if self.gate(&t.node, "an `asyncapi` source description") {
+                        self.error(&t.node, "AsyncAPI source descriptions (event-driven steps) are not supported yet")
+                            .help
+                            .push("this compiler runs steps over HTTP from OpenAPI descriptions".into());
+                    }
+                    Some(SourceType::AsyncApi)
+                }
                 other => {
                     let msg = format!("unknown source description type `{other}`");
                     self.error(&t.node, msg)
@@ -677,7 +846,18 @@ impl Reader<'_> {
                     format!("output name `{}` must match `^[a-zA-Z0-9.\\-_]+$`", k.text),
                 );
             }
-            if let Some(t) = self.string_node(v, "an output value") {
+            if Selector::is_selector(v) {
+                if self.gate(v, "a Selector Object") {
+                    let context = v.get("context").and_then(Node::as_str).unwrap_or_default();
+                    out.push((
+                        key,
+                        Text {
+                            value: context.to_owned(),
+                            node: v.clone(),
+                        },
+                    ));
+                }
+            } else if let Some(t) = self.string_node(v, "an output value") {
                 out.push((key, t));
             }
         }
@@ -716,12 +896,26 @@ impl Reader<'_> {
                 "query" => Some(ParamIn::Query),
                 "header" => Some(ParamIn::Header),
                 "cookie" => Some(ParamIn::Cookie),
+                "querystring" => {
+                    // Reported in a 1.0 document, and still read as written (no cascade).
+                    self.gate(&t.node, "`in: querystring`");
+                    Some(ParamIn::QueryString)
+                }
                 other => {
-                    let help = did_you_mean(other, ["path", "query", "header", "cookie"]);
+                    let v11 = self.version >= Version::V1_1;
+                    let known: &[&str] = if v11 {
+                        &["path", "query", "querystring", "header", "cookie"]
+                    } else {
+                        &["path", "query", "header", "cookie"]
+                    };
+                    let help = did_you_mean(other, known.iter().copied());
                     let msg = format!("unknown parameter location `{other}`");
                     let d = self.error(&t.node, msg);
-                    d.help
-                        .push("`in` is one of path, query, header, cookie".into());
+                    d.help.push(if v11 {
+                        "`in` is one of path, query, querystring, header, cookie".into()
+                    } else {
+                        "`in` is one of path, query, header, cookie".into()
+                    });
                     if let Some(h) = help {
                         d.help.push(h);
                     }
@@ -746,7 +940,7 @@ impl Reader<'_> {
 
     fn step(&mut self, node: &Node) -> Option<Step> {
         let what = "a step";
-        if !self.object(
+        if !self.object_since(
             node,
             what,
             &[
@@ -762,10 +956,49 @@ impl Reader<'_> {
                 "onFailure",
                 "outputs",
             ],
+            &[
+                "timeout",
+                "correlationId",
+                "action",
+                "channelPath",
+                "dependsOn",
+            ],
         ) {
             return None;
         }
         let id = self.text(node, "stepId", what, true)?;
+        for key in ["action", "correlationId", "channelPath"] {
+            if let Some(n) = node.get(key) {
+                if self.gate(n, &format!("`{key}`")) {
+                    self.error(n, format!("`{key}` belongs to event-driven (AsyncAPI) steps, which are not supported yet"))
+                        .help
+                        .push("this compiler runs steps over HTTP from OpenAPI descriptions".into());
+                }
+            }
+        }
+        let timeout = match node.get("timeout") {
+            Some(n) if self.gate(n, "a step `timeout`") => match n.value {
+                Value::Int(ms) if ms > 0 => u64::try_from(ms).ok(),
+                _ => {
+                    self.error(
+                        n,
+                        "a step `timeout` must be a positive integer (milliseconds)",
+                    );
+                    None
+                }
+            },
+            _ => None,
+        };
+        let mut depends_on = Vec::new();
+        if let Some(n) = node.get("dependsOn") {
+            if self.gate(n, "a step `dependsOn`") {
+                for d in self.seq(node, "dependsOn", "a step") {
+                    if let Some(t) = self.string_node(d, "a `dependsOn` entry") {
+                        depends_on.push(t);
+                    }
+                }
+            }
+        }
         let what = format!("step `{}`", id.value);
         let targets: Vec<StepTarget> = [
             (
@@ -805,7 +1038,25 @@ impl Reader<'_> {
             }
             let mut replacements = Vec::new();
             for r in self.seq(rb, "replacements", "a request body") {
-                if self.object(r, "a payload replacement", &["target", "value"]) {
+                if let Some(t) = r.get("targetSelectorType") {
+                    if self.gate(t, "`targetSelectorType`") {
+                        let name = match &t.value {
+                            Value::Map(_) => t.get("type").and_then(Node::as_str),
+                            _ => t.as_str(),
+                        };
+                        if name != Some("jsonpointer") {
+                            self.error(t, format!("replacement targets of type `{}` are not supported", name.unwrap_or("?")))
+                                .help
+                                .push("write the target as a JSON pointer (`targetSelectorType: jsonpointer`, the default for JSON payloads)".into());
+                        }
+                    }
+                }
+                if self.object_since(
+                    r,
+                    "a payload replacement",
+                    &["target", "value"],
+                    &["targetSelectorType"],
+                ) {
                     let target = self.text(r, "target", "a payload replacement", true);
                     match (target, r.get("value")) {
                         (Some(t), Some(v)) => replacements.push((t, v.clone())),
@@ -836,6 +1087,8 @@ impl Reader<'_> {
             on_success: self.actions(node, "onSuccess", false),
             on_failure: self.actions(node, "onFailure", true),
             outputs: self.outputs(node, &what),
+            depends_on,
+            timeout,
             node: node.clone(),
             id,
         })
@@ -947,8 +1200,15 @@ impl Reader<'_> {
         } else {
             &["name", "type", "workflowId", "stepId", "criteria"]
         };
-        if !self.object(a, what, allowed) {
+        if !self.object_since(a, what, allowed, &["parameters"]) {
             return None;
+        }
+        if let Some(p) = a.get("parameters") {
+            if self.gate(p, &format!("`parameters` on {what}")) {
+                self.error(p, format!("`parameters` on {what} (inputs of the workflow it transfers to) are not supported yet"))
+                    .help
+                    .push("the workflow it runs receives this workflow's inputs, matched by name".into());
+            }
         }
         let name = self.text(a, "name", what, true);
         let kind_text = self.text(a, "type", what, true)?;

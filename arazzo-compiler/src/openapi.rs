@@ -502,7 +502,8 @@ impl Store {
             let name = p.node.get("name").and_then(Node::as_str);
             let location = match p.node.get("in").and_then(Node::as_str) {
                 Some("path") => Some(ParamIn::Path),
-                Some("query") | Some("querystring") => Some(ParamIn::Query),
+                Some("query") => Some(ParamIn::Query),
+                Some("querystring") => Some(ParamIn::QueryString),
                 Some("header") => Some(ParamIn::Header),
                 Some("cookie") => Some(ParamIn::Cookie),
                 _ => None,

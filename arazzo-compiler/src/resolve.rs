@@ -126,7 +126,8 @@ pub fn load_sources(
             continue;
         }
         seen.push(name);
-        if sd.kind == Some(SourceType::Arazzo) {
+        // AsyncAPI descriptions are not read: event-driven steps are reported as not supported.
+        if matches!(sd.kind, Some(SourceType::Arazzo | SourceType::AsyncApi)) {
             continue;
         }
         let path = match source_path(sd, doc_path, file, map) {

@@ -397,3 +397,53 @@ async fn retry_after_from_a_real_response() {
     assert_eq!(resp.header("retry-after"), Some("2"));
     assert_eq!(resp.header("RETRY-AFTER"), Some("2"));
 }
+
+#[tokio::test]
+async fn a_step_timeout_shorter_than_the_clients_bounds_the_request() {
+    let server = serve(|_| Reply::Hang).await;
+    let client = client_for(&server.url());
+    let mut r = get(&client, "1");
+    r.step_timeout(50);
+    let err = r.send().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(50)),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_querystring_parameter_is_the_whole_query() {
+    let server = serve(|_| json(200, "{}")).await;
+    let client = client_for(&server.url());
+    // A string: as written, only what a query cannot hold is encoded.
+    let mut r = get(&client, "1");
+    r.query_string("filter", &json!("q=rose bush&tags={\"a\":1}"))
+        .unwrap();
+    r.query("page", &json!(2)).unwrap();
+    r.send().await.unwrap();
+    // An object of scalars: encoded pairs; null sends none.
+    let mut r = get(&client, "2");
+    r.query_string("filter", &json!({"q": "a&b", "n": 3, "skip": null}))
+        .unwrap();
+    r.send().await.unwrap();
+    let mut r = get(&client, "3");
+    r.query_string("filter", &json!(null)).unwrap();
+    r.send().await.unwrap();
+    // Arrays are refused, and nothing is sent.
+    let mut r = get(&client, "4");
+    assert!(r.query_string("filter", &json!(["a"])).is_err());
+    assert!(matches!(
+        r.send().await,
+        Err(Error::InvalidParameter { .. })
+    ));
+    let seen = server.requests();
+    let targets: Vec<&str> = seen.iter().map(|r| r.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "/items/1?q=rose%20bush&tags=%7B%22a%22:1%7D&page=2",
+            "/items/2?n=3&q=a%26b",
+            "/items/3",
+        ]
+    );
+}

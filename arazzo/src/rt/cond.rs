@@ -308,6 +308,56 @@ pub fn jsonpath_match(query: &'static str, value: &Value) -> bool {
     compiled.is_some_and(|path| !path.query(value).is_empty())
 }
 
+/// A regex or JSONPath criterion whose condition embeds runtime expressions
+/// (Arazzo 1.1): `condition` is the text after substitution (a `String`
+/// value), compiled now. An invalid pattern or query (a substituted value can
+/// make one) fails the criterion, as the specification asks.
+pub fn embedded_match(jsonpath: bool, condition: &Value, value: &Value) -> bool {
+    let Value::String(condition) = condition else {
+        return false;
+    };
+    if jsonpath {
+        serde_json_path::JsonPath::parse(condition).is_ok_and(|p| !p.query(value).is_empty())
+    } else {
+        let Ok(re) = regex::Regex::new(condition) else {
+            return false;
+        };
+        match value {
+            Value::String(s) => re.is_match(s),
+            Value::Number(n) => re.is_match(&n.to_string()),
+            Value::Bool(b) => re.is_match(if *b { "true" } else { "false" }),
+            Value::Null | Value::Array(_) | Value::Object(_) => false,
+        }
+    }
+}
+
+/// A JSONPath Selector Object (Arazzo 1.1, RFC 9535) applied to `value`: with
+/// `singular` (a query of names and indices only) the node it selects, or null
+/// when it selects none; otherwise the array of the nodes it selects, in order.
+/// An invalid query (rejected at build time) selects nothing.
+pub fn select_jsonpath(query: &'static str, singular: bool, value: &Value) -> Value {
+    let compiled = {
+        let mut cache = lock(&JSONPATHS);
+        cache
+            .entry(query)
+            .or_insert_with(|| serde_json_path::JsonPath::parse(query).ok())
+            .clone()
+    };
+    let Some(path) = compiled else {
+        return if singular {
+            Value::Null
+        } else {
+            Value::Array(Vec::new())
+        };
+    };
+    let nodes = path.query(value);
+    if singular {
+        nodes.all().first().map_or(Value::Null, |v| (*v).clone())
+    } else {
+        Value::Array(nodes.all().into_iter().cloned().collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,6 +469,15 @@ mod tests {
         assert!(jsonpath_match("$.items[1].id", &v));
         assert!(!jsonpath_match("$.nothing", &v));
         assert!(!jsonpath_match("$[?", &v));
+    }
+
+    #[test]
+    fn jsonpath_selectors() {
+        let v = json!({"user": {"email": "a@b.c"}, "items": [{"id": 1}, {"id": 2}]});
+        assert_eq!(select_jsonpath("$.user.email", true, &v), json!("a@b.c"));
+        assert_eq!(select_jsonpath("$.missing", true, &v), Value::Null);
+        assert_eq!(select_jsonpath("$.items[*].id", false, &v), json!([1, 2]));
+        assert_eq!(select_jsonpath("$[", false, &v), json!([]));
     }
 
     #[test]

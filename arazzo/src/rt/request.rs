@@ -20,6 +20,23 @@ const NON_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// Characters that cannot appear literally in a URL query (RFC 3986), for a
+/// query string written whole: `&`, `=`, `%` and the other sub-delimiters are kept.
+const QUERY_TEXT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'[')
+    .add(b']')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
 /// Characters that cannot appear literally in a cookie value (plus `%`,
 /// so the encoding is unambiguous).
 const COOKIE_VALUE: &AsciiSet = &CONTROLS
@@ -69,6 +86,10 @@ pub struct Request<'a> {
     secret_headers: Vec<HeaderValue>,
     /// Names of query parameters whose values are credentials.
     secret_query: Vec<String>,
+    /// The whole query string of an `in: querystring` parameter, ready for the URL.
+    raw_query: Option<String>,
+    /// The step's `timeout` (Arazzo 1.1), when shorter than the client's.
+    step_timeout: Option<std::time::Duration>,
     pending: Option<Error>,
 }
 
@@ -102,6 +123,8 @@ impl<'a> Request<'a> {
             secrets: Vec::new(),
             secret_headers: Vec::new(),
             secret_query: Vec::new(),
+            raw_query: None,
+            step_timeout: None,
             pending: None,
         }
     }
@@ -189,6 +212,69 @@ impl<'a> Request<'a> {
             }
             Err(reason) => self.fail(|r| r.invalid_parameter(name, reason)),
         }
+    }
+
+    /// Bounds this request by the step's `timeout` (Arazzo 1.1, in milliseconds),
+    /// when shorter than the client's [`request_timeout`](Client::request_timeout).
+    /// When it runs out the step fails with [`Error::Timeout`].
+    pub fn step_timeout(&mut self, ms: u64) {
+        self.step_timeout = Some(std::time::Duration::from_millis(ms));
+    }
+
+    /// Sets the whole query string from the `in: querystring` parameter `name`
+    /// (Arazzo 1.1, OpenAPI 3.2). A string is the query string as written
+    /// (`filter=active&sort=desc`): it is put in the URL as is, with only the
+    /// characters a query cannot hold (spaces, quotes, `#`, `<`, `>`, braces,
+    /// control and non-ASCII characters) percent-encoded; a JSON text value
+    /// (`{"filter":"active"}`) is written as a string too. An object of scalars
+    /// gives `key=value` pairs, percent-encoded; numbers and booleans are their
+    /// text; null sends no query string.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] for arrays, and objects with nested values.
+    pub fn query_string(&mut self, name: &str, value: &serde_json::Value) -> Result<(), Error> {
+        use serde_json::Value as V;
+        let text = match value {
+            V::Null => return Ok(()),
+            V::String(s) => utf8_percent_encode(s, QUERY_TEXT).to_string(),
+            V::Number(_) | V::Bool(_) => value.to_string(),
+            V::Object(map) => {
+                let mut pairs = Vec::new();
+                for (k, v) in map {
+                    let v = match v {
+                        V::Null => continue,
+                        V::String(s) => s.clone(),
+                        V::Number(_) | V::Bool(_) => v.to_string(),
+                        V::Array(_) | V::Object(_) => {
+                            return self.fail(|r| {
+                                r.invalid_parameter(
+                                    name,
+                                    "a querystring object cannot hold nested arrays or objects",
+                                )
+                            })
+                        }
+                    };
+                    pairs.push(format!(
+                        "{}={}",
+                        utf8_percent_encode(k, NON_UNRESERVED),
+                        utf8_percent_encode(&v, NON_UNRESERVED)
+                    ));
+                }
+                pairs.join("&")
+            }
+            V::Array(_) => {
+                return self.fail(|r| {
+                    r.invalid_parameter(
+                    name,
+                    "a querystring value must be a string (the whole query string) or an object",
+                )
+                })
+            }
+        };
+        let text = text.trim_start_matches('?').to_owned();
+        self.raw_query = (!text.is_empty()).then_some(text);
+        Ok(())
     }
 
     /// Adds query parameter `name` whose value is a credential (an `apiKey`
@@ -447,6 +533,11 @@ impl<'a> Request<'a> {
             out.push_str(q);
             separator = '&';
         }
+        if let Some(raw) = &self.raw_query {
+            out.push(separator);
+            out.push_str(raw);
+            separator = '&';
+        }
         for (name, value) in &self.query {
             out.push(separator);
             separator = '&';
@@ -516,7 +607,11 @@ impl<'a> Request<'a> {
                 Err(_) => return Err(self.invalid_header("cookie")),
             }
         }
-        let timeout = self.client.request_timeout();
+        let timeout = self
+            .step_timeout
+            .map_or(self.client.request_timeout(), |t| {
+                t.min(self.client.request_timeout())
+            });
         let http = self.client.http()?;
         let url = url::Url::parse(&sent_url)
             .map_err(|e| self.invalid_parameter("url", &e.to_string()))?;
