@@ -412,3 +412,22 @@ fn fix_that_reveals_a_deeper_problem_is_applied_and_the_problem_reported() {
         before.replace("dependsOn: [look-upp]", "dependsOn: [look-up]")
     );
 }
+
+#[test]
+fn fix_retypes_an_input_that_every_use_needs_as_another_type() {
+    let dir = workspace();
+    let before = read(dir.path(), "retype.arazzo.yaml");
+    let out = fix(dir.path(), "retype.arazzo.yaml");
+    let after = read(dir.path(), "retype.arazzo.yaml");
+    // `memberId` is only used where a string is required: its type becomes `string`,
+    // the comment kept (the edit is made only when every body use asks for one type).
+    let expected = before.replace(
+        "        type: integer   # the loans API",
+        "        type: string   # the loans API",
+    );
+    assert_eq!(after, expected, "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Idempotent.
+    let out = fix(dir.path(), "retype.arazzo.yaml");
+    assert!(stderr(&out).contains("0 fixes applied"), "{}", stderr(&out));
+}

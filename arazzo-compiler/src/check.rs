@@ -103,6 +103,12 @@ struct Wf<'a> {
 /// Checks a whole document and lowers it.
 pub struct Checker<'a> {
     file: Arc<SourceFile>,
+    /// Uses of a whole input in a request body of the workflow being checked: (input,
+    /// the one JSON type the body requires there, the index of the mismatch diagnostic
+    /// when it did not fit). Read at the end of the workflow to suggest retyping the input.
+    input_uses: Vec<(String, &'static str, Option<usize>)>,
+    /// Above 0 while payloads are checked quietly against `oneOf`/`anyOf` branches.
+    quiet: usize,
     diags: &'a mut Diagnostics,
     doc: &'a Document,
     sources: &'a Sources,
@@ -160,6 +166,81 @@ impl<'a> Checker<'a> {
             wf_inputs: vec![None; doc.workflows.len()],
             modules: Vec::new(),
             expr_types: std::collections::HashMap::new(),
+            input_uses: Vec::new(),
+            quiet: 0,
+        }
+    }
+
+    /// Records a use of a whole input (`$inputs.x`) where a request body requires one
+    /// JSON type, and whether it was reported as not fitting (the last diagnostic).
+    fn record_input_use(&mut self, e: &RtExpr, allowed: &[&str], reported: bool) {
+        let RtExpr::Input(p) = e else { return };
+        let Some(tokens) = crate::openapi::pointer_tokens(p) else {
+            return;
+        };
+        let ([name], [required]) = (tokens.as_slice(), allowed) else {
+            return;
+        };
+        if self.quiet > 0 {
+            return;
+        }
+        let Some(required) = ["string", "integer", "number", "boolean"]
+            .into_iter()
+            .find(|t| t == required)
+        else {
+            return;
+        };
+        let index = reported.then(|| self.diags.len().saturating_sub(1));
+        self.input_uses.push((name.clone(), required, index));
+    }
+
+    /// After a workflow: an input every body use of which requires one other type gets a
+    /// machine-applicable edit of its schema `type` (on the first mismatch reported).
+    fn suggest_input_types(&mut self, w: usize) {
+        let uses = std::mem::take(&mut self.input_uses);
+        let mut names: Vec<&str> = uses.iter().map(|(n, _, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let mine: Vec<&(String, &'static str, Option<usize>)> =
+                uses.iter().filter(|(n, _, _)| n == name).collect();
+            let Some(first) = mine.iter().find_map(|(_, _, d)| *d) else {
+                continue;
+            };
+            let required = mine[0].1;
+            if mine.iter().any(|(_, t, _)| *t != required) {
+                continue;
+            }
+            let Some(type_node) = self.doc.workflows[w]
+                .inputs
+                .as_ref()
+                .and_then(|i| i.get("properties"))
+                .and_then(|p| p.get(name))
+                .and_then(|p| p.get("type"))
+            else {
+                continue;
+            };
+            let Some(declared) = type_node.as_str() else {
+                continue;
+            };
+            if declared == required {
+                continue;
+            }
+            let Some(location) = model::location(&self.file, type_node) else {
+                continue;
+            };
+            if let Some(d) = self
+                .diags
+                .get_mut(first)
+                .filter(|d| d.message.contains("but the request body expects"))
+            {
+                d.suggest_at(
+                    &location,
+                    declared,
+                    required,
+                    crate::diag::Applicability::MachineApplicable,
+                );
+            }
         }
     }
 
@@ -624,6 +705,7 @@ impl<'a> Checker<'a> {
                 .map(|o| (o.name.clone(), o.field.clone(), o.ty.clone()))
                 .collect(),
         );
+        self.suggest_input_types(w);
         let mut docs = Vec::new();
         if let Some(s) = &wf.summary {
             docs.push(s.clone());
@@ -2062,7 +2144,9 @@ impl<'a> Checker<'a> {
             for b in branches {
                 let mut scratch = Diagnostics::default();
                 let saved = std::mem::replace(self.diags, scratch);
+                self.quiet += 1;
                 self.check_payload(node, val, b, path, replaced, s);
+                self.quiet -= 1;
                 scratch = std::mem::replace(self.diags, saved);
                 if scratch.is_empty() {
                     return;
@@ -2268,6 +2352,7 @@ impl<'a> Checker<'a> {
                     .help
                     .push("convert the value, or change the input's schema type".into());
                 }
+                self.record_input_use(e, &types_allowed, !fits);
             }
             Val::Template(_) => {
                 if !types_allowed.is_empty() && !types_allowed.contains(&"string") {

@@ -431,6 +431,32 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a suggestion replacing the text at `location` (another place than the one the
+    /// diagnostic points at, such as the `type` of the input a use disagrees with), when
+    /// that text is exactly `original`.
+    pub fn suggest_at(
+        &mut self,
+        location: &Location,
+        original: &str,
+        replacement: impl Into<String>,
+        applicability: Applicability,
+    ) -> &mut Self {
+        let Some(range) = location.byte_range() else {
+            return self;
+        };
+        if location.file.text.get(range.clone()) != Some(original) {
+            return self;
+        }
+        self.suggestions.push(Suggestion {
+            file: location.file.clone(),
+            range,
+            original: original.to_owned(),
+            replacement: replacement.into(),
+            applicability,
+        });
+        self
+    }
+
     /// The builder form of [`Self::suggest_location`].
     #[must_use]
     pub fn with_suggestion(
@@ -577,6 +603,11 @@ impl Diagnostics {
         self.items.push(d);
         let last = self.items.len() - 1;
         &mut self.items[last]
+    }
+
+    /// The diagnostic recorded at `index` (in the order of recording).
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut Diagnostic> {
+        self.items.get_mut(index)
     }
 
     /// The last diagnostic recorded.
