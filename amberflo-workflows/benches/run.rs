@@ -108,7 +108,30 @@ async fn hand_written(
     http: &reqwest::Client,
     base: &str,
     i: &Inputs,
+    timeouts: bool,
 ) -> Result<(String, String), Box<dyn std::error::Error>> {
+    if timeouts {
+        // The guarantees the generated code gives: a timeout per request and a deadline
+        // for the whole run (one timer each).
+        return tokio::time::timeout(
+            std::time::Duration::from_secs(300),
+            calls(http, base, i, Some(std::time::Duration::from_secs(30))),
+        )
+        .await?;
+    }
+    calls(http, base, i, None).await
+}
+
+async fn calls(
+    http: &reqwest::Client,
+    base: &str,
+    i: &Inputs,
+    timeout: Option<std::time::Duration>,
+) -> Result<(String, String), Box<dyn std::error::Error>> {
+    let with_timeout = |b: reqwest::RequestBuilder| match timeout {
+        Some(t) => b.timeout(t),
+        None => b,
+    };
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct CreateMeter<'a> {
@@ -132,8 +155,7 @@ async fn hand_written(
         #[serde(skip_serializing_if = "Option::is_none")]
         unique_id: Option<&'a str>,
     }
-    let resp = http
-        .post(format!("{base}/meters"))
+    let resp = with_timeout(http.post(format!("{base}/meters")))
         .header("X-API-KEY", &i.api_key)
         .json(&CreateMeter {
             meter_api_name: &i.meter_api_name,
@@ -147,8 +169,7 @@ async fn hand_written(
         return Err(format!("createMeter: HTTP {}", resp.status()).into());
     }
     let meter: Meter = resp.json().await?;
-    let resp = http
-        .post(format!("{base}/ingest"))
+    let resp = with_timeout(http.post(format!("{base}/ingest")))
         .header("X-API-KEY", &i.api_key)
         .json(&Record {
             meter_api_name: &meter.meter_api_name,
@@ -169,6 +190,7 @@ async fn hand_written(
 enum Variant {
     Generated,
     HandWritten,
+    HandWrittenWithTimeouts,
 }
 
 struct Bench {
@@ -187,8 +209,9 @@ impl Bench {
                     .expect("generated run");
                 assert_eq!(out.meter_api_name, "api-calls");
             }
-            Variant::HandWritten => {
-                let (name, _) = hand_written(&self.http, &self.base, &self.inputs)
+            Variant::HandWritten | Variant::HandWrittenWithTimeouts => {
+                let timeouts = matches!(v, Variant::HandWrittenWithTimeouts);
+                let (name, _) = hand_written(&self.http, &self.base, &self.inputs, timeouts)
                     .await
                     .expect("hand-written run");
                 assert_eq!(name, "api-calls");
@@ -241,7 +264,7 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing
     // else: run a short smoke round then.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let (rounds, seq_n, conc_n) = if quick { (1, 20, 64) } else { (10, 300, 1280) };
+    let (rounds, seq_n, conc_n) = if quick { (1, 20, 64) } else { (12, 300, 1280) };
     let base = start_server();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -261,34 +284,47 @@ fn main() {
         bench.round(Variant::Generated, 50, 8).await;
         bench.round(Variant::HandWritten, 50, 8).await;
         for (label, n, conc) in [("sequential", seq_n, 1), ("32 concurrent", conc_n, 32)] {
-            let (mut g, mut h, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut g, mut h, mut t, mut ratios, mut ratios_t) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for r in 0..rounds {
-                // Alternate which variant goes first.
-                let (a, b) = if r % 2 == 0 {
-                    let a = bench.round(Variant::Generated, n, conc).await;
-                    (a, bench.round(Variant::HandWritten, n, conc).await)
-                } else {
-                    let b = bench.round(Variant::HandWritten, n, conc).await;
-                    (bench.round(Variant::Generated, n, conc).await, b)
+                // Rotate which variant goes first.
+                let order = match r % 3 {
+                    0 => [Variant::Generated, Variant::HandWritten, Variant::HandWrittenWithTimeouts],
+                    1 => [Variant::HandWritten, Variant::HandWrittenWithTimeouts, Variant::Generated],
+                    _ => [Variant::HandWrittenWithTimeouts, Variant::Generated, Variant::HandWritten],
                 };
+                let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
+                for v in order {
+                    let rate = bench.round(v, n, conc).await;
+                    match v {
+                        Variant::Generated => a = rate,
+                        Variant::HandWritten => b = rate,
+                        Variant::HandWrittenWithTimeouts => c = rate,
+                    }
+                }
                 g.push(a);
                 h.push(b);
+                t.push(c);
                 ratios.push(a / b);
+                ratios_t.push(a / c);
             }
             let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
             let max = ratios.iter().copied().fold(0.0, f64::max);
             println!(
-                "{label:>14}: generated {:>8.0} runs/s, hand-written {:>8.0} runs/s, generated/hand-written median {:.3} (rounds {min:.3}..{max:.3}, {rounds} rounds of {n})",
+                "{label:>14}: generated {:>8.0} runs/s, hand-written {:>8.0} runs/s, generated/hand-written median {:.3} (rounds {min:.3}..{max:.3}, {rounds} rounds of {n}); hand-written with the same timeouts {:>8.0} runs/s, generated/that {:.3}",
                 median(g),
                 median(h),
                 median(ratios),
+                median(t),
+                median(ratios_t),
             );
         }
         let n = if quick { 10 } else { 200 };
         let (ga, gb) = bench.allocations(Variant::Generated, n).await;
         let (ha, hb) = bench.allocations(Variant::HandWritten, n).await;
+        let (ta, tb) = bench.allocations(Variant::HandWrittenWithTimeouts, n).await;
         println!(
-            "   allocations: generated {ga:.1} allocs / {gb:.0} B per run, hand-written {ha:.1} allocs / {hb:.0} B per run, ratio {:.3} allocs, {:.3} bytes",
+            "   allocations: generated {ga:.1} allocs / {gb:.0} B per run, hand-written {ha:.1} allocs / {hb:.0} B per run, ratio {:.3} allocs, {:.3} bytes; with timeouts {ta:.1} allocs / {tb:.0} B",
             ga / ha,
             gb / hb
         );
