@@ -356,18 +356,7 @@ fn compile_inner(
                     )
                 })
                 .collect(),
-            secret_inputs: checked
-                .types
-                .defs
-                .get(w.inputs)
-                .map(|d| {
-                    d.fields
-                        .iter()
-                        .filter(|f| f.secret)
-                        .map(|f| f.json.clone())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            secret_inputs: checked.types.secret_fields(w.inputs),
         })
         .collect();
     let skeleton = diags.has_errors();

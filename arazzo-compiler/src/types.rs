@@ -257,6 +257,20 @@ pub struct TypeSpace {
 const MAX_TYPE_DEPTH: usize = 24;
 
 impl TypeSpace {
+    /// The JSON names of the secret fields of struct `def` (none when it does not exist).
+    pub fn secret_fields(&self, def: usize) -> Vec<String> {
+        self.defs
+            .get(def)
+            .map(|d| {
+                d.fields
+                    .iter()
+                    .filter(|f| f.secret)
+                    .map(|f| f.json.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// A fresh, unique struct name in a scope.
     pub fn unique_name(&mut self, wanted: &str, scope: Scope) -> String {
         let mut base = wanted.to_upper_camel_case();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use arazzo::__private::{with_deadline, Request, StepInfo};
 use arazzo::{Client, Error};
-use common::{closed_port, http, json, serve, Reply};
+use common::{client_for, closed_port, http, json, serve, Reply};
 use serde_json::json;
 
 static GET_ITEM: StepInfo = StepInfo {
@@ -29,14 +29,6 @@ static POST_ITEM: StepInfo = StepInfo {
     method: "POST",
     path: "/items",
 };
-
-fn client_for(url: &str) -> Client {
-    Client::builder()
-        .server("api", url)
-        .request_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap()
-}
 
 fn get<'a>(client: &'a Client, id: &str) -> Request<'a> {
     let mut r = Request::new(client, &GET_ITEM);

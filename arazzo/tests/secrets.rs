@@ -2,35 +2,15 @@
 
 mod common;
 
-use std::time::Duration;
-
-use arazzo::__private::{Request, StepInfo};
+use arazzo::__private::Request;
 use arazzo::{Client, Error};
-use common::{closed_port, json, serve, Reply};
+use common::{client_for, closed_port, json, serve, Reply};
 use serde_json::json;
 
 const SECRET: &str = "sk-SECRET-123";
 
-static STEP: StepInfo = StepInfo {
-    workflow: "wf",
-    step: "getItem",
-    operation: "getItemById",
-    source: "api",
-    default_server: "http://127.0.0.1:9",
-    method: "GET",
-    path: "/items/{id}",
-};
-
-fn client_for(url: &str) -> Client {
-    Client::builder()
-        .server("api", url)
-        .request_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap()
-}
-
 fn request<'a>(client: &'a Client) -> Request<'a> {
-    let mut r = Request::new(client, &STEP);
+    let mut r = Request::new(client, &common::GET_ITEM_STEP);
     r.path_param("id", &json!("1")).unwrap();
     r.header("X-Api-Key", &json!(SECRET), true).unwrap();
     r.header("Authorization", &json!(format!("Bearer {SECRET}")), false)

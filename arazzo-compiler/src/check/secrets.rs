@@ -104,18 +104,7 @@ impl Secrets<'_> {
     /// The names of the secret inputs of workflow `w`.
     fn secret_inputs(&self, w: usize) -> Vec<String> {
         match self.wf(w) {
-            Some(wf) => self
-                .types
-                .defs
-                .get(wf.inputs)
-                .map(|d| {
-                    d.fields
-                        .iter()
-                        .filter(|f| f.secret)
-                        .map(|f| f.json.clone())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            Some(wf) => self.types.secret_fields(wf.inputs),
             None => self
                 .external
                 .get(w.wrapping_sub(self.workflows.len()))

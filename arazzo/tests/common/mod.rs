@@ -179,3 +179,23 @@ pub async fn closed_port() -> SocketAddr {
     drop(listener);
     addr
 }
+
+/// A client whose source `api` goes to `url`, with a short request timeout.
+pub fn client_for(url: &str) -> arazzo::Client {
+    arazzo::Client::builder()
+        .server("api", url)
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap()
+}
+
+/// `GET /items/{id}` of workflow `wf`, step `getItem` (the secrets tests' step).
+pub static GET_ITEM_STEP: arazzo::__private::StepInfo = arazzo::__private::StepInfo {
+    workflow: "wf",
+    step: "getItem",
+    operation: "getItemById",
+    source: "api",
+    default_server: "http://127.0.0.1:9",
+    method: "GET",
+    path: "/items/{id}",
+};
