@@ -281,14 +281,20 @@ fn check(ctx: &Ctx, files: &[PathBuf], format: Format) -> Result<u8, CliError> {
         plural(errors, "error"),
         plural(warnings, "warning")
     );
+    Ok(finish(ctx, errors, &summary))
+}
+
+/// The closing status line and exit code: 1 with an error summary when errors
+/// remain, else 0 with `Finished`.
+fn finish(ctx: &Ctx, errors: usize, summary: &str) -> u8 {
     if errors > 0 {
         if !ctx.quiet {
             eprintln!("{}: {summary}", ctx.style.error("error"));
         }
-        Ok(1)
+        1
     } else {
-        ctx.status("Finished", &summary);
-        Ok(0)
+        ctx.status("Finished", summary);
+        0
     }
 }
 
@@ -452,15 +458,7 @@ fn fix(ctx: &Ctx, files: &[PathBuf], dry_run: bool) -> Result<u8, CliError> {
         plural(errors, "error"),
         plural(warnings, "warning")
     );
-    if errors > 0 {
-        if !ctx.quiet {
-            eprintln!("{}: {summary}", ctx.style.error("error"));
-        }
-        Ok(1)
-    } else {
-        ctx.status("Finished", &summary);
-        Ok(0)
-    }
+    Ok(finish(ctx, errors, &summary))
 }
 
 /// A unified diff (`--- a/file`, `+++ b/file`), coloured when stdout is a terminal.

@@ -2510,22 +2510,7 @@ fn workflow_refs(step: &ir::Step) -> Vec<usize> {
         .iter()
         .for_each(|o| collect_refs(&o.value, &mut f));
     for c in &step.success {
-        match c {
-            ir::Criterion::Simple(c) => collect_cond_refs(c, &mut f),
-            ir::Criterion::Regex {
-                context, embedded, ..
-            }
-            | ir::Criterion::JsonPath {
-                context, embedded, ..
-            } => {
-                f(context);
-                embedded.iter().for_each(|p| {
-                    if let TPart::Expr(e) = p {
-                        f(e);
-                    }
-                });
-            }
-        }
+        collect_criterion_refs(c, &mut f);
     }
     out.sort_unstable();
     out.dedup();
@@ -2534,13 +2519,17 @@ fn workflow_refs(step: &ir::Step) -> Vec<usize> {
 
 /// Steps read by a criterion.
 pub fn collect_criterion_steps(c: &ir::Criterion, out: &mut Vec<usize>) {
-    let mut f = |e: &RtExpr| {
+    collect_criterion_refs(c, &mut |e: &RtExpr| {
         if let RtExpr::StepOutput { step, .. } = e {
             out.push(*step);
         }
-    };
+    });
+}
+
+/// Calls `f` on every runtime expression a criterion reads.
+fn collect_criterion_refs(c: &ir::Criterion, f: &mut impl FnMut(&RtExpr)) {
     match c {
-        ir::Criterion::Simple(c) => collect_cond_refs(c, &mut f),
+        ir::Criterion::Simple(c) => collect_cond_refs(c, f),
         ir::Criterion::Regex {
             context, embedded, ..
         }

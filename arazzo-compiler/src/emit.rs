@@ -469,7 +469,10 @@ impl Emitter<'_> {
                 singular,
             } => {
                 let c = self.rt(context, w);
-                quote!(__rt::select_jsonpath(#query, #singular, &#c))
+                quote!({
+                    static __PATH: __rt::JsonPathCell = __rt::JsonPathCell::new();
+                    __rt::select_jsonpath_in(&__PATH, #query, #singular, &#c)
+                })
             }
             RtExpr::Request {
                 value,

@@ -659,20 +659,23 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// After `.header`: `.<token>`, the header's name.
+    fn header_name(&mut self) -> Result<Source, ParseError> {
+        if !self.eat('.') {
+            return Err(self.expected_after("a header name"));
+        }
+        let span = self.scan(|s, c| is_tchar(c) && !s.is_stop(c, false) && c != '#');
+        if span.is_empty() {
+            return Err(self.expected_after("a header name"));
+        }
+        Ok(Source::Header(self.name(span)))
+    }
+
     /// After `$message`: `.header.<token>` or `.payload[#pointer]`.
     fn message(&mut self) -> Result<Source, ParseError> {
         let after = format!("after `{}.`", self.so_far());
         match self.keyword(&["header", "payload"], &after, None)? {
-            0 => {
-                if !self.eat('.') {
-                    return Err(self.expected_after("a header name"));
-                }
-                let span = self.scan(|s, c| is_tchar(c) && !s.is_stop(c, false) && c != '#');
-                if span.is_empty() {
-                    return Err(self.expected_after("a header name"));
-                }
-                Ok(Source::Header(self.name(span)))
-            }
+            0 => self.header_name(),
             _ => Ok(Source::Body(self.pointer()?)),
         }
     }
@@ -681,16 +684,7 @@ impl<'a> Scanner<'a> {
         let after = format!("after `{}.`", self.so_far());
         let options = ["header", "query", "path", "body"];
         match self.keyword(&options, &after, None)? {
-            0 => {
-                if !self.eat('.') {
-                    return Err(self.expected_after("a header name"));
-                }
-                let span = self.scan(|s, c| is_tchar(c) && !s.is_stop(c, false) && c != '#');
-                if span.is_empty() {
-                    return Err(self.expected_after("a header name"));
-                }
-                Ok(Source::Header(self.name(span)))
-            }
+            0 => self.header_name(),
             1 => Ok(Source::Query(
                 self.dot_name("a query parameter name", false)?,
             )),

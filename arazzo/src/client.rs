@@ -132,10 +132,8 @@ impl Client {
     /// [`Error::InvalidServerUrl`] when `default` is used and is malformed or
     /// not `http`/`https`.
     pub fn base_url(&self, source: &str, default: &str) -> Result<Url, Error> {
-        match self.inner.servers.get(source) {
-            Some(url) => Ok(url.clone()),
-            None => parse_server_url(source, default),
-        }
+        self.base_url_ref(source, default)
+            .map(std::borrow::Cow::into_owned)
     }
 
     /// As [`base_url`](Client::base_url), borrowing an override instead of

@@ -19,9 +19,6 @@
 //!
 //! None of these functions panics, whatever the input.
 
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
-
 use serde_json::Value;
 
 /// RFC 6901 JSON pointer lookup; [`Value::Null`] when absent.
@@ -233,32 +230,23 @@ pub fn concat(values: &[Value]) -> String {
     values.iter().map(to_text).collect()
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+/// Whether `re` matches somewhere in `value` (strings as is, numbers and
+/// booleans via `to_string`; null, arrays and objects never match).
+fn regex_matches(re: &regex::Regex, value: &Value) -> bool {
+    match value {
+        Value::String(s) => re.is_match(s),
+        Value::Number(n) => re.is_match(&n.to_string()),
+        Value::Bool(b) => re.is_match(if *b { "true" } else { "false" }),
+        Value::Null | Value::Array(_) | Value::Object(_) => false,
+    }
 }
 
-static REGEXES: LazyLock<Mutex<HashMap<&'static str, Option<regex::Regex>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
 /// Criteria of type `regex`: whether `pattern` matches somewhere in the
-/// value (strings as is, numbers and booleans via `to_string`; null, arrays
-/// and objects never match). Patterns are compiled once and cached; an
-/// invalid pattern (normally rejected at build time) never matches.
-pub fn regex_match(pattern: &'static str, value: &Value) -> bool {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null | Value::Array(_) | Value::Object(_) => return false,
-    };
-    let compiled = {
-        let mut cache = lock(&REGEXES);
-        cache
-            .entry(pattern)
-            .or_insert_with(|| regex::Regex::new(pattern).ok())
-            .clone()
-    };
-    compiled.is_some_and(|re| re.is_match(&text))
+/// value (see [`regex_matches`]), compiling the pattern on each call;
+/// generated code uses [`regex_match_in`], which compiles it once. An invalid
+/// pattern never matches.
+pub fn regex_match(pattern: &str, value: &Value) -> bool {
+    regex::Regex::new(pattern).is_ok_and(|re| regex_matches(&re, value))
 }
 
 /// A regular expression compiled on first use into a `static` of the
@@ -267,21 +255,22 @@ pub fn regex_match(pattern: &'static str, value: &Value) -> bool {
 pub type RegexCell = std::sync::OnceLock<Option<regex::Regex>>;
 
 /// A JSONPath query compiled on first use into a `static` of the generated
-/// code (one per criterion).
+/// code (one per criterion or selector).
 pub type JsonPathCell = std::sync::OnceLock<Option<serde_json_path::JsonPath>>;
 
 /// As [`regex_match`], with the pattern compiled once into `cell` (no lock,
 /// no map lookup on later calls).
 pub fn regex_match_in(cell: &'static RegexCell, pattern: &str, value: &Value) -> bool {
-    let Some(re) = cell.get_or_init(|| regex::Regex::new(pattern).ok()) else {
-        return false;
-    };
-    match value {
-        Value::String(s) => re.is_match(s),
-        Value::Number(n) => re.is_match(&n.to_string()),
-        Value::Bool(b) => re.is_match(if *b { "true" } else { "false" }),
-        Value::Null | Value::Array(_) | Value::Object(_) => false,
-    }
+    cell.get_or_init(|| regex::Regex::new(pattern).ok())
+        .as_ref()
+        .is_some_and(|re| regex_matches(re, value))
+}
+
+/// Criteria of type `jsonpath` (RFC 9535): whether `query` selects at least
+/// one node of `value`, parsing the query on each call; generated code uses
+/// [`jsonpath_match_in`]. An invalid query selects nothing.
+pub fn jsonpath_match(query: &str, value: &Value) -> bool {
+    serde_json_path::JsonPath::parse(query).is_ok_and(|p| !p.query(value).is_empty())
 }
 
 /// As [`jsonpath_match`], with the query compiled once into `cell`.
@@ -291,59 +280,48 @@ pub fn jsonpath_match_in(cell: &'static JsonPathCell, query: &str, value: &Value
         .is_some_and(|path| !path.query(value).is_empty())
 }
 
-static JSONPATHS: LazyLock<Mutex<HashMap<&'static str, Option<serde_json_path::JsonPath>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Criteria of type `jsonpath` (RFC 9535): whether `query` selects at least
-/// one node of `value`. Queries are compiled once and cached; an invalid
-/// query (normally rejected at build time) selects nothing.
-pub fn jsonpath_match(query: &'static str, value: &Value) -> bool {
-    let compiled = {
-        let mut cache = lock(&JSONPATHS);
-        cache
-            .entry(query)
-            .or_insert_with(|| serde_json_path::JsonPath::parse(query).ok())
-            .clone()
-    };
-    compiled.is_some_and(|path| !path.query(value).is_empty())
-}
-
 /// A regex or JSONPath criterion whose condition embeds runtime expressions
 /// (Arazzo 1.1): `condition` is the text after substitution (a `String`
 /// value), compiled now. An invalid pattern or query (a substituted value can
 /// make one) fails the criterion, as the specification asks.
 pub fn embedded_match(jsonpath: bool, condition: &Value, value: &Value) -> bool {
-    let Value::String(condition) = condition else {
-        return false;
-    };
-    if jsonpath {
-        serde_json_path::JsonPath::parse(condition).is_ok_and(|p| !p.query(value).is_empty())
-    } else {
-        let Ok(re) = regex::Regex::new(condition) else {
-            return false;
-        };
-        match value {
-            Value::String(s) => re.is_match(s),
-            Value::Number(n) => re.is_match(&n.to_string()),
-            Value::Bool(b) => re.is_match(if *b { "true" } else { "false" }),
-            Value::Null | Value::Array(_) | Value::Object(_) => false,
-        }
+    match condition {
+        Value::String(c) if jsonpath => jsonpath_match(c, value),
+        Value::String(c) => regex_match(c, value),
+        _ => false,
     }
 }
 
 /// A JSONPath Selector Object (Arazzo 1.1, RFC 9535) applied to `value`: with
 /// `singular` (a query of names and indices only) the node it selects, or null
 /// when it selects none; otherwise the array of the nodes it selects, in order.
-/// An invalid query (rejected at build time) selects nothing.
-pub fn select_jsonpath(query: &'static str, singular: bool, value: &Value) -> Value {
-    let compiled = {
-        let mut cache = lock(&JSONPATHS);
-        cache
-            .entry(query)
-            .or_insert_with(|| serde_json_path::JsonPath::parse(query).ok())
-            .clone()
-    };
-    let Some(path) = compiled else {
+/// An invalid query (rejected at build time) selects nothing. Parses the query
+/// on each call; generated code uses [`select_jsonpath_in`].
+pub fn select_jsonpath(query: &str, singular: bool, value: &Value) -> Value {
+    select(
+        serde_json_path::JsonPath::parse(query).ok().as_ref(),
+        singular,
+        value,
+    )
+}
+
+/// As [`select_jsonpath`], with the query compiled once into `cell`.
+pub fn select_jsonpath_in(
+    cell: &'static JsonPathCell,
+    query: &str,
+    singular: bool,
+    value: &Value,
+) -> Value {
+    select(
+        cell.get_or_init(|| serde_json_path::JsonPath::parse(query).ok())
+            .as_ref(),
+        singular,
+        value,
+    )
+}
+
+fn select(path: Option<&serde_json_path::JsonPath>, singular: bool, value: &Value) -> Value {
+    let Some(path) = path else {
         return if singular {
             Value::Null
         } else {
