@@ -242,7 +242,7 @@ fn regex_matches(re: &regex::Regex, value: &Value) -> bool {
 }
 
 /// Criteria of type `regex`: whether `pattern` matches somewhere in the
-/// value (see [`regex_matches`]), compiling the pattern on each call;
+/// value (strings as is, numbers and booleans as text), compiling the pattern on each call;
 /// generated code uses [`regex_match_in`], which compiles it once. An invalid
 /// pattern never matches.
 pub fn regex_match(pattern: &str, value: &Value) -> bool {
