@@ -3,26 +3,27 @@
 use super::*;
 
 impl<'a> Checker<'a> {
-    /// Resolves action references into actions (flag: came from a component).
+    /// Resolves action references into the actions they name.
     pub(super) fn actions(
         &mut self,
         list: &'a [ActionOrRef],
         failure: bool,
-    ) -> Vec<(model::Action, bool)> {
+    ) -> Vec<&'a model::Action> {
         let mut out = Vec::new();
         for a in list {
             match a {
-                ActionOrRef::Action(a) => out.push((a.clone(), false)),
+                ActionOrRef::Action(a) => out.push(a),
                 ActionOrRef::Ref(r) => {
+                    let doc = self.doc;
                     let (kind, comps) = if failure {
-                        ("failureActions", &self.doc.components.failure_actions)
+                        ("failureActions", &doc.components.failure_actions)
                     } else {
-                        ("successActions", &self.doc.components.success_actions)
+                        ("successActions", &doc.components.success_actions)
                     };
                     let prefix = format!("$components.{kind}.");
                     match r.value.strip_prefix(&prefix) {
                         Some(name) => match comps.iter().find(|(k, _)| k.value == name) {
-                            Some((_, a)) => out.push((a.clone(), true)),
+                            Some((_, a)) => out.push(a),
                             None => {
                                 let names: Vec<&str> =
                                     comps.iter().map(|(k, _)| k.as_str()).collect();
@@ -156,19 +157,5 @@ impl<'a> Checker<'a> {
                 })
             }
         }
-    }
-
-    /// Like [`Self::action_kind`] but without reporting again (problems were reported once).
-    pub(super) fn action_kind_quiet(
-        &mut self,
-        a: &model::Action,
-        st: &Wf<'_>,
-    ) -> Option<ActionKind> {
-        let mut scratch = Diagnostics::default();
-        let saved = std::mem::replace(self.diags, scratch);
-        let k = self.action_kind(a, st);
-        scratch = std::mem::replace(self.diags, saved);
-        drop(scratch);
-        k
     }
 }

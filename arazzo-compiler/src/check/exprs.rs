@@ -21,12 +21,9 @@ impl<'a> Checker<'a> {
                     )
                 }
                 Ok(Classified::Expression(e)) => match self.expr(st, ec, node, &e) {
-                    Some((r, ty, schema)) => {
-                        self.expr_types.insert(node.pos, ty.clone());
-                        (Val::Expr(r), ty, schema)
-                    }
+                    Some((r, ty, schema)) => (Val::Expr(r, ty.clone()), ty, schema),
                     None => (
-                        Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+                        Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
                         Ty::Json,
                         None,
                     ),
@@ -56,7 +53,7 @@ impl<'a> Checker<'a> {
                 Err(e) => {
                     self.parse_error(node, 0, e, "runtime expression");
                     (
-                        Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+                        Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
                         Ty::Json,
                         None,
                     )
@@ -137,7 +134,7 @@ impl<'a> Checker<'a> {
         node: &Node,
     ) -> (Val, Ty, Option<Schema<'a>>) {
         let none = (
-            Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+            Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
             Ty::Json,
             None,
         );
@@ -260,19 +257,17 @@ impl<'a> Checker<'a> {
                     return none;
                 };
                 let singular = jsonpath_singular(&query);
-                (
-                    Val::Expr(RtExpr::Select {
-                        context: Box::new(ctx),
-                        query,
-                        singular,
-                    }),
-                    if singular {
-                        Ty::Json
-                    } else {
-                        Ty::Vec(Box::new(Ty::Json))
-                    },
-                    None,
-                )
+                let ty = if singular {
+                    Ty::Json
+                } else {
+                    Ty::Vec(Box::new(Ty::Json))
+                };
+                let select = RtExpr::Select {
+                    context: Box::new(ctx),
+                    query,
+                    singular,
+                };
+                (Val::Expr(select, ty.clone()), ty, None)
             }
         }
     }

@@ -54,8 +54,11 @@ pub struct Checked {
 
 /// (JSON name, Rust field name, type) of each input or output of a workflow.
 type NamedTys = Vec<(String, String, Ty)>;
-/// A step's success and failure actions (each: the action, and whether it came from `components`).
-type StepActions = (Vec<(model::Action, bool)>, Vec<(model::Action, bool)>);
+/// An action of a step, resolved once: the action and what it does (`None` when its
+/// target did not resolve, which was reported).
+type Resolved<'a> = (&'a model::Action, Option<ActionKind>);
+/// A step's success and failure actions, resolved (the step's own, then the workflow's).
+type StepActions<'a> = (Vec<Resolved<'a>>, Vec<Resolved<'a>>);
 /// A step's success and failure actions as seen by the flow analysis: (what it does, unconditional).
 pub type FlowActions = (Vec<(ActionKind, bool)>, Vec<(ActionKind, bool)>);
 
@@ -137,8 +140,6 @@ pub struct Checker<'a> {
     wf_outputs: Vec<Option<Vec<(String, String, Ty)>>>,
     wf_inputs: Vec<Option<(usize, NamedTys)>>,
     modules: Vec<String>,
-    /// Types of whole-value expressions by the position of their YAML node.
-    expr_types: std::collections::HashMap<crate::diag::Pos, Ty>,
 }
 
 fn loc_span(
@@ -184,7 +185,6 @@ impl<'a> Checker<'a> {
             wf_outputs: vec![None; doc.workflows.len()],
             wf_inputs: vec![None; doc.workflows.len()],
             modules: Vec::new(),
-            expr_types: std::collections::HashMap::new(),
             input_uses: Vec::new(),
             quiet: 0,
         }

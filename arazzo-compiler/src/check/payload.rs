@@ -80,7 +80,7 @@ impl<'a> Checker<'a> {
         if kind == BodyKind::Text
             && !matches!(
                 value,
-                Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(_)
+                Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
             )
         {
             self.err(
@@ -371,15 +371,11 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            Val::Expr(e) => {
+            Val::Expr(e, ty) => {
                 if types_allowed.is_empty() {
                     return;
                 }
-                let ty = self
-                    .expr_types
-                    .get(&node.pos)
-                    .cloned()
-                    .or_else(|| self.expr_ty(e));
+                let ty = Some(ty.clone());
                 let fits = match ty.as_ref() {
                     None | Some(Ty::Json) => true,
                     Some(t) => ty_fits(t, &types_allowed, &self.types),
@@ -404,20 +400,6 @@ impl<'a> Checker<'a> {
                     self.err(node, format!("a string template does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
                 }
             }
-        }
-    }
-
-    /// The type of a lowered expression when known without its workflow state (inputs and steps are typed on the value).
-    pub(super) fn expr_ty(&self, e: &RtExpr) -> Option<Ty> {
-        match e {
-            RtExpr::StatusCode => Some(Ty::Integer),
-            RtExpr::ResponseHeader(_) | RtExpr::Url | RtExpr::Method => Some(Ty::String),
-            RtExpr::Const(v) => Some(match v {
-                serde_json::Value::String(_) => Ty::String,
-                // Also the placeholder of an expression already reported: fits anything.
-                _ => Ty::Json,
-            }),
-            _ => None,
         }
     }
 }

@@ -13,7 +13,7 @@ pub(super) fn collect_steps(v: &Val, out: &mut Vec<usize>) {
 /// Calls `f` on every runtime expression of a value.
 pub(super) fn collect_refs(v: &Val, f: &mut dyn FnMut(&RtExpr)) {
     match v {
-        Val::Expr(e) => visit_rt(e, f),
+        Val::Expr(e, _) => visit_rt(e, f),
         Val::Template(parts) => {
             for p in parts {
                 if let TPart::Expr(e) = p {

@@ -9,7 +9,7 @@ impl<'a> Checker<'a> {
         i: usize,
         s: &'a model::Step,
         flow: &Flow,
-        actions: &StepActions,
+        actions: &StepActions<'a>,
     ) -> ir::Step {
         let wf = &self.doc.workflows[st.index];
         let target = st.targets[i];
@@ -341,10 +341,10 @@ impl<'a> Checker<'a> {
             ..resp_ec
         };
         let mut lower_actions =
-            |me: &mut Self, list: &[(model::Action, bool)], ec: &Ectx<'_>| -> Vec<ir::Action> {
+            |me: &mut Self, list: &[Resolved<'a>], ec: &Ectx<'_>| -> Vec<ir::Action> {
                 list.iter()
-                    .filter_map(|(a, _)| {
-                        let kind = me.action_kind_quiet(a, st)?;
+                    .filter_map(|(a, kind)| {
+                        let kind = kind.clone()?;
                         let criteria = a
                             .criteria
                             .iter()
