@@ -6,6 +6,16 @@
 use crate::model::ParamIn;
 use crate::types::Ty;
 
+/// A workflow that a step runs, an action transfers to, or `dependsOn` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WorkflowRef {
+    /// A workflow of this document, by its index in document order.
+    Local(usize),
+    /// A workflow of another Arazzo document, by its index in
+    /// [`crate::resolve::Sources::arazzo_workflows`].
+    External(usize),
+}
+
 /// A runtime expression, resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RtExpr {
@@ -32,8 +42,8 @@ pub enum RtExpr {
     },
     /// `$workflows.<id>.outputs.<name>#<pointer>` of a workflow this one depends on.
     WorkflowOutput {
-        /// Index of the workflow.
-        workflow: usize,
+        /// The workflow.
+        workflow: WorkflowRef,
         /// Rust field name of the output.
         field: String,
         /// Pointer into it.
@@ -149,7 +159,7 @@ pub enum ActionKind {
     Goto(usize),
     /// Transfer to another workflow of the document (run with this workflow's inputs,
     /// matched by name), then end this workflow with the outputs available.
-    GotoWorkflow(usize),
+    GotoWorkflow(WorkflowRef),
     /// Retry the step (after running `target` or `workflow` first, when given).
     Retry {
         /// Seconds to wait (`retryAfter`).
@@ -159,7 +169,7 @@ pub enum ActionKind {
         /// A step to run before retrying.
         target: Option<usize>,
         /// A workflow to run before retrying.
-        workflow: Option<usize>,
+        workflow: Option<WorkflowRef>,
     },
 }
 
@@ -249,13 +259,16 @@ pub enum StepKind {
         /// The body.
         body: Option<Body>,
     },
-    /// Another workflow of the same document (its inputs from the step's parameters).
+    /// Another workflow, of this document or another (its inputs from the step's parameters).
     Workflow {
-        /// Index of the workflow.
-        workflow: usize,
+        /// The workflow.
+        workflow: WorkflowRef,
         /// Input name → value.
         inputs: Vec<(String, Val)>,
     },
+    /// The target did not resolve (reported): nothing runs; the code emitted for a
+    /// document with errors is a skeleton.
+    Unresolved,
 }
 
 /// A step, lowered.
@@ -282,7 +295,7 @@ pub struct Step {
     /// Earlier steps whose outputs this step reads: (index, always run before).
     pub deps: Vec<(usize, bool)>,
     /// `dependsOn` workflows whose outputs this step reads.
-    pub workflow_deps: Vec<usize>,
+    pub workflow_deps: Vec<WorkflowRef>,
     /// `timeout` (Arazzo 1.1) in milliseconds: bounds each HTTP exchange of the step.
     pub timeout_ms: Option<u64>,
 }
@@ -318,5 +331,5 @@ pub struct Workflow {
     /// Outputs.
     pub outputs: Vec<Output>,
     /// Workflows run first (`dependsOn`).
-    pub depends_on: Vec<usize>,
+    pub depends_on: Vec<WorkflowRef>,
 }

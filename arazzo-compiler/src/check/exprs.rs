@@ -425,12 +425,8 @@ impl<'a> Checker<'a> {
                     return Vec::new();
                 };
                 let declared = match field {
-                    WorkflowField::Outputs => self.wf_outputs.get(j).and_then(Option::as_ref),
-                    WorkflowField::Inputs => self
-                        .wf_inputs
-                        .get(j)
-                        .and_then(Option::as_ref)
-                        .map(|(_, n)| n),
+                    WorkflowField::Outputs => self.outputs_of(WorkflowRef::Local(j)),
+                    WorkflowField::Inputs => self.inputs_of(WorkflowRef::Local(j)),
                 };
                 match declared {
                     Some(list) => (

@@ -229,7 +229,13 @@ mod tests {
 
     #[test]
     fn a_transfer_to_another_workflow_ends_this_one() {
-        let f = Flow::analyse(2, &[on_success(vec![ActionKind::GotoWorkflow(1)], true)]);
+        let f = Flow::analyse(
+            2,
+            &[on_success(
+                vec![ActionKind::GotoWorkflow(crate::ir::WorkflowRef::Local(1))],
+                true,
+            )],
+        );
         assert_eq!(f.reachable, [true, false]);
         assert_eq!(f.must_exit, [true, false]);
     }

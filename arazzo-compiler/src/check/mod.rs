@@ -31,7 +31,7 @@ use crate::diag::{
 use crate::expr::{
     self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
 };
-use crate::ir::{self, ActionKind, BodyKind, RtExpr, TPart, Val};
+use crate::ir::{self, ActionKind, BodyKind, RtExpr, TPart, Val, WorkflowRef};
 use crate::model::{
     self, ActionOrRef, ActionType, CriterionType, Document, ParamIn, ParamOrRef, StepTarget, Text,
 };
@@ -74,7 +74,7 @@ enum OperandTy {
 #[derive(Clone, Copy)]
 enum Target<'a> {
     Op { api: usize, op: &'a Operation },
-    Workflow(usize),
+    Workflow(WorkflowRef),
     Unknown,
 }
 
@@ -115,7 +115,7 @@ struct Wf<'a> {
     step_ids: Vec<String>,
     targets: Vec<Target<'a>>,
     outputs: Vec<Vec<OutInfo<'a>>>,
-    depends_on: Vec<usize>,
+    depends_on: Vec<WorkflowRef>,
     /// The inputs schema did not resolve (reported once): `$inputs` are not judged.
     inputs_broken: bool,
     /// The request of the step being lowered (for `$request.*` in its criteria and outputs).
@@ -136,9 +136,10 @@ pub struct Checker<'a> {
     sources: &'a Sources,
     resolver: Resolver<'a>,
     types: TypeSpace,
-    /// Outputs of workflows already lowered: (name, field, ty) per workflow.
-    wf_outputs: Vec<Option<Vec<(String, String, Ty)>>>,
-    wf_inputs: Vec<Option<(usize, NamedTys)>>,
+    /// Outputs of the workflows of this document already lowered, by index.
+    wf_outputs: Vec<Option<NamedTys>>,
+    /// Inputs of the workflows of this document already lowered, by index.
+    wf_inputs: Vec<Option<NamedTys>>,
     modules: Vec<String>,
 }
 
@@ -336,8 +337,6 @@ impl<'a> Checker<'a> {
                 crate::resolve::source_module(src),
                 w.module
             ));
-            self.wf_inputs.push(Some((usize::MAX, w.inputs.clone())));
-            self.wf_outputs.push(Some(w.outputs.clone()));
         }
         let order = self.workflow_order();
         let mut lowered: Vec<Option<ir::Workflow>> = vec![None; doc.workflows.len()];
@@ -356,17 +355,47 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The id of a workflow by index (local, or a workflow of another Arazzo document).
-    fn wf_id(&self, j: usize) -> String {
-        match self.doc.workflows.get(j) {
-            Some(w) => w.id.value.clone(),
-            None => self
+    /// The id of a workflow as a document names it (`$sourceDescriptions.x.id` for one of
+    /// another Arazzo document).
+    fn wf_id(&self, r: WorkflowRef) -> String {
+        match r {
+            WorkflowRef::Local(j) => self
+                .doc
+                .workflows
+                .get(j)
+                .map_or_else(String::new, |w| w.id.value.clone()),
+            WorkflowRef::External(k) => self
                 .sources
                 .arazzo_workflows()
-                .nth(j.saturating_sub(self.doc.workflows.len()))
+                .nth(k)
                 .map_or_else(String::new, |(src, w)| {
                     format!("$sourceDescriptions.{src}.{}", w.id)
                 }),
+        }
+    }
+
+    /// The inputs of a workflow: (JSON name, Rust field, type); `None` for a workflow of this
+    /// document not lowered yet (only inside a dependency cycle, which is reported).
+    fn inputs_of(&self, r: WorkflowRef) -> Option<&NamedTys> {
+        match r {
+            WorkflowRef::Local(j) => self.wf_inputs.get(j)?.as_ref(),
+            WorkflowRef::External(k) => self
+                .sources
+                .arazzo_workflows()
+                .nth(k)
+                .map(|(_, w)| &w.inputs),
+        }
+    }
+
+    /// The outputs of a workflow, as [`Self::inputs_of`].
+    fn outputs_of(&self, r: WorkflowRef) -> Option<&NamedTys> {
+        match r {
+            WorkflowRef::Local(j) => self.wf_outputs.get(j)?.as_ref(),
+            WorkflowRef::External(k) => self
+                .sources
+                .arazzo_workflows()
+                .nth(k)
+                .map(|(_, w)| &w.outputs),
         }
     }
 

@@ -48,7 +48,7 @@ pub(super) fn collect_cond_refs(c: &ir::Cond, f: &mut dyn FnMut(&RtExpr)) {
 }
 
 /// `dependsOn` workflows read anywhere in a step's request, criteria or outputs.
-pub(super) fn workflow_refs(step: &ir::Step) -> Vec<usize> {
+pub(super) fn workflow_refs(step: &ir::Step) -> Vec<WorkflowRef> {
     let mut out = Vec::new();
     let mut f = |e: &RtExpr| {
         if let RtExpr::WorkflowOutput { workflow, .. } = e {
@@ -68,6 +68,7 @@ pub(super) fn workflow_refs(step: &ir::Step) -> Vec<usize> {
         ir::StepKind::Workflow { inputs, .. } => {
             inputs.iter().for_each(|(_, v)| collect_refs(v, &mut f))
         }
+        ir::StepKind::Unresolved => {}
     }
     step.outputs
         .iter()

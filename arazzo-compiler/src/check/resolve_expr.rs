@@ -345,7 +345,7 @@ impl<'a> Checker<'a> {
                         .help.push("to use a workflow output elsewhere, read it from the step: `$steps.<stepId>.outputs.<name>`".into());
                     return None;
                 };
-                let outs = self.wf_outputs[j].clone()?;
+                let outs = self.outputs_of(j)?.clone();
                 match outs.iter().find(|(n, _, _)| *n == name.text) {
                     Some((_, field, ty)) => {
                         let pointer_raw =
@@ -522,6 +522,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
+                let j = WorkflowRef::Local(j);
                 if !st.depends_on.contains(&j) {
                     self.err_span(
                         node,
@@ -542,7 +543,7 @@ impl<'a> Checker<'a> {
                 match field {
                     WorkflowField::Outputs => {
                         // Not lowered yet only inside a dependency cycle, which is reported.
-                        let outs = self.wf_outputs[j].clone()?;
+                        let outs = self.outputs_of(j)?.clone();
                         match outs.iter().find(|(n, _, _)| *n == name.text) {
                             Some((_, f, ty)) => Some((
                                 RtExpr::WorkflowOutput {
@@ -576,10 +577,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                     WorkflowField::Inputs => {
-                        let names = self.wf_inputs[j]
-                            .as_ref()
-                            .map(|(_, n)| n.clone())
-                            .unwrap_or_default();
+                        let names = self.inputs_of(j).cloned().unwrap_or_default();
                         match names.iter().find(|(n, _, _)| *n == name.text) {
                             Some((n, _, ty)) => Some((
                                 RtExpr::Input(format!("/{}{raw}", crate::expr::escape_token(n))),

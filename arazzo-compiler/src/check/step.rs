@@ -240,10 +240,7 @@ impl<'a> Checker<'a> {
             }
             Target::Workflow(j) => {
                 let mut inputs = Vec::new();
-                let names = self.wf_inputs[j]
-                    .as_ref()
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default();
+                let names = self.inputs_of(j).cloned().unwrap_or_default();
                 for (p, ov) in &params {
                     if p.location.is_some() {
                         self.err(&p.name.node, format!("parameter `{}` of step `{}` has `in`, but the step runs a workflow", p.name.value, s.id.value))
@@ -303,14 +300,11 @@ impl<'a> Checker<'a> {
                     inputs,
                 }
             }
-            Target::Unknown => ir::StepKind::Workflow {
-                workflow: usize::MAX,
-                inputs: Vec::new(),
-            },
+            Target::Unknown => ir::StepKind::Unresolved,
         };
         st.request = match &kind {
             ir::StepKind::Operation { params, body, .. } => Some((params.clone(), body.clone())),
-            ir::StepKind::Workflow { .. } => None,
+            ir::StepKind::Workflow { .. } | ir::StepKind::Unresolved => None,
         };
         // Criteria and actions, evaluated once the response is there.
         let resp_ec = Ectx {
