@@ -6,7 +6,7 @@
 
 use crate::condition::BinaryOp;
 use crate::ir::{
-    self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepKind, TPart, Val, WorkflowRef,
+    self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepIdx, StepKind, TPart, Val, WorkflowRef,
 };
 use crate::model::ParamIn;
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
@@ -419,7 +419,7 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } => {
-                let Some(s) = w.steps.get(*step) else {
+                let Some(s) = w.steps.get(step.0) else {
                     return quote!(__rt::serde_json::Value::Null);
                 };
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
@@ -541,7 +541,7 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } if pointer.is_empty() => {
-                let s = w.steps.get(*step)?;
+                let s = w.steps.get(step.0)?;
                 let out = s.outputs.iter().find(|o| o.field == *field)?;
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
                 let f = ident(field);
@@ -571,7 +571,7 @@ impl Emitter<'_> {
         if !pointer.is_empty() {
             return None;
         }
-        let s = w.steps.get(*step)?;
+        let s = w.steps.get(step.0)?;
         let out = s.outputs.iter().find(|x| x.field == *field)?;
         let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
         let f = ident(field);
@@ -933,7 +933,9 @@ impl Emitter<'_> {
         let mut dep_sets = Vec::new();
         let mut dep_docs = Vec::new();
         for (d, always) in &s.deps {
-            let Some(dep) = w.steps.get(*d) else { continue };
+            let Some(dep) = w.steps.get(d.0) else {
+                continue;
+            };
             let draw = dep.fn_name.trim_start_matches("r#");
             let pname = if matches!(draw, "client" | "inputs") {
                 format_ident!("{}_step", draw)
@@ -1332,7 +1334,10 @@ impl Emitter<'_> {
                         break '__chain __Next::None;
                     },
                     ActionKind::Goto(j) => {
-                        let t = &variants[*j];
+                        // The checker only makes indices of existing steps.
+                        let Some(t) = variants.get(j.0) else {
+                            return TokenStream::new();
+                        };
                         quote! {
                             __resume = ::core::option::Option::None;
                             break '__chain __Next::Some(__Step::#t);
@@ -1356,7 +1361,8 @@ impl Emitter<'_> {
                         };
                         let go = match target {
                             Some(t) => {
-                                let t = &variants[*t];
+                                // The checker only makes indices of existing steps.
+                                let t = variants.get(t.0).unwrap_or(me);
                                 quote! {
                                     __resume = ::core::option::Option::Some(__Step::#me);
                                     break '__chain __Next::Some(__Step::#t);
@@ -1537,7 +1543,7 @@ enum Prec {
 }
 
 /// Whether `v` reads an output of step `j`.
-fn reads_step(v: &Val, j: usize) -> bool {
+fn reads_step(v: &Val, j: StepIdx) -> bool {
     let expr = |e: &RtExpr| match e {
         RtExpr::StepOutput { step, .. } => *step == j,
         RtExpr::Request { value, .. } => reads_step(value, j),

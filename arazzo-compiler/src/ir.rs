@@ -6,6 +6,10 @@
 use crate::model::ParamIn;
 use crate::types::Ty;
 
+/// The index of a step in its workflow (document order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepIdx(pub usize);
+
 /// A workflow that a step runs, an action transfers to, or `dependsOn` names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkflowRef {
@@ -34,7 +38,7 @@ pub enum RtExpr {
     /// `$steps.<step>.outputs.<name>#<pointer>`.
     StepOutput {
         /// Index of the step in its workflow.
-        step: usize,
+        step: StepIdx,
         /// Rust field name of the output.
         field: String,
         /// Pointer into the output value (`""` for all of it).
@@ -156,7 +160,7 @@ pub enum ActionKind {
     /// End the workflow with the outputs available.
     End,
     /// Go to a step of the same workflow.
-    Goto(usize),
+    Goto(StepIdx),
     /// Transfer to another workflow of the document (run with this workflow's inputs,
     /// matched by name), then end this workflow with the outputs available.
     GotoWorkflow(WorkflowRef),
@@ -167,7 +171,7 @@ pub enum ActionKind {
         /// Retries allowed (`retryLimit`, 1 when absent).
         limit: u64,
         /// A step to run before retrying.
-        target: Option<usize>,
+        target: Option<StepIdx>,
         /// A workflow to run before retrying.
         workflow: Option<WorkflowRef>,
     },
@@ -293,7 +297,7 @@ pub struct Step {
     /// Outputs.
     pub outputs: Vec<StepOutput>,
     /// Earlier steps whose outputs this step reads: (index, always run before).
-    pub deps: Vec<(usize, bool)>,
+    pub deps: Vec<(StepIdx, bool)>,
     /// `dependsOn` workflows whose outputs this step reads.
     pub workflow_deps: Vec<WorkflowRef>,
     /// `timeout` (Arazzo 1.1) in milliseconds: bounds each HTTP exchange of the step.

@@ -56,9 +56,9 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn action_kind(&mut self, a: &model::Action, st: &Wf<'_>) -> Option<ActionKind> {
-        let step_target = |me: &mut Self, t: &Text| -> Option<usize> {
+        let step_target = |me: &mut Self, t: &Text| -> Option<StepIdx> {
             match st.step_ids.iter().position(|s| *s == t.value) {
-                Some(i) => Some(i),
+                Some(i) => Some(StepIdx(i)),
                 None => {
                     let help = did_you_mean(&t.value, st.step_ids.iter().map(String::as_str));
                     let d = me.err(

@@ -31,7 +31,7 @@ use crate::diag::{
 use crate::expr::{
     self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
 };
-use crate::ir::{self, ActionKind, BodyKind, RtExpr, TPart, Val, WorkflowRef};
+use crate::ir::{self, ActionKind, BodyKind, RtExpr, StepIdx, TPart, Val, WorkflowRef};
 use crate::model::{
     self, ActionOrRef, ActionType, CriterionType, Document, ParamIn, ParamOrRef, StepTarget, Text,
 };

@@ -2,7 +2,8 @@
 
 use super::*;
 
-pub(super) fn collect_steps(v: &Val, out: &mut Vec<usize>) {
+/// Steps read by a value.
+pub(super) fn collect_steps(v: &Val, out: &mut Vec<StepIdx>) {
     collect_refs(v, &mut |e| {
         if let RtExpr::StepOutput { step, .. } = e {
             out.push(*step);
@@ -82,7 +83,7 @@ pub(super) fn workflow_refs(step: &ir::Step) -> Vec<WorkflowRef> {
 }
 
 /// Steps read by a criterion.
-pub fn collect_criterion_steps(c: &ir::Criterion, out: &mut Vec<usize>) {
+pub fn collect_criterion_steps(c: &ir::Criterion, out: &mut Vec<StepIdx>) {
     collect_criterion_refs(c, &mut |e: &RtExpr| {
         if let RtExpr::StepOutput { step, .. } = e {
             out.push(*step);

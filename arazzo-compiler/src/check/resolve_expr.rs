@@ -490,7 +490,7 @@ impl<'a> Checker<'a> {
                 }
                 Some((
                     RtExpr::StepOutput {
-                        step: j,
+                        step: StepIdx(j),
                         field: out.field,
                         pointer: raw,
                     },

@@ -36,7 +36,7 @@ fn reads(v: &Val, w: usize, sub: Option<WorkflowRef>, out: &mut Vec<Slot>) {
             }
         }
         RtExpr::StepOutput { step, field, .. } => {
-            out.push(Slot::StepOutput(w, *step, field.clone()));
+            out.push(Slot::StepOutput(w, step.0, field.clone()));
         }
         RtExpr::WorkflowOutput {
             workflow: WorkflowRef::Local(j),

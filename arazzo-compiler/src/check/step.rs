@@ -392,7 +392,7 @@ impl<'a> Checker<'a> {
                 secret: false,
             });
         }
-        let mut deps: Vec<(usize, bool)> = Vec::new();
+        let mut deps: Vec<(StepIdx, bool)> = Vec::new();
         let mut refs = Vec::new();
         for o in &outputs {
             collect_steps(&o.value, &mut refs);
@@ -419,8 +419,8 @@ impl<'a> Checker<'a> {
         refs.sort_unstable();
         refs.dedup();
         for r in refs {
-            if r != i {
-                deps.push((r, flow.must_in[i].get(r).copied().unwrap_or(false)));
+            if r != StepIdx(i) {
+                deps.push((r, flow.must_in[i].get(r.0).copied().unwrap_or(false)));
             }
         }
         let mut doc = Vec::new();
