@@ -3,6 +3,11 @@
 //! Stages never stop at the first problem: they push [`Diagnostic`]s into a
 //! [`Diagnostics`] collector, and the macro turns each one into its own
 //! `compile_error!` on the path literal of the call.
+//!
+//! A diagnostic points at a byte range of a file (its primary span) and may carry
+//! secondary [`Label`]s (the declaration of a misspelt name, the OpenAPI operation a
+//! parameter belongs to), possibly in other files. [`Diagnostic::render`] draws them with
+//! `annotate-snippets` (the renderer rustc uses); the header keeps `file:line:col`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -155,6 +160,28 @@ pub struct Diagnostic {
     /// Edits of the source text that would fix the problem (not rendered by `Display`:
     /// the macro's wording does not change; `arazzo fix` applies the machine-applicable ones).
     pub suggestions: Vec<Suggestion>,
+    /// Secondary labels: other places that explain the problem ("declared here").
+    pub labels: Vec<Label>,
+    /// Note lines, rendered after the help lines.
+    pub notes: Vec<String>,
+}
+
+/// A secondary label of a [`Diagnostic`]: a place (in any file) and what it is.
+#[derive(Clone, Debug)]
+pub struct Label {
+    /// Where.
+    pub location: Location,
+    /// What it shows, e.g. `declared here`.
+    pub message: String,
+}
+
+/// How [`Diagnostic::render`] draws a diagnostic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Start with `error: ` or `warning: ` (the macro leaves it out: rustc adds its own).
+    pub severity: bool,
+    /// ANSI colours (for a terminal).
+    pub color: bool,
 }
 
 /// How sure a [`Suggestion`] is, as in rustc.
@@ -243,6 +270,8 @@ impl Diagnostic {
             severity: Severity::Error,
             lint: None,
             suggestions: Vec::new(),
+            labels: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -279,6 +308,35 @@ impl Diagnostic {
     #[must_use]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help.push(help.into());
+        self
+    }
+
+    /// Adds a secondary label (nothing when the location is unknown).
+    #[must_use]
+    pub fn label(mut self, location: Option<Location>, message: impl Into<String>) -> Self {
+        self.add_label(location, message);
+        self
+    }
+
+    /// Adds a secondary label to a diagnostic already recorded (nothing when the
+    /// location is unknown).
+    pub fn add_label(
+        &mut self,
+        location: Option<Location>,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        if let Some(location) = location {
+            self.labels.push(Label {
+                location,
+                message: message.into(),
+            });
+        }
+        self
+    }
+
+    /// Adds a note line.
+    pub fn add_note(&mut self, note: impl Into<String>) -> &mut Self {
+        self.notes.push(note.into());
         self
     }
 
@@ -547,39 +605,166 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// The rendering of the macro's `compile_error!`: [`Diagnostic::render`] without
+    /// the severity and without colour.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(loc) => {
-                write!(
-                    f,
-                    "{}:{}:{}: {}",
-                    loc.file.display, loc.pos.line, loc.pos.col, self.message
-                )?;
-                let line_no = loc.pos.line as usize;
-                if let Some(line) = loc.file.text.lines().nth(line_no.saturating_sub(1)) {
-                    if line.chars().count() <= 200 {
-                        let gutter = " ".repeat(line_no.to_string().len());
-                        let col = (loc.pos.col as usize).saturating_sub(1);
-                        let avail = line.chars().count().saturating_sub(col).max(1);
-                        let len = loc.len.clamp(1, avail);
-                        write!(
-                            f,
-                            "\n{gutter} |\n{line_no} | {line}\n{gutter} | {}{}",
-                            " ".repeat(col),
-                            "^".repeat(len)
-                        )?;
-                    }
+        f.write_str(&self.render(RenderOptions::default()))
+    }
+}
+
+/// Longest source line quoted in a snippet; a mark on a longer line (minified JSON)
+/// is shown as a position only.
+const MAX_SNIPPET_LINE: usize = 1000;
+
+/// Marks closer than this many lines share one snippet.
+const SNIPPET_GAP_LINES: usize = 20;
+
+/// One underline to draw: a file, a byte range, an optional label.
+struct Mark<'a> {
+    file: &'a SourceFile,
+    range: std::ops::Range<usize>,
+    label: Option<&'a str>,
+    primary: bool,
+}
+
+impl Mark<'_> {
+    /// The byte range of the line(s) the mark covers, without the final newline.
+    fn lines(&self) -> std::ops::Range<usize> {
+        let text = &self.file.text;
+        let start = text[..self.range.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[self.range.end..]
+            .find('\n')
+            .map_or(text.len(), |i| self.range.end + i);
+        start..end
+    }
+
+    fn line_number(&self, byte: usize) -> usize {
+        1 + self.file.text.as_bytes()[..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+    }
+}
+
+impl Diagnostic {
+    /// Draws the diagnostic as rustc does: the header (`file:line:col: message`), the
+    /// source line(s) with the primary span underlined (`^`) and the secondary labels
+    /// (`-`, other files under `::: file:line:col`), then the `help:` and `note:` lines.
+    pub fn render(&self, options: RenderOptions) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level as L, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => L::ERROR,
+            Severity::Warning => L::WARNING,
+        };
+        let level = if options.severity {
+            level
+        } else {
+            level.no_name()
+        };
+        let title = match self.position() {
+            Some(p) => format!("{p}: {}", self.message),
+            None => self.message.clone(),
+        };
+        let mut marks: Vec<Mark<'_>> = Vec::new();
+        let mut far: Vec<String> = Vec::new();
+        let places = self.location.iter().map(|l| (l, None, true)).chain(
+            self.labels
+                .iter()
+                .map(|l| (&l.location, Some(l.message.as_str()), false)),
+        );
+        for (loc, label, primary) in places {
+            let text = &loc.file.text;
+            let Some(range) = loc.byte_range().filter(|r| {
+                r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+            }) else {
+                continue;
+            };
+            let mark = Mark {
+                file: &loc.file,
+                range,
+                label,
+                primary,
+            };
+            let lines = mark.lines();
+            if text[lines.clone()]
+                .split('\n')
+                .any(|l| l.len() > MAX_SNIPPET_LINE)
+            {
+                if let Some(label) = label {
+                    far.push(format!(
+                        "{label}: {}:{}:{}",
+                        loc.file.display, loc.pos.line, loc.pos.col
+                    ));
+                }
+                continue;
+            }
+            marks.push(mark);
+        }
+        // Files in order of first appearance (the primary's first), marks by position.
+        let mut files: Vec<&SourceFile> = Vec::new();
+        for m in &marks {
+            if !files.iter().any(|f| std::ptr::eq(*f, m.file)) {
+                files.push(m.file);
+            }
+        }
+        let mut group = Group::with_title(level.primary_title(title));
+        for file in files {
+            let mut in_file: Vec<&Mark<'_>> = marks
+                .iter()
+                .filter(|m| std::ptr::eq(m.file, file))
+                .collect();
+            in_file.sort_by_key(|m| (m.range.start, m.range.end));
+            let mut clusters: Vec<Vec<&Mark<'_>>> = Vec::new();
+            for m in in_file {
+                let near = clusters.last().and_then(|c| c.last()).is_some_and(|prev| {
+                    let (a, b) = (prev.lines().end, m.lines().start);
+                    b <= a
+                        || file.text[a..b].bytes().filter(|c| *c == b'\n').count()
+                            <= SNIPPET_GAP_LINES
+                });
+                match clusters.last_mut() {
+                    Some(c) if near => c.push(m),
+                    _ => clusters.push(vec![m]),
                 }
             }
-            None => write!(f, "{}", self.message)?,
+            for cluster in clusters {
+                let start = cluster.iter().map(|m| m.lines().start).min().unwrap_or(0);
+                let end = cluster.iter().map(|m| m.lines().end).max().unwrap_or(0);
+                let mut snippet = Snippet::source(&file.text[start..end])
+                    .line_start(cluster[0].line_number(start));
+                if !cluster.iter().any(|m| m.primary) {
+                    snippet = snippet.path(file.display.as_str());
+                }
+                for m in cluster {
+                    let kind = if m.primary {
+                        AnnotationKind::Primary
+                    } else {
+                        AnnotationKind::Context
+                    };
+                    snippet = snippet.annotation(
+                        kind.span(m.range.start - start..m.range.end - start)
+                            .label(m.label),
+                    );
+                }
+                group = group.element(snippet);
+            }
         }
         for h in &self.help {
-            write!(f, "\n  = help: {h}")?;
+            group = group.element(L::HELP.message(h.as_str()));
         }
-        if let Some(note) = self.lint_note() {
-            write!(f, "\n  = note: {note}")?;
+        for n in far.iter().chain(&self.notes) {
+            group = group.element(L::NOTE.message(n.as_str()));
         }
-        Ok(())
+        let lint_note = self.lint_note();
+        if let Some(n) = &lint_note {
+            group = group.element(L::NOTE.message(n.as_str()));
+        }
+        let renderer = if options.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&[group])
     }
 }
 
@@ -802,8 +987,89 @@ mod tests {
         let text = d.to_string();
         assert_eq!(
             text,
-            "specs/x.yml:2:10: unknown input `apiKy`\n  |\n2 |   value: $inputs.apiKy\n  |          ^^^^^^^^^^^^^\n  = help: did you mean `apiKey`?"
+            "specs/x.yml:2:10: unknown input `apiKy`\n  |\n2 |   value: $inputs.apiKy\n  |          ^^^^^^^^^^^^^\n  |\n  = help: did you mean `apiKey`?"
         );
+        let mut warning = d.clone();
+        warning.severity = Severity::Warning;
+        warning.lint = Some("dialect");
+        let text = warning.render(RenderOptions {
+            severity: true,
+            color: false,
+        });
+        assert!(
+            text.starts_with("warning: specs/x.yml:2:10: unknown input"),
+            "{text}"
+        );
+        assert!(text.ends_with("\n  = note: `warn(dialect)` is the default; `allow(dialect)` in the macro call silences it, `deny(dialect)` makes it an error"), "{text}");
+    }
+
+    #[test]
+    fn renders_labels_in_the_same_and_other_files() {
+        let doc = Arc::new(SourceFile {
+            display: "x.arazzo.yaml".into(),
+            text: "inputs:\n  apiKey: 1\nsteps:\n  value: $inputs.apiKy\n".into(),
+        });
+        let oas = Arc::new(SourceFile {
+            display: "openapi/shop.yaml".into(),
+            text: "paths:\n  /x:\n    get:\n      operationId: getX\n".into(),
+        });
+        let at = |file: &Arc<SourceFile>, line, col, len| {
+            Some(Location {
+                file: file.clone(),
+                pos: Pos { line, col },
+                len,
+            })
+        };
+        let d = Diagnostic::at(at(&doc, 4, 18, 5), "unknown input `apiKy`")
+            .label(at(&doc, 2, 3, 6), "declared here")
+            .label(at(&oas, 4, 7, 11), "the operation is here")
+            .label(None, "dropped: no location");
+        assert_eq!(d.labels.len(), 2);
+        let expected = "\
+x.arazzo.yaml:4:18: unknown input `apiKy`
+  |
+2 |   apiKey: 1
+  |   ------ declared here
+3 | steps:
+4 |   value: $inputs.apiKy
+  |                  ^^^^^
+  |
+ ::: openapi/shop.yaml:4:7
+  |
+4 |       operationId: getX
+  |       ----------- the operation is here";
+        assert_eq!(d.to_string(), expected);
+    }
+
+    #[test]
+    fn a_mark_on_a_very_long_line_is_a_position_only() {
+        let long = Arc::new(SourceFile {
+            display: "big.json".into(),
+            text: format!("{{\"a\": \"{}\", \"op\": 1}}", "x".repeat(2000)),
+        });
+        let doc = file("v: 1\n");
+        let d = Diagnostic::at(
+            Some(Location {
+                file: doc,
+                pos: Pos { line: 1, col: 4 },
+                len: 1,
+            }),
+            "m",
+        )
+        .label(
+            Some(Location {
+                file: long,
+                pos: Pos { line: 1, col: 2012 },
+                len: 4,
+            }),
+            "the operation is here",
+        );
+        let text = d.to_string();
+        assert!(
+            text.ends_with("= note: the operation is here: big.json:1:2012"),
+            "{text}"
+        );
+        assert!(!text.contains("xxxxxxxxxx"), "{text}");
     }
 
     #[test]
