@@ -752,11 +752,8 @@ impl Diagnostic {
         for h in &self.help {
             group = group.element(L::HELP.message(h.as_str()));
         }
-        for n in far.iter().chain(&self.notes) {
-            group = group.element(L::NOTE.message(n.as_str()));
-        }
         let lint_note = self.lint_note();
-        if let Some(n) = &lint_note {
+        for n in far.iter().chain(&lint_note).chain(&self.notes) {
             group = group.element(L::NOTE.message(n.as_str()));
         }
         let renderer = if options.color {

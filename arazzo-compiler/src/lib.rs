@@ -235,7 +235,7 @@ fn compile_inner(
         let sub_path = match resolve::source_path(sd, path, &file, &map) {
             Ok(p) => p,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 continue;
             }
         };
