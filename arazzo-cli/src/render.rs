@@ -132,7 +132,11 @@ pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
                 region.insert("startLine".into(), json!(l.pos.line));
                 region.insert("startColumn".into(), json!(l.pos.col));
                 region.insert("endLine".into(), json!(l.pos.line));
-                region.insert("endColumn".into(), json!(l.pos.col as usize + l.len.max(1)));
+                let chars = l
+                    .byte_range()
+                    .and_then(|r| l.file.text.get(r))
+                    .map_or(1, |t| t.lines().next().unwrap_or("").chars().count());
+                region.insert("endColumn".into(), json!(l.pos.col as usize + chars.max(1)));
                 if let Some(r) = l.byte_range() {
                     region.insert("byteOffset".into(), json!(r.start));
                     region.insert("byteLength".into(), json!(r.end - r.start));

@@ -42,15 +42,16 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// Where a diagnostic points: a file, a position and how many characters to underline.
+/// Where a diagnostic points: a file, the byte range underlined and the line and column
+/// of its start (the `file:line:col` of the message).
 #[derive(Clone, Debug)]
 pub struct Location {
     /// The file.
     pub file: Arc<SourceFile>,
     /// The position of the first offending character.
     pub pos: Pos,
-    /// Characters to underline (at least one is shown).
-    pub len: usize,
+    /// The bytes underlined in the file's text (an empty range shows one caret).
+    pub range: std::ops::Range<usize>,
 }
 
 /// How serious a diagnostic is.
@@ -247,16 +248,54 @@ impl SourceFile {
 }
 
 impl Location {
-    /// The byte range underlined (`len` characters from `pos`), if inside the text.
+    /// A location at `pos` underlining the byte range `range`.
+    pub fn new(file: Arc<SourceFile>, pos: Pos, range: std::ops::Range<usize>) -> Location {
+        Location { file, pos, range }
+    }
+
+    /// A location of `len` characters from `pos`, its byte range found by scanning the
+    /// text (for places known only by line and column). Outside the text, the range is
+    /// empty at the end of the text.
+    pub fn from_pos(file: Arc<SourceFile>, pos: Pos, len: usize) -> Location {
+        let range = file
+            .offset(pos)
+            .and_then(|start| {
+                let rest = file.text.get(start..)?;
+                let end = rest
+                    .char_indices()
+                    .nth(len)
+                    .map_or(file.text.len(), |(b, _)| start + b);
+                Some(start..end)
+            })
+            .unwrap_or(file.text.len()..file.text.len());
+        Location { file, pos, range }
+    }
+
+    /// A location of the one character at byte `offset` (an empty range at the end of the
+    /// text), at `pos`.
+    pub fn at_offset(file: Arc<SourceFile>, pos: Pos, offset: usize) -> Location {
+        let start = offset.min(file.text.len());
+        let end = file
+            .text
+            .get(start..)
+            .and_then(|r| r.chars().next())
+            .map_or(start, |c| start + c.len_utf8());
+        Location {
+            file,
+            pos,
+            range: start..end,
+        }
+    }
+
+    /// The byte range underlined, if it is a valid range of the text.
     pub fn byte_range(&self) -> Option<std::ops::Range<usize>> {
-        let start = self.file.offset(self.pos)?;
-        let rest = self.file.text.get(start..)?;
-        let end = match rest.char_indices().nth(self.len) {
-            Some((b, _)) => start + b,
-            None if rest.chars().count() == self.len => self.file.text.len(),
-            None => return None,
-        };
-        Some(start..end)
+        let text = &self.file.text;
+        let r = &self.range;
+        (r.start <= r.end
+            && r.end <= text.len()
+            && text.is_char_boundary(r.start)
+            && text.is_char_boundary(r.end))
+        .then(|| r.clone())
     }
 }
 
@@ -973,11 +1012,7 @@ mod tests {
             text: "a: 1\n  value: $inputs.apiKy\n".into(),
         });
         let d = Diagnostic::at(
-            Some(Location {
-                file,
-                pos: Pos { line: 2, col: 10 },
-                len: 13,
-            }),
+            Some(Location::from_pos(file, Pos { line: 2, col: 10 }, 13)),
             "unknown input `apiKy`",
         )
         .help("did you mean `apiKey`?");
@@ -1011,11 +1046,7 @@ mod tests {
             text: "paths:\n  /x:\n    get:\n      operationId: getX\n".into(),
         });
         let at = |file: &Arc<SourceFile>, line, col, len| {
-            Some(Location {
-                file: file.clone(),
-                pos: Pos { line, col },
-                len,
-            })
+            Some(Location::from_pos(file.clone(), Pos { line, col }, len))
         };
         let d = Diagnostic::at(at(&doc, 4, 18, 5), "unknown input `apiKy`")
             .label(at(&doc, 2, 3, 6), "declared here")
@@ -1046,19 +1077,11 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
         });
         let doc = file("v: 1\n");
         let d = Diagnostic::at(
-            Some(Location {
-                file: doc,
-                pos: Pos { line: 1, col: 4 },
-                len: 1,
-            }),
+            Some(Location::from_pos(doc, Pos { line: 1, col: 4 }, 1)),
             "m",
         )
         .label(
-            Some(Location {
-                file: long,
-                pos: Pos { line: 1, col: 2012 },
-                len: 4,
-            }),
+            Some(Location::from_pos(long, Pos { line: 1, col: 2012 }, 4)),
             "the operation is here",
         );
         let text = d.to_string();
@@ -1088,11 +1111,7 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
     #[test]
     fn byte_ranges_count_characters_not_bytes() {
         let f = file("é: 1\nnamé: $inputs.apiKy # c\n");
-        let loc = Location {
-            file: f.clone(),
-            pos: Pos { line: 2, col: 7 },
-            len: 13,
-        };
+        let loc = Location::from_pos(f.clone(), Pos { line: 2, col: 7 }, 13);
         let r = loc.byte_range().expect("inside the text");
         assert_eq!(&f.text[r], "$inputs.apiKy");
         assert_eq!(f.offset(Pos { line: 9, col: 1 }), None);
@@ -1101,13 +1120,7 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
     #[test]
     fn candidates_suggest_a_unique_close_name_only() {
         let f = file("v: $inputs.apiKy\n");
-        let loc = || {
-            Some(Location {
-                file: f.clone(),
-                pos: Pos { line: 1, col: 4 },
-                len: 13,
-            })
-        };
+        let loc = || Some(Location::from_pos(f.clone(), Pos { line: 1, col: 4 }, 13));
         let mut d = Diagnostic::at(loc(), "unknown input");
         d.candidates("declares", ["apiKey", "customerId"], "apiKy");
         assert_eq!(d.suggestions.len(), 1);
@@ -1133,14 +1146,7 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
     #[test]
     fn a_suggestion_is_made_only_where_the_text_matches() {
         let f = file("v: \"a\\u0041b\"\n");
-        let mut d = Diagnostic::at(
-            Some(Location {
-                file: f,
-                pos: Pos { line: 1, col: 5 },
-                len: 3,
-            }),
-            "m",
-        );
+        let mut d = Diagnostic::at(Some(Location::from_pos(f, Pos { line: 1, col: 5 }, 3)), "m");
         d.suggest_location("aAb", "x", Applicability::MachineApplicable);
         assert!(d.suggestions.is_empty());
     }
@@ -1149,11 +1155,7 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
     fn plain_scalars_starting_with_a_brace_are_quoted() {
         let f = file("operationPath: api#/paths/~1x/get\n");
         let mut d = Diagnostic::at(
-            Some(Location {
-                file: f,
-                pos: Pos { line: 1, col: 16 },
-                len: 18,
-            }),
+            Some(Location::from_pos(f, Pos { line: 1, col: 16 }, 18)),
             "m",
         );
         d.suggest_scalar(

@@ -280,11 +280,11 @@ fn calls(s: &model::Step, source: &str, op: &crate::openapi::Operation) -> bool 
 
 /// A location at the start of a file (for problems with the file as a whole).
 pub fn file_start(file: &Arc<SourceFile>) -> Option<Location> {
-    Some(Location {
-        file: file.clone(),
-        pos: crate::diag::Pos { line: 1, col: 1 },
-        len: 1,
-    })
+    Some(Location::at_offset(
+        file.clone(),
+        crate::diag::Pos { line: 1, col: 1 },
+        0,
+    ))
 }
 
 /// Removes `.` and `name/..` components without touching the filesystem (for messages).

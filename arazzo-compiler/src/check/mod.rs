@@ -146,20 +146,25 @@ fn loc_span(
     node: &Node,
     span: &std::ops::Range<usize>,
 ) -> Option<Location> {
-    let len = match &node.value {
-        Value::Str(s) => s.get(span.clone()).map_or(1, |p| p.chars().count().max(1)),
-        _ => 1,
+    let part = match &node.value {
+        Value::Str(s) => s.get(span.clone()),
+        _ => None,
     };
     let pos = if node.content_offset.is_some() || node.col_map.is_some() {
         node.pos_at(span.start)
     } else {
         node.pos
     };
-    Some(Location {
-        file: file.clone(),
-        pos,
-        len,
-    })
+    // A plain or quoted scalar without escapes: the part is at the same offset in the text.
+    if let (Some(off), Some(part)) = (node.content_offset, part) {
+        let start = node.span.start + off as usize + span.start;
+        let range = start..start + part.len();
+        if file.text.get(range.clone()) == Some(part) {
+            return Some(Location::new(file.clone(), pos, range));
+        }
+    }
+    let len = part.map_or(1, |p| p.chars().count().max(1));
+    Some(Location::from_pos(file.clone(), pos, len))
 }
 
 impl<'a> Checker<'a> {
