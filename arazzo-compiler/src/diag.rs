@@ -766,6 +766,9 @@ impl Diagnostic {
                     _ => clusters.push(vec![m]),
                 }
             }
+            // The primary's snippet first: it has no path (the header names the file);
+            // the others of its file follow under `::: file:line:col`.
+            clusters.sort_by_key(|c| !c.iter().any(|m| m.primary));
             for cluster in clusters {
                 let start = cluster.iter().map(|m| m.lines().start).min().unwrap_or(0);
                 let end = cluster.iter().map(|m| m.lines().end).max().unwrap_or(0);

@@ -79,13 +79,16 @@ pub struct Key {
 }
 
 impl Key {
-    /// The key as a string node (for diagnostics pointing at a key).
+    /// The key as a string node (for diagnostics pointing at a key): its content is
+    /// located inside the quotes of a quoted key.
     pub fn node(&self) -> Node {
+        let written = self.span.end.saturating_sub(self.span.start);
+        let quoted = written == self.text.len() + 2;
         Node {
             value: Value::Str(self.text.clone()),
             pos: self.pos,
             span: self.span.clone(),
-            content_offset: Some(0),
+            content_offset: Some(u32::from(quoted)),
             col_map: None,
         }
     }

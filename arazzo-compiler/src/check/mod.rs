@@ -7,6 +7,7 @@ mod actions;
 mod criteria;
 mod exprs;
 mod flow;
+mod labels;
 mod outputs;
 mod payload;
 mod refs;
@@ -82,6 +83,8 @@ struct OutInfo<'a> {
     field: String,
     ty: Ty,
     schema: Option<Schema<'a>>,
+    /// Where the output is declared (its name in the step's `outputs`).
+    declared: Option<Location>,
 }
 
 /// Where an expression is evaluated.
@@ -312,7 +315,13 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<&str> = Vec::new();
         for w in &doc.workflows {
             if seen.contains(&w.id.as_str()) {
+                let first = doc
+                    .workflows
+                    .iter()
+                    .find(|x| x.id.value == w.id.value)
+                    .and_then(|x| model::location(&self.file, &x.id.node));
                 self.err(&w.id.node, format!("duplicate workflowId `{}`", w.id.value))
+                    .add_label(first, "first declared here")
                     .help
                     .push("workflowIds must be unique within a document".into());
             }
