@@ -193,11 +193,7 @@ fn compile_inner(
         Ok(r) => r,
         Err(e) => {
             diags.push(Diagnostic::at(
-                Some(Location {
-                    file: file.clone(),
-                    pos: e.pos,
-                    len: 1,
-                }),
+                Some(Location::at_offset(file.clone(), e.pos, e.offset)),
                 format!("invalid YAML: {}", e.message),
             ));
             return Inner {
@@ -235,7 +231,7 @@ fn compile_inner(
         let sub_path = match resolve::source_path(sd, path, &file, &map) {
             Ok(p) => p,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 continue;
             }
         };

@@ -118,6 +118,7 @@ impl<'a> Checker<'a> {
             node: Node {
                 value: Value::Str(text),
                 pos: sel.context.node.pos,
+                span: sel.context.node.span.clone(),
                 content_offset: None,
                 col_map: None,
             },

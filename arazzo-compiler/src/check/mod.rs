@@ -7,6 +7,7 @@ mod actions;
 mod criteria;
 mod exprs;
 mod flow;
+mod labels;
 mod outputs;
 mod payload;
 mod refs;
@@ -85,6 +86,8 @@ struct OutInfo<'a> {
     field: String,
     ty: Ty,
     schema: Option<Schema<'a>>,
+    /// Where the output is declared (its name in the step's `outputs`).
+    declared: Option<Location>,
 }
 
 /// Where an expression is evaluated.
@@ -148,20 +151,25 @@ fn loc_span(
     node: &Node,
     span: &std::ops::Range<usize>,
 ) -> Option<Location> {
-    let len = match &node.value {
-        Value::Str(s) => s.get(span.clone()).map_or(1, |p| p.chars().count().max(1)),
-        _ => 1,
+    let part = match &node.value {
+        Value::Str(s) => s.get(span.clone()),
+        _ => None,
     };
     let pos = if node.content_offset.is_some() || node.col_map.is_some() {
         node.pos_at(span.start)
     } else {
         node.pos
     };
-    Some(Location {
-        file: file.clone(),
-        pos,
-        len,
-    })
+    // A plain or quoted scalar without escapes: the part is at the same offset in the text.
+    if let (Some(off), Some(part)) = (node.content_offset, part) {
+        let start = node.span.start + off as usize + span.start;
+        let range = start..start + part.len();
+        if file.text.get(range.clone()) == Some(part) {
+            return Some(Location::new(file.clone(), pos, range));
+        }
+    }
+    let len = part.map_or(1, |p| p.chars().count().max(1));
+    Some(Location::from_pos(file.clone(), pos, len))
 }
 
 impl<'a> Checker<'a> {
@@ -308,7 +316,13 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<&str> = Vec::new();
         for w in &doc.workflows {
             if seen.contains(&w.id.as_str()) {
+                let first = doc
+                    .workflows
+                    .iter()
+                    .find(|x| x.id.value == w.id.value)
+                    .and_then(|x| model::location(&self.file, &x.id.node));
                 self.err(&w.id.node, format!("duplicate workflowId `{}`", w.id.value))
+                    .add_label(first, "first declared here")
                     .help
                     .push("workflowIds must be unique within a document".into());
             }

@@ -147,6 +147,7 @@ impl<'a> Checker<'a> {
                             .map(|q| q.name.as_str())
                             .collect();
                         let help = did_you_mean(&p.name.value, names.iter().copied());
+                        let declared = self.operation_location(op);
                         let d = self.err(
                             &p.name.node,
                             format!(
@@ -164,6 +165,7 @@ impl<'a> Checker<'a> {
                         if let Some(h) = help {
                             d.help.push(h);
                         }
+                        d.add_label(declared, "the operation is declared here");
                         d.suggest_name(&p.name.value, names.iter().copied());
                     }
                     let (value, _, _) = self.value_expr(st, &req_ec, value_node);
@@ -196,17 +198,21 @@ impl<'a> Checker<'a> {
                         p.location.is_none() && p.name.value.eq_ignore_ascii_case(&q.name)
                     });
                     if !supplied && !unplaced {
+                        let declared = self.operation_location(op);
                         self.err(&s.id.node, format!(
                             "step `{}` does not supply the required {} parameter `{}` of operation `{}`",
                             s.id.value, q.location.as_str(), q.name, op.operation_id.as_deref().unwrap_or(&op.path)
                         ))
+                        .add_label(declared, "the operation is declared here")
                         .help.push(format!("add `- name: {}\n            in: {}\n            value: ...` to its parameters", q.name, q.location.as_str()));
                     }
                 }
+                let since = self.diags.len();
                 let body = s
                     .request_body
                     .as_ref()
                     .and_then(|rb| self.body(st, &req_ec, rb, op, s));
+                self.label_body_diagnostics(since, op);
                 if s.request_body.is_none() {
                     if let Some(opn) = self.sources.store.operation_node(op) {
                         let rb = opn.node.get("requestBody").and_then(|n| {
@@ -218,10 +224,12 @@ impl<'a> Checker<'a> {
                         if rb.is_some_and(|r| {
                             r.node.get("required").and_then(Node::as_bool) == Some(true)
                         }) {
+                            let declared = self.operation_location(op);
                             self.err(&s.id.node, format!(
                                 "operation `{}` requires a request body, but step `{}` has no `requestBody`",
                                 op.operation_id.as_deref().unwrap_or(&op.path), s.id.value
-                            ));
+                            ))
+                            .add_label(declared, "the operation is declared here");
                         }
                     }
                 }

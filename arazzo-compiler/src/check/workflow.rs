@@ -149,7 +149,8 @@ impl<'a> Checker<'a> {
         }
         // Step ids.
         for (i, s) in wf.steps.iter().enumerate() {
-            if wf.steps[..i].iter().any(|p| p.id.value == s.id.value) {
+            if let Some(first) = wf.steps[..i].iter().find(|p| p.id.value == s.id.value) {
+                let first = model::location(&self.file, &first.id.node);
                 self.err(
                     &s.id.node,
                     format!(
@@ -157,6 +158,7 @@ impl<'a> Checker<'a> {
                         s.id.value, wf.id.value
                     ),
                 )
+                .add_label(first, "first declared here")
                 .help
                 .push("stepIds must be unique within a workflow".into());
             }
@@ -251,6 +253,7 @@ impl<'a> Checker<'a> {
                     field,
                     ty,
                     schema,
+                    declared: model::location(&self.file, &name.node),
                 });
             }
             st.outputs[i] = outs;
