@@ -293,7 +293,7 @@ fn compile_inner(
         });
     }
     stack.pop();
-    let checked = check::Checker::new(file.clone(), &mut diags, &doc, &root, &sources).run();
+    let mut checked = check::Checker::new(file.clone(), &mut diags, &doc, &root, &sources).run();
     let index: Vec<usize> = checked
         .workflows
         .iter()
@@ -307,9 +307,14 @@ fn compile_inner(
     // Emit in document order.
     let mut order: Vec<usize> = (0..checked.workflows.len()).collect();
     order.sort_by_key(|&i| index[i]);
+    // Moved out in that order, not cloned.
+    let mut slots: Vec<Option<ir::Workflow>> = std::mem::take(&mut checked.workflows)
+        .into_iter()
+        .map(Some)
+        .collect();
     let workflows: Vec<ir::Workflow> = order
         .iter()
-        .map(|&i| checked.workflows[i].clone())
+        .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
         .collect();
     let index: Vec<usize> = order.iter().map(|&i| index[i]).collect();
     let externals: Vec<(usize, String, String)> = sources

@@ -116,19 +116,162 @@ impl Run {
 /// Runs a whole workflow future under the client's
 /// [`workflow_timeout`](Client::workflow_timeout).
 ///
+/// One timer serves the whole run: it is armed for the run's deadline, or for
+/// the deadline of the request in flight when that comes first (requests sent
+/// with the default HTTP client report their deadline here instead of starting
+/// a timer of their own; moving the timer later, request after request, does not
+/// touch the timer wheel). When a request's deadline passes, the run ends with
+/// that request's [`Error::Timeout`], as the request itself would have (generated
+/// code propagates every request error out of the run).
+///
 /// # Errors
 ///
-/// The future's own error, or [`Error::WorkflowTimeout`] when it did not
-/// finish in time (it is then dropped, cancelling any request in flight).
-pub async fn with_deadline<T>(
+/// The future's own error, [`Error::Timeout`] when a request sent with the
+/// default HTTP client ran out of time, or [`Error::WorkflowTimeout`] when the
+/// run did not finish in time. The future is then dropped, cancelling any
+/// request in flight.
+pub fn with_deadline<'a, T: 'a>(
+    client: &'a Client,
+    workflow: &'static str,
+    fut: impl Future<Output = Result<T, Error>> + 'a,
+) -> impl Future<Output = Result<T, Error>> + 'a {
+    // The run's future (every step's request and response) lives on the heap
+    // from here: the future returned stays small, so the caller moves little.
+    let fut = Box::pin(fut);
+    deadline(client, workflow, fut)
+}
+
+async fn deadline<T>(
     client: &Client,
     workflow: &'static str,
-    fut: impl Future<Output = Result<T, Error>>,
+    mut fut: std::pin::Pin<Box<impl Future<Output = Result<T, Error>>>>,
 ) -> Result<T, Error> {
-    let after = client.workflow_timeout();
-    match tokio::time::timeout(after, fut).await {
-        Ok(result) => result,
-        Err(_) => Err(Error::WorkflowTimeout { workflow, after }),
+    let run_deadline = tokio::time::Instant::now() + client.workflow_timeout();
+    let sleep = tokio::time::sleep_until(run_deadline);
+    let mut sleep = std::pin::pin!(sleep);
+    let mut clock = clock::RunClock {
+        run_deadline,
+        request: None,
+    };
+    let mut armed = run_deadline;
+    std::future::poll_fn(move |cx| {
+        let polled = clock::with_clock(&mut clock, || fut.as_mut().poll(cx));
+        if let std::task::Poll::Ready(result) = polled {
+            return std::task::Poll::Ready(result);
+        }
+        loop {
+            let wanted = clock.next_deadline();
+            if wanted != armed {
+                sleep.as_mut().reset(wanted);
+                armed = wanted;
+            }
+            if sleep.as_mut().poll(cx).is_pending() {
+                return std::task::Poll::Pending;
+            }
+            let now = tokio::time::Instant::now();
+            if now >= clock.run_deadline {
+                return std::task::Poll::Ready(Err(Error::WorkflowTimeout {
+                    workflow,
+                    after: client.workflow_timeout(),
+                }));
+            }
+            if let Some(request) = clock.request.filter(|r| now >= r.deadline) {
+                let error = Error::Timeout {
+                    workflow: request.info.workflow,
+                    step: request.info.step,
+                    operation: request.info.operation,
+                    after: request.after,
+                };
+                tracing::debug!(%error, "request failed");
+                return std::task::Poll::Ready(Err(error));
+            }
+            // The timer was armed for a request that has finished since: re-arm
+            // (for the next request or the run's deadline) and poll it again.
+            armed = now;
+        }
+    })
+    .await
+}
+
+/// The deadlines of the run being polled, shared with the requests it sends.
+pub(crate) mod clock {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    use tokio::time::Instant;
+
+    use super::StepInfo;
+
+    /// The request in flight of a run, as it reported itself.
+    #[derive(Clone, Copy)]
+    pub(crate) struct InFlight {
+        pub(crate) deadline: Instant,
+        pub(crate) after: Duration,
+        pub(crate) info: &'static StepInfo,
+    }
+
+    /// The deadlines of one run.
+    #[derive(Clone, Copy)]
+    pub(crate) struct RunClock {
+        pub(crate) run_deadline: Instant,
+        pub(crate) request: Option<InFlight>,
+    }
+
+    impl RunClock {
+        /// When the run's timer must fire next.
+        pub(crate) fn next_deadline(&self) -> Instant {
+            match self.request {
+                Some(r) => r.deadline.min(self.run_deadline),
+                None => self.run_deadline,
+            }
+        }
+    }
+
+    thread_local! {
+        /// The clock of the run being polled on this thread (set only while
+        /// [`with_deadline`](super::with_deadline) polls its future).
+        static CURRENT: Cell<Option<RunClock>> = const { Cell::new(None) };
+    }
+
+    /// Runs `poll` with `clock` as the current run's clock, then keeps what
+    /// the requests polled in it reported.
+    pub(crate) fn with_clock<R>(clock: &mut RunClock, poll: impl FnOnce() -> R) -> R {
+        let outer = CURRENT.with(|c| c.replace(Some(*clock)));
+        let result = poll();
+        if let Some(updated) = CURRENT.with(|c| c.replace(outer)) {
+            *clock = updated;
+        }
+        result
+    }
+
+    /// Reports a request starting now with `after` to run: true when a run's
+    /// clock will enforce it (the caller then starts no timer of its own).
+    pub(crate) fn start_request(info: &'static StepInfo, after: Duration) -> bool {
+        CURRENT.with(|c| match c.get() {
+            Some(mut clock) => {
+                let deadline = Instant::now()
+                    .checked_add(after)
+                    .unwrap_or(clock.run_deadline);
+                clock.request = Some(InFlight {
+                    deadline,
+                    after,
+                    info,
+                });
+                c.set(Some(clock));
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// Reports that the request in flight has finished (or failed).
+    pub(crate) fn end_request() {
+        CURRENT.with(|c| {
+            if let Some(mut clock) = c.get() {
+                clock.request = None;
+                c.set(Some(clock));
+            }
+        });
     }
 }
 
