@@ -303,6 +303,92 @@ mod tests {
         assert_eq!(run.steps_executed(), 3);
     }
 
+    static INFO: StepInfo = StepInfo {
+        workflow: "wf",
+        step: "s",
+        operation: "op",
+        source: "api",
+        default_server: "http://127.0.0.1:1",
+        method: "GET",
+        path: "/",
+    };
+
+    fn timed_client(request_ms: u64, run_ms: u64) -> Client {
+        let client = Client::builder()
+            .request_timeout(std::time::Duration::from_millis(request_ms))
+            .workflow_timeout(std::time::Duration::from_millis(run_ms))
+            .build();
+        let Ok(client) = client else {
+            panic!("build failed")
+        };
+        client
+    }
+
+    /// A request in flight (as `Request::send` reports it) for `busy`.
+    async fn request_for(busy: std::time::Duration) {
+        let on_clock = clock::start_request(&INFO, std::time::Duration::from_millis(100));
+        assert!(
+            on_clock,
+            "inside with_deadline, the run's clock takes the request"
+        );
+        tokio::time::sleep(busy).await;
+        clock::end_request();
+    }
+
+    #[tokio::test]
+    async fn the_run_clock_ends_a_request_past_its_deadline() {
+        let client = timed_client(100, 60_000);
+        let result = with_deadline(&client, "wf", async {
+            request_for(std::time::Duration::from_secs(30)).await;
+            Ok(())
+        })
+        .await;
+        match result {
+            Err(Error::Timeout {
+                workflow: "wf",
+                step: "s",
+                operation: "op",
+                after,
+            }) => assert_eq!(after, std::time::Duration::from_millis(100)),
+            other => panic!("expected the request's timeout, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_finished_request_leaves_the_run_clock_to_the_run() {
+        // The timer armed for the first request's deadline fires while nothing is
+        // in flight: it is re-armed, the run goes on and finishes.
+        let client = timed_client(100, 60_000);
+        let result = with_deadline(&client, "wf", async {
+            request_for(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            request_for(std::time::Duration::from_millis(10)).await;
+            Ok(7)
+        })
+        .await;
+        assert!(matches!(result, Ok(7)), "{result:?}");
+        // Outside a run, nothing takes the request: reqwest's own timer does.
+        assert!(!clock::start_request(
+            &INFO,
+            std::time::Duration::from_millis(100)
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_run_deadline_ends_the_run() {
+        let client = timed_client(60_000, 100);
+        let result = with_deadline(&client, "wf", async {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            request_for(std::time::Duration::from_secs(30)).await;
+            Ok(())
+        })
+        .await;
+        assert!(
+            matches!(result, Err(Error::WorkflowTimeout { workflow: "wf", .. })),
+            "{result:?}"
+        );
+    }
+
     #[test]
     fn redacted_text() {
         assert_eq!(redacted(), "[redacted]");

@@ -577,9 +577,10 @@ impl<'a> Request<'a> {
     /// [`Error::BodyInterrupted`].
     pub async fn send(self) -> Result<Response, Error> {
         let info = self.info;
-        // Without any tracing subscriber there is nobody to tell: no span is made
-        // (making a disabled one still costs a record of its fields per request).
-        let span = if tracing::dispatcher::has_been_set() {
+        // When no subscriber enables the level (the check `info_span!` starts with),
+        // no span is made: making a disabled one still records its fields for the
+        // `log` fallback on every request.
+        let span = if tracing::Level::INFO <= tracing::level_filters::LevelFilter::current() {
             tracing::info_span!(
                 "arazzo_request",
                 workflow = info.workflow,
