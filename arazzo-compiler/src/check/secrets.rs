@@ -48,7 +48,7 @@ fn reads(v: &Val, w: usize, sub: Option<usize>, out: &mut Vec<Slot>) {
         _ => {}
     };
     match v {
-        Val::Expr(e) => add(e),
+        Val::Expr(e, _) => add(e),
         Val::Template(parts) => parts.iter().for_each(|p| {
             if let TPart::Expr(e) = p {
                 add(e);
