@@ -237,11 +237,24 @@ pub(crate) mod clock {
     /// the requests polled in it reported.
     pub(crate) fn with_clock<R>(clock: &mut RunClock, poll: impl FnOnce() -> R) -> R {
         let outer = CURRENT.with(|c| c.replace(Some(*clock)));
-        let result = poll();
-        if let Some(updated) = CURRENT.with(|c| c.replace(outer)) {
-            *clock = updated;
+        // Restored even if `poll` panics: no later request on this thread may
+        // find a clock that nobody polls.
+        let _restore = Restore { outer, clock };
+        poll()
+    }
+
+    /// Puts back the outer clock (if any) and keeps what was reported.
+    struct Restore<'c> {
+        outer: Option<RunClock>,
+        clock: &'c mut RunClock,
+    }
+
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            if let Ok(Some(updated)) = CURRENT.try_with(|c| c.replace(self.outer)) {
+                *self.clock = updated;
+            }
         }
-        result
     }
 
     /// Reports a request starting now with `after` to run: true when a run's
@@ -387,6 +400,25 @@ mod tests {
             matches!(result, Err(Error::WorkflowTimeout { workflow: "wf", .. })),
             "{result:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_run_that_panics_leaves_no_clock_behind() {
+        let client = timed_client(100, 60_000);
+        let run = tokio::spawn(async move {
+            with_deadline(&client, "wf", async {
+                let fail = std::hint::black_box(true);
+                assert!(!fail, "a run that panics");
+                Ok(())
+            })
+            .await
+        });
+        assert!(run.await.is_err(), "the run panicked");
+        // Same thread (current-thread runtime): the clock was taken down.
+        assert!(!clock::start_request(
+            &INFO,
+            std::time::Duration::from_millis(100)
+        ));
     }
 
     #[test]
