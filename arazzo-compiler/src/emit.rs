@@ -48,6 +48,23 @@ fn path_tokens(path: &str) -> TokenStream {
     quote!(#( #segments )::*)
 }
 
+/// Tokens interpolated by value. `quote!` interpolates a `TokenStream` by
+/// reference, so it copies every top-level token (each identifier a new string)
+/// and the original is dropped after: for the thousands of items of a large
+/// document, handing them over instead saves both. Interpolate it once only.
+struct Moved(std::cell::Cell<TokenStream>);
+
+impl quote::ToTokens for Moved {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(std::iter::once(self.0.take()));
+    }
+}
+
+/// See [`Moved`].
+pub(crate) fn moved(tokens: TokenStream) -> impl quote::ToTokens {
+    Moved(std::cell::Cell::new(tokens))
+}
+
 fn doc_attr(text: &str) -> TokenStream {
     if text.trim().is_empty() {
         return TokenStream::new();
@@ -70,16 +87,16 @@ pub fn emit(
         workflows,
         externals,
     };
-    let shared: Vec<TokenStream> = types
+    let shared: Vec<_> = types
         .defs
         .iter()
         .filter(|d| d.scope == Scope::Shared)
-        .map(|d| e.typedef(d, Ctx::Types))
+        .map(|d| moved(e.typedef(d, Ctx::Types)))
         .collect();
-    let modules: Vec<TokenStream> = workflows
+    let modules: Vec<_> = workflows
         .iter()
         .enumerate()
-        .map(|(index, w)| e.workflow(w, index, skeleton))
+        .map(|(index, w)| moved(e.workflow(w, index, skeleton)))
         .collect();
     quote! {
         /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.
@@ -267,12 +284,12 @@ impl Emitter<'_> {
             doc_text = format!("{}\n\nWorkflow id: `{id}`.", w.doc);
         }
         let doc = doc_attr(&doc_text);
-        let local_types: Vec<TokenStream> = self
+        let local_types: Vec<_> = self
             .types
             .defs
             .iter()
             .filter(|d| d.scope == Scope::Workflow(index))
-            .map(|d| self.typedef(d, ctx))
+            .map(|d| moved(self.typedef(d, ctx)))
             .collect();
         let out_fields = w.outputs.iter().map(|o| {
             let f = ident(&o.field);
@@ -356,8 +373,8 @@ impl Emitter<'_> {
                 inputs
             })
         };
-        let steps_mod = self.steps_module(w, index);
-        let run = self.run_fn(w, index);
+        let steps_mod = moved(self.steps_module(w, index));
+        let run = moved(self.run_fn(w, index));
         quote! {
             #doc
             // The module is an API surface: a crate may call `run` alone and leave
@@ -898,8 +915,8 @@ impl Emitter<'_> {
         let ctx = Ctx::Workflow(index);
         let mut items = Vec::new();
         for (i, s) in w.steps.iter().enumerate() {
-            items.push(self.step_outputs_struct(s, ctx));
-            items.push(self.step_fns(w, i, s, ctx));
+            items.push(moved(self.step_outputs_struct(s, ctx)));
+            items.push(moved(self.step_fns(w, i, s, ctx)));
         }
         quote! {
             /// One function per step, each callable on its own.
@@ -976,8 +993,8 @@ impl Emitter<'_> {
             doc.push_str(&s.doc);
             doc.push_str("\n\n");
         }
-        let success = self.criteria(&s.success, w);
-        let out_fields: Vec<TokenStream> = s
+        let success = moved(self.criteria(&s.success, w));
+        let out_fields: Vec<_> = s
             .outputs
             .iter()
             .map(|o| {
@@ -1002,8 +1019,9 @@ impl Emitter<'_> {
                     }
                 }
             })
+            .map(moved)
             .collect();
-        let direct = self.direct_outputs(s, ctx);
+        let direct = moved(self.direct_outputs(s, ctx));
         match &s.kind {
             StepKind::Operation {
                 source,
@@ -1021,47 +1039,53 @@ impl Emitter<'_> {
                     doc.push_str("\nArguments besides the client and the inputs:\n");
                     doc.push_str(&dep_docs.join("\n"));
                 }
-                let doc = doc_attr(&doc);
-                let param_stmts = params.iter().map(|p| {
-                    let v = self.param_arg(&p.value, w);
-                    let n = &p.name;
-                    match p.location {
-                        ParamIn::Path => quote!(__req.path_param(#n, #v)?;),
-                        ParamIn::Query if p.secret => quote!(__req.secret_query(#n, #v)?;),
-                        ParamIn::Query => quote!(__req.query(#n, #v)?;),
-                        ParamIn::Header => {
-                            let secret = p.secret;
-                            quote!(__req.header(#n, #v, #secret)?;)
+                let doc = moved(doc_attr(&doc));
+                let param_stmts = params
+                    .iter()
+                    .map(|p| {
+                        let v = self.param_arg(&p.value, w);
+                        let n = &p.name;
+                        match p.location {
+                            ParamIn::Path => quote!(__req.path_param(#n, #v)?;),
+                            ParamIn::Query if p.secret => quote!(__req.secret_query(#n, #v)?;),
+                            ParamIn::Query => quote!(__req.query(#n, #v)?;),
+                            ParamIn::Header => {
+                                let secret = p.secret;
+                                quote!(__req.header(#n, #v, #secret)?;)
+                            }
+                            ParamIn::Cookie => quote!(__req.cookie(#n, #v)?;),
+                            ParamIn::QueryString => {
+                                let v = self.val(&p.value, w);
+                                quote!(__req.query_string(#n, &#v)?;)
+                            }
                         }
-                        ParamIn::Cookie => quote!(__req.cookie(#n, #v)?;),
-                        ParamIn::QueryString => {
-                            let v = self.val(&p.value, w);
-                            quote!(__req.query_string(#n, &#v)?;)
-                        }
-                    }
-                });
+                    })
+                    .map(moved);
                 let timeout_stmt = s.timeout_ms.map(|ms| quote!(__req.step_timeout(#ms);));
-                let body_stmt = body.as_ref().map(|b| {
-                    if let Some(typed) = self.typed_json_body(b, w, ctx) {
-                        return typed;
-                    }
-                    let v = self.val(&b.value, w);
-                    let ct = &b.content_type;
-                    let repl = b.replacements.iter().map(|(ptr, val)| {
-                        let val = self.val(val, w);
-                        quote!(__rt::replace(&mut __body, #ptr, #val);)
-                    });
-                    let send_body = match b.kind {
-                        BodyKind::Json => quote!(__req.json_body(#ct, __body);),
-                        BodyKind::Form => quote!(__req.form_body(&__body)?;),
-                        BodyKind::Text => quote!(__req.text_body(#ct, __rt::to_text(&__body));),
-                    };
-                    quote! {
-                        let mut __body = #v;
-                        #( #repl )*
-                        #send_body
-                    }
-                });
+                let body_stmt = body
+                    .as_ref()
+                    .map(|b| {
+                        if let Some(typed) = self.typed_json_body(b, w, ctx) {
+                            return typed;
+                        }
+                        let v = self.val(&b.value, w);
+                        let ct = &b.content_type;
+                        let repl = b.replacements.iter().map(|(ptr, val)| {
+                            let val = self.val(val, w);
+                            quote!(__rt::replace(&mut __body, #ptr, #val);)
+                        });
+                        let send_body = match b.kind {
+                            BodyKind::Json => quote!(__req.json_body(#ct, __body);),
+                            BodyKind::Form => quote!(__req.form_body(&__body)?;),
+                            BodyKind::Text => quote!(__req.text_body(#ct, __rt::to_text(&__body));),
+                        };
+                        quote! {
+                            let mut __body = #v;
+                            #( #repl )*
+                            #send_body
+                        }
+                    })
+                    .map(moved);
                 quote! {
                     #[doc(hidden)]
                     pub static #info: __rt::StepInfo = __rt::StepInfo {
@@ -1118,7 +1142,7 @@ impl Emitter<'_> {
                     doc.push_str("\nArguments besides the client and the inputs:\n");
                     doc.push_str(&dep_docs.join("\n"));
                 }
-                let doc = doc_attr(&doc);
+                let doc = moved(doc_attr(&doc));
                 let inputs_fn = format_ident!("__inputs_{}", raw);
                 let members = inputs.iter().map(|(k, v)| {
                     let v = self.val(v, w);

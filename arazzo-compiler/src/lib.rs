@@ -338,7 +338,8 @@ fn compile_inner(
         })
         .collect();
     let skeleton = diags.has_errors();
-    let own = emit::emit(&checked.types, workflows, &externals, skeleton);
+    let own = emit::moved(emit::emit(&checked.types, workflows, &externals, skeleton));
+    let sub_tokens: Vec<_> = sub_tokens.into_iter().map(emit::moved).collect();
     let tokens = quote::quote! { #own #( #sub_tokens )* };
     Inner {
         tokens,
