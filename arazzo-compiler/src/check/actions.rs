@@ -77,6 +77,8 @@ impl<'a> Checker<'a> {
                         d.help.push(h);
                     }
                     d.suggest_name(&t.value, st.step_ids.iter().map(String::as_str));
+                    let ids: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
+                    me.label_candidate(&t.value, &ids, |c, best| c.step_location(st, best));
                     None
                 }
             }

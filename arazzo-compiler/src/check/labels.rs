@@ -69,6 +69,18 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Where step `id` of the workflow is declared (its `stepId`).
+    pub(super) fn step_location(&self, st: &Wf<'_>, id: &str) -> Option<Location> {
+        let step = self
+            .doc
+            .workflows
+            .get(st.index)?
+            .steps
+            .iter()
+            .find(|s| s.id.value == id)?;
+        model::location(&self.file, &step.id.node)
+    }
+
     /// Adds a secondary label to the diagnostic recorded last.
     pub(super) fn label_last(&mut self, location: Option<Location>, message: impl Into<String>) {
         if let Some(d) = self.diags.last_mut() {

@@ -412,6 +412,7 @@ impl<'a> Checker<'a> {
                         &ids,
                         &step.text,
                     );
+                    self.label_candidate(&step.text, &ids, |c, best| c.step_location(st, best));
                     return None;
                 };
                 if ec.step == Some(j) && !ec.response {

@@ -53,6 +53,7 @@ impl<'a> Checker<'a> {
                         &names,
                         &d.value,
                     );
+                    self.label_candidate(&d.value, &names, |c, best| c.step_location(st, best));
                 }
             }
         }
