@@ -5,7 +5,9 @@
 //! are reached through `::arazzo::__private`, so users depend on one crate.
 
 use crate::condition::BinaryOp;
-use crate::ir::{self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepKind, TPart, Val};
+use crate::ir::{
+    self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepIdx, StepKind, TPart, Val, WorkflowRef,
+};
 use crate::model::ParamIn;
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -21,11 +23,11 @@ enum Ctx {
 
 struct Emitter<'a> {
     types: &'a TypeSpace,
+    /// The workflows of this document, in document order.
     workflows: &'a [ir::Workflow],
-    /// Module name (or path) of each workflow by document index.
-    modules: Vec<(usize, String)>,
-    /// Ids of the workflows of other Arazzo documents, by index.
-    external_ids: Vec<(usize, String)>,
+    /// (module path, workflowId) of the workflows of other Arazzo documents, by
+    /// [`WorkflowRef::External`] index.
+    externals: &'a [(String, String)],
 }
 
 /// An identifier from generated-name text (`r#type` becomes a raw identifier).
@@ -77,23 +79,13 @@ fn doc_attr(text: &str) -> TokenStream {
 pub fn emit(
     types: &TypeSpace,
     workflows: &[ir::Workflow],
-    workflow_index: &[usize],
-    externals: &[(usize, String, String)],
+    externals: &[(String, String)],
     skeleton: bool,
 ) -> TokenStream {
     let e = Emitter {
         types,
         workflows,
-        modules: workflow_index
-            .iter()
-            .zip(workflows)
-            .map(|(i, w)| (*i, w.module.clone()))
-            .chain(externals.iter().map(|(i, m, _)| (*i, m.clone())))
-            .collect(),
-        external_ids: externals
-            .iter()
-            .map(|(i, _, id)| (*i, id.clone()))
-            .collect(),
+        externals,
     };
     let shared: Vec<_> = types
         .defs
@@ -103,8 +95,8 @@ pub fn emit(
         .collect();
     let modules: Vec<_> = workflows
         .iter()
-        .zip(workflow_index)
-        .map(|(w, &index)| moved(e.workflow(w, index, skeleton)))
+        .enumerate()
+        .map(|(index, w)| moved(e.workflow(w, index, skeleton)))
         .collect();
     quote! {
         /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.
@@ -119,32 +111,22 @@ pub fn emit(
 impl Emitter<'_> {
     /// The module of a workflow: a local module name, or a path into the module
     /// generated for another Arazzo document.
-    fn module_of(&self, index: usize) -> TokenStream {
-        let m = self
-            .modules
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map_or("missing_workflow", |(_, m)| m.as_str());
-        path_tokens(m)
+    fn module_of(&self, r: WorkflowRef) -> TokenStream {
+        let m = match r {
+            WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.module.as_str()),
+            WorkflowRef::External(k) => self.externals.get(k).map(|(m, _)| m.as_str()),
+        };
+        // Every reference comes from the checker, which only makes valid ones.
+        path_tokens(m.unwrap_or("missing_workflow"))
     }
 
-    /// The id of a workflow, local or of another Arazzo document.
-    fn id_of(&self, index: usize) -> String {
-        match self.workflow_by_index(index) {
-            Some(w) => w.id.clone(),
-            None => self
-                .external_ids
-                .iter()
-                .find(|(i, _)| *i == index)
-                .map_or_else(String::new, |(_, id)| id.clone()),
-        }
-    }
-
-    fn workflow_by_index(&self, index: usize) -> Option<&ir::Workflow> {
-        self.modules
-            .iter()
-            .position(|(i, _)| *i == index)
-            .and_then(|p| self.workflows.get(p))
+    /// The `workflowId` of a workflow, local or of another Arazzo document.
+    fn id_of(&self, r: WorkflowRef) -> &str {
+        let id = match r {
+            WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.id.as_str()),
+            WorkflowRef::External(k) => self.externals.get(k).map(|(_, id)| id.as_str()),
+        };
+        id.unwrap_or_default()
     }
 
     fn ty(&self, t: &Ty, ctx: Ctx) -> TokenStream {
@@ -179,7 +161,7 @@ impl Emitter<'_> {
                     (Scope::Shared, Ctx::Workflow(_)) => quote!(types::#name),
                     (Scope::Workflow(w), Ctx::Workflow(c)) if w == c => quote!(#name),
                     (Scope::Workflow(w), _) => {
-                        let m = self.module_of(w);
+                        let m = self.module_of(WorkflowRef::Local(w));
                         quote!(#m::#name)
                     }
                 }
@@ -454,7 +436,7 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } => {
-                let Some(s) = w.steps.get(*step) else {
+                let Some(s) = w.steps.get(step.0) else {
                     return quote!(__rt::serde_json::Value::Null);
                 };
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
@@ -576,7 +558,7 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } if pointer.is_empty() => {
-                let s = w.steps.get(*step)?;
+                let s = w.steps.get(step.0)?;
                 let out = s.outputs.iter().find(|o| o.field == *field)?;
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
                 let f = ident(field);
@@ -606,7 +588,7 @@ impl Emitter<'_> {
         if !pointer.is_empty() {
             return None;
         }
-        let s = w.steps.get(*step)?;
+        let s = w.steps.get(step.0)?;
         let out = s.outputs.iter().find(|x| x.field == *field)?;
         let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
         let f = ident(field);
@@ -968,7 +950,9 @@ impl Emitter<'_> {
         let mut dep_sets = Vec::new();
         let mut dep_docs = Vec::new();
         for (d, always) in &s.deps {
-            let Some(dep) = w.steps.get(*d) else { continue };
+            let Some(dep) = w.steps.get(d.0) else {
+                continue;
+            };
             let draw = dep.fn_name.trim_start_matches("r#");
             let pname = if matches!(draw, "client" | "inputs") {
                 format_ident!("{}_step", draw)
@@ -1001,7 +985,7 @@ impl Emitter<'_> {
             let f = format_ident!("wf_{}", mraw);
             dep_params.push(quote!(#pname: &#m::Outputs));
             dep_sets.push(quote!(__st.#f = ::core::option::Option::Some(::core::clone::Clone::clone(#pname));));
-            let id = self.workflow_by_index(*d).map_or("", |x| x.id.as_str());
+            let id = self.id_of(*d);
             dep_docs.push(format!("- `{mraw}_outputs`: the outputs of workflow `{id}` (a `dependsOn` of this workflow), which this step reads."));
         }
         let mut doc = String::new();
@@ -1148,6 +1132,8 @@ impl Emitter<'_> {
                     }
                 }
             }
+            // Only in documents with errors, whose workflows are emitted as skeletons.
+            StepKind::Unresolved => TokenStream::new(),
             StepKind::Workflow { workflow, inputs } => {
                 let sub_mod = self.module_of(*workflow);
                 let sub_id = self.id_of(*workflow);
@@ -1217,7 +1203,7 @@ impl Emitter<'_> {
         let deps_run = w.depends_on.iter().map(|d| {
             let m = self.module_of(*d);
             let f = format_ident!("wf_{}", m.to_string().trim_start_matches("r#"));
-            let id = self.workflow_by_index(*d).map_or("", |x| x.id.as_str());
+            let id = self.id_of(*d);
             quote! {
                 let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
                 __st.#f = ::core::option::Option::Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard)).await?);
@@ -1267,6 +1253,8 @@ impl Emitter<'_> {
                         }
                     }
                 }
+                // Only in documents with errors, whose workflows are emitted as skeletons.
+                StepKind::Unresolved => TokenStream::new(),
                 StepKind::Workflow { workflow, .. } => {
                     let sub_mod = self.module_of(*workflow);
                     let inputs_fn = format_ident!("__inputs_{}", raw);
@@ -1335,9 +1323,9 @@ impl Emitter<'_> {
     }
 
     /// Runs another workflow of the document with this workflow's inputs (matched by name).
-    fn run_other(&self, index: usize) -> TokenStream {
-        let m = self.module_of(index);
-        let id = self.workflow_by_index(index).map_or("", |x| x.id.as_str());
+    fn run_other(&self, r: WorkflowRef) -> TokenStream {
+        let m = self.module_of(r);
+        let id = self.id_of(r);
         quote! {
             let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
             ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs), &mut *__guard)).await?;
@@ -1370,7 +1358,10 @@ impl Emitter<'_> {
                         break '__chain __Next::None;
                     },
                     ActionKind::Goto(j) => {
-                        let t = &variants[*j];
+                        // The checker only makes indices of existing steps.
+                        let Some(t) = variants.get(j.0) else {
+                            return TokenStream::new();
+                        };
                         quote! {
                             __resume = ::core::option::Option::None;
                             break '__chain __Next::Some(__Step::#t);
@@ -1394,7 +1385,8 @@ impl Emitter<'_> {
                         };
                         let go = match target {
                             Some(t) => {
-                                let t = &variants[*t];
+                                // The checker only makes indices of existing steps.
+                                let t = variants.get(t.0).unwrap_or(me);
                                 quote! {
                                     __resume = ::core::option::Option::Some(__Step::#me);
                                     break '__chain __Next::Some(__Step::#t);
@@ -1575,7 +1567,7 @@ enum Prec {
 }
 
 /// Whether `v` reads an output of step `j`.
-fn reads_step(v: &Val, j: usize) -> bool {
+fn reads_step(v: &Val, j: StepIdx) -> bool {
     let expr = |e: &RtExpr| match e {
         RtExpr::StepOutput { step, .. } => *step == j,
         RtExpr::Request { value, .. } => reads_step(value, j),
