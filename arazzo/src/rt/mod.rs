@@ -130,22 +130,12 @@ impl Run {
 /// default HTTP client ran out of time, or [`Error::WorkflowTimeout`] when the
 /// run did not finish in time. The future is then dropped, cancelling any
 /// request in flight.
-pub fn with_deadline<'a, T: 'a>(
-    client: &'a Client,
-    workflow: &'static str,
-    fut: impl Future<Output = Result<T, Error>> + 'a,
-) -> impl Future<Output = Result<T, Error>> + 'a {
-    // The run's future (every step's request and response) lives on the heap
-    // from here: the future returned stays small, so the caller moves little.
-    let fut = Box::pin(fut);
-    deadline(client, workflow, fut)
-}
-
-async fn deadline<T>(
+pub async fn with_deadline<T>(
     client: &Client,
     workflow: &'static str,
-    mut fut: std::pin::Pin<Box<impl Future<Output = Result<T, Error>>>>,
+    fut: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
+    let mut fut = std::pin::pin!(fut);
     let run_deadline = tokio::time::Instant::now() + client.workflow_timeout();
     let sleep = tokio::time::sleep_until(run_deadline);
     let mut sleep = std::pin::pin!(sleep);
