@@ -364,6 +364,19 @@ impl Response {
         T::deserialize(Value::String(text.to_owned())).ok()
     }
 
+    /// A whole-body output of a binary response (`application/octet-stream`,
+    /// `image/*`, anything that is not JSON or text): the body's bytes as
+    /// they came, whatever the response's `Content-Type` (empty for an
+    /// empty body).
+    pub fn bytes_output(&self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+
+    /// Optional whole-body binary output: `None` when the body is empty.
+    pub fn optional_bytes_output(&self) -> Option<Vec<u8>> {
+        (!self.body.is_empty()).then(|| self.body.to_vec())
+    }
+
     /// Output `output` read from response header `name`.
     ///
     /// # Errors
