@@ -23,8 +23,8 @@ pub use param::{ParamValue, Text};
 pub use request::Request;
 pub use response::Response;
 pub use values::{
-    decode, decode_output, decode_workflow_inputs, replace, require_output, set_default, skip_none,
-    skip_null, skip_null_ref, Redacted,
+    bytes_from_json, decode, decode_output, decode_workflow_inputs, present, replace,
+    require_output, set_default, skip_none, skip_null, skip_null_ref, BytesValue, Redacted,
 };
 
 use crate::{Client, Error};
@@ -143,6 +143,12 @@ pub struct SubStep {
 }
 
 impl SubStep {
+    /// The outcome of a run of the called workflow: `error` when it failed,
+    /// `None` when it succeeded (its criteria are then checked separately).
+    pub fn new(info: &'static StepInfo, error: Option<Error>) -> Self {
+        SubStep { info, error }
+    }
+
     /// The called workflow failed with `error`.
     pub fn failed(info: &'static StepInfo, error: Error) -> Self {
         SubStep {
@@ -160,6 +166,32 @@ impl SubStep {
     /// The error of the called workflow, when it failed.
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
+    }
+
+    /// The step's static facts (its `operation` is the called workflow's id).
+    pub fn info(&self) -> &'static StepInfo {
+        self.info
+    }
+
+    /// `0`: a step that runs a workflow has no HTTP exchange, so a
+    /// workflow-level action's `$statusCode` criterion never holds on it.
+    pub fn status(&self) -> u16 {
+        0
+    }
+
+    /// Null (no HTTP response; see [`status`](SubStep::status)).
+    pub fn header_value(&self, _name: &str) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+
+    /// Null (no HTTP response; see [`status`](SubStep::status)).
+    pub fn body_pointer(&self, _pointer: &str) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+
+    /// Empty (no HTTP request; see [`status`](SubStep::status)).
+    pub fn url(&self) -> &str {
+        ""
     }
 
     /// How long a `retry` waits: its `retryAfter` (seconds), capped by `max`;
