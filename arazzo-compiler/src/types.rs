@@ -543,7 +543,7 @@ impl TypeSpace {
                     Some(DefKind::Struct) => "object",
                     _ => return None,
                 },
-                Ty::Json | Ty::Option(_) | Ty::Extern(_) => return None,
+                Ty::Json | Ty::Option(_) | Ty::Extern(_) | Ty::Bytes => return None,
             })
         };
         let kinds: Option<Vec<&str>> = tys.iter().map(|t| kind(t, self)).collect();

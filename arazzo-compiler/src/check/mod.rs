@@ -35,7 +35,7 @@ use crate::ir::{self, ActionKind, BodyKind, RtExpr, TPart, Val};
 use crate::model::{
     self, ActionOrRef, ActionType, CriterionType, Document, ParamIn, ParamOrRef, StepTarget, Text,
 };
-use crate::openapi::{At, Operation};
+use crate::openapi::{At, MediaKind, Operation};
 use crate::resolve::Sources;
 use crate::types::{self, field_ident, Resolver, Schema, Scope, Ty, TypeDef, TypeSpace, Walk};
 use crate::yaml::{Node, Value};
