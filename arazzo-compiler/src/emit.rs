@@ -131,15 +131,16 @@ impl Emitter<'_> {
             .iter()
             .find(|(i, _)| *i == index)
             .map_or("missing_workflow", |(_, m)| m.as_str());
+        // Snake case for the lint: no leading or doubled underscores.
         let mut out = String::new();
         for c in m.trim_start_matches("r#").chars() {
-            if c.is_ascii_alphanumeric() || c == '_' {
+            if c.is_ascii_alphanumeric() {
                 out.push(c);
-            } else if !out.ends_with('_') {
+            } else if !out.is_empty() && !out.ends_with('_') {
                 out.push('_');
             }
         }
-        out.replace("_r#", "_")
+        out.trim_end_matches('_').to_owned()
     }
 
     /// The field of `__State` holding the outputs of a `dependsOn` workflow.

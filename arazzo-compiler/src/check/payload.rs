@@ -108,11 +108,7 @@ impl<'a> Checker<'a> {
                 );
             }
             BodyKind::Multipart => {}
-            _ => {
-                if self.val_has_bytes(st, &value) {
-                    self.bytes_error(&payload, &format!("a `{content_type}` body"));
-                }
-            }
+            _ => self.report_bytes(st, &payload, &value, &format!("a `{content_type}` body")),
         }
         let mut replacements = Vec::new();
         for (target, v) in &rb.replacements {
@@ -157,9 +153,11 @@ impl<'a> Checker<'a> {
                         _ => None,
                     }
                 });
-                if !bytes && self.val_has_bytes(st, v) {
-                    self.bytes_error(
+                if !bytes {
+                    self.report_bytes(
+                        st,
                         node,
+                        v,
                         &format!("part `{name}` (only a whole part can be bytes)"),
                     );
                 }
@@ -195,7 +193,11 @@ impl<'a> Checker<'a> {
             }
         }
         // Check the payload against the request schema (JSON, form and multipart bodies).
-        let schema_checked = matches!(kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart);
+        let schema_checked = match kind {
+            BodyKind::Json | BodyKind::Form => true,
+            BodyKind::Multipart => matches!(value, Val::Object(_)),
+            BodyKind::Text | BodyKind::Binary => false,
+        };
         if let (Some((_, Some(schema))), true) = (&documented, schema_checked) {
             let schema = Schema::Api(*schema);
             let replaced: Vec<String> = rb
@@ -282,6 +284,30 @@ impl<'a> Checker<'a> {
             }),
             Val::Array(items) => items.iter().any(|i| self.val_has_bytes(st, i)),
             Val::Object(members) => members.iter().any(|(_, m)| self.val_has_bytes(st, m)),
+        }
+    }
+
+    /// Reports each bytes value inside `v` (lowered from `node`), where it cannot be sent.
+    pub(super) fn report_bytes(&mut self, st: &Wf<'a>, node: &Node, v: &Val, place: &str) {
+        match v {
+            Val::Lit(_) => {}
+            Val::Expr(_) | Val::Template(_) => {
+                if self.val_has_bytes(st, v) {
+                    self.bytes_error(node, place);
+                }
+            }
+            Val::Array(items) => {
+                for (k, item) in items.iter().enumerate() {
+                    let at = node.items().get(k).unwrap_or(node);
+                    self.report_bytes(st, at, item, place);
+                }
+            }
+            Val::Object(members) => {
+                for (name, member) in members {
+                    let at = node.get(name).unwrap_or(node);
+                    self.report_bytes(st, at, member, place);
+                }
+            }
         }
     }
 
@@ -527,6 +553,8 @@ impl<'a> Checker<'a> {
                     .or_else(|| self.expr_ty(e));
                 let fits = match ty.as_ref() {
                     None | Some(Ty::Json) => true,
+                    // Bytes in a JSON or form body are reported on their own (`report_bytes`).
+                    Some(t) if is_bytes(t) => true,
                     Some(t) => ty_fits(t, &types_allowed, &self.types),
                 };
                 if !fits {

@@ -167,9 +167,12 @@ impl<'a> Checker<'a> {
                         d.suggest_name(&p.name.value, names.iter().copied());
                     }
                     let (value, _, _) = self.value_expr(st, &req_ec, value_node);
-                    if self.val_has_bytes(st, &value) {
-                        self.bytes_error(value_node, &format!("parameter `{}`", p.name.value));
-                    }
+                    self.report_bytes(
+                        st,
+                        value_node,
+                        &value,
+                        &format!("parameter `{}`", p.name.value),
+                    );
                     let secret = credential
                         || (location == ParamIn::Header
                             && p.name.value.eq_ignore_ascii_case("authorization"))
