@@ -108,7 +108,7 @@ impl<'a> Checker<'a> {
                 );
             }
             BodyKind::Multipart => {}
-            _ => self.report_bytes(st, &payload, &value, &format!("a `{content_type}` body")),
+            _ => self.report_bytes(st, &payload, &value, &format!("the `{content_type}` body")),
         }
         let mut replacements = Vec::new();
         for (target, v) in &rb.replacements {

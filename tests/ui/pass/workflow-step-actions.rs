@@ -9,8 +9,8 @@ use wf::{run_job, run_remote_job};
 
 fn _types(o: run_job::Outputs, r: run_remote_job::Outputs) {
     // The steps may fail and end the workflow (or transfer): their outputs may be absent.
-    let _state: Option<wf::poll_job::GetOutputsState> = o.state;
-    let _remote: Option<wf::__src_jobDocs::check_job::FetchOutputsState> = r.state;
+    let _state: Option<wf::poll_job::GetState> = o.state;
+    let _remote: Option<wf::__src_job_docs::check_job::FetchState> = r.state;
 }
 
 fn _calls(client: &arazzo::Client, i: &run_job::Inputs, j: &run_remote_job::Inputs) {
