@@ -5,7 +5,9 @@
 //! are reached through `::arazzo::__private`, so users depend on one crate.
 
 use crate::condition::BinaryOp;
-use crate::ir::{self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepKind, TPart, Val};
+use crate::ir::{
+    self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepIdx, StepKind, TPart, Val, WorkflowRef,
+};
 use crate::model::ParamIn;
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -21,11 +23,11 @@ enum Ctx {
 
 struct Emitter<'a> {
     types: &'a TypeSpace,
+    /// The workflows of this document, in document order.
     workflows: &'a [ir::Workflow],
-    /// Module name (or path) of each workflow by document index.
-    modules: Vec<(usize, String)>,
-    /// Ids of the workflows of other Arazzo documents, by index.
-    external_ids: Vec<(usize, String)>,
+    /// (module path, workflowId) of the workflows of other Arazzo documents, by
+    /// [`WorkflowRef::External`] index.
+    externals: &'a [(String, String)],
 }
 
 /// An identifier from generated-name text (`r#type` becomes a raw identifier).
@@ -60,23 +62,13 @@ fn doc_attr(text: &str) -> TokenStream {
 pub fn emit(
     types: &TypeSpace,
     workflows: &[ir::Workflow],
-    workflow_index: &[usize],
-    externals: &[(usize, String, String)],
+    externals: &[(String, String)],
     skeleton: bool,
 ) -> TokenStream {
     let e = Emitter {
         types,
         workflows,
-        modules: workflow_index
-            .iter()
-            .zip(workflows)
-            .map(|(i, w)| (*i, w.module.clone()))
-            .chain(externals.iter().map(|(i, m, _)| (*i, m.clone())))
-            .collect(),
-        external_ids: externals
-            .iter()
-            .map(|(i, _, id)| (*i, id.clone()))
-            .collect(),
+        externals,
     };
     let shared: Vec<TokenStream> = types
         .defs
@@ -86,8 +78,8 @@ pub fn emit(
         .collect();
     let modules: Vec<TokenStream> = workflows
         .iter()
-        .zip(workflow_index)
-        .map(|(w, &index)| e.workflow(w, index, skeleton))
+        .enumerate()
+        .map(|(index, w)| e.workflow(w, index, skeleton))
         .collect();
     quote! {
         /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.
@@ -102,38 +94,38 @@ pub fn emit(
 impl Emitter<'_> {
     /// The module of a workflow: a local module name, or a path into the module
     /// generated for another Arazzo document.
-    fn module_of(&self, index: usize) -> TokenStream {
-        let m = self
-            .modules
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map_or("missing_workflow", |(_, m)| m.as_str());
-        path_tokens(m)
+    fn module_of(&self, r: WorkflowRef) -> TokenStream {
+        let m = match r {
+            WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.module.as_str()),
+            WorkflowRef::External(k) => self.externals.get(k).map(|(m, _)| m.as_str()),
+        };
+        // Every reference comes from the checker, which only makes valid ones.
+        path_tokens(m.unwrap_or("missing_workflow"))
     }
 
-    /// The id of a workflow, local or of another Arazzo document.
-    fn id_of(&self, index: usize) -> String {
-        match self.workflow_by_index(index) {
-            Some(w) => w.id.clone(),
-            None => self
-                .external_ids
-                .iter()
-                .find(|(i, _)| *i == index)
-                .map_or_else(String::new, |(_, id)| id.clone()),
-        }
+    /// The `workflowId` of a workflow, local or of another Arazzo document.
+    fn id_of(&self, r: WorkflowRef) -> &str {
+        let id = match r {
+            WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.id.as_str()),
+            WorkflowRef::External(k) => self.externals.get(k).map(|(_, id)| id.as_str()),
+        };
+        id.unwrap_or_default()
     }
 
-    /// The module of a workflow as one identifier (`__src_other::pay` → `__src_other_pay`),
+    /// The module of a workflow as one identifier (`__src_other::pay` → `src_other_pay`),
     /// for names derived from it.
-    fn wf_name(&self, index: usize) -> String {
-        let m = self
-            .modules
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map_or("missing_workflow", |(_, m)| m.as_str());
+    fn wf_name(&self, r: WorkflowRef) -> String {
+        let m = match r {
+            WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.module.as_str()),
+            WorkflowRef::External(k) => self.externals.get(k).map(|(m, _)| m.as_str()),
+        };
         // Snake case for the lint: no leading or doubled underscores.
         let mut out = String::new();
-        for c in m.trim_start_matches("r#").chars() {
+        for c in m
+            .unwrap_or("missing_workflow")
+            .trim_start_matches("r#")
+            .chars()
+        {
             if c.is_ascii_alphanumeric() {
                 out.push(c);
             } else if !out.is_empty() && !out.ends_with('_') {
@@ -144,15 +136,8 @@ impl Emitter<'_> {
     }
 
     /// The field of `__State` holding the outputs of a `dependsOn` workflow.
-    fn wf_field(&self, index: usize) -> Ident {
-        format_ident!("wf_{}", self.wf_name(index))
-    }
-
-    fn workflow_by_index(&self, index: usize) -> Option<&ir::Workflow> {
-        self.modules
-            .iter()
-            .position(|(i, _)| *i == index)
-            .and_then(|p| self.workflows.get(p))
+    fn wf_field(&self, r: WorkflowRef) -> Ident {
+        format_ident!("wf_{}", self.wf_name(r))
     }
 
     fn ty(&self, t: &Ty, ctx: Ctx) -> TokenStream {
@@ -188,7 +173,7 @@ impl Emitter<'_> {
                     (Scope::Shared, Ctx::Workflow(_)) => quote!(types::#name),
                     (Scope::Workflow(w), Ctx::Workflow(c)) if w == c => quote!(#name),
                     (Scope::Workflow(w), _) => {
-                        let m = self.module_of(w);
+                        let m = self.module_of(WorkflowRef::Local(w));
                         quote!(#m::#name)
                     }
                 }
@@ -457,7 +442,7 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } => {
-                let Some(s) = w.steps.get(*step) else {
+                let Some(s) = w.steps.get(step.0) else {
                     return quote!(__rt::serde_json::Value::Null);
                 };
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
@@ -512,7 +497,7 @@ impl Emitter<'_> {
     fn val(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
         match v {
             Val::Lit(l) => lit(l),
-            Val::Expr(e) => self.rt(e, w),
+            Val::Expr(e, _) => self.rt(e, w),
             Val::Template(parts) => {
                 let items = parts.iter().map(|p| match p {
                     TPart::Lit(s) => {
@@ -575,7 +560,7 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } if pointer.is_empty() => {
-                let s = w.steps.get(*step)?;
+                let s = w.steps.get(step.0)?;
                 let out = s.outputs.iter().find(|o| o.field == *field)?;
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
                 let f = ident(field);
@@ -591,18 +576,21 @@ impl Emitter<'_> {
     /// A workflow output that is a whole step output of the same type, read
     /// as a typed field (cloned) instead of through JSON.
     fn typed_output(&self, o: &ir::Output, w: &ir::Workflow) -> Option<TokenStream> {
-        let Val::Expr(RtExpr::StepOutput {
-            step,
-            field,
-            pointer,
-        }) = &o.value
+        let Val::Expr(
+            RtExpr::StepOutput {
+                step,
+                field,
+                pointer,
+            },
+            _,
+        ) = &o.value
         else {
             return None;
         };
         if !pointer.is_empty() {
             return None;
         }
-        let s = w.steps.get(*step)?;
+        let s = w.steps.get(step.0)?;
         let out = s.outputs.iter().find(|x| x.field == *field)?;
         let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
         let f = ident(field);
@@ -649,7 +637,7 @@ impl Emitter<'_> {
         let mut required = Vec::new();
         let mut inits = Vec::new();
         for (i, o) in s.outputs.iter().enumerate() {
-            let Val::Expr(RtExpr::ResponseBody(p)) = &o.value else {
+            let Val::Expr(RtExpr::ResponseBody(p), _) = &o.value else {
                 return TokenStream::new();
             };
             let Some(tokens) = crate::openapi::pointer_tokens(p) else {
@@ -712,7 +700,7 @@ impl Emitter<'_> {
     /// else a JSON value.
     fn param_arg(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
         match v {
-            Val::Expr(e) => {
+            Val::Expr(e, _) => {
                 if let Some((place, ty)) = self.typed_place(e, w) {
                     if param_able(&ty) {
                         return place;
@@ -729,7 +717,7 @@ impl Emitter<'_> {
     /// An `Option<Vec<u8>>` expression for a value that is bytes: a typed input
     /// or step output read as it is, anything else through its JSON form.
     fn bytes_arg(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
-        if let Val::Expr(e) = v {
+        if let Val::Expr(e, _) = v {
             if let Some((place, ty)) = self.typed_place(e, w) {
                 let inner = match &ty {
                     Ty::Option(inner) => match inner.as_ref() {
@@ -778,7 +766,7 @@ impl Emitter<'_> {
             }
             BodyKind::Binary => {
                 let is_bytes = match &b.value {
-                    Val::Expr(e) => self.typed_place(e, w).is_some_and(|(_, t)| {
+                    Val::Expr(e, _) => self.typed_place(e, w).is_some_and(|(_, t)| {
                         matches!(t, Ty::Bytes)
                             || t == Ty::Option(Box::new(Ty::Bytes))
                             || t == Ty::Option(Box::new(Ty::Option(Box::new(Ty::Bytes))))
@@ -818,11 +806,11 @@ impl Emitter<'_> {
         for (i, (name, value)) in members.iter().enumerate() {
             let f = format_ident!("f{}", i);
             let typed = match value {
-                Val::Expr(e) => self.typed_place(e, w),
+                Val::Expr(e, _) => self.typed_place(e, w),
                 _ => None,
             };
             let (ty, init, skip) = match (value, typed) {
-                (Val::Expr(RtExpr::StepOutput { .. }), Some((place, Ty::Option(inner)))) => {
+                (Val::Expr(RtExpr::StepOutput { .. }, _), Some((place, Ty::Option(inner)))) => {
                     let t = self.ty(&inner, ctx);
                     (
                         quote!(&'a ::core::option::Option<&'a #t>),
@@ -1039,7 +1027,9 @@ impl Emitter<'_> {
         let mut dep_sets = Vec::new();
         let mut dep_docs = Vec::new();
         for (d, always) in &s.deps {
-            let Some(dep) = w.steps.get(*d) else { continue };
+            let Some(dep) = w.steps.get(d.0) else {
+                continue;
+            };
             let draw = dep.fn_name.trim_start_matches("r#");
             let pname = if matches!(draw, "client" | "inputs") {
                 format_ident!("{}_step", draw)
@@ -1087,23 +1077,23 @@ impl Emitter<'_> {
                 let f = ident(&o.field);
                 let name = &o.name;
                 match (&o.value, &o.ty) {
-                    (Val::Expr(RtExpr::ResponseBody(p)), Ty::Bytes) if p.is_empty() => {
+                    (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Bytes) if p.is_empty() => {
                         quote!(#f: __resp.bytes_output(),)
                     }
-                    (Val::Expr(RtExpr::ResponseBody(p)), Ty::Option(inner))
+                    (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Option(inner))
                         if p.is_empty() && **inner == Ty::Bytes =>
                     {
                         quote!(#f: __resp.optional_bytes_output(),)
                     }
-                    (Val::Expr(RtExpr::ResponseBody(p)), Ty::Option(inner)) => {
+                    (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Option(inner)) => {
                         let t = self.ty(inner, ctx);
                         quote!(#f: __resp.optional_output::<#t>(#name, #p)?,)
                     }
-                    (Val::Expr(RtExpr::ResponseBody(p)), t) => {
+                    (Val::Expr(RtExpr::ResponseBody(p), _), t) => {
                         let t = self.ty(t, ctx);
                         quote!(#f: __resp.output::<#t>(#name, #p)?,)
                     }
-                    (Val::Expr(RtExpr::ResponseHeader(h)), Ty::String) => {
+                    (Val::Expr(RtExpr::ResponseHeader(h), _), Ty::String) => {
                         quote!(#f: __resp.header_output(#name, #h)?,)
                     }
                     (v, t) => {
@@ -1223,6 +1213,8 @@ impl Emitter<'_> {
                     }
                 }
             }
+            // Only in documents with errors, whose workflows are emitted as skeletons.
+            StepKind::Unresolved => TokenStream::new(),
             StepKind::Workflow { workflow, inputs } => {
                 let sub_mod = self.module_of(*workflow);
                 let sub_id = self.id_of(*workflow);
@@ -1350,6 +1342,8 @@ impl Emitter<'_> {
                         }
                     }
                 }
+                // Only in documents with errors, whose workflows are emitted as skeletons.
+                StepKind::Unresolved => TokenStream::new(),
                 StepKind::Workflow { workflow, .. } => {
                     let sub_mod = self.module_of(*workflow);
                     let inputs_fn = format_ident!("__inputs_{}", raw);
@@ -1431,9 +1425,9 @@ impl Emitter<'_> {
     }
 
     /// Runs another workflow of the document with this workflow's inputs (matched by name).
-    fn run_other(&self, index: usize) -> TokenStream {
-        let m = self.module_of(index);
-        let id = self.id_of(index);
+    fn run_other(&self, r: WorkflowRef) -> TokenStream {
+        let m = self.module_of(r);
+        let id = self.id_of(r);
         quote! {
             let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
             ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs), &mut *__guard)).await?;
@@ -1466,7 +1460,10 @@ impl Emitter<'_> {
                         break '__chain __Next::None;
                     },
                     ActionKind::Goto(j) => {
-                        let t = &variants[*j];
+                        // The checker only makes indices of existing steps.
+                        let Some(t) = variants.get(j.0) else {
+                            return TokenStream::new();
+                        };
                         quote! {
                             __resume = ::core::option::Option::None;
                             break '__chain __Next::Some(__Step::#t);
@@ -1490,7 +1487,8 @@ impl Emitter<'_> {
                         };
                         let go = match target {
                             Some(t) => {
-                                let t = &variants[*t];
+                                // The checker only makes indices of existing steps.
+                                let t = variants.get(t.0).unwrap_or(me);
                                 quote! {
                                     __resume = ::core::option::Option::Some(__Step::#me);
                                     break '__chain __Next::Some(__Step::#t);
@@ -1671,14 +1669,14 @@ enum Prec {
 }
 
 /// Whether `v` reads an output of step `j`.
-fn reads_step(v: &Val, j: usize) -> bool {
+fn reads_step(v: &Val, j: StepIdx) -> bool {
     let expr = |e: &RtExpr| match e {
         RtExpr::StepOutput { step, .. } => *step == j,
         RtExpr::Request { value, .. } => reads_step(value, j),
         _ => false,
     };
     match v {
-        Val::Expr(e) => expr(e),
+        Val::Expr(e, _) => expr(e),
         Val::Template(parts) => parts.iter().any(|p| matches!(p, TPart::Expr(e) if expr(e))),
         Val::Array(items) => items.iter().any(|i| reads_step(i, j)),
         Val::Object(members) => members.iter().any(|(_, i)| reads_step(i, j)),

@@ -198,11 +198,11 @@ impl Store {
             Ok(r) => r,
             Err(e) => {
                 diags.push(Diagnostic::at(
-                    Some(crate::diag::Location {
-                        file: file.clone(),
-                        pos: e.pos,
-                        len: 1,
-                    }),
+                    Some(crate::diag::Location::at_offset(
+                        file.clone(),
+                        e.pos,
+                        e.offset,
+                    )),
                     format!("invalid YAML/JSON in OpenAPI description: {}", e.message),
                 ));
                 return None;

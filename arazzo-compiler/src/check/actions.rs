@@ -3,26 +3,27 @@
 use super::*;
 
 impl<'a> Checker<'a> {
-    /// Resolves action references into actions (flag: came from a component).
+    /// Resolves action references into the actions they name.
     pub(super) fn actions(
         &mut self,
         list: &'a [ActionOrRef],
         failure: bool,
-    ) -> Vec<(model::Action, bool)> {
+    ) -> Vec<&'a model::Action> {
         let mut out = Vec::new();
         for a in list {
             match a {
-                ActionOrRef::Action(a) => out.push((a.clone(), false)),
+                ActionOrRef::Action(a) => out.push(a),
                 ActionOrRef::Ref(r) => {
+                    let doc = self.doc;
                     let (kind, comps) = if failure {
-                        ("failureActions", &self.doc.components.failure_actions)
+                        ("failureActions", &doc.components.failure_actions)
                     } else {
-                        ("successActions", &self.doc.components.success_actions)
+                        ("successActions", &doc.components.success_actions)
                     };
                     let prefix = format!("$components.{kind}.");
                     match r.value.strip_prefix(&prefix) {
                         Some(name) => match comps.iter().find(|(k, _)| k.value == name) {
-                            Some((_, a)) => out.push((a.clone(), true)),
+                            Some((_, a)) => out.push(a),
                             None => {
                                 let names: Vec<&str> =
                                     comps.iter().map(|(k, _)| k.as_str()).collect();
@@ -55,9 +56,9 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn action_kind(&mut self, a: &model::Action, st: &Wf<'_>) -> Option<ActionKind> {
-        let step_target = |me: &mut Self, t: &Text| -> Option<usize> {
+        let step_target = |me: &mut Self, t: &Text| -> Option<StepIdx> {
             match st.step_ids.iter().position(|s| *s == t.value) {
-                Some(i) => Some(i),
+                Some(i) => Some(StepIdx(i)),
                 None => {
                     let help = did_you_mean(&t.value, st.step_ids.iter().map(String::as_str));
                     let d = me.err(
@@ -104,7 +105,7 @@ impl<'a> Checker<'a> {
                         );
                         return None;
                     }
-                    Some(j) => Some(j),
+                    Some(j) => Some(WorkflowRef::Local(j)),
                     None => {
                         let ids: Vec<&str> =
                             self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
@@ -127,10 +128,7 @@ impl<'a> Checker<'a> {
         };
         if let (Some(j), Some(wid)) = (workflow, &a.workflow_id) {
             // The target runs with this workflow's inputs, matched by name (as for dependsOn).
-            let theirs = self.wf_inputs[j]
-                .as_ref()
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default();
+            let theirs = self.inputs_of(j).cloned().unwrap_or_default();
             for (json, _, ty) in &theirs {
                 if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
                     self.err(&wid.node, format!(
@@ -165,19 +163,5 @@ impl<'a> Checker<'a> {
                 })
             }
         }
-    }
-
-    /// Like [`Self::action_kind`] but without reporting again (problems were reported once).
-    pub(super) fn action_kind_quiet(
-        &mut self,
-        a: &model::Action,
-        st: &Wf<'_>,
-    ) -> Option<ActionKind> {
-        let mut scratch = Diagnostics::default();
-        let saved = std::mem::replace(self.diags, scratch);
-        let k = self.action_kind(a, st);
-        scratch = std::mem::replace(self.diags, saved);
-        drop(scratch);
-        k
     }
 }

@@ -21,12 +21,9 @@ impl<'a> Checker<'a> {
                     )
                 }
                 Ok(Classified::Expression(e)) => match self.expr(st, ec, node, &e) {
-                    Some((r, ty, schema)) => {
-                        self.expr_types.insert(node.pos, ty.clone());
-                        (Val::Expr(r), ty, schema)
-                    }
+                    Some((r, ty, schema)) => (Val::Expr(r, ty.clone()), ty, schema),
                     None => (
-                        Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+                        Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
                         Ty::Json,
                         None,
                     ),
@@ -56,7 +53,7 @@ impl<'a> Checker<'a> {
                 Err(e) => {
                     self.parse_error(node, 0, e, "runtime expression");
                     (
-                        Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+                        Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
                         Ty::Json,
                         None,
                     )
@@ -121,6 +118,7 @@ impl<'a> Checker<'a> {
             node: Node {
                 value: Value::Str(text),
                 pos: sel.context.node.pos,
+                span: sel.context.node.span.clone(),
                 content_offset: None,
                 col_map: None,
             },
@@ -137,7 +135,7 @@ impl<'a> Checker<'a> {
         node: &Node,
     ) -> (Val, Ty, Option<Schema<'a>>) {
         let none = (
-            Val::Expr(RtExpr::Const(serde_json::Value::Null)),
+            Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
             Ty::Json,
             None,
         );
@@ -260,19 +258,17 @@ impl<'a> Checker<'a> {
                     return none;
                 };
                 let singular = jsonpath_singular(&query);
-                (
-                    Val::Expr(RtExpr::Select {
-                        context: Box::new(ctx),
-                        query,
-                        singular,
-                    }),
-                    if singular {
-                        Ty::Json
-                    } else {
-                        Ty::Vec(Box::new(Ty::Json))
-                    },
-                    None,
-                )
+                let ty = if singular {
+                    Ty::Json
+                } else {
+                    Ty::Vec(Box::new(Ty::Json))
+                };
+                let select = RtExpr::Select {
+                    context: Box::new(ctx),
+                    query,
+                    singular,
+                };
+                (Val::Expr(select, ty.clone()), ty, None)
             }
         }
     }
@@ -430,12 +426,8 @@ impl<'a> Checker<'a> {
                     return Vec::new();
                 };
                 let declared = match field {
-                    WorkflowField::Outputs => self.wf_outputs.get(j).and_then(Option::as_ref),
-                    WorkflowField::Inputs => self
-                        .wf_inputs
-                        .get(j)
-                        .and_then(Option::as_ref)
-                        .map(|(_, n)| n),
+                    WorkflowField::Outputs => self.outputs_of(WorkflowRef::Local(j)),
+                    WorkflowField::Inputs => self.inputs_of(WorkflowRef::Local(j)),
                 };
                 match declared {
                     Some(list) => (

@@ -68,13 +68,14 @@ impl<'a> Checker<'a> {
         let payload = rb.payload.clone().unwrap_or(Node {
             value: Value::Null,
             pos: rb.node.pos,
+            span: rb.node.span.start..rb.node.span.start,
             content_offset: None,
             col_map: None,
         });
         let (value, value_ty, _) = self.value_expr(st, ec, &payload);
         let stringish = matches!(
             value,
-            Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(_)
+            Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
         );
         let whole_bytes = is_bytes(&value_ty);
         match kind {
@@ -240,10 +241,18 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// The type of a whole-value expression: an input, or a whole step output.
+    /// The type of a whole-value expression (`None` for anything else).
     fn val_ty(&self, st: &Wf<'a>, v: &Val) -> Option<Ty> {
         match v {
-            Val::Expr(RtExpr::Input(p)) => {
+            Val::Expr(e, ty) => Some(self.rt_ty(st, e).unwrap_or_else(|| ty.clone())),
+            _ => None,
+        }
+    }
+
+    /// The type of a whole input or a whole step output, read from the workflow state.
+    fn rt_ty(&self, st: &Wf<'a>, e: &RtExpr) -> Option<Ty> {
+        match e {
+            RtExpr::Input(p) => {
                 let tokens = crate::openapi::pointer_tokens(p)?;
                 let [name] = tokens.as_slice() else {
                     return None;
@@ -253,13 +262,13 @@ impl<'a> Checker<'a> {
                     .find(|(n, _, _)| n == name)
                     .map(|(_, _, t)| t.clone())
             }
-            Val::Expr(RtExpr::StepOutput {
+            RtExpr::StepOutput {
                 step,
                 field,
                 pointer,
-            }) if pointer.is_empty() => st
+            } if pointer.is_empty() => st
                 .outputs
-                .get(*step)?
+                .get(step.0)?
                 .iter()
                 .find(|o| o.field == *field)
                 .map(|o| o.ty.clone()),
@@ -277,10 +286,10 @@ impl<'a> Checker<'a> {
     pub(super) fn val_has_bytes(&self, st: &Wf<'a>, v: &Val) -> bool {
         match v {
             Val::Lit(_) => false,
-            Val::Expr(_) => self.val_is_bytes(st, v),
+            Val::Expr(..) => self.val_is_bytes(st, v),
             Val::Template(parts) => parts.iter().any(|p| match p {
                 TPart::Lit(_) => false,
-                TPart::Expr(e) => self.val_is_bytes(st, &Val::Expr(e.clone())),
+                TPart::Expr(e) => self.rt_ty(st, e).is_some_and(|t| is_bytes(&t)),
             }),
             Val::Array(items) => items.iter().any(|i| self.val_has_bytes(st, i)),
             Val::Object(members) => members.iter().any(|(_, m)| self.val_has_bytes(st, m)),
@@ -291,7 +300,7 @@ impl<'a> Checker<'a> {
     pub(super) fn report_bytes(&mut self, st: &Wf<'a>, node: &Node, v: &Val, place: &str) {
         match v {
             Val::Lit(_) => {}
-            Val::Expr(_) | Val::Template(_) => {
+            Val::Expr(..) | Val::Template(_) => {
                 if self.val_has_bytes(st, v) {
                     self.bytes_error(node, place);
                 }
@@ -442,16 +451,11 @@ impl<'a> Checker<'a> {
                 let (props, required, closed) = props_of(schema, self);
                 for (k, v) in members {
                     let child_node = node.get(k).cloned().unwrap_or_else(|| node.clone());
-                    let key_node =
-                        node.entries()
-                            .iter()
-                            .find(|(kk, _)| kk.text == *k)
-                            .map(|(kk, _)| Node {
-                                value: Value::Str(kk.text.clone()),
-                                pos: kk.pos,
-                                content_offset: Some(0),
-                                col_map: None,
-                            });
+                    let key_node = node
+                        .entries()
+                        .iter()
+                        .find(|(kk, _)| kk.text == *k)
+                        .map(|(kk, _)| kk.node());
                     match props.iter().find(|(n, _)| n == k) {
                         Some((_, ps)) => self.check_payload(
                             &child_node,
@@ -542,15 +546,11 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            Val::Expr(e) => {
+            Val::Expr(e, ty) => {
                 if types_allowed.is_empty() {
                     return;
                 }
-                let ty = self
-                    .expr_types
-                    .get(&node.pos)
-                    .cloned()
-                    .or_else(|| self.expr_ty(e));
+                let ty = Some(ty.clone());
                 let fits = match ty.as_ref() {
                     None | Some(Ty::Json) => true,
                     // Bytes in a JSON or form body are reported on their own (`report_bytes`).
@@ -577,20 +577,6 @@ impl<'a> Checker<'a> {
                     self.err(node, format!("a string template does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
                 }
             }
-        }
-    }
-
-    /// The type of a lowered expression when known without its workflow state (inputs and steps are typed on the value).
-    pub(super) fn expr_ty(&self, e: &RtExpr) -> Option<Ty> {
-        match e {
-            RtExpr::StatusCode => Some(Ty::Integer),
-            RtExpr::ResponseHeader(_) | RtExpr::Url | RtExpr::Method => Some(Ty::String),
-            RtExpr::Const(v) => Some(match v {
-                serde_json::Value::String(_) => Ty::String,
-                // Also the placeholder of an expression already reported: fits anything.
-                _ => Ty::Json,
-            }),
-            _ => None,
         }
     }
 }

@@ -111,7 +111,7 @@ impl<'a> Checker<'a> {
                         );
                         Target::Unknown
                     }
-                    Some(j) => Target::Workflow(j),
+                    Some(j) => Target::Workflow(WorkflowRef::Local(j)),
                     None => {
                         let ids: Vec<&str> =
                             self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
@@ -263,7 +263,7 @@ impl Checker<'_> {
         &mut self,
         node: &Node,
         value: &str,
-    ) -> Option<Option<usize>> {
+    ) -> Option<Option<WorkflowRef>> {
         let rest = value.strip_prefix("$sourceDescriptions.")?;
         let (src, id) = rest.split_once('.').unwrap_or((rest, ""));
         let Some((_, exports)) = self.sources.arazzo.iter().find(|(n, _)| n == src) else {
@@ -291,7 +291,7 @@ impl Checker<'_> {
                 .arazzo_workflows()
                 .position(|(n, w)| n == src && w.id == id)
             {
-                Some(k) => Some(self.doc.workflows.len() + k),
+                Some(k) => Some(WorkflowRef::External(k)),
                 None => {
                     self.err(
                         node,

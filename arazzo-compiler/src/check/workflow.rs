@@ -95,7 +95,7 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|f| (f.json.clone(), f.rust.clone(), f.ty.clone()))
             .collect();
-        self.wf_inputs[w] = Some((inputs_ty, input_names.clone()));
+        self.wf_inputs[w] = Some(input_names.clone());
         let mut st = Wf {
             index: w,
             id: wf.id.value.clone(),
@@ -113,16 +113,16 @@ impl<'a> Checker<'a> {
             let other = self.other_document_workflow(&d.node, &d.value);
             let found = match other {
                 Some(found) => found,
-                None => self.workflow_index(&d.value),
+                None => self
+                    .workflow_index(&d.value)
+                    .filter(|&j| j != w)
+                    .map(WorkflowRef::Local),
             };
             match found {
-                Some(j) if j != w => {
+                Some(j) => {
                     st.depends_on.push(j);
                     // A dependency runs with this workflow's inputs, matched by name.
-                    let theirs = self.wf_inputs[j]
-                        .as_ref()
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_default();
+                    let theirs = self.inputs_of(j).cloned().unwrap_or_default();
                     for (json, _, ty) in &theirs {
                         if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
                             self.err(&d.node, format!(
@@ -151,7 +151,8 @@ impl<'a> Checker<'a> {
         }
         // Step ids.
         for (i, s) in wf.steps.iter().enumerate() {
-            if wf.steps[..i].iter().any(|p| p.id.value == s.id.value) {
+            if let Some(first) = wf.steps[..i].iter().find(|p| p.id.value == s.id.value) {
+                let first = model::location(&self.file, &first.id.node);
                 self.err(
                     &s.id.node,
                     format!(
@@ -159,6 +160,7 @@ impl<'a> Checker<'a> {
                         s.id.value, wf.id.value
                     ),
                 )
+                .add_label(first, "first declared here")
                 .help
                 .push("stepIds must be unique within a workflow".into());
             }
@@ -179,27 +181,47 @@ impl<'a> Checker<'a> {
             st.targets.push(t);
         }
         // Actions and control flow.
-        let mut actions: Vec<StepActions> = Vec::new();
+        // Each action is resolved once per workflow: a step's own, the workflow's defaults
+        // (shared by every step) and each component it references (shared by the steps
+        // that reference it), so that a problem is reported once, where it is written.
+        let mut resolved: Vec<Resolved<'a>> = Vec::new();
+        let mut resolve = |me: &mut Self, list: &'a [ActionOrRef], failure: bool| {
+            me.actions(list, failure)
+                .into_iter()
+                .map(
+                    |a| match resolved.iter().find(|(r, _)| std::ptr::eq(*r, a)) {
+                        Some(done) => done.clone(),
+                        None => {
+                            let done = (a, me.action_kind(a, &st));
+                            resolved.push(done.clone());
+                            done
+                        }
+                    },
+                )
+                .collect::<Vec<Resolved<'a>>>()
+        };
+        let defaults = (
+            resolve(self, &wf.success_actions, false),
+            resolve(self, &wf.failure_actions, true),
+        );
+        let mut actions: Vec<StepActions<'a>> = Vec::new();
         for s in &wf.steps {
-            let mut succ = self.actions(&s.on_success, false);
-            succ.extend(self.actions(&wf.success_actions, false));
-            let mut fail = self.actions(&s.on_failure, true);
-            fail.extend(self.actions(&wf.failure_actions, true));
+            let mut succ = resolve(self, &s.on_success, false);
+            succ.extend(defaults.0.iter().cloned());
+            let mut fail = resolve(self, &s.on_failure, true);
+            fail.extend(defaults.1.iter().cloned());
             actions.push((succ, fail));
         }
         let n = wf.steps.len();
-        let mut lowered_kinds: Vec<FlowActions> = Vec::new();
-        for (succ, fail) in &actions {
-            let s: Vec<(ActionKind, bool)> = succ
-                .iter()
-                .filter_map(|(a, _)| self.action_kind(a, &st).map(|k| (k, a.criteria.is_empty())))
-                .collect();
-            let f: Vec<(ActionKind, bool)> = fail
-                .iter()
-                .filter_map(|(a, _)| self.action_kind(a, &st).map(|k| (k, a.criteria.is_empty())))
-                .collect();
-            lowered_kinds.push((s, f));
-        }
+        let flow_kinds = |list: &[Resolved<'a>]| -> Vec<(ActionKind, bool)> {
+            list.iter()
+                .filter_map(|(a, k)| k.clone().map(|k| (k, a.criteria.is_empty())))
+                .collect()
+        };
+        let lowered_kinds: Vec<FlowActions> = actions
+            .iter()
+            .map(|(s, f)| (flow_kinds(s), flow_kinds(f)))
+            .collect();
         let flow = Flow::analyse(n, &lowered_kinds);
         for (i, s) in wf.steps.iter().enumerate() {
             if !flow.reachable[i] {
@@ -233,6 +255,7 @@ impl<'a> Checker<'a> {
                     field,
                     ty,
                     schema,
+                    declared: model::location(&self.file, &name.node),
                 });
             }
             st.outputs[i] = outs;

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/body-bytes-misuse.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/workflow-step-criteria-misuse.arazzo.yaml");
-
-fn main() {}
