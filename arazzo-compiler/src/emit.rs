@@ -129,6 +129,34 @@ impl Emitter<'_> {
         id.unwrap_or_default()
     }
 
+    /// The module of a workflow as one identifier (`__src_other::pay` → `src_other_pay`),
+    /// for names derived from it.
+    fn wf_name(&self, r: WorkflowRef) -> String {
+        let m = match r {
+            WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.module.as_str()),
+            WorkflowRef::External(k) => self.externals.get(k).map(|(m, _)| m.as_str()),
+        };
+        // Snake case for the lint: no leading or doubled underscores.
+        let mut out = String::new();
+        for c in m
+            .unwrap_or("missing_workflow")
+            .trim_start_matches("r#")
+            .chars()
+        {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            } else if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+        }
+        out.trim_end_matches('_').to_owned()
+    }
+
+    /// The field of `__State` holding the outputs of a `dependsOn` workflow.
+    fn wf_field(&self, r: WorkflowRef) -> Ident {
+        format_ident!("wf_{}", self.wf_name(r))
+    }
+
     fn ty(&self, t: &Ty, ctx: Ctx) -> TokenStream {
         match t {
             Ty::String => quote!(::std::string::String),
@@ -151,6 +179,7 @@ impl Emitter<'_> {
                 quote!(::core::option::Option<#i>)
             }
             Ty::Extern(path) => path_tokens(path),
+            Ty::Bytes => quote!(::std::vec::Vec<u8>),
             Ty::Named(i) => {
                 let Some(def) = self.types.defs.get(*i) else {
                     return quote!(::arazzo::__private::serde_json::Value);
@@ -337,18 +366,12 @@ impl Emitter<'_> {
             quote!(#f: ::core::option::Option::None,)
         });
         let dep_fields = w.depends_on.iter().map(|d| {
-            let f = format_ident!(
-                "wf_{}",
-                self.module_of(*d).to_string().trim_start_matches("r#")
-            );
+            let f = self.wf_field(*d);
             let m = self.module_of(*d);
             quote!(pub #f: ::core::option::Option<#m::Outputs>,)
         });
         let dep_inits = w.depends_on.iter().map(|d| {
-            let f = format_ident!(
-                "wf_{}",
-                self.module_of(*d).to_string().trim_start_matches("r#")
-            );
+            let f = self.wf_field(*d);
             quote!(#f: ::core::option::Option::None,)
         });
         let defaults = self
@@ -448,18 +471,14 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } => {
-                let wf = format_ident!(
-                    "wf_{}",
-                    self.module_of(*workflow)
-                        .to_string()
-                        .trim_start_matches("r#")
-                );
+                let wf = self.wf_field(*workflow);
                 let f = ident(field);
                 quote!(__st.#wf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
             }
             RtExpr::SubOutput { field, pointer } => {
+                // `__sub`: the called workflow's outputs, `None` when it failed.
                 let f = ident(field);
-                quote!(__rt::pointer(&__rt::to_value(&__sub.#f), #pointer))
+                quote!(__sub.map_or(__rt::serde_json::Value::Null, |__s| __rt::pointer(&__rt::to_value(&__s.#f), #pointer)))
             }
             RtExpr::Const(v) => lit(v),
             RtExpr::Select {
@@ -710,6 +729,81 @@ impl Emitter<'_> {
         }
         let v = self.val(v, w);
         quote!(&#v)
+    }
+
+    /// An `Option<Vec<u8>>` expression for a value that is bytes: a typed input
+    /// or step output read as it is, anything else through its JSON form.
+    fn bytes_arg(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
+        if let Val::Expr(e, _) = v {
+            if let Some((place, ty)) = self.typed_place(e, w) {
+                let inner = match &ty {
+                    Ty::Option(inner) => match inner.as_ref() {
+                        Ty::Option(inner) => inner.as_ref(),
+                        other => other,
+                    },
+                    other => other,
+                };
+                if *inner == Ty::Bytes {
+                    return quote!(__rt::BytesValue::to_bytes(#place));
+                }
+            }
+        }
+        let v = self.val(v, w);
+        quote!(__rt::bytes_from_json(&#v))
+    }
+
+    /// The statements sending a `multipart/form-data` or binary body.
+    fn raw_body(&self, b: &ir::Body, w: &ir::Workflow) -> Option<TokenStream> {
+        let ct = &b.content_type;
+        match b.kind {
+            BodyKind::Multipart => {
+                let parts = b.parts.iter().map(|p| {
+                    let name = &p.name;
+                    if p.bytes {
+                        let arg = self.bytes_arg(&p.value, w);
+                        let pct = p
+                            .content_type
+                            .as_deref()
+                            .unwrap_or("application/octet-stream");
+                        quote! {
+                            if let ::core::option::Option::Some(__b) = #arg {
+                                __req.part_bytes(#name, __b, #pct)?;
+                            }
+                        }
+                    } else {
+                        let v = self.val(&p.value, w);
+                        let pct = match &p.content_type {
+                            Some(c) => quote!(::core::option::Option::Some(#c)),
+                            None => quote!(::core::option::Option::None),
+                        };
+                        quote!(__req.part_value(#name, &#v, #pct)?;)
+                    }
+                });
+                Some(quote!( #( #parts )* ))
+            }
+            BodyKind::Binary => {
+                let is_bytes = match &b.value {
+                    Val::Expr(e, _) => self.typed_place(e, w).is_some_and(|(_, t)| {
+                        matches!(t, Ty::Bytes)
+                            || t == Ty::Option(Box::new(Ty::Bytes))
+                            || t == Ty::Option(Box::new(Ty::Option(Box::new(Ty::Bytes))))
+                    }),
+                    _ => false,
+                };
+                if is_bytes {
+                    let arg = self.bytes_arg(&b.value, w);
+                    Some(quote! {
+                        if let ::core::option::Option::Some(__b) = #arg {
+                            __req.bytes_body(#ct, __b);
+                        }
+                    })
+                } else {
+                    let v = self.val(&b.value, w);
+                    Some(quote!(__req.bytes_body(#ct, __rt::to_text(&#v).into_bytes());))
+                }
+            }
+            _ => None,
+        }
     }
 
     /// A JSON body object serialized straight from a struct that borrows the
@@ -979,10 +1073,9 @@ impl Emitter<'_> {
         }
         for d in &s.workflow_deps {
             let m = self.module_of(*d);
-            let mraw = m.to_string();
-            let mraw = mraw.trim_start_matches("r#");
+            let mraw = self.wf_name(*d);
             let pname = format_ident!("{}_outputs", mraw);
-            let f = format_ident!("wf_{}", mraw);
+            let f = self.wf_field(*d);
             dep_params.push(quote!(#pname: &#m::Outputs));
             dep_sets.push(quote!(__st.#f = ::core::option::Option::Some(::core::clone::Clone::clone(#pname));));
             let id = self.id_of(*d);
@@ -1001,6 +1094,14 @@ impl Emitter<'_> {
                 let f = ident(&o.field);
                 let name = &o.name;
                 match (&o.value, &o.ty) {
+                    (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Bytes) if p.is_empty() => {
+                        quote!(#f: __resp.bytes_output(),)
+                    }
+                    (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Option(inner))
+                        if p.is_empty() && **inner == Ty::Bytes =>
+                    {
+                        quote!(#f: __resp.optional_bytes_output(),)
+                    }
                     (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Option(inner)) => {
                         let t = self.ty(inner, ctx);
                         quote!(#f: __resp.optional_output::<#t>(#name, #p)?,)
@@ -1068,6 +1169,9 @@ impl Emitter<'_> {
                         if let Some(typed) = self.typed_json_body(b, w, ctx) {
                             return typed;
                         }
+                        if let Some(raw) = self.raw_body(b, w) {
+                            return raw;
+                        }
                         let v = self.val(&b.value, w);
                         let ct = &b.content_type;
                         let repl = b.replacements.iter().map(|(ptr, val)| {
@@ -1078,6 +1182,7 @@ impl Emitter<'_> {
                             BodyKind::Json => quote!(__req.json_body(#ct, __body);),
                             BodyKind::Form => quote!(__req.form_body(&__body)?;),
                             BodyKind::Text => quote!(__req.text_body(#ct, __rt::to_text(&__body));),
+                            BodyKind::Multipart | BodyKind::Binary => quote!(),
                         };
                         quote! {
                             let mut __body = #v;
@@ -1172,8 +1277,11 @@ impl Emitter<'_> {
                             #( #dep_sets )*
                             let __sub_inputs = #inputs_fn(&__st)?;
                             let mut __guard = __rt::Run::new(client, #wid);
-                            let __sub = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut __guard)).await?;
-                            #outputs(&__sub, &__st)
+                            let __sub_out = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut __guard)).await?;
+                            if !#check(__rt::present(&__sub_out), &__st) {
+                                return ::core::result::Result::Err(__rt::SubStep::unmet(&#info).criteria_not_met());
+                            }
+                            #outputs(__rt::present(&__sub_out), &__st)
                         }).await
                     }
 
@@ -1185,7 +1293,12 @@ impl Emitter<'_> {
                     }
 
                     #[doc(hidden)]
-                    pub fn #outputs(__sub: &#sub_mod::Outputs, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                    pub fn #check(__sub: ::core::option::Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> bool {
+                        #success
+                    }
+
+                    #[doc(hidden)]
+                    pub fn #outputs(__sub: ::core::option::Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
                         ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
                     }
                 }
@@ -1202,7 +1315,7 @@ impl Emitter<'_> {
         );
         let deps_run = w.depends_on.iter().map(|d| {
             let m = self.module_of(*d);
-            let f = format_ident!("wf_{}", m.to_string().trim_start_matches("r#"));
+            let f = self.wf_field(*d);
             let id = self.id_of(*d);
             quote! {
                 let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
@@ -1258,12 +1371,25 @@ impl Emitter<'_> {
                 StepKind::Workflow { workflow, .. } => {
                     let sub_mod = self.module_of(*workflow);
                     let inputs_fn = format_ident!("__inputs_{}", raw);
+                    let info = Self::info_ident(s);
+                    let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &quote!(), my_slots);
                     quote! {
                         __Step::#v => {
                             let __sub_inputs = steps::#inputs_fn(&__st)?;
-                            let __sub = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut *__guard)).await?;
-                            __st.#sf = ::core::option::Option::Some(steps::#outputs(&__sub, &__st)?);
-                            #success_chain
+                            let (__sub_out, __sub_err) = match ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut *__guard)).await {
+                                ::core::result::Result::Ok(__o) => (::core::option::Option::Some(__o), ::core::option::Option::None),
+                                ::core::result::Result::Err(__e) => (::core::option::Option::None, ::core::option::Option::Some(__e)),
+                            };
+                            let __sub = __sub_out.as_ref();
+                            // Read by the criteria of workflow-level actions (no HTTP exchange here).
+                            let __resp = __rt::SubStep::new(&steps::#info, __sub_err);
+                            if __sub.is_some() && steps::#check(__sub, &__st) {
+                                __st.#sf = ::core::option::Option::Some(steps::#outputs(__sub, &__st)?);
+                                #( __retries[#my_slots] = 0; )*
+                                #success_chain
+                            } else {
+                                #failure_chain
+                            }
                         }
                     }
                 }

@@ -210,6 +210,24 @@ pub enum BodyKind {
     Form,
     /// Text as is (a string payload).
     Text,
+    /// `multipart/form-data`: one part per member of the payload object ([`Body::parts`]).
+    Multipart,
+    /// Raw bytes (`application/octet-stream`, `image/png`, ...): a bytes value, or a
+    /// string sent as its UTF-8 bytes.
+    Binary,
+}
+
+/// A part of a `multipart/form-data` body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// The part's name (the payload member).
+    pub name: String,
+    /// Its value.
+    pub value: Val,
+    /// The value is bytes ([`crate::types::Ty::Bytes`]): sent as a file part.
+    pub bytes: bool,
+    /// The part's content type from the operation's `encoding`, when it sets one.
+    pub content_type: Option<String>,
 }
 
 /// A request body.
@@ -223,6 +241,8 @@ pub struct Body {
     pub value: Val,
     /// Replacements applied in order (RFC 6901 pointer, value).
     pub replacements: Vec<(String, Val)>,
+    /// The parts of a [`BodyKind::Multipart`] body (empty otherwise).
+    pub parts: Vec<Part>,
 }
 
 /// Where a step output comes from.

@@ -669,6 +669,41 @@ impl Store {
         })
     }
 
+    /// The media type a response is read as (the first JSON-like one, else the first
+    /// documented) and its schema, if any. `None` when the response documents no content.
+    pub fn response_media<'a>(&'a self, response: At<'a>) -> Option<(String, Option<At<'a>>)> {
+        let (ct, media) = pick_content(response.node.get("content")?, None)?;
+        Some((
+            ct,
+            media.get("schema").map(|s| At {
+                file: response.file,
+                node: s,
+            }),
+        ))
+    }
+
+    /// The `contentType` that the `encoding` of an operation's `content_type` request
+    /// body sets for the property `part` (multipart bodies), when it sets one.
+    pub fn part_content_type(
+        &self,
+        op: &Operation,
+        content_type: &str,
+        part: &str,
+    ) -> Option<String> {
+        let opn = self.operation_node(op)?;
+        let rb = self.resolve(At {
+            file: opn.file,
+            node: opn.node.get("requestBody")?,
+        })?;
+        let (_, media) = pick_content(rb.node.get("content")?, Some(content_type))?;
+        media
+            .get("encoding")?
+            .get(part)?
+            .get("contentType")?
+            .as_str()
+            .map(str::to_owned)
+    }
+
     /// Headers a response documents (as spelled there), `None` when it documents none.
     pub fn response_headers(&self, response: At<'_>) -> Option<Vec<String>> {
         let h = response.node.get("headers")?;
@@ -725,6 +760,41 @@ fn normalize_media(media: &str) -> String {
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_lowercase()
+}
+
+/// How a body of a media type is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaKind {
+    /// JSON (`application/json`, `+json`, and the ranges `*/*`, `application/*`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Text: `text/*`, `application/xml` and `+xml`.
+    Text,
+    /// Another `multipart/*` type (not supported).
+    OtherMultipart,
+    /// Anything else is bytes: `application/octet-stream`, `image/*`, `application/pdf`...
+    Binary,
+}
+
+/// The [`MediaKind`] of a media type (parameters ignored).
+pub fn media_kind(media: &str) -> MediaKind {
+    let m = media_essence(media);
+    if is_json(&m) {
+        MediaKind::Json
+    } else if m == "application/x-www-form-urlencoded" {
+        MediaKind::Form
+    } else if m == "multipart/form-data" {
+        MediaKind::Multipart
+    } else if m.starts_with("multipart/") {
+        MediaKind::OtherMultipart
+    } else if m.starts_with("text/") || m == "application/xml" || m.ends_with("+xml") {
+        MediaKind::Text
+    } else {
+        MediaKind::Binary
+    }
 }
 
 /// True for `application/json`, `application/*+json` and similar.

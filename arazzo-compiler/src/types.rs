@@ -41,6 +41,10 @@ pub enum Ty {
     /// A type generated for another Arazzo document, by its path from the invocation's
     /// module (`__src_other::types::Customer`).
     Extern(String),
+    /// `Vec<u8>`: bytes, not JSON. A workflow input whose schema is binary
+    /// ([`is_binary`]), or the whole body of a response that is not JSON or text.
+    /// It can only be a binary request body or a binary part of a multipart body.
+    Bytes,
 }
 
 impl Ty {
@@ -69,6 +73,7 @@ impl Ty {
             Ty::Map(_) => "object".into(),
             Ty::Option(t) => format!("{} or null", t.json_kind(space)),
             Ty::Extern(path) => format!("`{path}`"),
+            Ty::Bytes => "bytes (not JSON)".into(),
             Ty::Named(i) => match space.defs.get(*i) {
                 Some(d) if matches!(d.kind, DefKind::Enum(_)) => {
                     format!("string enum `{}`", d.name)
@@ -171,6 +176,25 @@ pub fn schema_flag(r: &Resolver<'_>, s: Schema<'_>, flag: &str) -> bool {
     own(s.node()) || r.resolve(s).is_some_and(|(x, _)| own(x.node()))
 }
 
+/// True when a schema describes raw bytes rather than a JSON value: `type: string`
+/// (or no type) with `format: binary` (OpenAPI 3.0), or a `contentMediaType` without a
+/// `contentEncoding` (OpenAPI 3.1; with `contentEncoding: base64` the value is text).
+pub fn is_binary(r: &Resolver<'_>, s: Schema<'_>) -> bool {
+    let Some((s, _)) = r.resolve(s) else {
+        return false;
+    };
+    let n = s.node();
+    let types: Vec<&str> = schema_types(n)
+        .into_iter()
+        .filter(|t| *t != "null")
+        .collect();
+    if !(types.is_empty() || types == ["string"]) {
+        return false;
+    }
+    n.get("format").and_then(Node::as_str) == Some("binary")
+        || (n.get("contentMediaType").is_some() && n.get("contentEncoding").is_none())
+}
+
 /// Resolves `$ref`s of schemas from both kinds of documents.
 #[derive(Clone, Copy)]
 pub struct Resolver<'a> {
@@ -251,6 +275,9 @@ pub struct TypeSpace {
     by_node: HashMap<(usize, Scope), usize>,
     names: HashSet<(String, Scope)>,
     in_progress: HashSet<usize>,
+    /// While set, the fields of the next struct typed ([`TypeSpace::inputs_of`]) whose
+    /// schema is binary are [`Ty::Bytes`].
+    bytes_fields: bool,
 }
 
 /// Deepest schema nesting turned into types; deeper parts are `serde_json::Value`.
@@ -292,6 +319,22 @@ impl TypeSpace {
         }
         self.names.insert((name.clone(), scope));
         name
+    }
+
+    /// The type of a workflow's `inputs` schema: as [`TypeSpace::ty_of`], except that an
+    /// input (a property of the top-level object) whose schema is binary ([`is_binary`])
+    /// is [`Ty::Bytes`].
+    pub fn inputs_of(
+        &mut self,
+        r: &Resolver<'_>,
+        schema: Schema<'_>,
+        hint: &str,
+        scope: Scope,
+    ) -> Ty {
+        self.bytes_fields = true;
+        let t = self.ty_at_depth(r, schema, hint, scope, 0);
+        self.bytes_fields = false;
+        t
     }
 
     /// The Rust type of a schema. `hint` names a struct generated for an inline object.
@@ -500,7 +543,7 @@ impl TypeSpace {
                     Some(DefKind::Struct) => "object",
                     _ => return None,
                 },
-                Ty::Json | Ty::Option(_) | Ty::Extern(_) => return None,
+                Ty::Json | Ty::Option(_) | Ty::Extern(_) | Ty::Bytes => return None,
             })
         };
         let kinds: Option<Vec<&str>> = tys.iter().map(|t| kind(t, self)).collect();
@@ -589,14 +632,19 @@ impl TypeSpace {
         }
         let mut used = HashSet::new();
         let mut fields = Vec::new();
+        let bytes_fields = std::mem::take(&mut self.bytes_fields) && depth == 0;
         for (json, schema, _) in props {
-            let ty = self.ty_at_depth(
-                r,
-                schema,
-                &format!("{name}{}", json.to_upper_camel_case()),
-                scope,
-                depth + 1,
-            );
+            let ty = if bytes_fields && is_binary(r, schema) {
+                Ty::Bytes
+            } else {
+                self.ty_at_depth(
+                    r,
+                    schema,
+                    &format!("{name}{}", json.to_upper_camel_case()),
+                    scope,
+                    depth + 1,
+                )
+            };
             // A `writeOnly` property is never in a response, so never required there.
             let ty = if required.contains(&json) && !schema_flag(r, schema, "writeOnly") {
                 ty

@@ -307,6 +307,35 @@ pub enum Error {
         message: String,
     },
 
+    /// The success criteria of a step that runs a workflow did not hold for
+    /// that workflow's outputs (the workflow itself succeeded).
+    #[error("step `{step}` (workflow `{called}`) of workflow `{workflow}`: success criteria not met by the outputs of workflow `{called}`")]
+    WorkflowCriteriaNotMet {
+        /// Workflow id (of the workflow the step belongs to).
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Id of the workflow the step runs.
+        called: &'static str,
+    },
+
+    /// A `retry` failure action of a step that runs a workflow ran out of
+    /// attempts.
+    #[error("step `{step}` (workflow `{called}`) of workflow `{workflow}`: gave up after {attempts} attempts; the last one: {last}")]
+    WorkflowRetriesExhausted {
+        /// Workflow id (of the workflow the step belongs to).
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Id of the workflow the step runs.
+        called: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// Why the last attempt failed: the called workflow's error, or
+        /// [`Error::WorkflowCriteriaNotMet`].
+        last: Box<Error>,
+    },
+
     /// The workflow executed more steps than the client's step limit
     /// (usually a `goto` loop).
     #[error("workflow `{workflow}` exceeded the limit of {limit} executed steps")]
@@ -395,6 +424,17 @@ impl Error {
                 workflow,
                 step,
                 operation,
+                ..
+            }
+            | Error::WorkflowCriteriaNotMet {
+                workflow,
+                step,
+                called: operation,
+            }
+            | Error::WorkflowRetriesExhausted {
+                workflow,
+                step,
+                called: operation,
                 ..
             }
             | Error::RetriesExhausted {

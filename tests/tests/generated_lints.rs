@@ -29,6 +29,14 @@ mod retries {
     include!(concat!(env!("OUT_DIR"), "/lint_retries.rs"));
 }
 
+mod files {
+    include!(concat!(env!("OUT_DIR"), "/lint_files.rs"));
+}
+
+mod workflow_steps {
+    include!(concat!(env!("OUT_DIR"), "/lint_workflow_steps.rs"));
+}
+
 mod secrets {
     include!(concat!(env!("OUT_DIR"), "/lint_secrets.rs"));
 }

@@ -85,38 +85,47 @@ impl<'a> Checker<'a> {
         };
         let workflow = match &a.workflow_id {
             None => None,
-            Some(wid) => match self.workflow_index(&wid.value) {
-                Some(j) if j == st.index => {
-                    self.err(
-                        &wid.node,
-                        format!(
-                            "action `{}` transfers to its own workflow `{}`",
-                            a.name.value, wid.value
-                        ),
-                    )
-                    .help
-                    .push(
-                        "use `goto` with a `stepId` to go back to a step of this workflow".into(),
-                    );
-                    return None;
-                }
-                Some(j) => Some(WorkflowRef::Local(j)),
-                None => {
-                    let ids: Vec<&str> = self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
-                    self.err(
-                        &wid.node,
-                        format!(
-                            "action `{}` names unknown workflow `{}`",
-                            a.name.value, wid.value
-                        ),
-                    )
-                    .candidates(
-                        "the document declares",
-                        ids.iter().copied(),
-                        &wid.value,
-                    );
-                    return None;
-                }
+            Some(wid) => match self
+                .other_document_workflow(&wid.node, &wid.value)
+                .map_or_else(|| Ok(self.workflow_index(&wid.value)), Err)
+            {
+                // A workflow of another Arazzo document (`None`: reported).
+                Err(other) => Some(other?),
+                Ok(found) => match found {
+                    Some(j) if j == st.index => {
+                        self.err(
+                            &wid.node,
+                            format!(
+                                "action `{}` transfers to its own workflow `{}`",
+                                a.name.value, wid.value
+                            ),
+                        )
+                        .help
+                        .push(
+                            "use `goto` with a `stepId` to go back to a step of this workflow"
+                                .into(),
+                        );
+                        return None;
+                    }
+                    Some(j) => Some(WorkflowRef::Local(j)),
+                    None => {
+                        let ids: Vec<&str> =
+                            self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
+                        self.err(
+                            &wid.node,
+                            format!(
+                                "action `{}` names unknown workflow `{}`",
+                                a.name.value, wid.value
+                            ),
+                        )
+                        .candidates(
+                            "the document declares",
+                            ids.iter().copied(),
+                            &wid.value,
+                        );
+                        return None;
+                    }
+                },
             },
         };
         if let (Some(j), Some(wid)) = (workflow, &a.workflow_id) {

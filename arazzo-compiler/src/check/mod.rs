@@ -36,7 +36,7 @@ use crate::ir::{self, ActionKind, BodyKind, RtExpr, StepIdx, TPart, Val, Workflo
 use crate::model::{
     self, ActionOrRef, ActionType, CriterionType, Document, ParamIn, ParamOrRef, StepTarget, Text,
 };
-use crate::openapi::{At, Operation};
+use crate::openapi::{At, MediaKind, Operation};
 use crate::resolve::Sources;
 use crate::types::{self, field_ident, Resolver, Schema, Scope, Ty, TypeDef, TypeSpace, Walk};
 use crate::yaml::{Node, Value};

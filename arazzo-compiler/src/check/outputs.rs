@@ -124,6 +124,27 @@ impl<'a> Checker<'a> {
                 ExprKind::Response(Source::Body(ptr)) => {
                     if let Some(Target::Op { op, .. }) = target {
                         let tokens = ptr.as_ref().map(|p| p.tokens.clone()).unwrap_or_default();
+                        if tokens.is_empty() {
+                            // A whole body that is not JSON: bytes, or text.
+                            let store = &self.sources.store;
+                            let media = store
+                                .success_response(op)
+                                .and_then(|(_, r)| store.response_media(r));
+                            if let Some((media, schema)) = media {
+                                let kind = crate::openapi::media_kind(&media);
+                                let binary_schema = schema.is_some_and(|sc| {
+                                    types::is_binary(&self.resolver, Schema::Api(sc))
+                                });
+                                if kind == MediaKind::Binary
+                                    || (binary_schema && kind != MediaKind::Json)
+                                {
+                                    return (Ty::Bytes, None);
+                                }
+                                if kind == MediaKind::Text && schema.is_none() {
+                                    return (Ty::String, None);
+                                }
+                            }
+                        }
                         if let Some(joined) = self.joined_body_output(st, ec, op, &tokens, hint) {
                             return joined;
                         }

@@ -19,27 +19,22 @@ impl<'a> Checker<'a> {
             (None, Some((c, _))) => c.clone(),
             (None, None) => "application/json".to_owned(),
         };
-        let media = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        let kind = if crate::openapi::is_json(&media) {
-            BodyKind::Json
-        } else if media == "application/x-www-form-urlencoded" {
-            BodyKind::Form
-        } else if media.starts_with("text/") || media == "application/xml" {
-            BodyKind::Text
-        } else {
-            let node = rb
-                .content_type
-                .as_ref()
-                .map_or(&rb.node, |t| &t.node)
-                .clone();
-            self.err(&node, format!("request body content type `{content_type}` is not supported"))
-                .help.push("supported: application/json (and +json), application/x-www-form-urlencoded, text/* and application/xml as text".into());
-            return None;
+        let kind = match crate::openapi::media_kind(&content_type) {
+            MediaKind::Json => BodyKind::Json,
+            MediaKind::Form => BodyKind::Form,
+            MediaKind::Multipart => BodyKind::Multipart,
+            MediaKind::Text => BodyKind::Text,
+            MediaKind::Binary => BodyKind::Binary,
+            MediaKind::OtherMultipart => {
+                let node = rb
+                    .content_type
+                    .as_ref()
+                    .map_or(&rb.node, |t| &t.node)
+                    .clone();
+                self.err(&node, format!("request body content type `{content_type}` is not supported"))
+                    .help.push("supported: application/json (and +json), application/x-www-form-urlencoded, multipart/form-data, text/* and application/xml as text, and any other type as bytes".into());
+                return None;
+            }
         };
         if let (Some(ct), None) = (&rb.content_type, &documented) {
             if let Some(opn) = store.operation_node(op) {
@@ -77,17 +72,44 @@ impl<'a> Checker<'a> {
             content_offset: None,
             col_map: None,
         });
-        let (value, _, _) = self.value_expr(st, ec, &payload);
-        if kind == BodyKind::Text
-            && !matches!(
-                value,
-                Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
-            )
-        {
-            self.err(
-                &payload,
-                format!("a `{content_type}` body must be a string payload"),
-            );
+        let (value, value_ty, _) = self.value_expr(st, ec, &payload);
+        let stringish = matches!(
+            value,
+            Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
+        );
+        let whole_bytes = is_bytes(&value_ty);
+        match kind {
+            BodyKind::Text if !stringish => {
+                self.err(
+                    &payload,
+                    format!("a `{content_type}` body must be a string payload"),
+                );
+            }
+            BodyKind::Binary if whole_bytes => {}
+            BodyKind::Binary => {
+                if !stringish || self.val_has_bytes(st, &value) {
+                    self.err(&payload, format!("a `{content_type}` body must be bytes or a string"))
+                        .help.push("give it an input with `format: binary` (or a `contentMediaType`), such as `payload: $inputs.file`, a binary step output, or a string (sent as its UTF-8 bytes)".into());
+                } else if let Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) = value_ty {
+                    self.err(
+                        &payload,
+                        format!(
+                            "a `{content_type}` body must be bytes or a string, not {}",
+                            value_ty.json_kind(&self.types)
+                        ),
+                    );
+                }
+            }
+            BodyKind::Multipart if !matches!(value, Val::Object(_)) => {
+                self.err(
+                    &payload,
+                    format!(
+                        "a `{content_type}` body must be an object payload: each member is a part"
+                    ),
+                );
+            }
+            BodyKind::Multipart => {}
+            _ => self.report_bytes(st, &payload, &value, &format!("the `{content_type}` body")),
         }
         let mut replacements = Vec::new();
         for (target, v) in &rb.replacements {
@@ -109,8 +131,75 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        // Check the payload against the request schema (JSON and form bodies).
-        if let (Some((_, Some(schema))), true) = (&documented, kind != BodyKind::Text) {
+        // The parts of a multipart body: binary ones take bytes.
+        let mut parts = Vec::new();
+        let mut checked_value = value.clone();
+        if let (BodyKind::Multipart, Val::Object(members)) = (kind, &value) {
+            let schema = documented.as_ref().and_then(|(_, s)| *s).map(Schema::Api);
+            let member_nodes: Vec<(String, Node)> = payload
+                .entries()
+                .iter()
+                .map(|(k, v)| (k.text.clone(), v.clone()))
+                .collect();
+            let mut placeholders = Vec::new();
+            for (name, v) in members {
+                let node = member_nodes
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map_or(&payload, |(_, n)| n);
+                let bytes = self.val_is_bytes(st, v);
+                let binary_schema = schema.and_then(|sc| {
+                    match types::walk(&self.resolver, sc, std::slice::from_ref(name)) {
+                        Walk::Found(p, _) => Some(types::is_binary(&self.resolver, p)),
+                        _ => None,
+                    }
+                });
+                if !bytes {
+                    self.report_bytes(
+                        st,
+                        node,
+                        v,
+                        &format!("part `{name}` (only a whole part can be bytes)"),
+                    );
+                }
+                if binary_schema == Some(true)
+                    && !bytes
+                    && !matches!(v, Val::Lit(serde_json::Value::String(_)) | Val::Template(_))
+                    && !matches!(self.val_ty(st, v), Some(Ty::String) | None)
+                {
+                    self.err(node, format!("part `{name}` is binary in the request schema: give it bytes"))
+                        .help.push("an input with `format: binary` (or a `contentMediaType`), such as `$inputs.file`, a binary step output, or a string".into());
+                }
+                if bytes && binary_schema == Some(false) {
+                    self.err(node, format!("part `{name}` is bytes, but the request schema does not describe it as binary"))
+                        .help.push("a part takes bytes when its schema is `type: string, format: binary` (or has a `contentMediaType`)".into());
+                }
+                if bytes {
+                    // Bytes fit a binary schema: checked below as a string placeholder.
+                    placeholders.push(name.clone());
+                }
+                parts.push(ir::Part {
+                    name: name.clone(),
+                    value: v.clone(),
+                    bytes,
+                    content_type: store.part_content_type(op, &content_type, name),
+                });
+            }
+            if let Val::Object(members) = &mut checked_value {
+                for (name, v) in members.iter_mut() {
+                    if placeholders.contains(name) {
+                        *v = Val::Lit(serde_json::Value::String(String::new()));
+                    }
+                }
+            }
+        }
+        // Check the payload against the request schema (JSON, form and multipart bodies).
+        let schema_checked = match kind {
+            BodyKind::Json | BodyKind::Form => true,
+            BodyKind::Multipart => matches!(value, Val::Object(_)),
+            BodyKind::Text | BodyKind::Binary => false,
+        };
+        if let (Some((_, Some(schema))), true) = (&documented, schema_checked) {
             let schema = Schema::Api(*schema);
             let replaced: Vec<String> = rb
                 .replacements
@@ -141,14 +230,104 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            self.check_payload(&payload, &value, schema, "", &replaced, s);
+            self.check_payload(&payload, &checked_value, schema, "", &replaced, s);
         }
         Some(ir::Body {
             content_type,
             kind,
             value,
             replacements,
+            parts,
         })
+    }
+
+    /// The type of a whole-value expression (`None` for anything else).
+    fn val_ty(&self, st: &Wf<'a>, v: &Val) -> Option<Ty> {
+        match v {
+            Val::Expr(e, ty) => Some(self.rt_ty(st, e).unwrap_or_else(|| ty.clone())),
+            _ => None,
+        }
+    }
+
+    /// The type of a whole input or a whole step output, read from the workflow state.
+    fn rt_ty(&self, st: &Wf<'a>, e: &RtExpr) -> Option<Ty> {
+        match e {
+            RtExpr::Input(p) => {
+                let tokens = crate::openapi::pointer_tokens(p)?;
+                let [name] = tokens.as_slice() else {
+                    return None;
+                };
+                st.input_names
+                    .iter()
+                    .find(|(n, _, _)| n == name)
+                    .map(|(_, _, t)| t.clone())
+            }
+            RtExpr::StepOutput {
+                step,
+                field,
+                pointer,
+            } if pointer.is_empty() => st
+                .outputs
+                .get(step.0)?
+                .iter()
+                .find(|o| o.field == *field)
+                .map(|o| o.ty.clone()),
+            _ => None,
+        }
+    }
+
+    /// True when `v` is, as a whole, a bytes value (a binary input or step output).
+    pub(super) fn val_is_bytes(&self, st: &Wf<'a>, v: &Val) -> bool {
+        self.val_ty(st, v).is_some_and(|t| is_bytes(&t))
+    }
+
+    /// True when `v` holds a bytes value anywhere (as a whole, inside an object or
+    /// array, or embedded in a string template).
+    pub(super) fn val_has_bytes(&self, st: &Wf<'a>, v: &Val) -> bool {
+        match v {
+            Val::Lit(_) => false,
+            Val::Expr(..) => self.val_is_bytes(st, v),
+            Val::Template(parts) => parts.iter().any(|p| match p {
+                TPart::Lit(_) => false,
+                TPart::Expr(e) => self.rt_ty(st, e).is_some_and(|t| is_bytes(&t)),
+            }),
+            Val::Array(items) => items.iter().any(|i| self.val_has_bytes(st, i)),
+            Val::Object(members) => members.iter().any(|(_, m)| self.val_has_bytes(st, m)),
+        }
+    }
+
+    /// Reports each bytes value inside `v` (lowered from `node`), where it cannot be sent.
+    pub(super) fn report_bytes(&mut self, st: &Wf<'a>, node: &Node, v: &Val, place: &str) {
+        match v {
+            Val::Lit(_) => {}
+            Val::Expr(..) | Val::Template(_) => {
+                if self.val_has_bytes(st, v) {
+                    self.bytes_error(node, place);
+                }
+            }
+            Val::Array(items) => {
+                for (k, item) in items.iter().enumerate() {
+                    let at = node.items().get(k).unwrap_or(node);
+                    self.report_bytes(st, at, item, place);
+                }
+            }
+            Val::Object(members) => {
+                for (name, member) in members {
+                    let at = node.get(name).unwrap_or(node);
+                    self.report_bytes(st, at, member, place);
+                }
+            }
+        }
+    }
+
+    /// Reports bytes (a binary input or output) used where JSON or text is sent.
+    pub(super) fn bytes_error(&mut self, node: &Node, place: &str) {
+        self.err(
+            node,
+            format!("a binary value (`format: binary` or `contentMediaType`) is used in {place}, which cannot hold bytes"),
+        )
+        .help
+        .push("bytes can only be a binary request body (`application/octet-stream`, `image/png`, ...) or a part of a `multipart/form-data` body".into());
     }
 
     /// Checks a lowered payload against a schema: unknown properties (when extras are
@@ -374,6 +553,8 @@ impl<'a> Checker<'a> {
                 let ty = Some(ty.clone());
                 let fits = match ty.as_ref() {
                     None | Some(Ty::Json) => true,
+                    // Bytes in a JSON or form body are reported on their own (`report_bytes`).
+                    Some(t) if is_bytes(t) => true,
                     Some(t) => ty_fits(t, &types_allowed, &self.types),
                 };
                 if !fits {
@@ -413,6 +594,7 @@ pub(super) fn ty_fits(t: &Ty, types: &[&str], space: &TypeSpace) -> bool {
         Ty::Vec(_) => "array",
         Ty::Map(_) => "object",
         Ty::Extern(_) => return true,
+        Ty::Bytes => return false,
         Ty::Named(i) => match space.defs.get(*i).map(|d| &d.kind) {
             Some(types::DefKind::Enum(_)) => "string",
             Some(types::DefKind::Union(alts)) => {
@@ -422,4 +604,13 @@ pub(super) fn ty_fits(t: &Ty, types: &[&str], space: &TypeSpace) -> bool {
         },
     };
     types.contains(&kind) || (kind == "integer" && types.contains(&"number"))
+}
+
+/// True for bytes, optional or not.
+pub(super) fn is_bytes(t: &Ty) -> bool {
+    match t {
+        Ty::Bytes => true,
+        Ty::Option(inner) => is_bytes(inner),
+        _ => false,
+    }
 }

@@ -170,6 +170,12 @@ impl<'a> Checker<'a> {
                         d.suggest_name(&p.name.value, names.iter().copied());
                     }
                     let (value, _, _) = self.value_expr(st, &req_ec, value_node);
+                    self.report_bytes(
+                        st,
+                        value_node,
+                        &value,
+                        &format!("parameter `{}`", p.name.value),
+                    );
                     let secret = credential
                         || (location == ParamIn::Header
                             && p.name.value.eq_ignore_ascii_case("authorization"))
@@ -291,18 +297,6 @@ impl<'a> Checker<'a> {
                             s.id.value
                         ),
                     );
-                }
-                for (what, present) in [
-                    ("successCriteria", !s.success_criteria.is_empty()),
-                    ("onFailure", !s.on_failure.is_empty()),
-                ] {
-                    if present {
-                        self.err(&s.id.node, format!(
-                            "`{what}` on step `{}`, which runs a workflow, is not supported yet",
-                            s.id.value
-                        ))
-                        .help.push("the step succeeds when the workflow it runs succeeds; handle failures inside that workflow".into());
-                    }
                 }
                 ir::StepKind::Workflow {
                     workflow: j,

@@ -100,47 +100,8 @@ impl<'a> Checker<'a> {
             }
             Some(StepTarget::OperationPath(t)) => self.operation_path(t),
             Some(StepTarget::WorkflowId(t)) => {
-                if let Some(rest) = t.value.strip_prefix("$sourceDescriptions.") {
-                    let (src, id) = rest.split_once('.').unwrap_or((rest, ""));
-                    let Some((_, exports)) = self.sources.arazzo.iter().find(|(n, _)| n == src)
-                    else {
-                        let names: Vec<&str> = self
-                            .sources
-                            .arazzo
-                            .iter()
-                            .map(|(n, _)| n.as_str())
-                            .collect();
-                        self.err(
-                            &t.node,
-                            format!("`{}` names no Arazzo source description `{src}`", t.value),
-                        )
-                        .candidates(
-                            "the document's Arazzo source descriptions (`type: arazzo`)",
-                            names.iter().copied(),
-                            src,
-                        );
-                        return Target::Unknown;
-                    };
-                    let exports = exports.clone();
-                    return match self
-                        .sources
-                        .arazzo_workflows()
-                        .position(|(n, w)| n == src && w.id == id)
-                    {
-                        Some(k) => Target::Workflow(WorkflowRef::External(k)),
-                        None => {
-                            self.err(
-                                &t.node,
-                                format!("Arazzo source `{src}` has no workflow `{id}`"),
-                            )
-                            .candidates(
-                                "it declares",
-                                exports.iter().map(|w| w.id.as_str()),
-                                id,
-                            );
-                            Target::Unknown
-                        }
-                    };
+                if let Some(found) = self.other_document_workflow(&t.node, &t.value) {
+                    return found.map_or(Target::Unknown, Target::Workflow);
                 }
                 match self.workflow_index(&t.value) {
                     Some(j) if j == w => {
@@ -292,4 +253,58 @@ pub(super) fn same_param(q: &model::Parameter, p: &model::Parameter) -> bool {
         } else {
             q.name.value == p.name.value
         }
+}
+
+impl Checker<'_> {
+    /// Resolves `$sourceDescriptions.<arazzo source>.<workflowId>` (a workflow of another
+    /// Arazzo document) to its workflow index. `None` when `value` is not of that form;
+    /// `Some(None)` when it names no such workflow (reported at `node`).
+    pub(super) fn other_document_workflow(
+        &mut self,
+        node: &Node,
+        value: &str,
+    ) -> Option<Option<WorkflowRef>> {
+        let rest = value.strip_prefix("$sourceDescriptions.")?;
+        let (src, id) = rest.split_once('.').unwrap_or((rest, ""));
+        let Some((_, exports)) = self.sources.arazzo.iter().find(|(n, _)| n == src) else {
+            let names: Vec<&str> = self
+                .sources
+                .arazzo
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect();
+            self.err(
+                node,
+                format!("`{value}` names no Arazzo source description `{src}`"),
+            )
+            .candidates(
+                "the document's Arazzo source descriptions (`type: arazzo`)",
+                names.iter().copied(),
+                src,
+            );
+            return Some(None);
+        };
+        let exports = exports.clone();
+        Some(
+            match self
+                .sources
+                .arazzo_workflows()
+                .position(|(n, w)| n == src && w.id == id)
+            {
+                Some(k) => Some(WorkflowRef::External(k)),
+                None => {
+                    self.err(
+                        node,
+                        format!("Arazzo source `{src}` has no workflow `{id}`"),
+                    )
+                    .candidates(
+                        "it declares",
+                        exports.iter().map(|w| w.id.as_str()),
+                        id,
+                    );
+                    None
+                }
+            },
+        )
+    }
 }

@@ -59,7 +59,7 @@ impl<'a> Checker<'a> {
         }
         let inputs_ty = match inputs_schema {
             Some(s) if s.node().get("properties").is_some() => {
-                match self.types.ty_of(&self.resolver, s, "Inputs", scope) {
+                match self.types.inputs_of(&self.resolver, s, "Inputs", scope) {
                     Ty::Named(i) => {
                         if let Some(def) = self.types.defs.get_mut(i) {
                             def.name = "Inputs".into();
@@ -110,15 +110,19 @@ impl<'a> Checker<'a> {
             request: None,
         };
         for d in &wf.depends_on {
-            let id = d
-                .value
-                .strip_prefix("$sourceDescriptions.")
-                .map_or(d.value.as_str(), |_| "");
-            match self.workflow_index(id) {
-                Some(j) if j != w => {
-                    st.depends_on.push(WorkflowRef::Local(j));
+            let other = self.other_document_workflow(&d.node, &d.value);
+            let found = match other {
+                Some(found) => found,
+                None => self
+                    .workflow_index(&d.value)
+                    .filter(|&j| j != w)
+                    .map(WorkflowRef::Local),
+            };
+            match found {
+                Some(j) => {
+                    st.depends_on.push(j);
                     // A dependency runs with this workflow's inputs, matched by name.
-                    let theirs = self.wf_inputs[j].clone().unwrap_or_default();
+                    let theirs = self.inputs_of(j).cloned().unwrap_or_default();
                     for (json, _, ty) in &theirs {
                         if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
                             self.err(&d.node, format!(
@@ -129,10 +133,8 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                _ if d.value.starts_with("$sourceDescriptions.") => {
-                    self.err(&d.node, format!("`dependsOn` on a workflow of another document (`{}`) is not supported yet", d.value))
-                        .help.push("name a workflow of this document".into());
-                }
+                // Reported by `other_document_workflow`.
+                _ if other.is_some() => {}
                 _ => {
                     let ids: Vec<&str> = doc.workflows.iter().map(|x| x.id.as_str()).collect();
                     self.err(

@@ -23,8 +23,8 @@ pub use param::{ParamValue, Text};
 pub use request::Request;
 pub use response::Response;
 pub use values::{
-    decode, decode_output, decode_workflow_inputs, replace, require_output, set_default, skip_none,
-    skip_null, skip_null_ref, Redacted,
+    bytes_from_json, decode, decode_output, decode_workflow_inputs, present, replace,
+    require_output, set_default, skip_none, skip_null, skip_null_ref, BytesValue, Redacted,
 };
 
 use crate::{Client, Error};
@@ -278,6 +278,108 @@ pub(crate) mod clock {
     }
 }
 
+/// The outcome of a step that runs a workflow, on its failure path: the
+/// called workflow failed (its error), or its outputs did not meet the
+/// step's success criteria. Generated failure actions read it as they read
+/// a [`Response`] (`retry_delay`, `criteria_not_met`, `retries_exhausted`).
+#[derive(Debug)]
+pub struct SubStep {
+    info: &'static StepInfo,
+    error: Option<Error>,
+}
+
+impl SubStep {
+    /// The outcome of a run of the called workflow: `error` when it failed,
+    /// `None` when it succeeded (its criteria are then checked separately).
+    pub fn new(info: &'static StepInfo, error: Option<Error>) -> Self {
+        SubStep { info, error }
+    }
+
+    /// The called workflow failed with `error`.
+    pub fn failed(info: &'static StepInfo, error: Error) -> Self {
+        SubStep {
+            info,
+            error: Some(error),
+        }
+    }
+
+    /// The called workflow succeeded but its outputs did not meet the step's
+    /// success criteria.
+    pub fn unmet(info: &'static StepInfo) -> Self {
+        SubStep { info, error: None }
+    }
+
+    /// The error of the called workflow, when it failed.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// The step's static facts (its `operation` is the called workflow's id).
+    pub fn info(&self) -> &'static StepInfo {
+        self.info
+    }
+
+    /// `0`: a step that runs a workflow has no HTTP exchange, so a
+    /// workflow-level action's `$statusCode` criterion never holds on it.
+    pub fn status(&self) -> u16 {
+        0
+    }
+
+    /// Null (no HTTP response; see [`status`](SubStep::status)).
+    pub fn header_value(&self, _name: &str) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+
+    /// Null (no HTTP response; see [`status`](SubStep::status)).
+    pub fn body_pointer(&self, _pointer: &str) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+
+    /// Empty (no HTTP request; see [`status`](SubStep::status)).
+    pub fn url(&self) -> &str {
+        ""
+    }
+
+    /// How long a `retry` waits: its `retryAfter` (seconds), capped by `max`;
+    /// zero when absent, negative or not a number.
+    pub fn retry_delay(
+        &self,
+        retry_after_secs: Option<f64>,
+        max: std::time::Duration,
+    ) -> std::time::Duration {
+        match retry_after_secs {
+            Some(secs) if secs > 0.0 => std::time::Duration::try_from_secs_f64(secs)
+                .unwrap_or(max)
+                .min(max),
+            _ => std::time::Duration::ZERO,
+        }
+    }
+
+    /// The error when no failure action is taken: the called workflow's own
+    /// error, or [`Error::WorkflowCriteriaNotMet`].
+    pub fn criteria_not_met(self) -> Error {
+        let info = self.info;
+        self.error.unwrap_or(Error::WorkflowCriteriaNotMet {
+            workflow: info.workflow,
+            step: info.step,
+            called: info.operation,
+        })
+    }
+
+    /// [`Error::WorkflowRetriesExhausted`] after `attempts` attempts, this
+    /// one the last.
+    pub fn retries_exhausted(self, attempts: u32) -> Error {
+        let info = self.info;
+        Error::WorkflowRetriesExhausted {
+            workflow: info.workflow,
+            step: info.step,
+            called: info.operation,
+            attempts,
+            last: Box::new(self.criteria_not_met()),
+        }
+    }
+}
+
 /// The placeholder shown instead of a secret value.
 pub fn redacted() -> &'static str {
     "[redacted]"
@@ -409,6 +511,57 @@ mod tests {
             &INFO,
             std::time::Duration::from_millis(100)
         ));
+    }
+
+    static SUB: StepInfo = StepInfo {
+        workflow: "outer",
+        step: "callInner",
+        operation: "inner",
+        source: "",
+        default_server: "",
+        method: "",
+        path: "",
+    };
+
+    #[test]
+    fn sub_step_errors() {
+        let unmet = SubStep::unmet(&SUB);
+        assert!(unmet.error().is_none());
+        assert_eq!(
+            unmet.retry_delay(Some(0.5), std::time::Duration::from_secs(60)),
+            std::time::Duration::from_millis(500)
+        );
+        assert_eq!(
+            unmet.retry_delay(Some(-1.0), std::time::Duration::from_secs(60)),
+            std::time::Duration::ZERO
+        );
+        let e = unmet.criteria_not_met();
+        assert!(matches!(
+            e,
+            Error::WorkflowCriteriaNotMet {
+                called: "inner",
+                ..
+            }
+        ));
+        assert_eq!(e.step(), Some("callInner"));
+        assert_eq!(
+            e.to_string(),
+            "step `callInner` (workflow `inner`) of workflow `outer`: success criteria not met by the outputs of workflow `inner`"
+        );
+        let failed = SubStep::failed(
+            &SUB,
+            Error::StepLimitExceeded {
+                workflow: "inner",
+                limit: 3,
+            },
+        );
+        let e = failed.retries_exhausted(2);
+        let Error::WorkflowRetriesExhausted { attempts, last, .. } = &e else {
+            panic!("unexpected {e:?}")
+        };
+        assert_eq!(*attempts, 2);
+        assert!(matches!(**last, Error::StepLimitExceeded { .. }));
+        assert_eq!(e.workflow(), Some("outer"));
     }
 
     #[test]

@@ -81,6 +81,8 @@ pub struct Request<'a> {
     headers: HeaderMap,
     cookies: Vec<String>,
     body: Option<(HeaderValue, Vec<u8>)>,
+    /// A `multipart/form-data` body being assembled (encoded when sent).
+    multipart: Option<reqwest::multipart::Form>,
     secrets: Vec<String>,
     /// Values of sensitive headers (cheap clones), scrubbed like `secrets`.
     secret_headers: Vec<HeaderValue>,
@@ -105,6 +107,7 @@ impl fmt::Debug for Request<'_> {
             .field("headers", &header_names)
             .field("cookies", &self.cookies.len())
             .field("body_bytes", &self.body.as_ref().map(|(_, b)| b.len()))
+            .field("multipart", &self.multipart.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +123,7 @@ impl<'a> Request<'a> {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
+            multipart: None,
             secrets: Vec::new(),
             secret_headers: Vec::new(),
             secret_query: Vec::new(),
@@ -495,6 +499,136 @@ impl<'a> Request<'a> {
         self.set_body(content_type, body.into_bytes());
     }
 
+    /// Sets a binary body (`application/octet-stream`, `image/png`, ...):
+    /// the bytes are sent as they are, with `content_type`.
+    pub fn bytes_body(&mut self, content_type: &'static str, body: Vec<u8>) {
+        self.set_static_body(content_type, body);
+    }
+
+    fn form_parts(&mut self) -> reqwest::multipart::Form {
+        self.multipart
+            .take()
+            .unwrap_or_default()
+            .percent_encode_attr_chars()
+    }
+
+    /// Adds parts named `name` to a `multipart/form-data` body, from a
+    /// JSON value (the member `name` of the payload object), following
+    /// OpenAPI's defaults for `multipart` media types: a string is a text
+    /// part (its UTF-8 bytes, no `Content-Type`, i.e. `text/plain`); a number
+    /// or boolean a text part of its JSON text; an array one part per item
+    /// (items as above; objects and nested arrays as JSON); an object a part
+    /// holding its JSON with `Content-Type: application/json`; null no part.
+    /// `content_type` (from the operation's `encoding`) overrides the part's
+    /// content type.
+    ///
+    /// The body is sent as `multipart/form-data` with a random boundary,
+    /// replacing any other body.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when `content_type` is not a valid media type.
+    pub fn part_value(
+        &mut self,
+        name: &str,
+        value: &Value,
+        content_type: Option<&str>,
+    ) -> Result<(), Error> {
+        let items: Vec<&Value> = match value {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        let mut form = self.form_parts();
+        for item in items {
+            let (data, default_type) = match item {
+                Value::Null => continue,
+                Value::String(text) => (text.clone().into_bytes(), None),
+                Value::Number(_) | Value::Bool(_) => (item.to_string().into_bytes(), None),
+                Value::Array(_) | Value::Object(_) => (
+                    serde_json::to_vec(item).unwrap_or_default(),
+                    Some("application/json"),
+                ),
+            };
+            let mut part = reqwest::multipart::Part::bytes(data);
+            if let Some(ct) = content_type.or(default_type) {
+                part = match part.mime_str(ct) {
+                    Ok(part) => part,
+                    Err(_) => {
+                        self.multipart = Some(form);
+                        return self.fail(|r| {
+                            r.invalid_parameter(name, "the part's content type is not a media type")
+                        });
+                    }
+                };
+            }
+            form = form.part(name.to_owned(), part);
+        }
+        self.multipart = Some(form);
+        self.body = None;
+        Ok(())
+    }
+
+    /// Adds a binary part named `name` to a `multipart/form-data` body (a
+    /// property whose schema is `format: binary`, or has a
+    /// `contentMediaType`): the bytes as they are, with `filename` set to the
+    /// part's name (servers treat parts with a file name as uploaded files)
+    /// and `Content-Type: content_type` (the operation's `encoding`, else
+    /// `application/octet-stream`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when `content_type` is not a valid media type.
+    pub fn part_bytes(
+        &mut self,
+        name: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), Error> {
+        let form = self.form_parts();
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        match part.mime_str(content_type) {
+            Ok(part) => {
+                self.multipart = Some(form.part(name.to_owned(), part));
+                self.body = None;
+                Ok(())
+            }
+            Err(_) => {
+                self.multipart = Some(form);
+                self.fail(|r| {
+                    r.invalid_parameter(name, "the part's content type is not a media type")
+                })
+            }
+        }
+    }
+
+    /// Encodes the `multipart/form-data` body assembled by
+    /// [`part_value`](Request::part_value) and [`part_bytes`](Request::part_bytes).
+    async fn encode_multipart(&mut self) -> Result<(), Error> {
+        use futures_util::StreamExt;
+        let Some(form) = self.multipart.take() else {
+            return Ok(());
+        };
+        let content_type = format!("multipart/form-data; boundary={}", form.boundary());
+        let closing = format!("--{}--\r\n", form.boundary());
+        let mut bytes = Vec::new();
+        let mut stream = std::pin::pin!(form.into_stream());
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(chunk) => bytes.extend_from_slice(&chunk),
+                Err(e) => {
+                    let reason = e.to_string();
+                    return Err(self.invalid_parameter("body", &reason));
+                }
+            }
+        }
+        if bytes.is_empty() {
+            // A form without parts is its closing delimiter alone.
+            bytes = closing.into_bytes();
+        }
+        self.set_body(&content_type, bytes);
+        Ok(())
+    }
+
     /// Appends the path template with parameters substituted to `out`.
     fn expand_path_into(&self, out: &mut String) -> Result<(), Error> {
         let template = self.info.path;
@@ -609,6 +743,10 @@ impl<'a> Request<'a> {
     }
 
     async fn exchange(mut self, span: &tracing::Span) -> Result<Response, Error> {
+        if let Some(error) = self.pending.take() {
+            return Err(error);
+        }
+        self.encode_multipart().await?;
         if let Some(error) = self.pending.take() {
             return Err(error);
         }
@@ -866,6 +1004,65 @@ mod tests {
         assert_eq!(body.as_deref(), Some("a=x+y&b=1&b=2&d=true"));
         assert!(r.form_body(&json!({"a": {"b": 1}})).is_err());
         assert!(r.form_body(&json!([1])).is_err());
+    }
+
+    #[tokio::test]
+    async fn multipart_bodies() -> Result<(), Error> {
+        let client = Client::new();
+        let mut r = Request::new(&client, &INFO);
+        r.part_value("title", &json!("a \"b\""), None)?;
+        r.part_value("n", &json!([1, true, null]), None)?;
+        r.part_value("meta", &json!({"k": 1}), None)?;
+        r.part_bytes("file", vec![0, 159, 255], "image/png")?;
+        assert!(r.part_value("x", &json!("y"), Some("not a type")).is_err());
+        r.pending = None;
+        r.encode_multipart().await?;
+        let Some((content_type, body)) = r.body.take() else {
+            panic!("no body")
+        };
+        let content_type = content_type.to_str().unwrap_or_default().to_owned();
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap_or_default()
+            .to_owned();
+        assert!(!boundary.is_empty(), "{content_type}");
+        let mut expected = Vec::new();
+        for (head, data) in [
+            ("name=\"title\"\r\n", &b"a \"b\""[..]),
+            ("name=\"n\"\r\n", b"1"),
+            ("name=\"n\"\r\n", b"true"),
+            (
+                "name=\"meta\"\r\nContent-Type: application/json\r\n",
+                b"{\"k\":1}",
+            ),
+            (
+                "name=\"file\"; filename=\"file\"\r\nContent-Type: image/png\r\n",
+                &[0, 159, 255],
+            ),
+        ] {
+            expected.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; {head}\r\n").as_bytes(),
+            );
+            expected.extend_from_slice(data);
+            expected.extend_from_slice(b"\r\n");
+        }
+        expected.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            String::from_utf8_lossy(&expected)
+        );
+        assert_eq!(body, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn bytes_body() {
+        let client = Client::new();
+        let mut r = Request::new(&client, &INFO);
+        r.bytes_body("application/octet-stream", vec![1, 2, 3]);
+        assert!(
+            matches!(&r.body, Some((ct, b)) if ct == "application/octet-stream" && b == &[1, 2, 3])
+        );
     }
 
     #[test]

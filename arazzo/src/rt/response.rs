@@ -184,7 +184,7 @@ impl Response {
                     Ok(value) => Parsed::Value(value),
                     Err(e) => Parsed::InvalidJson(e.to_string()),
                 }
-            } else if media.as_deref().is_some_and(|m| m.starts_with("text/")) {
+            } else if media.as_deref().is_some_and(is_text) {
                 Parsed::Value(Value::String(
                     String::from_utf8_lossy(&self.body).into_owned(),
                 ))
@@ -195,7 +195,8 @@ impl Response {
     }
 
     /// The body as a JSON value (`$response.body`): parsed JSON for JSON-ish
-    /// or absent content types, a string for `text/*`, null when empty.
+    /// or absent content types, a string for `text/*`, `application/xml` and
+    /// `+xml`, null when empty.
     ///
     /// # Errors
     ///
@@ -315,8 +316,7 @@ impl Response {
         if !matches!(pointer, "" | "#") || self.body.is_empty() {
             return None;
         }
-        let media = self.headers.get(CONTENT_TYPE)?.as_bytes();
-        if !media.get(..5)?.eq_ignore_ascii_case(b"text/") {
+        if !self.media_type().as_deref().is_some_and(is_text) {
             return None;
         }
         let text = std::str::from_utf8(&self.body).ok()?;
@@ -362,6 +362,19 @@ impl Response {
         }
         let text = std::str::from_utf8(&self.body).ok()?;
         T::deserialize(Value::String(text.to_owned())).ok()
+    }
+
+    /// A whole-body output of a binary response (`application/octet-stream`,
+    /// `image/*`, anything that is not JSON or text): the body's bytes as
+    /// they came, whatever the response's `Content-Type` (empty for an
+    /// empty body).
+    pub fn bytes_output(&self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+
+    /// Optional whole-body binary output: `None` when the body is empty.
+    pub fn optional_bytes_output(&self) -> Option<Vec<u8>> {
+        (!self.body.is_empty()).then(|| self.body.to_vec())
     }
 
     /// Output `output` read from response header `name`.
@@ -474,6 +487,12 @@ impl Response {
             _ => Duration::ZERO,
         }
     }
+}
+
+/// Media types read as text: `text/*`, `application/xml` and `+xml` (lower case,
+/// without parameters).
+fn is_text(media: &str) -> bool {
+    media.starts_with("text/") || media == "application/xml" || media.ends_with("+xml")
 }
 
 /// Parses a `Retry-After` value: delay-seconds or an HTTP-date (a date in

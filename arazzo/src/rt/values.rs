@@ -185,6 +185,50 @@ pub fn skip_null_ref(value: &&serde_json::Value) -> bool {
     value.is_null()
 }
 
+/// A typed value that is bytes (a `Vec<u8>` input or step output, possibly
+/// optional), read as the body or part to send.
+pub trait BytesValue {
+    /// The bytes to send; `None` when the value is absent (nothing is sent).
+    fn to_bytes(&self) -> Option<Vec<u8>>;
+}
+
+impl BytesValue for Vec<u8> {
+    fn to_bytes(&self) -> Option<Vec<u8>> {
+        Some(self.clone())
+    }
+}
+
+impl<T: BytesValue> BytesValue for Option<T> {
+    fn to_bytes(&self) -> Option<Vec<u8>> {
+        self.as_ref().and_then(BytesValue::to_bytes)
+    }
+}
+
+impl<T: BytesValue + ?Sized> BytesValue for &T {
+    fn to_bytes(&self) -> Option<Vec<u8>> {
+        (**self).to_bytes()
+    }
+}
+
+/// Bytes carried through JSON (a `Vec<u8>` serializes as an array of numbers):
+/// the array's bytes, a string's UTF-8 bytes; `None` for null or anything else.
+pub fn bytes_from_json(value: &Value) -> Option<Vec<u8>> {
+    match value {
+        Value::String(text) => Some(text.clone().into_bytes()),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_u64().and_then(|n| u8::try_from(n).ok()))
+            .collect(),
+        _ => None,
+    }
+}
+
+/// `Some(value)`: the outputs of a workflow a step ran, as the generated
+/// criteria and outputs of that step read them (`None` when it failed).
+pub fn present<T>(value: &T) -> Option<&T> {
+    Some(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +291,23 @@ mod tests {
     #[test]
     fn redacted_debug() {
         assert_eq!(format!("{:?}", Redacted), "[redacted]");
+    }
+
+    #[test]
+    fn bytes_values() {
+        let input: Vec<u8> = vec![0, 255];
+        assert_eq!(BytesValue::to_bytes(&input), Some(vec![0, 255]));
+        let absent: Option<Vec<u8>> = None;
+        assert_eq!(BytesValue::to_bytes(&absent), None);
+        let step: Option<&Option<Vec<u8>>> = Some(&Some(vec![7]));
+        assert_eq!(BytesValue::to_bytes(&step), Some(vec![7]));
+        assert_eq!(bytes_from_json(&json!([1, 2, 255])), Some(vec![1, 2, 255]));
+        assert_eq!(bytes_from_json(&json!([1, 256])), None);
+        assert_eq!(
+            bytes_from_json(&json!("hé")),
+            Some("hé".as_bytes().to_vec())
+        );
+        assert_eq!(bytes_from_json(&json!(null)), None);
+        assert_eq!(present(&3), Some(&3));
     }
 }
