@@ -4,7 +4,7 @@
 /// Documents whose generated code `tests/generated_lints.rs` includes as plain source, so
 /// that rustc's and clippy's lints see it as they see hand-written code (lints are muted
 /// for proc-macro output): CI's `clippy -D warnings` then fails on any generated smell.
-const LINTED: [(&str, &str); 12] = [
+const LINTED: [(&str, &str); 13] = [
     (
         "tests/specs/arazzo/branching.arazzo.yaml",
         "lint_branching.rs",
@@ -24,6 +24,10 @@ const LINTED: [(&str, &str); 12] = [
     ),
     ("tests/specs/arazzo/retries.arazzo.yaml", "lint_retries.rs"),
     ("tests/specs/arazzo/secrets.arazzo.yaml", "lint_secrets.rs"),
+    (
+        "tests/specs/arazzo/order-events.arazzo.yaml",
+        "lint_order_events.rs",
+    ),
     (
         "tests/specs/arazzo/transfer.arazzo.yaml",
         "lint_transfer.rs",
