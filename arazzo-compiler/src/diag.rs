@@ -640,7 +640,8 @@ impl Diagnostics {
         self.items.len()
     }
 
-    /// The diagnostics, sorted by file and position, duplicates removed, at most [`MAX_DIAGNOSTICS`].
+    /// The diagnostics, sorted by file and position, at most [`MAX_DIAGNOSTICS`] (each problem
+    /// is reported once, where it is written: nothing is checked twice).
     pub fn into_vec(self) -> Vec<Diagnostic> {
         let mut items = self.items;
         items.sort_by(|a, b| {
@@ -648,7 +649,6 @@ impl Diagnostics {
             let kb = b.location.as_ref().map(|l| (l.file.display.clone(), l.pos));
             ka.cmp(&kb)
         });
-        items.dedup_by(|a, b| a.message == b.message && a.position() == b.position());
         if items.len() > MAX_DIAGNOSTICS {
             let more = items.len() - MAX_DIAGNOSTICS;
             items.truncate(MAX_DIAGNOSTICS);

@@ -500,7 +500,7 @@ impl Emitter<'_> {
     fn val(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
         match v {
             Val::Lit(l) => lit(l),
-            Val::Expr(e) => self.rt(e, w),
+            Val::Expr(e, _) => self.rt(e, w),
             Val::Template(parts) => {
                 let items = parts.iter().map(|p| match p {
                     TPart::Lit(s) => {
@@ -579,11 +579,14 @@ impl Emitter<'_> {
     /// A workflow output that is a whole step output of the same type, read
     /// as a typed field (cloned) instead of through JSON.
     fn typed_output(&self, o: &ir::Output, w: &ir::Workflow) -> Option<TokenStream> {
-        let Val::Expr(RtExpr::StepOutput {
-            step,
-            field,
-            pointer,
-        }) = &o.value
+        let Val::Expr(
+            RtExpr::StepOutput {
+                step,
+                field,
+                pointer,
+            },
+            _,
+        ) = &o.value
         else {
             return None;
         };
@@ -637,7 +640,7 @@ impl Emitter<'_> {
         let mut required = Vec::new();
         let mut inits = Vec::new();
         for (i, o) in s.outputs.iter().enumerate() {
-            let Val::Expr(RtExpr::ResponseBody(p)) = &o.value else {
+            let Val::Expr(RtExpr::ResponseBody(p), _) = &o.value else {
                 return TokenStream::new();
             };
             let Some(tokens) = crate::openapi::pointer_tokens(p) else {
@@ -700,7 +703,7 @@ impl Emitter<'_> {
     /// else a JSON value.
     fn param_arg(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
         match v {
-            Val::Expr(e) => {
+            Val::Expr(e, _) => {
                 if let Some((place, ty)) = self.typed_place(e, w) {
                     if param_able(&ty) {
                         return place;
@@ -731,11 +734,11 @@ impl Emitter<'_> {
         for (i, (name, value)) in members.iter().enumerate() {
             let f = format_ident!("f{}", i);
             let typed = match value {
-                Val::Expr(e) => self.typed_place(e, w),
+                Val::Expr(e, _) => self.typed_place(e, w),
                 _ => None,
             };
             let (ty, init, skip) = match (value, typed) {
-                (Val::Expr(RtExpr::StepOutput { .. }), Some((place, Ty::Option(inner)))) => {
+                (Val::Expr(RtExpr::StepOutput { .. }, _), Some((place, Ty::Option(inner)))) => {
                     let t = self.ty(&inner, ctx);
                     (
                         quote!(&'a ::core::option::Option<&'a #t>),
@@ -1002,18 +1005,18 @@ impl Emitter<'_> {
                 let name = &o.name;
                 match (&o.value, &o.ty) {
                     (
-                        Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p)),
+                        Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p), _),
                         Ty::Option(inner),
                     ) => {
                         let t = self.ty(inner, ctx);
                         quote!(#f: __resp.optional_output::<#t>(#name, #p)?,)
                     }
-                    (Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p)), t) => {
+                    (Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p), _), t) => {
                         let t = self.ty(t, ctx);
                         quote!(#f: __resp.output::<#t>(#name, #p)?,)
                     }
                     (
-                        Val::Expr(RtExpr::ResponseHeader(h) | RtExpr::MessageHeader(h)),
+                        Val::Expr(RtExpr::ResponseHeader(h) | RtExpr::MessageHeader(h), _),
                         Ty::String,
                     ) => {
                         quote!(#f: __resp.header_output(#name, #h)?,)
@@ -1171,7 +1174,9 @@ impl Emitter<'_> {
                     });
                     let set = match b.kind {
                         BodyKind::Text => quote!(__msg.text_payload(#ct, __rt::to_text(&__body));),
-                        BodyKind::Json | BodyKind::Form => quote!(__msg.json_payload(#ct, &__body);),
+                        BodyKind::Json | BodyKind::Form => {
+                            quote!(__msg.json_payload(#ct, &__body);)
+                        }
                     };
                     let binding = if b.replacements.is_empty() {
                         quote!(let __body = #v;)
@@ -1684,7 +1689,7 @@ fn reads_step(v: &Val, j: usize) -> bool {
         _ => false,
     };
     match v {
-        Val::Expr(e) => expr(e),
+        Val::Expr(e, _) => expr(e),
         Val::Template(parts) => parts.iter().any(|p| matches!(p, TPart::Expr(e) if expr(e))),
         Val::Array(items) => items.iter().any(|i| reads_step(i, j)),
         Val::Object(members) => members.iter().any(|(_, i)| reads_step(i, j)),

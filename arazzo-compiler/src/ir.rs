@@ -80,8 +80,9 @@ pub enum RtExpr {
 pub enum Val {
     /// A JSON literal.
     Lit(serde_json::Value),
-    /// A whole-value expression (keeps the type of what it points at).
-    Expr(RtExpr),
+    /// A whole-value expression, with the Rust type of what it gives (the type of what it
+    /// points at; [`crate::types::Ty::Json`] when free-form or not known).
+    Expr(RtExpr, crate::types::Ty),
     /// A string with `{$...}` expressions inside.
     Template(Vec<TPart>),
     /// An array.

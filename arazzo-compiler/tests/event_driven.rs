@@ -78,7 +78,10 @@ fn the_order_document_compiles_without_diagnostics() {
         "path : \"orders.confirmed\"",
         "method : \"RECEIVE\"",
     ] {
-        assert!(code.contains(needle), "`{needle}` not in the generated code");
+        assert!(
+            code.contains(needle),
+            "`{needle}` not in the generated code"
+        );
     }
 }
 
@@ -86,7 +89,13 @@ fn the_order_document_compiles_without_diagnostics() {
 fn a_renamed_payload_property_is_reported_at_the_expression() {
     let out = compile_edited(
         |t| t,
-        |t| t.replacen("          confirmationId:\n            type: string\n", "          confirmationNumber:\n            type: string\n", 1),
+        |t| {
+            t.replacen(
+                "          confirmationId:\n            type: string\n",
+                "          confirmationNumber:\n            type: string\n",
+                1,
+            )
+        },
     );
     let errors: Vec<String> = out.errors().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 1, "{}", rendered(&out));
@@ -101,7 +110,10 @@ fn a_renamed_payload_property_is_reported_at_the_expression() {
 
 #[test]
 fn asyncapi_2_is_refused_with_its_version() {
-    let out = compile_edited(|t| t, |t| t.replacen("asyncapi: 3.0.0", "asyncapi: 2.6.0", 1));
+    let out = compile_edited(
+        |t| t,
+        |t| t.replacen("asyncapi: 3.0.0", "asyncapi: 2.6.0", 1),
+    );
     let text = rendered(&out);
     assert!(
         text.contains("AsyncAPI version `2.6.0`") && text.contains("3.x is"),
@@ -113,11 +125,19 @@ fn asyncapi_2_is_refused_with_its_version() {
 fn an_operation_without_its_channel_is_reported() {
     let out = compile_edited(
         |t| t,
-        |t| t.replacen("      $ref: '#/channels/orderConfirmed'\n", "      $ref: '#/channels/nowhere'\n", 1),
+        |t| {
+            t.replacen(
+                "      $ref: '#/channels/orderConfirmed'\n",
+                "      $ref: '#/channels/nowhere'\n",
+                1,
+            )
+        },
     );
     let text = rendered(&out);
     assert!(
-        text.contains("AsyncAPI operation `confirmOrder` of `orderEvents` has no `channel` that resolves"),
+        text.contains(
+            "AsyncAPI operation `confirmOrder` of `orderEvents` has no `channel` that resolves"
+        ),
         "{text}"
     );
 }
@@ -136,7 +156,9 @@ fn a_message_without_correlation_id_cannot_be_correlated() {
     );
     let text = rendered(&out);
     assert!(
-        text.contains("step `shipped` has a `correlationId`, but the messages of `orderShipped` declare none"),
+        text.contains(
+            "step `shipped` has a `correlationId`, but the messages of `orderShipped` declare none"
+        ),
         "{text}"
     );
 }

@@ -226,8 +226,10 @@ async fn retries_run_out_with_the_attempts_counted() {
     for n in 0..3 {
         broker.publish(
             "orders.shipped",
-            Message::json(&json!({"orderId": "o-42", "carrier": "DHL", "trackingNumber": format!("d-{n}")}))
-                .unwrap(),
+            Message::json(
+                &json!({"orderId": "o-42", "carrier": "DHL", "trackingNumber": format!("d-{n}")}),
+            )
+            .unwrap(),
         );
     }
     let err = run(

@@ -374,7 +374,10 @@ impl<'a> Checker<'a> {
                 None => {
                     self.err(
                         &p.name.node,
-                        format!("parameter `{}` of step `{}` has no `in`", p.name.value, s.id.value),
+                        format!(
+                            "parameter `{}` of step `{}` has no `in`",
+                            p.name.value, s.id.value
+                        ),
                     )
                     .help
                     .push("a message header is `in: header`".into());
@@ -526,7 +529,7 @@ impl<'a> Checker<'a> {
         if kind == BodyKind::Text
             && !matches!(
                 value,
-                Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(_)
+                Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
             )
         {
             self.err(
@@ -635,7 +638,10 @@ impl<'a> Checker<'a> {
             self.err_span(
                 node,
                 &e.span,
-                format!("`{text}` has no value in {}: the message is not sent or received yet", ec.place),
+                format!(
+                    "`{text}` has no value in {}: the message is not sent or received yet",
+                    ec.place
+                ),
             )
             .help
             .push("it can be used in `successCriteria`, action criteria and step `outputs`".into());
@@ -839,9 +845,9 @@ impl<'a> Checker<'a> {
                     if let Walk::Found(s, optional) =
                         types::walk(&self.resolver, Schema::Api(schema), &tokens)
                     {
-                        let ty = self
-                            .types
-                            .ty_of(&self.resolver, s, hint, Scope::Workflow(st.index));
+                        let ty =
+                            self.types
+                                .ty_of(&self.resolver, s, hint, Scope::Workflow(st.index));
                         return (if optional { ty.optional() } else { ty }, Some(s));
                     }
                 }

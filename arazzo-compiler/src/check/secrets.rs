@@ -48,7 +48,7 @@ fn reads(v: &Val, w: usize, sub: Option<usize>, out: &mut Vec<Slot>) {
         _ => {}
     };
     match v {
-        Val::Expr(e) => add(e),
+        Val::Expr(e, _) => add(e),
         Val::Template(parts) => parts.iter().for_each(|p| {
             if let TPart::Expr(e) = p {
                 add(e);
@@ -172,7 +172,10 @@ impl Secrets<'_> {
         let mut found = Vec::new();
         for (si, step) in wf.steps.iter().enumerate() {
             let sub = match &step.kind {
-                StepKind::Operation { params, .. } => {
+                StepKind::Operation { params, .. }
+                | StepKind::Message {
+                    headers: params, ..
+                } => {
                     for p in params.iter().filter(|p| p.secret) {
                         reads(&p.value, w, None, &mut found);
                     }

@@ -1,0 +1,467 @@
+//! Checking and lowering: every expression, name, parameter, body, criterion and
+//! action of a document is checked against the inputs, the earlier steps and the
+//! OpenAPI descriptions, and lowered into the [`crate::ir`] at the same time
+//! (each expression is resolved once). Problems are collected, never fatal.
+
+mod actions;
+mod criteria;
+mod exprs;
+mod flow;
+mod message;
+mod outputs;
+mod payload;
+mod refs;
+mod resolve_expr;
+mod secrets;
+mod step;
+mod targets;
+mod workflow;
+
+use exprs::goessner_help;
+use exprs::jsonpath_singular;
+pub use flow::Flow;
+use outputs::all_responses;
+pub use refs::collect_criterion_steps;
+use refs::*;
+use targets::same_param;
+
+use crate::condition::{self, CondKind};
+use crate::diag::{
+    did_you_mean, list_names, Applicability, Diagnostic, Diagnostics, Location, SourceFile,
+};
+use crate::expr::{
+    self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
+};
+use crate::ir::{self, ActionKind, BodyKind, RtExpr, TPart, Val};
+use crate::model::{
+    self, ActionOrRef, ActionType, CriterionType, Document, ParamIn, ParamOrRef, StepTarget, Text,
+};
+use crate::openapi::{At, Operation};
+use crate::resolve::Sources;
+use crate::types::{self, field_ident, Resolver, Schema, Scope, Ty, TypeDef, TypeSpace, Walk};
+use crate::yaml::{Node, Value};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The result of checking: the types and the lowered workflows.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Every generated struct.
+    pub types: TypeSpace,
+    /// Lowered workflows, in document order.
+    pub workflows: Vec<ir::Workflow>,
+}
+
+/// (JSON name, Rust field name, type) of each input or output of a workflow.
+type NamedTys = Vec<(String, String, Ty)>;
+/// An action of a step, resolved once: the action and what it does (`None` when its
+/// target did not resolve, which was reported).
+type Resolved<'a> = (&'a model::Action, Option<ActionKind>);
+/// A step's success and failure actions, resolved (the step's own, then the workflow's).
+type StepActions<'a> = (Vec<Resolved<'a>>, Vec<Resolved<'a>>);
+/// A step's success and failure actions as seen by the flow analysis: (what it does, unconditional).
+pub type FlowActions = (Vec<(ActionKind, bool)>, Vec<(ActionKind, bool)>);
+
+/// What a compared operand is statically known to be.
+enum OperandTy {
+    Number,
+    Boolean,
+    Enum(Vec<String>),
+    Unknown,
+}
+
+/// What a step resolved to.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    Op {
+        api: usize,
+        op: &'a Operation,
+    },
+    /// An AsyncAPI operation (`op`, an index in its operations) or a channel alone
+    /// (`channelPath`), with its channel's index.
+    Msg {
+        api: usize,
+        op: Option<usize>,
+        channel: usize,
+    },
+    Workflow(usize),
+    Unknown,
+}
+
+/// A step output known so far: its type and, when it came from a response, its schema.
+#[derive(Clone)]
+struct OutInfo<'a> {
+    name: String,
+    field: String,
+    ty: Ty,
+    schema: Option<Schema<'a>>,
+}
+
+/// Where an expression is evaluated.
+struct Ectx<'e> {
+    /// The step it belongs to (`None` for workflow outputs and workflow parameters).
+    step: Option<usize>,
+    /// A response exists (outputs and criteria), as opposed to building the request.
+    response: bool,
+    /// Success outputs (types come from the success response).
+    success: bool,
+    /// Steps that may have run (and succeeded) before.
+    may: &'e [bool],
+    /// Steps that surely ran (and succeeded) before.
+    must: &'e [bool],
+    /// Words for messages: "a parameter of step `x`".
+    place: String,
+    /// The step can never run (reported once; its expressions are not judged by flow).
+    unreachable: bool,
+}
+
+/// Per-workflow state.
+struct Wf<'a> {
+    index: usize,
+    id: String,
+    inputs_ty: usize,
+    inputs_schema: Option<Schema<'a>>,
+    input_names: Vec<(String, String, Ty)>,
+    step_ids: Vec<String>,
+    targets: Vec<Target<'a>>,
+    outputs: Vec<Vec<OutInfo<'a>>>,
+    depends_on: Vec<usize>,
+    /// The inputs schema did not resolve (reported once): `$inputs` are not judged.
+    inputs_broken: bool,
+    /// The request of the step being lowered (for `$request.*` in its criteria and outputs).
+    request: Option<(Vec<ir::Param>, Option<ir::Body>)>,
+}
+
+/// Checks a whole document and lowers it.
+pub struct Checker<'a> {
+    file: Arc<SourceFile>,
+    /// Uses of a whole input in a request body of the workflow being checked: (input,
+    /// the one JSON type the body requires there, the index of the mismatch diagnostic
+    /// when it did not fit). Read at the end of the workflow to suggest retyping the input.
+    input_uses: Vec<(String, &'static str, Option<usize>)>,
+    /// Above 0 while payloads are checked quietly against `oneOf`/`anyOf` branches.
+    quiet: usize,
+    diags: &'a mut Diagnostics,
+    doc: &'a Document,
+    sources: &'a Sources,
+    resolver: Resolver<'a>,
+    types: TypeSpace,
+    /// Outputs of workflows already lowered: (name, field, ty) per workflow.
+    wf_outputs: Vec<Option<Vec<(String, String, Ty)>>>,
+    wf_inputs: Vec<Option<(usize, NamedTys)>>,
+    modules: Vec<String>,
+}
+
+fn loc_span(
+    file: &Arc<SourceFile>,
+    node: &Node,
+    span: &std::ops::Range<usize>,
+) -> Option<Location> {
+    let len = match &node.value {
+        Value::Str(s) => s.get(span.clone()).map_or(1, |p| p.chars().count().max(1)),
+        _ => 1,
+    };
+    let pos = if node.content_offset.is_some() || node.col_map.is_some() {
+        node.pos_at(span.start)
+    } else {
+        node.pos
+    };
+    Some(Location {
+        file: file.clone(),
+        pos,
+        len,
+    })
+}
+
+impl<'a> Checker<'a> {
+    /// A checker over a document and its loaded sources.
+    pub fn new(
+        file: Arc<SourceFile>,
+        diags: &'a mut Diagnostics,
+        doc: &'a Document,
+        root: &'a Node,
+        sources: &'a Sources,
+    ) -> Self {
+        Checker {
+            file,
+            diags,
+            doc,
+            sources,
+            resolver: Resolver {
+                store: &sources.store,
+                doc: root,
+            },
+            types: TypeSpace::default(),
+            wf_outputs: vec![None; doc.workflows.len()],
+            wf_inputs: vec![None; doc.workflows.len()],
+            modules: Vec::new(),
+            input_uses: Vec::new(),
+            quiet: 0,
+        }
+    }
+
+    /// Records a use of a whole input (`$inputs.x`) where a request body requires one
+    /// JSON type, and whether it was reported as not fitting (the last diagnostic).
+    fn record_input_use(&mut self, e: &RtExpr, allowed: &[&str], reported: bool) {
+        let RtExpr::Input(p) = e else { return };
+        let Some(tokens) = crate::openapi::pointer_tokens(p) else {
+            return;
+        };
+        let ([name], [required]) = (tokens.as_slice(), allowed) else {
+            return;
+        };
+        if self.quiet > 0 {
+            return;
+        }
+        let Some(required) = ["string", "integer", "number", "boolean"]
+            .into_iter()
+            .find(|t| t == required)
+        else {
+            return;
+        };
+        let index = reported.then(|| self.diags.len().saturating_sub(1));
+        self.input_uses.push((name.clone(), required, index));
+    }
+
+    /// After a workflow: an input every body use of which requires one other type gets a
+    /// machine-applicable edit of its schema `type` (on the first mismatch reported).
+    fn suggest_input_types(&mut self, w: usize) {
+        let uses = std::mem::take(&mut self.input_uses);
+        let mut names: Vec<&str> = uses.iter().map(|(n, _, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let mine: Vec<&(String, &'static str, Option<usize>)> =
+                uses.iter().filter(|(n, _, _)| n == name).collect();
+            let Some(first) = mine.iter().find_map(|(_, _, d)| *d) else {
+                continue;
+            };
+            let required = mine[0].1;
+            if mine.iter().any(|(_, t, _)| *t != required) {
+                continue;
+            }
+            let Some(type_node) = self.doc.workflows[w]
+                .inputs
+                .as_ref()
+                .and_then(|i| i.get("properties"))
+                .and_then(|p| p.get(name))
+                .and_then(|p| p.get("type"))
+            else {
+                continue;
+            };
+            let Some(declared) = type_node.as_str() else {
+                continue;
+            };
+            if declared == required {
+                continue;
+            }
+            let Some(location) = model::location(&self.file, type_node) else {
+                continue;
+            };
+            if let Some(d) = self
+                .diags
+                .get_mut(first)
+                .filter(|d| d.message.contains("but the request body expects"))
+            {
+                d.suggest_at(
+                    &location,
+                    declared,
+                    required,
+                    crate::diag::Applicability::MachineApplicable,
+                );
+            }
+        }
+    }
+
+    fn err(&mut self, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags
+            .push_mut(Diagnostic::at(model::location(&self.file, node), message))
+    }
+
+    fn warn(
+        &mut self,
+        lint: &'static str,
+        node: &Node,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push_mut(Diagnostic::warning(
+            lint,
+            model::location(&self.file, node),
+            message,
+        ))
+    }
+
+    fn err_span(
+        &mut self,
+        node: &Node,
+        span: &std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let loc = loc_span(&self.file, node, span);
+        self.diags.push_mut(Diagnostic::at(loc, message))
+    }
+
+    fn parse_error(&mut self, node: &Node, base: usize, e: ParseError, what: &str) {
+        let span = (base + e.span.start)..(base + e.span.end);
+        let text = node.as_str().unwrap_or_default().to_owned();
+        let d = self.err_span(node, &span, format!("{} in {what} `{text}`", e.message));
+        if let Some(h) = e.help {
+            d.help.push(h);
+        }
+    }
+
+    /// Checks and lowers every workflow.
+    pub fn run(mut self) -> Checked {
+        let doc = self.doc;
+        // Duplicate workflow ids and module names.
+        let mut seen: Vec<&str> = Vec::new();
+        for w in &doc.workflows {
+            if seen.contains(&w.id.as_str()) {
+                self.err(&w.id.node, format!("duplicate workflowId `{}`", w.id.value))
+                    .help
+                    .push("workflowIds must be unique within a document".into());
+            }
+            seen.push(w.id.as_str());
+            let mut m = w.id.value.to_snake_case();
+            m.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+            if m.is_empty() || m.starts_with(|c: char| c.is_ascii_digit()) {
+                m.insert_str(0, "workflow_");
+            }
+            if syn::parse_str::<syn::Ident>(&m).is_err() || m == "types" {
+                m.push('_');
+            }
+            let mut unique = m.clone();
+            let mut n = 2;
+            while self.modules.contains(&unique) {
+                unique = format!("{m}_{n}");
+                n += 1;
+            }
+            self.modules.push(unique);
+        }
+        // Workflows of other Arazzo documents get indices after the local ones.
+        let sources = self.sources;
+        for (src, w) in sources.arazzo_workflows() {
+            self.modules.push(format!(
+                "{}::{}",
+                crate::resolve::source_module(src),
+                w.module
+            ));
+            self.wf_inputs.push(Some((usize::MAX, w.inputs.clone())));
+            self.wf_outputs.push(Some(w.outputs.clone()));
+        }
+        let order = self.workflow_order();
+        let mut lowered: Vec<Option<ir::Workflow>> = vec![None; doc.workflows.len()];
+        for w in order {
+            let wf = self.workflow(w);
+            lowered[w] = Some(wf);
+        }
+        let external: Vec<Vec<String>> = sources
+            .arazzo_workflows()
+            .map(|(_, w)| w.secret_inputs.clone())
+            .collect();
+        secrets::propagate(&mut lowered, &mut self.types, &external);
+        Checked {
+            types: self.types,
+            workflows: lowered.into_iter().flatten().collect(),
+        }
+    }
+
+    /// The id of a workflow by index (local, or a workflow of another Arazzo document).
+    fn wf_id(&self, j: usize) -> String {
+        match self.doc.workflows.get(j) {
+            Some(w) => w.id.value.clone(),
+            None => self
+                .sources
+                .arazzo_workflows()
+                .nth(j.saturating_sub(self.doc.workflows.len()))
+                .map_or_else(String::new, |(src, w)| {
+                    format!("$sourceDescriptions.{src}.{}", w.id)
+                }),
+        }
+    }
+
+    fn workflow_index(&self, id: &str) -> Option<usize> {
+        self.doc.workflows.iter().position(|w| w.id.value == id)
+    }
+
+    /// Orders workflows so that those run by a step or named in `dependsOn` come first.
+    fn workflow_order(&mut self) -> Vec<usize> {
+        let n = self.doc.workflows.len();
+        let mut deps: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, w) in self.doc.workflows.iter().enumerate() {
+            for s in &w.steps {
+                if let Some(StepTarget::WorkflowId(t)) = &s.target {
+                    if let Some(j) = self.workflow_index(&t.value) {
+                        deps[i].push(j);
+                    }
+                }
+            }
+            for d in &w.depends_on {
+                if let Some(j) = self.workflow_index(&d.value) {
+                    deps[i].push(j);
+                }
+            }
+            // Workflows that actions transfer to (inline or from components).
+            let inline = w
+                .steps
+                .iter()
+                .flat_map(|s| s.on_success.iter().chain(s.on_failure.iter()));
+            let defaults = w.success_actions.iter().chain(w.failure_actions.iter());
+            let components = self
+                .doc
+                .components
+                .success_actions
+                .iter()
+                .chain(self.doc.components.failure_actions.iter())
+                .map(|(_, a)| a);
+            let targets = inline
+                .chain(defaults)
+                .filter_map(|a| match a {
+                    ActionOrRef::Action(a) => a.workflow_id.as_ref(),
+                    ActionOrRef::Ref(_) => None,
+                })
+                .chain(components.filter_map(|a| a.workflow_id.as_ref()));
+            for t in targets {
+                if let Some(j) = self.workflow_index(&t.value) {
+                    if j != i {
+                        deps[i].push(j);
+                    }
+                }
+            }
+        }
+        let mut state = vec![0u8; n];
+        let mut order = Vec::new();
+        for start in 0..n {
+            if state[start] != 0 {
+                continue;
+            }
+            let mut stack = vec![(start, 0usize)];
+            state[start] = 1;
+            while let Some((v, k)) = stack.pop() {
+                if let Some(&d) = deps[v].get(k) {
+                    stack.push((v, k + 1));
+                    match state[d] {
+                        0 => {
+                            state[d] = 1;
+                            stack.push((d, 0));
+                        }
+                        1 => {
+                            let node = self.doc.workflows[v].id.node.clone();
+                            let msg = format!(
+                                "workflow `{}` depends on itself through `{}` (a cycle of workflow steps or dependsOn)",
+                                self.doc.workflows[v].id.value, self.doc.workflows[d].id.value
+                            );
+                            self.err(&node, msg);
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state[v] = 2;
+                    order.push(v);
+                }
+            }
+        }
+        order
+    }
+}

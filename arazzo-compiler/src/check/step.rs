@@ -1,0 +1,539 @@
+//! One step: parameters, request body, criteria, actions and outputs, checked and lowered.
+
+use super::*;
+
+impl<'a> Checker<'a> {
+    pub(super) fn step(
+        &mut self,
+        st: &mut Wf<'a>,
+        i: usize,
+        s: &'a model::Step,
+        flow: &Flow,
+        actions: &StepActions<'a>,
+    ) -> ir::Step {
+        let wf = &self.doc.workflows[st.index];
+        let target = st.targets[i];
+        let req_ec = Ectx {
+            step: Some(i),
+            response: false,
+            success: false,
+            may: &flow.may_in[i],
+            must: &flow.must_in[i],
+            place: format!("step `{}`", s.id.value),
+            unreachable: !flow.reachable[i],
+        };
+        // Step `dependsOn` (Arazzo 1.1): steps run in document order here, so an
+        // earlier step of the same workflow is a prerequisite already met.
+        for d in &s.depends_on {
+            match st.step_ids.iter().position(|x| *x == d.value) {
+                Some(j) if j < i => {}
+                Some(j) if j == i => {
+                    self.err(&d.node, format!("step `{}` depends on itself", s.id.value));
+                }
+                Some(_) => {
+                    self.err(&d.node, format!("step `{}` depends on `{}`, which comes after it", s.id.value, d.value))
+                        .help
+                        .push("steps run in the order they are listed: move the step it depends on before it".into());
+                }
+                None if d.value.starts_with('$') => {
+                    self.err(&d.node, format!("`{}`: a step `dependsOn` on a step of another workflow is not supported yet", d.value))
+                        .help
+                        .push("name a step of this workflow, or depend on the workflow (`dependsOn` of the workflow)".into());
+                }
+                None => {
+                    let names: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
+                    self.unknown_name(
+                        &d.node,
+                        &(0..d.value.len()),
+                        format!(
+                            "step `{}` depends on unknown step `{}`",
+                            s.id.value, d.value
+                        ),
+                        "the workflow's steps",
+                        &names,
+                        &d.value,
+                    );
+                }
+            }
+        }
+        // Parameters: the workflow's, overridden by the step's (same name and location).
+        let mut params: Vec<(model::Parameter, Option<Node>)> = Vec::new();
+        // Workflow-level parameters apply to the steps that call operations; the
+        // parameters of a step that runs a workflow are that workflow's inputs.
+        let runs_workflow = matches!(target, Target::Workflow(_));
+        let inherited: &[ParamOrRef] = if runs_workflow { &[] } else { &wf.parameters };
+        for p in inherited.iter().chain(s.parameters.iter()) {
+            let resolved = match p {
+                ParamOrRef::Param(p) => Some((p.clone(), None)),
+                ParamOrRef::Ref { reference, value } => self.param_ref(reference, value.clone()),
+            };
+            if let Some((p, ov)) = resolved {
+                params.retain(|(q, _)| !same_param(q, &p));
+                params.push((p, ov));
+            }
+        }
+        // Duplicate check within the step itself.
+        let own: Vec<&model::Parameter> = s
+            .parameters
+            .iter()
+            .filter_map(|p| {
+                if let ParamOrRef::Param(p) = p {
+                    Some(p)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        for (k, p) in own.iter().enumerate() {
+            let dup = own[..k].iter().any(|q| {
+                q.location == p.location
+                    && if p.location == Some(ParamIn::Header) {
+                        q.name.value.eq_ignore_ascii_case(&p.name.value)
+                    } else {
+                        q.name.value == p.name.value
+                    }
+            });
+            if dup {
+                self.err(
+                    &p.name.node,
+                    format!(
+                        "parameter `{}` is given twice in step `{}`",
+                        p.name.value, s.id.value
+                    ),
+                )
+                .help
+                .push("parameters are unique by `name` and `in`".into());
+            }
+        }
+        let kind = match target {
+            Target::Op { api, op } => {
+                let (source_name, api_model) =
+                    (&self.sources.apis[api].0, self.sources.apis[api].1.as_ref());
+                let mut lowered = Vec::new();
+                for (p, override_value) in &params {
+                    let value_node = override_value.as_ref().unwrap_or(&p.value);
+                    let Some(location) = p.location else {
+                        self.err(&p.name.node, format!("parameter `{}` of step `{}` has no `in`", p.name.value, s.id.value))
+                            .help.push("a step that calls an operation must say where each parameter goes: `in: path | query | header | cookie`".into());
+                        continue;
+                    };
+                    let declared = op.parameters.iter().any(|q| {
+                        q.location == location
+                            && if location == ParamIn::Header {
+                                q.name.eq_ignore_ascii_case(&p.name.value)
+                            } else {
+                                q.name == p.name.value
+                            }
+                    });
+                    let credential = api_model.is_some_and(|a| match location {
+                        ParamIn::Header => a
+                            .credential_headers
+                            .contains(&p.name.value.to_ascii_lowercase()),
+                        ParamIn::Cookie => a.credential_cookies.contains(&p.name.value),
+                        ParamIn::Query => a.credential_queries.contains(&p.name.value),
+                        ParamIn::Path | ParamIn::QueryString => false,
+                    });
+                    if !declared
+                        && !credential
+                        && matches!(
+                            location,
+                            ParamIn::Path | ParamIn::Query | ParamIn::QueryString
+                        )
+                    {
+                        let names: Vec<&str> = op
+                            .parameters
+                            .iter()
+                            .filter(|q| q.location == location)
+                            .map(|q| q.name.as_str())
+                            .collect();
+                        let help = did_you_mean(&p.name.value, names.iter().copied());
+                        let d = self.err(
+                            &p.name.node,
+                            format!(
+                                "operation `{}` has no {} parameter `{}`",
+                                op.operation_id.as_deref().unwrap_or(&op.path),
+                                location.as_str(),
+                                p.name.value
+                            ),
+                        );
+                        d.help.push(format!(
+                            "its {} parameters: {}",
+                            location.as_str(),
+                            list_names(names.iter().copied())
+                        ));
+                        if let Some(h) = help {
+                            d.help.push(h);
+                        }
+                        d.suggest_name(&p.name.value, names.iter().copied());
+                    }
+                    let (value, _, _) = self.value_expr(st, &req_ec, value_node);
+                    let secret = credential
+                        || (location == ParamIn::Header
+                            && p.name.value.eq_ignore_ascii_case("authorization"))
+                        || location == ParamIn::Cookie
+                        || p.name.value.eq_ignore_ascii_case("proxy-authorization");
+                    lowered.push(ir::Param {
+                        name: p.name.value.clone(),
+                        location,
+                        value,
+                        secret,
+                    });
+                }
+                for q in &op.parameters {
+                    if !q.required {
+                        continue;
+                    }
+                    let supplied = lowered.iter().any(|p| {
+                        p.location == q.location
+                            && if q.location == ParamIn::Header {
+                                p.name.eq_ignore_ascii_case(&q.name)
+                            } else {
+                                p.name == q.name
+                            }
+                    });
+                    // A parameter of that name without `in` was already reported.
+                    let unplaced = params.iter().any(|(p, _)| {
+                        p.location.is_none() && p.name.value.eq_ignore_ascii_case(&q.name)
+                    });
+                    if !supplied && !unplaced {
+                        self.err(&s.id.node, format!(
+                            "step `{}` does not supply the required {} parameter `{}` of operation `{}`",
+                            s.id.value, q.location.as_str(), q.name, op.operation_id.as_deref().unwrap_or(&op.path)
+                        ))
+                        .help.push(format!("add `- name: {}\n            in: {}\n            value: ...` to its parameters", q.name, q.location.as_str()));
+                    }
+                }
+                let body = s
+                    .request_body
+                    .as_ref()
+                    .and_then(|rb| self.body(st, &req_ec, rb, op, s));
+                if s.request_body.is_none() {
+                    if let Some(opn) = self.sources.store.operation_node(op) {
+                        let rb = opn.node.get("requestBody").and_then(|n| {
+                            self.sources.store.resolve(At {
+                                file: opn.file,
+                                node: n,
+                            })
+                        });
+                        if rb.is_some_and(|r| {
+                            r.node.get("required").and_then(Node::as_bool) == Some(true)
+                        }) {
+                            self.err(&s.id.node, format!(
+                                "operation `{}` requires a request body, but step `{}` has no `requestBody`",
+                                op.operation_id.as_deref().unwrap_or(&op.path), s.id.value
+                            ));
+                        }
+                    }
+                }
+                ir::StepKind::Operation {
+                    source: source_name.clone(),
+                    operation: op
+                        .operation_id
+                        .clone()
+                        .unwrap_or_else(|| format!("{} {}", op.method, op.path)),
+                    method: op.method.clone(),
+                    path: op.path.clone(),
+                    default_server: api_model.and_then(|a| a.server.clone()).unwrap_or_default(),
+                    params: lowered,
+                    body,
+                }
+            }
+            Target::Workflow(j) => {
+                let mut inputs = Vec::new();
+                let names = self.wf_inputs[j]
+                    .as_ref()
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default();
+                for (p, ov) in &params {
+                    if p.location.is_some() {
+                        self.err(&p.name.node, format!("parameter `{}` of step `{}` has `in`, but the step runs a workflow", p.name.value, s.id.value))
+                            .help.push("parameters of a workflow step become that workflow's inputs: remove `in`".into());
+                    }
+                    if !names.iter().any(|(n, _, _)| *n == p.name.value) {
+                        self.err(
+                            &p.name.node,
+                            format!(
+                                "workflow `{}` has no input `{}`",
+                                self.wf_id(j),
+                                p.name.value
+                            ),
+                        )
+                        .candidates(
+                            "its inputs",
+                            names.iter().map(|(n, _, _)| n.as_str()),
+                            &p.name.value,
+                        );
+                    }
+                    let (value, _, _) =
+                        self.value_expr(st, &req_ec, ov.as_ref().unwrap_or(&p.value));
+                    inputs.push((p.name.value.clone(), value));
+                }
+                for (json, _, ty) in &names {
+                    if !ty.is_option() && !inputs.iter().any(|(n, _)| n == json) {
+                        self.err(&s.id.node, format!(
+                            "step `{}` does not supply the required input `{json}` of workflow `{}`",
+                            s.id.value, self.wf_id(j)
+                        ))
+                        .help.push(format!("add `- name: {json}\n            value: ...` to the step's parameters"));
+                    }
+                }
+                if let Some(rb) = &s.request_body {
+                    self.err(
+                        &rb.node,
+                        format!(
+                            "step `{}` runs a workflow and cannot have a `requestBody`",
+                            s.id.value
+                        ),
+                    );
+                }
+                for (what, present) in [
+                    ("successCriteria", !s.success_criteria.is_empty()),
+                    ("onFailure", !s.on_failure.is_empty()),
+                ] {
+                    if present {
+                        self.err(&s.id.node, format!(
+                            "`{what}` on step `{}`, which runs a workflow, is not supported yet",
+                            s.id.value
+                        ))
+                        .help.push("the step succeeds when the workflow it runs succeeds; handle failures inside that workflow".into());
+                    }
+                }
+                ir::StepKind::Workflow {
+                    workflow: j,
+                    inputs,
+                }
+            }
+            Target::Msg { .. } => self.message_step(st, &req_ec, s, target, &params),
+            Target::Unknown => ir::StepKind::Workflow {
+                workflow: usize::MAX,
+                inputs: Vec::new(),
+            },
+        };
+        st.request = match &kind {
+            ir::StepKind::Operation { params, body, .. } => Some((params.clone(), body.clone())),
+            ir::StepKind::Message { .. } | ir::StepKind::Workflow { .. } => None,
+        };
+        // Criteria and actions, evaluated once the response is there.
+        let resp_ec = Ectx {
+            step: Some(i),
+            response: true,
+            success: false,
+            may: &flow.may_in[i],
+            must: &flow.must_in[i],
+            place: format!("a criterion of step `{}`", s.id.value),
+            unreachable: !flow.reachable[i],
+        };
+        let success: Vec<ir::Criterion> = s
+            .success_criteria
+            .iter()
+            .filter_map(|c| self.criterion(st, &resp_ec, c))
+            .collect();
+        let mut after_success_may = flow.may_in[i].clone();
+        let mut after_success_must = flow.must_in[i].clone();
+        if let Some(x) = after_success_may.get_mut(i) {
+            *x = true;
+        }
+        if let Some(x) = after_success_must.get_mut(i) {
+            *x = true;
+        }
+        let succ_ec = Ectx {
+            may: &after_success_may,
+            must: &after_success_must,
+            ..resp_ec
+        };
+        let mut lower_actions =
+            |me: &mut Self, list: &[Resolved<'a>], ec: &Ectx<'_>| -> Vec<ir::Action> {
+                list.iter()
+                    .filter_map(|(a, kind)| {
+                        let kind = kind.clone()?;
+                        let criteria = a
+                            .criteria
+                            .iter()
+                            .filter_map(|c| me.criterion(st, ec, c))
+                            .collect();
+                        Some(ir::Action {
+                            name: a.name.value.clone(),
+                            kind,
+                            criteria,
+                        })
+                    })
+                    .collect()
+            };
+        let on_success = lower_actions(self, &actions.0, &succ_ec);
+        let fail_ec = Ectx {
+            step: Some(i),
+            response: true,
+            success: false,
+            may: &flow.may_in[i],
+            must: &flow.must_in[i],
+            place: format!("a failure action of step `{}`", s.id.value),
+            unreachable: !flow.reachable[i],
+        };
+        let on_failure = lower_actions(self, &actions.1, &fail_ec);
+        // Outputs (values now, types were computed earlier).
+        let out_ec = Ectx {
+            step: Some(i),
+            response: true,
+            success: true,
+            may: &flow.may_in[i],
+            must: &flow.must_in[i],
+            place: format!("an output of step `{}`", s.id.value),
+            unreachable: !flow.reachable[i],
+        };
+        let mut outputs = Vec::new();
+        for (k, (name, value)) in s.outputs.iter().enumerate() {
+            let (val, _, _) = self.value_expr(st, &out_ec, &value.node);
+            let info = st.outputs[i].get(k).cloned();
+            let (field, ty) = info
+                .map(|o| (o.field, o.ty))
+                .unwrap_or_else(|| (name.value.to_snake_case(), Ty::Json));
+            outputs.push(ir::StepOutput {
+                name: name.value.clone(),
+                field,
+                ty,
+                value: val,
+                doc: format!(
+                    "`{}` of step `{}`: `{}`",
+                    name.value, s.id.value, value.value
+                ),
+                secret: false,
+            });
+        }
+        let mut deps: Vec<(usize, bool)> = Vec::new();
+        let mut refs = Vec::new();
+        for o in &outputs {
+            collect_steps(&o.value, &mut refs);
+        }
+        if let ir::StepKind::Operation { params, body, .. } = &kind {
+            for p in params {
+                collect_steps(&p.value, &mut refs);
+            }
+            if let Some(b) = body {
+                collect_steps(&b.value, &mut refs);
+                for (_, v) in &b.replacements {
+                    collect_steps(v, &mut refs);
+                }
+            }
+        }
+        if let ir::StepKind::Workflow { inputs, .. } = &kind {
+            for (_, v) in inputs {
+                collect_steps(v, &mut refs);
+            }
+        }
+        if let ir::StepKind::Message {
+            headers,
+            body,
+            correlation,
+            ..
+        } = &kind
+        {
+            for p in headers {
+                collect_steps(&p.value, &mut refs);
+            }
+            if let Some(b) = body {
+                collect_steps(&b.value, &mut refs);
+                for (_, v) in &b.replacements {
+                    collect_steps(v, &mut refs);
+                }
+            }
+            if let Some((_, v)) = correlation {
+                collect_steps(v, &mut refs);
+            }
+        }
+        for c in &success {
+            collect_criterion_steps(c, &mut refs);
+        }
+        refs.sort_unstable();
+        refs.dedup();
+        for r in refs {
+            if r != i {
+                deps.push((r, flow.must_in[i].get(r).copied().unwrap_or(false)));
+            }
+        }
+        let mut doc = Vec::new();
+        if let Some(d) = &s.description {
+            doc.push(d.clone());
+        }
+        let fn_name = {
+            let mut used: HashSet<String> =
+                st.step_ids[..i].iter().map(|x| x.to_snake_case()).collect();
+            field_ident(&s.id.value, &mut used)
+        };
+        let mut variant = s.id.value.to_upper_camel_case();
+        variant.retain(|c| c.is_ascii_alphanumeric());
+        if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
+            variant.insert(0, 'S');
+        }
+        if st.step_ids[..i].iter().any(|x| {
+            let mut v = x.to_upper_camel_case();
+            v.retain(|c| c.is_ascii_alphanumeric());
+            v == variant
+        }) {
+            variant.push_str(&i.to_string());
+        }
+        let mut step = ir::Step {
+            id: s.id.value.clone(),
+            fn_name,
+            variant,
+            doc: doc.join("\n\n"),
+            kind,
+            success,
+            on_success,
+            on_failure,
+            outputs,
+            deps,
+            workflow_deps: Vec::new(),
+            timeout_ms: s.timeout,
+        };
+        if let (Some(_), ir::StepKind::Workflow { .. }) = (s.timeout, &step.kind) {
+            if let Some(t) = s.node.get("timeout") {
+                self.err(t, format!("a `timeout` on step `{}`, which runs a workflow, is not supported yet", s.id.value))
+                    .help
+                    .push("a `timeout` bounds the HTTP exchange of a step that calls an operation; `Client::workflow_timeout` bounds a whole run".into());
+            }
+        }
+        step.workflow_deps = workflow_refs(&step);
+        step
+    }
+
+    pub(super) fn param_ref(
+        &mut self,
+        reference: &Text,
+        value: Option<Node>,
+    ) -> Option<(model::Parameter, Option<Node>)> {
+        let Some(name) = reference.value.strip_prefix("$components.parameters.") else {
+            self.err(
+                &reference.node,
+                format!(
+                    "a parameter `reference` must be `$components.parameters.<name>`, found `{}`",
+                    reference.value
+                ),
+            );
+            return None;
+        };
+        match self
+            .doc
+            .components
+            .parameters
+            .iter()
+            .find(|(k, _)| k.value == name)
+        {
+            Some((_, p)) => Some((p.clone(), value)),
+            None => {
+                let names: Vec<&str> = self
+                    .doc
+                    .components
+                    .parameters
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                self.err(
+                    &reference.node,
+                    format!("unknown component parameter `{name}`"),
+                )
+                .candidates("`components.parameters` declares", names, name);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! Step targets: `operationId`, `operationPath` and `workflowId`, resolved to an operation or a workflow.
+
+use super::*;
+
+impl<'a> Checker<'a> {
+    pub(super) fn target(&mut self, s: &'a model::Step, w: usize) -> Target<'a> {
+        let sources = self.sources;
+        match &s.target {
+            None => Target::Unknown,
+            Some(StepTarget::OperationId(t)) => {
+                let (source, id) = match t.value.strip_prefix("$sourceDescriptions.") {
+                    Some(rest) => match rest.split_once('.') {
+                        Some((src, id)) => (Some(src), id),
+                        None => {
+                            self.err(
+                                &t.node,
+                                format!(
+                                    "`{}` must be `$sourceDescriptions.<name>.<operationId>`",
+                                    t.value
+                                ),
+                            );
+                            return Target::Unknown;
+                        }
+                    },
+                    None => (None, t.value.as_str()),
+                };
+                if let Some(target) = self.async_operation_target(source, id, t, s) {
+                    return target;
+                }
+                let mut found: Vec<(usize, &'a Operation)> = Vec::new();
+                for (ai, (name, api)) in sources.apis.iter().enumerate() {
+                    if source.is_some_and(|s| s != name) {
+                        continue;
+                    }
+                    if let Some(api) = api {
+                        for op in &api.operations {
+                            if op.operation_id.as_deref() == Some(id) {
+                                found.push((ai, op));
+                            }
+                        }
+                    }
+                }
+                if let Some(src) = source {
+                    if !sources.apis.iter().any(|(n, _)| n == src) {
+                        let names: Vec<&str> = sources
+                            .apis
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .chain(self.async_source_names())
+                            .collect();
+                        self.err_span(
+                            &t.node,
+                            &(20..20 + src.len()),
+                            format!("unknown source description `{src}` in `{}`", t.value),
+                        )
+                        .candidates(
+                            "the document's OpenAPI source descriptions",
+                            names,
+                            src,
+                        );
+                        return Target::Unknown;
+                    }
+                }
+                match found.len() {
+                    1 => Target::Op {
+                        api: found[0].0,
+                        op: found[0].1,
+                    },
+                    0 => {
+                        if sources.apis.iter().any(|(_, a)| a.is_none()) {
+                            return Target::Unknown; // a source failed to load: already reported
+                        }
+                        let all: Vec<&str> = sources
+                            .apis
+                            .iter()
+                            .filter(|(n, _)| source.is_none_or(|s| s == n))
+                            .filter_map(|(_, a)| a.as_ref())
+                            .flat_map(|a| {
+                                a.operations
+                                    .iter()
+                                    .filter_map(|o| o.operation_id.as_deref())
+                            })
+                            .chain(self.async_operation_ids(source))
+                            .collect();
+                        self.err(
+                            &t.node,
+                            format!("unknown operationId `{id}` in step `{}`", s.id.value),
+                        )
+                        .candidates(
+                            if sources.asyncapis.is_empty() {
+                                "the OpenAPI descriptions define"
+                            } else {
+                                "the OpenAPI and AsyncAPI descriptions define"
+                            },
+                            all.iter().copied(),
+                            id,
+                        );
+                        Target::Unknown
+                    }
+                    _ => {
+                        let cands: Vec<String> = found
+                            .iter()
+                            .map(|(ai, _)| {
+                                format!("$sourceDescriptions.{}.{id}", sources.apis[*ai].0)
+                            })
+                            .collect();
+                        self.err(&t.node, format!("operationId `{id}` is ambiguous: several source descriptions define it"))
+                            .help.push(format!("name the source: {}", cands.join(" or ")));
+                        Target::Unknown
+                    }
+                }
+            }
+            Some(StepTarget::OperationPath(t)) => self.operation_path(t),
+            Some(StepTarget::ChannelPath(t)) => self.channel_path(t),
+            Some(StepTarget::WorkflowId(t)) => {
+                if let Some(rest) = t.value.strip_prefix("$sourceDescriptions.") {
+                    let (src, id) = rest.split_once('.').unwrap_or((rest, ""));
+                    let Some((_, exports)) = self.sources.arazzo.iter().find(|(n, _)| n == src)
+                    else {
+                        let names: Vec<&str> = self
+                            .sources
+                            .arazzo
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect();
+                        self.err(
+                            &t.node,
+                            format!("`{}` names no Arazzo source description `{src}`", t.value),
+                        )
+                        .candidates(
+                            "the document's Arazzo source descriptions (`type: arazzo`)",
+                            names.iter().copied(),
+                            src,
+                        );
+                        return Target::Unknown;
+                    };
+                    let exports = exports.clone();
+                    return match self
+                        .sources
+                        .arazzo_workflows()
+                        .position(|(n, w)| n == src && w.id == id)
+                    {
+                        Some(k) => Target::Workflow(self.doc.workflows.len() + k),
+                        None => {
+                            self.err(
+                                &t.node,
+                                format!("Arazzo source `{src}` has no workflow `{id}`"),
+                            )
+                            .candidates(
+                                "it declares",
+                                exports.iter().map(|w| w.id.as_str()),
+                                id,
+                            );
+                            Target::Unknown
+                        }
+                    };
+                }
+                match self.workflow_index(&t.value) {
+                    Some(j) if j == w => {
+                        self.err(
+                            &t.node,
+                            format!("step `{}` runs its own workflow `{}`", s.id.value, t.value),
+                        );
+                        Target::Unknown
+                    }
+                    Some(j) => Target::Workflow(j),
+                    None => {
+                        let ids: Vec<&str> =
+                            self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
+                        self.err(
+                            &t.node,
+                            format!("unknown workflowId `{}` in step `{}`", t.value, s.id.value),
+                        )
+                        .candidates(
+                            "the document declares",
+                            ids.iter().copied(),
+                            &t.value,
+                        );
+                        Target::Unknown
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn operation_path(&mut self, t: &Text) -> Target<'a> {
+        let sources = self.sources;
+        let mut value = t.value.as_str();
+        // Dialect: `someSource#/paths/...` names a declared source description directly.
+        let canonical;
+        if let Some((name, frag)) = value.split_once('#') {
+            if !name.starts_with('{') && sources.apis.iter().any(|(n, _)| n == name) {
+                canonical = format!("{{$sourceDescriptions.{name}.url}}#{frag}");
+                self.warn(
+                    "dialect",
+                    &t.node,
+                    format!("`operationPath` `{value}` is read as `{canonical}`"),
+                )
+                .add_help(format!("an `operationPath` starts with the source description's url as a runtime expression: write `{canonical}`"))
+                .suggest_scalar(value, &canonical, Applicability::MachineApplicable);
+                value = canonical.as_str();
+            }
+        }
+        let Some(rest) = value.strip_prefix("{$sourceDescriptions.") else {
+            self.err(&t.node, format!("`operationPath` `{value}` must start with `{{$sourceDescriptions.<name>.url}}#`"))
+                .help.push("for example `{$sourceDescriptions.api.url}#/paths/~1customers~1{id}/get`".into());
+            return Target::Unknown;
+        };
+        let Some((name, after)) = rest.split_once(".url}") else {
+            self.err(&t.node, format!("`operationPath` `{value}` must start with `{{$sourceDescriptions.<name>.url}}#`"));
+            return Target::Unknown;
+        };
+        let Some(ai) = sources.apis.iter().position(|(n, _)| n == name) else {
+            let names: Vec<&str> = sources.apis.iter().map(|(n, _)| n.as_str()).collect();
+            self.err_span(
+                &t.node,
+                &(20..20 + name.len()),
+                format!("unknown source description `{name}` in `operationPath`"),
+            )
+            .candidates("the document's OpenAPI source descriptions", names, name);
+            return Target::Unknown;
+        };
+        let Some(api) = &sources.apis[ai].1 else {
+            return Target::Unknown;
+        };
+        let frag = after.strip_prefix('#').unwrap_or(after);
+        let Some(tokens) = crate::openapi::pointer_tokens(frag) else {
+            self.err(
+                &t.node,
+                format!("`operationPath` `{value}` has a malformed JSON pointer"),
+            )
+            .help
+            .push("escape `/` in the path as `~1`: `#/paths/~1customers~1{id}/get`".into());
+            return Target::Unknown;
+        };
+        match tokens.as_slice() {
+            [p, path, method] if p == "paths" => {
+                match api
+                    .operations
+                    .iter()
+                    .find(|o| o.path == *path && o.method.eq_ignore_ascii_case(method))
+                {
+                    Some(op) => Target::Op { api: ai, op },
+                    None => {
+                        let paths: Vec<String> = api
+                            .operations
+                            .iter()
+                            .map(|o| format!("{} {}", o.method, o.path))
+                            .collect();
+                        let help = did_you_mean(
+                            &format!("{} {}", method.to_ascii_uppercase(), path),
+                            paths.iter().map(String::as_str),
+                        );
+                        let d = self.err(&t.node, format!("`operationPath` does not resolve: no operation `{} {path}` in source `{name}`", method.to_ascii_uppercase()));
+                        d.help.push(format!(
+                            "operations: {}",
+                            list_names(paths.iter().map(String::as_str))
+                        ));
+                        if let Some(h) = help {
+                            d.help.push(h);
+                        }
+                        Target::Unknown
+                    }
+                }
+            }
+            [p, path] if p == "paths" => {
+                let methods: Vec<String> = api
+                    .operations
+                    .iter()
+                    .filter(|o| o.path == *path)
+                    .map(|o| o.method.to_ascii_lowercase())
+                    .collect();
+                self.err(
+                    &t.node,
+                    format!("`operationPath` points at the path `{path}`, not at an operation"),
+                )
+                .help
+                .push(format!(
+                    "add the HTTP method: `{value}/{}`",
+                    methods.first().map_or("get", String::as_str)
+                ));
+                Target::Unknown
+            }
+            _ => {
+                self.err(
+                    &t.node,
+                    format!("`operationPath` `{value}` does not point at an operation"),
+                )
+                .help
+                .push(
+                    "it must look like `{$sourceDescriptions.api.url}#/paths/~1customers/get`"
+                        .into(),
+                );
+                Target::Unknown
+            }
+        }
+    }
+}
+
+/// Same parameter: same `in` and name (header names compare case-insensitively).
+pub(super) fn same_param(q: &model::Parameter, p: &model::Parameter) -> bool {
+    q.location == p.location
+        && if p.location == Some(ParamIn::Header) {
+            q.name.value.eq_ignore_ascii_case(&p.name.value)
+        } else {
+            q.name.value == p.name.value
+        }
+}

@@ -1,0 +1,336 @@
+//! Lowering one workflow: its inputs, steps in order, flow analysis and outputs.
+
+use super::*;
+
+impl<'a> Checker<'a> {
+    pub(super) fn workflow(&mut self, w: usize) -> ir::Workflow {
+        let doc = self.doc;
+        let wf = &doc.workflows[w];
+        // Inputs.
+        let scope = Scope::Workflow(w);
+        let inputs_schema = wf
+            .inputs
+            .as_ref()
+            .and_then(|n| self.resolver.resolve(Schema::Doc(n)))
+            .map(|(s, _)| s);
+        if let (Some(n), None) = (&wf.inputs, inputs_schema) {
+            let r = n.get("$ref").unwrap_or(n).clone();
+            let names: Vec<&str> = doc
+                .components
+                .inputs
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let wanted = r
+                .as_str()
+                .and_then(|x| x.rsplit('/').next())
+                .unwrap_or("")
+                .to_owned();
+            self.err(
+                &r,
+                format!(
+                    "the inputs `$ref` of workflow `{}` does not resolve",
+                    wf.id.value
+                ),
+            )
+            .candidates(
+                "`components.inputs` declares",
+                names.iter().copied(),
+                &wanted,
+            );
+        }
+        if let Some(s) = inputs_schema {
+            let props = s.node().get("properties");
+            for req in s.node().get("required").map(Node::items).unwrap_or(&[]) {
+                if let Some(name) = req.as_str() {
+                    if props.and_then(|p| p.get(name)).is_none() && s.node().get("allOf").is_none()
+                    {
+                        let names: Vec<&str> = props
+                            .map(Node::entries)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|(k, _)| k.text.as_str())
+                            .collect();
+                        self.err(req, format!("required input `{name}` of workflow `{}` is not among its `properties`", wf.id.value))
+                    .candidates("its properties", names.iter().copied(), name);
+                    }
+                }
+            }
+        }
+        let inputs_ty = match inputs_schema {
+            Some(s) if s.node().get("properties").is_some() => {
+                match self.types.ty_of(&self.resolver, s, "Inputs", scope) {
+                    Ty::Named(i) => {
+                        if let Some(def) = self.types.defs.get_mut(i) {
+                            def.name = "Inputs".into();
+                            if def.doc.is_none() {
+                                def.doc =
+                                    Some(format!("The inputs of workflow `{}`.", wf.id.value));
+                            }
+                        }
+                        i
+                    }
+                    _ => self.empty_struct("Inputs", scope),
+                }
+            }
+            Some(s) => {
+                if !types::schema_types(s.node()).is_empty()
+                    && !types::schema_types(s.node()).contains(&"object")
+                {
+                    let node = s.node().clone();
+                    self.err(
+                        &node,
+                        format!(
+                            "the inputs of workflow `{}` must be an object schema",
+                            wf.id.value
+                        ),
+                    );
+                }
+                self.empty_struct("Inputs", scope)
+            }
+            None => self.empty_struct("Inputs", scope),
+        };
+        let input_names: Vec<(String, String, Ty)> = self.types.defs[inputs_ty]
+            .fields
+            .iter()
+            .map(|f| (f.json.clone(), f.rust.clone(), f.ty.clone()))
+            .collect();
+        self.wf_inputs[w] = Some((inputs_ty, input_names.clone()));
+        let mut st = Wf {
+            index: w,
+            id: wf.id.value.clone(),
+            inputs_ty,
+            inputs_schema,
+            input_names,
+            step_ids: wf.steps.iter().map(|s| s.id.value.clone()).collect(),
+            targets: Vec::new(),
+            outputs: vec![Vec::new(); wf.steps.len()],
+            depends_on: Vec::new(),
+            inputs_broken: wf.inputs.is_some() && inputs_schema.is_none(),
+            request: None,
+        };
+        for d in &wf.depends_on {
+            let id = d
+                .value
+                .strip_prefix("$sourceDescriptions.")
+                .map_or(d.value.as_str(), |_| "");
+            match self.workflow_index(id) {
+                Some(j) if j != w => {
+                    st.depends_on.push(j);
+                    // A dependency runs with this workflow's inputs, matched by name.
+                    let theirs = self.wf_inputs[j]
+                        .as_ref()
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default();
+                    for (json, _, ty) in &theirs {
+                        if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
+                            self.err(&d.node, format!(
+                                "workflow `{}` depends on `{}`, which requires the input `{json}` that `{}` does not declare",
+                                wf.id.value, d.value, wf.id.value
+                            ))
+                            .help.push(format!("a `dependsOn` workflow runs with this workflow's inputs, matched by name: declare `{json}` in the inputs of `{}`", wf.id.value));
+                        }
+                    }
+                }
+                _ if d.value.starts_with("$sourceDescriptions.") => {
+                    self.err(&d.node, format!("`dependsOn` on a workflow of another document (`{}`) is not supported yet", d.value))
+                        .help.push("name a workflow of this document".into());
+                }
+                _ => {
+                    let ids: Vec<&str> = doc.workflows.iter().map(|x| x.id.as_str()).collect();
+                    self.err(
+                        &d.node,
+                        format!("`dependsOn` names unknown workflow `{}`", d.value),
+                    )
+                    .candidates(
+                        "the document declares",
+                        ids.iter().copied(),
+                        &d.value,
+                    );
+                }
+            }
+        }
+        // Step ids.
+        for (i, s) in wf.steps.iter().enumerate() {
+            if wf.steps[..i].iter().any(|p| p.id.value == s.id.value) {
+                self.err(
+                    &s.id.node,
+                    format!(
+                        "duplicate stepId `{}` in workflow `{}`",
+                        s.id.value, wf.id.value
+                    ),
+                )
+                .help
+                .push("stepIds must be unique within a workflow".into());
+            }
+            if s.id.value.is_empty()
+                || !s
+                    .id
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                self.err(&s.id.node, format!("stepId `{}` must match `[A-Za-z0-9_-]+`", s.id.value))
+                    .help.push("runtime expressions such as `$steps.<stepId>.outputs.x` cannot name it otherwise".into());
+            }
+        }
+        // Targets.
+        for s in &wf.steps {
+            let t = self.target(s, w);
+            self.check_message_fields(s, t);
+            st.targets.push(t);
+        }
+        // Actions and control flow.
+        // Each action is resolved once per workflow: a step's own, the workflow's defaults
+        // (shared by every step) and each component it references (shared by the steps
+        // that reference it), so that a problem is reported once, where it is written.
+        let mut resolved: Vec<Resolved<'a>> = Vec::new();
+        let mut resolve = |me: &mut Self, list: &'a [ActionOrRef], failure: bool| {
+            me.actions(list, failure)
+                .into_iter()
+                .map(
+                    |a| match resolved.iter().find(|(r, _)| std::ptr::eq(*r, a)) {
+                        Some(done) => done.clone(),
+                        None => {
+                            let done = (a, me.action_kind(a, &st));
+                            resolved.push(done.clone());
+                            done
+                        }
+                    },
+                )
+                .collect::<Vec<Resolved<'a>>>()
+        };
+        let defaults = (
+            resolve(self, &wf.success_actions, false),
+            resolve(self, &wf.failure_actions, true),
+        );
+        let mut actions: Vec<StepActions<'a>> = Vec::new();
+        for s in &wf.steps {
+            let mut succ = resolve(self, &s.on_success, false);
+            succ.extend(defaults.0.iter().cloned());
+            let mut fail = resolve(self, &s.on_failure, true);
+            fail.extend(defaults.1.iter().cloned());
+            actions.push((succ, fail));
+        }
+        let n = wf.steps.len();
+        let flow_kinds = |list: &[Resolved<'a>]| -> Vec<(ActionKind, bool)> {
+            list.iter()
+                .filter_map(|(a, k)| k.clone().map(|k| (k, a.criteria.is_empty())))
+                .collect()
+        };
+        let lowered_kinds: Vec<FlowActions> = actions
+            .iter()
+            .map(|(s, f)| (flow_kinds(s), flow_kinds(f)))
+            .collect();
+        let flow = Flow::analyse(n, &lowered_kinds);
+        for (i, s) in wf.steps.iter().enumerate() {
+            if !flow.reachable[i] {
+                self.warn("unreachable_step", &s.id.node, format!("step `{}` can never run", s.id.value))
+                    .help.push("no step leads to it: every earlier path ends or jumps past it; remove it or add a `goto` to it".into());
+            }
+        }
+        // Outputs of each step first (later steps and loops read them).
+        for (i, s) in wf.steps.iter().enumerate() {
+            let ec = Ectx {
+                step: Some(i),
+                response: true,
+                success: true,
+                may: &flow.may_in[i],
+                must: &flow.must_in[i],
+                place: format!("an output of step `{}`", s.id.value),
+                unreachable: !flow.reachable[i],
+            };
+            let mut used = HashSet::new();
+            let mut outs = Vec::new();
+            for (name, value) in &s.outputs {
+                let field = field_ident(&name.value, &mut used);
+                let hint = format!(
+                    "{}{}",
+                    s.id.value.to_upper_camel_case(),
+                    name.value.to_upper_camel_case()
+                );
+                let (ty, schema) = self.output_type(&st, &ec, value, &hint);
+                outs.push(OutInfo {
+                    name: name.value.clone(),
+                    field,
+                    ty,
+                    schema,
+                });
+            }
+            st.outputs[i] = outs;
+        }
+        // Everything else of each step.
+        let mut steps = Vec::new();
+        for (i, s) in wf.steps.iter().enumerate() {
+            let step = self.step(&mut st, i, s, &flow, &actions[i]);
+            steps.push(step);
+        }
+        // Workflow outputs.
+        let ec = Ectx {
+            step: None,
+            response: false,
+            success: false,
+            may: &flow.may_exit,
+            must: &flow.must_exit,
+            place: format!("an output of workflow `{}`", wf.id.value),
+            unreachable: false,
+        };
+        let mut used = HashSet::new();
+        let mut outputs = Vec::new();
+        for (name, value) in &wf.outputs {
+            let field = field_ident(&name.value, &mut used);
+            let (val, ty, _) = self.value_expr(&mut st, &ec, &value.node);
+            outputs.push(ir::Output {
+                name: name.value.clone(),
+                field,
+                ty,
+                value: val,
+                secret: false,
+            });
+        }
+        self.wf_outputs[w] = Some(
+            outputs
+                .iter()
+                .map(|o| (o.name.clone(), o.field.clone(), o.ty.clone()))
+                .collect(),
+        );
+        self.suggest_input_types(w);
+        let mut docs = Vec::new();
+        if let Some(s) = &wf.summary {
+            docs.push(s.clone());
+        }
+        if let Some(d) = &wf.description {
+            docs.push(d.clone());
+        }
+        ir::Workflow {
+            id: wf.id.value.clone(),
+            module: self.modules[w].clone(),
+            doc: docs.join("\n\n"),
+            inputs: st.inputs_ty,
+            steps,
+            outputs,
+            depends_on: st.depends_on.clone(),
+        }
+    }
+
+    pub(super) fn empty_struct(&mut self, name: &str, scope: Scope) -> usize {
+        let name = if self
+            .types
+            .defs
+            .iter()
+            .any(|d| d.name == name && d.scope == scope)
+        {
+            self.types.unique_name(name, scope)
+        } else {
+            name.to_owned()
+        };
+        self.types.defs.push(TypeDef {
+            name,
+            doc: Some("The inputs of the workflow (it declares none).".to_owned()),
+            fields: Vec::new(),
+            kind: types::DefKind::Struct,
+            scope,
+        });
+        self.types.defs.len() - 1
+    }
+}
