@@ -823,9 +823,11 @@ impl<'a> Checker<'a> {
             Source::Header(h) => {
                 for (_, m) in &messages {
                     let Some(hs) = m.headers else { continue };
-                    if let Walk::Found(_, optional) =
-                        types::walk(&self.resolver, Schema::Api(hs), &[h.text.clone()])
-                    {
+                    if let Walk::Found(_, optional) = types::walk(
+                        &self.resolver,
+                        Schema::Api(hs),
+                        std::slice::from_ref(&h.text),
+                    ) {
                         return (
                             if optional {
                                 Ty::String.optional()
