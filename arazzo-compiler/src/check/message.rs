@@ -355,8 +355,14 @@ impl<'a> Checker<'a> {
         let mut headers = Vec::new();
         for (p, override_value) in params {
             let value_node = override_value.as_ref().unwrap_or(&p.value);
+            // A workflow-level parameter meant for the HTTP steps (path, query, cookie).
+            let inherited = !s.parameters.iter().any(|q| match q {
+                model::ParamOrRef::Param(q) => q.name.node.pos == p.name.node.pos,
+                model::ParamOrRef::Ref { .. } => false,
+            });
             match p.location {
                 Some(ParamIn::Header) => {}
+                Some(_) if inherited => continue,
                 Some(other) => {
                     self.err(
                         &p.name.node,
