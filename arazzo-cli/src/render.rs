@@ -2,68 +2,43 @@
 //! and as SARIF 2.1.0 for code-scanning services.
 
 use crate::style::Style;
-use arazzo_compiler::diag::{Applicability, Suggestion};
+use arazzo_compiler::diag::{Applicability, RenderOptions, Suggestion};
 use arazzo_compiler::{Diagnostic, Severity, LINTS};
 use serde_json::{json, Value};
 
-/// A diagnostic as the macro renders it (`error: file:line:col: message`, the YAML line,
-/// carets, `= help` lines), coloured by `style`, plus a note when `arazzo fix` can apply
-/// its suggestion.
+/// A diagnostic as the macro renders it (`error: file:line:col: message`, the source
+/// snippet with the primary span and the secondary labels, `= help`/`= note` lines),
+/// coloured when `style` is, plus a note when `arazzo fix` can apply its suggestion.
 pub fn human(d: &Diagnostic, style: Style) -> String {
-    let text = d.to_string();
-    let (label, paint): (&str, fn(Style, &str) -> String) = match d.severity {
-        Severity::Error => ("error", Style::error),
-        Severity::Warning => ("warning", Style::warning),
-    };
-    let mut out = String::new();
-    let mut lines = text.lines();
-    if let Some(first) = lines.next() {
-        out.push_str(&format!(
-            "{}{}",
-            paint(style, label),
-            style.bold(&format!(": {first}"))
-        ));
-    }
-    for line in lines {
-        out.push('\n');
-        out.push_str(&human_line(line, style, paint));
-    }
+    let mut d = d.clone();
     if d.suggestions
         .iter()
         .any(|s| s.applicability == Applicability::MachineApplicable)
     {
-        out.push('\n');
-        out.push_str(&format!(
-            "  {} `arazzo fix` can apply the suggested fix",
-            style.gutter("= note:")
-        ));
+        d.add_note("`arazzo fix` can apply the suggested fix");
     }
-    out
+    d.render(RenderOptions {
+        severity: true,
+        color: style.is_on(),
+    })
 }
 
-/// One line after the first: a gutter (`12 | text`), carets, or a `= help`/`= note` line.
-fn human_line(line: &str, style: Style, paint: fn(Style, &str) -> String) -> String {
-    if let Some(rest) = line.strip_prefix("  = ") {
-        if let Some((kind, msg)) = rest.split_once(':') {
-            return format!("  {}{msg}", style.gutter(&format!("= {kind}:")));
-        }
-    }
-    let bar = line.find(" |").map(|i| i + 2);
-    if let Some(end) = bar {
-        let (gutter, body) = line.split_at(end);
-        if gutter[..end - 1]
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ' ')
-        {
-            let body = if !body.trim().is_empty() && body.trim().chars().all(|c| c == '^') {
-                paint(style, body)
-            } else {
-                body.to_owned()
-            };
-            return format!("{}{body}", style.gutter(gutter));
-        }
-    }
-    line.to_owned()
+/// The secondary labels of a diagnostic, for JSON.
+fn labels_json(d: &Diagnostic) -> Vec<Value> {
+    d.labels
+        .iter()
+        .map(|l| {
+            let range = l.location.byte_range();
+            json!({
+                "file": l.location.file.display,
+                "line": l.location.pos.line,
+                "column": l.location.pos.col,
+                "byte_start": range.as_ref().map(|r| r.start),
+                "byte_end": range.as_ref().map(|r| r.end),
+                "message": l.message,
+            })
+        })
+        .collect()
 }
 
 /// Line, column (characters, 1-based) and byte range of a diagnostic's location.
@@ -114,6 +89,8 @@ pub fn json(d: &Diagnostic, document: &str) -> Value {
         "lint": d.lint,
         "message": d.message,
         "help": d.help,
+        "notes": d.notes,
+        "labels": labels_json(d),
         "suggestions": d.suggestions.iter().map(suggestion_json).collect::<Vec<_>>(),
     })
 }
@@ -143,6 +120,9 @@ pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
             for h in &d.help {
                 text.push_str(&format!("\nhelp: {h}"));
             }
+            for n in &d.notes {
+                text.push_str(&format!("\nnote: {n}"));
+            }
             let uri = d
                 .location
                 .as_ref()
@@ -152,7 +132,11 @@ pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
                 region.insert("startLine".into(), json!(l.pos.line));
                 region.insert("startColumn".into(), json!(l.pos.col));
                 region.insert("endLine".into(), json!(l.pos.line));
-                region.insert("endColumn".into(), json!(l.pos.col as usize + l.len.max(1)));
+                let chars = l
+                    .byte_range()
+                    .and_then(|r| l.file.text.get(r))
+                    .map_or(1, |t| t.lines().next().unwrap_or("").chars().count());
+                region.insert("endColumn".into(), json!(l.pos.col as usize + chars.max(1)));
                 if let Some(r) = l.byte_range() {
                     region.insert("byteOffset".into(), json!(r.start));
                     region.insert("byteLength".into(), json!(r.end - r.start));
@@ -188,6 +172,32 @@ pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
             });
             if !fixes.is_empty() {
                 result["fixes"] = Value::Array(fixes);
+            }
+            let related: Vec<Value> = d
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut region = json!({
+                        "startLine": l.location.pos.line,
+                        "startColumn": l.location.pos.col,
+                    });
+                    if let Some(r) = l.location.byte_range() {
+                        region["byteOffset"] = json!(r.start);
+                        region["byteLength"] = json!(r.end - r.start);
+                    }
+                    json!({
+                        "id": i,
+                        "message": { "text": l.message },
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": l.location.file.display, "uriBaseId": "%SRCROOT%" },
+                            "region": region,
+                        },
+                    })
+                })
+                .collect();
+            if !related.is_empty() {
+                result["relatedLocations"] = Value::Array(related);
             }
             results.push(result);
         }

@@ -41,6 +41,11 @@ impl Style {
         Style { on }
     }
 
+    /// True when this stream is coloured.
+    pub fn is_on(self) -> bool {
+        self.on
+    }
+
     fn paint(self, code: &str, text: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{text}{RESET}")
@@ -57,16 +62,6 @@ impl Style {
     /// Bold yellow (`warning`).
     pub fn warning(self, text: &str) -> String {
         self.paint("1;33", text)
-    }
-
-    /// Bold (the message).
-    pub fn bold(self, text: &str) -> String {
-        self.paint("1", text)
-    }
-
-    /// Bold blue (gutters, `= help`).
-    pub fn gutter(self, text: &str) -> String {
-        self.paint("1;34", text)
     }
 
     /// Bold green (status verbs: `Checking`, `Fixed`).
@@ -101,6 +96,6 @@ mod tests {
             Style::new(ColorChoice::Always, false).error("e"),
             "\x1b[1;31me\x1b[0m"
         );
-        assert_eq!(Style::new(ColorChoice::Auto, false).bold("b"), "b");
+        assert_eq!(Style::new(ColorChoice::Auto, false).status("b"), "b");
     }
 }

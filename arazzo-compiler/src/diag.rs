@@ -3,6 +3,11 @@
 //! Stages never stop at the first problem: they push [`Diagnostic`]s into a
 //! [`Diagnostics`] collector, and the macro turns each one into its own
 //! `compile_error!` on the path literal of the call.
+//!
+//! A diagnostic points at a byte range of a file (its primary span) and may carry
+//! secondary [`Label`]s (the declaration of a misspelt name, the OpenAPI operation a
+//! parameter belongs to), possibly in other files. [`Diagnostic::render`] draws them with
+//! `annotate-snippets` (the renderer rustc uses); the header keeps `file:line:col`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -37,15 +42,16 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// Where a diagnostic points: a file, a position and how many characters to underline.
+/// Where a diagnostic points: a file, the byte range underlined and the line and column
+/// of its start (the `file:line:col` of the message).
 #[derive(Clone, Debug)]
 pub struct Location {
     /// The file.
     pub file: Arc<SourceFile>,
     /// The position of the first offending character.
     pub pos: Pos,
-    /// Characters to underline (at least one is shown).
-    pub len: usize,
+    /// The bytes underlined in the file's text (an empty range shows one caret).
+    pub range: std::ops::Range<usize>,
 }
 
 /// How serious a diagnostic is.
@@ -155,6 +161,28 @@ pub struct Diagnostic {
     /// Edits of the source text that would fix the problem (not rendered by `Display`:
     /// the macro's wording does not change; `arazzo fix` applies the machine-applicable ones).
     pub suggestions: Vec<Suggestion>,
+    /// Secondary labels: other places that explain the problem ("declared here").
+    pub labels: Vec<Label>,
+    /// Note lines, rendered after the help lines.
+    pub notes: Vec<String>,
+}
+
+/// A secondary label of a [`Diagnostic`]: a place (in any file) and what it is.
+#[derive(Clone, Debug)]
+pub struct Label {
+    /// Where.
+    pub location: Location,
+    /// What it shows, e.g. `declared here`.
+    pub message: String,
+}
+
+/// How [`Diagnostic::render`] draws a diagnostic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Start with `error: ` or `warning: ` (the macro leaves it out: rustc adds its own).
+    pub severity: bool,
+    /// ANSI colours (for a terminal).
+    pub color: bool,
 }
 
 /// How sure a [`Suggestion`] is, as in rustc.
@@ -220,16 +248,54 @@ impl SourceFile {
 }
 
 impl Location {
-    /// The byte range underlined (`len` characters from `pos`), if inside the text.
+    /// A location at `pos` underlining the byte range `range`.
+    pub fn new(file: Arc<SourceFile>, pos: Pos, range: std::ops::Range<usize>) -> Location {
+        Location { file, pos, range }
+    }
+
+    /// A location of `len` characters from `pos`, its byte range found by scanning the
+    /// text (for places known only by line and column). Outside the text, the range is
+    /// empty at the end of the text.
+    pub fn from_pos(file: Arc<SourceFile>, pos: Pos, len: usize) -> Location {
+        let range = file
+            .offset(pos)
+            .and_then(|start| {
+                let rest = file.text.get(start..)?;
+                let end = rest
+                    .char_indices()
+                    .nth(len)
+                    .map_or(file.text.len(), |(b, _)| start + b);
+                Some(start..end)
+            })
+            .unwrap_or(file.text.len()..file.text.len());
+        Location { file, pos, range }
+    }
+
+    /// A location of the one character at byte `offset` (an empty range at the end of the
+    /// text), at `pos`.
+    pub fn at_offset(file: Arc<SourceFile>, pos: Pos, offset: usize) -> Location {
+        let start = offset.min(file.text.len());
+        let end = file
+            .text
+            .get(start..)
+            .and_then(|r| r.chars().next())
+            .map_or(start, |c| start + c.len_utf8());
+        Location {
+            file,
+            pos,
+            range: start..end,
+        }
+    }
+
+    /// The byte range underlined, if it is a valid range of the text.
     pub fn byte_range(&self) -> Option<std::ops::Range<usize>> {
-        let start = self.file.offset(self.pos)?;
-        let rest = self.file.text.get(start..)?;
-        let end = match rest.char_indices().nth(self.len) {
-            Some((b, _)) => start + b,
-            None if rest.chars().count() == self.len => self.file.text.len(),
-            None => return None,
-        };
-        Some(start..end)
+        let text = &self.file.text;
+        let r = &self.range;
+        (r.start <= r.end
+            && r.end <= text.len()
+            && text.is_char_boundary(r.start)
+            && text.is_char_boundary(r.end))
+        .then(|| r.clone())
     }
 }
 
@@ -243,6 +309,8 @@ impl Diagnostic {
             severity: Severity::Error,
             lint: None,
             suggestions: Vec::new(),
+            labels: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -279,6 +347,35 @@ impl Diagnostic {
     #[must_use]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help.push(help.into());
+        self
+    }
+
+    /// Adds a secondary label (nothing when the location is unknown).
+    #[must_use]
+    pub fn label(mut self, location: Option<Location>, message: impl Into<String>) -> Self {
+        self.add_label(location, message);
+        self
+    }
+
+    /// Adds a secondary label to a diagnostic already recorded (nothing when the
+    /// location is unknown).
+    pub fn add_label(
+        &mut self,
+        location: Option<Location>,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        if let Some(location) = location {
+            self.labels.push(Label {
+                location,
+                message: message.into(),
+            });
+        }
+        self
+    }
+
+    /// Adds a note line.
+    pub fn add_note(&mut self, note: impl Into<String>) -> &mut Self {
+        self.notes.push(note.into());
         self
     }
 
@@ -547,39 +644,166 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// The rendering of the macro's `compile_error!`: [`Diagnostic::render`] without
+    /// the severity and without colour.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.location {
-            Some(loc) => {
-                write!(
-                    f,
-                    "{}:{}:{}: {}",
-                    loc.file.display, loc.pos.line, loc.pos.col, self.message
-                )?;
-                let line_no = loc.pos.line as usize;
-                if let Some(line) = loc.file.text.lines().nth(line_no.saturating_sub(1)) {
-                    if line.chars().count() <= 200 {
-                        let gutter = " ".repeat(line_no.to_string().len());
-                        let col = (loc.pos.col as usize).saturating_sub(1);
-                        let avail = line.chars().count().saturating_sub(col).max(1);
-                        let len = loc.len.clamp(1, avail);
-                        write!(
-                            f,
-                            "\n{gutter} |\n{line_no} | {line}\n{gutter} | {}{}",
-                            " ".repeat(col),
-                            "^".repeat(len)
-                        )?;
-                    }
+        f.write_str(&self.render(RenderOptions::default()))
+    }
+}
+
+/// Longest source line quoted in a snippet; a mark on a longer line (minified JSON)
+/// is shown as a position only.
+const MAX_SNIPPET_LINE: usize = 1000;
+
+/// Marks closer than this many lines share one snippet.
+const SNIPPET_GAP_LINES: usize = 20;
+
+/// One underline to draw: a file, a byte range, an optional label.
+struct Mark<'a> {
+    file: &'a SourceFile,
+    range: std::ops::Range<usize>,
+    label: Option<&'a str>,
+    primary: bool,
+}
+
+impl Mark<'_> {
+    /// The byte range of the line(s) the mark covers, without the final newline.
+    fn lines(&self) -> std::ops::Range<usize> {
+        let text = &self.file.text;
+        let start = text[..self.range.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[self.range.end..]
+            .find('\n')
+            .map_or(text.len(), |i| self.range.end + i);
+        start..end
+    }
+
+    fn line_number(&self, byte: usize) -> usize {
+        1 + self.file.text.as_bytes()[..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+    }
+}
+
+impl Diagnostic {
+    /// Draws the diagnostic as rustc does: the header (`file:line:col: message`), the
+    /// source line(s) with the primary span underlined (`^`) and the secondary labels
+    /// (`-`, other files under `::: file:line:col`), then the `help:` and `note:` lines.
+    pub fn render(&self, options: RenderOptions) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level as L, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => L::ERROR,
+            Severity::Warning => L::WARNING,
+        };
+        let level = if options.severity {
+            level
+        } else {
+            level.no_name()
+        };
+        let title = match self.position() {
+            Some(p) => format!("{p}: {}", self.message),
+            None => self.message.clone(),
+        };
+        let mut marks: Vec<Mark<'_>> = Vec::new();
+        let mut far: Vec<String> = Vec::new();
+        let places = self.location.iter().map(|l| (l, None, true)).chain(
+            self.labels
+                .iter()
+                .map(|l| (&l.location, Some(l.message.as_str()), false)),
+        );
+        for (loc, label, primary) in places {
+            let text = &loc.file.text;
+            let Some(range) = loc.byte_range().filter(|r| {
+                r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+            }) else {
+                continue;
+            };
+            let mark = Mark {
+                file: &loc.file,
+                range,
+                label,
+                primary,
+            };
+            let lines = mark.lines();
+            if text[lines.clone()]
+                .split('\n')
+                .any(|l| l.len() > MAX_SNIPPET_LINE)
+            {
+                if let Some(label) = label {
+                    far.push(format!(
+                        "{label}: {}:{}:{}",
+                        loc.file.display, loc.pos.line, loc.pos.col
+                    ));
+                }
+                continue;
+            }
+            marks.push(mark);
+        }
+        // Files in order of first appearance (the primary's first), marks by position.
+        let mut files: Vec<&SourceFile> = Vec::new();
+        for m in &marks {
+            if !files.iter().any(|f| std::ptr::eq(*f, m.file)) {
+                files.push(m.file);
+            }
+        }
+        let mut group = Group::with_title(level.primary_title(title));
+        for file in files {
+            let mut in_file: Vec<&Mark<'_>> = marks
+                .iter()
+                .filter(|m| std::ptr::eq(m.file, file))
+                .collect();
+            in_file.sort_by_key(|m| (m.range.start, m.range.end));
+            let mut clusters: Vec<Vec<&Mark<'_>>> = Vec::new();
+            for m in in_file {
+                let near = clusters.last().and_then(|c| c.last()).is_some_and(|prev| {
+                    let (a, b) = (prev.lines().end, m.lines().start);
+                    b <= a
+                        || file.text[a..b].bytes().filter(|c| *c == b'\n').count()
+                            <= SNIPPET_GAP_LINES
+                });
+                match clusters.last_mut() {
+                    Some(c) if near => c.push(m),
+                    _ => clusters.push(vec![m]),
                 }
             }
-            None => write!(f, "{}", self.message)?,
+            // The primary's snippet first: it has no path (the header names the file);
+            // the others of its file follow under `::: file:line:col`.
+            clusters.sort_by_key(|c| !c.iter().any(|m| m.primary));
+            for cluster in clusters {
+                let start = cluster.iter().map(|m| m.lines().start).min().unwrap_or(0);
+                let end = cluster.iter().map(|m| m.lines().end).max().unwrap_or(0);
+                let mut snippet = Snippet::source(&file.text[start..end])
+                    .line_start(cluster[0].line_number(start));
+                if !cluster.iter().any(|m| m.primary) {
+                    snippet = snippet.path(file.display.as_str());
+                }
+                for m in cluster {
+                    let kind = if m.primary {
+                        AnnotationKind::Primary
+                    } else {
+                        AnnotationKind::Context
+                    };
+                    snippet = snippet.annotation(
+                        kind.span(m.range.start - start..m.range.end - start)
+                            .label(m.label),
+                    );
+                }
+                group = group.element(snippet);
+            }
         }
         for h in &self.help {
-            write!(f, "\n  = help: {h}")?;
+            group = group.element(L::HELP.message(h.as_str()));
         }
-        if let Some(note) = self.lint_note() {
-            write!(f, "\n  = note: {note}")?;
+        let lint_note = self.lint_note();
+        for n in far.iter().chain(&lint_note).chain(&self.notes) {
+            group = group.element(L::NOTE.message(n.as_str()));
         }
-        Ok(())
+        let renderer = if options.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&[group])
     }
 }
 
@@ -791,19 +1015,84 @@ mod tests {
             text: "a: 1\n  value: $inputs.apiKy\n".into(),
         });
         let d = Diagnostic::at(
-            Some(Location {
-                file,
-                pos: Pos { line: 2, col: 10 },
-                len: 13,
-            }),
+            Some(Location::from_pos(file, Pos { line: 2, col: 10 }, 13)),
             "unknown input `apiKy`",
         )
         .help("did you mean `apiKey`?");
         let text = d.to_string();
         assert_eq!(
             text,
-            "specs/x.yml:2:10: unknown input `apiKy`\n  |\n2 |   value: $inputs.apiKy\n  |          ^^^^^^^^^^^^^\n  = help: did you mean `apiKey`?"
+            "specs/x.yml:2:10: unknown input `apiKy`\n  |\n2 |   value: $inputs.apiKy\n  |          ^^^^^^^^^^^^^\n  |\n  = help: did you mean `apiKey`?"
         );
+        let mut warning = d.clone();
+        warning.severity = Severity::Warning;
+        warning.lint = Some("dialect");
+        let text = warning.render(RenderOptions {
+            severity: true,
+            color: false,
+        });
+        assert!(
+            text.starts_with("warning: specs/x.yml:2:10: unknown input"),
+            "{text}"
+        );
+        assert!(text.ends_with("\n  = note: `warn(dialect)` is the default; `allow(dialect)` in the macro call silences it, `deny(dialect)` makes it an error"), "{text}");
+    }
+
+    #[test]
+    fn renders_labels_in_the_same_and_other_files() {
+        let doc = Arc::new(SourceFile {
+            display: "x.arazzo.yaml".into(),
+            text: "inputs:\n  apiKey: 1\nsteps:\n  value: $inputs.apiKy\n".into(),
+        });
+        let oas = Arc::new(SourceFile {
+            display: "openapi/shop.yaml".into(),
+            text: "paths:\n  /x:\n    get:\n      operationId: getX\n".into(),
+        });
+        let at = |file: &Arc<SourceFile>, line, col, len| {
+            Some(Location::from_pos(file.clone(), Pos { line, col }, len))
+        };
+        let d = Diagnostic::at(at(&doc, 4, 18, 5), "unknown input `apiKy`")
+            .label(at(&doc, 2, 3, 6), "declared here")
+            .label(at(&oas, 4, 7, 11), "the operation is here")
+            .label(None, "dropped: no location");
+        assert_eq!(d.labels.len(), 2);
+        let expected = "\
+x.arazzo.yaml:4:18: unknown input `apiKy`
+  |
+2 |   apiKey: 1
+  |   ------ declared here
+3 | steps:
+4 |   value: $inputs.apiKy
+  |                  ^^^^^
+  |
+ ::: openapi/shop.yaml:4:7
+  |
+4 |       operationId: getX
+  |       ----------- the operation is here";
+        assert_eq!(d.to_string(), expected);
+    }
+
+    #[test]
+    fn a_mark_on_a_very_long_line_is_a_position_only() {
+        let long = Arc::new(SourceFile {
+            display: "big.json".into(),
+            text: format!("{{\"a\": \"{}\", \"op\": 1}}", "x".repeat(2000)),
+        });
+        let doc = file("v: 1\n");
+        let d = Diagnostic::at(
+            Some(Location::from_pos(doc, Pos { line: 1, col: 4 }, 1)),
+            "m",
+        )
+        .label(
+            Some(Location::from_pos(long, Pos { line: 1, col: 2012 }, 4)),
+            "the operation is here",
+        );
+        let text = d.to_string();
+        assert!(
+            text.ends_with("= note: the operation is here: big.json:1:2012"),
+            "{text}"
+        );
+        assert!(!text.contains("xxxxxxxxxx"), "{text}");
     }
 
     #[test]
@@ -825,11 +1114,7 @@ mod tests {
     #[test]
     fn byte_ranges_count_characters_not_bytes() {
         let f = file("é: 1\nnamé: $inputs.apiKy # c\n");
-        let loc = Location {
-            file: f.clone(),
-            pos: Pos { line: 2, col: 7 },
-            len: 13,
-        };
+        let loc = Location::from_pos(f.clone(), Pos { line: 2, col: 7 }, 13);
         let r = loc.byte_range().expect("inside the text");
         assert_eq!(&f.text[r], "$inputs.apiKy");
         assert_eq!(f.offset(Pos { line: 9, col: 1 }), None);
@@ -838,13 +1123,7 @@ mod tests {
     #[test]
     fn candidates_suggest_a_unique_close_name_only() {
         let f = file("v: $inputs.apiKy\n");
-        let loc = || {
-            Some(Location {
-                file: f.clone(),
-                pos: Pos { line: 1, col: 4 },
-                len: 13,
-            })
-        };
+        let loc = || Some(Location::from_pos(f.clone(), Pos { line: 1, col: 4 }, 13));
         let mut d = Diagnostic::at(loc(), "unknown input");
         d.candidates("declares", ["apiKey", "customerId"], "apiKy");
         assert_eq!(d.suggestions.len(), 1);
@@ -870,14 +1149,7 @@ mod tests {
     #[test]
     fn a_suggestion_is_made_only_where_the_text_matches() {
         let f = file("v: \"a\\u0041b\"\n");
-        let mut d = Diagnostic::at(
-            Some(Location {
-                file: f,
-                pos: Pos { line: 1, col: 5 },
-                len: 3,
-            }),
-            "m",
-        );
+        let mut d = Diagnostic::at(Some(Location::from_pos(f, Pos { line: 1, col: 5 }, 3)), "m");
         d.suggest_location("aAb", "x", Applicability::MachineApplicable);
         assert!(d.suggestions.is_empty());
     }
@@ -886,11 +1158,7 @@ mod tests {
     fn plain_scalars_starting_with_a_brace_are_quoted() {
         let f = file("operationPath: api#/paths/~1x/get\n");
         let mut d = Diagnostic::at(
-            Some(Location {
-                file: f,
-                pos: Pos { line: 1, col: 16 },
-                len: 18,
-            }),
+            Some(Location::from_pos(f, Pos { line: 1, col: 16 }, 18)),
             "m",
         );
         d.suggest_scalar(

@@ -6,7 +6,9 @@
 
 use crate::asyncapi::{CorrelationLoc, MessageAction};
 use crate::condition::BinaryOp;
-use crate::ir::{self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepKind, TPart, Val};
+use crate::ir::{
+    self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepIdx, StepKind, TPart, Val, WorkflowRef,
+};
 use crate::model::ParamIn;
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -22,11 +24,11 @@ enum Ctx {
 
 struct Emitter<'a> {
     types: &'a TypeSpace,
+    /// The workflows of this document, in document order.
     workflows: &'a [ir::Workflow],
-    /// Module name (or path) of each workflow by document index.
-    modules: Vec<(usize, String)>,
-    /// Ids of the workflows of other Arazzo documents, by index.
-    external_ids: Vec<(usize, String)>,
+    /// (module path, workflowId) of the workflows of other Arazzo documents, by
+    /// [`WorkflowRef::External`] index.
+    externals: &'a [(String, String)],
 }
 
 /// An identifier from generated-name text (`r#type` becomes a raw identifier).
@@ -47,6 +49,23 @@ fn path_tokens(path: &str) -> TokenStream {
     quote!(#( #segments )::*)
 }
 
+/// Tokens interpolated by value. `quote!` interpolates a `TokenStream` by
+/// reference, so it copies every top-level token (each identifier a new string)
+/// and the original is dropped after: for the thousands of items of a large
+/// document, handing them over instead saves both. Interpolate it once only.
+struct Moved(std::cell::Cell<TokenStream>);
+
+impl quote::ToTokens for Moved {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(std::iter::once(self.0.take()));
+    }
+}
+
+/// See [`Moved`].
+pub(crate) fn moved(tokens: TokenStream) -> impl quote::ToTokens {
+    Moved(std::cell::Cell::new(tokens))
+}
+
 fn doc_attr(text: &str) -> TokenStream {
     if text.trim().is_empty() {
         return TokenStream::new();
@@ -61,34 +80,24 @@ fn doc_attr(text: &str) -> TokenStream {
 pub fn emit(
     types: &TypeSpace,
     workflows: &[ir::Workflow],
-    workflow_index: &[usize],
-    externals: &[(usize, String, String)],
+    externals: &[(String, String)],
     skeleton: bool,
 ) -> TokenStream {
     let e = Emitter {
         types,
         workflows,
-        modules: workflow_index
-            .iter()
-            .zip(workflows)
-            .map(|(i, w)| (*i, w.module.clone()))
-            .chain(externals.iter().map(|(i, m, _)| (*i, m.clone())))
-            .collect(),
-        external_ids: externals
-            .iter()
-            .map(|(i, _, id)| (*i, id.clone()))
-            .collect(),
+        externals,
     };
-    let shared: Vec<TokenStream> = types
+    let shared: Vec<_> = types
         .defs
         .iter()
         .filter(|d| d.scope == Scope::Shared)
-        .map(|d| e.typedef(d, Ctx::Types))
+        .map(|d| moved(e.typedef(d, Ctx::Types)))
         .collect();
-    let modules: Vec<TokenStream> = workflows
+    let modules: Vec<_> = workflows
         .iter()
-        .zip(workflow_index)
-        .map(|(w, &index)| e.workflow(w, index, skeleton))
+        .enumerate()
+        .map(|(index, w)| moved(e.workflow(w, index, skeleton)))
         .collect();
     quote! {
         /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.
@@ -103,32 +112,22 @@ pub fn emit(
 impl Emitter<'_> {
     /// The module of a workflow: a local module name, or a path into the module
     /// generated for another Arazzo document.
-    fn module_of(&self, index: usize) -> TokenStream {
-        let m = self
-            .modules
-            .iter()
-            .find(|(i, _)| *i == index)
-            .map_or("missing_workflow", |(_, m)| m.as_str());
-        path_tokens(m)
+    fn module_of(&self, r: WorkflowRef) -> TokenStream {
+        let m = match r {
+            WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.module.as_str()),
+            WorkflowRef::External(k) => self.externals.get(k).map(|(m, _)| m.as_str()),
+        };
+        // Every reference comes from the checker, which only makes valid ones.
+        path_tokens(m.unwrap_or("missing_workflow"))
     }
 
-    /// The id of a workflow, local or of another Arazzo document.
-    fn id_of(&self, index: usize) -> String {
-        match self.workflow_by_index(index) {
-            Some(w) => w.id.clone(),
-            None => self
-                .external_ids
-                .iter()
-                .find(|(i, _)| *i == index)
-                .map_or_else(String::new, |(_, id)| id.clone()),
-        }
-    }
-
-    fn workflow_by_index(&self, index: usize) -> Option<&ir::Workflow> {
-        self.modules
-            .iter()
-            .position(|(i, _)| *i == index)
-            .and_then(|p| self.workflows.get(p))
+    /// The `workflowId` of a workflow, local or of another Arazzo document.
+    fn id_of(&self, r: WorkflowRef) -> &str {
+        let id = match r {
+            WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.id.as_str()),
+            WorkflowRef::External(k) => self.externals.get(k).map(|(_, id)| id.as_str()),
+        };
+        id.unwrap_or_default()
     }
 
     fn ty(&self, t: &Ty, ctx: Ctx) -> TokenStream {
@@ -163,7 +162,7 @@ impl Emitter<'_> {
                     (Scope::Shared, Ctx::Workflow(_)) => quote!(types::#name),
                     (Scope::Workflow(w), Ctx::Workflow(c)) if w == c => quote!(#name),
                     (Scope::Workflow(w), _) => {
-                        let m = self.module_of(w);
+                        let m = self.module_of(WorkflowRef::Local(w));
                         quote!(#m::#name)
                     }
                 }
@@ -286,12 +285,12 @@ impl Emitter<'_> {
             doc_text = format!("{}\n\nWorkflow id: `{id}`.", w.doc);
         }
         let doc = doc_attr(&doc_text);
-        let local_types: Vec<TokenStream> = self
+        let local_types: Vec<_> = self
             .types
             .defs
             .iter()
             .filter(|d| d.scope == Scope::Workflow(index))
-            .map(|d| self.typedef(d, ctx))
+            .map(|d| moved(self.typedef(d, ctx)))
             .collect();
         let out_fields = w.outputs.iter().map(|o| {
             let f = ident(&o.field);
@@ -375,8 +374,8 @@ impl Emitter<'_> {
                 inputs
             })
         };
-        let steps_mod = self.steps_module(w, index);
-        let run = self.run_fn(w, index);
+        let steps_mod = moved(self.steps_module(w, index));
+        let run = moved(self.run_fn(w, index));
         quote! {
             #doc
             // The module is an API surface: a crate may call `run` alone and leave
@@ -441,7 +440,7 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } => {
-                let Some(s) = w.steps.get(*step) else {
+                let Some(s) = w.steps.get(step.0) else {
                     return quote!(__rt::serde_json::Value::Null);
                 };
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
@@ -563,7 +562,7 @@ impl Emitter<'_> {
                 field,
                 pointer,
             } if pointer.is_empty() => {
-                let s = w.steps.get(*step)?;
+                let s = w.steps.get(step.0)?;
                 let out = s.outputs.iter().find(|o| o.field == *field)?;
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
                 let f = ident(field);
@@ -593,7 +592,7 @@ impl Emitter<'_> {
         if !pointer.is_empty() {
             return None;
         }
-        let s = w.steps.get(*step)?;
+        let s = w.steps.get(step.0)?;
         let out = s.outputs.iter().find(|x| x.field == *field)?;
         let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
         let f = ident(field);
@@ -920,8 +919,8 @@ impl Emitter<'_> {
         let ctx = Ctx::Workflow(index);
         let mut items = Vec::new();
         for (i, s) in w.steps.iter().enumerate() {
-            items.push(self.step_outputs_struct(s, ctx));
-            items.push(self.step_fns(w, i, s, ctx));
+            items.push(moved(self.step_outputs_struct(s, ctx)));
+            items.push(moved(self.step_fns(w, i, s, ctx)));
         }
         quote! {
             /// One function per step, each callable on its own.
@@ -955,7 +954,9 @@ impl Emitter<'_> {
         let mut dep_sets = Vec::new();
         let mut dep_docs = Vec::new();
         for (d, always) in &s.deps {
-            let Some(dep) = w.steps.get(*d) else { continue };
+            let Some(dep) = w.steps.get(d.0) else {
+                continue;
+            };
             let draw = dep.fn_name.trim_start_matches("r#");
             let pname = if matches!(draw, "client" | "inputs") {
                 format_ident!("{}_step", draw)
@@ -988,7 +989,7 @@ impl Emitter<'_> {
             let f = format_ident!("wf_{}", mraw);
             dep_params.push(quote!(#pname: &#m::Outputs));
             dep_sets.push(quote!(__st.#f = ::core::option::Option::Some(::core::clone::Clone::clone(#pname));));
-            let id = self.workflow_by_index(*d).map_or("", |x| x.id.as_str());
+            let id = self.id_of(*d);
             dep_docs.push(format!("- `{mraw}_outputs`: the outputs of workflow `{id}` (a `dependsOn` of this workflow), which this step reads."));
         }
         let mut doc = String::new();
@@ -996,8 +997,8 @@ impl Emitter<'_> {
             doc.push_str(&s.doc);
             doc.push_str("\n\n");
         }
-        let success = self.criteria(&s.success, w);
-        let out_fields: Vec<TokenStream> = s
+        let success = moved(self.criteria(&s.success, w));
+        let out_fields: Vec<_> = s
             .outputs
             .iter()
             .map(|o| {
@@ -1028,8 +1029,9 @@ impl Emitter<'_> {
                     }
                 }
             })
+            .map(moved)
             .collect();
-        let direct = self.direct_outputs(s, ctx);
+        let direct = moved(self.direct_outputs(s, ctx));
         match &s.kind {
             StepKind::Operation {
                 source,
@@ -1047,47 +1049,53 @@ impl Emitter<'_> {
                     doc.push_str("\nArguments besides the client and the inputs:\n");
                     doc.push_str(&dep_docs.join("\n"));
                 }
-                let doc = doc_attr(&doc);
-                let param_stmts = params.iter().map(|p| {
-                    let v = self.param_arg(&p.value, w);
-                    let n = &p.name;
-                    match p.location {
-                        ParamIn::Path => quote!(__req.path_param(#n, #v)?;),
-                        ParamIn::Query if p.secret => quote!(__req.secret_query(#n, #v)?;),
-                        ParamIn::Query => quote!(__req.query(#n, #v)?;),
-                        ParamIn::Header => {
-                            let secret = p.secret;
-                            quote!(__req.header(#n, #v, #secret)?;)
+                let doc = moved(doc_attr(&doc));
+                let param_stmts = params
+                    .iter()
+                    .map(|p| {
+                        let v = self.param_arg(&p.value, w);
+                        let n = &p.name;
+                        match p.location {
+                            ParamIn::Path => quote!(__req.path_param(#n, #v)?;),
+                            ParamIn::Query if p.secret => quote!(__req.secret_query(#n, #v)?;),
+                            ParamIn::Query => quote!(__req.query(#n, #v)?;),
+                            ParamIn::Header => {
+                                let secret = p.secret;
+                                quote!(__req.header(#n, #v, #secret)?;)
+                            }
+                            ParamIn::Cookie => quote!(__req.cookie(#n, #v)?;),
+                            ParamIn::QueryString => {
+                                let v = self.val(&p.value, w);
+                                quote!(__req.query_string(#n, &#v)?;)
+                            }
                         }
-                        ParamIn::Cookie => quote!(__req.cookie(#n, #v)?;),
-                        ParamIn::QueryString => {
-                            let v = self.val(&p.value, w);
-                            quote!(__req.query_string(#n, &#v)?;)
-                        }
-                    }
-                });
+                    })
+                    .map(moved);
                 let timeout_stmt = s.timeout_ms.map(|ms| quote!(__req.step_timeout(#ms);));
-                let body_stmt = body.as_ref().map(|b| {
-                    if let Some(typed) = self.typed_json_body(b, w, ctx) {
-                        return typed;
-                    }
-                    let v = self.val(&b.value, w);
-                    let ct = &b.content_type;
-                    let repl = b.replacements.iter().map(|(ptr, val)| {
-                        let val = self.val(val, w);
-                        quote!(__rt::replace(&mut __body, #ptr, #val);)
-                    });
-                    let send_body = match b.kind {
-                        BodyKind::Json => quote!(__req.json_body(#ct, __body);),
-                        BodyKind::Form => quote!(__req.form_body(&__body)?;),
-                        BodyKind::Text => quote!(__req.text_body(#ct, __rt::to_text(&__body));),
-                    };
-                    quote! {
-                        let mut __body = #v;
-                        #( #repl )*
-                        #send_body
-                    }
-                });
+                let body_stmt = body
+                    .as_ref()
+                    .map(|b| {
+                        if let Some(typed) = self.typed_json_body(b, w, ctx) {
+                            return typed;
+                        }
+                        let v = self.val(&b.value, w);
+                        let ct = &b.content_type;
+                        let repl = b.replacements.iter().map(|(ptr, val)| {
+                            let val = self.val(val, w);
+                            quote!(__rt::replace(&mut __body, #ptr, #val);)
+                        });
+                        let send_body = match b.kind {
+                            BodyKind::Json => quote!(__req.json_body(#ct, __body);),
+                            BodyKind::Form => quote!(__req.form_body(&__body)?;),
+                            BodyKind::Text => quote!(__req.text_body(#ct, __rt::to_text(&__body));),
+                        };
+                        quote! {
+                            let mut __body = #v;
+                            #( #repl )*
+                            #send_body
+                        }
+                    })
+                    .map(moved);
                 quote! {
                     #[doc(hidden)]
                     pub static #info: __rt::StepInfo = __rt::StepInfo {
@@ -1255,6 +1263,8 @@ impl Emitter<'_> {
                     }
                 }
             }
+            // Only in documents with errors, whose workflows are emitted as skeletons.
+            StepKind::Unresolved => TokenStream::new(),
             StepKind::Workflow { workflow, inputs } => {
                 let sub_mod = self.module_of(*workflow);
                 let sub_id = self.id_of(*workflow);
@@ -1263,7 +1273,7 @@ impl Emitter<'_> {
                     doc.push_str("\nArguments besides the client and the inputs:\n");
                     doc.push_str(&dep_docs.join("\n"));
                 }
-                let doc = doc_attr(&doc);
+                let doc = moved(doc_attr(&doc));
                 let inputs_fn = format_ident!("__inputs_{}", raw);
                 let members = inputs.iter().map(|(k, v)| {
                     let v = self.val(v, w);
@@ -1324,7 +1334,7 @@ impl Emitter<'_> {
         let deps_run = w.depends_on.iter().map(|d| {
             let m = self.module_of(*d);
             let f = format_ident!("wf_{}", m.to_string().trim_start_matches("r#"));
-            let id = self.workflow_by_index(*d).map_or("", |x| x.id.as_str());
+            let id = self.id_of(*d);
             quote! {
                 let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
                 __st.#f = ::core::option::Option::Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard)).await?);
@@ -1374,6 +1384,8 @@ impl Emitter<'_> {
                         }
                     }
                 }
+                // Only in documents with errors, whose workflows are emitted as skeletons.
+                StepKind::Unresolved => TokenStream::new(),
                 StepKind::Workflow { workflow, .. } => {
                     let sub_mod = self.module_of(*workflow);
                     let inputs_fn = format_ident!("__inputs_{}", raw);
@@ -1442,9 +1454,9 @@ impl Emitter<'_> {
     }
 
     /// Runs another workflow of the document with this workflow's inputs (matched by name).
-    fn run_other(&self, index: usize) -> TokenStream {
-        let m = self.module_of(index);
-        let id = self.workflow_by_index(index).map_or("", |x| x.id.as_str());
+    fn run_other(&self, r: WorkflowRef) -> TokenStream {
+        let m = self.module_of(r);
+        let id = self.id_of(r);
         quote! {
             let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
             ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs), &mut *__guard)).await?;
@@ -1477,7 +1489,10 @@ impl Emitter<'_> {
                         break '__chain __Next::None;
                     },
                     ActionKind::Goto(j) => {
-                        let t = &variants[*j];
+                        // The checker only makes indices of existing steps.
+                        let Some(t) = variants.get(j.0) else {
+                            return TokenStream::new();
+                        };
                         quote! {
                             __resume = ::core::option::Option::None;
                             break '__chain __Next::Some(__Step::#t);
@@ -1501,7 +1516,8 @@ impl Emitter<'_> {
                         };
                         let go = match target {
                             Some(t) => {
-                                let t = &variants[*t];
+                                // The checker only makes indices of existing steps.
+                                let t = variants.get(t.0).unwrap_or(me);
                                 quote! {
                                     __resume = ::core::option::Option::Some(__Step::#me);
                                     break '__chain __Next::Some(__Step::#t);
@@ -1682,7 +1698,7 @@ enum Prec {
 }
 
 /// Whether `v` reads an output of step `j`.
-fn reads_step(v: &Val, j: usize) -> bool {
+fn reads_step(v: &Val, j: StepIdx) -> bool {
     let expr = |e: &RtExpr| match e {
         RtExpr::StepOutput { step, .. } => *step == j,
         RtExpr::Request { value, .. } => reads_step(value, j),

@@ -6,6 +6,20 @@
 use crate::model::ParamIn;
 use crate::types::Ty;
 
+/// The index of a step in its workflow (document order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepIdx(pub usize);
+
+/// A workflow that a step runs, an action transfers to, or `dependsOn` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WorkflowRef {
+    /// A workflow of this document, by its index in document order.
+    Local(usize),
+    /// A workflow of another Arazzo document, by its index in
+    /// [`crate::resolve::Sources::arazzo_workflows`].
+    External(usize),
+}
+
 /// A runtime expression, resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RtExpr {
@@ -28,7 +42,7 @@ pub enum RtExpr {
     /// `$steps.<step>.outputs.<name>#<pointer>`.
     StepOutput {
         /// Index of the step in its workflow.
-        step: usize,
+        step: StepIdx,
         /// Rust field name of the output.
         field: String,
         /// Pointer into the output value (`""` for all of it).
@@ -36,8 +50,8 @@ pub enum RtExpr {
     },
     /// `$workflows.<id>.outputs.<name>#<pointer>` of a workflow this one depends on.
     WorkflowOutput {
-        /// Index of the workflow.
-        workflow: usize,
+        /// The workflow.
+        workflow: WorkflowRef,
         /// Rust field name of the output.
         field: String,
         /// Pointer into it.
@@ -150,10 +164,10 @@ pub enum ActionKind {
     /// End the workflow with the outputs available.
     End,
     /// Go to a step of the same workflow.
-    Goto(usize),
+    Goto(StepIdx),
     /// Transfer to another workflow of the document (run with this workflow's inputs,
     /// matched by name), then end this workflow with the outputs available.
-    GotoWorkflow(usize),
+    GotoWorkflow(WorkflowRef),
     /// Retry the step (after running `target` or `workflow` first, when given).
     Retry {
         /// Seconds to wait (`retryAfter`).
@@ -161,9 +175,9 @@ pub enum ActionKind {
         /// Retries allowed (`retryLimit`, 1 when absent).
         limit: u64,
         /// A step to run before retrying.
-        target: Option<usize>,
+        target: Option<StepIdx>,
         /// A workflow to run before retrying.
-        workflow: Option<usize>,
+        workflow: Option<WorkflowRef>,
     },
 }
 
@@ -270,13 +284,16 @@ pub enum StepKind {
         /// The correlation id a receive step waits for: where it is, and its value.
         correlation: Option<(crate::asyncapi::CorrelationLoc, Val)>,
     },
-    /// Another workflow of the same document (its inputs from the step's parameters).
+    /// Another workflow, of this document or another (its inputs from the step's parameters).
     Workflow {
-        /// Index of the workflow.
-        workflow: usize,
+        /// The workflow.
+        workflow: WorkflowRef,
         /// Input name → value.
         inputs: Vec<(String, Val)>,
     },
+    /// The target did not resolve (reported): nothing runs; the code emitted for a
+    /// document with errors is a skeleton.
+    Unresolved,
 }
 
 /// A step, lowered.
@@ -301,9 +318,9 @@ pub struct Step {
     /// Outputs.
     pub outputs: Vec<StepOutput>,
     /// Earlier steps whose outputs this step reads: (index, always run before).
-    pub deps: Vec<(usize, bool)>,
+    pub deps: Vec<(StepIdx, bool)>,
     /// `dependsOn` workflows whose outputs this step reads.
-    pub workflow_deps: Vec<usize>,
+    pub workflow_deps: Vec<WorkflowRef>,
     /// `timeout` (Arazzo 1.1) in milliseconds: bounds each HTTP exchange of the step, or
     /// how long a receive step waits for its message.
     pub timeout_ms: Option<u64>,
@@ -340,5 +357,5 @@ pub struct Workflow {
     /// Outputs.
     pub outputs: Vec<Output>,
     /// Workflows run first (`dependsOn`).
-    pub depends_on: Vec<usize>,
+    pub depends_on: Vec<WorkflowRef>,
 }

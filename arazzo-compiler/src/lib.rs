@@ -195,11 +195,7 @@ fn compile_inner(
         Ok(r) => r,
         Err(e) => {
             diags.push(Diagnostic::at(
-                Some(Location {
-                    file: file.clone(),
-                    pos: e.pos,
-                    len: 1,
-                }),
+                Some(Location::at_offset(file.clone(), e.pos, e.offset)),
                 format!("invalid YAML: {}", e.message),
             ));
             return Inner {
@@ -237,7 +233,7 @@ fn compile_inner(
         let sub_path = match resolve::source_path(sd, path, &file, &map) {
             Ok(p) => p,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 continue;
             }
         };
@@ -296,30 +292,12 @@ fn compile_inner(
     }
     stack.pop();
     let checked = check::Checker::new(file.clone(), &mut diags, &doc, &root, &sources).run();
-    let index: Vec<usize> = checked
-        .workflows
-        .iter()
-        .map(|w| {
-            doc.workflows
-                .iter()
-                .position(|d| d.id.value == w.id)
-                .unwrap_or(usize::MAX)
-        })
-        .collect();
-    // Emit in document order.
-    let mut order: Vec<usize> = (0..checked.workflows.len()).collect();
-    order.sort_by_key(|&i| index[i]);
-    let workflows: Vec<ir::Workflow> = order
-        .iter()
-        .map(|&i| checked.workflows[i].clone())
-        .collect();
-    let index: Vec<usize> = order.iter().map(|&i| index[i]).collect();
-    let externals: Vec<(usize, String, String)> = sources
+    // The checked workflows are those of the document, in document order.
+    let workflows = &checked.workflows;
+    let externals: Vec<(String, String)> = sources
         .arazzo_workflows()
-        .enumerate()
-        .map(|(k, (src, w))| {
+        .map(|(src, w)| {
             (
-                doc.workflows.len() + k,
                 format!("{}::{}", resolve::source_module(src), w.module),
                 w.id.clone(),
             )
@@ -341,7 +319,7 @@ fn compile_inner(
                             (
                                 f.json.clone(),
                                 f.rust.clone(),
-                                export_ty(&f.ty, &checked.types, &workflows, &index),
+                                export_ty(&f.ty, &checked.types, workflows),
                             )
                         })
                         .collect()
@@ -354,7 +332,7 @@ fn compile_inner(
                     (
                         o.name.clone(),
                         o.field.clone(),
-                        export_ty(&o.ty, &checked.types, &workflows, &index),
+                        export_ty(&o.ty, &checked.types, workflows),
                     )
                 })
                 .collect(),
@@ -362,7 +340,8 @@ fn compile_inner(
         })
         .collect();
     let skeleton = diags.has_errors();
-    let own = emit::emit(&checked.types, &workflows, &index, &externals, skeleton);
+    let own = emit::moved(emit::emit(&checked.types, workflows, &externals, skeleton));
+    let sub_tokens: Vec<_> = sub_tokens.into_iter().map(emit::moved).collect();
     let tokens = quote::quote! { #own #( #sub_tokens )* };
     Inner {
         tokens,
@@ -373,25 +352,16 @@ fn compile_inner(
 }
 
 /// A type as seen from the module of the document that generated it (`types::X`, `wf::X`).
-fn export_ty(
-    ty: &types::Ty,
-    space: &types::TypeSpace,
-    workflows: &[ir::Workflow],
-    index: &[usize],
-) -> types::Ty {
+fn export_ty(ty: &types::Ty, space: &types::TypeSpace, workflows: &[ir::Workflow]) -> types::Ty {
     use types::{Scope, Ty};
     match ty {
-        Ty::Vec(t) => Ty::Vec(Box::new(export_ty(t, space, workflows, index))),
-        Ty::Map(t) => Ty::Map(Box::new(export_ty(t, space, workflows, index))),
-        Ty::Option(t) => Ty::Option(Box::new(export_ty(t, space, workflows, index))),
+        Ty::Vec(t) => Ty::Vec(Box::new(export_ty(t, space, workflows))),
+        Ty::Map(t) => Ty::Map(Box::new(export_ty(t, space, workflows))),
+        Ty::Option(t) => Ty::Option(Box::new(export_ty(t, space, workflows))),
         Ty::Named(i) => match space.defs.get(*i) {
             Some(d) => match d.scope {
                 Scope::Shared => Ty::Extern(format!("types::{}", d.name)),
-                Scope::Workflow(w) => match index
-                    .iter()
-                    .position(|x| *x == w)
-                    .and_then(|p| workflows.get(p))
-                {
+                Scope::Workflow(w) => match workflows.get(w) {
                     Some(wf) => Ty::Extern(format!("{}::{}", wf.module, d.name)),
                     None => Ty::Json,
                 },

@@ -396,21 +396,21 @@ pub struct Reader<'a> {
     pub declared: String,
 }
 
-/// Location of a whole node (underlining a string's content).
+/// Location of a whole node (underlining a string's content, or else its first character).
 pub fn location(file: &Arc<SourceFile>, node: &Node) -> Option<Location> {
-    let len = match &node.value {
-        Value::Str(s) if node.content_offset.is_some() => s.chars().count(),
-        _ => 1,
-    };
-    let pos = match node.content_offset {
-        Some(off) => node.pos.shifted(off as usize),
-        None => node.pos,
-    };
-    Some(Location {
-        file: file.clone(),
-        pos,
-        len,
-    })
+    if let (Value::Str(s), Some(off)) = (&node.value, node.content_offset) {
+        let pos = node.pos.shifted(off as usize);
+        let start = node.span.start + off as usize;
+        let range = start..start + s.len();
+        // The node's range holds the string as written, or the node was made up (a key
+        // read back as a node, a quoted key): then the string is found by its position.
+        return Some(if file.text.get(range.clone()) == Some(s.as_str()) {
+            Location::new(file.clone(), pos, range)
+        } else {
+            Location::from_pos(file.clone(), pos, s.chars().count())
+        });
+    }
+    Some(Location::at_offset(file.clone(), node.pos, node.span.start))
 }
 
 /// The diagnostic for an Arazzo 1.1 feature used in a document that declares 1.0.x.
@@ -468,12 +468,7 @@ impl Reader<'_> {
             {
                 continue;
             }
-            let key_node = Node {
-                value: Value::Str(k.text.clone()),
-                pos: k.pos,
-                content_offset: Some(0),
-                col_map: None,
-            };
+            let key_node = k.node();
             let help = did_you_mean(&k.text, allowed.iter().copied());
             let d = self.error(&key_node, format!("unknown field `{}` in {what}", k.text));
             d.help
@@ -831,12 +826,7 @@ impl Reader<'_> {
         for (k, v) in o.entries() {
             let key = Text {
                 value: k.text.clone(),
-                node: Node {
-                    value: Value::Str(k.text.clone()),
-                    pos: k.pos,
-                    content_offset: Some(0),
-                    col_map: None,
-                },
+                node: k.node(),
             };
             if k.text.is_empty()
                 || !k
@@ -1318,12 +1308,7 @@ impl Reader<'_> {
         }
         let key_text = |k: &crate::yaml::Key| Text {
             value: k.text.clone(),
-            node: Node {
-                value: Value::Str(k.text.clone()),
-                pos: k.pos,
-                content_offset: Some(0),
-                col_map: None,
-            },
+            node: k.node(),
         };
         for field in ["inputs", "parameters", "successActions", "failureActions"] {
             let Some(map) = c.get(field) else { continue };

@@ -104,7 +104,18 @@ pub struct Store {
     /// `(file, fragment)` of `$ref`s already followed → the entry index at each
     /// step: components are looked up once, not searched for at every use.
     ref_index: std::sync::Mutex<RefIndex>,
+    /// Key → entry index of the large mappings looked up so far (`paths`,
+    /// `components/schemas` of big descriptions), by the mapping node's address
+    /// (the trees are immutable and outlive the store): a pointer into a mapping of
+    /// thousands of entries is a hash lookup, not a scan.
+    key_index: std::sync::Mutex<HashMap<usize, Arc<KeyIndex>>>,
 }
+
+/// Key → entry index of one mapping (the first entry with that key).
+type KeyIndex = HashMap<Box<str>, usize>;
+
+/// Mappings with fewer entries are scanned: building an index would cost more.
+const INDEXED_ENTRIES: usize = 32;
 
 /// A parameter an operation declares.
 #[derive(Clone, Debug)]
@@ -161,6 +172,59 @@ const METHODS: [&str; 9] = [
 ];
 
 impl Store {
+    /// The index of the entry `key` of a mapping (a hash lookup for large mappings).
+    fn entry_index(&self, map: &Node, key: &str) -> Option<usize> {
+        let entries = map.entries();
+        if entries.len() < INDEXED_ENTRIES {
+            return entries.iter().position(|(k, _)| k.text == key);
+        }
+        let address = map as *const Node as usize;
+        let index = match self.key_index.lock() {
+            Ok(mut indexes) => indexes
+                .entry(address)
+                .or_insert_with(|| {
+                    let mut index = KeyIndex::with_capacity(entries.len());
+                    for (i, (k, _)) in entries.iter().enumerate() {
+                        index.entry(k.text.as_str().into()).or_insert(i);
+                    }
+                    Arc::new(index)
+                })
+                .clone(),
+            Err(_) => return entries.iter().position(|(k, _)| k.text == key),
+        };
+        index.get(key).copied()
+    }
+
+    /// Follows a pointer (unescaped tokens) from `node`, returning the index taken at
+    /// each step; as [`Node::pointer_indices`], with large mappings looked up by hash.
+    fn pointer_path(&self, node: &Node, tokens: &[String]) -> Option<Vec<usize>> {
+        let mut cur = node;
+        let mut path = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            let (i, next) = match &cur.value {
+                Value::Map(entries) => {
+                    let i = self.entry_index(cur, t)?;
+                    (i, &entries.get(i)?.1)
+                }
+                Value::Seq(items) => {
+                    let i = t.parse::<usize>().ok()?;
+                    (i, items.get(i)?)
+                }
+                _ => return None,
+            };
+            path.push(i);
+            cur = next;
+        }
+        Some(path)
+    }
+
+    /// The node a pointer (unescaped tokens) reaches from `node`; as [`Node::pointer`],
+    /// with large mappings looked up by hash.
+    fn pointer_node<'n>(&self, node: &'n Node, tokens: &[String]) -> Option<&'n Node> {
+        let path = self.pointer_path(node, tokens)?;
+        node.at_indices(&path)
+    }
+
     /// Loads one file (not the files its `$ref`s name: see [`Store::load_reached`]);
     /// returns its index.
     pub fn load(
@@ -198,11 +262,11 @@ impl Store {
             Ok(r) => r,
             Err(e) => {
                 diags.push(Diagnostic::at(
-                    Some(crate::diag::Location {
-                        file: file.clone(),
-                        pos: e.pos,
-                        len: 1,
-                    }),
+                    Some(crate::diag::Location::at_offset(
+                        file.clone(),
+                        e.pos,
+                        e.offset,
+                    )),
                     format!("invalid YAML/JSON in OpenAPI description: {}", e.message),
                 ));
                 return None;
@@ -264,7 +328,7 @@ impl Store {
         let mut at = (file, vec!["paths".to_owned(), path.to_owned()]);
         for _ in 0..MAX_REF_HOPS {
             let root = self.files.get(at.0)?.root.clone();
-            let node = root.pointer(&at.1)?;
+            let node = self.pointer_node(&root, &at.1)?;
             let Some(r) = node.get("$ref").and_then(Node::as_str) else {
                 return Some(at);
             };
@@ -292,7 +356,7 @@ impl Store {
             let Some(root) = self.files.get(file).map(|f| f.root.clone()) else {
                 continue;
             };
-            let Some(node) = root.pointer(&tokens) else {
+            let Some(node) = self.pointer_node(&root, &tokens) else {
                 continue;
             };
             let mut refs = Vec::new();
@@ -343,7 +407,7 @@ impl Store {
         let path = match cached {
             Some(path) => path,
             None => {
-                let path = pointer_tokens(fragment).and_then(|t| root.pointer_indices(&t));
+                let path = pointer_tokens(fragment).and_then(|t| self.pointer_path(root, &t));
                 if let Ok(mut index) = self.ref_index.lock() {
                     index.insert(key, path.clone());
                 }

@@ -71,14 +71,14 @@ pub fn source_path(
     doc_path: &Path,
     file: &Arc<SourceFile>,
     map: &SourceMap,
-) -> Result<PathBuf, Diagnostic> {
+) -> Result<PathBuf, Box<Diagnostic>> {
     let name = sd.name.as_str();
     let url = sd.url.as_str();
     if let Some((_, p)) = map.overrides.iter().find(|(n, _)| n == name) {
         return Ok(p.clone());
     }
     if url.starts_with("http://") || url.starts_with("https://") {
-        return Err(Diagnostic::at(
+        return Err(Box::new(Diagnostic::at(
             model::location(file, &sd.url.node),
             format!("source description `{name}` is remote (`{url}`); remote descriptions are never fetched at build time"),
         )
@@ -86,7 +86,7 @@ pub fn source_path(
             "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({} = \"specs/{name}.yaml\"))`",
             file.display,
             macro_key(name)
-        )));
+        ))));
     }
     let dir = doc_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let rel = url.strip_prefix("file://").unwrap_or(url);
@@ -140,7 +140,7 @@ pub fn load_sources(
         let path = match source_path(sd, doc_path, file, map) {
             Ok(p) => p,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 sources.apis.push((name.to_owned(), None));
                 continue;
             }
@@ -193,7 +193,7 @@ fn load_asyncapi(
     let path = match source_path(sd, doc_path, file, map) {
         Ok(p) => p,
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             return None;
         }
     };
@@ -316,11 +316,11 @@ fn calls(s: &model::Step, source: &str, op: &crate::openapi::Operation) -> bool 
 
 /// A location at the start of a file (for problems with the file as a whole).
 pub fn file_start(file: &Arc<SourceFile>) -> Option<Location> {
-    Some(Location {
-        file: file.clone(),
-        pos: crate::diag::Pos { line: 1, col: 1 },
-        len: 1,
-    })
+    Some(Location::at_offset(
+        file.clone(),
+        crate::diag::Pos { line: 1, col: 1 },
+        0,
+    ))
 }
 
 /// Removes `.` and `name/..` components without touching the filesystem (for messages).

@@ -230,6 +230,7 @@ mod tests {
         let node = Node {
             value: Value::Str(condition.to_owned()),
             pos: crate::diag::Pos { line: 1, col: 1 },
+            span: 0..0,
             content_offset: None,
             col_map: None,
         };

@@ -8,6 +8,7 @@
 use crate::diag::Pos;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Limits applied while building the tree.
@@ -35,6 +36,10 @@ pub struct Node {
     pub value: Value,
     /// Position of the node's first character (the quote, for quoted scalars).
     pub pos: Pos,
+    /// Byte range of the node in the source text: a scalar's text as written (quotes
+    /// included), a collection from its first character to where the parser ended it.
+    /// Empty for nodes made up by the compiler.
+    pub span: Range<usize>,
     /// For a single-line plain or quoted scalar, the column offset of its content
     /// from `pos` (0 plain, 1 quoted): positions inside the string can then be mapped.
     pub content_offset: Option<u32>,
@@ -69,6 +74,24 @@ pub struct Key {
     pub text: String,
     /// Where the key starts.
     pub pos: Pos,
+    /// Byte range of the key in the source text (quotes included).
+    pub span: Range<usize>,
+}
+
+impl Key {
+    /// The key as a string node (for diagnostics pointing at a key): its content is
+    /// located inside the quotes of a quoted key.
+    pub fn node(&self) -> Node {
+        let written = self.span.end.saturating_sub(self.span.start);
+        let quoted = written == self.text.len() + 2;
+        Node {
+            value: Value::Str(self.text.clone()),
+            pos: self.pos,
+            span: self.span.clone(),
+            content_offset: Some(u32::from(quoted)),
+            col_map: None,
+        }
+    }
 }
 
 /// A YAML error with the position reported by the parser.
@@ -78,6 +101,8 @@ pub struct YamlError {
     pub message: String,
     /// Where.
     pub pos: Pos,
+    /// Byte offset of the position in the source text.
+    pub offset: usize,
 }
 
 impl Node {
@@ -299,27 +324,54 @@ fn resolve_plain(s: &str) -> Value {
     Value::Str(s.to_owned())
 }
 
-/// The source text of `len` characters from character `start` (saphyr positions count
-/// characters). Files over 4 MiB with non-ASCII text are not mapped.
-fn raw_text<'s>(
+/// Byte offsets of character indices (saphyr markers count characters), by a cursor that
+/// moves from the last position asked: parser events come almost in order, so the walk
+/// stays linear in the size of the text. ASCII text needs no walk.
+struct ByteIndex<'s> {
     src: &'s str,
-    table: &mut Option<Vec<usize>>,
-    start: usize,
-    len: usize,
-) -> Option<&'s str> {
-    if src.is_ascii() {
-        return src.get(start..start.checked_add(len)?);
+    ascii: bool,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'s> ByteIndex<'s> {
+    fn new(src: &'s str) -> Self {
+        ByteIndex {
+            src,
+            ascii: src.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
     }
-    if src.len() > 4 * 1024 * 1024 {
-        return None;
+
+    /// The byte offset of character `index` (the end of the text past it).
+    fn byte(&mut self, index: usize) -> usize {
+        if self.ascii {
+            return index.min(self.src.len());
+        }
+        while self.chars < index {
+            let Some(c) = self.src[self.bytes..].chars().next() else {
+                return self.bytes;
+            };
+            self.bytes += c.len_utf8();
+            self.chars += 1;
+        }
+        while self.chars > index {
+            let Some(c) = self.src[..self.bytes].chars().next_back() else {
+                break;
+            };
+            self.bytes -= c.len_utf8();
+            self.chars -= 1;
+        }
+        self.bytes
     }
-    let t = table.get_or_insert_with(|| {
-        src.char_indices()
-            .map(|(b, _)| b)
-            .chain([src.len()])
-            .collect()
-    });
-    src.get(*t.get(start)?..*t.get(start.checked_add(len)?)?)
+
+    /// The byte range of a parser span.
+    fn range(&mut self, span: &saphyr_parser::Span) -> Range<usize> {
+        let start = self.byte(span.start.index());
+        let end = self.byte(span.end.index()).max(start);
+        start..end
+    }
 }
 
 /// Maps each character of a quoted scalar's value to its column offset from the opening
@@ -361,9 +413,12 @@ enum Frame {
 /// surrogate becomes U+FFFD, as in JSON parsers that do not reject it), and the
 /// positions are mapped back to the original columns.
 pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
-    let Some((joined, shifts)) = join_surrogates(src) else {
+    let Some((joined, shifts, byte_shifts)) = join_surrogates(src) else {
         return parse_tree(src, limits);
     };
+    // Each joined pair is two bytes shorter than in `src` (all escapes are ASCII).
+    let byte = |b: usize| b + 2 * byte_shifts.partition_point(|s| *s <= b);
+    let bytes = |r: &Range<usize>| byte(r.start)..byte(r.end);
     let shift = |pos: Pos| Pos {
         line: pos.line,
         col: pos.col.saturating_add(
@@ -394,11 +449,13 @@ pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     n.col_map = Some(remapped.into());
                 }
                 n.pos = new_pos;
+                n.span = bytes(&n.span);
                 match &mut n.value {
                     Value::Seq(items) => stack.extend(items.iter_mut()),
                     Value::Map(entries) => {
                         for (k, v) in entries.iter_mut() {
                             k.pos = shift(k.pos);
+                            k.span = bytes(&k.span);
                             stack.push(v);
                         }
                     }
@@ -409,6 +466,7 @@ pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
         }
         Err(e) => Err(YamlError {
             pos: shift(e.pos),
+            offset: byte(e.offset),
             ..e
         }),
     }
@@ -416,9 +474,11 @@ pub fn parse(src: &str, limits: Limits) -> Result<Node, YamlError> {
 
 /// For JSON text with UTF-16 surrogate escapes: the text with each pair rewritten as
 /// one `\UXXXXXXXX` escape (two characters shorter) and each lone surrogate as `\ufffd`
-/// (same length), plus (line, column just after each shortened escape in the new text).
+/// (same length), plus (line, column just after each shortened escape in the new text)
+/// and the byte offset just after each in the new text.
 /// `None` when there is nothing to rewrite.
-fn join_surrogates(src: &str) -> Option<(String, Vec<(u32, u32)>)> {
+#[allow(clippy::type_complexity)]
+fn join_surrogates(src: &str) -> Option<(String, Vec<(u32, u32)>, Vec<usize>)> {
     let trimmed = src.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
         return None;
@@ -434,6 +494,7 @@ fn join_surrogates(src: &str) -> Option<(String, Vec<(u32, u32)>)> {
     let chars: Vec<char> = src.chars().collect();
     let mut out = String::with_capacity(src.len());
     let mut shifts = Vec::new();
+    let mut byte_shifts = Vec::new();
     let (mut line, mut col) = (1u32, 1u32);
     let mut changed = false;
     let mut i = 0;
@@ -447,6 +508,7 @@ fn join_surrogates(src: &str) -> Option<(String, Vec<(u32, u32)>)> {
                         out.push_str(&format!("\\U{cp:08x}"));
                         col += 10;
                         shifts.push((line, col));
+                        byte_shifts.push(out.len());
                         i += 12;
                     } else {
                         out.push_str("\\ufffd");
@@ -486,7 +548,7 @@ fn join_surrogates(src: &str) -> Option<(String, Vec<(u32, u32)>)> {
         }
         i += 1;
     }
-    changed.then_some((out, shifts))
+    changed.then_some((out, shifts, byte_shifts))
 }
 
 fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
@@ -496,19 +558,32 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
     let mut root: Option<Node> = None;
     let mut nodes: usize = 0;
     let mut documents = 0usize;
-    // Byte offset of each character, built on first need (non-ASCII files only).
-    let mut char_bytes: Option<Vec<usize>> = None;
-    let err = |message: String, pos: Pos| YamlError { message, pos };
+    let mut index = ByteIndex::new(src);
+    let err = |message: String, pos: Pos, offset: usize| YamlError {
+        message,
+        pos,
+        offset,
+    };
+    // Open collections: where each started (byte offset).
+    let mut starts: Vec<usize> = Vec::new();
 
     while let Some(item) = parser.next_event() {
-        let (event, span) = item.map_err(|e| YamlError {
-            message: e.info().to_owned(),
-            pos: Pos {
-                line: u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
-                col: u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
-            },
-        })?;
+        let (event, span) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                return Err(YamlError {
+                    message: e.info().to_owned(),
+                    pos: Pos {
+                        line: u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
+                        col: u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
+                    },
+                    offset: index.byte(e.marker().index()),
+                })
+            }
+        };
         let pos = pos_of(&span);
+        let range = index.range(&span);
+        let at = range.start;
         let completed: Option<(Node, usize)> = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => None,
             Event::DocumentStart(_) => {
@@ -517,6 +592,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     return Err(err(
                         "a file must hold exactly one YAML document".into(),
                         pos,
+                        at,
                     ));
                 }
                 None
@@ -525,7 +601,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                 let node = anchors
                     .get(&id)
                     .cloned()
-                    .ok_or_else(|| err("alias to an unknown anchor".into(), pos))?;
+                    .ok_or_else(|| err("alias to an unknown anchor".into(), pos, at))?;
                 nodes = nodes.saturating_add(count_nodes(&node, limits.max_nodes));
                 if nodes > limits.max_nodes {
                     return Err(err(
@@ -534,9 +610,14 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                             limits.max_nodes
                         ),
                         pos,
+                        at,
                     ));
                 }
-                let node = Node { pos, ..node };
+                let node = Node {
+                    pos,
+                    span: range,
+                    ..node
+                };
                 Some((node, 0))
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -567,11 +648,9 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
                         if single_line && content_offset.is_none() =>
                     {
-                        raw_text(
-                            src,
-                            &mut char_bytes,
-                            span.start.index() + 1,
-                            raw_chars.saturating_sub(2),
+                        src.get(
+                            index.byte(span.start.index() + 1)
+                                ..index.byte(span.end.index().saturating_sub(1)),
                         )
                         .and_then(|raw| {
                             quoted_col_map(raw, style == ScalarStyle::DoubleQuoted, chars)
@@ -583,6 +662,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     Node {
                         value,
                         pos,
+                        span: range,
                         content_offset,
                         col_map,
                     },
@@ -595,9 +675,11 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     return Err(err(
                         format!("nesting deeper than {} levels", limits.max_depth),
                         pos,
+                        at,
                     ));
                 }
                 let is_seq = matches!(event, Event::SequenceStart(..));
+                starts.push(at);
                 let node = Node {
                     value: if is_seq {
                         Value::Seq(Vec::new())
@@ -605,6 +687,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                         Value::Map(Vec::new())
                     },
                     pos,
+                    span: at..at,
                     content_offset: None,
                     col_map: None,
                 };
@@ -615,20 +698,30 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                 });
                 None
             }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq(node, anchor)) | Some(Frame::Map(node, anchor, None)) => {
-                    Some((node, anchor))
+            Event::SequenceEnd | Event::MappingEnd => {
+                let start = starts.pop().unwrap_or(at);
+                match stack.pop() {
+                    Some(Frame::Seq(mut node, anchor))
+                    | Some(Frame::Map(mut node, anchor, None)) => {
+                        node.span = start..range.end.max(start);
+                        Some((node, anchor))
+                    }
+                    Some(Frame::Map(_, _, Some(key))) => {
+                        return Err(err(
+                            format!("key `{}` has no value", key.text),
+                            key.pos,
+                            key.span.start,
+                        ))
+                    }
+                    None => return Err(err("unbalanced YAML structure".into(), pos, at)),
                 }
-                Some(Frame::Map(_, _, Some(key))) => {
-                    return Err(err(format!("key `{}` has no value", key.text), key.pos))
-                }
-                None => return Err(err("unbalanced YAML structure".into(), pos)),
-            },
+            }
         };
         if nodes > limits.max_nodes {
             return Err(err(
                 format!("document too large: more than {} nodes", limits.max_nodes),
                 pos,
+                at,
             ));
         }
         let Some((node, anchor)) = completed else {
@@ -652,14 +745,25 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                         Value::Bool(b) => b.to_string(),
                         Value::Float(f) => f.to_string(),
                         Value::Null => "null".to_owned(),
-                        _ => return Err(err("mapping keys must be strings".into(), node.pos)),
+                        _ => {
+                            return Err(err(
+                                "mapping keys must be strings".into(),
+                                node.pos,
+                                node.span.start,
+                            ))
+                        }
                     };
                     if map.get(&text).is_some() {
-                        return Err(err(format!("duplicate key `{text}`"), node.pos));
+                        return Err(err(
+                            format!("duplicate key `{text}`"),
+                            node.pos,
+                            node.span.start,
+                        ));
                     }
                     *pending = Some(Key {
                         text,
                         pos: node.pos,
+                        span: node.span,
                     });
                 }
                 Some(key) => {
@@ -670,7 +774,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
             },
         }
     }
-    root.ok_or_else(|| err("the file is empty".into(), Pos { line: 1, col: 1 }))
+    root.ok_or_else(|| err("the file is empty".into(), Pos { line: 1, col: 1 }, 0))
 }
 
 fn count_nodes(node: &Node, cap: usize) -> usize {
@@ -728,6 +832,26 @@ mod tests {
         assert_eq!(n.get("d").unwrap().value, Value::Bool(true));
         assert_eq!(n.get("e").unwrap().value, Value::Null);
         assert_eq!(n.get("200").unwrap().as_str(), Some("ok"));
+    }
+
+    #[test]
+    fn nodes_and_keys_carry_byte_ranges() {
+        let src = "é: 'ü x'\nb:\n  - [1, two]\n  - \"q\"\n";
+        let n = p(src).unwrap();
+        let (key, v) = &n.entries()[0];
+        assert_eq!(&src[key.span.clone()], "é");
+        assert_eq!(&src[v.span.clone()], "'ü x'");
+        let b = n.get("b").unwrap();
+        assert_eq!(&src[b.items()[0].span.clone()], "[1, two]");
+        assert_eq!(&src[b.items()[0].items()[1].span.clone()], "two");
+        assert_eq!(&src[b.items()[1].span.clone()], "\"q\"");
+        assert!(src[b.span.clone()].starts_with("- [1, two]"));
+        let e = p("a: 1\né: 2\né: 3\n").unwrap_err();
+        assert_eq!(e.offset, "a: 1\né: 2\n".len());
+        // JSON with a joined surrogate pair: ranges in the original text.
+        let src = "{\"a\": \"\\ud83d\\udc4b\", \"b\": \"x\"}";
+        let n = p(src).unwrap();
+        assert_eq!(&src[n.get("b").unwrap().span.clone()], "\"x\"");
     }
 
     #[test]

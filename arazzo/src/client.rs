@@ -38,9 +38,14 @@ pub struct Client {
 }
 
 struct Inner {
-    servers: HashMap<String, Url>,
+    /// Server overrides by source name (one entry per name, the last given wins): a
+    /// handful at most, so a scan is cheaper than hashing the name on every request.
+    servers: Vec<(String, Url)>,
     /// The HTTP client, or why the default one could not be created.
     http: Result<reqwest::Client, String>,
+    /// Whether `http` is [`default_http_client`] (no timeout of its own), so that the
+    /// request timeout can be enforced by the run's clock instead of a timer per request.
+    default_http: bool,
     max_steps: usize,
     request_timeout: Duration,
     workflow_timeout: Duration,
@@ -67,8 +72,9 @@ impl Client {
     /// [`Error::HttpClientInit`] (use [`Client::builder`] to see it at once).
     pub fn new() -> Self {
         Self::from_parts(
-            HashMap::new(),
+            Vec::new(),
             default_http_client().map_err(|e| e.to_string()),
+            true,
             DEFAULT_MAX_STEPS,
             DEFAULT_REQUEST_TIMEOUT,
             DEFAULT_WORKFLOW_TIMEOUT,
@@ -85,8 +91,9 @@ impl Client {
 
     #[allow(clippy::too_many_arguments)]
     fn from_parts(
-        servers: HashMap<String, Url>,
+        servers: Vec<(String, Url)>,
         http: Result<reqwest::Client, String>,
+        default_http: bool,
         max_steps: usize,
         request_timeout: Duration,
         workflow_timeout: Duration,
@@ -98,6 +105,7 @@ impl Client {
             inner: Arc::new(Inner {
                 servers,
                 http,
+                default_http,
                 max_steps,
                 request_timeout,
                 workflow_timeout,
@@ -156,8 +164,8 @@ impl Client {
         source: &str,
         default: &str,
     ) -> Result<std::borrow::Cow<'_, Url>, Error> {
-        match self.inner.servers.get(source) {
-            Some(url) => Ok(std::borrow::Cow::Borrowed(url)),
+        match self.inner.servers.iter().find(|(name, _)| name == source) {
+            Some((_, url)) => Ok(std::borrow::Cow::Borrowed(url)),
             None => parse_server_url(source, default).map(std::borrow::Cow::Owned),
         }
     }
@@ -182,6 +190,11 @@ impl Client {
             .map_err(|message| Error::HttpClientInit {
                 message: message.clone(),
             })
+    }
+
+    /// Whether the HTTP client is the default one (built here, with no timeout of its own).
+    pub(crate) fn has_default_http(&self) -> bool {
+        self.inner.default_http
     }
 }
 
@@ -359,11 +372,15 @@ impl ClientBuilder {
     /// `http`/`https`, or has no host; [`Error::HttpClientInit`] when no
     /// HTTP client was given and the default one cannot be created.
     pub fn build(self) -> Result<Client, Error> {
-        let mut servers = HashMap::new();
+        let mut servers: Vec<(String, Url)> = Vec::with_capacity(self.servers.len());
         for (name, url) in self.servers {
             let parsed = parse_server_url(&name, &url)?;
-            servers.insert(name, parsed);
+            match servers.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = parsed,
+                None => servers.push((name, parsed)),
+            }
         }
+        let default_http = self.http.is_none();
         let http = match self.http {
             Some(http) => http,
             None => default_http_client().map_err(|e| Error::HttpClientInit {
@@ -373,6 +390,7 @@ impl ClientBuilder {
         Ok(Client::from_parts(
             servers,
             Ok(http),
+            default_http,
             self.max_steps.unwrap_or(DEFAULT_MAX_STEPS),
             self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
             self.workflow_timeout.unwrap_or(DEFAULT_WORKFLOW_TIMEOUT),

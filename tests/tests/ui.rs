@@ -1,10 +1,13 @@
 //! Compile-pass and compile-fail suite of `arazzo_workflow!` (trybuild).
 //!
-//! Each case under `ui/fail/` compiles an Arazzo fixture with one fault (or a
-//! few) and pins the diagnostics in the `.stderr` next to it: the YAML
-//! `file:line:col`, what is wrong and the likely fix. Each case under
-//! `ui/pass/` compiles a valid document and pins the generated types by
-//! assigning them to explicitly typed variables.
+//! The cases under `ui/fail/` pin what only rustc shows: the macro's argument
+//! errors, finding the file, lint levels, warnings as cargo prints them, several
+//! errors of one document at once, and a few representative document errors, all on
+//! the macro's path literal (`.stderr` next to each). Every fixture of
+//! `ui/fixtures/` is also compiled by `arazzo-compiler/tests/diagnostics.rs`, which
+//! pins its rendered diagnostics without rustc: add new diagnostic cases there.
+//! Each case under `ui/pass/` compiles a valid document and pins the generated
+//! types by assigning them to explicitly typed variables.
 //!
 //! Run: `cargo test -p arazzo-tests --test ui`; re-bless snapshots with
 //! `TRYBUILD=overwrite` and review every changed `.stderr`.

@@ -56,9 +56,9 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn action_kind(&mut self, a: &model::Action, st: &Wf<'_>) -> Option<ActionKind> {
-        let step_target = |me: &mut Self, t: &Text| -> Option<usize> {
+        let step_target = |me: &mut Self, t: &Text| -> Option<StepIdx> {
             match st.step_ids.iter().position(|s| *s == t.value) {
-                Some(i) => Some(i),
+                Some(i) => Some(StepIdx(i)),
                 None => {
                     let help = did_you_mean(&t.value, st.step_ids.iter().map(String::as_str));
                     let d = me.err(
@@ -98,7 +98,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 }
-                Some(j) => Some(j),
+                Some(j) => Some(WorkflowRef::Local(j)),
                 None => {
                     let ids: Vec<&str> = self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
                     self.err(
@@ -119,10 +119,7 @@ impl<'a> Checker<'a> {
         };
         if let (Some(j), Some(wid)) = (workflow, &a.workflow_id) {
             // The target runs with this workflow's inputs, matched by name (as for dependsOn).
-            let theirs = self.wf_inputs[j]
-                .as_ref()
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default();
+            let theirs = self.inputs_of(j).cloned().unwrap_or_default();
             for (json, _, ty) in &theirs {
                 if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
                     self.err(&wid.node, format!(

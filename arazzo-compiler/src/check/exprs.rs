@@ -118,6 +118,7 @@ impl<'a> Checker<'a> {
             node: Node {
                 value: Value::Str(text),
                 pos: sel.context.node.pos,
+                span: sel.context.node.span.clone(),
                 content_offset: None,
                 col_map: None,
             },
@@ -425,12 +426,8 @@ impl<'a> Checker<'a> {
                     return Vec::new();
                 };
                 let declared = match field {
-                    WorkflowField::Outputs => self.wf_outputs.get(j).and_then(Option::as_ref),
-                    WorkflowField::Inputs => self
-                        .wf_inputs
-                        .get(j)
-                        .and_then(Option::as_ref)
-                        .map(|(_, n)| n),
+                    WorkflowField::Outputs => self.outputs_of(WorkflowRef::Local(j)),
+                    WorkflowField::Inputs => self.inputs_of(WorkflowRef::Local(j)),
                 };
                 match declared {
                     Some(list) => (

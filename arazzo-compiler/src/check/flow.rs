@@ -2,6 +2,8 @@
 
 use super::FlowActions;
 use crate::ir::ActionKind;
+#[cfg(test)]
+use crate::ir::StepIdx;
 
 /// Control flow of one workflow: which steps may or must have run (and succeeded) before each step.
 #[derive(Debug)]
@@ -30,7 +32,7 @@ impl Flow {
             for (k, always) in &succ {
                 match k {
                     ActionKind::End => edges.push((i, None, true)),
-                    ActionKind::Goto(j) => edges.push((i, Some(*j), true)),
+                    ActionKind::Goto(j) => edges.push((i, Some(j.0), true)),
                     ActionKind::GotoWorkflow(_) => edges.push((i, None, true)),
                     ActionKind::Retry { .. } => {}
                 }
@@ -45,15 +47,13 @@ impl Flow {
             for (k, always) in &fail {
                 match k {
                     ActionKind::End => edges.push((i, None, false)),
-                    ActionKind::Goto(j) => edges.push((i, Some(*j), false)),
+                    ActionKind::Goto(j) => edges.push((i, Some(j.0), false)),
                     ActionKind::GotoWorkflow(_) => edges.push((i, None, false)),
                     ActionKind::Retry { target, .. } => {
-                        edges.push((i, Some(target.unwrap_or(i)), false));
-                        if target.is_some() {
-                            // After the target runs, the step is retried.
-                            if let Some(t) = target {
-                                edges.push((*t, Some(i), true));
-                            }
+                        edges.push((i, Some(target.map_or(i, |t| t.0)), false));
+                        // After the target runs, the step is retried.
+                        if let Some(t) = target {
+                            edges.push((t.0, Some(i), true));
                         }
                     }
                 }
@@ -146,7 +146,7 @@ mod tests {
         (kinds.into_iter().map(|k| (k, always)).collect(), Vec::new())
     }
 
-    fn retry(target: Option<usize>) -> ActionKind {
+    fn retry(target: Option<StepIdx>) -> ActionKind {
         ActionKind::Retry {
             after: None,
             limit: 1,
@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn a_conditional_goto_makes_the_skipped_step_only_possible() {
         // Step 0 may jump to step 2 (when its criteria hold) or fall through to step 1.
-        let f = Flow::analyse(3, &[on_success(vec![ActionKind::Goto(2)], false)]);
+        let f = Flow::analyse(3, &[on_success(vec![ActionKind::Goto(StepIdx(2))], false)]);
         assert_eq!(f.reachable, [true, true, true]);
         assert!(f.may_in[2][1], "step 1 may have run before step 2");
         assert!(!f.must_in[2][1], "step 1 is skipped on the goto path");
@@ -190,7 +190,7 @@ mod tests {
             2,
             &[
                 FlowActions::default(),
-                on_success(vec![ActionKind::Goto(0)], true),
+                on_success(vec![ActionKind::Goto(StepIdx(0))], true),
             ],
         );
         assert_eq!(f.reachable, [true, true]);
@@ -203,7 +203,7 @@ mod tests {
     #[test]
     fn a_failure_path_does_not_count_the_failed_step_as_succeeded() {
         // Step 0 on failure goes to step 2; on success falls through to step 1.
-        let fail: FlowActions = (Vec::new(), vec![(ActionKind::Goto(2), true)]);
+        let fail: FlowActions = (Vec::new(), vec![(ActionKind::Goto(StepIdx(2)), true)]);
         let f = Flow::analyse(3, &[fail]);
         assert!(f.may_in[2][0], "through step 1 step 0 succeeded");
         assert!(
@@ -215,7 +215,10 @@ mod tests {
     #[test]
     fn a_retry_through_another_step_reaches_it_and_comes_back() {
         // Step 1 on failure runs step 2 (a login, say), then step 1 again.
-        let fail: FlowActions = (vec![(ActionKind::End, true)], vec![(retry(Some(2)), true)]);
+        let fail: FlowActions = (
+            vec![(ActionKind::End, true)],
+            vec![(retry(Some(StepIdx(2))), true)],
+        );
         let f = Flow::analyse(3, &[FlowActions::default(), fail]);
         assert_eq!(f.reachable, [true, true, true]);
         assert!(f.may_in[1][2], "the retried step may follow the target");
@@ -229,7 +232,13 @@ mod tests {
 
     #[test]
     fn a_transfer_to_another_workflow_ends_this_one() {
-        let f = Flow::analyse(2, &[on_success(vec![ActionKind::GotoWorkflow(1)], true)]);
+        let f = Flow::analyse(
+            2,
+            &[on_success(
+                vec![ActionKind::GotoWorkflow(crate::ir::WorkflowRef::Local(1))],
+                true,
+            )],
+        );
         assert_eq!(f.reachable, [true, false]);
         assert_eq!(f.must_exit, [true, false]);
     }

@@ -300,16 +300,10 @@ impl<'a> Checker<'a> {
         params: &[(model::Parameter, Option<Node>)],
     ) -> ir::StepKind {
         let Target::Msg { api, op, channel } = target else {
-            return ir::StepKind::Workflow {
-                workflow: usize::MAX,
-                inputs: Vec::new(),
-            };
+            return ir::StepKind::Unresolved;
         };
         let Some((source, a)) = self.async_api(api) else {
-            return ir::StepKind::Workflow {
-                workflow: usize::MAX,
-                inputs: Vec::new(),
-            };
+            return ir::StepKind::Unresolved;
         };
         let ch = &a.channels[channel];
         let operation = match op.and_then(|k| a.operations.get(k)) {
@@ -528,6 +522,7 @@ impl<'a> Checker<'a> {
         let payload = rb.payload.clone().unwrap_or(Node {
             value: Value::Null,
             pos: rb.node.pos,
+            span: rb.node.span.start..rb.node.span.start,
             content_offset: None,
             col_map: None,
         });

@@ -7,6 +7,7 @@ mod actions;
 mod criteria;
 mod exprs;
 mod flow;
+mod labels;
 mod message;
 mod outputs;
 mod payload;
@@ -32,7 +33,7 @@ use crate::diag::{
 use crate::expr::{
     self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
 };
-use crate::ir::{self, ActionKind, BodyKind, RtExpr, TPart, Val};
+use crate::ir::{self, ActionKind, BodyKind, RtExpr, StepIdx, TPart, Val, WorkflowRef};
 use crate::model::{
     self, ActionOrRef, ActionType, CriterionType, Document, ParamIn, ParamOrRef, StepTarget, Text,
 };
@@ -85,7 +86,7 @@ enum Target<'a> {
         op: Option<usize>,
         channel: usize,
     },
-    Workflow(usize),
+    Workflow(WorkflowRef),
     Unknown,
 }
 
@@ -96,6 +97,8 @@ struct OutInfo<'a> {
     field: String,
     ty: Ty,
     schema: Option<Schema<'a>>,
+    /// Where the output is declared (its name in the step's `outputs`).
+    declared: Option<Location>,
 }
 
 /// Where an expression is evaluated.
@@ -126,7 +129,7 @@ struct Wf<'a> {
     step_ids: Vec<String>,
     targets: Vec<Target<'a>>,
     outputs: Vec<Vec<OutInfo<'a>>>,
-    depends_on: Vec<usize>,
+    depends_on: Vec<WorkflowRef>,
     /// The inputs schema did not resolve (reported once): `$inputs` are not judged.
     inputs_broken: bool,
     /// The request of the step being lowered (for `$request.*` in its criteria and outputs).
@@ -147,9 +150,10 @@ pub struct Checker<'a> {
     sources: &'a Sources,
     resolver: Resolver<'a>,
     types: TypeSpace,
-    /// Outputs of workflows already lowered: (name, field, ty) per workflow.
-    wf_outputs: Vec<Option<Vec<(String, String, Ty)>>>,
-    wf_inputs: Vec<Option<(usize, NamedTys)>>,
+    /// Outputs of the workflows of this document already lowered, by index.
+    wf_outputs: Vec<Option<NamedTys>>,
+    /// Inputs of the workflows of this document already lowered, by index.
+    wf_inputs: Vec<Option<NamedTys>>,
     modules: Vec<String>,
 }
 
@@ -158,20 +162,25 @@ fn loc_span(
     node: &Node,
     span: &std::ops::Range<usize>,
 ) -> Option<Location> {
-    let len = match &node.value {
-        Value::Str(s) => s.get(span.clone()).map_or(1, |p| p.chars().count().max(1)),
-        _ => 1,
+    let part = match &node.value {
+        Value::Str(s) => s.get(span.clone()),
+        _ => None,
     };
     let pos = if node.content_offset.is_some() || node.col_map.is_some() {
         node.pos_at(span.start)
     } else {
         node.pos
     };
-    Some(Location {
-        file: file.clone(),
-        pos,
-        len,
-    })
+    // A plain or quoted scalar without escapes: the part is at the same offset in the text.
+    if let (Some(off), Some(part)) = (node.content_offset, part) {
+        let start = node.span.start + off as usize + span.start;
+        let range = start..start + part.len();
+        if file.text.get(range.clone()) == Some(part) {
+            return Some(Location::new(file.clone(), pos, range));
+        }
+    }
+    let len = part.map_or(1, |p| p.chars().count().max(1));
+    Some(Location::from_pos(file.clone(), pos, len))
 }
 
 impl<'a> Checker<'a> {
@@ -318,7 +327,13 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<&str> = Vec::new();
         for w in &doc.workflows {
             if seen.contains(&w.id.as_str()) {
+                let first = doc
+                    .workflows
+                    .iter()
+                    .find(|x| x.id.value == w.id.value)
+                    .and_then(|x| model::location(&self.file, &x.id.node));
                 self.err(&w.id.node, format!("duplicate workflowId `{}`", w.id.value))
+                    .add_label(first, "first declared here")
                     .help
                     .push("workflowIds must be unique within a document".into());
             }
@@ -347,8 +362,6 @@ impl<'a> Checker<'a> {
                 crate::resolve::source_module(src),
                 w.module
             ));
-            self.wf_inputs.push(Some((usize::MAX, w.inputs.clone())));
-            self.wf_outputs.push(Some(w.outputs.clone()));
         }
         let order = self.workflow_order();
         let mut lowered: Vec<Option<ir::Workflow>> = vec![None; doc.workflows.len()];
@@ -367,17 +380,47 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The id of a workflow by index (local, or a workflow of another Arazzo document).
-    fn wf_id(&self, j: usize) -> String {
-        match self.doc.workflows.get(j) {
-            Some(w) => w.id.value.clone(),
-            None => self
+    /// The id of a workflow as a document names it (`$sourceDescriptions.x.id` for one of
+    /// another Arazzo document).
+    fn wf_id(&self, r: WorkflowRef) -> String {
+        match r {
+            WorkflowRef::Local(j) => self
+                .doc
+                .workflows
+                .get(j)
+                .map_or_else(String::new, |w| w.id.value.clone()),
+            WorkflowRef::External(k) => self
                 .sources
                 .arazzo_workflows()
-                .nth(j.saturating_sub(self.doc.workflows.len()))
+                .nth(k)
                 .map_or_else(String::new, |(src, w)| {
                     format!("$sourceDescriptions.{src}.{}", w.id)
                 }),
+        }
+    }
+
+    /// The inputs of a workflow: (JSON name, Rust field, type); `None` for a workflow of this
+    /// document not lowered yet (only inside a dependency cycle, which is reported).
+    fn inputs_of(&self, r: WorkflowRef) -> Option<&NamedTys> {
+        match r {
+            WorkflowRef::Local(j) => self.wf_inputs.get(j)?.as_ref(),
+            WorkflowRef::External(k) => self
+                .sources
+                .arazzo_workflows()
+                .nth(k)
+                .map(|(_, w)| &w.inputs),
+        }
+    }
+
+    /// The outputs of a workflow, as [`Self::inputs_of`].
+    fn outputs_of(&self, r: WorkflowRef) -> Option<&NamedTys> {
+        match r {
+            WorkflowRef::Local(j) => self.wf_outputs.get(j)?.as_ref(),
+            WorkflowRef::External(k) => self
+                .sources
+                .arazzo_workflows()
+                .nth(k)
+                .map(|(_, w)| &w.outputs),
         }
     }
 

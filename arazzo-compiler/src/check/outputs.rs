@@ -152,7 +152,7 @@ impl<'a> Checker<'a> {
                 }
                 ExprKind::Outputs { name, pointer } => {
                     if let Some(Target::Workflow(j)) = target {
-                        if let Some(outs) = &self.wf_outputs[j] {
+                        if let Some(outs) = self.outputs_of(j) {
                             if let Some((_, _, ty)) = outs.iter().find(|(n, _, _)| *n == name.text)
                             {
                                 return (

@@ -73,6 +73,7 @@ impl<'a> Checker<'a> {
         let payload = rb.payload.clone().unwrap_or(Node {
             value: Value::Null,
             pos: rb.node.pos,
+            span: rb.node.span.start..rb.node.span.start,
             content_offset: None,
             col_map: None,
         });
@@ -271,16 +272,11 @@ impl<'a> Checker<'a> {
                 let (props, required, closed) = props_of(schema, self);
                 for (k, v) in members {
                     let child_node = node.get(k).cloned().unwrap_or_else(|| node.clone());
-                    let key_node =
-                        node.entries()
-                            .iter()
-                            .find(|(kk, _)| kk.text == *k)
-                            .map(|(kk, _)| Node {
-                                value: Value::Str(kk.text.clone()),
-                                pos: kk.pos,
-                                content_offset: Some(0),
-                                col_map: None,
-                            });
+                    let key_node = node
+                        .entries()
+                        .iter()
+                        .find(|(kk, _)| kk.text == *k)
+                        .map(|(kk, _)| kk.node());
                     match props.iter().find(|(n, _)| n == k) {
                         Some((_, ps)) => self.check_payload(
                             &child_node,

@@ -2,7 +2,8 @@
 
 use super::*;
 
-pub(super) fn collect_steps(v: &Val, out: &mut Vec<usize>) {
+/// Steps read by a value.
+pub(super) fn collect_steps(v: &Val, out: &mut Vec<StepIdx>) {
     collect_refs(v, &mut |e| {
         if let RtExpr::StepOutput { step, .. } = e {
             out.push(*step);
@@ -48,7 +49,7 @@ pub(super) fn collect_cond_refs(c: &ir::Cond, f: &mut dyn FnMut(&RtExpr)) {
 }
 
 /// `dependsOn` workflows read anywhere in a step's request, criteria or outputs.
-pub(super) fn workflow_refs(step: &ir::Step) -> Vec<usize> {
+pub(super) fn workflow_refs(step: &ir::Step) -> Vec<WorkflowRef> {
     let mut out = Vec::new();
     let mut f = |e: &RtExpr| {
         if let RtExpr::WorkflowOutput { workflow, .. } = e {
@@ -85,6 +86,7 @@ pub(super) fn workflow_refs(step: &ir::Step) -> Vec<usize> {
                 collect_refs(v, &mut f);
             }
         }
+        ir::StepKind::Unresolved => {}
     }
     step.outputs
         .iter()
@@ -98,7 +100,7 @@ pub(super) fn workflow_refs(step: &ir::Step) -> Vec<usize> {
 }
 
 /// Steps read by a criterion.
-pub fn collect_criterion_steps(c: &ir::Criterion, out: &mut Vec<usize>) {
+pub fn collect_criterion_steps(c: &ir::Criterion, out: &mut Vec<StepIdx>) {
     collect_criterion_refs(c, &mut |e: &RtExpr| {
         if let RtExpr::StepOutput { step, .. } = e {
             out.push(*step);

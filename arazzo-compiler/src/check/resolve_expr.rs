@@ -175,6 +175,11 @@ impl<'a> Checker<'a> {
                                         let names: Vec<&str> =
                                             headers.iter().map(String::as_str).collect();
                                         self.unknown_name(node, &h.span, format!("the {code} response of `{op_name}` documents no header `{}` (in `{text}`)", h.text), "it documents", &names, &h.text);
+                                        let declared = self.response_location(op, &code, resp);
+                                        self.label_last(
+                                            declared,
+                                            format!("the {code} response is declared here"),
+                                        );
                                         return None;
                                     }
                                 }
@@ -191,7 +196,7 @@ impl<'a> Checker<'a> {
                         } else {
                             all_responses(store, op)
                         };
-                        let mut missing: Option<(usize, Vec<String>, String)> = None;
+                        let mut missing: Option<(usize, Vec<String>, String, At<'a>)> = None;
                         let mut any_schema = false;
                         for (code, resp) in &responses {
                             let Some(schema) = store.response_schema(*resp) else {
@@ -220,13 +225,13 @@ impl<'a> Checker<'a> {
                                 Walk::Open(_) => return Some((rt, Ty::Json, None)),
                                 Walk::Missing { index, available } => {
                                     if missing.as_ref().is_none_or(|m| index > m.0) {
-                                        missing = Some((index, available, code.clone()));
+                                        missing = Some((index, available, code.clone(), *resp));
                                     }
                                 }
                             }
                         }
                         match (missing, any_schema) {
-                            (Some((index, available, code)), true) => {
+                            (Some((index, available, code, resp)), true) => {
                                 let tok = tokens.get(index).cloned().unwrap_or_default();
                                 let at: String = tokens
                                     [..=index.min(tokens.len().saturating_sub(1))]
@@ -254,6 +259,13 @@ impl<'a> Checker<'a> {
                                     &names,
                                     &tok,
                                 );
+                                if ec.success {
+                                    let declared = self.response_location(op, &code, resp);
+                                    self.label_last(
+                                        declared,
+                                        format!("the {code} response is declared here"),
+                                    );
+                                }
                                 None
                             }
                             _ => Some((rt, Ty::Json, None)),
@@ -296,6 +308,9 @@ impl<'a> Checker<'a> {
                         &names_ref,
                         &name.text,
                     );
+                    self.label_candidate(&name.text, &names_ref, |c, best| {
+                        c.input_location(st, best)
+                    });
                     if let Some((a, b)) = dotted {
                         if let Some(d) = self.diags.last_mut() {
                             d.help.push(format!("to read a member of an object input use a JSON pointer: `$inputs.{a}#/{}`", b.replace('.', "/")));
@@ -348,7 +363,7 @@ impl<'a> Checker<'a> {
                         .help.push("to use a workflow output elsewhere, read it from the step: `$steps.<stepId>.outputs.<name>`".into());
                     return None;
                 };
-                let outs = self.wf_outputs[j].clone()?;
+                let outs = self.outputs_of(j)?.clone();
                 match outs.iter().find(|(n, _, _)| *n == name.text) {
                     Some((_, field, ty)) => {
                         let pointer_raw =
@@ -449,6 +464,12 @@ impl<'a> Checker<'a> {
                         &names,
                         &name.text,
                     );
+                    self.label_candidate(&name.text, &names, |_, best| {
+                        st.outputs[j]
+                            .iter()
+                            .find(|o| o.name == best)
+                            .and_then(|o| o.declared.clone())
+                    });
                     if let Some((a, b)) = dotted {
                         if let Some(d) = self.diags.last_mut() {
                             d.help.push(format!("to read into an output use a JSON pointer: `$steps.{}.outputs.{a}#/{}`", step.text, b.replace('.', "/")));
@@ -493,7 +514,7 @@ impl<'a> Checker<'a> {
                 }
                 Some((
                     RtExpr::StepOutput {
-                        step: j,
+                        step: StepIdx(j),
                         field: out.field,
                         pointer: raw,
                     },
@@ -525,6 +546,7 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
+                let j = WorkflowRef::Local(j);
                 if !st.depends_on.contains(&j) {
                     self.err_span(
                         node,
@@ -545,7 +567,7 @@ impl<'a> Checker<'a> {
                 match field {
                     WorkflowField::Outputs => {
                         // Not lowered yet only inside a dependency cycle, which is reported.
-                        let outs = self.wf_outputs[j].clone()?;
+                        let outs = self.outputs_of(j)?.clone();
                         match outs.iter().find(|(n, _, _)| *n == name.text) {
                             Some((_, f, ty)) => Some((
                                 RtExpr::WorkflowOutput {
@@ -579,10 +601,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                     WorkflowField::Inputs => {
-                        let names = self.wf_inputs[j]
-                            .as_ref()
-                            .map(|(_, n)| n.clone())
-                            .unwrap_or_default();
+                        let names = self.inputs_of(j).cloned().unwrap_or_default();
                         match names.iter().find(|(n, _, _)| *n == name.text) {
                             Some((n, _, ty)) => Some((
                                 RtExpr::Input(format!("/{}{raw}", crate::expr::escape_token(n))),

@@ -8,7 +8,7 @@
 //! lowered and iterates to a fixpoint, so a secret travels across workflow
 //! steps, `dependsOn` and workflow transfers in any order.
 
-use crate::ir::{self, ActionKind, RtExpr, StepKind, TPart, Val};
+use crate::ir::{self, ActionKind, RtExpr, StepKind, TPart, Val, WorkflowRef};
 use crate::types::TypeSpace;
 
 /// One place that holds a value.
@@ -24,7 +24,9 @@ enum Slot {
 
 /// Every slot `v` reads, as seen from workflow `w` (and, for `$outputs.x` of a
 /// workflow step, from the workflow `sub` that step runs).
-fn reads(v: &Val, w: usize, sub: Option<usize>, out: &mut Vec<Slot>) {
+/// Outputs of workflows of other documents are never secret slots: their documents
+/// are analysed on their own.
+fn reads(v: &Val, w: usize, sub: Option<WorkflowRef>, out: &mut Vec<Slot>) {
     let mut add = |e: &RtExpr| match e {
         RtExpr::Input(p) => {
             if let Some(first) =
@@ -34,13 +36,15 @@ fn reads(v: &Val, w: usize, sub: Option<usize>, out: &mut Vec<Slot>) {
             }
         }
         RtExpr::StepOutput { step, field, .. } => {
-            out.push(Slot::StepOutput(w, *step, field.clone()));
+            out.push(Slot::StepOutput(w, step.0, field.clone()));
         }
         RtExpr::WorkflowOutput {
-            workflow, field, ..
-        } => out.push(Slot::Output(*workflow, field.clone())),
+            workflow: WorkflowRef::Local(j),
+            field,
+            ..
+        } => out.push(Slot::Output(*j, field.clone())),
         RtExpr::SubOutput { field, .. } => {
-            if let Some(j) = sub {
+            if let Some(WorkflowRef::Local(j)) = sub {
                 out.push(Slot::Output(j, field.clone()));
             }
         }
@@ -61,7 +65,7 @@ fn reads(v: &Val, w: usize, sub: Option<usize>, out: &mut Vec<Slot>) {
 }
 
 /// The state of the analysis: local workflows and the secret inputs of
-/// workflows of other documents (indices after the local ones).
+/// workflows of other documents (by [`WorkflowRef::External`] index).
 struct Secrets<'a> {
     workflows: &'a mut [Option<ir::Workflow>],
     types: &'a mut TypeSpace,
@@ -71,7 +75,7 @@ struct Secrets<'a> {
 impl Secrets<'_> {
     fn is_secret(&self, slot: &Slot) -> bool {
         match slot {
-            Slot::Input(w, name) => self.input_secret(*w, name),
+            Slot::Input(w, name) => self.input_secret(WorkflowRef::Local(*w), name),
             Slot::StepOutput(w, s, field) => self
                 .wf(*w)
                 .and_then(|wf| wf.steps.get(*s))
@@ -87,29 +91,29 @@ impl Secrets<'_> {
     }
 
     /// Whether input `name` (JSON) of workflow `w` (local or external) is secret.
-    fn input_secret(&self, w: usize, name: &str) -> bool {
-        match self.wf(w) {
-            Some(wf) => self
-                .types
-                .defs
-                .get(wf.inputs)
-                .is_some_and(|d| d.fields.iter().any(|f| f.json == name && f.secret)),
-            None => self
+    fn input_secret(&self, w: WorkflowRef, name: &str) -> bool {
+        match w {
+            WorkflowRef::Local(w) => self.wf(w).is_some_and(|wf| {
+                self.types
+                    .defs
+                    .get(wf.inputs)
+                    .is_some_and(|d| d.fields.iter().any(|f| f.json == name && f.secret))
+            }),
+            WorkflowRef::External(k) => self
                 .external
-                .get(w.wrapping_sub(self.workflows.len()))
+                .get(k)
                 .is_some_and(|names| names.iter().any(|n| n == name)),
         }
     }
 
     /// The names of the secret inputs of workflow `w`.
-    fn secret_inputs(&self, w: usize) -> Vec<String> {
-        match self.wf(w) {
-            Some(wf) => self.types.secret_fields(wf.inputs),
-            None => self
-                .external
-                .get(w.wrapping_sub(self.workflows.len()))
-                .cloned()
+    fn secret_inputs(&self, w: WorkflowRef) -> Vec<String> {
+        match w {
+            WorkflowRef::Local(w) => self
+                .wf(w)
+                .map(|wf| self.types.secret_fields(wf.inputs))
                 .unwrap_or_default(),
+            WorkflowRef::External(k) => self.external.get(k).cloned().unwrap_or_default(),
         }
     }
 
@@ -181,6 +185,7 @@ impl Secrets<'_> {
                     }
                     None
                 }
+                StepKind::Unresolved => None,
                 StepKind::Workflow { workflow, inputs } => {
                     for (name, value) in inputs {
                         if self.input_secret(*workflow, name) {
@@ -226,7 +231,7 @@ impl Secrets<'_> {
     }
 
     /// Inputs of `w` passed by name to workflow `j` where `j` treats them as secrets.
-    fn by_name(&self, w: usize, j: usize, found: &mut Vec<Slot>) {
+    fn by_name(&self, w: usize, j: WorkflowRef, found: &mut Vec<Slot>) {
         for name in self.secret_inputs(j) {
             found.push(Slot::Input(w, name));
         }
@@ -235,7 +240,7 @@ impl Secrets<'_> {
 
 /// Marks every input and output that is a secret, across all workflows.
 /// `external` holds the secret input names of the workflows of other
-/// documents, indexed after the local workflows.
+/// documents, by [`WorkflowRef::External`] index.
 pub(crate) fn propagate(
     workflows: &mut [Option<ir::Workflow>],
     types: &mut TypeSpace,

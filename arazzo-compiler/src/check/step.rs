@@ -147,6 +147,7 @@ impl<'a> Checker<'a> {
                             .map(|q| q.name.as_str())
                             .collect();
                         let help = did_you_mean(&p.name.value, names.iter().copied());
+                        let declared = self.operation_location(op);
                         let d = self.err(
                             &p.name.node,
                             format!(
@@ -164,6 +165,7 @@ impl<'a> Checker<'a> {
                         if let Some(h) = help {
                             d.help.push(h);
                         }
+                        d.add_label(declared, "the operation is declared here");
                         d.suggest_name(&p.name.value, names.iter().copied());
                     }
                     let (value, _, _) = self.value_expr(st, &req_ec, value_node);
@@ -196,17 +198,21 @@ impl<'a> Checker<'a> {
                         p.location.is_none() && p.name.value.eq_ignore_ascii_case(&q.name)
                     });
                     if !supplied && !unplaced {
+                        let declared = self.operation_location(op);
                         self.err(&s.id.node, format!(
                             "step `{}` does not supply the required {} parameter `{}` of operation `{}`",
                             s.id.value, q.location.as_str(), q.name, op.operation_id.as_deref().unwrap_or(&op.path)
                         ))
+                        .add_label(declared, "the operation is declared here")
                         .help.push(format!("add `- name: {}\n            in: {}\n            value: ...` to its parameters", q.name, q.location.as_str()));
                     }
                 }
+                let since = self.diags.len();
                 let body = s
                     .request_body
                     .as_ref()
                     .and_then(|rb| self.body(st, &req_ec, rb, op, s));
+                self.label_body_diagnostics(since, op);
                 if s.request_body.is_none() {
                     if let Some(opn) = self.sources.store.operation_node(op) {
                         let rb = opn.node.get("requestBody").and_then(|n| {
@@ -218,10 +224,12 @@ impl<'a> Checker<'a> {
                         if rb.is_some_and(|r| {
                             r.node.get("required").and_then(Node::as_bool) == Some(true)
                         }) {
+                            let declared = self.operation_location(op);
                             self.err(&s.id.node, format!(
                                 "operation `{}` requires a request body, but step `{}` has no `requestBody`",
                                 op.operation_id.as_deref().unwrap_or(&op.path), s.id.value
-                            ));
+                            ))
+                            .add_label(declared, "the operation is declared here");
                         }
                     }
                 }
@@ -240,10 +248,7 @@ impl<'a> Checker<'a> {
             }
             Target::Workflow(j) => {
                 let mut inputs = Vec::new();
-                let names = self.wf_inputs[j]
-                    .as_ref()
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default();
+                let names = self.inputs_of(j).cloned().unwrap_or_default();
                 for (p, ov) in &params {
                     if p.location.is_some() {
                         self.err(&p.name.node, format!("parameter `{}` of step `{}` has `in`, but the step runs a workflow", p.name.value, s.id.value))
@@ -304,14 +309,13 @@ impl<'a> Checker<'a> {
                 }
             }
             Target::Msg { .. } => self.message_step(st, &req_ec, s, target, &params),
-            Target::Unknown => ir::StepKind::Workflow {
-                workflow: usize::MAX,
-                inputs: Vec::new(),
-            },
+            Target::Unknown => ir::StepKind::Unresolved,
         };
         st.request = match &kind {
             ir::StepKind::Operation { params, body, .. } => Some((params.clone(), body.clone())),
-            ir::StepKind::Message { .. } | ir::StepKind::Workflow { .. } => None,
+            ir::StepKind::Message { .. }
+            | ir::StepKind::Workflow { .. }
+            | ir::StepKind::Unresolved => None,
         };
         // Criteria and actions, evaluated once the response is there.
         let resp_ec = Ectx {
@@ -399,7 +403,7 @@ impl<'a> Checker<'a> {
                 secret: false,
             });
         }
-        let mut deps: Vec<(usize, bool)> = Vec::new();
+        let mut deps: Vec<(StepIdx, bool)> = Vec::new();
         let mut refs = Vec::new();
         for o in &outputs {
             collect_steps(&o.value, &mut refs);
@@ -446,8 +450,8 @@ impl<'a> Checker<'a> {
         refs.sort_unstable();
         refs.dedup();
         for r in refs {
-            if r != i {
-                deps.push((r, flow.must_in[i].get(r).copied().unwrap_or(false)));
+            if r != StepIdx(i) {
+                deps.push((r, flow.must_in[i].get(r.0).copied().unwrap_or(false)));
             }
         }
         let mut doc = Vec::new();

@@ -140,7 +140,7 @@ impl<'a> Checker<'a> {
                         .arazzo_workflows()
                         .position(|(n, w)| n == src && w.id == id)
                     {
-                        Some(k) => Target::Workflow(self.doc.workflows.len() + k),
+                        Some(k) => Target::Workflow(WorkflowRef::External(k)),
                         None => {
                             self.err(
                                 &t.node,
@@ -163,7 +163,7 @@ impl<'a> Checker<'a> {
                         );
                         Target::Unknown
                     }
-                    Some(j) => Target::Workflow(j),
+                    Some(j) => Target::Workflow(WorkflowRef::Local(j)),
                     None => {
                         let ids: Vec<&str> =
                             self.doc.workflows.iter().map(|x| x.id.as_str()).collect();

@@ -95,7 +95,7 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|f| (f.json.clone(), f.rust.clone(), f.ty.clone()))
             .collect();
-        self.wf_inputs[w] = Some((inputs_ty, input_names.clone()));
+        self.wf_inputs[w] = Some(input_names.clone());
         let mut st = Wf {
             index: w,
             id: wf.id.value.clone(),
@@ -116,12 +116,9 @@ impl<'a> Checker<'a> {
                 .map_or(d.value.as_str(), |_| "");
             match self.workflow_index(id) {
                 Some(j) if j != w => {
-                    st.depends_on.push(j);
+                    st.depends_on.push(WorkflowRef::Local(j));
                     // A dependency runs with this workflow's inputs, matched by name.
-                    let theirs = self.wf_inputs[j]
-                        .as_ref()
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_default();
+                    let theirs = self.wf_inputs[j].clone().unwrap_or_default();
                     for (json, _, ty) in &theirs {
                         if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
                             self.err(&d.node, format!(
@@ -152,7 +149,8 @@ impl<'a> Checker<'a> {
         }
         // Step ids.
         for (i, s) in wf.steps.iter().enumerate() {
-            if wf.steps[..i].iter().any(|p| p.id.value == s.id.value) {
+            if let Some(first) = wf.steps[..i].iter().find(|p| p.id.value == s.id.value) {
+                let first = model::location(&self.file, &first.id.node);
                 self.err(
                     &s.id.node,
                     format!(
@@ -160,6 +158,7 @@ impl<'a> Checker<'a> {
                         s.id.value, wf.id.value
                     ),
                 )
+                .add_label(first, "first declared here")
                 .help
                 .push("stepIds must be unique within a workflow".into());
             }
@@ -255,6 +254,7 @@ impl<'a> Checker<'a> {
                     field,
                     ty,
                     schema,
+                    declared: model::location(&self.file, &name.node),
                 });
             }
             st.outputs[i] = outs;

@@ -122,19 +122,175 @@ impl Run {
 /// Runs a whole workflow future under the client's
 /// [`workflow_timeout`](Client::workflow_timeout).
 ///
+/// One timer serves the whole run: it is armed for the run's deadline, or for
+/// the deadline of the request in flight when that comes first (requests sent
+/// with the default HTTP client report their deadline here instead of starting
+/// a timer of their own; moving the timer later, request after request, does not
+/// touch the timer wheel). When a request's deadline passes, the run ends with
+/// that request's [`Error::Timeout`], as the request itself would have (generated
+/// code propagates every request error out of the run).
+///
 /// # Errors
 ///
-/// The future's own error, or [`Error::WorkflowTimeout`] when it did not
-/// finish in time (it is then dropped, cancelling any request in flight).
-pub async fn with_deadline<T>(
+/// The future's own error, [`Error::Timeout`] when a request sent with the
+/// default HTTP client ran out of time, or [`Error::WorkflowTimeout`] when the
+/// run did not finish in time. The future is then dropped, cancelling any
+/// request in flight.
+pub fn with_deadline<'a, T: 'a>(
+    client: &'a Client,
+    workflow: &'static str,
+    fut: impl Future<Output = Result<T, Error>> + 'a,
+) -> impl Future<Output = Result<T, Error>> + 'a {
+    // The run's future (every step's request and response) lives on the heap
+    // from here: the future returned stays small, so the caller moves little.
+    let fut = Box::pin(fut);
+    deadline(client, workflow, fut)
+}
+
+async fn deadline<T>(
     client: &Client,
     workflow: &'static str,
-    fut: impl Future<Output = Result<T, Error>>,
+    mut fut: std::pin::Pin<Box<impl Future<Output = Result<T, Error>>>>,
 ) -> Result<T, Error> {
-    let after = client.workflow_timeout();
-    match tokio::time::timeout(after, fut).await {
-        Ok(result) => result,
-        Err(_) => Err(Error::WorkflowTimeout { workflow, after }),
+    let run_deadline = tokio::time::Instant::now() + client.workflow_timeout();
+    let sleep = tokio::time::sleep_until(run_deadline);
+    let mut sleep = std::pin::pin!(sleep);
+    let mut clock = clock::RunClock {
+        run_deadline,
+        request: None,
+    };
+    let mut armed = run_deadline;
+    std::future::poll_fn(move |cx| {
+        let polled = clock::with_clock(&mut clock, || fut.as_mut().poll(cx));
+        if let std::task::Poll::Ready(result) = polled {
+            return std::task::Poll::Ready(result);
+        }
+        loop {
+            let wanted = clock.next_deadline();
+            if wanted != armed {
+                sleep.as_mut().reset(wanted);
+                armed = wanted;
+            }
+            if sleep.as_mut().poll(cx).is_pending() {
+                return std::task::Poll::Pending;
+            }
+            let now = tokio::time::Instant::now();
+            if now >= clock.run_deadline {
+                return std::task::Poll::Ready(Err(Error::WorkflowTimeout {
+                    workflow,
+                    after: client.workflow_timeout(),
+                }));
+            }
+            if let Some(request) = clock.request.filter(|r| now >= r.deadline) {
+                let error = Error::Timeout {
+                    workflow: request.info.workflow,
+                    step: request.info.step,
+                    operation: request.info.operation,
+                    after: request.after,
+                };
+                tracing::debug!(%error, "request failed");
+                return std::task::Poll::Ready(Err(error));
+            }
+            // The timer was armed for a request that has finished since: re-arm
+            // (for the next request or the run's deadline) and poll it again.
+            armed = now;
+        }
+    })
+    .await
+}
+
+/// The deadlines of the run being polled, shared with the requests it sends.
+pub(crate) mod clock {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    use tokio::time::Instant;
+
+    use super::StepInfo;
+
+    /// The request in flight of a run, as it reported itself.
+    #[derive(Clone, Copy)]
+    pub(crate) struct InFlight {
+        pub(crate) deadline: Instant,
+        pub(crate) after: Duration,
+        pub(crate) info: &'static StepInfo,
+    }
+
+    /// The deadlines of one run.
+    #[derive(Clone, Copy)]
+    pub(crate) struct RunClock {
+        pub(crate) run_deadline: Instant,
+        pub(crate) request: Option<InFlight>,
+    }
+
+    impl RunClock {
+        /// When the run's timer must fire next.
+        pub(crate) fn next_deadline(&self) -> Instant {
+            match self.request {
+                Some(r) => r.deadline.min(self.run_deadline),
+                None => self.run_deadline,
+            }
+        }
+    }
+
+    thread_local! {
+        /// The clock of the run being polled on this thread (set only while
+        /// [`with_deadline`](super::with_deadline) polls its future).
+        static CURRENT: Cell<Option<RunClock>> = const { Cell::new(None) };
+    }
+
+    /// Runs `poll` with `clock` as the current run's clock, then keeps what
+    /// the requests polled in it reported.
+    pub(crate) fn with_clock<R>(clock: &mut RunClock, poll: impl FnOnce() -> R) -> R {
+        let outer = CURRENT.with(|c| c.replace(Some(*clock)));
+        // Restored even if `poll` panics: no later request on this thread may
+        // find a clock that nobody polls.
+        let _restore = Restore { outer, clock };
+        poll()
+    }
+
+    /// Puts back the outer clock (if any) and keeps what was reported.
+    struct Restore<'c> {
+        outer: Option<RunClock>,
+        clock: &'c mut RunClock,
+    }
+
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            if let Ok(Some(updated)) = CURRENT.try_with(|c| c.replace(self.outer)) {
+                *self.clock = updated;
+            }
+        }
+    }
+
+    /// Reports a request starting now with `after` to run: true when a run's
+    /// clock will enforce it (the caller then starts no timer of its own).
+    pub(crate) fn start_request(info: &'static StepInfo, after: Duration) -> bool {
+        CURRENT.with(|c| match c.get() {
+            Some(mut clock) => {
+                let deadline = Instant::now()
+                    .checked_add(after)
+                    .unwrap_or(clock.run_deadline);
+                clock.request = Some(InFlight {
+                    deadline,
+                    after,
+                    info,
+                });
+                c.set(Some(clock));
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// Reports that the request in flight has finished (or failed).
+    pub(crate) fn end_request() {
+        CURRENT.with(|c| {
+            if let Some(mut clock) = c.get() {
+                clock.request = None;
+                c.set(Some(clock));
+            }
+        });
     }
 }
 
@@ -164,6 +320,111 @@ mod tests {
             })
         ));
         assert_eq!(run.steps_executed(), 3);
+    }
+
+    static INFO: StepInfo = StepInfo {
+        workflow: "wf",
+        step: "s",
+        operation: "op",
+        source: "api",
+        default_server: "http://127.0.0.1:1",
+        method: "GET",
+        path: "/",
+    };
+
+    fn timed_client(request_ms: u64, run_ms: u64) -> Client {
+        let client = Client::builder()
+            .request_timeout(std::time::Duration::from_millis(request_ms))
+            .workflow_timeout(std::time::Duration::from_millis(run_ms))
+            .build();
+        let Ok(client) = client else {
+            panic!("build failed")
+        };
+        client
+    }
+
+    /// A request in flight (as `Request::send` reports it) for `busy`.
+    async fn request_for(busy: std::time::Duration) {
+        let on_clock = clock::start_request(&INFO, std::time::Duration::from_millis(100));
+        assert!(
+            on_clock,
+            "inside with_deadline, the run's clock takes the request"
+        );
+        tokio::time::sleep(busy).await;
+        clock::end_request();
+    }
+
+    #[tokio::test]
+    async fn the_run_clock_ends_a_request_past_its_deadline() {
+        let client = timed_client(100, 60_000);
+        let result = with_deadline(&client, "wf", async {
+            request_for(std::time::Duration::from_secs(30)).await;
+            Ok(())
+        })
+        .await;
+        match result {
+            Err(Error::Timeout {
+                workflow: "wf",
+                step: "s",
+                operation: "op",
+                after,
+            }) => assert_eq!(after, std::time::Duration::from_millis(100)),
+            other => panic!("expected the request's timeout, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_finished_request_leaves_the_run_clock_to_the_run() {
+        // The timer armed for the first request's deadline fires while nothing is
+        // in flight: it is re-armed, the run goes on and finishes.
+        let client = timed_client(100, 60_000);
+        let result = with_deadline(&client, "wf", async {
+            request_for(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            request_for(std::time::Duration::from_millis(10)).await;
+            Ok(7)
+        })
+        .await;
+        assert!(matches!(result, Ok(7)), "{result:?}");
+        // Outside a run, nothing takes the request: reqwest's own timer does.
+        assert!(!clock::start_request(
+            &INFO,
+            std::time::Duration::from_millis(100)
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_run_deadline_ends_the_run() {
+        let client = timed_client(60_000, 100);
+        let result = with_deadline(&client, "wf", async {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            request_for(std::time::Duration::from_secs(30)).await;
+            Ok(())
+        })
+        .await;
+        assert!(
+            matches!(result, Err(Error::WorkflowTimeout { workflow: "wf", .. })),
+            "{result:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_run_that_panics_leaves_no_clock_behind() {
+        let client = timed_client(100, 60_000);
+        let run = tokio::spawn(async move {
+            with_deadline(&client, "wf", async {
+                let fail = std::hint::black_box(true);
+                assert!(!fail, "a run that panics");
+                Ok(())
+            })
+            .await
+        });
+        assert!(run.await.is_err(), "the run panicked");
+        // Same thread (current-thread runtime): the clock was taken down.
+        assert!(!clock::start_request(
+            &INFO,
+            std::time::Duration::from_millis(100)
+        ));
     }
 
     #[test]

@@ -397,6 +397,11 @@ impl<'a> Request<'a> {
 
     /// As `set_body`, for a content type known at build time (no copy).
     fn set_static_body(&mut self, content_type: &'static str, bytes: Vec<u8>) {
+        const JSON: HeaderValue = HeaderValue::from_static("application/json");
+        if content_type == "application/json" {
+            self.body = Some((JSON, bytes));
+            return;
+        }
         let valid = content_type
             .bytes()
             .all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
@@ -553,15 +558,16 @@ impl<'a> Request<'a> {
     /// The URL is the client's [`base_url`](Client::base_url) for the
     /// step's source (its path prefix kept) joined with the expanded path
     /// template, plus the query. The client's request timeout covers the
-    /// whole exchange; redirects follow the HTTP client's policy (none with
+    /// whole exchange (inside a run with the default HTTP client, the run's
+    /// timer enforces it: see [`with_deadline`](super::with_deadline)); redirects follow the HTTP client's policy (none with
     /// the default client: a 3xx is a [`Response`] like any other); the body is streamed and refused as soon as it exceeds
     /// [`max_body_bytes`](Client::max_body_bytes) (or up front when
     /// `Content-Length` says so). Any HTTP status, 5xx included, is a
     /// [`Response`]: the step's criteria decide.
     ///
     /// A tracing span `arazzo_request` (workflow, step, operation, method,
-    /// path template, status) covers the exchange; header values are never
-    /// recorded.
+    /// path template, status) covers the exchange when a subscriber is
+    /// interested in it; header values are never recorded.
     ///
     /// # Errors
     ///
@@ -571,16 +577,29 @@ impl<'a> Request<'a> {
     /// [`Error::BodyInterrupted`].
     pub async fn send(self) -> Result<Response, Error> {
         let info = self.info;
-        let span = tracing::info_span!(
-            "arazzo_request",
-            workflow = info.workflow,
-            step = info.step,
-            operation = info.operation,
-            method = info.method,
-            path = info.path,
-            status = tracing::field::Empty,
-        );
-        let result = self.exchange(&span).instrument(span.clone()).await;
+        // When no subscriber enables the level (the check `info_span!` starts with),
+        // no span is made: making a disabled one still records its fields for the
+        // `log` fallback on every request.
+        let span = if tracing::Level::INFO <= tracing::level_filters::LevelFilter::current() {
+            tracing::info_span!(
+                "arazzo_request",
+                workflow = info.workflow,
+                step = info.step,
+                operation = info.operation,
+                method = info.method,
+                path = info.path,
+                status = tracing::field::Empty,
+            )
+        } else {
+            tracing::Span::none()
+        };
+        // A span no subscriber wants is not entered on every poll.
+        let result = if span.is_disabled() {
+            self.exchange(&span).await
+        } else {
+            self.exchange(&span).instrument(span.clone()).await
+        };
+        super::clock::end_request();
         let _entered = span.enter();
         match &result {
             Ok(response) => tracing::debug!(status = response.status(), "response received"),
@@ -618,7 +637,11 @@ impl<'a> Request<'a> {
         // The request is assembled directly (no builder): the headers are
         // moved in, not merged.
         let mut request = reqwest::Request::new(method, url);
-        *request.timeout_mut() = Some(timeout);
+        // Under a run (`with_deadline`) with the default HTTP client, the run's
+        // timer enforces the timeout (until the body is read); otherwise reqwest's.
+        if !(self.client.has_default_http() && super::clock::start_request(info, timeout)) {
+            *request.timeout_mut() = Some(timeout);
+        }
         if let Some((content_type, bytes)) = self.body.take() {
             headers.insert(CONTENT_TYPE, content_type);
             *request.body_mut() = Some(bytes.into());
@@ -662,7 +685,9 @@ impl<'a> Request<'a> {
 
         let mut response = http.execute(request).await.map_err(classify)?;
         let status = response.status().as_u16();
-        span.record("status", status);
+        if !span.is_none() {
+            span.record("status", status);
+        }
 
         let limit = self.client.max_body_bytes();
         let too_large = || Error::BodyTooLarge {

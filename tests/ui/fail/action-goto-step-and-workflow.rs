@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/action-goto-step-and-workflow.arazzo.yaml");
-
-fn main() {}

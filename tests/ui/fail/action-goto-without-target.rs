@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/action-goto-without-target.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/action-retry-after-negative.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/body-enum-literal-not-allowed.arazzo.yaml");
-
-fn main() {}

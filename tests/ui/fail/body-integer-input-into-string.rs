@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/body-integer-input-into-string.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/body-replacement-target-unknown.arazzo.yaml");
-
-fn main() {}

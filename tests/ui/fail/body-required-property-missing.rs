@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/body-required-property-missing.arazzo.yaml");
-
-fn main() {}

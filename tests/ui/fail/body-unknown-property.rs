@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/body-unknown-property.arazzo.yaml");
-
-fn main() {}

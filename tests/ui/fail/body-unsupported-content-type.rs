@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/body-unsupported-content-type.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/cond-single-equals.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/condition-enum-literal.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/crit-jsonpath-syntax.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/crit-xpath.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/depends-on-unknown.arazzo.yaml");
-
-fn main() {}

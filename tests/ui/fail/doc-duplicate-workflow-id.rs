@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/doc-duplicate-workflow-id.arazzo.yaml");
-
-fn main() {}

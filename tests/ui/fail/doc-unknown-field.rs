@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/doc-unknown-field.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/doc-wrong-type.arazzo.yaml");
-
-fn main() {}

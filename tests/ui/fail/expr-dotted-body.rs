@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/expr-dotted-body.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/expr-inputs-empty-name.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/expr-js-style-index.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/expr-outputs-in-step.arazzo.yaml");
-
-fn main() {}

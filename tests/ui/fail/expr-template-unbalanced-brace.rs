@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/expr-template-unbalanced-brace.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/inputs-ref-unresolved.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/name-step-not-run-yet.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/name-step-output-undeclared.arazzo.yaml");
-
-fn main() {}

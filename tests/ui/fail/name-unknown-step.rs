@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/name-unknown-step.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/name-unknown-workflow.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/no-cascade-literal-null-unknown-root-in-body.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/no-false-positive-depends-on-cycle-outputs.arazzo.yaml");
-
-fn main() {}

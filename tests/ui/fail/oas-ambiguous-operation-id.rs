@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/oas-ambiguous-operation-id.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/oas-unknown-source-name.arazzo.yaml");
-
-fn main() {}

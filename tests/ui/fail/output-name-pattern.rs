@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/output-name-pattern.arazzo.yaml");
-
-fn main() {}

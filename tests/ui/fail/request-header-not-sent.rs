@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/request-header-not-sent.arazzo.yaml");
-
-fn main() {}

@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/request-in-request.arazzo.yaml");
-
-fn main() {}

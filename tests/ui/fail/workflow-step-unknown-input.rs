@@ -1,3 +1,0 @@
-arazzo::arazzo_workflow!("tests/ui/fixtures/workflow-step-unknown-input.arazzo.yaml");
-
-fn main() {}
