@@ -4,7 +4,7 @@
 /// Documents whose generated code `tests/generated_lints.rs` includes as plain source, so
 /// that rustc's and clippy's lints see it as they see hand-written code (lints are muted
 /// for proc-macro output): CI's `clippy -D warnings` then fails on any generated smell.
-const LINTED: [(&str, &str); 14] = [
+const LINTED: [(&str, &str); 15] = [
     (
         "tests/specs/arazzo/branching.arazzo.yaml",
         "lint_branching.rs",
@@ -29,6 +29,10 @@ const LINTED: [(&str, &str); 14] = [
         "lint_workflow_steps.rs",
     ),
     ("tests/specs/arazzo/secrets.arazzo.yaml", "lint_secrets.rs"),
+    (
+        "tests/specs/arazzo/order-events.arazzo.yaml",
+        "lint_order_events.rs",
+    ),
     (
         "tests/specs/arazzo/transfer.arazzo.yaml",
         "lint_transfer.rs",

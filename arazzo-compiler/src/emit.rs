@@ -4,6 +4,7 @@
 //! step state machine; evaluation helpers live in the `arazzo` runtime crate and
 //! are reached through `::arazzo::__private`, so users depend on one crate.
 
+use crate::asyncapi::{CorrelationLoc, MessageAction};
 use crate::condition::BinaryOp;
 use crate::ir::{
     self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepIdx, StepKind, TPart, Val, WorkflowRef,
@@ -452,7 +453,10 @@ impl Emitter<'_> {
             )),
             RtExpr::Url => quote!(__rt::serde_json::Value::String(__resp.url().to_owned())),
             RtExpr::ResponseHeader(h) => quote!(__resp.header_value(#h)),
-            RtExpr::ResponseBody(p) => quote!(__resp.body_pointer(#p)),
+            RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p) => {
+                quote!(__resp.body_pointer(#p))
+            }
+            RtExpr::MessageHeader(h) => quote!(__resp.header_value(#h)),
             RtExpr::Input(p) => quote!(__rt::pointer(__st.inputs_json(), #p)),
             RtExpr::StepOutput {
                 step,
@@ -1102,15 +1106,21 @@ impl Emitter<'_> {
                     {
                         quote!(#f: __resp.optional_bytes_output(),)
                     }
-                    (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Option(inner)) => {
+                    (
+                        Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p), _),
+                        Ty::Option(inner),
+                    ) => {
                         let t = self.ty(inner, ctx);
                         quote!(#f: __resp.optional_output::<#t>(#name, #p)?,)
                     }
-                    (Val::Expr(RtExpr::ResponseBody(p), _), t) => {
+                    (Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p), _), t) => {
                         let t = self.ty(t, ctx);
                         quote!(#f: __resp.output::<#t>(#name, #p)?,)
                     }
-                    (Val::Expr(RtExpr::ResponseHeader(h), _), Ty::String) => {
+                    (
+                        Val::Expr(RtExpr::ResponseHeader(h) | RtExpr::MessageHeader(h), _),
+                        Ty::String,
+                    ) => {
                         quote!(#f: __resp.header_output(#name, #h)?,)
                     }
                     (v, t) => {
@@ -1237,6 +1247,131 @@ impl Emitter<'_> {
                     }
                 }
             }
+            StepKind::Message {
+                source,
+                operation,
+                action,
+                channel,
+                headers,
+                body,
+                correlation,
+            } => {
+                let verb = match action {
+                    MessageAction::Send => "sends a message on",
+                    MessageAction::Receive => "waits for a message on",
+                };
+                doc.push_str(&format!(
+                    "Step `{sid}`: {verb} channel `{channel}` (operation `{operation}` of AsyncAPI source `{source}`) through the client's transport, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run).\n"
+                ));
+                if !dep_docs.is_empty() {
+                    doc.push_str("\nArguments besides the client and the inputs:\n");
+                    doc.push_str(&dep_docs.join("\n"));
+                }
+                let doc = doc_attr(&doc);
+                let method = match action {
+                    MessageAction::Send => "SEND",
+                    MessageAction::Receive => "RECEIVE",
+                };
+                let header_stmts = headers.iter().map(|p| {
+                    let v = self.param_arg(&p.value, w);
+                    let n = &p.name;
+                    quote!(__msg.header(#n, #v)?;)
+                });
+                let timeout_stmt = s.timeout_ms.map(|ms| quote!(__msg.step_timeout(#ms);));
+                let body_stmt = body.as_ref().map(|b| {
+                    let v = self.val(&b.value, w);
+                    let ct = &b.content_type;
+                    let repl = b.replacements.iter().map(|(ptr, val)| {
+                        let val = self.val(val, w);
+                        quote!(__rt::replace(&mut __body, #ptr, #val);)
+                    });
+                    let set = match b.kind {
+                        BodyKind::Text => quote!(__msg.text_payload(#ct, __rt::to_text(&__body));),
+                        // The checker makes only JSON and text message payloads.
+                        BodyKind::Json
+                        | BodyKind::Form
+                        | BodyKind::Multipart
+                        | BodyKind::Binary => {
+                            quote!(__msg.json_payload(#ct, &__body);)
+                        }
+                    };
+                    let binding = if b.replacements.is_empty() {
+                        quote!(let __body = #v;)
+                    } else {
+                        quote!(let mut __body = #v;)
+                    };
+                    quote! {
+                        #binding
+                        #( #repl )*
+                        #set
+                    }
+                });
+                let correlate = correlation.as_ref().map(|(loc, v)| {
+                    let v = self.val(v, w);
+                    match loc {
+                        CorrelationLoc::Header(h) => quote!(__msg.correlate_header(#h, #v);),
+                        CorrelationLoc::Payload(p) => quote!(__msg.correlate_payload(#p, #v);),
+                    }
+                });
+                let exchange = match action {
+                    MessageAction::Send => quote!(__msg.send().await),
+                    MessageAction::Receive => quote!(__msg.receive().await),
+                };
+                let mutable = if headers.is_empty()
+                    && body.is_none()
+                    && correlation.is_none()
+                    && s.timeout_ms.is_none()
+                {
+                    quote!()
+                } else {
+                    quote!(mut)
+                };
+                quote! {
+                    #[doc(hidden)]
+                    pub static #info: __rt::StepInfo = __rt::StepInfo {
+                        workflow: #wid,
+                        step: #sid,
+                        operation: #operation,
+                        source: #source,
+                        default_server: "",
+                        method: #method,
+                        path: #channel,
+                    };
+
+                    #doc
+                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                        __rt::with_deadline(client, #wid, async {
+                            let mut __st = super::__State::new(inputs);
+                            #( #dep_sets )*
+                            let __resp = #send(client, &__st).await?;
+                            if !#check(&__resp, &__st) {
+                                return ::core::result::Result::Err(__resp.criteria_not_met());
+                            }
+                            #outputs(&__resp, &__st)
+                        }).await
+                    }
+
+                    #[doc(hidden)]
+                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> ::core::result::Result<__rt::StepMessage, ::arazzo::Error> {
+                        let #mutable __msg = __rt::MessageStep::new(client, &#info);
+                        #timeout_stmt
+                        #( #header_stmts )*
+                        #body_stmt
+                        #correlate
+                        #exchange
+                    }
+
+                    #[doc(hidden)]
+                    pub fn #check(__resp: &__rt::StepMessage, __st: &super::__State<'_>) -> bool {
+                        #success
+                    }
+
+                    #[doc(hidden)]
+                    pub fn #outputs(__resp: &__rt::StepMessage, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                        ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
+                    }
+                }
+            }
             // Only in documents with errors, whose workflows are emitted as skeletons.
             StepKind::Unresolved => TokenStream::new(),
             StepKind::Workflow { workflow, inputs } => {
@@ -1351,7 +1486,7 @@ impl Emitter<'_> {
             };
             let success_chain = self.action_chain(&s.on_success, w, i, &variants, &next_default, &[]);
             match &s.kind {
-                StepKind::Operation { .. } => {
+                StepKind::Operation { .. } | StepKind::Message { .. } => {
                     let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &quote!(), my_slots);
                     quote! {
                         __Step::#v => {

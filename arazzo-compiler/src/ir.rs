@@ -33,6 +33,10 @@ pub enum RtExpr {
     ResponseHeader(String),
     /// `$response.body#<pointer>` (pointer as an RFC 6901 string, `""` for the whole body).
     ResponseBody(String),
+    /// `$message.header.<name>` (Arazzo 1.1, event-driven steps).
+    MessageHeader(String),
+    /// `$message.payload#<pointer>` (Arazzo 1.1, event-driven steps; `""` for all of it).
+    MessagePayload(String),
     /// `$inputs.<name>#<pointer>`: the pointer from the inputs object (`/name/...`).
     Input(String),
     /// `$steps.<step>.outputs.<name>#<pointer>`.
@@ -283,6 +287,23 @@ pub enum StepKind {
         /// The body.
         body: Option<Body>,
     },
+    /// An event-driven step (Arazzo 1.1): a message sent or received on an AsyncAPI channel.
+    Message {
+        /// Source description name.
+        source: String,
+        /// The AsyncAPI operation id, or the channel key for a `channelPath` step.
+        operation: String,
+        /// Send or receive.
+        action: crate::asyncapi::MessageAction,
+        /// The channel address.
+        channel: String,
+        /// Message headers (parameters `in: header`).
+        headers: Vec<Param>,
+        /// The payload of a send step.
+        body: Option<Body>,
+        /// The correlation id a receive step waits for: where it is, and its value.
+        correlation: Option<(crate::asyncapi::CorrelationLoc, Val)>,
+    },
     /// Another workflow, of this document or another (its inputs from the step's parameters).
     Workflow {
         /// The workflow.
@@ -320,7 +341,8 @@ pub struct Step {
     pub deps: Vec<(StepIdx, bool)>,
     /// `dependsOn` workflows whose outputs this step reads.
     pub workflow_deps: Vec<WorkflowRef>,
-    /// `timeout` (Arazzo 1.1) in milliseconds: bounds each HTTP exchange of the step.
+    /// `timeout` (Arazzo 1.1) in milliseconds: bounds each HTTP exchange of the step, or
+    /// how long a receive step waits for its message.
     pub timeout_ms: Option<u64>,
 }
 

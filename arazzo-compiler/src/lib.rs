@@ -5,7 +5,8 @@
 //! The pipeline:
 //!
 //! 1. [`yaml`] + [`model`]: load the document into a model that keeps YAML positions;
-//! 2. [`resolve`] + [`openapi`]: load every source description, index operations;
+//! 2. [`resolve`] + [`openapi`] + [`asyncapi`]: load every source description, index
+//!    operations and channels;
 //! 3. [`check`]: check every expression ([`expr`], [`condition`]), name, parameter,
 //!    body, criterion and action against the inputs, the steps and the OpenAPI
 //!    schemas ([`types`]), collecting [`diag`]nostics, and lower into the [`ir`];
@@ -15,6 +16,7 @@
 //! at the first problem: every problem of a document is a [`Diagnostic`].
 //! This crate's API is an implementation detail of `arazzo` (semver-exempt).
 
+pub mod asyncapi;
 pub mod build;
 pub mod check;
 pub mod condition;

@@ -144,7 +144,7 @@ pub enum SourceType {
     OpenApi,
     /// Another Arazzo document.
     Arazzo,
-    /// An AsyncAPI description (Arazzo 1.1; event-driven steps are not supported yet).
+    /// An AsyncAPI 3 description (Arazzo 1.1, event-driven steps).
     AsyncApi,
 }
 
@@ -197,6 +197,8 @@ pub enum StepTarget {
     OperationPath(Text),
     /// `workflowId`.
     WorkflowId(Text),
+    /// `channelPath` (Arazzo 1.1): `{$sourceDescriptions.<name>.url}#/channels/<key>`.
+    ChannelPath(Text),
 }
 
 /// A step.
@@ -225,6 +227,10 @@ pub struct Step {
     pub depends_on: Vec<Text>,
     /// `timeout` (Arazzo 1.1): milliseconds the step may take.
     pub timeout: Option<u64>,
+    /// `action` (Arazzo 1.1, event-driven steps): `send` or `receive`, with its node.
+    pub action: Option<(crate::asyncapi::MessageAction, Node)>,
+    /// `correlationId` (Arazzo 1.1, receive steps): the expression giving the id to wait for.
+    pub correlation_id: Option<Text>,
     /// The step's node.
     pub node: Node,
 }
@@ -690,11 +696,8 @@ impl Reader<'_> {
                 "openapi" => Some(SourceType::OpenApi),
                 "arazzo" => Some(SourceType::Arazzo),
                 "asyncapi" => {
-                    if self.gate(&t.node, "an `asyncapi` source description") {
-                        self.error(&t.node, "AsyncAPI source descriptions (event-driven steps) are not supported yet")
-                            .help
-                            .push("this compiler runs steps over HTTP from OpenAPI descriptions".into());
-                    }
+                    // Reported in a 1.0 document; read anyway, so its steps are checked.
+                    self.gate(&t.node, "an `asyncapi` source description");
                     Some(SourceType::AsyncApi)
                 }
                 other => {
@@ -957,15 +960,40 @@ impl Reader<'_> {
             return None;
         }
         let id = self.text(node, "stepId", what, true)?;
-        for key in ["action", "correlationId", "channelPath"] {
+        // Event-driven fields: reported in a 1.0 document, read anyway (so that the
+        // step is still checked and no second error follows from their absence).
+        for (key, what) in [
+            ("action", "a step `action`"),
+            ("correlationId", "a step `correlationId`"),
+            ("channelPath", "a step `channelPath`"),
+        ] {
             if let Some(n) = node.get(key) {
-                if self.gate(n, &format!("`{key}`")) {
-                    self.error(n, format!("`{key}` belongs to event-driven (AsyncAPI) steps, which are not supported yet"))
-                        .help
-                        .push("this compiler runs steps over HTTP from OpenAPI descriptions".into());
-                }
+                self.gate(n, what);
             }
         }
+        let action = match node.get("action") {
+            Some(n) => match n.as_str() {
+                Some("send") => Some((crate::asyncapi::MessageAction::Send, n.clone())),
+                Some("receive") => Some((crate::asyncapi::MessageAction::Receive, n.clone())),
+                other => {
+                    let help = other.and_then(|o| did_you_mean(o, ["send", "receive"]));
+                    let d = self.error(
+                        n,
+                        format!(
+                            "a step `action` must be `send` or `receive`, found `{}`",
+                            other.unwrap_or(n.type_name())
+                        ),
+                    );
+                    if let Some(h) = help {
+                        d.help.push(h);
+                    }
+                    None
+                }
+            },
+            _ => None,
+        };
+        let correlation_id = self.text(node, "correlationId", what, false);
+        let channel_path = self.text(node, "channelPath", what, false);
         let timeout = match node.get("timeout") {
             Some(n) if self.gate(n, "a step `timeout`") => match n.value {
                 Value::Int(ms) if ms > 0 => u64::try_from(ms).ok(),
@@ -1000,20 +1028,21 @@ impl Reader<'_> {
         ]
         .into_iter()
         .filter_map(|(k, f)| self.text(node, k, &what, false).map(f))
+        .chain(channel_path.map(StepTarget::ChannelPath))
         .collect();
         let target = match targets.len() {
             1 => targets.into_iter().next(),
             0 => {
                 self.error(
                     &id.node,
-                    format!("{what} names no `operationId`, `operationPath` or `workflowId`"),
+                    format!("{what} names no `operationId`, `operationPath`, `channelPath` or `workflowId`"),
                 )
                 .help
                 .push("a step runs exactly one operation or workflow".into());
                 None
             }
             _ => {
-                self.error(&id.node, format!("{what} names more than one of `operationId`, `operationPath` and `workflowId`"))
+                self.error(&id.node, format!("{what} names more than one of `operationId`, `operationPath`, `channelPath` and `workflowId`"))
                     .help.push("a step runs exactly one operation or workflow: keep one".into());
                 None
             }
@@ -1079,6 +1108,8 @@ impl Reader<'_> {
             outputs: self.outputs(node, &what),
             depends_on,
             timeout,
+            action,
+            correlation_id,
             node: node.clone(),
             id,
         })

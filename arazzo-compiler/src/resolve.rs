@@ -16,6 +16,9 @@ pub struct Sources {
     pub store: Store,
     /// Source name → its API (`None` when it failed to load; the failure is reported).
     pub apis: Vec<(String, Option<Api>)>,
+    /// Source name → its AsyncAPI description (`type: asyncapi`; `None` when it
+    /// failed to load; the failure is reported).
+    pub asyncapis: Vec<(String, Option<crate::asyncapi::AsyncApi>)>,
     /// Source name → the workflows of that Arazzo document (`type: arazzo`).
     pub arazzo: Vec<(String, Vec<ExportedWorkflow>)>,
 }
@@ -126,8 +129,12 @@ pub fn load_sources(
             continue;
         }
         seen.push(name);
-        // AsyncAPI descriptions are not read: event-driven steps are reported as not supported.
-        if matches!(sd.kind, Some(SourceType::Arazzo | SourceType::AsyncApi)) {
+        if sd.kind == Some(SourceType::Arazzo) {
+            continue;
+        }
+        if sd.kind == Some(SourceType::AsyncApi) {
+            let api = load_asyncapi(sd, doc_path, file, map, display, diags, &mut sources.store);
+            sources.asyncapis.push((name.to_owned(), api));
             continue;
         }
         let path = match source_path(sd, doc_path, file, map) {
@@ -170,6 +177,35 @@ pub fn load_sources(
         sources.apis.push((name.to_owned(), api));
     }
     sources
+}
+
+/// Loads an AsyncAPI source description and every file its channels,
+/// operations and components reach through `$ref`s, and indexes it.
+fn load_asyncapi(
+    sd: &crate::model::SourceDescription,
+    doc_path: &Path,
+    file: &Arc<SourceFile>,
+    map: &SourceMap,
+    display: &dyn Fn(&Path) -> String,
+    diags: &mut Diagnostics,
+    store: &mut Store,
+) -> Option<crate::asyncapi::AsyncApi> {
+    let path = match source_path(sd, doc_path, file, map) {
+        Ok(p) => p,
+        Err(d) => {
+            diags.push(*d);
+            return None;
+        }
+    };
+    let blame_loc = model::location(file, &sd.url.node);
+    let blame = |m: String| Diagnostic::at(blame_loc.clone(), m);
+    let index = store.load(&path, display, diags, &blame)?;
+    let start = ["channels", "operations", "components"]
+        .iter()
+        .map(|k| (index, vec![(*k).to_owned()]))
+        .collect();
+    store.load_reached(start, display, diags, &blame);
+    store.asyncapi(index, diags, &blame)
 }
 
 /// Loads the files that the `$ref`s of the operations the document's steps call reach

@@ -1,11 +1,13 @@
 //! [`Client`]: the configuration generated workflows run with.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
 
+use crate::transport::Transport;
 use crate::Error;
 
 const DEFAULT_MAX_STEPS: usize = 1000;
@@ -49,6 +51,15 @@ struct Inner {
     workflow_timeout: Duration,
     max_body_bytes: usize,
     max_retry_after: Duration,
+    transports: Transports,
+}
+
+/// The message transports of a client: one for every AsyncAPI source
+/// description, and overrides per source description.
+#[derive(Clone, Default)]
+struct Transports {
+    default: Option<Arc<dyn Transport>>,
+    by_source: HashMap<String, Arc<dyn Transport>>,
 }
 
 impl Client {
@@ -69,6 +80,7 @@ impl Client {
             DEFAULT_WORKFLOW_TIMEOUT,
             DEFAULT_MAX_BODY_BYTES,
             DEFAULT_MAX_RETRY_AFTER,
+            Transports::default(),
         )
     }
 
@@ -87,6 +99,7 @@ impl Client {
         workflow_timeout: Duration,
         max_body_bytes: usize,
         max_retry_after: Duration,
+        transports: Transports,
     ) -> Self {
         Client {
             inner: Arc::new(Inner {
@@ -98,6 +111,7 @@ impl Client {
                 workflow_timeout,
                 max_body_bytes,
                 max_retry_after,
+                transports,
             }),
         }
     }
@@ -156,6 +170,18 @@ impl Client {
         }
     }
 
+    /// The message transport event-driven steps of AsyncAPI source
+    /// description `source` use: the one given for it to
+    /// [`ClientBuilder::source_transport`], else the one given to
+    /// [`ClientBuilder::transport`]; `None` when neither was.
+    pub fn transport(&self, source: &str) -> Option<&dyn Transport> {
+        let t = &self.inner.transports;
+        t.by_source
+            .get(source)
+            .or(t.default.as_ref())
+            .map(|t| t.as_ref() as &dyn Transport)
+    }
+
     /// The underlying HTTP client.
     pub(crate) fn http(&self) -> Result<&reqwest::Client, Error> {
         self.inner
@@ -198,6 +224,18 @@ impl fmt::Debug for Client {
             .field("workflow_timeout", &self.inner.workflow_timeout)
             .field("max_body_bytes", &self.inner.max_body_bytes)
             .field("max_retry_after", &self.inner.max_retry_after)
+            .field("transport", &self.inner.transports.default.is_some())
+            .field("source_transports", &{
+                let mut names: Vec<&str> = self
+                    .inner
+                    .transports
+                    .by_source
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                names.sort_unstable();
+                names
+            })
             .finish_non_exhaustive()
     }
 }
@@ -214,6 +252,7 @@ pub struct ClientBuilder {
     workflow_timeout: Option<Duration>,
     max_body_bytes: Option<usize>,
     max_retry_after: Option<Duration>,
+    transports: Transports,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -227,6 +266,11 @@ impl fmt::Debug for ClientBuilder {
             .field("workflow_timeout", &self.workflow_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_retry_after", &self.max_retry_after)
+            .field("transport", &self.transports.default.is_some())
+            .field(
+                "source_transports",
+                &self.transports.by_source.keys().collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -288,6 +332,38 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends and receives the messages of event-driven steps (Arazzo 1.1
+    /// steps on AsyncAPI operations) through `transport`, for every AsyncAPI
+    /// source description without one of its own
+    /// ([`source_transport`](ClientBuilder::source_transport)). Without a
+    /// transport such a step fails with [`Error::NoTransport`].
+    ///
+    /// ```
+    /// let broker = arazzo::transport::InMemoryTransport::new();
+    /// let client = arazzo::Client::builder().transport(broker.clone()).build()?;
+    /// assert!(client.transport("orderEvents").is_some());
+    /// # Ok::<(), arazzo::Error>(())
+    /// ```
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transports.default = Some(Arc::new(transport));
+        self
+    }
+
+    /// Uses `transport` for the event-driven steps of AsyncAPI source
+    /// description `source` (its `name` in the Arazzo document), e.g. when
+    /// two source descriptions live on different brokers. A later call for
+    /// the same source wins.
+    pub fn source_transport(
+        mut self,
+        source: impl Into<String>,
+        transport: impl Transport,
+    ) -> Self {
+        self.transports
+            .by_source
+            .insert(source.into(), Arc::new(transport));
+        self
+    }
+
     /// Validates the settings and creates the client.
     ///
     /// # Errors
@@ -320,6 +396,7 @@ impl ClientBuilder {
             self.workflow_timeout.unwrap_or(DEFAULT_WORKFLOW_TIMEOUT),
             self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             self.max_retry_after.unwrap_or(DEFAULT_MAX_RETRY_AFTER),
+            self.transports,
         ))
     }
 }

@@ -336,6 +336,100 @@ pub enum Error {
         last: Box<Error>,
     },
 
+    /// An event-driven step ran, but the client has no [`Transport`](crate::transport::Transport)
+    /// for its AsyncAPI source description (see
+    /// [`ClientBuilder::transport`](crate::ClientBuilder::transport)). Nothing was sent.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: no message transport is configured for source description `{source_name}`")]
+    NoTransport {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// AsyncAPI operation id (or channel) the step uses.
+        operation: &'static str,
+        /// Name of the AsyncAPI source description.
+        source_name: &'static str,
+    },
+
+    /// The transport failed to publish the message of a `send` step.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: sending on channel `{channel}` failed: {source}")]
+    Send {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// AsyncAPI operation id (or channel) the step uses.
+        operation: &'static str,
+        /// The channel address.
+        channel: &'static str,
+        /// What the transport reported.
+        source: crate::transport::TransportError,
+    },
+
+    /// The transport failed while a `receive` step waited for its message.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: receiving on channel `{channel}` failed: {source}")]
+    Receive {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// AsyncAPI operation id (or channel) the step uses.
+        operation: &'static str,
+        /// The channel address.
+        channel: &'static str,
+        /// What the transport reported.
+        source: crate::transport::TransportError,
+    },
+
+    /// No matching message arrived within the `timeout` of a `receive` step
+    /// (or the client's request timeout when the step has none).
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: no matching message on channel `{channel}` within {after:?}")]
+    MessageTimeout {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// AsyncAPI operation id (or channel) the step uses.
+        operation: &'static str,
+        /// The channel address.
+        channel: &'static str,
+        /// How long the step waited.
+        after: Duration,
+    },
+
+    /// The message of an event-driven step did not meet the step's success
+    /// criteria (after `attempts` receives, when failure actions retried).
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: success criteria not met by the message on channel `{channel}` (attempt {attempts}): {payload}")]
+    MessageCriteriaNotMet {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// AsyncAPI operation id (or channel) the step uses.
+        operation: &'static str,
+        /// The channel address.
+        channel: &'static str,
+        /// How many messages were tried.
+        attempts: u32,
+        /// Start of the payload (at most 1 KiB, as text, control characters escaped).
+        payload: String,
+    },
+
+    /// The payload of a message is not valid JSON where JSON was needed.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: the message on channel `{channel}` is invalid: {message}")]
+    InvalidMessage {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// AsyncAPI operation id (or channel) the step uses.
+        operation: &'static str,
+        /// The channel address.
+        channel: &'static str,
+        /// What is wrong (position, not content).
+        message: String,
+    },
+
     /// The workflow executed more steps than the client's step limit
     /// (usually a `goto` loop).
     #[error("workflow `{workflow}` exceeded the limit of {limit} executed steps")]
@@ -480,6 +574,42 @@ impl Error {
                 ..
             }
             | Error::InvalidParameter {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::NoTransport {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::Send {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::Receive {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::MessageTimeout {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::MessageCriteriaNotMet {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::InvalidMessage {
                 workflow,
                 step,
                 operation,

@@ -7,6 +7,8 @@
 //! `Inputs` and `Outputs` structs). The generated code runs on this crate's
 //! small runtime: a [`Client`] holding the HTTP client and the limits of a
 //! run, and the [`Error`] type every failure is reported with.
+//! Event-driven steps (Arazzo 1.1 on AsyncAPI 3.0) send and receive messages
+//! through the [`transport::Transport`] the client holds.
 //!
 //! ```
 //! use std::time::Duration;
@@ -47,6 +49,7 @@
 mod client;
 mod error;
 pub mod rt;
+pub mod transport;
 
 pub use client::{default_http_client, same_origin_redirects, Client, ClientBuilder};
 pub use error::Error;

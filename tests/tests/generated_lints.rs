@@ -41,6 +41,10 @@ mod secrets {
     include!(concat!(env!("OUT_DIR"), "/lint_secrets.rs"));
 }
 
+mod order_events {
+    include!(concat!(env!("OUT_DIR"), "/lint_order_events.rs"));
+}
+
 mod transfer {
     include!(concat!(env!("OUT_DIR"), "/lint_transfer.rs"));
 }
@@ -69,4 +73,8 @@ fn generated_modules_are_usable() {
         "create-meter-and-ingest-event"
     );
     assert_eq!(secrets::login_then_read::WORKFLOW_ID, "login-then-read");
+    assert_eq!(
+        order_events::place_and_confirm_order::WORKFLOW_ID,
+        "place-and-confirm-order"
+    );
 }

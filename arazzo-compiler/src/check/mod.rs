@@ -8,6 +8,7 @@ mod criteria;
 mod exprs;
 mod flow;
 mod labels;
+mod message;
 mod outputs;
 mod payload;
 mod refs;
@@ -74,7 +75,17 @@ enum OperandTy {
 /// What a step resolved to.
 #[derive(Clone, Copy)]
 enum Target<'a> {
-    Op { api: usize, op: &'a Operation },
+    Op {
+        api: usize,
+        op: &'a Operation,
+    },
+    /// An AsyncAPI operation (`op`, an index in its operations) or a channel alone
+    /// (`channelPath`), with its channel's index.
+    Msg {
+        api: usize,
+        op: Option<usize>,
+        channel: usize,
+    },
     Workflow(WorkflowRef),
     Unknown,
 }

@@ -190,6 +190,7 @@ impl<'a> Checker<'a> {
                     (Ty::Json, None)
                 }
                 ExprKind::StatusCode => (Ty::Integer, None),
+                ExprKind::Message(src) => self.message_output_type(st, ec, src, hint),
                 ExprKind::Response(Source::Header(h)) => {
                     // A header the success response documents without `required: true` may be absent.
                     let optional = match target {

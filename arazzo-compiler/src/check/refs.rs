@@ -69,6 +69,23 @@ pub(super) fn workflow_refs(step: &ir::Step) -> Vec<WorkflowRef> {
         ir::StepKind::Workflow { inputs, .. } => {
             inputs.iter().for_each(|(_, v)| collect_refs(v, &mut f))
         }
+        ir::StepKind::Message {
+            headers,
+            body,
+            correlation,
+            ..
+        } => {
+            headers.iter().for_each(|p| collect_refs(&p.value, &mut f));
+            if let Some(b) = body {
+                collect_refs(&b.value, &mut f);
+                b.replacements
+                    .iter()
+                    .for_each(|(_, v)| collect_refs(v, &mut f));
+            }
+            if let Some((_, v)) = correlation {
+                collect_refs(v, &mut f);
+            }
+        }
         ir::StepKind::Unresolved => {}
     }
     step.outputs

@@ -11,6 +11,9 @@ impl<'a> Checker<'a> {
         node: &Node,
         e: &Expr,
     ) -> Option<(RtExpr, Ty, Option<Schema<'a>>)> {
+        if self.http_expr_on_message_step(st, ec, node, e) {
+            return None;
+        }
         let text = e.text.clone();
         let target = ec.step.and_then(|i| st.targets.get(i).copied());
         let need_response = |me: &mut Self, what: &str| -> bool {
@@ -749,22 +752,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            ExprKind::Message(_) => {
-                if self.doc.version < model::Version::V1_1 {
-                    let declared = self.declared();
-                    let d = self.err_span(
-                        node,
-                        &e.span,
-                        format!("`{text}` is an Arazzo 1.1 expression"),
-                    );
-                    model::requires_1_1(d, &declared);
-                } else {
-                    self.err_span(node, &e.span, format!("`{text}` reads a message of an event-driven (AsyncAPI) step, which are not supported yet"))
-                        .help
-                        .push("this compiler runs steps over HTTP: use `$response.body` or `$response.header.<name>`".into());
-                }
-                None
-            }
+            ExprKind::Message(src) => self.message_expr(st, ec, node, e, src),
         }
     }
 }

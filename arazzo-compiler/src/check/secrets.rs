@@ -176,7 +176,10 @@ impl Secrets<'_> {
         let mut found = Vec::new();
         for (si, step) in wf.steps.iter().enumerate() {
             let sub = match &step.kind {
-                StepKind::Operation { params, .. } => {
+                StepKind::Operation { params, .. }
+                | StepKind::Message {
+                    headers: params, ..
+                } => {
                     for p in params.iter().filter(|p| p.secret) {
                         reads(&p.value, w, None, &mut found);
                     }

@@ -303,11 +303,14 @@ impl<'a> Checker<'a> {
                     inputs,
                 }
             }
+            Target::Msg { .. } => self.message_step(st, &req_ec, s, target, &params),
             Target::Unknown => ir::StepKind::Unresolved,
         };
         st.request = match &kind {
             ir::StepKind::Operation { params, body, .. } => Some((params.clone(), body.clone())),
-            ir::StepKind::Workflow { .. } | ir::StepKind::Unresolved => None,
+            ir::StepKind::Message { .. }
+            | ir::StepKind::Workflow { .. }
+            | ir::StepKind::Unresolved => None,
         };
         // Criteria and actions, evaluated once the response is there.
         let resp_ec = Ectx {
@@ -413,6 +416,26 @@ impl<'a> Checker<'a> {
         }
         if let ir::StepKind::Workflow { inputs, .. } = &kind {
             for (_, v) in inputs {
+                collect_steps(v, &mut refs);
+            }
+        }
+        if let ir::StepKind::Message {
+            headers,
+            body,
+            correlation,
+            ..
+        } = &kind
+        {
+            for p in headers {
+                collect_steps(&p.value, &mut refs);
+            }
+            if let Some(b) = body {
+                collect_steps(&b.value, &mut refs);
+                for (_, v) in &b.replacements {
+                    collect_steps(v, &mut refs);
+                }
+            }
+            if let Some((_, v)) = correlation {
                 collect_steps(v, &mut refs);
             }
         }

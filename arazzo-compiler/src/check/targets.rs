@@ -24,6 +24,9 @@ impl<'a> Checker<'a> {
                     },
                     None => (None, t.value.as_str()),
                 };
+                if let Some(target) = self.async_operation_target(source, id, t, s) {
+                    return target;
+                }
                 let mut found: Vec<(usize, &'a Operation)> = Vec::new();
                 for (ai, (name, api)) in sources.apis.iter().enumerate() {
                     if source.is_some_and(|s| s != name) {
@@ -39,8 +42,12 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(src) = source {
                     if !sources.apis.iter().any(|(n, _)| n == src) {
-                        let names: Vec<&str> =
-                            sources.apis.iter().map(|(n, _)| n.as_str()).collect();
+                        let names: Vec<&str> = sources
+                            .apis
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .chain(self.async_source_names())
+                            .collect();
                         self.err_span(
                             &t.node,
                             &(20..20 + src.len()),
@@ -73,13 +80,18 @@ impl<'a> Checker<'a> {
                                     .iter()
                                     .filter_map(|o| o.operation_id.as_deref())
                             })
+                            .chain(self.async_operation_ids(source))
                             .collect();
                         self.err(
                             &t.node,
                             format!("unknown operationId `{id}` in step `{}`", s.id.value),
                         )
                         .candidates(
-                            "the OpenAPI descriptions define",
+                            if sources.asyncapis.is_empty() {
+                                "the OpenAPI descriptions define"
+                            } else {
+                                "the OpenAPI and AsyncAPI descriptions define"
+                            },
                             all.iter().copied(),
                             id,
                         );
@@ -99,6 +111,7 @@ impl<'a> Checker<'a> {
                 }
             }
             Some(StepTarget::OperationPath(t)) => self.operation_path(t),
+            Some(StepTarget::ChannelPath(t)) => self.channel_path(t),
             Some(StepTarget::WorkflowId(t)) => {
                 if let Some(found) = self.other_document_workflow(&t.node, &t.value) {
                     return found.map_or(Target::Unknown, Target::Workflow);

@@ -178,6 +178,7 @@ impl<'a> Checker<'a> {
         // Targets.
         for s in &wf.steps {
             let t = self.target(s, w);
+            self.check_message_fields(s, t);
             st.targets.push(t);
         }
         // Actions and control flow.

@@ -6,11 +6,14 @@
 //!
 //! * [`StepInfo`]: static facts of one step, emitted as a `static`.
 //! * [`Request`] / [`Response`]: one HTTP exchange with all limits applied.
+//! * [`MessageStep`] / [`StepMessage`]: one message sent or received by an
+//!   event-driven step, through the client's transport.
 //! * [`Run`] and [`with_deadline`]: per-run bookkeeping (step bound, timeout).
 //! * [`cond`]: helpers implementing Arazzo runtime-expression and criteria
 //!   semantics over [`serde_json::Value`].
 
 pub mod cond;
+mod message;
 mod param;
 mod request;
 mod response;
@@ -19,6 +22,7 @@ mod values;
 use std::future::Future;
 
 pub use cond::*;
+pub use message::{MessageStep, StepMessage};
 pub use param::{ParamValue, Text};
 pub use request::Request;
 pub use response::Response;
@@ -42,9 +46,11 @@ pub struct StepInfo {
     pub source: &'static str,
     /// Default server URL of that source description (first OpenAPI server).
     pub default_server: &'static str,
-    /// HTTP method in upper case: `"GET"`, `"POST"`, ...
+    /// HTTP method in upper case: `"GET"`, `"POST"`, ...; `"SEND"` or
+    /// `"RECEIVE"` for an event-driven step.
     pub method: &'static str,
-    /// OpenAPI path template, e.g. `"/meter-definition/{meterApiName}"`.
+    /// OpenAPI path template, e.g. `"/meter-definition/{meterApiName}"`; the
+    /// channel address for an event-driven step.
     pub path: &'static str,
 }
 

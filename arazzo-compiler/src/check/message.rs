@@ -1,0 +1,863 @@
+//! Event-driven steps (Arazzo 1.1 on AsyncAPI 3.0): resolving `operationId` and
+//! `channelPath` to an AsyncAPI operation or channel, checking `action`,
+//! `correlationId`, message headers and payloads, and typing `$message.payload`
+//! and `$message.header.<name>` from the message schemas.
+
+use super::{Checker, Ectx, Target, Wf};
+use crate::asyncapi::{AsyncApi, CorrelationLoc, MessageAction, MessageView, MsgLoc};
+use crate::diag::{did_you_mean, list_names};
+use crate::expr::{Expr, ExprKind, Source};
+use crate::ir::{self, BodyKind, RtExpr, Val};
+use crate::model::{self, ParamIn, Text};
+use crate::openapi::pointer_tokens;
+use crate::types::{self, Schema, Scope, Ty, Walk};
+use crate::yaml::{Node, Value};
+
+impl<'a> Checker<'a> {
+    /// The AsyncAPI source named `name`, with its index.
+    fn async_api(&self, index: usize) -> Option<(&'a str, &'a AsyncApi)> {
+        let sources = self.sources;
+        let (name, api) = sources.asyncapis.get(index)?;
+        Some((name.as_str(), api.as_ref()?))
+    }
+
+    /// Resolves an `operationId` to an AsyncAPI operation: `Some(target)` when
+    /// `source` names an AsyncAPI source description, or when no source is named
+    /// and only an AsyncAPI description defines `id`; `None` to look it up among
+    /// the OpenAPI operations.
+    pub(super) fn async_operation_target(
+        &mut self,
+        source: Option<&str>,
+        id: &str,
+        t: &Text,
+        s: &model::Step,
+    ) -> Option<Target<'a>> {
+        let sources = self.sources;
+        let in_source = source.map(|src| sources.asyncapis.iter().position(|(n, _)| n == src));
+        let found: Vec<(usize, usize)> = sources
+            .asyncapis
+            .iter()
+            .enumerate()
+            .filter(|(_, (n, _))| source.is_none_or(|src| src == n))
+            .filter_map(|(ai, (_, api))| {
+                let k = api.as_ref()?.operations.iter().position(|o| o.id == id)?;
+                Some((ai, k))
+            })
+            .collect();
+        match in_source {
+            // A named OpenAPI (or unknown) source: not ours.
+            Some(None) => return None,
+            // No source named: ours only when no OpenAPI operation has the id.
+            None => {
+                let http = sources.apis.iter().any(|(_, a)| {
+                    a.as_ref().is_some_and(|a| {
+                        a.operations
+                            .iter()
+                            .any(|o| o.operation_id.as_deref() == Some(id))
+                    })
+                });
+                if found.is_empty() || http {
+                    return None;
+                }
+            }
+            Some(Some(ai)) => {
+                if found.is_empty() {
+                    let Some((name, api)) = self.async_api(ai) else {
+                        return Some(Target::Unknown); // failed to load: reported
+                    };
+                    self.err(
+                        &t.node,
+                        format!(
+                            "AsyncAPI source `{name}` has no operation `{id}` (in step `{}`)",
+                            s.id.value
+                        ),
+                    )
+                    .candidates(
+                        "it defines",
+                        api.operations.iter().map(|o| o.id.as_str()),
+                        id,
+                    );
+                    return Some(Target::Unknown);
+                }
+            }
+        }
+        if found.len() > 1 {
+            let cands: Vec<String> = found
+                .iter()
+                .map(|(ai, _)| format!("$sourceDescriptions.{}.{id}", sources.asyncapis[*ai].0))
+                .collect();
+            self.err(
+                &t.node,
+                format!("operationId `{id}` is ambiguous: several source descriptions define it"),
+            )
+            .help
+            .push(format!("name the source: {}", cands.join(" or ")));
+            return Some(Target::Unknown);
+        }
+        let (ai, k) = found[0];
+        let (name, api) = self.async_api(ai)?;
+        let op = &api.operations[k];
+        match op.channel {
+            Some(channel) => Some(Target::Msg {
+                api: ai,
+                op: Some(k),
+                channel,
+            }),
+            None => {
+                self.err(
+                    &t.node,
+                    format!("AsyncAPI operation `{id}` of `{name}` has no `channel` that resolves to one of its `channels`"),
+                )
+                .help
+                .push("an operation's `channel` is a `$ref: '#/channels/<key>'`".into());
+                Some(Target::Unknown)
+            }
+        }
+    }
+
+    /// The source names an unknown `$sourceDescriptions.<name>.` prefix may have meant.
+    pub(super) fn async_source_names(&self) -> impl Iterator<Item = &'a str> {
+        let sources = self.sources;
+        sources.asyncapis.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// The operation ids of the AsyncAPI sources (all, or of source `only`).
+    pub(super) fn async_operation_ids(&self, only: Option<&str>) -> Vec<&'a str> {
+        let sources = self.sources;
+        sources
+            .asyncapis
+            .iter()
+            .filter(|(n, _)| only.is_none_or(|o| o == n))
+            .filter_map(|(_, a)| a.as_ref())
+            .flat_map(|a| a.operations.iter().map(|o| o.id.as_str()))
+            .collect()
+    }
+
+    /// Resolves `channelPath: '{$sourceDescriptions.<name>.url}#/channels/<key>'`.
+    pub(super) fn channel_path(&mut self, t: &Text) -> Target<'a> {
+        let sources = self.sources;
+        let value = t.value.as_str();
+        let parsed = value
+            .strip_prefix("{$sourceDescriptions.")
+            .and_then(|rest| rest.split_once(".url}"));
+        let Some((src, fragment)) = parsed else {
+            self.err(
+                &t.node,
+                format!("`channelPath` `{value}` must be `{{$sourceDescriptions.<name>.url}}#/channels/<channel>`"),
+            );
+            return Target::Unknown;
+        };
+        let Some(ai) = sources.asyncapis.iter().position(|(n, _)| n == src) else {
+            let names: Vec<&str> = self.async_source_names().collect();
+            self.err_span(
+                &t.node,
+                &(21..21 + src.len()),
+                format!("`{src}` in `channelPath` is not an AsyncAPI source description"),
+            )
+            .candidates(
+                "the document's AsyncAPI source descriptions (`type: asyncapi`)",
+                names,
+                src,
+            );
+            return Target::Unknown;
+        };
+        let Some((name, api)) = self.async_api(ai) else {
+            return Target::Unknown; // failed to load: reported
+        };
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        let start = value.len() - fragment.len();
+        match pointer_tokens(fragment).as_deref() {
+            Some([channels, key]) if channels == "channels" => {
+                match api.channels.iter().position(|c| c.key == *key) {
+                    Some(channel) => Target::Msg {
+                        api: ai,
+                        op: None,
+                        channel,
+                    },
+                    None => {
+                        let at = start + "/channels/".len();
+                        self.err_span(
+                            &t.node,
+                            &(at..value.len()),
+                            format!("AsyncAPI source `{name}` has no channel `{key}`"),
+                        )
+                        .candidates(
+                            "its channels",
+                            api.channels.iter().map(|c| c.key.as_str()),
+                            key,
+                        );
+                        Target::Unknown
+                    }
+                }
+            }
+            _ => {
+                self.err_span(
+                    &t.node,
+                    &(start..value.len()),
+                    format!("`channelPath` must point at a channel: `#/channels/<channel>`, found `#{fragment}`"),
+                );
+                Target::Unknown
+            }
+        }
+    }
+
+    /// Checks `action` and `correlationId` against what the step runs.
+    pub(super) fn check_message_fields(&mut self, s: &model::Step, target: Target<'a>) {
+        let is_msg = matches!(target, Target::Msg { .. });
+        if is_msg {
+            if s.action.is_none() && s.node.get("action").is_none() {
+                let hint = match target {
+                    Target::Msg { api, op: Some(k), .. } => self
+                        .async_api(api)
+                        .and_then(|(_, a)| a.operations.get(k)?.action)
+                        .map(|a| {
+                            format!(
+                                "its AsyncAPI operation has `action: {}`; add `action: {}` (or the other) to the step",
+                                a.as_str(),
+                                a.as_str()
+                            )
+                        }),
+                    _ => None,
+                };
+                let d = self.err(
+                    &s.id.node,
+                    format!(
+                        "step `{}` runs an AsyncAPI operation but has no `action`",
+                        s.id.value
+                    ),
+                );
+                d.help
+                    .push("say whether the workflow sends or receives: `action: send` or `action: receive`".into());
+                if let Some(h) = hint {
+                    d.help.push(h);
+                }
+            }
+            if let (Some((MessageAction::Send, _)), Some(c)) = (&s.action, &s.correlation_id) {
+                self.err(&c.node, format!("`correlationId` on step `{}`, which sends: it only selects the message a `receive` step waits for", s.id.value))
+                    .help
+                    .push("put the correlation id in the message instead (the header or payload field the AsyncAPI message's `correlationId` names)".into());
+            }
+            return;
+        }
+        if matches!(target, Target::Unknown) {
+            return;
+        }
+        let runs = match target {
+            Target::Workflow(_) => "runs a workflow",
+            _ => "calls an HTTP operation",
+        };
+        if let Some((_, n)) = &s.action {
+            self.err(
+                n,
+                format!(
+                    "`action` on step `{}`, which {runs}: only steps on AsyncAPI operations send or receive",
+                    s.id.value
+                ),
+            )
+            .help
+            .push("remove `action`, or name an operation of an `asyncapi` source description".into());
+        }
+        if let Some(c) = &s.correlation_id {
+            self.err(
+                &c.node,
+                format!(
+                    "`correlationId` on step `{}`, which {runs}: it applies to `receive` steps on AsyncAPI operations",
+                    s.id.value
+                ),
+            );
+        }
+    }
+
+    /// The messages a message step may send or receive.
+    fn step_messages(&self, target: Target<'a>) -> Vec<(&'a MsgLoc, MessageView<'a>)> {
+        let Target::Msg { api, op, channel } = target else {
+            return Vec::new();
+        };
+        let Some((_, a)) = self.async_api(api) else {
+            return Vec::new();
+        };
+        let store = &self.sources.store;
+        let locs: &'a [MsgLoc] = match op.and_then(|k| a.operations.get(k)) {
+            Some(o) => &o.messages,
+            None => a
+                .channels
+                .get(channel)
+                .map(|c| c.messages.as_slice())
+                .unwrap_or(&[]),
+        };
+        locs.iter()
+            .filter_map(|l| store.async_message(l).map(|v| (l, v)))
+            .collect()
+    }
+
+    /// Lowers the body of an event-driven step.
+    pub(super) fn message_step(
+        &mut self,
+        st: &mut Wf<'a>,
+        ec: &Ectx<'_>,
+        s: &'a model::Step,
+        target: Target<'a>,
+        params: &[(model::Parameter, Option<Node>)],
+    ) -> ir::StepKind {
+        let Target::Msg { api, op, channel } = target else {
+            return ir::StepKind::Unresolved;
+        };
+        let Some((source, a)) = self.async_api(api) else {
+            return ir::StepKind::Unresolved;
+        };
+        let ch = &a.channels[channel];
+        let operation = match op.and_then(|k| a.operations.get(k)) {
+            Some(o) => o.id.clone(),
+            None => ch.key.clone(),
+        };
+        let action = s
+            .action
+            .as_ref()
+            .map_or(MessageAction::Send, |(act, _)| *act);
+        if ch.address.as_deref().is_some_and(|x| x.contains('{')) {
+            self.err(
+                &s.id.node,
+                format!(
+                    "channel `{}` of `{source}` has a parameterized address `{}`, which is not supported yet",
+                    ch.key,
+                    ch.address_or_key()
+                ),
+            )
+            .help
+            .push("give the channel a fixed `address`".into());
+        }
+        let messages = self.step_messages(target);
+        // Headers: parameters `in: header`, checked against the headers schemas.
+        let header_names: Option<Vec<String>> = {
+            let mut names: Vec<String> = Vec::new();
+            let mut any = false;
+            for (_, m) in &messages {
+                let Some(h) = m.headers else { continue };
+                if let Some((r, _)) = self.resolver.resolve(Schema::Api(h)) {
+                    if let Some(props) = r.node().get("properties") {
+                        any = true;
+                        for (k, _) in props.entries() {
+                            if !names.contains(&k.text) {
+                                names.push(k.text.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            any.then_some(names)
+        };
+        let mut headers = Vec::new();
+        for (p, override_value) in params {
+            let value_node = override_value.as_ref().unwrap_or(&p.value);
+            // A workflow-level parameter meant for the HTTP steps (path, query, cookie).
+            let inherited = !s.parameters.iter().any(|q| match q {
+                model::ParamOrRef::Param(q) => q.name.node.pos == p.name.node.pos,
+                model::ParamOrRef::Ref { .. } => false,
+            });
+            match p.location {
+                Some(ParamIn::Header) => {}
+                Some(_) if inherited => continue,
+                Some(other) => {
+                    self.err(
+                        &p.name.node,
+                        format!(
+                            "parameter `{}` of step `{}` is `in: {}`, but a message has only headers",
+                            p.name.value,
+                            s.id.value,
+                            other.as_str()
+                        ),
+                    )
+                    .help
+                    .push("use `in: header` for a message header; the payload goes in `requestBody`".into());
+                    continue;
+                }
+                None => {
+                    self.err(
+                        &p.name.node,
+                        format!(
+                            "parameter `{}` of step `{}` has no `in`",
+                            p.name.value, s.id.value
+                        ),
+                    )
+                    .help
+                    .push("a message header is `in: header`".into());
+                    continue;
+                }
+            }
+            if let Some(names) = &header_names {
+                if !names.iter().any(|n| n.eq_ignore_ascii_case(&p.name.value)) {
+                    let help = did_you_mean(&p.name.value, names.iter().map(String::as_str));
+                    let d = self.err(
+                        &p.name.node,
+                        format!(
+                            "the messages of `{operation}` document no header `{}`",
+                            p.name.value
+                        ),
+                    );
+                    d.help.push(format!(
+                        "their headers: {}",
+                        list_names(names.iter().map(String::as_str))
+                    ));
+                    if let Some(h) = help {
+                        d.help.push(h);
+                    }
+                    d.suggest_name(&p.name.value, names.iter().map(String::as_str));
+                }
+            }
+            let (value, _, _) = self.value_expr(st, ec, value_node);
+            headers.push(ir::Param {
+                name: p.name.value.clone(),
+                location: ParamIn::Header,
+                value,
+                secret: false,
+            });
+        }
+        if action == MessageAction::Receive && !headers.is_empty() {
+            if let Some((p, _)) = params.first() {
+                self.err(
+                    &p.name.node,
+                    format!("step `{}` receives: it sends no headers", s.id.value),
+                )
+                .help
+                .push("to select the message, use `correlationId`".into());
+            }
+            headers.clear();
+        }
+        // The payload of a send step.
+        let body = match (&s.request_body, action) {
+            (Some(rb), MessageAction::Receive) => {
+                self.err(
+                    &rb.node,
+                    format!(
+                        "step `{}` receives a message and cannot have a `requestBody`",
+                        s.id.value
+                    ),
+                )
+                .help
+                .push("a `requestBody` is the payload of a `send` step".into());
+                None
+            }
+            (Some(rb), MessageAction::Send) => self.message_body(st, ec, rb, a, &messages, s),
+            (None, _) => None,
+        };
+        // The correlation id a receive step waits for.
+        let correlation = match (&s.correlation_id, action) {
+            (Some(c), MessageAction::Receive) => {
+                let located: Vec<Result<CorrelationLoc, String>> = messages
+                    .iter()
+                    .filter_map(|(_, m)| self.sources.store.message_correlation(m))
+                    .collect();
+                let (value, _, _) = self.value_expr(st, ec, &c.node);
+                match located.first() {
+                    Some(Ok(loc)) => Some((loc.clone(), value)),
+                    Some(Err(text)) => {
+                        self.err(&c.node, format!("the correlation id location `{text}` of the message of `{operation}` is not supported"))
+                            .help
+                            .push("supported: `$message.header#/<name>` and `$message.payload#/<pointer>`".into());
+                        None
+                    }
+                    None => {
+                        self.err(
+                            &c.node,
+                            format!(
+                                "step `{}` has a `correlationId`, but the messages of `{operation}` declare none",
+                                s.id.value
+                            ),
+                        )
+                        .help
+                        .push("give the AsyncAPI message a `correlationId` with a `location` (`$message.header#/<name>` or `$message.payload#/<pointer>`)".into());
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        ir::StepKind::Message {
+            source: source.to_owned(),
+            operation,
+            action,
+            channel: ch.address_or_key().to_owned(),
+            headers,
+            body,
+            correlation,
+        }
+    }
+
+    /// The payload of a send step, checked against the message payload schema.
+    fn message_body(
+        &mut self,
+        st: &mut Wf<'a>,
+        ec: &Ectx<'_>,
+        rb: &model::RequestBody,
+        api: &'a AsyncApi,
+        messages: &[(&'a MsgLoc, MessageView<'a>)],
+        s: &model::Step,
+    ) -> Option<ir::Body> {
+        let store = &self.sources.store;
+        let first = messages.first();
+        let content_type = match (&rb.content_type, first) {
+            (Some(c), _) => c.value.clone(),
+            (None, Some((_, m))) => store.message_content_type(api, m),
+            (None, None) => "application/json".to_owned(),
+        };
+        let media = crate::openapi::media_essence(&content_type);
+        let kind = if crate::openapi::is_json(&media) {
+            BodyKind::Json
+        } else if media.starts_with("text/") {
+            BodyKind::Text
+        } else {
+            let node = rb
+                .content_type
+                .as_ref()
+                .map_or(&rb.node, |t| &t.node)
+                .clone();
+            self.err(
+                &node,
+                format!("message content type `{content_type}` is not supported"),
+            )
+            .help
+            .push("supported: application/json (and +json) and text/*".into());
+            return None;
+        };
+        let payload = rb.payload.clone().unwrap_or(Node {
+            value: Value::Null,
+            pos: rb.node.pos,
+            span: rb.node.span.start..rb.node.span.start,
+            content_offset: None,
+            col_map: None,
+        });
+        let (value, _, _) = self.value_expr(st, ec, &payload);
+        if kind == BodyKind::Text
+            && !matches!(
+                value,
+                Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
+            )
+        {
+            self.err(
+                &payload,
+                format!("a `{content_type}` message must be a string payload"),
+            );
+        }
+        let mut replacements = Vec::new();
+        for (target, v) in &rb.replacements {
+            match pointer_tokens(&target.value) {
+                Some(_) => {
+                    let (val, _, _) = self.value_expr(st, ec, v);
+                    replacements.push((target.value.clone(), val));
+                }
+                None => {
+                    self.err(
+                        &target.node,
+                        format!(
+                            "replacement target `{}` is not a JSON pointer",
+                            target.value
+                        ),
+                    );
+                }
+            }
+        }
+        // Checked like an HTTP request body, against the (first) message's payload schema.
+        if let (Some((_, m)), BodyKind::Json) = (first, kind) {
+            if let Some(schema) = m.payload {
+                let replaced: Vec<String> = rb
+                    .replacements
+                    .iter()
+                    .map(|(t, _)| t.value.clone())
+                    .collect();
+                self.check_payload(&payload, &value, Schema::Api(schema), "", &replaced, s);
+            }
+        }
+        Some(ir::Body {
+            content_type,
+            kind,
+            value,
+            replacements,
+            parts: Vec::new(),
+        })
+    }
+
+    /// `$message.payload[#pointer]` or `$message.header.<name>`, typed from the
+    /// message schemas of the step it is read in.
+    pub(super) fn message_expr(
+        &mut self,
+        st: &mut Wf<'a>,
+        ec: &Ectx<'_>,
+        node: &Node,
+        e: &Expr,
+        src: &Source,
+    ) -> Option<(RtExpr, Ty, Option<Schema<'a>>)> {
+        let text = e.text.clone();
+        if self.doc.version < model::Version::V1_1 {
+            let declared = self.declared();
+            let d = self.err_span(
+                node,
+                &e.span,
+                format!("`{text}` is an Arazzo 1.1 expression"),
+            );
+            model::requires_1_1(d, &declared);
+            return None;
+        }
+        let target = ec.step.and_then(|i| st.targets.get(i).copied());
+        let step_id = ec
+            .step
+            .and_then(|i| st.step_ids.get(i).cloned())
+            .unwrap_or_default();
+        match target {
+            Some(Target::Msg { .. }) => {}
+            Some(Target::Unknown) => return None,
+            Some(t) => {
+                let what = if matches!(t, Target::Workflow(_)) {
+                    "runs a workflow"
+                } else {
+                    "calls an HTTP operation"
+                };
+                let help = if matches!(t, Target::Workflow(_)) {
+                    "use `$outputs.<name>` for the outputs of the workflow it ran"
+                } else {
+                    "use `$response.body#/...` or `$response.header.<name>`"
+                };
+                self.err_span(
+                    node,
+                    &e.span,
+                    format!("`{text}` has no value: step `{step_id}` {what}, it sends or receives no message"),
+                )
+                .help
+                .push(help.into());
+                return None;
+            }
+            None => {
+                self.err_span(
+                    node,
+                    &e.span,
+                    format!("`{text}` has no value in {}: there is no message there", ec.place),
+                )
+                .help
+                .push("read the message in the step's `outputs` and use `$steps.<stepId>.outputs.<name>`".into());
+                return None;
+            }
+        }
+        if !ec.response {
+            self.err_span(
+                node,
+                &e.span,
+                format!(
+                    "`{text}` has no value in {}: the message is not sent or received yet",
+                    ec.place
+                ),
+            )
+            .help
+            .push("it can be used in `successCriteria`, action criteria and step `outputs`".into());
+            return None;
+        }
+        let messages = self.step_messages(target.unwrap_or(Target::Unknown));
+        let op_name = match target {
+            Some(Target::Msg { api, op, channel }) => self
+                .async_api(api)
+                .map(|(_, a)| match op.and_then(|k| a.operations.get(k)) {
+                    Some(o) => o.id.clone(),
+                    None => a.channels[channel].key.clone(),
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let scope = Scope::Workflow(st.index);
+        match src {
+            Source::Header(h) => {
+                let mut documented: Vec<String> = Vec::new();
+                let mut any_schema = false;
+                for (_, m) in &messages {
+                    let Some(hs) = m.headers else { continue };
+                    any_schema = true;
+                    let tokens = [h.text.clone()];
+                    match types::walk(&self.resolver, Schema::Api(hs), &tokens) {
+                        Walk::Found(_, optional) => {
+                            let ty = if optional && ec.success {
+                                Ty::String.optional()
+                            } else {
+                                Ty::String
+                            };
+                            return Some((RtExpr::MessageHeader(h.text.clone()), ty, None));
+                        }
+                        Walk::Open(_) => {
+                            return Some((RtExpr::MessageHeader(h.text.clone()), Ty::String, None))
+                        }
+                        Walk::Missing { available, .. } => {
+                            for a in available {
+                                if !documented.contains(&a) {
+                                    documented.push(a);
+                                }
+                            }
+                        }
+                    }
+                }
+                if any_schema {
+                    let names: Vec<&str> = documented.iter().map(String::as_str).collect();
+                    self.unknown_name(
+                        node,
+                        &h.span,
+                        format!(
+                            "the messages of `{op_name}` document no header `{}` (in `{text}`)",
+                            h.text
+                        ),
+                        "they document",
+                        &names,
+                        &h.text,
+                    );
+                    return None;
+                }
+                Some((RtExpr::MessageHeader(h.text.clone()), Ty::String, None))
+            }
+            Source::Body(ptr) => {
+                let tokens = ptr.as_ref().map(|p| p.tokens.clone()).unwrap_or_default();
+                let raw = ptr.as_ref().map(|p| p.raw.clone()).unwrap_or_default();
+                let rt = RtExpr::MessagePayload(raw);
+                let mut missing: Option<(usize, Vec<String>, String)> = None;
+                for (loc, m) in &messages {
+                    let Some(schema) = m.payload else { continue };
+                    match types::walk(&self.resolver, Schema::Api(schema), &tokens) {
+                        Walk::Found(found, optional) => {
+                            let ty = if ec.success {
+                                let t = self.types.ty_of(&self.resolver, found, "Payload", scope);
+                                if optional {
+                                    t.optional()
+                                } else {
+                                    t
+                                }
+                            } else {
+                                Ty::Json
+                            };
+                            return Some((rt, ty, Some(found)));
+                        }
+                        Walk::Open(_) => return Some((rt, Ty::Json, None)),
+                        Walk::Missing { index, available } => {
+                            if missing.as_ref().is_none_or(|x| index > x.0) {
+                                missing = Some((index, available, m.name(loc)));
+                            }
+                        }
+                    }
+                }
+                let Some((index, available, message)) = missing else {
+                    return Some((rt, Ty::Json, None));
+                };
+                let tok = tokens.get(index).cloned().unwrap_or_default();
+                let at: String = tokens[..=index.min(tokens.len().saturating_sub(1))]
+                    .iter()
+                    .map(|t| format!("/{}", crate::expr::escape_token(t)))
+                    .collect();
+                let span = ptr.as_ref().map_or(e.span.clone(), |p| p.span.clone());
+                let names: Vec<&str> = available.iter().map(String::as_str).collect();
+                self.unknown_name(
+                    node,
+                    &span,
+                    format!("message `{message}` of `{op_name}` has no property `{tok}` at `{at}` (in `{text}`)"),
+                    "the schema there has",
+                    &names,
+                    &tok,
+                );
+                None
+            }
+            Source::Query(_) | Source::Path(_) => None,
+        }
+    }
+
+    /// `$statusCode`, `$url`, `$method`, `$request.*` and `$response.*` read in an
+    /// event-driven step: reported (`true`), as a message step has no HTTP exchange.
+    pub(super) fn http_expr_on_message_step(
+        &mut self,
+        st: &Wf<'a>,
+        ec: &Ectx<'_>,
+        node: &Node,
+        e: &Expr,
+    ) -> bool {
+        let target = ec.step.and_then(|i| st.targets.get(i).copied());
+        if !matches!(target, Some(Target::Msg { .. })) {
+            return false;
+        }
+        let http = matches!(
+            e.kind,
+            ExprKind::StatusCode
+                | ExprKind::Url
+                | ExprKind::Method
+                | ExprKind::Request(_)
+                | ExprKind::Response(_)
+        );
+        if !http {
+            return false;
+        }
+        let step_id = ec
+            .step
+            .and_then(|i| st.step_ids.get(i).cloned())
+            .unwrap_or_default();
+        let help = match &e.kind {
+            ExprKind::Response(Source::Header(_)) => {
+                "read a header of the message with `$message.header.<name>`"
+            }
+            ExprKind::Response(_) => "read the message with `$message.payload#/<pointer>`",
+            _ => "an event-driven step's criteria and outputs read the message: `$message.payload#/<pointer>` or `$message.header.<name>`",
+        };
+        self.err_span(
+            node,
+            &e.span,
+            format!(
+                "`{}` has no value: step `{step_id}` sends or receives a message, it has no HTTP exchange",
+                e.text
+            ),
+        )
+        .help
+        .push(help.into());
+        true
+    }
+
+    /// The type of a step output that reads the message (and its schema).
+    pub(super) fn message_output_type(
+        &mut self,
+        st: &Wf<'a>,
+        ec: &Ectx<'_>,
+        src: &Source,
+        hint: &str,
+    ) -> (Ty, Option<Schema<'a>>) {
+        let target = ec.step.and_then(|i| st.targets.get(i).copied());
+        if !matches!(target, Some(Target::Msg { .. })) {
+            return (Ty::Json, None);
+        }
+        let messages = self.step_messages(target.unwrap_or(Target::Unknown));
+        match src {
+            Source::Header(h) => {
+                for (_, m) in &messages {
+                    let Some(hs) = m.headers else { continue };
+                    if let Walk::Found(_, optional) = types::walk(
+                        &self.resolver,
+                        Schema::Api(hs),
+                        std::slice::from_ref(&h.text),
+                    ) {
+                        return (
+                            if optional {
+                                Ty::String.optional()
+                            } else {
+                                Ty::String
+                            },
+                            None,
+                        );
+                    }
+                }
+                (Ty::String, None)
+            }
+            Source::Body(ptr) => {
+                let tokens = ptr.as_ref().map(|p| p.tokens.clone()).unwrap_or_default();
+                for (_, m) in &messages {
+                    let Some(schema) = m.payload else { continue };
+                    if let Walk::Found(s, optional) =
+                        types::walk(&self.resolver, Schema::Api(schema), &tokens)
+                    {
+                        let ty =
+                            self.types
+                                .ty_of(&self.resolver, s, hint, Scope::Workflow(st.index));
+                        return (if optional { ty.optional() } else { ty }, Some(s));
+                    }
+                }
+                (Ty::Json, None)
+            }
+            Source::Query(_) | Source::Path(_) => (Ty::Json, None),
+        }
+    }
+}
