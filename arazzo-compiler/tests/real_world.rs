@@ -382,3 +382,76 @@ workflows:
         "{m:#?}"
     );
 }
+
+const UPSERT_API: &str = r##"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /c/{id}:
+    get:
+      operationId: getC
+      parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, required: [customerId], properties: {customerId: {type: string}}}
+        "404":
+          description: missing
+          content:
+            application/json:
+              schema: {type: object, required: [message], properties: {message: {type: string}}}
+"##;
+
+fn upsert_doc(criteria: &str) -> String {
+    format!(
+        r##"arazzo: 1.0.1
+info: {{title: t, version: "1"}}
+sourceDescriptions:
+- {{name: api, url: ./api.yaml, type: openapi}}
+workflows:
+- workflowId: upsert
+  inputs: {{type: object, properties: {{id: {{type: string}}}}}}
+  steps:
+  - stepId: get
+    operationId: getC
+    parameters:
+    - {{name: id, in: path, value: $inputs.id}}
+{criteria}    outputs:
+      why: $response.body#/message
+"##
+    )
+}
+
+#[test]
+fn an_output_found_only_in_an_admitted_error_response_is_accepted() {
+    let criteria =
+        "    successCriteria:\n    - condition: $statusCode == 200 || $statusCode == 404\n";
+    let dir = workdir(
+        "admitted-404",
+        &[
+            ("api.yaml", UPSERT_API),
+            ("wf.arazzo.yaml", &upsert_doc(criteria)),
+        ],
+    );
+    assert_clean(&compile_in(&dir, "wf.arazzo.yaml", &[]));
+}
+
+#[test]
+fn an_output_found_only_in_a_response_the_criteria_exclude_is_refused() {
+    // No criteria: only a 2xx response succeeds, and it has no `message`.
+    let dir = workdir(
+        "excluded-404",
+        &[
+            ("api.yaml", UPSERT_API),
+            ("wf.arazzo.yaml", &upsert_doc("")),
+        ],
+    );
+    let m = messages(&compile_in(&dir, "wf.arazzo.yaml", &[]));
+    assert!(
+        m.iter()
+            .any(|d| d.contains("the 200 response of `getC` has no property `message`")),
+        "{m:#?}"
+    );
+}

@@ -138,7 +138,7 @@ async fn find_order(status: u16, body: serde_json::Value) -> flows::find_order::
 
 #[tokio::test]
 async fn an_output_of_one_of_several_admitted_responses_is_optional() {
-    // Criteria admit 200 and 404; only the 200 response has `item`.
+    // Criteria admit 200 and 404; only the 200 response has `item`, only the 404 one `title`.
     let found = find_order(
         200,
         json!({"id": "o-1", "item": "mocha", "quantity": 1, "status": "ready"}),
@@ -146,6 +146,9 @@ async fn an_output_of_one_of_several_admitted_responses_is_optional() {
     .await;
     let item: Option<String> = found.item;
     assert_eq!((item.as_deref(), found.status), (Some("mocha"), 200));
+    assert_eq!(found.problem, None);
     let missing = find_order(404, json!({"title": "no such order"})).await;
     assert_eq!((missing.item, missing.status), (None, 404));
+    let problem: Option<String> = missing.problem;
+    assert_eq!(problem.as_deref(), Some("no such order"));
 }

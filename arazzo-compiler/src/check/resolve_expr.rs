@@ -191,8 +191,18 @@ impl<'a> Checker<'a> {
                         let tokens = ptr.as_ref().map(|p| p.tokens.clone()).unwrap_or_default();
                         let raw = ptr.as_ref().map(|p| p.raw.clone()).unwrap_or_default();
                         let rt = RtExpr::ResponseBody(raw.clone());
+                        // Outputs: the success response first (it names the type), then
+                        // the other responses the success criteria admit (an upsert's 404
+                        // body may hold what the 200 body lacks; the output's type is
+                        // their join, computed with the step's outputs).
                         let responses: Vec<(String, At<'a>)> = if ec.success {
-                            store.success_response(op).into_iter().collect()
+                            let mut list: Vec<_> = store.success_response(op).into_iter().collect();
+                            for r in self.admitted_responses(st, ec, op) {
+                                if list.iter().all(|(c, _)| *c != r.0) {
+                                    list.push(r);
+                                }
+                            }
+                            list
                         } else {
                             all_responses(store, op)
                         };
