@@ -26,6 +26,8 @@ fn _types(
     let _item: String = i.item;
     // Success criteria admit 200 and 404; only the 200 response has `item`.
     let _maybe: Option<String> = f.item;
+    // Only the 404 response (a problem document) has `title`.
+    let _problem: Option<String> = f.problem;
     let _status: i64 = f.status;
 }
 
