@@ -182,7 +182,7 @@ impl Emitter<'_> {
             Ty::Extern(path) => path_tokens(path),
             Ty::Bytes => quote!(::std::vec::Vec<u8>),
             Ty::Named(i) => {
-                let Some(def) = self.types.defs.get(*i) else {
+                let Some(def) = self.types.def(*i) else {
                     return quote!(::arazzo::__private::serde_json::Value);
                 };
                 let name = ident(&def.name);
@@ -377,8 +377,7 @@ impl Emitter<'_> {
         });
         let defaults = self
             .types
-            .defs
-            .get(w.inputs)
+            .def(w.inputs)
             .map(|d| d.fields.as_slice())
             .unwrap_or(&[])
             .iter()
@@ -568,8 +567,7 @@ impl Emitter<'_> {
                 };
                 let field = self
                     .types
-                    .defs
-                    .get(w.inputs)?
+                    .def(w.inputs)?
                     .fields
                     .iter()
                     .find(|f| f.json == *name && f.default.is_none())?;

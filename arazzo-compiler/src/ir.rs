@@ -371,7 +371,7 @@ pub struct Workflow {
     /// Doc text (summary and description).
     pub doc: String,
     /// TypeDef index of `Inputs`.
-    pub inputs: usize,
+    pub inputs: crate::types::TypeId,
     /// The steps in document order.
     pub steps: Vec<Step>,
     /// Outputs.

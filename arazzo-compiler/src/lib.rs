@@ -310,8 +310,7 @@ fn compile_inner(
             module: w.module.clone(),
             inputs: checked
                 .types
-                .defs
-                .get(w.inputs)
+                .def(w.inputs)
                 .map(|d| {
                     d.fields
                         .iter()
@@ -358,7 +357,7 @@ fn export_ty(ty: &types::Ty, space: &types::TypeSpace, workflows: &[ir::Workflow
         Ty::Vec(t) => Ty::Vec(Box::new(export_ty(t, space, workflows))),
         Ty::Map(t) => Ty::Map(Box::new(export_ty(t, space, workflows))),
         Ty::Option(t) => Ty::Option(Box::new(export_ty(t, space, workflows))),
-        Ty::Named(i) => match space.defs.get(*i) {
+        Ty::Named(i) => match space.def(*i) {
             Some(d) => match d.scope {
                 Scope::Shared => Ty::Extern(format!("types::{}", d.name)),
                 Scope::Workflow(w) => match workflows.get(w) {

@@ -13,6 +13,10 @@ use crate::yaml::{Node, Value};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{HashMap, HashSet};
 
+/// A type generated into the [`TypeSpace`]: its index in [`TypeSpace::defs`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
 /// A Rust type of generated code.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ty {
@@ -36,8 +40,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// `Option<T>`.
     Option(Box<Ty>),
-    /// A generated struct, by index in the [`TypeSpace`].
-    Named(usize),
+    /// A generated struct, enum or union of the [`TypeSpace`].
+    Named(TypeId),
     /// A type generated for another Arazzo document, by its path from the invocation's
     /// module (`__src_other::types::Customer`).
     Extern(String),
@@ -74,7 +78,7 @@ impl Ty {
             Ty::Option(t) => format!("{} or null", t.json_kind(space)),
             Ty::Extern(path) => format!("`{path}`"),
             Ty::Bytes => "bytes (not JSON)".into(),
-            Ty::Named(i) => match space.defs.get(*i) {
+            Ty::Named(i) => match space.def(*i) {
                 Some(d) if matches!(d.kind, DefKind::Enum(_)) => {
                     format!("string enum `{}`", d.name)
                 }
@@ -284,10 +288,19 @@ pub struct TypeSpace {
 const MAX_TYPE_DEPTH: usize = 24;
 
 impl TypeSpace {
+    /// The generated type `id`.
+    pub fn def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.defs.get(id.0)
+    }
+
+    /// The generated type `id`, to change.
+    pub fn def_mut(&mut self, id: TypeId) -> Option<&mut TypeDef> {
+        self.defs.get_mut(id.0)
+    }
+
     /// The JSON names of the secret fields of struct `def` (none when it does not exist).
-    pub fn secret_fields(&self, def: usize) -> Vec<String> {
-        self.defs
-            .get(def)
+    pub fn secret_fields(&self, def: TypeId) -> Vec<String> {
+        self.def(def)
             .map(|d| {
                 d.fields
                     .iter()
@@ -369,7 +382,7 @@ impl TypeSpace {
             if self.in_progress.contains(&i) {
                 return Ty::Json;
             }
-            return wrap(Ty::Named(i));
+            return wrap(Ty::Named(TypeId(i)));
         }
         let types: Vec<&str> = schema_types(node)
             .into_iter()
@@ -525,7 +538,7 @@ impl TypeSpace {
         });
         let index = self.defs.len() - 1;
         self.by_node.insert((key, scope), index);
-        Ty::Named(index)
+        Ty::Named(TypeId(index))
     }
 
     /// An untagged enum when the alternatives have distinct JSON types; otherwise `Value`.
@@ -538,7 +551,7 @@ impl TypeSpace {
                 Ty::Boolean => "boolean",
                 Ty::Vec(_) => "array",
                 Ty::Map(_) => "object",
-                Ty::Named(i) => match me.defs.get(*i).map(|d| &d.kind) {
+                Ty::Named(i) => match me.def(*i).map(|d| &d.kind) {
                     Some(DefKind::Enum(_)) => "string",
                     Some(DefKind::Struct) => "object",
                     _ => return None,
@@ -559,10 +572,7 @@ impl TypeSpace {
             .zip(kinds)
             .map(|(t, k)| {
                 let base = match &t {
-                    Ty::Named(i) => self
-                        .defs
-                        .get(*i)
-                        .map_or("Object".to_owned(), |d| d.name.clone()),
+                    Ty::Named(i) => self.def(*i).map_or("Object".to_owned(), |d| d.name.clone()),
                     Ty::Vec(_) => "List".to_owned(),
                     _ => k.to_upper_camel_case(),
                 };
@@ -585,7 +595,7 @@ impl TypeSpace {
         });
         let index = self.defs.len() - 1;
         self.by_node.insert((key, scope), index);
-        Ty::Named(index)
+        Ty::Named(TypeId(index))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -667,7 +677,7 @@ impl TypeSpace {
         if let Some(d) = self.defs.get_mut(index) {
             d.fields = fields;
         }
-        Ty::Named(index)
+        Ty::Named(TypeId(index))
     }
 }
 

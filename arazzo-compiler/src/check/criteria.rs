@@ -243,7 +243,7 @@ impl<'a> Checker<'a> {
                 match t {
                     Ty::Integer | Ty::I32 | Ty::Number | Ty::F32 => OperandTy::Number,
                     Ty::Boolean => OperandTy::Boolean,
-                    Ty::Named(i) => match self.types.defs.get(i).map(|d| &d.kind) {
+                    Ty::Named(i) => match self.types.def(i).map(|d| &d.kind) {
                         Some(types::DefKind::Enum(values)) => {
                             OperandTy::Enum(values.iter().map(|(_, v)| v.clone()).collect())
                         }

@@ -123,7 +123,7 @@ struct Ectx<'e> {
 struct Wf<'a> {
     index: usize,
     id: String,
-    inputs_ty: usize,
+    inputs_ty: types::TypeId,
     inputs_schema: Option<Schema<'a>>,
     input_names: Vec<(String, String, Ty)>,
     step_ids: Vec<String>,

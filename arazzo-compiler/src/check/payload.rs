@@ -595,7 +595,7 @@ pub(super) fn ty_fits(t: &Ty, types: &[&str], space: &TypeSpace) -> bool {
         Ty::Map(_) => "object",
         Ty::Extern(_) => return true,
         Ty::Bytes => return false,
-        Ty::Named(i) => match space.defs.get(*i).map(|d| &d.kind) {
+        Ty::Named(i) => match space.def(*i).map(|d| &d.kind) {
             Some(types::DefKind::Enum(_)) => "string",
             Some(types::DefKind::Union(alts)) => {
                 return alts.iter().any(|(_, t)| ty_fits(t, types, space))

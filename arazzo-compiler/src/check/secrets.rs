@@ -95,8 +95,7 @@ impl Secrets<'_> {
         match w {
             WorkflowRef::Local(w) => self.wf(w).is_some_and(|wf| {
                 self.types
-                    .defs
-                    .get(wf.inputs)
+                    .def(wf.inputs)
                     .is_some_and(|d| d.fields.iter().any(|f| f.json == name && f.secret))
             }),
             WorkflowRef::External(k) => self
@@ -127,7 +126,7 @@ impl Secrets<'_> {
                 let Some(inputs) = self.wf(*w).map(|wf| wf.inputs) else {
                     return false;
                 };
-                let Some(def) = self.types.defs.get_mut(inputs) else {
+                let Some(def) = self.types.def_mut(inputs) else {
                     return false;
                 };
                 let mut changed = false;

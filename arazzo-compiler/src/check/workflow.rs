@@ -61,7 +61,7 @@ impl<'a> Checker<'a> {
             Some(s) if s.node().get("properties").is_some() => {
                 match self.types.inputs_of(&self.resolver, s, "Inputs", scope) {
                     Ty::Named(i) => {
-                        if let Some(def) = self.types.defs.get_mut(i) {
+                        if let Some(def) = self.types.def_mut(i) {
                             def.name = "Inputs".into();
                             if def.doc.is_none() {
                                 def.doc =
@@ -90,11 +90,16 @@ impl<'a> Checker<'a> {
             }
             None => self.empty_struct("Inputs", scope),
         };
-        let input_names: Vec<(String, String, Ty)> = self.types.defs[inputs_ty]
-            .fields
-            .iter()
-            .map(|f| (f.json.clone(), f.rust.clone(), f.ty.clone()))
-            .collect();
+        let input_names: Vec<(String, String, Ty)> = self
+            .types
+            .def(inputs_ty)
+            .map(|d| {
+                d.fields
+                    .iter()
+                    .map(|f| (f.json.clone(), f.rust.clone(), f.ty.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
         self.wf_inputs[w] = Some(input_names.clone());
         let mut st = Wf {
             index: w,
@@ -315,7 +320,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(super) fn empty_struct(&mut self, name: &str, scope: Scope) -> usize {
+    pub(super) fn empty_struct(&mut self, name: &str, scope: Scope) -> types::TypeId {
         let name = if self
             .types
             .defs
@@ -333,6 +338,6 @@ impl<'a> Checker<'a> {
             kind: types::DefKind::Struct,
             scope,
         });
-        self.types.defs.len() - 1
+        types::TypeId(self.types.defs.len() - 1)
     }
 }
