@@ -285,6 +285,8 @@ impl Emitter<'_> {
             let label = f.rust.trim_start_matches("r#");
             if f.secret {
                 quote!(.field(#label, &::arazzo::__private::Redacted))
+            } else if is_bytes(&f.ty) {
+                quote!(.field(#label, &::arazzo::__private::ByteCount(&self.#fname)))
             } else {
                 quote!(.field(#label, &self.#fname))
             }
@@ -330,7 +332,9 @@ impl Emitter<'_> {
         });
         let outputs_debug = debug_impl(
             &format_ident!("Outputs"),
-            w.outputs.iter().map(|o| (o.field.as_str(), o.secret)),
+            w.outputs
+                .iter()
+                .map(|o| (o.field.as_str(), o.secret, is_bytes(&o.ty))),
         );
         let outputs_struct = quote! {
             /// The outputs of the workflow.
@@ -994,7 +998,9 @@ impl Emitter<'_> {
         });
         let debug = debug_impl(
             &name,
-            s.outputs.iter().map(|o| (o.field.as_str(), o.secret)),
+            s.outputs
+                .iter()
+                .map(|o| (o.field.as_str(), o.secret, is_bytes(&o.ty))),
         );
         quote! {
             #doc
@@ -1746,15 +1752,30 @@ fn lit(v: &serde_json::Value) -> TokenStream {
     }
 }
 
-/// A `Debug` impl for a generated struct with the given (Rust field, secret)
-/// fields: secret fields print as `[redacted]`.
-fn debug_impl<'a>(name: &Ident, fields: impl Iterator<Item = (&'a str, bool)>) -> TokenStream {
+/// Whether a field of this type holds bytes (`Vec<u8>`, or `Option` of it), which
+/// `Debug` prints as their length.
+fn is_bytes(ty: &Ty) -> bool {
+    match ty {
+        Ty::Bytes => true,
+        Ty::Option(inner) => **inner == Ty::Bytes,
+        _ => false,
+    }
+}
+
+/// A `Debug` impl for a generated struct with the given (Rust field, secret, bytes)
+/// fields: secret fields print as `[redacted]`, bytes as their length.
+fn debug_impl<'a>(
+    name: &Ident,
+    fields: impl Iterator<Item = (&'a str, bool, bool)>,
+) -> TokenStream {
     let label = name.to_string();
-    let fields = fields.map(|(field, secret)| {
+    let fields = fields.map(|(field, secret, bytes)| {
         let f = ident(field);
         let shown = field.trim_start_matches("r#");
         if secret {
             quote!(.field(#shown, &::arazzo::__private::Redacted))
+        } else if bytes {
+            quote!(.field(#shown, &::arazzo::__private::ByteCount(&self.#f)))
         } else {
             quote!(.field(#shown, &self.#f))
         }

@@ -118,6 +118,17 @@ async fn bodies_and_outputs_beyond_json_byte_for_byte() {
         .await
         .expect("run");
 
+    // `Debug` shows the length of bytes fields, not their content.
+    let shown = format!("{out:?}");
+    assert!(shown.contains("data: <4 bytes>"), "{shown}");
+    assert!(!shown.contains("254"), "{shown}");
+    let shown = format!("{:?}", inputs(Some(PNG.to_vec())));
+    assert!(shown.contains("file: <8 bytes>"), "{shown}");
+    assert!(
+        shown.contains(&format!("thumbnail: Some(<{} bytes>)", PNG.len())),
+        "{shown}"
+    );
+
     // Outputs: text bodies as `String`, binary bodies as `Vec<u8>`, as they came.
     let id: String = out.id;
     let message: String = out.message;

@@ -28,7 +28,8 @@ pub use request::Request;
 pub use response::Response;
 pub use values::{
     bytes_from_json, decode, decode_output, decode_workflow_inputs, present, replace,
-    require_output, set_default, skip_none, skip_null, skip_null_ref, BytesValue, Redacted,
+    require_output, set_default, skip_none, skip_null, skip_null_ref, ByteCount, BytesValue,
+    Redacted,
 };
 
 use crate::{Client, Error};

@@ -166,6 +166,25 @@ impl fmt::Debug for Redacted {
     }
 }
 
+/// Printed by generated `Debug` implementations in place of a bytes field
+/// (`Vec<u8>`, or `Option<Vec<u8>>`): its length, not its content.
+pub struct ByteCount<'a, T: ?Sized>(pub &'a T);
+
+impl fmt::Debug for ByteCount<'_, Vec<u8>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
+
+impl fmt::Debug for ByteCount<'_, Option<Vec<u8>>> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(b) => f.debug_tuple("Some").field(&ByteCount(b)).finish(),
+            None => f.write_str("None"),
+        }
+    }
+}
+
 /// `skip_serializing_if` of a body member that borrows an `Option`: left
 /// out when `None`.
 #[allow(clippy::ref_option_ref, clippy::trivially_copy_pass_by_ref)]
@@ -291,6 +310,12 @@ mod tests {
     #[test]
     fn redacted_debug() {
         assert_eq!(format!("{:?}", Redacted), "[redacted]");
+        assert_eq!(format!("{:?}", ByteCount(&vec![1u8, 2, 3])), "<3 bytes>");
+        assert_eq!(
+            format!("{:?}", ByteCount(&Some(vec![0u8; 2048]))),
+            "Some(<2048 bytes>)"
+        );
+        assert_eq!(format!("{:?}", ByteCount(&None::<Vec<u8>>)), "None");
     }
 
     #[test]
