@@ -18,8 +18,6 @@ use crate::{Client, Error};
 
 /// Longest payload excerpt put into an error.
 const PAYLOAD_EXCERPT: usize = 1024;
-/// Longest decoder message put into an error.
-const DECODE_MESSAGE: usize = 200;
 
 /// The message of one event-driven step, built by generated code and then
 /// sent ([`send`](MessageStep::send)) or awaited ([`receive`](MessageStep::receive))
@@ -322,25 +320,11 @@ impl StepMessage {
     }
 
     fn decode_error(&self, output: &str, pointer: &str, message: &str) -> Error {
-        let message = escape_controls(message);
-        Error::Decode {
-            workflow: self.info.workflow,
-            step: self.info.step,
-            operation: self.info.operation,
-            output: output.to_owned(),
-            pointer: pointer.to_owned(),
-            message: truncate_str(&message, DECODE_MESSAGE).to_owned(),
-        }
+        self.info.decode_error(output, pointer, message)
     }
 
     fn missing(&self, output: &str, pointer: &str) -> Error {
-        Error::MissingOutput {
-            workflow: self.info.workflow,
-            step: self.info.step,
-            operation: self.info.operation,
-            output: output.to_owned(),
-            pointer: pointer.to_owned(),
-        }
+        self.info.missing_output(output, pointer)
     }
 
     /// Typed output `output` read at `pointer` in the payload.

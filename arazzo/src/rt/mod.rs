@@ -55,6 +55,36 @@ pub struct StepInfo {
     pub path: &'static str,
 }
 
+/// Longest decoder message put into an error.
+const DECODE_MESSAGE: usize = 200;
+
+impl StepInfo {
+    /// [`Error::MissingOutput`] of this step: nothing at `pointer` for `output`.
+    pub(crate) fn missing_output(&self, output: &str, pointer: &str) -> Error {
+        Error::MissingOutput {
+            workflow: self.workflow,
+            step: self.step,
+            operation: self.operation,
+            output: output.to_owned(),
+            pointer: pointer.to_owned(),
+        }
+    }
+
+    /// [`Error::Decode`] of this step, from a decoder `message` already free of
+    /// secrets: control characters escaped, truncated.
+    pub(crate) fn decode_error(&self, output: &str, pointer: &str, message: &str) -> Error {
+        let message = crate::error::escape_controls(message);
+        Error::Decode {
+            workflow: self.workflow,
+            step: self.step,
+            operation: self.operation,
+            output: output.to_owned(),
+            pointer: pointer.to_owned(),
+            message: crate::error::truncate_str(&message, DECODE_MESSAGE).to_owned(),
+        }
+    }
+}
+
 /// Bookkeeping of one workflow run: bounds the number of executed steps.
 ///
 /// One `Run` is shared by a workflow and every workflow it runs (workflow

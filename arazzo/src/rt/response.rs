@@ -16,8 +16,6 @@ use crate::Error;
 
 /// Longest body excerpt put into an error.
 const BODY_EXCERPT: usize = 1024;
-/// Longest decoder message put into an error.
-const DECODE_MESSAGE: usize = 200;
 
 /// The body, parsed once on first use.
 enum Parsed {
@@ -238,25 +236,12 @@ impl Response {
     }
 
     fn decode_error(&self, output: &str, pointer: &str, message: &str) -> Error {
-        let message = crate::error::escape_controls(&self.scrub(message));
-        Error::Decode {
-            workflow: self.info.workflow,
-            step: self.info.step,
-            operation: self.info.operation,
-            output: output.to_owned(),
-            pointer: pointer.to_owned(),
-            message: truncate_str(&message, DECODE_MESSAGE).to_owned(),
-        }
+        self.info
+            .decode_error(output, pointer, &self.scrub(message))
     }
 
     fn missing(&self, output: &str, pointer: &str) -> Error {
-        Error::MissingOutput {
-            workflow: self.info.workflow,
-            step: self.info.step,
-            operation: self.info.operation,
-            output: output.to_owned(),
-            pointer: pointer.to_owned(),
-        }
+        self.info.missing_output(output, pointer)
     }
 
     /// Typed output `output` read at `pointer` in the body.
