@@ -12,7 +12,7 @@ use crate::ir::{
 use crate::model::ParamIn;
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 use std::ops::Not;
 
 /// Which module the tokens being produced live in (decides type paths).
@@ -70,8 +70,27 @@ fn doc_attr(text: &str) -> TokenStream {
     if text.trim().is_empty() {
         return TokenStream::new();
     }
-    let lines = text.lines().map(|l| format!(" {l}"));
+    let lines = text.lines().map(doc_line);
     quote! { #( #[doc = #lines] )* }
+}
+
+/// The string literal of a line of documentation (a space, then the line). Most
+/// lines need no escapes: their literal is read from its quoted text, which costs
+/// less than escaping character by character ([`Literal::string`]).
+fn doc_line(line: &str) -> Literal {
+    let plain = line
+        .chars()
+        .all(|c| c != '"' && c != '\\' && !c.is_control());
+    if plain {
+        let mut quoted = String::with_capacity(line.len() + 3);
+        quoted.push_str("\" ");
+        quoted.push_str(line);
+        quoted.push('"');
+        if let Ok(l) = quoted.parse::<Literal>() {
+            return l;
+        }
+    }
+    Literal::string(&format!(" {line}"))
 }
 
 /// Emits the code for checked workflows. `skeleton` emits only the types and
@@ -158,18 +177,27 @@ impl Emitter<'_> {
         format_ident!("wf_{}", self.wf_name(r))
     }
 
+    /// A type's tokens. The `types` module spells std types in full; workflow
+    /// modules import their short names (see [`Emitter::workflow`]).
     fn ty(&self, t: &Ty, ctx: Ctx) -> TokenStream {
+        let short = ctx != Ctx::Types;
         match t {
+            Ty::String if short => quote!(String),
             Ty::String => quote!(::std::string::String),
             Ty::Integer => quote!(i64),
             Ty::I32 => quote!(i32),
             Ty::Number => quote!(f64),
             Ty::F32 => quote!(f32),
             Ty::Boolean => quote!(bool),
+            Ty::Json if short => quote!(__rt::serde_json::Value),
             Ty::Json => quote!(::arazzo::__private::serde_json::Value),
             Ty::Vec(inner) => {
                 let i = self.ty(inner, ctx);
-                quote!(::std::vec::Vec<#i>)
+                if short {
+                    quote!(Vec<#i>)
+                } else {
+                    quote!(::std::vec::Vec<#i>)
+                }
             }
             Ty::Map(inner) => {
                 let i = self.ty(inner, ctx);
@@ -177,9 +205,14 @@ impl Emitter<'_> {
             }
             Ty::Option(inner) => {
                 let i = self.ty(inner, ctx);
-                quote!(::core::option::Option<#i>)
+                if short {
+                    quote!(Option<#i>)
+                } else {
+                    quote!(::core::option::Option<#i>)
+                }
             }
             Ty::Extern(path) => path_tokens(path),
+            Ty::Bytes if short => quote!(Vec<u8>),
             Ty::Bytes => quote!(::std::vec::Vec<u8>),
             Ty::Named(i) => {
                 let Some(def) = self.types.def(*i) else {
@@ -268,6 +301,7 @@ impl Emitter<'_> {
                 text.push_str(&format!("\n\nDefault when absent: `{def}`."));
             }
             let fdoc = doc_attr(&text);
+            let rename = (f.rust != f.json).then(|| quote!(#[serde(rename = #json)]));
             let opt = if f.ty.is_option() {
                 quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
             } else {
@@ -275,35 +309,25 @@ impl Emitter<'_> {
             };
             quote! {
                 #fdoc
-                #[serde(rename = #json)]
+                #rename
                 #opt
                 pub #fname: #ty,
             }
         });
-        let debug_fields = d.fields.iter().map(|f| {
-            let fname = ident(&f.rust);
-            let label = f.rust.trim_start_matches("r#");
-            if f.secret {
-                quote!(.field(#label, &::arazzo::__private::Redacted))
-            } else if is_bytes(&f.ty) {
-                quote!(.field(#label, &::arazzo::__private::ByteCount(&self.#fname)))
-            } else {
-                quote!(.field(#label, &self.#fname))
-            }
-        });
-        let label = &d.name;
+        let (derive_debug, debug) = debug_of(
+            &name,
+            d.fields
+                .iter()
+                .map(|f| (f.rust.as_str(), f.secret, is_bytes(&f.ty))),
+        );
         quote! {
             #doc
-            #[derive(Clone, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[derive(Clone, PartialEq, #derive_debug ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             pub struct #name {
                 #( #fields )*
             }
-            impl ::core::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct(#label) #( #debug_fields )* .finish()
-                }
-            }
+            #debug
         }
     }
 
@@ -328,9 +352,10 @@ impl Emitter<'_> {
             let ty = self.ty(&o.ty, ctx);
             let d = doc_attr(&format!("Workflow output `{}`.", o.name));
             let name = &o.name;
-            quote! { #d #[serde(rename = #name)] pub #f: #ty, }
+            let rename = (o.field != o.name).then(|| quote!(#[serde(rename = #name)]));
+            quote! { #d #rename pub #f: #ty, }
         });
-        let outputs_debug = debug_impl(
+        let (derive_debug, outputs_debug) = debug_of(
             &format_ident!("Outputs"),
             w.outputs
                 .iter()
@@ -338,12 +363,21 @@ impl Emitter<'_> {
         );
         let outputs_struct = quote! {
             /// The outputs of the workflow.
-            #[derive(Clone, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[derive(Clone, PartialEq, #derive_debug __rt::serde::Serialize, __rt::serde::Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             pub struct Outputs {
                 #( #out_fields )*
             }
             #outputs_debug
+        };
+        // Explicit imports shadow the glob import of the caller's scope (a `Result`
+        // alias there changes nothing here), and keep the generated code short.
+        let prelude = quote! {
+            use ::arazzo::__private as __rt;
+            #[allow(unused_imports)] // which of them a workflow uses depends on its steps
+            use ::core::{option::Option::{self, None, Some}, result::Result::{self, Err, Ok}};
+            #[allow(unused_imports)]
+            use ::std::{string::String, vec::Vec};
         };
         if skeleton {
             return quote! {
@@ -351,11 +385,12 @@ impl Emitter<'_> {
                 #[allow(unused_imports, dead_code, unreachable_code, clippy::all)]
                 pub mod #module {
                     #[allow(unused_imports)] // the generated type paths need it in some modules only
-                use super::*;
+                    use super::*;
+                    #prelude
                     #( #local_types )*
                     #outputs_struct
                     /// Runs the workflow (not generated: the document has errors).
-                    pub async fn run(_client: &::arazzo::Client, _inputs: &Inputs) -> ::core::result::Result<Outputs, ::arazzo::Error> {
+                    pub async fn run(_client: &::arazzo::Client, _inputs: &Inputs) -> Result<Outputs, ::arazzo::Error> {
                         ::core::unreachable!()
                     }
                 }
@@ -364,20 +399,20 @@ impl Emitter<'_> {
         let state_fields = w.steps.iter().map(|s| {
             let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
             let t = format_ident!("{}Outputs", s.variant);
-            quote!(pub #f: ::core::option::Option<steps::#t>,)
+            quote!(pub #f: Option<steps::#t>,)
         });
         let state_inits = w.steps.iter().map(|s| {
             let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
-            quote!(#f: ::core::option::Option::None,)
+            quote!(#f: None,)
         });
         let dep_fields = w.depends_on.iter().map(|d| {
             let f = self.wf_field(*d);
             let m = self.module_of(*d);
-            quote!(pub #f: ::core::option::Option<#m::Outputs>,)
+            quote!(pub #f: Option<#m::Outputs>,)
         });
         let dep_inits = w.depends_on.iter().map(|d| {
             let f = self.wf_field(*d);
-            quote!(#f: ::core::option::Option::None,)
+            quote!(#f: None,)
         });
         let defaults = self
             .types
@@ -410,7 +445,7 @@ impl Emitter<'_> {
             pub mod #module {
                 #[allow(unused_imports)] // the generated type paths need it in some modules only
                 use super::*;
-                use ::arazzo::__private as __rt;
+                #prelude
 
                 /// The `workflowId` of this workflow.
                 pub const WORKFLOW_ID: &str = #id;
@@ -452,7 +487,7 @@ impl Emitter<'_> {
         match e {
             RtExpr::StatusCode => quote!(__rt::to_value(&__resp.status())),
             RtExpr::Method => quote!(__rt::serde_json::Value::String(
-                ::std::string::String::from(__resp.info().method)
+                String::from(__resp.info().method)
             )),
             RtExpr::Url => quote!(__rt::serde_json::Value::String(__resp.url().to_owned())),
             RtExpr::ResponseHeader(h) => quote!(__resp.header_value(#h)),
@@ -525,7 +560,7 @@ impl Emitter<'_> {
             Val::Template(parts) => {
                 let items = parts.iter().map(|p| match p {
                     TPart::Lit(s) => {
-                        quote!(__rt::serde_json::Value::String(::std::string::String::from(#s)))
+                        quote!(__rt::serde_json::Value::String(String::from(#s)))
                     }
                     TPart::Expr(e) => self.rt(e, w),
                 });
@@ -539,12 +574,12 @@ impl Emitter<'_> {
                 let inserts = members.iter().map(|(k, v)| {
                     let value = self.val(v, w);
                     if matches!(v, Val::Lit(_)) {
-                        quote!(__m.insert(::std::string::String::from(#k), #value);)
+                        quote!(__m.insert(String::from(#k), #value);)
                     } else {
                         quote! {
                             let __v = #value;
                             if !__v.is_null() {
-                                __m.insert(::std::string::String::from(#k), __v);
+                                __m.insert(String::from(#k), __v);
                             }
                         }
                     }
@@ -680,7 +715,7 @@ impl Emitter<'_> {
                 other => other,
             };
             let t = self.ty(inner, ctx);
-            fields.push(quote!(#[serde(rename = #name, default)] #d: ::core::option::Option<#t>,));
+            fields.push(quote!(#[serde(rename = #name, default)] #d: Option<#t>,));
             binds.push(d.clone());
             if o.ty.is_option() {
                 inits.push(quote!(#f: #d,));
@@ -690,7 +725,7 @@ impl Emitter<'_> {
             }
         }
         let name_ty = format_ident!("{}Outputs", s.variant);
-        let pattern = quote!(( #( ::core::option::Option::Some(#required), )* ));
+        let pattern = quote!(( #( Some(#required), )* ));
         let values = quote!(( #( #required, )* ));
         if required.is_empty() {
             return quote! {
@@ -699,8 +734,8 @@ impl Emitter<'_> {
                 struct __Direct {
                     #( #fields )*
                 }
-                if let ::core::option::Option::Some(__Direct { #( #binds ),* }) = __resp.decode_direct::<__Direct>() {
-                    return ::core::result::Result::Ok(#name_ty { #( #inits )* });
+                if let Some(__Direct { #( #binds ),* }) = __resp.decode_direct::<__Direct>() {
+                    return Ok(#name_ty { #( #inits )* });
                 }
             };
         }
@@ -710,9 +745,9 @@ impl Emitter<'_> {
             struct __Direct {
                 #( #fields )*
             }
-            if let ::core::option::Option::Some(__Direct { #( #binds ),* }) = __resp.decode_direct::<__Direct>() {
+            if let Some(__Direct { #( #binds ),* }) = __resp.decode_direct::<__Direct>() {
                 if let #pattern = #values {
-                    return ::core::result::Result::Ok(#name_ty { #( #inits )* });
+                    return Ok(#name_ty { #( #inits )* });
                 }
             }
         }
@@ -772,15 +807,15 @@ impl Emitter<'_> {
                             .as_deref()
                             .unwrap_or("application/octet-stream");
                         quote! {
-                            if let ::core::option::Option::Some(__b) = #arg {
+                            if let Some(__b) = #arg {
                                 __req.part_bytes(#name, __b, #pct)?;
                             }
                         }
                     } else {
                         let v = self.val(&p.value, w);
                         let pct = match &p.content_type {
-                            Some(c) => quote!(::core::option::Option::Some(#c)),
-                            None => quote!(::core::option::Option::None),
+                            Some(c) => quote!(Some(#c)),
+                            None => quote!(None),
                         };
                         quote!(__req.part_value(#name, &#v, #pct)?;)
                     }
@@ -799,7 +834,7 @@ impl Emitter<'_> {
                 if is_bytes {
                     let arg = self.bytes_arg(&b.value, w);
                     Some(quote! {
-                        if let ::core::option::Option::Some(__b) = #arg {
+                        if let Some(__b) = #arg {
                             __req.bytes_body(#ct, __b);
                         }
                     })
@@ -826,19 +861,26 @@ impl Emitter<'_> {
         let json = quote!(__rt::serde_json::Value);
         let mut fields = Vec::new();
         let mut inits = Vec::new();
-        for (i, (name, value)) in members.iter().enumerate() {
-            let f = format_ident!("f{}", i);
+        let mut borrows = false;
+        let mut used = std::collections::HashSet::new();
+        for (name, value) in members {
+            // The JSON name when it is already a plain snake_case identifier (no
+            // `rename` needed), else its snake_case form renamed to it.
+            let fname = crate::types::field_ident(name, &mut used);
+            let f = ident(&fname);
             let typed = match value {
                 Val::Expr(e, _) => self.typed_place(e, w),
                 _ => None,
             };
-            let (ty, init, skip) = match (value, typed) {
+            // (type, value, skip_serializing_if, whether the field borrows)
+            let (ty, init, skip, borrowed) = match (value, typed) {
                 (Val::Expr(RtExpr::StepOutput { .. }, _), Some((place, Ty::Option(inner)))) => {
                     let t = self.ty(&inner, ctx);
                     (
-                        quote!(&'a ::core::option::Option<&'a #t>),
+                        quote!(&'a Option<&'a #t>),
                         place,
                         Some("__rt::skip_none"),
+                        true,
                     )
                 }
                 (_, Some((place, ty))) => {
@@ -848,28 +890,38 @@ impl Emitter<'_> {
                         _ => None,
                     };
                     let t = self.ty(&ty, ctx);
-                    (quote!(&'a #t), place, skip)
+                    (quote!(&'a #t), place, skip, true)
                 }
-                (Val::Lit(l), None) => (json.clone(), lit(l), None),
-                (other, None) => (json.clone(), self.val(other, w), Some("__rt::skip_null")),
+                // Literals (and arrays of them) as typed Rust values: no `Value` to build.
+                (Val::Lit(l), None) => match typed_lit(l) {
+                    Some((ty, init)) => (ty.tokens(), init, None, false),
+                    None => (json.clone(), lit(l), None, false),
+                },
+                (Val::Array(items), None) => match typed_array(items) {
+                    Some((ty, init)) => (ty, init, None, false),
+                    None => (json.clone(), self.val(value, w), Some("__rt::skip_null"), false),
+                },
+                (other, None) => (json.clone(), self.val(other, w), Some("__rt::skip_null"), false),
             };
+            borrows |= borrowed;
             let skip = skip.map(|path| {
                 let path = syn::LitStr::new(path, Span::call_site());
                 quote!(#[serde(skip_serializing_if = #path)])
             });
-            fields.push(quote!(#[serde(rename = #name)] #skip #f: #ty,));
+            let rename = (fname != *name).then(|| quote!(#[serde(rename = #name)]));
+            fields.push(quote!(#rename #skip #f: #ty,));
             inits.push(quote!(#f: #init,));
         }
         let ct = &b.content_type;
+        // `'a` only when a field borrows (an unused lifetime is an error).
+        let life = borrows.then(|| quote!(<'a>));
         Some(quote! {
             #[derive(__rt::serde::Serialize)]
             #[serde(crate = "::arazzo::__private::serde")]
-            struct __Body<'a> {
+            struct __Body #life {
                 #( #fields )*
-                #[serde(skip)]
-                __life: ::core::marker::PhantomData<&'a ()>,
             }
-            __req.json_body_from(#ct, &__Body { #( #inits )* __life: ::core::marker::PhantomData });
+            __req.json_body_from(#ct, &__Body { #( #inits )* });
         })
     }
 
@@ -994,9 +1046,10 @@ impl Emitter<'_> {
             let ty = self.ty(&o.ty, ctx);
             let d = doc_attr(&o.doc);
             let n = &o.name;
-            quote!(#d #[serde(rename = #n)] pub #f: #ty,)
+            let rename = (o.field != o.name).then(|| quote!(#[serde(rename = #n)]));
+            quote!(#d #rename pub #f: #ty,)
         });
-        let debug = debug_impl(
+        let (derive_debug, debug) = debug_of(
             &name,
             s.outputs
                 .iter()
@@ -1004,7 +1057,7 @@ impl Emitter<'_> {
         );
         quote! {
             #doc
-            #[derive(Clone, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[derive(Clone, PartialEq, #derive_debug __rt::serde::Serialize, __rt::serde::Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             pub struct #name {
                 #( #fields )*
@@ -1065,13 +1118,13 @@ impl Emitter<'_> {
             let t = format_ident!("{}Outputs", dep.variant);
             if *always {
                 dep_params.push(quote!(#pname: &#t));
-                dep_sets.push(quote!(__st.#sf = ::core::option::Option::Some(::core::clone::Clone::clone(#pname));));
+                dep_sets.push(quote!(__st.#sf = Some(::core::clone::Clone::clone(#pname));));
                 dep_docs.push(format!(
                     "- `{draw}`: the outputs of step `{}`, which this step reads.",
                     dep.id
                 ));
             } else {
-                dep_params.push(quote!(#pname: ::core::option::Option<&#t>));
+                dep_params.push(quote!(#pname: Option<&#t>));
                 dep_sets.push(quote!(__st.#sf = #pname.cloned();));
                 dep_docs.push(format!(
                     "- `{draw}`: the outputs of step `{}` when it ran (it may be skipped).",
@@ -1085,7 +1138,7 @@ impl Emitter<'_> {
             let pname = format_ident!("{}_outputs", mraw);
             let f = self.wf_field(*d);
             dep_params.push(quote!(#pname: &#m::Outputs));
-            dep_sets.push(quote!(__st.#f = ::core::option::Option::Some(::core::clone::Clone::clone(#pname));));
+            dep_sets.push(quote!(__st.#f = Some(::core::clone::Clone::clone(#pname));));
             let id = self.id_of(*d);
             dep_docs.push(format!("- `{mraw}_outputs`: the outputs of workflow `{id}` (a `dependsOn` of this workflow), which this step reads."));
         }
@@ -1218,20 +1271,20 @@ impl Emitter<'_> {
                     };
 
                     #doc
-                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
                         __rt::with_deadline(client, #wid, async {
                             let mut __st = super::__State::new(inputs);
                             #( #dep_sets )*
                             let __resp = #send(client, &__st).await?;
                             if !#check(&__resp, &__st) {
-                                return ::core::result::Result::Err(__resp.criteria_not_met());
+                                return Err(__resp.criteria_not_met());
                             }
                             #outputs(&__resp, &__st)
                         }).await
                     }
 
                     #[doc(hidden)]
-                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> ::core::result::Result<__rt::Response, ::arazzo::Error> {
+                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<__rt::Response, ::arazzo::Error> {
                         let mut __req = __rt::Request::new(client, &#info);
                         #timeout_stmt
                         #( #param_stmts )*
@@ -1245,9 +1298,9 @@ impl Emitter<'_> {
                     }
 
                     #[doc(hidden)]
-                    pub fn #outputs(__resp: &__rt::Response, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                    pub fn #outputs(__resp: &__rt::Response, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
                         #direct
-                        ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
+                        Ok(#out_ty { #( #out_fields )* })
                     }
                 }
             }
@@ -1343,20 +1396,20 @@ impl Emitter<'_> {
                     };
 
                     #doc
-                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
                         __rt::with_deadline(client, #wid, async {
                             let mut __st = super::__State::new(inputs);
                             #( #dep_sets )*
                             let __resp = #send(client, &__st).await?;
                             if !#check(&__resp, &__st) {
-                                return ::core::result::Result::Err(__resp.criteria_not_met());
+                                return Err(__resp.criteria_not_met());
                             }
                             #outputs(&__resp, &__st)
                         }).await
                     }
 
                     #[doc(hidden)]
-                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> ::core::result::Result<__rt::StepMessage, ::arazzo::Error> {
+                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<__rt::StepMessage, ::arazzo::Error> {
                         let #mutable __msg = __rt::MessageStep::new(client, &#info);
                         #timeout_stmt
                         #( #header_stmts )*
@@ -1371,8 +1424,8 @@ impl Emitter<'_> {
                     }
 
                     #[doc(hidden)]
-                    pub fn #outputs(__resp: &__rt::StepMessage, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
-                        ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
+                    pub fn #outputs(__resp: &__rt::StepMessage, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
+                        Ok(#out_ty { #( #out_fields )* })
                     }
                 }
             }
@@ -1393,7 +1446,7 @@ impl Emitter<'_> {
                     quote! {
                         let __v = #v;
                         if !__v.is_null() {
-                            __m.insert(::std::string::String::from(#k), __v);
+                            __m.insert(String::from(#k), __v);
                         }
                     }
                 });
@@ -1410,7 +1463,7 @@ impl Emitter<'_> {
                     };
 
                     #doc
-                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
+                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
                         __rt::with_deadline(client, #wid, async {
                             let mut __st = super::__State::new(inputs);
                             #( #dep_sets )*
@@ -1418,27 +1471,27 @@ impl Emitter<'_> {
                             let mut __guard = __rt::Run::new(client, #wid);
                             let __sub_out = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut __guard)).await?;
                             if !#check(__rt::present(&__sub_out), &__st) {
-                                return ::core::result::Result::Err(__rt::SubStep::unmet(&#info).criteria_not_met());
+                                return Err(__rt::SubStep::unmet(&#info).criteria_not_met());
                             }
                             #outputs(__rt::present(&__sub_out), &__st)
                         }).await
                     }
 
                     #[doc(hidden)]
-                    pub fn #inputs_fn(__st: &super::__State<'_>) -> ::core::result::Result<#sub_mod::Inputs, ::arazzo::Error> {
+                    pub fn #inputs_fn(__st: &super::__State<'_>) -> Result<#sub_mod::Inputs, ::arazzo::Error> {
                         let mut __m = __rt::serde_json::Map::new();
                         #( #members )*
                         __rt::decode::<#sub_mod::Inputs>(&#info, "inputs", __rt::serde_json::Value::Object(__m))
                     }
 
                     #[doc(hidden)]
-                    pub fn #check(__sub: ::core::option::Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> bool {
+                    pub fn #check(__sub: Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> bool {
                         #success
                     }
 
                     #[doc(hidden)]
-                    pub fn #outputs(__sub: ::core::option::Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> ::core::result::Result<#out_ty, ::arazzo::Error> {
-                        ::core::result::Result::Ok(#out_ty { #( #out_fields )* })
+                    pub fn #outputs(__sub: Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
+                        Ok(#out_ty { #( #out_fields )* })
                     }
                 }
             }
@@ -1449,8 +1502,8 @@ impl Emitter<'_> {
         let ctx = Ctx::Workflow(index);
         let variants: Vec<Ident> = w.steps.iter().map(|s| ident(&s.variant)).collect();
         let first = variants.first().map_or(
-            quote!(::core::option::Option::None),
-            |v| quote!(::core::option::Option::Some(__Step::#v)),
+            quote!(None),
+            |v| quote!(Some(__Step::#v)),
         );
         let deps_run = w.depends_on.iter().map(|d| {
             let m = self.module_of(*d);
@@ -1458,7 +1511,7 @@ impl Emitter<'_> {
             let id = self.id_of(*d);
             quote! {
                 let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
-                __st.#f = ::core::option::Option::Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard)).await?);
+                __st.#f = Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard)).await?);
             }
         });
         // One retry counter per retry action (each `retryLimit` counts on its own).
@@ -1485,7 +1538,7 @@ impl Emitter<'_> {
             let outputs = format_ident!("__outputs_{}", raw);
             let sf = format_ident!("s_{}", raw);
             let next_default = match variants.get(i + 1) {
-                Some(nv) => quote!(__resume.take().or(::core::option::Option::Some(__Step::#nv))),
+                Some(nv) => quote!(__resume.take().or(Some(__Step::#nv))),
                 None => quote!(__resume.take()),
             };
             let success_chain = self.action_chain(&s.on_success, w, i, &variants, &next_default, &[]);
@@ -1496,7 +1549,7 @@ impl Emitter<'_> {
                         __Step::#v => {
                             let __resp = steps::#send(client, &__st).await?;
                             if steps::#check(&__resp, &__st) {
-                                __st.#sf = ::core::option::Option::Some(steps::#outputs(&__resp, &__st)?);
+                                __st.#sf = Some(steps::#outputs(&__resp, &__st)?);
                                 #( __retries[#my_slots] = 0; )*
                                 #success_chain
                             } else {
@@ -1516,14 +1569,14 @@ impl Emitter<'_> {
                         __Step::#v => {
                             let __sub_inputs = steps::#inputs_fn(&__st)?;
                             let (__sub_out, __sub_err) = match ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut *__guard)).await {
-                                ::core::result::Result::Ok(__o) => (::core::option::Option::Some(__o), ::core::option::Option::None),
-                                ::core::result::Result::Err(__e) => (::core::option::Option::None, ::core::option::Option::Some(__e)),
+                                Ok(__o) => (Some(__o), None),
+                                Err(__e) => (None, Some(__e)),
                             };
                             let __sub = __sub_out.as_ref();
                             // Read by the criteria of workflow-level actions (no HTTP exchange here).
                             let __resp = __rt::SubStep::new(&steps::#info, __sub_err);
                             if __sub.is_some() && steps::#check(__sub, &__st) {
-                                __st.#sf = ::core::option::Option::Some(steps::#outputs(__sub, &__st)?);
+                                __st.#sf = Some(steps::#outputs(__sub, &__st)?);
                                 #( __retries[#my_slots] = 0; )*
                                 #success_chain
                             } else {
@@ -1549,7 +1602,7 @@ impl Emitter<'_> {
             /// Runs the workflow: each step in turn, following its success and failure
             /// actions (`goto`, `end`, `retry`), bounded by the client's step limit and
             /// workflow deadline. Returns the typed outputs, or the error of the step that failed.
-            pub async fn run(client: &::arazzo::Client, inputs: &Inputs) -> ::core::result::Result<Outputs, ::arazzo::Error> {
+            pub async fn run(client: &::arazzo::Client, inputs: &Inputs) -> Result<Outputs, ::arazzo::Error> {
                 let mut __guard = __rt::Run::new(client, WORKFLOW_ID);
                 __rt::with_deadline(client, WORKFLOW_ID, __run(client, __State::new(inputs), &mut __guard)).await
             }
@@ -1564,25 +1617,25 @@ impl Emitter<'_> {
 
             /// The next state of `run` (`break '__chain ::core::...` would read as a label to parsers).
             #[doc(hidden)]
-            pub type __Next = ::core::option::Option<__Step>;
+            pub type __Next = Option<__Step>;
 
             #[doc(hidden)]
             /// The step bound `__guard` is shared with the workflows this one runs.
-            pub async fn __run(client: &::arazzo::Client, mut __st: __State<'_>, __guard: &mut __rt::Run) -> ::core::result::Result<Outputs, ::arazzo::Error> {
+            pub async fn __run(client: &::arazzo::Client, mut __st: __State<'_>, __guard: &mut __rt::Run) -> Result<Outputs, ::arazzo::Error> {
                 #( #deps_run )*
                 let mut __retries: [u64; #n_slots] = [0; #n_slots];
-                let mut __resume: ::core::option::Option<__Step> = ::core::option::Option::None;
-                let mut __next: ::core::option::Option<__Step> = #first;
-                while let ::core::option::Option::Some(__step) = __next {
+                let mut __resume: Option<__Step> = None;
+                let mut __next: Option<__Step> = #first;
+                while let Some(__step) = __next {
                     __guard.enter(WORKFLOW_ID)?;
-                    if __resume == ::core::option::Option::Some(__step) {
-                        __resume = ::core::option::Option::None;
+                    if __resume == Some(__step) {
+                        __resume = None;
                     }
                     __next = match __step {
                         #( #arms )*
                     };
                 }
-                ::core::result::Result::Ok(Outputs { #( #out_fields )* })
+                Ok(Outputs { #( #out_fields )* })
             }
         }
     }
@@ -1619,7 +1672,7 @@ impl Emitter<'_> {
                 let crit = self.criteria(&a.criteria, w);
                 let effect = match &a.kind {
                     ActionKind::End => quote! {
-                        __resume = ::core::option::Option::None;
+                        __resume = None;
                         break '__chain __Next::None;
                     },
                     ActionKind::Goto(j) => {
@@ -1628,7 +1681,7 @@ impl Emitter<'_> {
                             return TokenStream::new();
                         };
                         quote! {
-                            __resume = ::core::option::Option::None;
+                            __resume = None;
                             break '__chain __Next::Some(__Step::#t);
                         }
                     }
@@ -1636,7 +1689,7 @@ impl Emitter<'_> {
                         let run_it = self.run_other(*j);
                         quote! {
                             #run_it
-                            __resume = ::core::option::Option::None;
+                            __resume = None;
                             break '__chain __Next::None;
                         }
                     }
@@ -1645,15 +1698,15 @@ impl Emitter<'_> {
                         let slot = slots.get(retry_index).copied().unwrap_or(0);
                         retry_index += 1;
                         let after = match after {
-                            Some(a) => quote!(::core::option::Option::Some(#a)),
-                            None => quote!(::core::option::Option::None),
+                            Some(a) => quote!(Some(#a)),
+                            None => quote!(None),
                         };
                         let go = match target {
                             Some(t) => {
                                 // The checker only makes indices of existing steps.
                                 let t = variants.get(t.0).unwrap_or(me);
                                 quote! {
-                                    __resume = ::core::option::Option::Some(__Step::#me);
+                                    __resume = Some(__Step::#me);
                                     break '__chain __Next::Some(__Step::#t);
                                 }
                             }
@@ -1666,7 +1719,7 @@ impl Emitter<'_> {
                                 #first
                                 #go
                             }
-                            __exhausted = ::core::option::Option::Some(__retries[#slot] + 1);
+                            __exhausted = Some(__retries[#slot] + 1);
                         }
                     }
                 };
@@ -1692,21 +1745,35 @@ impl Emitter<'_> {
                 }
             })
             .collect();
-        if success {
+        let retries = actions
+            .iter()
+            .any(|a| matches!(a.kind, ActionKind::Retry { .. }));
+        if success && arms.is_empty() {
+            default.clone()
+        } else if success {
             quote! {
                 '__chain: {
                     #( #arms )*
                     #default
                 }
             }
+        } else if arms.is_empty() {
+            quote!(return Err(__resp.criteria_not_met());)
+        } else if !retries {
+            quote! {
+                '__chain: {
+                    #( #arms )*
+                    return Err(__resp.criteria_not_met());
+                }
+            }
         } else {
             quote! {
                 '__chain: {
-                    let mut __exhausted: ::core::option::Option<u64> = ::core::option::Option::None;
+                    let mut __exhausted: Option<u64> = None;
                     #( #arms )*
-                    return ::core::result::Result::Err(match __exhausted {
-                        ::core::option::Option::Some(attempts) => __resp.retries_exhausted(u32::try_from(attempts).unwrap_or(u32::MAX)),
-                        ::core::option::Option::None => __resp.criteria_not_met(),
+                    return Err(match __exhausted {
+                        Some(attempts) => __resp.retries_exhausted(u32::try_from(attempts).unwrap_or(u32::MAX)),
+                        None => __resp.criteria_not_met(),
                     });
                 }
             }
@@ -1732,7 +1799,7 @@ fn lit(v: &serde_json::Value) -> TokenStream {
             }
         }
         serde_json::Value::String(s) => {
-            quote!(__rt::serde_json::Value::String(::std::string::String::from(#s)))
+            quote!(__rt::serde_json::Value::String(String::from(#s)))
         }
         serde_json::Value::Array(items) => {
             let items = items.iter().map(lit);
@@ -1741,7 +1808,7 @@ fn lit(v: &serde_json::Value) -> TokenStream {
         serde_json::Value::Object(m) => {
             let inserts = m.iter().map(|(k, v)| {
                 let v = lit(v);
-                quote!(__m.insert(::std::string::String::from(#k), #v);)
+                quote!(__m.insert(String::from(#k), #v);)
             });
             quote!({
                 let mut __m = __rt::serde_json::Map::new();
@@ -1750,6 +1817,64 @@ fn lit(v: &serde_json::Value) -> TokenStream {
             })
         }
     }
+}
+
+/// The Rust type of a scalar literal in a request body (see [`typed_lit`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LitTy {
+    Bool,
+    I64,
+    U64,
+    F64,
+    Str,
+}
+
+impl LitTy {
+    fn tokens(self) -> TokenStream {
+        match self {
+            LitTy::Bool => quote!(bool),
+            LitTy::I64 => quote!(i64),
+            LitTy::U64 => quote!(u64),
+            LitTy::F64 => quote!(f64),
+            LitTy::Str => quote!(&'static str),
+        }
+    }
+}
+
+/// A scalar literal of a request body as a typed Rust value that serializes to the
+/// same JSON: `(type, value)`. `None` for `null`, arrays and objects.
+fn typed_lit(v: &serde_json::Value) -> Option<(LitTy, TokenStream)> {
+    match v {
+        serde_json::Value::Bool(b) => Some((LitTy::Bool, quote!(#b))),
+        serde_json::Value::Number(n) => Some(if let Some(i) = n.as_i64() {
+            (LitTy::I64, Literal::i64_suffixed(i).into_token_stream())
+        } else if let Some(u) = n.as_u64() {
+            (LitTy::U64, Literal::u64_suffixed(u).into_token_stream())
+        } else {
+            (LitTy::F64, Literal::f64_suffixed(n.as_f64()?).into_token_stream())
+        }),
+        serde_json::Value::String(s) => Some((LitTy::Str, quote!(#s))),
+        _ => None,
+    }
+}
+
+/// An array of scalar literals of one Rust type (see [`typed_lit`]) as a Rust array:
+/// `(type, value)`. `None` when an item is not a literal, or their types differ.
+fn typed_array(items: &[Val]) -> Option<(TokenStream, TokenStream)> {
+    let mut ty = None;
+    let mut values = Vec::with_capacity(items.len());
+    for item in items {
+        let Val::Lit(l) = item else { return None };
+        let (t, v) = typed_lit(l)?;
+        if *ty.get_or_insert(t) != t {
+            return None;
+        }
+        values.push(v);
+    }
+    // An empty array has no item type; any serializes as `[]`.
+    let item_ty = ty.unwrap_or(LitTy::Bool).tokens();
+    let n = Literal::usize_unsuffixed(values.len());
+    Some((quote!([#item_ty; #n]), quote!([#( #values ),*])))
 }
 
 /// Whether a field of this type holds bytes (`Vec<u8>`, or `Option` of it), which
@@ -1762,14 +1887,20 @@ fn is_bytes(ty: &Ty) -> bool {
     }
 }
 
-/// A `Debug` impl for a generated struct with the given (Rust field, secret, bytes)
-/// fields: secret fields print as `[redacted]`, bytes as their length.
-fn debug_impl<'a>(
+/// How a generated struct with the given (Rust field, secret, bytes) fields gets
+/// `Debug`: `(entry of the derive list, impl)`. Derived when no field needs hiding;
+/// otherwise an impl where secret fields print as `[redacted]` and bytes as their
+/// length. Paths are absolute: the `types` module uses it too.
+fn debug_of<'a>(
     name: &Ident,
     fields: impl Iterator<Item = (&'a str, bool, bool)>,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
+    let fields: Vec<_> = fields.collect();
+    if fields.iter().all(|&(_, secret, bytes)| !secret && !bytes) {
+        return (quote!(::core::fmt::Debug,), TokenStream::new());
+    }
     let label = name.to_string();
-    let fields = fields.map(|(field, secret, bytes)| {
+    let fields = fields.into_iter().map(|(field, secret, bytes)| {
         let f = ident(field);
         let shown = field.trim_start_matches("r#");
         if secret {
@@ -1780,13 +1911,14 @@ fn debug_impl<'a>(
             quote!(.field(#shown, &self.#f))
         }
     });
-    quote! {
+    let imp = quote! {
         impl ::core::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(#label) #( #fields )* .finish()
             }
         }
-    }
+    };
+    (TokenStream::new(), imp)
 }
 
 /// Whether a value of this type can be passed to a `Request` parameter

@@ -572,7 +572,7 @@ impl<'a> Scanner<'a> {
             },
             "components" => {
                 let options = ["inputs", "parameters", "successActions", "failureActions"];
-                let kind = match self.keyword(&options, "after `$components.`", None)? {
+                let kind = match self.keyword(&options, Some("after `$components.`"), None)? {
                     0 => ComponentKind::Inputs,
                     1 => ComponentKind::Parameters,
                     2 => ComponentKind::SuccessActions,
@@ -625,7 +625,7 @@ impl<'a> Scanner<'a> {
         let step = self.dot_id("a step id")?;
         self.keyword(
             &["outputs"],
-            "after the step id",
+            Some("after the step id"),
             Some("expected `.outputs.<name>` after the step id"),
         )?;
         let name = self.dot_name("an output name", true)?;
@@ -641,7 +641,7 @@ impl<'a> Scanner<'a> {
         let workflow = self.dot_id("a workflow id")?;
         let field = self.keyword(
             &["inputs", "outputs"],
-            "after the workflow id",
+            Some("after the workflow id"),
             Some("expected `.inputs.<name>` or `.outputs.<name>` after the workflow id"),
         )?;
         let (field, what) = if field == 0 {
@@ -673,17 +673,15 @@ impl<'a> Scanner<'a> {
 
     /// After `$message`: `.header.<token>` or `.payload[#pointer]`.
     fn message(&mut self) -> Result<Source, ParseError> {
-        let after = format!("after `{}.`", self.so_far());
-        match self.keyword(&["header", "payload"], &after, None)? {
+        match self.keyword(&["header", "payload"], None, None)? {
             0 => self.header_name(),
             _ => Ok(Source::Body(self.pointer()?)),
         }
     }
 
     fn source(&mut self) -> Result<Source, ParseError> {
-        let after = format!("after `{}.`", self.so_far());
         let options = ["header", "query", "path", "body"];
-        match self.keyword(&options, &after, None)? {
+        match self.keyword(&options, None, None)? {
             0 => self.header_name(),
             1 => Ok(Source::Query(
                 self.dot_name("a query parameter name", false)?,
@@ -754,12 +752,17 @@ impl<'a> Scanner<'a> {
     fn keyword(
         &mut self,
         options: &[&str],
-        after: &str,
+        after: Option<&str>,
         missing_dot: Option<&str>,
     ) -> Result<usize, ParseError> {
-        let expected = format!("expected {} {after}", one_of(options));
+        // The messages are built only on failure. `after: None` is "after `<text so far>.`".
+        let so_far = self.so_far();
+        let expected = || match after {
+            Some(after) => format!("expected {} {after}", one_of(options)),
+            None => format!("expected {} after `{so_far}.`", one_of(options)),
+        };
         if !self.eat('.') {
-            let message = missing_dot.map_or(expected, str::to_string);
+            let message = missing_dot.map_or_else(expected, str::to_string);
             return Err(ParseError::new(message, self.here()));
         }
         let span = self.id();
@@ -767,6 +770,7 @@ impl<'a> Scanner<'a> {
         if let Some(index) = options.iter().position(|o| *o == word) {
             return Ok(index);
         }
+        let expected = expected();
         if word.is_empty() {
             let message = missing_dot.map_or(expected, str::to_string);
             return Err(ParseError::new(message, self.here()));

@@ -320,7 +320,7 @@ impl TypeSpace {
         }
         if matches!(
             base.as_str(),
-            "Self" | "Option" | "String" | "Vec" | "Result" | "Box"
+            "Self" | "Option" | "String" | "Vec" | "Result" | "Box" | "Some" | "None" | "Ok" | "Err"
         ) {
             base.push('_');
         }

@@ -181,8 +181,8 @@ fn write_only_response_property_is_optional() {
     let out = compile_in(&dir, "arazzo/doc.yaml", &[]);
     assert_clean(&out);
     let code = out.tokens.to_string().replace(' ', "");
-    assert!(code.contains("pubsecret:::core::option::Option<"), "{code}");
-    assert!(!code.contains("pubname:::core::option::Option<"), "{code}");
+    assert!(code.contains("pubsecret:Option<"), "{code}");
+    assert!(!code.contains("pubname:Option<"), "{code}");
 }
 
 #[test]
