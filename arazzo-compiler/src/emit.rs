@@ -486,9 +486,9 @@ impl Emitter<'_> {
     fn rt(&self, e: &RtExpr, w: &ir::Workflow) -> TokenStream {
         match e {
             RtExpr::StatusCode => quote!(__rt::to_value(&__resp.status())),
-            RtExpr::Method => quote!(__rt::serde_json::Value::String(
-                String::from(__resp.info().method)
-            )),
+            RtExpr::Method => quote!(__rt::serde_json::Value::String(String::from(
+                __resp.info().method
+            ))),
             RtExpr::Url => quote!(__rt::serde_json::Value::String(__resp.url().to_owned())),
             RtExpr::ResponseHeader(h) => quote!(__resp.header_value(#h)),
             RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p) => {
@@ -899,9 +899,19 @@ impl Emitter<'_> {
                 },
                 (Val::Array(items), None) => match typed_array(items) {
                     Some((ty, init)) => (ty, init, None, false),
-                    None => (json.clone(), self.val(value, w), Some("__rt::skip_null"), false),
+                    None => (
+                        json.clone(),
+                        self.val(value, w),
+                        Some("__rt::skip_null"),
+                        false,
+                    ),
                 },
-                (other, None) => (json.clone(), self.val(other, w), Some("__rt::skip_null"), false),
+                (other, None) => (
+                    json.clone(),
+                    self.val(other, w),
+                    Some("__rt::skip_null"),
+                    false,
+                ),
             };
             borrows |= borrowed;
             let skip = skip.map(|path| {
@@ -1501,10 +1511,9 @@ impl Emitter<'_> {
     fn run_fn(&self, w: &ir::Workflow, index: usize) -> TokenStream {
         let ctx = Ctx::Workflow(index);
         let variants: Vec<Ident> = w.steps.iter().map(|s| ident(&s.variant)).collect();
-        let first = variants.first().map_or(
-            quote!(None),
-            |v| quote!(Some(__Step::#v)),
-        );
+        let first = variants
+            .first()
+            .map_or(quote!(None), |v| quote!(Some(__Step::#v)));
         let deps_run = w.depends_on.iter().map(|d| {
             let m = self.module_of(*d);
             let f = self.wf_field(*d);
@@ -1851,7 +1860,10 @@ fn typed_lit(v: &serde_json::Value) -> Option<(LitTy, TokenStream)> {
         } else if let Some(u) = n.as_u64() {
             (LitTy::U64, Literal::u64_suffixed(u).into_token_stream())
         } else {
-            (LitTy::F64, Literal::f64_suffixed(n.as_f64()?).into_token_stream())
+            (
+                LitTy::F64,
+                Literal::f64_suffixed(n.as_f64()?).into_token_stream(),
+            )
         }),
         serde_json::Value::String(s) => Some((LitTy::Str, quote!(#s))),
         _ => None,

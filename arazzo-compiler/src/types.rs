@@ -320,7 +320,16 @@ impl TypeSpace {
         }
         if matches!(
             base.as_str(),
-            "Self" | "Option" | "String" | "Vec" | "Result" | "Box" | "Some" | "None" | "Ok" | "Err"
+            "Self"
+                | "Option"
+                | "String"
+                | "Vec"
+                | "Result"
+                | "Box"
+                | "Some"
+                | "None"
+                | "Ok"
+                | "Err"
         ) {
             base.push('_');
         }
