@@ -714,7 +714,7 @@ impl Emitter<'_> {
                 Ty::Option(inner) => inner.as_ref(),
                 other => other,
             };
-            let t = self.ty(inner, ctx);
+            let t = moved(self.ty(inner, ctx));
             fields.push(quote!(#[serde(rename = #name, default)] #d: Option<#t>,));
             binds.push(d.clone());
             if o.ty.is_option() {
@@ -875,7 +875,7 @@ impl Emitter<'_> {
             // (type, value, skip_serializing_if, whether the field borrows)
             let (ty, init, skip, borrowed) = match (value, typed) {
                 (Val::Expr(RtExpr::StepOutput { .. }, _), Some((place, Ty::Option(inner)))) => {
-                    let t = self.ty(&inner, ctx);
+                    let t = moved(self.ty(&inner, ctx));
                     (
                         quote!(&'a Option<&'a #t>),
                         place,
@@ -889,7 +889,7 @@ impl Emitter<'_> {
                         Ty::Json => Some("__rt::skip_null_ref"),
                         _ => None,
                     };
-                    let t = self.ty(&ty, ctx);
+                    let t = moved(self.ty(&ty, ctx));
                     (quote!(&'a #t), place, skip, true)
                 }
                 // Literals (and arrays of them) as typed Rust values: no `Value` to build.
@@ -1177,11 +1177,11 @@ impl Emitter<'_> {
                         Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p), _),
                         Ty::Option(inner),
                     ) => {
-                        let t = self.ty(inner, ctx);
+                        let t = moved(self.ty(inner, ctx));
                         quote!(#f: __resp.optional_output::<#t>(#name, #p)?,)
                     }
                     (Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p), _), t) => {
-                        let t = self.ty(t, ctx);
+                        let t = moved(self.ty(t, ctx));
                         quote!(#f: __resp.output::<#t>(#name, #p)?,)
                     }
                     (
@@ -1191,8 +1191,8 @@ impl Emitter<'_> {
                         quote!(#f: __resp.header_output(#name, #h)?,)
                     }
                     (v, t) => {
-                        let t = self.ty(t, ctx);
-                        let v = self.val(v, w);
+                        let t = moved(self.ty(t, ctx));
+                        let v = moved(self.val(v, w));
                         quote!(#f: __rt::decode::<#t>(&#info, #name, #v)?,)
                     }
                 }
@@ -1602,8 +1602,8 @@ impl Emitter<'_> {
             if let Some(read) = self.typed_output(o, w) {
                 return quote!(#f: #read,);
             }
-            let t = self.ty(&o.ty, ctx);
-            let v = self.val(&o.value, w);
+            let t = moved(self.ty(&o.ty, ctx));
+            let v = moved(self.val(&o.value, w));
             quote!(#f: __rt::decode_output::<#t>(WORKFLOW_ID, #name, #v)?,)
         });
         let enum_doc = variants.iter().map(|v| format!("Step `{v}`."));

@@ -165,6 +165,20 @@ pub struct Api {
     pub credential_cookies: Vec<String>,
     /// Query names that carry an API key.
     pub credential_queries: Vec<String>,
+    /// Positions in `operations` by `operationId` (a step's target is a hash lookup,
+    /// not a scan of thousands of operations).
+    by_id: HashMap<String, Vec<usize>>,
+}
+
+impl Api {
+    /// The operations whose `operationId` is `id` (more than one in an invalid description).
+    pub fn operations_with_id<'s>(&'s self, id: &str) -> impl Iterator<Item = &'s Operation> {
+        self.by_id
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&k| self.operations.get(k))
+    }
 }
 
 const METHODS: [&str; 9] = [
@@ -543,11 +557,18 @@ impl Store {
                 }
             }
         }
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, op) in operations.iter().enumerate() {
+            if let Some(id) = &op.operation_id {
+                by_id.entry(id.clone()).or_default().push(k);
+            }
+        }
         Some(Api {
             file,
             version,
             server,
             operations,
+            by_id,
             credential_headers,
             credential_cookies,
             credential_queries,

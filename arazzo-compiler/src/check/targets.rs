@@ -33,11 +33,7 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     if let Some(api) = api {
-                        for op in &api.operations {
-                            if op.operation_id.as_deref() == Some(id) {
-                                found.push((ai, op));
-                            }
-                        }
+                        found.extend(api.operations_with_id(id).map(|op| (ai, op)));
                     }
                 }
                 if let Some(src) = source {
