@@ -67,6 +67,15 @@ fn is_sensitive_name(name: &str) -> bool {
         .any(|word| lower.contains(word))
 }
 
+/// Whether `rest`, the part of a request URL after the base URL's origin,
+/// joined to the base URL as a reference gives the same URL as the whole
+/// string parsed: it is path-absolute (one `/`, not two slashes, which would
+/// start an authority). Tabs and newlines are skipped, as the URL parser does.
+fn joins_as_path(rest: &str) -> bool {
+    let mut chars = rest.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'))
+}
+
 /// One HTTP request of a step. Created by generated code with
 /// [`Request::new`], filled with parameters and a body, then [`send`](Request::send).
 ///
@@ -651,8 +660,13 @@ impl<'a> Request<'a> {
     }
 
     /// The full request URL: the base URL (its path prefix and query kept),
-    /// the expanded path template and the query, written into one string.
-    fn build_url(&self) -> Result<String, Error> {
+    /// the expanded path template and the query, written into one string
+    /// (the value of `$url`), and that string parsed.
+    ///
+    /// The base URL is already parsed: the part after its origin is joined
+    /// to it (a path-absolute reference), which gives the same URL as parsing
+    /// the whole string without parsing the scheme and host again.
+    fn build_url(&self) -> Result<(String, url::Url), Error> {
         let base = self
             .client
             .base_url_ref(self.info.source, self.info.default_server)?;
@@ -684,7 +698,14 @@ impl<'a> Request<'a> {
             out.push('=');
             out.extend(utf8_percent_encode(value, NON_UNRESERVED));
         }
-        Ok(out)
+        let rest = out.get(origin.len()..).unwrap_or_default();
+        let parsed = if joins_as_path(rest) {
+            base.join(rest)
+        } else {
+            url::Url::parse(&out)
+        };
+        let url = parsed.map_err(|e| self.invalid_parameter("url", &e.to_string()))?;
+        Ok((out, url))
     }
 
     /// Sends the request and reads the whole response body.
@@ -751,7 +772,7 @@ impl<'a> Request<'a> {
             return Err(error);
         }
         let info = self.info;
-        let sent_url = self.build_url()?;
+        let (sent_url, url) = self.build_url()?;
         let method = reqwest::Method::from_bytes(info.method.as_bytes())
             .map_err(|_| self.invalid_parameter("method", "not a valid HTTP method"))?;
         let mut headers = std::mem::take(&mut self.headers);
@@ -770,8 +791,6 @@ impl<'a> Request<'a> {
                 t.min(self.client.request_timeout())
             });
         let http = self.client.http()?;
-        let url = url::Url::parse(&sent_url)
-            .map_err(|e| self.invalid_parameter("url", &e.to_string()))?;
         // The request is assembled directly (no builder): the headers are
         // moved in, not merged.
         let mut request = reqwest::Request::new(method, url);
@@ -886,16 +905,18 @@ impl<'a> Request<'a> {
             Some(only) => only,
             None => body.freeze(),
         };
-        Ok(Response::new(
+        Ok(Response::received(
             info,
             status,
             headers,
             body,
-            std::mem::take(&mut self.secrets),
-        )
-        .with_url(sent_url)
-        .with_secret_query(secret_query)
-        .with_secret_headers(std::mem::take(&mut self.secret_headers)))
+            sent_url,
+            super::response::Secrets {
+                texts: std::mem::take(&mut self.secrets),
+                query: secret_query,
+                headers: std::mem::take(&mut self.secret_headers),
+            },
+        ))
     }
 }
 
@@ -924,11 +945,52 @@ mod tests {
         r.query("n", &json!([1, 2]))?;
         r.query("skip", &json!(null))?;
         r.query("obj", &json!({"x": true}))?;
-        let url = r.build_url()?;
+        let (sent, url) = r.build_url()?;
+        assert_eq!(sent, url.as_str());
         assert_eq!(
             url.as_str(),
             "http://example.test/base/items/..%2Fadmin%3Fx%3D1%23f/sub/1%2Ca%20b?q=a%26b%3Dc%20d&n=1&n=2&x=true"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn joining_to_the_base_is_parsing_the_whole_url() -> Result<(), url::ParseError> {
+        for base in [
+            "http://example.test",
+            "http://u:p@example.test:8080/api/",
+            "https://[::1]:1/x?k=v#frag",
+            "HTTP://EXAMPLE.test/",
+            "http://127.0.0.1:9",
+        ] {
+            let base = url::Url::parse(base)?;
+            let origin = &base[..url::Position::BeforePath];
+            for rest in [
+                "/",
+                "/a/b",
+                "/a/../b",
+                "/a/%2e%2E/b/.",
+                "/a b/\u{fc}/\u{7f}",
+                "/a?x=1 2&y='#f",
+                "/a\t/b\n",
+                "/a\\b",
+                "/./x",
+                "/x?",
+                "/x?#",
+                "/%zz ",
+                "/x?q=%41&r=[]{}|^`<>\"",
+            ] {
+                assert!(joins_as_path(rest), "{rest:?}");
+                assert_eq!(
+                    base.join(rest)?.as_str(),
+                    url::Url::parse(&format!("{origin}{rest}"))?.as_str(),
+                    "{base} {rest:?}"
+                );
+            }
+            for rest in ["//evil.test/x", "/\\evil", "/\t/x", "\\x", "x", ""] {
+                assert!(!joins_as_path(rest), "{rest:?}");
+            }
+        }
         Ok(())
     }
 
