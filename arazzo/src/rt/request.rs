@@ -667,10 +667,14 @@ impl<'a> Request<'a> {
     /// to it (a path-absolute reference), which gives the same URL as parsing
     /// the whole string without parsing the scheme and host again.
     fn build_url(&self) -> Result<(String, url::Url), Error> {
-        let base = self
-            .client
-            .base_url_ref(self.info.source, self.info.default_server)?;
-        let base = base.as_ref();
+        self.client
+            .with_base_url(self.info.source, self.info.default_server, |base| {
+                self.build_url_on(base)
+            })?
+    }
+
+    /// [`build_url`](Request::build_url) on the base URL `base`.
+    fn build_url_on(&self, base: &url::Url) -> Result<(String, url::Url), Error> {
         let origin = &base[..url::Position::BeforePath];
         let prefix = base.path().trim_end_matches('/');
         let mut out = String::with_capacity(origin.len() + prefix.len() + 64);
