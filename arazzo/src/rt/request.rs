@@ -1,6 +1,7 @@
 //! [`Request`]: one HTTP request of a step, built by generated code.
 
 use std::fmt;
+use std::future::Future;
 
 use bytes::BytesMut;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
@@ -9,6 +10,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::param::{scalar_text, ParamValue, Text};
+use super::response::Secrets;
 use super::{Response, StepInfo};
 use crate::error::scrub_reqwest;
 use crate::{Client, Error};
@@ -734,7 +736,11 @@ impl<'a> Request<'a> {
     /// [`Error::Connect`], [`Error::Timeout`], [`Error::TooManyRedirects`],
     /// [`Error::Transport`], [`Error::BodyTooLarge`] or
     /// [`Error::BodyInterrupted`].
-    pub async fn send(self) -> Result<Response, Error> {
+    ///
+    /// The request is prepared (URL, headers, body) and handed to the HTTP
+    /// client when `send` is called; the returned future only waits for the
+    /// response and reads it, so it holds no more than the exchange needs.
+    pub fn send(self) -> impl Future<Output = Result<Response, Error>> + 'a {
         let info = self.info;
         // When no subscriber enables the level (the check `info_span!` starts with),
         // no span is made: making a disabled one still records its fields for the
@@ -752,33 +758,71 @@ impl<'a> Request<'a> {
         } else {
             tracing::Span::none()
         };
-        // A span no subscriber wants is not entered on every poll.
-        let result = if span.is_disabled() {
-            self.exchange(&span).await
+        // A `multipart/form-data` body is encoded by a stream: the request is
+        // prepared once it is (boxed meanwhile: such bodies are rare).
+        let start = if self.multipart.is_some() {
+            Start::Multipart(Box::new(self))
+        } else if span.is_disabled() {
+            Start::Ready(self.prepare())
         } else {
-            self.exchange(&span).instrument(span.clone()).await
+            Start::Ready(span.in_scope(|| self.prepare()))
         };
-        super::clock::end_request();
-        let _entered = span.enter();
-        match &result {
-            Ok(response) => tracing::debug!(status = response.status(), "response received"),
-            Err(error) => tracing::debug!(%error, "request failed"),
+        async move {
+            let prepared = match start {
+                Start::Ready(prepared) => prepared,
+                Start::Multipart(mut request) => {
+                    let encoded = if span.is_disabled() {
+                        request.encode_first().await
+                    } else {
+                        request.encode_first().instrument(span.clone()).await
+                    };
+                    encoded.and_then(|()| span.in_scope(|| request.prepare()))
+                }
+            };
+            // A span no subscriber wants is not entered on every poll.
+            let result = match prepared {
+                Err(error) => Err(error),
+                Ok(prepared) if span.is_disabled() => prepared.receive(&span).await,
+                Ok(prepared) => prepared.receive(&span).instrument(span.clone()).await,
+            };
+            super::clock::end_request();
+            let _entered = span.enter();
+            match &result {
+                Ok(response) => tracing::debug!(status = response.status(), "response received"),
+                Err(error) => tracing::debug!(%error, "request failed"),
+            }
+            result
         }
-        result
     }
 
-    async fn exchange(mut self, span: &tracing::Span) -> Result<Response, Error> {
+    /// Encodes the `multipart/form-data` body, unless a parameter error was
+    /// recorded earlier (which is then returned).
+    async fn encode_first(&mut self) -> Result<(), Error> {
         if let Some(error) = self.pending.take() {
             return Err(error);
         }
-        self.encode_multipart().await?;
+        self.encode_multipart().await
+    }
+
+    /// Builds the HTTP request and hands it to the HTTP client.
+    fn prepare(
+        mut self,
+    ) -> Result<Prepared<impl Future<Output = Result<reqwest::Response, reqwest::Error>>>, Error>
+    {
         if let Some(error) = self.pending.take() {
             return Err(error);
         }
         let info = self.info;
         let (sent_url, url) = self.build_url()?;
-        let method = reqwest::Method::from_bytes(info.method.as_bytes())
-            .map_err(|_| self.invalid_parameter("method", "not a valid HTTP method"))?;
+        let method = match info.method {
+            "GET" => reqwest::Method::GET,
+            "POST" => reqwest::Method::POST,
+            "PUT" => reqwest::Method::PUT,
+            "DELETE" => reqwest::Method::DELETE,
+            "PATCH" => reqwest::Method::PATCH,
+            other => reqwest::Method::from_bytes(other.as_bytes())
+                .map_err(|_| self.invalid_parameter("method", "not a valid HTTP method"))?,
+        };
         let mut headers = std::mem::take(&mut self.headers);
         if !self.cookies.is_empty() {
             match HeaderValue::from_str(&self.cookies.join("; ")) {
@@ -808,10 +852,52 @@ impl<'a> Request<'a> {
             *request.body_mut() = Some(bytes.into());
         }
         *request.headers_mut() = headers;
+        Ok(Prepared {
+            pending: http.execute(request),
+            info,
+            timeout,
+            limit: self.client.max_body_bytes(),
+            sent_url,
+            secrets: Secrets {
+                texts: std::mem::take(&mut self.secrets),
+                query: std::mem::take(&mut self.secret_query),
+                headers: std::mem::take(&mut self.secret_headers),
+            },
+        })
+    }
+}
 
-        let secret_query = std::mem::take(&mut self.secret_query);
+/// How [`Request::send`] starts: the request handed to the HTTP client (or
+/// the error that stopped it), or a request whose multipart body must be
+/// encoded first.
+enum Start<'a, F> {
+    Ready(Result<Prepared<F>, Error>),
+    Multipart(Box<Request<'a>>),
+}
+
+/// A request handed to the HTTP client, with what reading its response needs.
+struct Prepared<F> {
+    /// The HTTP client's response, to come.
+    pending: F,
+    info: &'static StepInfo,
+    /// The request's timeout (for [`Error::Timeout`]).
+    timeout: std::time::Duration,
+    /// [`Client::max_body_bytes`].
+    limit: usize,
+    /// The URL as written (`$url`).
+    sent_url: String,
+    secrets: Secrets,
+}
+
+impl<F> Prepared<F>
+where
+    F: Future<Output = Result<reqwest::Response, reqwest::Error>>,
+{
+    /// Waits for the response and reads its whole body, within the limit.
+    async fn receive(self, span: &tracing::Span) -> Result<Response, Error> {
+        let (info, timeout, limit) = (self.info, self.timeout, self.limit);
         let classify = |err: reqwest::Error| {
-            let source = scrub_reqwest(err, &secret_query);
+            let source = scrub_reqwest(err, &self.secrets.query);
             let (workflow, step, operation) = (info.workflow, info.step, info.operation);
             if source.is_timeout() {
                 Error::Timeout {
@@ -844,13 +930,12 @@ impl<'a> Request<'a> {
             }
         };
 
-        let mut response = http.execute(request).await.map_err(classify)?;
+        let mut response = self.pending.await.map_err(classify)?;
         let status = response.status().as_u16();
         if !span.is_none() {
             span.record("status", status);
         }
 
-        let limit = self.client.max_body_bytes();
         let too_large = || Error::BodyTooLarge {
             workflow: info.workflow,
             step: info.step,
@@ -886,7 +971,7 @@ impl<'a> Request<'a> {
                 }
                 Ok(None) => break,
                 Err(err) => {
-                    let source = scrub_reqwest(err, &secret_query);
+                    let source = scrub_reqwest(err, &self.secrets.query);
                     return Err(if source.is_timeout() {
                         Error::Timeout {
                             workflow: info.workflow,
@@ -914,12 +999,8 @@ impl<'a> Request<'a> {
             status,
             headers,
             body,
-            sent_url,
-            super::response::Secrets {
-                texts: std::mem::take(&mut self.secrets),
-                query: secret_query,
-                headers: std::mem::take(&mut self.secret_headers),
-            },
+            self.sent_url,
+            self.secrets,
         ))
     }
 }
