@@ -90,20 +90,28 @@ pub struct Request<'a> {
     path_params: Vec<(String, String)>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
-    cookies: Vec<String>,
     body: Option<(HeaderValue, Vec<u8>)>,
+    /// Values of sensitive headers (cheap clones), scrubbed like `Rare::secrets`.
+    secret_headers: Vec<HeaderValue>,
+    /// What few requests have, boxed (when present) to keep `Request` small.
+    rare: Option<Box<Rare>>,
+    pending: Option<Box<Error>>,
+}
+
+/// The parts of a [`Request`] that few requests have.
+#[derive(Default)]
+struct Rare {
+    cookies: Vec<String>,
     /// A `multipart/form-data` body being assembled (encoded when sent).
     multipart: Option<reqwest::multipart::Form>,
+    /// Secret texts (cookie values, query credentials), scrubbed from errors.
     secrets: Vec<String>,
-    /// Values of sensitive headers (cheap clones), scrubbed like `secrets`.
-    secret_headers: Vec<HeaderValue>,
     /// Names of query parameters whose values are credentials.
     secret_query: Vec<String>,
     /// The whole query string of an `in: querystring` parameter, ready for the URL.
     raw_query: Option<String>,
     /// The step's `timeout` (Arazzo 1.1), when shorter than the client's.
     step_timeout: Option<std::time::Duration>,
-    pending: Option<Error>,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -116,9 +124,12 @@ impl fmt::Debug for Request<'_> {
             .field("path", &self.info.path)
             .field("query", &query_names)
             .field("headers", &header_names)
-            .field("cookies", &self.cookies.len())
+            .field(
+                "cookies",
+                &self.rare.as_ref().map_or(0, |r| r.cookies.len()),
+            )
             .field("body_bytes", &self.body.as_ref().map(|(_, b)| b.len()))
-            .field("multipart", &self.multipart.is_some())
+            .field("multipart", &self.has_multipart())
             .finish_non_exhaustive()
     }
 }
@@ -132,15 +143,28 @@ impl<'a> Request<'a> {
             path_params: Vec::new(),
             query: Vec::new(),
             headers: HeaderMap::new(),
-            cookies: Vec::new(),
             body: None,
-            multipart: None,
-            secrets: Vec::new(),
             secret_headers: Vec::new(),
-            secret_query: Vec::new(),
-            raw_query: None,
-            step_timeout: None,
+            rare: None,
             pending: None,
+        }
+    }
+
+    /// The rare parts, created on first use.
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// Whether a `multipart/form-data` body is being assembled.
+    fn has_multipart(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.multipart.is_some())
+    }
+
+    /// The error recorded by a parameter method, if any (taken).
+    fn take_pending(&mut self) -> Result<(), Error> {
+        match self.pending.take() {
+            Some(error) => Err(*error),
+            None => Ok(()),
         }
     }
 
@@ -166,7 +190,7 @@ impl<'a> Request<'a> {
     /// Records a failure: `send` will refuse to run, and the error is returned.
     fn fail(&mut self, make: impl Fn(&Self) -> Error) -> Result<(), Error> {
         if self.pending.is_none() {
-            self.pending = Some(make(self));
+            self.pending = Some(Box::new(make(self)));
         }
         Err(make(self))
     }
@@ -233,7 +257,7 @@ impl<'a> Request<'a> {
     /// when shorter than the client's [`request_timeout`](Client::request_timeout).
     /// When it runs out the step fails with [`Error::Timeout`].
     pub fn step_timeout(&mut self, ms: u64) {
-        self.step_timeout = Some(std::time::Duration::from_millis(ms));
+        self.rare().step_timeout = Some(std::time::Duration::from_millis(ms));
     }
 
     /// Sets the whole query string from the `in: querystring` parameter `name`
@@ -288,7 +312,7 @@ impl<'a> Request<'a> {
             }
         };
         let text = text.trim_start_matches('?').to_owned();
-        self.raw_query = (!text.is_empty()).then_some(text);
+        self.rare().raw_query = (!text.is_empty()).then_some(text);
         Ok(())
     }
 
@@ -321,7 +345,7 @@ impl<'a> Request<'a> {
                 self.remember_secret(&encoded);
             }
         }
-        self.secret_query.push(name.to_owned());
+        self.rare().secret_query.push(name.to_owned());
         Ok(())
     }
 
@@ -374,10 +398,10 @@ impl<'a> Request<'a> {
         if let Some((_, credential)) = text.split_once(' ') {
             let credential = credential.trim();
             if credential.len() >= 8 {
-                self.secrets.push(credential.to_owned());
+                self.rare().secrets.push(credential.to_owned());
             }
         }
-        self.secrets.push(text.to_owned());
+        self.rare().secrets.push(text.to_owned());
     }
 
     /// Adds cookie `name` (null is skipped). All cookies go into one
@@ -406,7 +430,7 @@ impl<'a> Request<'a> {
         if encoded != text {
             self.remember_secret(&encoded);
         }
-        self.cookies.push(format!("{name}={encoded}"));
+        self.rare().cookies.push(format!("{name}={encoded}"));
         Ok(())
     }
 
@@ -517,8 +541,9 @@ impl<'a> Request<'a> {
     }
 
     fn form_parts(&mut self) -> reqwest::multipart::Form {
-        self.multipart
-            .take()
+        self.rare
+            .as_mut()
+            .and_then(|r| r.multipart.take())
             .unwrap_or_default()
             .percent_encode_attr_chars()
     }
@@ -565,7 +590,7 @@ impl<'a> Request<'a> {
                 part = match part.mime_str(ct) {
                     Ok(part) => part,
                     Err(_) => {
-                        self.multipart = Some(form);
+                        self.rare().multipart = Some(form);
                         return self.fail(|r| {
                             r.invalid_parameter(name, "the part's content type is not a media type")
                         });
@@ -574,7 +599,7 @@ impl<'a> Request<'a> {
             }
             form = form.part(name.to_owned(), part);
         }
-        self.multipart = Some(form);
+        self.rare().multipart = Some(form);
         self.body = None;
         Ok(())
     }
@@ -599,12 +624,12 @@ impl<'a> Request<'a> {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
         match part.mime_str(content_type) {
             Ok(part) => {
-                self.multipart = Some(form.part(name.to_owned(), part));
+                self.rare().multipart = Some(form.part(name.to_owned(), part));
                 self.body = None;
                 Ok(())
             }
             Err(_) => {
-                self.multipart = Some(form);
+                self.rare().multipart = Some(form);
                 self.fail(|r| {
                     r.invalid_parameter(name, "the part's content type is not a media type")
                 })
@@ -616,7 +641,7 @@ impl<'a> Request<'a> {
     /// [`part_value`](Request::part_value) and [`part_bytes`](Request::part_bytes).
     async fn encode_multipart(&mut self) -> Result<(), Error> {
         use futures_util::StreamExt;
-        let Some(form) = self.multipart.take() else {
+        let Some(form) = self.rare.as_mut().and_then(|r| r.multipart.take()) else {
             return Ok(());
         };
         let content_type = format!("multipart/form-data; boundary={}", form.boundary());
@@ -692,7 +717,7 @@ impl<'a> Request<'a> {
             out.push_str(q);
             separator = '&';
         }
-        if let Some(raw) = &self.raw_query {
+        if let Some(raw) = self.rare.as_ref().and_then(|r| r.raw_query.as_ref()) {
             out.push(separator);
             out.push_str(raw);
             separator = '&';
@@ -760,7 +785,7 @@ impl<'a> Request<'a> {
         };
         // A `multipart/form-data` body is encoded by a stream: the request is
         // prepared once it is (boxed meanwhile: such bodies are rare).
-        let start = if self.multipart.is_some() {
+        let start = if self.has_multipart() {
             Start::Multipart(Box::new(self))
         } else if span.is_disabled() {
             Start::Ready(self.prepare())
@@ -798,9 +823,7 @@ impl<'a> Request<'a> {
     /// Encodes the `multipart/form-data` body, unless a parameter error was
     /// recorded earlier (which is then returned).
     async fn encode_first(&mut self) -> Result<(), Error> {
-        if let Some(error) = self.pending.take() {
-            return Err(error);
-        }
+        self.take_pending()?;
         self.encode_multipart().await
     }
 
@@ -809,9 +832,7 @@ impl<'a> Request<'a> {
         mut self,
     ) -> Result<Prepared<impl Future<Output = Result<reqwest::Response, reqwest::Error>>>, Error>
     {
-        if let Some(error) = self.pending.take() {
-            return Err(error);
-        }
+        self.take_pending()?;
         let info = self.info;
         let (sent_url, url) = self.build_url()?;
         let method = match info.method {
@@ -824,8 +845,8 @@ impl<'a> Request<'a> {
                 .map_err(|_| self.invalid_parameter("method", "not a valid HTTP method"))?,
         };
         let mut headers = std::mem::take(&mut self.headers);
-        if !self.cookies.is_empty() {
-            match HeaderValue::from_str(&self.cookies.join("; ")) {
+        if let Some(rare) = self.rare.as_ref().filter(|r| !r.cookies.is_empty()) {
+            match HeaderValue::from_str(&rare.cookies.join("; ")) {
                 Ok(mut value) => {
                     value.set_sensitive(true);
                     headers.insert(COOKIE, value);
@@ -834,7 +855,9 @@ impl<'a> Request<'a> {
             }
         }
         let timeout = self
-            .step_timeout
+            .rare
+            .as_ref()
+            .and_then(|r| r.step_timeout)
             .map_or(self.client.request_timeout(), |t| {
                 t.min(self.client.request_timeout())
             });
@@ -858,10 +881,17 @@ impl<'a> Request<'a> {
             timeout,
             limit: self.client.max_body_bytes(),
             sent_url,
-            secrets: Secrets {
-                texts: std::mem::take(&mut self.secrets),
-                query: std::mem::take(&mut self.secret_query),
-                headers: std::mem::take(&mut self.secret_headers),
+            secrets: match self.rare.take() {
+                Some(rare) => Secrets {
+                    texts: rare.secrets,
+                    query: rare.secret_query,
+                    headers: std::mem::take(&mut self.secret_headers),
+                },
+                None => Secrets {
+                    texts: Vec::new(),
+                    query: Vec::new(),
+                    headers: std::mem::take(&mut self.secret_headers),
+                },
             },
         })
     }
@@ -1125,7 +1155,10 @@ mod tests {
             Err(Error::InvalidParameter { .. })
         ));
         assert!(r.cookie("session", &json!("a;b c")).is_ok());
-        assert_eq!(r.cookies, vec!["session=a%3Bb%20c".to_owned()]);
+        assert_eq!(
+            r.rare.as_ref().map(|rare| rare.cookies.clone()),
+            Some(vec!["session=a%3Bb%20c".to_owned()])
+        );
         assert!(r
             .headers
             .get("x-api-key")
