@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use url::Url;
@@ -41,6 +41,9 @@ struct Inner {
     /// Server overrides by source name (one entry per name, the last given wins): a
     /// handful at most, so a scan is cheaper than hashing the name on every request.
     servers: Vec<(String, Url)>,
+    /// Default server URLs of the generated steps (their `StepInfo`), parsed on
+    /// first use: one per source description compiled into the program.
+    defaults: RwLock<Vec<(&'static str, Url)>>,
     /// The HTTP client, or why the default one could not be created.
     http: Result<reqwest::Client, String>,
     /// Whether `http` is [`default_http_client`] (no timeout of its own), so that the
@@ -104,6 +107,7 @@ impl Client {
         Client {
             inner: Arc::new(Inner {
                 servers,
+                defaults: RwLock::new(Vec::new()),
                 http,
                 default_http,
                 max_steps,
@@ -153,21 +157,38 @@ impl Client {
     /// [`Error::InvalidServerUrl`] when `default` is used and is malformed or
     /// not `http`/`https`.
     pub fn base_url(&self, source: &str, default: &str) -> Result<Url, Error> {
-        self.base_url_ref(source, default)
-            .map(std::borrow::Cow::into_owned)
+        match self.inner.servers.iter().find(|(name, _)| name == source) {
+            Some((_, url)) => Ok(url.clone()),
+            None => parse_server_url(source, default),
+        }
     }
 
-    /// As [`base_url`](Client::base_url), borrowing an override instead of
-    /// cloning it.
-    pub(crate) fn base_url_ref(
+    /// [`base_url`](Client::base_url) for a step's `source` and `default`
+    /// server (static text of generated code), passed to `with` without a
+    /// copy: an override is borrowed, and a default server URL is parsed once
+    /// and kept (the first time it is valid).
+    pub(crate) fn with_base_url<R>(
         &self,
         source: &str,
-        default: &str,
-    ) -> Result<std::borrow::Cow<'_, Url>, Error> {
-        match self.inner.servers.iter().find(|(name, _)| name == source) {
-            Some((_, url)) => Ok(std::borrow::Cow::Borrowed(url)),
-            None => parse_server_url(source, default).map(std::borrow::Cow::Owned),
+        default: &'static str,
+        with: impl FnOnce(&Url) -> R,
+    ) -> Result<R, Error> {
+        if let Some((_, url)) = self.inner.servers.iter().find(|(name, _)| name == source) {
+            return Ok(with(url));
         }
+        if let Ok(defaults) = self.inner.defaults.read() {
+            if let Some((_, url)) = defaults.iter().find(|(raw, _)| *raw == default) {
+                return Ok(with(url));
+            }
+        }
+        let url = parse_server_url(source, default)?;
+        let result = with(&url);
+        if let Ok(mut defaults) = self.inner.defaults.write() {
+            if !defaults.iter().any(|(raw, _)| *raw == default) {
+                defaults.push((default, url));
+            }
+        }
+        Ok(result)
     }
 
     /// The message transport event-driven steps of AsyncAPI source
@@ -527,6 +548,25 @@ mod tests {
             c.base_url("b", "not a url"),
             Err(Error::InvalidServerUrl { .. })
         ));
+        Ok(())
+    }
+
+    #[test]
+    fn default_servers_are_parsed_once() -> Result<(), Error> {
+        let c = Client::builder()
+            .server("a", "http://127.0.0.1:8080/api")
+            .build()?;
+        for _ in 0..2 {
+            let url = c.with_base_url("b", "https://x.example/v1", |u| u.as_str().to_owned())?;
+            assert_eq!(url, "https://x.example/v1");
+            let url = c.with_base_url("a", "https://x.example/v1", |u| u.as_str().to_owned())?;
+            assert_eq!(url, "http://127.0.0.1:8080/api");
+            assert!(matches!(
+                c.with_base_url("b", "not a url", |_| ()),
+                Err(Error::InvalidServerUrl { .. })
+            ));
+        }
+        assert_eq!(c.inner.defaults.read().map(|d| d.len()).ok(), Some(1));
         Ok(())
     }
 

@@ -153,11 +153,12 @@ impl Run {
 /// Runs a whole workflow future under the client's
 /// [`workflow_timeout`](Client::workflow_timeout).
 ///
-/// One timer serves the whole run: it is armed for the run's deadline, or for
-/// the deadline of the request in flight when that comes first (requests sent
+/// One timer serves the whole run: it fires by the run's deadline, and by the
+/// deadline of the request in flight when that comes first (requests sent
 /// with the default HTTP client report their deadline here instead of starting
-/// a timer of their own; moving the timer later, request after request, does not
-/// touch the timer wheel). When a request's deadline passes, the run ends with
+/// a timer of their own). It is only ever moved earlier: when it fires before
+/// the deadline in force, it is re-armed, so a run whose requests end in time
+/// arms it once. When a request's deadline passes, the run ends with
 /// that request's [`Error::Timeout`], as the request itself would have (generated
 /// code propagates every request error out of the run).
 ///
@@ -173,14 +174,27 @@ pub async fn with_deadline<T>(
     fut: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
     let mut fut = std::pin::pin!(fut);
-    let run_deadline = tokio::time::Instant::now() + client.workflow_timeout();
-    let sleep = tokio::time::sleep_until(run_deadline);
+    let now = tokio::time::Instant::now();
+    let run_deadline = now + client.workflow_timeout();
+    // The timer starts armed for the deadline of a request sent at once (the
+    // first request reports a deadline a little later, so it is not moved):
+    // it is only ever moved earlier. Firing before the deadline in force (for
+    // a request that has finished since, or before the deadline of a later
+    // one) only re-arms it.
+    let first = if client.has_default_http() {
+        now.checked_add(client.request_timeout())
+            .map_or(run_deadline, |d| d.min(run_deadline))
+    } else {
+        run_deadline
+    };
+    let sleep = tokio::time::sleep_until(first);
     let mut sleep = std::pin::pin!(sleep);
     let mut clock = clock::RunClock {
         run_deadline,
         request: None,
     };
-    let mut armed = run_deadline;
+    // When the timer is armed for; `None` once it fired: it must be re-armed.
+    let mut armed = Some(first);
     std::future::poll_fn(move |cx| {
         let polled = clock::with_clock(&mut clock, || fut.as_mut().poll(cx));
         if let std::task::Poll::Ready(result) = polled {
@@ -188,9 +202,9 @@ pub async fn with_deadline<T>(
         }
         loop {
             let wanted = clock.next_deadline();
-            if wanted != armed {
+            if armed.is_none_or(|armed| wanted < armed) {
                 sleep.as_mut().reset(wanted);
-                armed = wanted;
+                armed = Some(wanted);
             }
             if sleep.as_mut().poll(cx).is_pending() {
                 return std::task::Poll::Pending;
@@ -212,9 +226,9 @@ pub async fn with_deadline<T>(
                 tracing::debug!(%error, "request failed");
                 return std::task::Poll::Ready(Err(error));
             }
-            // The timer was armed for a request that has finished since: re-arm
-            // (for the next request or the run's deadline) and poll it again.
-            armed = now;
+            // The timer fired before the deadline in force (armed for a request
+            // that has finished since, or earlier than needed): re-arm it.
+            armed = None;
         }
     })
     .await

@@ -1,6 +1,7 @@
 //! [`Request`]: one HTTP request of a step, built by generated code.
 
 use std::fmt;
+use std::future::Future;
 
 use bytes::BytesMut;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
@@ -9,6 +10,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::param::{scalar_text, ParamValue, Text};
+use super::response::Secrets;
 use super::{Response, StepInfo};
 use crate::error::scrub_reqwest;
 use crate::{Client, Error};
@@ -67,6 +69,15 @@ fn is_sensitive_name(name: &str) -> bool {
         .any(|word| lower.contains(word))
 }
 
+/// Whether `rest`, the part of a request URL after the base URL's origin,
+/// joined to the base URL as a reference gives the same URL as the whole
+/// string parsed: it is path-absolute (one `/`, not two slashes, which would
+/// start an authority). Tabs and newlines are skipped, as the URL parser does.
+fn joins_as_path(rest: &str) -> bool {
+    let mut chars = rest.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'))
+}
+
 /// One HTTP request of a step. Created by generated code with
 /// [`Request::new`], filled with parameters and a body, then [`send`](Request::send).
 ///
@@ -79,20 +90,28 @@ pub struct Request<'a> {
     path_params: Vec<(String, String)>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
-    cookies: Vec<String>,
     body: Option<(HeaderValue, Vec<u8>)>,
+    /// Values of sensitive headers (cheap clones), scrubbed like `Rare::secrets`.
+    secret_headers: Vec<HeaderValue>,
+    /// What few requests have, boxed (when present) to keep `Request` small.
+    rare: Option<Box<Rare>>,
+    pending: Option<Box<Error>>,
+}
+
+/// The parts of a [`Request`] that few requests have.
+#[derive(Default)]
+struct Rare {
+    cookies: Vec<String>,
     /// A `multipart/form-data` body being assembled (encoded when sent).
     multipart: Option<reqwest::multipart::Form>,
+    /// Secret texts (cookie values, query credentials), scrubbed from errors.
     secrets: Vec<String>,
-    /// Values of sensitive headers (cheap clones), scrubbed like `secrets`.
-    secret_headers: Vec<HeaderValue>,
     /// Names of query parameters whose values are credentials.
     secret_query: Vec<String>,
     /// The whole query string of an `in: querystring` parameter, ready for the URL.
     raw_query: Option<String>,
     /// The step's `timeout` (Arazzo 1.1), when shorter than the client's.
     step_timeout: Option<std::time::Duration>,
-    pending: Option<Error>,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -105,9 +124,12 @@ impl fmt::Debug for Request<'_> {
             .field("path", &self.info.path)
             .field("query", &query_names)
             .field("headers", &header_names)
-            .field("cookies", &self.cookies.len())
+            .field(
+                "cookies",
+                &self.rare.as_ref().map_or(0, |r| r.cookies.len()),
+            )
             .field("body_bytes", &self.body.as_ref().map(|(_, b)| b.len()))
-            .field("multipart", &self.multipart.is_some())
+            .field("multipart", &self.has_multipart())
             .finish_non_exhaustive()
     }
 }
@@ -121,15 +143,28 @@ impl<'a> Request<'a> {
             path_params: Vec::new(),
             query: Vec::new(),
             headers: HeaderMap::new(),
-            cookies: Vec::new(),
             body: None,
-            multipart: None,
-            secrets: Vec::new(),
             secret_headers: Vec::new(),
-            secret_query: Vec::new(),
-            raw_query: None,
-            step_timeout: None,
+            rare: None,
             pending: None,
+        }
+    }
+
+    /// The rare parts, created on first use.
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// Whether a `multipart/form-data` body is being assembled.
+    fn has_multipart(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.multipart.is_some())
+    }
+
+    /// The error recorded by a parameter method, if any (taken).
+    fn take_pending(&mut self) -> Result<(), Error> {
+        match self.pending.take() {
+            Some(error) => Err(*error),
+            None => Ok(()),
         }
     }
 
@@ -155,7 +190,7 @@ impl<'a> Request<'a> {
     /// Records a failure: `send` will refuse to run, and the error is returned.
     fn fail(&mut self, make: impl Fn(&Self) -> Error) -> Result<(), Error> {
         if self.pending.is_none() {
-            self.pending = Some(make(self));
+            self.pending = Some(Box::new(make(self)));
         }
         Err(make(self))
     }
@@ -222,7 +257,7 @@ impl<'a> Request<'a> {
     /// when shorter than the client's [`request_timeout`](Client::request_timeout).
     /// When it runs out the step fails with [`Error::Timeout`].
     pub fn step_timeout(&mut self, ms: u64) {
-        self.step_timeout = Some(std::time::Duration::from_millis(ms));
+        self.rare().step_timeout = Some(std::time::Duration::from_millis(ms));
     }
 
     /// Sets the whole query string from the `in: querystring` parameter `name`
@@ -277,7 +312,7 @@ impl<'a> Request<'a> {
             }
         };
         let text = text.trim_start_matches('?').to_owned();
-        self.raw_query = (!text.is_empty()).then_some(text);
+        self.rare().raw_query = (!text.is_empty()).then_some(text);
         Ok(())
     }
 
@@ -310,7 +345,7 @@ impl<'a> Request<'a> {
                 self.remember_secret(&encoded);
             }
         }
-        self.secret_query.push(name.to_owned());
+        self.rare().secret_query.push(name.to_owned());
         Ok(())
     }
 
@@ -363,10 +398,10 @@ impl<'a> Request<'a> {
         if let Some((_, credential)) = text.split_once(' ') {
             let credential = credential.trim();
             if credential.len() >= 8 {
-                self.secrets.push(credential.to_owned());
+                self.rare().secrets.push(credential.to_owned());
             }
         }
-        self.secrets.push(text.to_owned());
+        self.rare().secrets.push(text.to_owned());
     }
 
     /// Adds cookie `name` (null is skipped). All cookies go into one
@@ -395,7 +430,7 @@ impl<'a> Request<'a> {
         if encoded != text {
             self.remember_secret(&encoded);
         }
-        self.cookies.push(format!("{name}={encoded}"));
+        self.rare().cookies.push(format!("{name}={encoded}"));
         Ok(())
     }
 
@@ -506,8 +541,9 @@ impl<'a> Request<'a> {
     }
 
     fn form_parts(&mut self) -> reqwest::multipart::Form {
-        self.multipart
-            .take()
+        self.rare
+            .as_mut()
+            .and_then(|r| r.multipart.take())
             .unwrap_or_default()
             .percent_encode_attr_chars()
     }
@@ -554,7 +590,7 @@ impl<'a> Request<'a> {
                 part = match part.mime_str(ct) {
                     Ok(part) => part,
                     Err(_) => {
-                        self.multipart = Some(form);
+                        self.rare().multipart = Some(form);
                         return self.fail(|r| {
                             r.invalid_parameter(name, "the part's content type is not a media type")
                         });
@@ -563,7 +599,7 @@ impl<'a> Request<'a> {
             }
             form = form.part(name.to_owned(), part);
         }
-        self.multipart = Some(form);
+        self.rare().multipart = Some(form);
         self.body = None;
         Ok(())
     }
@@ -588,12 +624,12 @@ impl<'a> Request<'a> {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
         match part.mime_str(content_type) {
             Ok(part) => {
-                self.multipart = Some(form.part(name.to_owned(), part));
+                self.rare().multipart = Some(form.part(name.to_owned(), part));
                 self.body = None;
                 Ok(())
             }
             Err(_) => {
-                self.multipart = Some(form);
+                self.rare().multipart = Some(form);
                 self.fail(|r| {
                     r.invalid_parameter(name, "the part's content type is not a media type")
                 })
@@ -605,7 +641,7 @@ impl<'a> Request<'a> {
     /// [`part_value`](Request::part_value) and [`part_bytes`](Request::part_bytes).
     async fn encode_multipart(&mut self) -> Result<(), Error> {
         use futures_util::StreamExt;
-        let Some(form) = self.multipart.take() else {
+        let Some(form) = self.rare.as_mut().and_then(|r| r.multipart.take()) else {
             return Ok(());
         };
         let content_type = format!("multipart/form-data; boundary={}", form.boundary());
@@ -651,12 +687,21 @@ impl<'a> Request<'a> {
     }
 
     /// The full request URL: the base URL (its path prefix and query kept),
-    /// the expanded path template and the query, written into one string.
-    fn build_url(&self) -> Result<String, Error> {
-        let base = self
-            .client
-            .base_url_ref(self.info.source, self.info.default_server)?;
-        let base = base.as_ref();
+    /// the expanded path template and the query, written into one string
+    /// (the value of `$url`), and that string parsed.
+    ///
+    /// The base URL is already parsed: the part after its origin is joined
+    /// to it (a path-absolute reference), which gives the same URL as parsing
+    /// the whole string without parsing the scheme and host again.
+    fn build_url(&self) -> Result<(String, url::Url), Error> {
+        self.client
+            .with_base_url(self.info.source, self.info.default_server, |base| {
+                self.build_url_on(base)
+            })?
+    }
+
+    /// [`build_url`](Request::build_url) on the base URL `base`.
+    fn build_url_on(&self, base: &url::Url) -> Result<(String, url::Url), Error> {
         let origin = &base[..url::Position::BeforePath];
         let prefix = base.path().trim_end_matches('/');
         let mut out = String::with_capacity(origin.len() + prefix.len() + 64);
@@ -672,7 +717,7 @@ impl<'a> Request<'a> {
             out.push_str(q);
             separator = '&';
         }
-        if let Some(raw) = &self.raw_query {
+        if let Some(raw) = self.rare.as_ref().and_then(|r| r.raw_query.as_ref()) {
             out.push(separator);
             out.push_str(raw);
             separator = '&';
@@ -684,7 +729,14 @@ impl<'a> Request<'a> {
             out.push('=');
             out.extend(utf8_percent_encode(value, NON_UNRESERVED));
         }
-        Ok(out)
+        let rest = out.get(origin.len()..).unwrap_or_default();
+        let parsed = if joins_as_path(rest) {
+            base.join(rest)
+        } else {
+            url::Url::parse(&out)
+        };
+        let url = parsed.map_err(|e| self.invalid_parameter("url", &e.to_string()))?;
+        Ok((out, url))
     }
 
     /// Sends the request and reads the whole response body.
@@ -709,7 +761,11 @@ impl<'a> Request<'a> {
     /// [`Error::Connect`], [`Error::Timeout`], [`Error::TooManyRedirects`],
     /// [`Error::Transport`], [`Error::BodyTooLarge`] or
     /// [`Error::BodyInterrupted`].
-    pub async fn send(self) -> Result<Response, Error> {
+    ///
+    /// The request is prepared (URL, headers, body) and handed to the HTTP
+    /// client when `send` is called; the returned future only waits for the
+    /// response and reads it, so it holds no more than the exchange needs.
+    pub fn send(self) -> impl Future<Output = Result<Response, Error>> + 'a {
         let info = self.info;
         // When no subscriber enables the level (the check `info_span!` starts with),
         // no span is made: making a disabled one still records its fields for the
@@ -727,36 +783,70 @@ impl<'a> Request<'a> {
         } else {
             tracing::Span::none()
         };
-        // A span no subscriber wants is not entered on every poll.
-        let result = if span.is_disabled() {
-            self.exchange(&span).await
+        // A `multipart/form-data` body is encoded by a stream: the request is
+        // prepared once it is (boxed meanwhile: such bodies are rare).
+        let start = if self.has_multipart() {
+            Start::Multipart(Box::new(self))
+        } else if span.is_disabled() {
+            Start::Ready(self.prepare())
         } else {
-            self.exchange(&span).instrument(span.clone()).await
+            Start::Ready(span.in_scope(|| self.prepare()))
         };
-        super::clock::end_request();
-        let _entered = span.enter();
-        match &result {
-            Ok(response) => tracing::debug!(status = response.status(), "response received"),
-            Err(error) => tracing::debug!(%error, "request failed"),
+        async move {
+            let prepared = match start {
+                Start::Ready(prepared) => prepared,
+                Start::Multipart(mut request) => {
+                    let encoded = if span.is_disabled() {
+                        request.encode_first().await
+                    } else {
+                        request.encode_first().instrument(span.clone()).await
+                    };
+                    encoded.and_then(|()| span.in_scope(|| request.prepare()))
+                }
+            };
+            // A span no subscriber wants is not entered on every poll.
+            let result = match prepared {
+                Err(error) => Err(error),
+                Ok(prepared) if span.is_disabled() => prepared.receive(&span).await,
+                Ok(prepared) => prepared.receive(&span).instrument(span.clone()).await,
+            };
+            super::clock::end_request();
+            let _entered = span.enter();
+            match &result {
+                Ok(response) => tracing::debug!(status = response.status(), "response received"),
+                Err(error) => tracing::debug!(%error, "request failed"),
+            }
+            result
         }
-        result
     }
 
-    async fn exchange(mut self, span: &tracing::Span) -> Result<Response, Error> {
-        if let Some(error) = self.pending.take() {
-            return Err(error);
-        }
-        self.encode_multipart().await?;
-        if let Some(error) = self.pending.take() {
-            return Err(error);
-        }
+    /// Encodes the `multipart/form-data` body, unless a parameter error was
+    /// recorded earlier (which is then returned).
+    async fn encode_first(&mut self) -> Result<(), Error> {
+        self.take_pending()?;
+        self.encode_multipart().await
+    }
+
+    /// Builds the HTTP request and hands it to the HTTP client.
+    fn prepare(
+        mut self,
+    ) -> Result<Prepared<impl Future<Output = Result<reqwest::Response, reqwest::Error>>>, Error>
+    {
+        self.take_pending()?;
         let info = self.info;
-        let sent_url = self.build_url()?;
-        let method = reqwest::Method::from_bytes(info.method.as_bytes())
-            .map_err(|_| self.invalid_parameter("method", "not a valid HTTP method"))?;
+        let (sent_url, url) = self.build_url()?;
+        let method = match info.method {
+            "GET" => reqwest::Method::GET,
+            "POST" => reqwest::Method::POST,
+            "PUT" => reqwest::Method::PUT,
+            "DELETE" => reqwest::Method::DELETE,
+            "PATCH" => reqwest::Method::PATCH,
+            other => reqwest::Method::from_bytes(other.as_bytes())
+                .map_err(|_| self.invalid_parameter("method", "not a valid HTTP method"))?,
+        };
         let mut headers = std::mem::take(&mut self.headers);
-        if !self.cookies.is_empty() {
-            match HeaderValue::from_str(&self.cookies.join("; ")) {
+        if let Some(rare) = self.rare.as_ref().filter(|r| !r.cookies.is_empty()) {
+            match HeaderValue::from_str(&rare.cookies.join("; ")) {
                 Ok(mut value) => {
                     value.set_sensitive(true);
                     headers.insert(COOKIE, value);
@@ -765,13 +855,13 @@ impl<'a> Request<'a> {
             }
         }
         let timeout = self
-            .step_timeout
+            .rare
+            .as_ref()
+            .and_then(|r| r.step_timeout)
             .map_or(self.client.request_timeout(), |t| {
                 t.min(self.client.request_timeout())
             });
         let http = self.client.http()?;
-        let url = url::Url::parse(&sent_url)
-            .map_err(|e| self.invalid_parameter("url", &e.to_string()))?;
         // The request is assembled directly (no builder): the headers are
         // moved in, not merged.
         let mut request = reqwest::Request::new(method, url);
@@ -785,10 +875,59 @@ impl<'a> Request<'a> {
             *request.body_mut() = Some(bytes.into());
         }
         *request.headers_mut() = headers;
+        Ok(Prepared {
+            pending: http.execute(request),
+            info,
+            timeout,
+            limit: self.client.max_body_bytes(),
+            sent_url,
+            secrets: match self.rare.take() {
+                Some(rare) => Secrets {
+                    texts: rare.secrets,
+                    query: rare.secret_query,
+                    headers: std::mem::take(&mut self.secret_headers),
+                },
+                None => Secrets {
+                    texts: Vec::new(),
+                    query: Vec::new(),
+                    headers: std::mem::take(&mut self.secret_headers),
+                },
+            },
+        })
+    }
+}
 
-        let secret_query = std::mem::take(&mut self.secret_query);
+/// How [`Request::send`] starts: the request handed to the HTTP client (or
+/// the error that stopped it), or a request whose multipart body must be
+/// encoded first.
+enum Start<'a, F> {
+    Ready(Result<Prepared<F>, Error>),
+    Multipart(Box<Request<'a>>),
+}
+
+/// A request handed to the HTTP client, with what reading its response needs.
+struct Prepared<F> {
+    /// The HTTP client's response, to come.
+    pending: F,
+    info: &'static StepInfo,
+    /// The request's timeout (for [`Error::Timeout`]).
+    timeout: std::time::Duration,
+    /// [`Client::max_body_bytes`].
+    limit: usize,
+    /// The URL as written (`$url`).
+    sent_url: String,
+    secrets: Secrets,
+}
+
+impl<F> Prepared<F>
+where
+    F: Future<Output = Result<reqwest::Response, reqwest::Error>>,
+{
+    /// Waits for the response and reads its whole body, within the limit.
+    async fn receive(self, span: &tracing::Span) -> Result<Response, Error> {
+        let (info, timeout, limit) = (self.info, self.timeout, self.limit);
         let classify = |err: reqwest::Error| {
-            let source = scrub_reqwest(err, &secret_query);
+            let source = scrub_reqwest(err, &self.secrets.query);
             let (workflow, step, operation) = (info.workflow, info.step, info.operation);
             if source.is_timeout() {
                 Error::Timeout {
@@ -821,13 +960,12 @@ impl<'a> Request<'a> {
             }
         };
 
-        let mut response = http.execute(request).await.map_err(classify)?;
+        let mut response = self.pending.await.map_err(classify)?;
         let status = response.status().as_u16();
         if !span.is_none() {
             span.record("status", status);
         }
 
-        let limit = self.client.max_body_bytes();
         let too_large = || Error::BodyTooLarge {
             workflow: info.workflow,
             step: info.step,
@@ -863,7 +1001,7 @@ impl<'a> Request<'a> {
                 }
                 Ok(None) => break,
                 Err(err) => {
-                    let source = scrub_reqwest(err, &secret_query);
+                    let source = scrub_reqwest(err, &self.secrets.query);
                     return Err(if source.is_timeout() {
                         Error::Timeout {
                             workflow: info.workflow,
@@ -886,16 +1024,14 @@ impl<'a> Request<'a> {
             Some(only) => only,
             None => body.freeze(),
         };
-        Ok(Response::new(
+        Ok(Response::received(
             info,
             status,
             headers,
             body,
-            std::mem::take(&mut self.secrets),
-        )
-        .with_url(sent_url)
-        .with_secret_query(secret_query)
-        .with_secret_headers(std::mem::take(&mut self.secret_headers)))
+            self.sent_url,
+            self.secrets,
+        ))
     }
 }
 
@@ -924,11 +1060,52 @@ mod tests {
         r.query("n", &json!([1, 2]))?;
         r.query("skip", &json!(null))?;
         r.query("obj", &json!({"x": true}))?;
-        let url = r.build_url()?;
+        let (sent, url) = r.build_url()?;
+        assert_eq!(sent, url.as_str());
         assert_eq!(
             url.as_str(),
             "http://example.test/base/items/..%2Fadmin%3Fx%3D1%23f/sub/1%2Ca%20b?q=a%26b%3Dc%20d&n=1&n=2&x=true"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn joining_to_the_base_is_parsing_the_whole_url() -> Result<(), url::ParseError> {
+        for base in [
+            "http://example.test",
+            "http://u:p@example.test:8080/api/",
+            "https://[::1]:1/x?k=v#frag",
+            "HTTP://EXAMPLE.test/",
+            "http://127.0.0.1:9",
+        ] {
+            let base = url::Url::parse(base)?;
+            let origin = &base[..url::Position::BeforePath];
+            for rest in [
+                "/",
+                "/a/b",
+                "/a/../b",
+                "/a/%2e%2E/b/.",
+                "/a b/\u{fc}/\u{7f}",
+                "/a?x=1 2&y='#f",
+                "/a\t/b\n",
+                "/a\\b",
+                "/./x",
+                "/x?",
+                "/x?#",
+                "/%zz ",
+                "/x?q=%41&r=[]{}|^`<>\"",
+            ] {
+                assert!(joins_as_path(rest), "{rest:?}");
+                assert_eq!(
+                    base.join(rest)?.as_str(),
+                    url::Url::parse(&format!("{origin}{rest}"))?.as_str(),
+                    "{base} {rest:?}"
+                );
+            }
+            for rest in ["//evil.test/x", "/\\evil", "/\t/x", "\\x", "x", ""] {
+                assert!(!joins_as_path(rest), "{rest:?}");
+            }
+        }
         Ok(())
     }
 
@@ -978,7 +1155,10 @@ mod tests {
             Err(Error::InvalidParameter { .. })
         ));
         assert!(r.cookie("session", &json!("a;b c")).is_ok());
-        assert_eq!(r.cookies, vec!["session=a%3Bb%20c".to_owned()]);
+        assert_eq!(
+            r.rare.as_ref().map(|rare| rare.cookies.clone()),
+            Some(vec!["session=a%3Bb%20c".to_owned()])
+        );
         assert!(r
             .headers
             .get("x-api-key")

@@ -24,6 +24,16 @@ enum Parsed {
     UnexpectedContentType(String),
 }
 
+/// The secrets of a request, kept by its [`Response`] to scrub them from errors.
+pub(crate) struct Secrets {
+    /// Secret texts (cookie values, query credentials).
+    pub(crate) texts: Vec<String>,
+    /// Names of query parameters whose values are credentials.
+    pub(crate) query: Vec<String>,
+    /// Values of sensitive request headers.
+    pub(crate) headers: Vec<reqwest::header::HeaderValue>,
+}
+
 /// A response whose body has been read completely (within the client's
 /// limits). Any status is a `Response`; the step's criteria decide whether
 /// it is a success.
@@ -77,6 +87,29 @@ impl Response {
             url: String::new(),
             secret_query: Vec::new(),
             secret_headers: Vec::new(),
+        }
+    }
+
+    /// A response as [`Request::send`](super::Request::send) received it, with
+    /// the URL it was sent to and the request's secrets, assembled at once.
+    pub(crate) fn received(
+        info: &'static StepInfo,
+        status: u16,
+        headers: HeaderMap,
+        body: Bytes,
+        url: String,
+        secrets: Secrets,
+    ) -> Self {
+        Response {
+            info,
+            status,
+            headers,
+            body,
+            secrets: secrets.texts,
+            parsed: OnceLock::new(),
+            url,
+            secret_query: secrets.query,
+            secret_headers: secrets.headers,
         }
     }
 
@@ -301,11 +334,43 @@ impl Response {
         if !matches!(pointer, "" | "#") || self.body.is_empty() {
             return None;
         }
-        if !self.media_type().as_deref().is_some_and(is_text) {
+        if !self.is_text_media() {
             return None;
         }
         let text = std::str::from_utf8(&self.body).ok()?;
         T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text)).ok()
+    }
+
+    /// Whether the `Content-Type` is read as text ([`is_text`] of
+    /// [`media_type`](Response::media_type)), without building the lower-case
+    /// media type when it is ASCII (header values hold no control characters
+    /// but tabs, so ASCII whitespace is all `trim` would remove).
+    fn is_text_media(&self) -> bool {
+        let Some(raw) = self.headers.get(CONTENT_TYPE) else {
+            return false;
+        };
+        let essence = raw
+            .as_bytes()
+            .split(|b| *b == b';')
+            .next()
+            .unwrap_or_default();
+        if !essence.is_ascii() {
+            return self.media_type().as_deref().is_some_and(is_text);
+        }
+        let essence = essence.trim_ascii();
+        let starts = |prefix: &[u8]| {
+            essence
+                .get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        };
+        let ends = |suffix: &[u8]| {
+            essence
+                .len()
+                .checked_sub(suffix.len())
+                .and_then(|at| essence.get(at..))
+                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+        };
+        starts(b"text/") || essence.eq_ignore_ascii_case(b"application/xml") || ends(b"+xml")
     }
 
     /// The body decoded straight from its bytes into `T`, a struct of the
@@ -636,6 +701,41 @@ mod tests {
             r.output::<String>("m", ""),
             Err(Error::UnexpectedContentType { .. })
         ));
+    }
+
+    #[test]
+    fn text_media_types_are_recognised_without_allocating() {
+        for content_type in [
+            "text/plain",
+            "TEXT/Plain; charset=utf-8",
+            " text/html ;x",
+            "\ttext/csv",
+            "application/xml",
+            "Application/XML ; q=1",
+            "image/svg+xml",
+            "image/svg+XML",
+            "application/json",
+            "application/xmlx",
+            "text",
+            "",
+            "+xml",
+            ";text/plain",
+        ] {
+            let r = response(200, &[("content-type", content_type)], "x");
+            assert_eq!(
+                r.is_text_media(),
+                r.media_type().as_deref().is_some_and(is_text),
+                "{content_type:?}"
+            );
+        }
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_bytes(b"application/xml\xc2\xa0; x") {
+            headers.insert(CONTENT_TYPE, value);
+        }
+        let r = Response::new(&INFO, 200, headers, Bytes::from_static(b"x"), Vec::new());
+        assert!(r.is_text_media());
+        let r = response(200, &[], "x");
+        assert!(!r.is_text_media());
     }
 
     #[test]
