@@ -180,6 +180,9 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
             }
         }
     }
+    // Mapped files that were not found: reported here, with the paths tried, so the
+    // compiler's own "cannot read" error for them would say the same thing twice.
+    let mut missing: Vec<String> = Vec::new();
     for (name, value) in &args.sources {
         match arazzo_compiler::locate(&manifest_dir, &value.value()) {
             Ok((p, _)) => options.sources.push((name.clone(), p)),
@@ -194,6 +197,10 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
                 ));
                 // Keep the mapping, so the source is not also reported as an unmapped remote url.
                 if let Some(first) = tried.into_iter().next() {
+                    missing.push(format!(
+                        "cannot read OpenAPI description `{}`:",
+                        arazzo_compiler::display_path(&base, &first)
+                    ));
                     options.sources.push((name.clone(), first));
                 }
             }
@@ -202,6 +209,9 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     let out = arazzo_compiler::compile(&path, &options);
     let mut warnings = Vec::new();
     for d in &out.diagnostics {
+        if missing.iter().any(|m| d.message.starts_with(m.as_str())) {
+            continue;
+        }
         if d.is_error() {
             errors.push(syn::Error::new(span, d.to_string()));
         } else {

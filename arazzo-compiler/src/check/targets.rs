@@ -158,7 +158,8 @@ impl<'a> Checker<'a> {
                 value = canonical.as_str();
             }
         }
-        let Some(rest) = value.strip_prefix("{$sourceDescriptions.") else {
+        const PREFIX: &str = "{$sourceDescriptions.";
+        let Some(rest) = value.strip_prefix(PREFIX) else {
             self.err(&t.node, format!("`operationPath` `{value}` must start with `{{$sourceDescriptions.<name>.url}}#`"))
                 .help.push("for example `{$sourceDescriptions.api.url}#/paths/~1customers~1{id}/get`".into());
             return Target::Unknown;
@@ -171,7 +172,7 @@ impl<'a> Checker<'a> {
             let names: Vec<&str> = sources.apis.iter().map(|(n, _)| n.as_str()).collect();
             self.err_span(
                 &t.node,
-                &(20..20 + name.len()),
+                &(PREFIX.len()..PREFIX.len() + name.len()),
                 format!("unknown source description `{name}` in `operationPath`"),
             )
             .candidates("the document's OpenAPI source descriptions", names, name);
