@@ -1152,11 +1152,41 @@ impl Emitter<'_> {
             let id = self.id_of(*d);
             dep_docs.push(format!("- `{mraw}_outputs`: the outputs of workflow `{id}` (a `dependsOn` of this workflow), which this step reads."));
         }
-        let mut doc = String::new();
-        if !s.doc.is_empty() {
-            doc.push_str(&s.doc);
-            doc.push_str("\n\n");
-        }
+        // The public function's documentation: the step's description, what it does,
+        // and the arguments besides the client and the inputs.
+        let fn_doc = |what: &str| {
+            let mut doc = String::new();
+            if !s.doc.is_empty() {
+                doc.push_str(&s.doc);
+                doc.push_str("\n\n");
+            }
+            doc.push_str(what);
+            doc.push('\n');
+            if !dep_docs.is_empty() {
+                doc.push_str("\nArguments besides the client and the inputs:\n");
+                doc.push_str(&dep_docs.join("\n"));
+            }
+            doc_attr(&doc)
+        };
+        // The public function of a step that sends a request or a message: the
+        // exchange once, under the workflow deadline; actions are `run`'s.
+        let exchange_fn = |doc: TokenStream| {
+            let doc = moved(doc);
+            quote! {
+                #doc
+                pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
+                    __rt::with_deadline(client, #wid, async {
+                        let mut __st = super::__State::new(inputs);
+                        #( #dep_sets )*
+                        let __resp = #send(client, &__st).await?;
+                        if !#check(&__resp, &__st) {
+                            return Err(__resp.criteria_not_met());
+                        }
+                        #outputs(&__resp, &__st)
+                    }).await
+                }
+            }
+        };
         let success = moved(self.criteria(&s.success, w));
         let out_fields: Vec<_> = s
             .outputs
@@ -1210,14 +1240,13 @@ impl Emitter<'_> {
                 params,
                 body,
             } => {
-                doc.push_str(&format!(
-                    "Step `{sid}`: calls `{operation}` (`{method} {path}`) of source `{source}`, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run).\n"
-                ));
-                if !dep_docs.is_empty() {
-                    doc.push_str("\nArguments besides the client and the inputs:\n");
-                    doc.push_str(&dep_docs.join("\n"));
-                }
-                let doc = moved(doc_attr(&doc));
+                let public_fn = moved(exchange_fn(fn_doc(&format!(
+                    "Step `{sid}`: calls `{operation}` (`{method} {path}`) of source `{source}`, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
+                ))));
+                let info_static = info_static(
+                    &info,
+                    [wid, sid, operation, source, default_server, method, path],
+                );
                 let param_stmts = params
                     .iter()
                     .map(|p| {
@@ -1269,29 +1298,8 @@ impl Emitter<'_> {
                     })
                     .map(moved);
                 quote! {
-                    #[doc(hidden)]
-                    pub static #info: __rt::StepInfo = __rt::StepInfo {
-                        workflow: #wid,
-                        step: #sid,
-                        operation: #operation,
-                        source: #source,
-                        default_server: #default_server,
-                        method: #method,
-                        path: #path,
-                    };
-
-                    #doc
-                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
-                        __rt::with_deadline(client, #wid, async {
-                            let mut __st = super::__State::new(inputs);
-                            #( #dep_sets )*
-                            let __resp = #send(client, &__st).await?;
-                            if !#check(&__resp, &__st) {
-                                return Err(__resp.criteria_not_met());
-                            }
-                            #outputs(&__resp, &__st)
-                        }).await
-                    }
+                    #info_static
+                    #public_fn
 
                     #[doc(hidden)]
                     pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<__rt::Response, ::arazzo::Error> {
@@ -1327,18 +1335,15 @@ impl Emitter<'_> {
                     MessageAction::Send => "sends a message on",
                     MessageAction::Receive => "waits for a message on",
                 };
-                doc.push_str(&format!(
-                    "Step `{sid}`: {verb} channel `{channel}` (operation `{operation}` of AsyncAPI source `{source}`) through the client's transport, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run).\n"
-                ));
-                if !dep_docs.is_empty() {
-                    doc.push_str("\nArguments besides the client and the inputs:\n");
-                    doc.push_str(&dep_docs.join("\n"));
-                }
-                let doc = doc_attr(&doc);
+                let public_fn = moved(exchange_fn(fn_doc(&format!(
+                    "Step `{sid}`: {verb} channel `{channel}` (operation `{operation}` of AsyncAPI source `{source}`) through the client's transport, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
+                ))));
                 let method = match action {
                     MessageAction::Send => "SEND",
                     MessageAction::Receive => "RECEIVE",
                 };
+                let info_static =
+                    info_static(&info, [wid, sid, operation, source, "", method, channel]);
                 let header_stmts = headers.iter().map(|p| {
                     let v = self.param_arg(&p.value, w);
                     let n = &p.name;
@@ -1394,29 +1399,8 @@ impl Emitter<'_> {
                     quote!(mut)
                 };
                 quote! {
-                    #[doc(hidden)]
-                    pub static #info: __rt::StepInfo = __rt::StepInfo {
-                        workflow: #wid,
-                        step: #sid,
-                        operation: #operation,
-                        source: #source,
-                        default_server: "",
-                        method: #method,
-                        path: #channel,
-                    };
-
-                    #doc
-                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
-                        __rt::with_deadline(client, #wid, async {
-                            let mut __st = super::__State::new(inputs);
-                            #( #dep_sets )*
-                            let __resp = #send(client, &__st).await?;
-                            if !#check(&__resp, &__st) {
-                                return Err(__resp.criteria_not_met());
-                            }
-                            #outputs(&__resp, &__st)
-                        }).await
-                    }
+                    #info_static
+                    #public_fn
 
                     #[doc(hidden)]
                     pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<__rt::StepMessage, ::arazzo::Error> {
@@ -1444,12 +1428,8 @@ impl Emitter<'_> {
             StepKind::Workflow { workflow, inputs } => {
                 let sub_mod = self.module_of(*workflow);
                 let sub_id = self.id_of(*workflow);
-                doc.push_str(&format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs.\n"));
-                if !dep_docs.is_empty() {
-                    doc.push_str("\nArguments besides the client and the inputs:\n");
-                    doc.push_str(&dep_docs.join("\n"));
-                }
-                let doc = moved(doc_attr(&doc));
+                let doc = moved(fn_doc(&format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs.")));
+                let info_static = info_static(&info, [wid, sid, sub_id, "", "", "", ""]);
                 let inputs_fn = format_ident!("__inputs_{}", raw);
                 let members = inputs.iter().map(|(k, v)| {
                     let v = self.val(v, w);
@@ -1461,16 +1441,7 @@ impl Emitter<'_> {
                     }
                 });
                 quote! {
-                    #[doc(hidden)]
-                    pub static #info: __rt::StepInfo = __rt::StepInfo {
-                        workflow: #wid,
-                        step: #sid,
-                        operation: #sub_id,
-                        source: "",
-                        default_server: "",
-                        method: "",
-                        path: "",
-                    };
+                    #info_static
 
                     #doc
                     pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
@@ -1825,6 +1796,24 @@ fn lit(v: &serde_json::Value) -> TokenStream {
                 __rt::serde_json::Value::Object(__m)
             })
         }
+    }
+}
+
+/// The `StepInfo` static of a step, from its fields: `[workflow, step, operation,
+/// source, default_server, method, path]`.
+fn info_static(info: &Ident, fields: [&str; 7]) -> TokenStream {
+    let [workflow, step, operation, source, default_server, method, path] = fields;
+    quote! {
+        #[doc(hidden)]
+        pub static #info: __rt::StepInfo = __rt::StepInfo {
+            workflow: #workflow,
+            step: #step,
+            operation: #operation,
+            source: #source,
+            default_server: #default_server,
+            method: #method,
+            path: #path,
+        };
     }
 }
 

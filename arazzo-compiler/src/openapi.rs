@@ -212,24 +212,7 @@ impl Store {
     /// Follows a pointer (unescaped tokens) from `node`, returning the index taken at
     /// each step; as [`Node::pointer_indices`], with large mappings looked up by hash.
     fn pointer_path(&self, node: &Node, tokens: &[String]) -> Option<Vec<usize>> {
-        let mut cur = node;
-        let mut path = Vec::with_capacity(tokens.len());
-        for t in tokens {
-            let (i, next) = match &cur.value {
-                Value::Map(entries) => {
-                    let i = self.entry_index(cur, t)?;
-                    (i, &entries.get(i)?.1)
-                }
-                Value::Seq(items) => {
-                    let i = t.parse::<usize>().ok()?;
-                    (i, items.get(i)?)
-                }
-                _ => return None,
-            };
-            path.push(i);
-            cur = next;
-        }
-        Some(path)
+        node.pointer_indices_by(tokens, |map, key| self.entry_index(map, key))
     }
 
     /// The node a pointer (unescaped tokens) reaches from `node`; as [`Node::pointer`],

@@ -185,15 +185,26 @@ impl Node {
     /// step (the entry of a mapping, the item of a sequence), for
     /// [`at_indices`](Node::at_indices).
     pub fn pointer_indices(&self, tokens: &[String]) -> Option<Vec<usize>> {
+        self.pointer_indices_by(tokens, |map, key| {
+            map.entries().iter().position(|(k, _)| k.text == key)
+        })
+    }
+
+    /// [`pointer_indices`](Node::pointer_indices) with the entry of a mapping found
+    /// by `entry(mapping, key)` (a caller may look large mappings up by hash).
+    pub fn pointer_indices_by(
+        &self,
+        tokens: &[String],
+        entry: impl Fn(&Node, &str) -> Option<usize>,
+    ) -> Option<Vec<usize>> {
         let mut cur = self;
         let mut path = Vec::with_capacity(tokens.len());
         for t in tokens {
             let (i, next) = match &cur.value {
-                Value::Map(entries) => entries
-                    .iter()
-                    .enumerate()
-                    .find(|(_, (k, _))| k.text == *t)
-                    .map(|(i, (_, v))| (i, v))?,
+                Value::Map(entries) => {
+                    let i = entry(cur, t)?;
+                    (i, &entries.get(i)?.1)
+                }
                 Value::Seq(items) => {
                     let i = t.parse::<usize>().ok()?;
                     (i, items.get(i)?)

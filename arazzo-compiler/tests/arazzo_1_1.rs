@@ -1,27 +1,7 @@
 //! Arazzo 1.1 documents, and 1.1 features in documents that declare 1.0.x.
 
-use arazzo_compiler::{compile, Options, Output};
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn compile_at(path: &Path, root: &Path) -> Output {
-    let options = Options {
-        display_root: root.to_path_buf(),
-        ..Default::default()
-    };
-    compile(path, &options)
-}
-
-fn rendered(out: &Output) -> String {
-    out.diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+mod common;
+use common::{compile_at, rendered, repo};
 
 const CATALOG: &str = "tests/specs/arazzo/catalog-1-1.arazzo.yaml";
 

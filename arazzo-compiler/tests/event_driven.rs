@@ -1,28 +1,9 @@
 //! Event-driven steps (Arazzo 1.1 on AsyncAPI 3.0): the AsyncAPI loader, the checks
 //! and the generated code, through the compiler's public entry point.
 
-use arazzo_compiler::{compile, Options, Output};
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn compile_at(path: &Path, root: &Path) -> Output {
-    let options = Options {
-        display_root: root.to_path_buf(),
-        ..Default::default()
-    };
-    compile(path, &options)
-}
-
-fn rendered(out: &Output) -> String {
-    out.diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+mod common;
+use arazzo_compiler::Output;
+use common::{compile_at, rendered, repo};
 
 const ORDERS: &str = "tests/specs/arazzo/order-events.arazzo.yaml";
 const ASYNCAPI: &str = "tests/specs/asyncapi/orders.asyncapi.yaml";

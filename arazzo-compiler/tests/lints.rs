@@ -1,11 +1,8 @@
 //! Warnings, lint levels and the dialects read as their canonical forms.
 
+mod common;
 use arazzo_compiler::{compile, Diagnostic, Level, Options, Output, Severity};
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{rendered, repo};
 
 fn compile_with(rel: &str, lints: &[(&str, Level)]) -> Output {
     let root = repo();
@@ -15,14 +12,6 @@ fn compile_with(rel: &str, lints: &[(&str, Level)]) -> Output {
         ..Default::default()
     };
     compile(&root.join(rel), &options)
-}
-
-fn rendered(out: &Output) -> String {
-    out.diagnostics
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn lints_of(out: &Output) -> Vec<(&'static str, Severity, String)> {

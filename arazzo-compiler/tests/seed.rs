@@ -1,10 +1,7 @@
 //! The seed workflow compiles without diagnostics; its generated code is pinned by a snapshot.
 
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+use common::repo;
 
 fn compile(rel: &str) -> arazzo_compiler::Output {
     let root = repo();

@@ -538,24 +538,7 @@ impl<'a> Checker<'a> {
                 format!("a `{content_type}` message must be a string payload"),
             );
         }
-        let mut replacements = Vec::new();
-        for (target, v) in &rb.replacements {
-            match pointer_tokens(&target.value) {
-                Some(_) => {
-                    let (val, _, _) = self.value_expr(st, ec, v);
-                    replacements.push((target.value.clone(), val));
-                }
-                None => {
-                    self.err(
-                        &target.node,
-                        format!(
-                            "replacement target `{}` is not a JSON pointer",
-                            target.value
-                        ),
-                    );
-                }
-            }
-        }
+        let replacements = self.replacements(st, ec, rb);
         // Checked like an HTTP request body, against the (first) message's payload schema.
         if let (Some((_, m)), BodyKind::Json) = (first, kind) {
             if let Some(schema) = m.payload {

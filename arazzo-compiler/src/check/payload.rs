@@ -111,26 +111,7 @@ impl<'a> Checker<'a> {
             BodyKind::Multipart => {}
             _ => self.report_bytes(st, &payload, &value, &format!("the `{content_type}` body")),
         }
-        let mut replacements = Vec::new();
-        for (target, v) in &rb.replacements {
-            match crate::openapi::pointer_tokens(&target.value) {
-                Some(_) => {
-                    let (val, _, _) = self.value_expr(st, ec, v);
-                    replacements.push((target.value.clone(), val));
-                }
-                None => {
-                    self.err(
-                        &target.node,
-                        format!(
-                            "replacement target `{}` is not a JSON pointer",
-                            target.value
-                        ),
-                    )
-                    .help
-                    .push("targets are RFC 6901 pointers such as `/customer/id`".into());
-                }
-            }
-        }
+        let replacements = self.replacements(st, ec, rb);
         // The parts of a multipart body: binary ones take bytes.
         let mut parts = Vec::new();
         let mut checked_value = value.clone();
@@ -612,5 +593,35 @@ pub(super) fn is_bytes(t: &Ty) -> bool {
         Ty::Bytes => true,
         Ty::Option(inner) => is_bytes(inner),
         _ => false,
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// The replacements of a request body or message payload: each target must be a
+    /// JSON pointer, each value is checked and lowered.
+    pub(super) fn replacements(
+        &mut self,
+        st: &mut Wf<'a>,
+        ec: &Ectx<'_>,
+        rb: &model::RequestBody,
+    ) -> Vec<(String, Val)> {
+        let mut replacements = Vec::new();
+        for (target, v) in &rb.replacements {
+            if crate::openapi::pointer_tokens(&target.value).is_some() {
+                let (val, _, _) = self.value_expr(st, ec, v);
+                replacements.push((target.value.clone(), val));
+            } else {
+                self.err(
+                    &target.node,
+                    format!(
+                        "replacement target `{}` is not a JSON pointer",
+                        target.value
+                    ),
+                )
+                .help
+                .push("targets are RFC 6901 pointers such as `/customer/id`".into());
+            }
+        }
+        replacements
     }
 }
