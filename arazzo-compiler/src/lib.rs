@@ -339,6 +339,10 @@ fn compile_inner(
         })
         .collect();
     let skeleton = diags.has_errors();
+    // What emission reads is in `checked`: the trees and the model are freed first,
+    // so the emitted tokens reuse their memory.
+    drop((doc, sources));
+    drop(root);
     let own = emit::moved(emit::emit(&checked.types, workflows, &externals, skeleton));
     let sub_tokens: Vec<_> = sub_tokens.into_iter().map(emit::moved).collect();
     let tokens = quote::quote! { #own #( #sub_tokens )* };

@@ -26,7 +26,7 @@ impl Text {
 
 /// A whole Arazzo document.
 #[derive(Clone, Debug, Default)]
-pub struct Document {
+pub struct Document<'n> {
     /// The `arazzo` version string.
     pub arazzo: Option<Text>,
     /// `info.title`.
@@ -36,11 +36,11 @@ pub struct Document {
     /// `info.description`.
     pub description: Option<String>,
     /// `sourceDescriptions`.
-    pub sources: Vec<SourceDescription>,
+    pub sources: Vec<SourceDescription<'n>>,
     /// `workflows`.
-    pub workflows: Vec<Workflow>,
+    pub workflows: Vec<Workflow<'n>>,
     /// `components`.
-    pub components: Components,
+    pub components: Components<'n>,
     /// The feature set the `arazzo` field declares (1.0 when missing or unsupported).
     pub version: Version,
     /// `$self` (Arazzo 1.1): the document's own URI.
@@ -70,7 +70,7 @@ pub enum SelectorType {
 
 /// A Selector Object (Arazzo 1.1): a selector applied to the value of a runtime expression.
 #[derive(Clone, Debug)]
-pub struct Selector {
+pub struct Selector<'n> {
     /// `context`: the runtime expression giving the structured value.
     pub context: Text,
     /// `selector`: the JSONPath query, JSON pointer or XPath expression.
@@ -78,12 +78,12 @@ pub struct Selector {
     /// `type` (a string, or an expression type object's `type`).
     pub kind: Option<SelectorType>,
     /// The `type` node.
-    pub type_node: Node,
+    pub type_node: &'n Node,
     /// The whole object.
-    pub node: Node,
+    pub node: &'n Node,
 }
 
-impl Selector {
+impl<'n> Selector<'n> {
     /// Whether `node` is written as a Selector Object: a mapping with `context`,
     /// `selector` and `type`, and no other fields besides `x-` extensions. Any other
     /// mapping in a value is a literal object.
@@ -100,7 +100,7 @@ impl Selector {
 
     /// Reads a Selector Object written as [`Self::is_selector`] describes (None otherwise,
     /// or when `context` or `selector` is not a string).
-    pub fn read(node: &Node) -> Option<Selector> {
+    pub fn read(node: &'n Node) -> Option<Selector<'n>> {
         if !Self::is_selector(node) {
             return None;
         }
@@ -113,7 +113,7 @@ impl Selector {
         };
         let context = text(node.get("context")?)?;
         let selector = text(node.get("selector")?)?;
-        let type_node = node.get("type")?.clone();
+        let type_node = node.get("type")?;
         let name = match &type_node.value {
             Value::Str(s) => Some(s.clone()),
             Value::Map(_) => type_node
@@ -132,7 +132,7 @@ impl Selector {
             selector,
             kind,
             type_node,
-            node: node.clone(),
+            node,
         })
     }
 }
@@ -150,7 +150,7 @@ pub enum SourceType {
 
 /// A `sourceDescriptions` entry.
 #[derive(Clone, Debug)]
-pub struct SourceDescription {
+pub struct SourceDescription<'n> {
     /// `name`.
     pub name: Text,
     /// `url`.
@@ -158,12 +158,12 @@ pub struct SourceDescription {
     /// `type`, when given.
     pub kind: Option<SourceType>,
     /// The entry's node.
-    pub node: Node,
+    pub node: &'n Node,
 }
 
 /// A workflow.
 #[derive(Clone, Debug)]
-pub struct Workflow {
+pub struct Workflow<'n> {
     /// `workflowId`.
     pub id: Text,
     /// `summary`.
@@ -171,21 +171,21 @@ pub struct Workflow {
     /// `description`.
     pub description: Option<String>,
     /// `inputs` (a JSON Schema).
-    pub inputs: Option<Node>,
+    pub inputs: Option<&'n Node>,
     /// `dependsOn`.
     pub depends_on: Vec<Text>,
     /// `steps`.
-    pub steps: Vec<Step>,
+    pub steps: Vec<Step<'n>>,
     /// `successActions`.
-    pub success_actions: Vec<ActionOrRef>,
+    pub success_actions: Vec<ActionOrRef<'n>>,
     /// `failureActions`.
-    pub failure_actions: Vec<ActionOrRef>,
+    pub failure_actions: Vec<ActionOrRef<'n>>,
     /// `outputs`: name → expression.
     pub outputs: Vec<(Text, Text)>,
     /// `parameters`.
-    pub parameters: Vec<ParamOrRef>,
+    pub parameters: Vec<ParamOrRef<'n>>,
     /// The workflow's node.
-    pub node: Node,
+    pub node: &'n Node,
 }
 
 /// What a step runs.
@@ -203,7 +203,7 @@ pub enum StepTarget {
 
 /// A step.
 #[derive(Clone, Debug)]
-pub struct Step {
+pub struct Step<'n> {
     /// `stepId`.
     pub id: Text,
     /// `description`.
@@ -211,15 +211,15 @@ pub struct Step {
     /// The operation or workflow it runs (None when missing or ambiguous: reported).
     pub target: Option<StepTarget>,
     /// `parameters`.
-    pub parameters: Vec<ParamOrRef>,
+    pub parameters: Vec<ParamOrRef<'n>>,
     /// `requestBody`.
-    pub request_body: Option<RequestBody>,
+    pub request_body: Option<RequestBody<'n>>,
     /// `successCriteria`.
-    pub success_criteria: Vec<Criterion>,
+    pub success_criteria: Vec<Criterion<'n>>,
     /// `onSuccess`.
-    pub on_success: Vec<ActionOrRef>,
+    pub on_success: Vec<ActionOrRef<'n>>,
     /// `onFailure`.
-    pub on_failure: Vec<ActionOrRef>,
+    pub on_failure: Vec<ActionOrRef<'n>>,
     /// `outputs`: name → expression. A Selector Object (Arazzo 1.1) is a `Text` whose
     /// node is the object's mapping (its value is the context expression).
     pub outputs: Vec<(Text, Text)>,
@@ -228,11 +228,11 @@ pub struct Step {
     /// `timeout` (Arazzo 1.1): milliseconds the step may take.
     pub timeout: Option<u64>,
     /// `action` (Arazzo 1.1, event-driven steps): `send` or `receive`, with its node.
-    pub action: Option<(crate::asyncapi::MessageAction, Node)>,
+    pub action: Option<(crate::asyncapi::MessageAction, &'n Node)>,
     /// `correlationId` (Arazzo 1.1, receive steps): the expression giving the id to wait for.
     pub correlation_id: Option<Text>,
     /// The step's node.
-    pub node: Node,
+    pub node: &'n Node,
 }
 
 /// Where a parameter goes.
@@ -265,42 +265,42 @@ impl ParamIn {
 
 /// A parameter.
 #[derive(Clone, Debug)]
-pub struct Parameter {
+pub struct Parameter<'n> {
     /// `name`.
     pub name: Text,
     /// `in`.
     pub location: Option<ParamIn>,
     /// `value`: a literal or an expression.
-    pub value: Node,
+    pub value: &'n Node,
     /// The parameter's node.
-    pub node: Node,
+    pub node: &'n Node,
 }
 
 /// A parameter or a reference to a component parameter.
 #[derive(Clone, Debug)]
-pub enum ParamOrRef {
+pub enum ParamOrRef<'n> {
     /// An inline parameter.
-    Param(Parameter),
+    Param(Parameter<'n>),
     /// `reference` (with an optional `value` override).
     Ref {
         /// The `$components.parameters.x` expression.
         reference: Text,
         /// The overriding value.
-        value: Option<Node>,
+        value: Option<&'n Node>,
     },
 }
 
 /// A request body.
 #[derive(Clone, Debug)]
-pub struct RequestBody {
+pub struct RequestBody<'n> {
     /// `contentType`.
     pub content_type: Option<Text>,
     /// `payload`.
-    pub payload: Option<Node>,
+    pub payload: Option<&'n Node>,
     /// `replacements`.
-    pub replacements: Vec<(Text, Node)>,
+    pub replacements: Vec<(Text, &'n Node)>,
     /// The node.
-    pub node: Node,
+    pub node: &'n Node,
 }
 
 /// The type of a criterion.
@@ -318,7 +318,7 @@ pub enum CriterionType {
 
 /// A criterion.
 #[derive(Clone, Debug)]
-pub struct Criterion {
+pub struct Criterion<'n> {
     /// `context`.
     pub context: Option<Text>,
     /// `condition`.
@@ -326,7 +326,7 @@ pub struct Criterion {
     /// `type`.
     pub kind: CriterionType,
     /// The node.
-    pub node: Node,
+    pub node: &'n Node,
 }
 
 /// The type of an action.
@@ -342,7 +342,7 @@ pub enum ActionType {
 
 /// A success or failure action.
 #[derive(Clone, Debug)]
-pub struct Action {
+pub struct Action<'n> {
     /// `name`.
     pub name: Text,
     /// `type`.
@@ -356,32 +356,32 @@ pub struct Action {
     /// `retryLimit`.
     pub retry_limit: Option<u64>,
     /// `criteria`.
-    pub criteria: Vec<Criterion>,
+    pub criteria: Vec<Criterion<'n>>,
     /// The node.
-    pub node: Node,
+    pub node: &'n Node,
 }
 
 /// An action or a reference to a component action.
 #[derive(Clone, Debug)]
 #[allow(clippy::large_enum_variant)]
-pub enum ActionOrRef {
+pub enum ActionOrRef<'n> {
     /// Inline.
-    Action(Action),
+    Action(Action<'n>),
     /// `reference: $components.successActions.x`.
     Ref(Text),
 }
 
 /// `components`.
 #[derive(Clone, Debug, Default)]
-pub struct Components {
+pub struct Components<'n> {
     /// `inputs`: reusable JSON Schemas.
-    pub inputs: Vec<(Text, Node)>,
+    pub inputs: Vec<(Text, &'n Node)>,
     /// `parameters`.
-    pub parameters: Vec<(Text, Parameter)>,
+    pub parameters: Vec<(Text, Parameter<'n>)>,
     /// `successActions`.
-    pub success_actions: Vec<(Text, Action)>,
+    pub success_actions: Vec<(Text, Action<'n>)>,
     /// `failureActions`.
-    pub failure_actions: Vec<(Text, Action)>,
+    pub failure_actions: Vec<(Text, Action<'n>)>,
 }
 
 /// Reads nodes, reporting problems against one file.
@@ -533,7 +533,7 @@ impl Reader<'_> {
     }
 
     /// Reads the whole document.
-    pub fn document(&mut self, root: &Node) -> Document {
+    pub fn document<'n>(&mut self, root: &'n Node) -> Document<'n> {
         let mut doc = Document::default();
         if !self.object(
             root,
@@ -666,7 +666,7 @@ impl Reader<'_> {
         doc
     }
 
-    fn source(&mut self, node: &Node) -> Option<SourceDescription> {
+    fn source<'n>(&mut self, node: &'n Node) -> Option<SourceDescription<'n>> {
         let what = "a source description";
         if !self.object(node, what, &["name", "url", "type"]) {
             return None;
@@ -713,11 +713,11 @@ impl Reader<'_> {
             name: name?,
             url: url?,
             kind,
-            node: node.clone(),
+            node,
         })
     }
 
-    fn workflow(&mut self, node: &Node) -> Option<Workflow> {
+    fn workflow<'n>(&mut self, node: &'n Node) -> Option<Workflow<'n>> {
         let what = "a workflow";
         if !self.object(
             node,
@@ -767,7 +767,7 @@ impl Reader<'_> {
             .iter()
             .filter_map(|n| self.string_node(n, "a `dependsOn` entry"))
             .collect();
-        let inputs = node.get("inputs").cloned();
+        let inputs = node.get("inputs");
         if let Some(i) = &inputs {
             if !matches!(i.value, Value::Map(_)) {
                 self.error(
@@ -791,7 +791,7 @@ impl Reader<'_> {
             failure_actions,
             outputs,
             parameters,
-            node: node.clone(),
+            node,
         })
     }
 
@@ -857,7 +857,7 @@ impl Reader<'_> {
         out
     }
 
-    fn parameters(&mut self, node: &Node, what: &str) -> Vec<ParamOrRef> {
+    fn parameters<'n>(&mut self, node: &'n Node, what: &str) -> Vec<ParamOrRef<'n>> {
         let mut out = Vec::new();
         for p in self.seq(node, "parameters", what) {
             if p.get("reference").is_some() {
@@ -865,7 +865,7 @@ impl Reader<'_> {
                     if let Some(r) = self.text(p, "reference", "a parameter reference", true) {
                         out.push(ParamOrRef::Ref {
                             reference: r,
-                            value: p.get("value").cloned(),
+                            value: p.get("value"),
                         });
                     }
                 }
@@ -876,7 +876,7 @@ impl Reader<'_> {
         out
     }
 
-    fn parameter(&mut self, p: &Node) -> Option<Parameter> {
+    fn parameter<'n>(&mut self, p: &'n Node) -> Option<Parameter<'n>> {
         let what = "a parameter";
         if !self.object(p, what, &["name", "in", "value"]) {
             return None;
@@ -917,7 +917,7 @@ impl Reader<'_> {
             },
         };
         let value = match p.get("value") {
-            Some(v) => v.clone(),
+            Some(v) => v,
             None => {
                 self.error(p, "a parameter is missing the required field `value`");
                 return None;
@@ -927,11 +927,11 @@ impl Reader<'_> {
             name: name?,
             location,
             value,
-            node: p.clone(),
+            node: p,
         })
     }
 
-    fn step(&mut self, node: &Node) -> Option<Step> {
+    fn step<'n>(&mut self, node: &'n Node) -> Option<Step<'n>> {
         let what = "a step";
         if !self.object_since(
             node,
@@ -973,8 +973,8 @@ impl Reader<'_> {
         }
         let action = match node.get("action") {
             Some(n) => match n.as_str() {
-                Some("send") => Some((crate::asyncapi::MessageAction::Send, n.clone())),
-                Some("receive") => Some((crate::asyncapi::MessageAction::Receive, n.clone())),
+                Some("send") => Some((crate::asyncapi::MessageAction::Send, n)),
+                Some("receive") => Some((crate::asyncapi::MessageAction::Receive, n)),
                 other => {
                     let help = other.and_then(|o| did_you_mean(o, ["send", "receive"]));
                     let d = self.error(
@@ -1078,7 +1078,7 @@ impl Reader<'_> {
                 ) {
                     let target = self.text(r, "target", "a payload replacement", true);
                     match (target, r.get("value")) {
-                        (Some(t), Some(v)) => replacements.push((t, v.clone())),
+                        (Some(t), Some(v)) => replacements.push((t, v)),
                         (Some(_), None) => {
                             self.error(
                                 r,
@@ -1091,9 +1091,9 @@ impl Reader<'_> {
             }
             Some(RequestBody {
                 content_type: self.text(rb, "contentType", "a request body", false),
-                payload: rb.get("payload").cloned(),
+                payload: rb.get("payload"),
                 replacements,
-                node: rb.clone(),
+                node: rb,
             })
         });
         let success_criteria = self.criteria(node, "successCriteria");
@@ -1110,12 +1110,12 @@ impl Reader<'_> {
             timeout,
             action,
             correlation_id,
-            node: node.clone(),
+            node,
             id,
         })
     }
 
-    fn criteria(&mut self, node: &Node, key: &str) -> Vec<Criterion> {
+    fn criteria<'n>(&mut self, node: &'n Node, key: &str) -> Vec<Criterion<'n>> {
         let mut out = Vec::new();
         for c in self.seq(node, key, "a criteria list") {
             if let Some(cr) = self.criterion(c) {
@@ -1125,7 +1125,7 @@ impl Reader<'_> {
         out
     }
 
-    fn criterion(&mut self, c: &Node) -> Option<Criterion> {
+    fn criterion<'n>(&mut self, c: &'n Node) -> Option<Criterion<'n>> {
         let what = "a criterion";
         if !self.object(c, what, &["context", "condition", "type"]) {
             return None;
@@ -1181,11 +1181,11 @@ impl Reader<'_> {
             context,
             condition,
             kind,
-            node: c.clone(),
+            node: c,
         })
     }
 
-    fn actions(&mut self, node: &Node, key: &str, failure: bool) -> Vec<ActionOrRef> {
+    fn actions<'n>(&mut self, node: &'n Node, key: &str, failure: bool) -> Vec<ActionOrRef<'n>> {
         let mut out = Vec::new();
         for a in self.seq(node, key, "an action list") {
             if a.get("reference").is_some() {
@@ -1202,7 +1202,7 @@ impl Reader<'_> {
     }
 
     /// Reads one action (`failure` selects the failure-action fields).
-    pub fn action(&mut self, a: &Node, failure: bool) -> Option<Action> {
+    pub fn action<'n>(&mut self, a: &'n Node, failure: bool) -> Option<Action<'n>> {
         let what = if failure {
             "a failure action"
         } else {
@@ -1293,11 +1293,11 @@ impl Reader<'_> {
             retry_after,
             retry_limit,
             criteria: self.criteria(a, "criteria"),
-            node: a.clone(),
+            node: a,
         })
     }
 
-    fn components(&mut self, c: &Node) -> Components {
+    fn components<'n>(&mut self, c: &'n Node) -> Components<'n> {
         let mut out = Components::default();
         if !self.object(
             c,
@@ -1333,7 +1333,7 @@ impl Reader<'_> {
                     );
                 }
                 match field {
-                    "inputs" => out.inputs.push((key, v.clone())),
+                    "inputs" => out.inputs.push((key, v)),
                     "parameters" => {
                         if let Some(p) = self.parameter(v) {
                             out.parameters.push((key, p));

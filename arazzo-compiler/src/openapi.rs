@@ -29,7 +29,7 @@ pub struct OpenApiFile {
 }
 
 /// A parsed file, kept across invocations of the macro in one compiler process.
-type Cached = (std::time::SystemTime, u64, Arc<String>, Arc<Node>);
+type Cached = (std::time::SystemTime, u64, Arc<SourceFile>, Arc<Node>);
 
 /// Parsed OpenAPI files keyed by path, reused while their modification time and size match:
 /// many invocations sharing an OpenAPI description parse it once per compiler process.
@@ -43,11 +43,12 @@ pub fn clear_parse_cache() {
     }
 }
 
-/// Reads and parses a file, through [`PARSE_CACHE`].
-/// The text of a file and its parse result.
-type Parsed = (Arc<String>, Result<Arc<Node>, yaml::YamlError>);
+/// The text of a file (with the name diagnostics print) and its parse result.
+type Parsed = (Arc<SourceFile>, Result<Arc<Node>, yaml::YamlError>);
 
-fn read_parsed(path: &Path) -> Result<Parsed, String> {
+/// Reads and parses a file, through [`PARSE_CACHE`]. The text is shared with the
+/// cache, not copied, unless this compilation prints the file's name differently.
+fn read_parsed(path: &Path, display: String) -> Result<Parsed, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > crate::MAX_FILE_BYTES {
         return Err(format!(
@@ -58,25 +59,34 @@ fn read_parsed(path: &Path) -> Result<Parsed, String> {
     }
     let stamp = meta.modified().map_err(|e| e.to_string())?;
     if let Ok(guard) = PARSE_CACHE.lock() {
-        if let Some((t, len, text, root)) = guard.as_ref().and_then(|m| m.get(path)) {
+        if let Some((t, len, file, root)) = guard.as_ref().and_then(|m| m.get(path)) {
             if *t == stamp && *len == meta.len() {
-                return Ok((text.clone(), Ok(root.clone())));
+                let file = if file.display == display {
+                    file.clone()
+                } else {
+                    Arc::new(SourceFile {
+                        display,
+                        text: file.text.clone(),
+                    })
+                };
+                return Ok((file, Ok(root.clone())));
             }
         }
     }
-    let text = Arc::new(std::fs::read_to_string(path).map_err(|e| e.to_string())?);
-    match yaml::parse(&text, yaml::Limits::default()) {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let file = Arc::new(SourceFile { display, text });
+    match yaml::parse(&file.text, yaml::Limits::default()) {
         Ok(root) => {
             let root = Arc::new(root);
             if let Ok(mut guard) = PARSE_CACHE.lock() {
                 guard.get_or_insert_with(HashMap::new).insert(
                     path.to_path_buf(),
-                    (stamp, meta.len(), text.clone(), root.clone()),
+                    (stamp, meta.len(), file.clone(), root.clone()),
                 );
             }
-            Ok((text, Ok(root)))
+            Ok((file, Ok(root)))
         }
-        Err(e) => Ok((text, Err(e))),
+        Err(e) => Ok((file, Err(e))),
     }
 }
 
@@ -241,7 +251,7 @@ impl Store {
             )));
             return None;
         }
-        let (text, parsed) = match read_parsed(&canonical) {
+        let (file, parsed) = match read_parsed(&canonical, display(&canonical)) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(blame(format!(
@@ -251,10 +261,6 @@ impl Store {
                 return None;
             }
         };
-        let file = Arc::new(SourceFile {
-            display: display(&canonical),
-            text: text.as_str().to_owned(),
-        });
         let root = match parsed {
             Ok(r) => r,
             Err(e) => {

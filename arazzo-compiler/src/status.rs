@@ -226,14 +226,15 @@ mod tests {
     use crate::model::Text;
     use crate::yaml::{Node, Value};
 
-    fn crit(condition: &str) -> Criterion {
-        let node = Node {
+    fn crit(condition: &str) -> Criterion<'static> {
+        // The model borrows its nodes from the document tree; a test's node lives on.
+        let node: &'static Node = Box::leak(Box::new(Node {
             value: Value::Str(condition.to_owned()),
             pos: crate::diag::Pos { line: 1, col: 1 },
             span: 0..0,
             content_offset: None,
             col_map: None,
-        };
+        }));
         Criterion {
             context: None,
             condition: Text {

@@ -6,9 +6,9 @@ impl<'a> Checker<'a> {
     /// Resolves action references into the actions they name.
     pub(super) fn actions(
         &mut self,
-        list: &'a [ActionOrRef],
+        list: &'a [ActionOrRef<'a>],
         failure: bool,
-    ) -> Vec<&'a model::Action> {
+    ) -> Vec<&'a model::Action<'a>> {
         let mut out = Vec::new();
         for a in list {
             match a {

@@ -105,7 +105,7 @@ impl<'a> Checker<'a> {
             CriterionType::JsonPath(version) => {
                 if let Some(v) = version {
                     if v != "draft-goessner-dispatch-jsonpath-00" && v != "rfc9535" {
-                        self.err(&c.node, format!("unknown JSONPath version `{v}`"))
+                        self.err(c.node, format!("unknown JSONPath version `{v}`"))
                             .help.push("use `draft-goessner-dispatch-jsonpath-00` (evaluated with RFC 9535 semantics) or `rfc9535`".into());
                     }
                 }
@@ -137,7 +137,7 @@ impl<'a> Checker<'a> {
                 }
             }
             CriterionType::XPath(_) => {
-                self.err(&c.node, "XPath criteria are not supported")
+                self.err(c.node, "XPath criteria are not supported")
                     .help
                     .push(
                     "this compiler evaluates JSON responses; use a `jsonpath` or simple criterion"

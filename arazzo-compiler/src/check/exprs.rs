@@ -181,7 +181,7 @@ impl<'a> Checker<'a> {
                 }
                 .unwrap_or("?")
                 .to_owned();
-                let d = self.err(&sel.type_node, format!("unknown selector type `{name}`"));
+                let d = self.err(sel.type_node, format!("unknown selector type `{name}`"));
                 d.help.push("use jsonpath, jsonpointer or xpath".into());
                 if let Some(h) = did_you_mean(&name, ["jsonpath", "jsonpointer", "xpath"]) {
                     d.help.push(h);
@@ -189,19 +189,16 @@ impl<'a> Checker<'a> {
                 none
             }
             Some(model::SelectorType::XPath) => {
-                self.err(&sel.type_node, "XPath selectors are not supported")
+                self.err(sel.type_node, "XPath selectors are not supported")
                     .help
                     .push("JSON values only: select with `type: jsonpointer` (typed from the schema) or `type: jsonpath`".into());
                 none
             }
             Some(model::SelectorType::JsonPointer) => {
                 if let Some(v) = version.filter(|v| v != "rfc6901") {
-                    self.err(
-                        &sel.type_node,
-                        format!("unknown JSON pointer version `{v}`"),
-                    )
-                    .help
-                    .push("the JSON pointer version is `rfc6901`".into());
+                    self.err(sel.type_node, format!("unknown JSON pointer version `{v}`"))
+                        .help
+                        .push("the JSON pointer version is `rfc6901`".into());
                     return none;
                 }
                 let ptr = &sel.selector.value;
@@ -236,7 +233,7 @@ impl<'a> Checker<'a> {
                 if let Some(v) =
                     version.filter(|v| v != "rfc9535" && v != "draft-goessner-dispatch-jsonpath-00")
                 {
-                    self.err(&sel.type_node, format!("unknown JSONPath version `{v}`"))
+                    self.err(sel.type_node, format!("unknown JSONPath version `{v}`"))
                         .help
                         .push("use `rfc9535` or `draft-goessner-dispatch-jsonpath-00` (both read as RFC 9535)".into());
                     return none;

@@ -295,9 +295,9 @@ impl<'a> Checker<'a> {
         &mut self,
         st: &mut Wf<'a>,
         ec: &Ectx<'_>,
-        s: &'a model::Step,
+        s: &'a model::Step<'a>,
         target: Target<'a>,
-        params: &[(model::Parameter, Option<Node>)],
+        params: &[(model::Parameter<'a>, Option<&'a Node>)],
     ) -> ir::StepKind {
         let Target::Msg { api, op, channel } = target else {
             return ir::StepKind::Unresolved;
@@ -427,7 +427,7 @@ impl<'a> Checker<'a> {
         let body = match (&s.request_body, action) {
             (Some(rb), MessageAction::Receive) => {
                 self.err(
-                    &rb.node,
+                    rb.node,
                     format!(
                         "step `{}` receives a message and cannot have a `requestBody`",
                         s.id.value
@@ -506,27 +506,30 @@ impl<'a> Checker<'a> {
         } else if media.starts_with("text/") {
             BodyKind::Text
         } else {
-            let node = rb
-                .content_type
-                .as_ref()
-                .map_or(&rb.node, |t| &t.node)
-                .clone();
+            let node = rb.content_type.as_ref().map_or(rb.node, |t| &t.node);
             self.err(
-                &node,
+                node,
                 format!("message content type `{content_type}` is not supported"),
             )
             .help
             .push("supported: application/json (and +json) and text/*".into());
             return None;
         };
-        let payload = rb.payload.clone().unwrap_or(Node {
-            value: Value::Null,
-            pos: rb.node.pos,
-            span: rb.node.span.start..rb.node.span.start,
-            content_offset: None,
-            col_map: None,
-        });
-        let (value, _, _) = self.value_expr(st, ec, &payload);
+        let absent;
+        let payload = match rb.payload {
+            Some(p) => p,
+            None => {
+                absent = Node {
+                    value: Value::Null,
+                    pos: rb.node.pos,
+                    span: rb.node.span.start..rb.node.span.start,
+                    content_offset: None,
+                    col_map: None,
+                };
+                &absent
+            }
+        };
+        let (value, _, _) = self.value_expr(st, ec, payload);
         if kind == BodyKind::Text
             && !matches!(
                 value,
@@ -534,7 +537,7 @@ impl<'a> Checker<'a> {
             )
         {
             self.err(
-                &payload,
+                payload,
                 format!("a `{content_type}` message must be a string payload"),
             );
         }
@@ -547,7 +550,7 @@ impl<'a> Checker<'a> {
                     .iter()
                     .map(|(t, _)| t.value.clone())
                     .collect();
-                self.check_payload(&payload, &value, Schema::Api(schema), "", &replaced, s);
+                self.check_payload(payload, &value, Schema::Api(schema), "", &replaced, s);
             }
         }
         Some(ir::Body {

@@ -58,7 +58,7 @@ pub struct Checked {
 type NamedTys = Vec<(String, String, Ty)>;
 /// An action of a step, resolved once: the action and what it does (`None` when its
 /// target did not resolve, which was reported).
-type Resolved<'a> = (&'a model::Action, Option<ActionKind>);
+type Resolved<'a> = (&'a model::Action<'a>, Option<ActionKind>);
 /// A step's success and failure actions, resolved (the step's own, then the workflow's).
 type StepActions<'a> = (Vec<Resolved<'a>>, Vec<Resolved<'a>>);
 /// A step's success and failure actions as seen by the flow analysis: (what it does, unconditional).
@@ -146,7 +146,7 @@ pub struct Checker<'a> {
     /// Above 0 while payloads are checked quietly against `oneOf`/`anyOf` branches.
     quiet: usize,
     diags: &'a mut Diagnostics,
-    doc: &'a Document,
+    doc: &'a Document<'a>,
     sources: &'a Sources,
     resolver: Resolver<'a>,
     types: TypeSpace,
@@ -188,7 +188,7 @@ impl<'a> Checker<'a> {
     pub fn new(
         file: Arc<SourceFile>,
         diags: &'a mut Diagnostics,
-        doc: &'a Document,
+        doc: &'a Document<'a>,
         root: &'a Node,
         sources: &'a Sources,
     ) -> Self {

@@ -26,12 +26,8 @@ impl<'a> Checker<'a> {
             MediaKind::Text => BodyKind::Text,
             MediaKind::Binary => BodyKind::Binary,
             MediaKind::OtherMultipart => {
-                let node = rb
-                    .content_type
-                    .as_ref()
-                    .map_or(&rb.node, |t| &t.node)
-                    .clone();
-                self.err(&node, format!("request body content type `{content_type}` is not supported"))
+                let node = rb.content_type.as_ref().map_or(rb.node, |t| &t.node);
+                self.err(node, format!("request body content type `{content_type}` is not supported"))
                     .help.push("supported: application/json (and +json), application/x-www-form-urlencoded, multipart/form-data, text/* and application/xml as text, and any other type as bytes".into());
                 return None;
             }
@@ -65,14 +61,21 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let payload = rb.payload.clone().unwrap_or(Node {
-            value: Value::Null,
-            pos: rb.node.pos,
-            span: rb.node.span.start..rb.node.span.start,
-            content_offset: None,
-            col_map: None,
-        });
-        let (value, value_ty, _) = self.value_expr(st, ec, &payload);
+        let absent;
+        let payload = match rb.payload {
+            Some(p) => p,
+            None => {
+                absent = Node {
+                    value: Value::Null,
+                    pos: rb.node.pos,
+                    span: rb.node.span.start..rb.node.span.start,
+                    content_offset: None,
+                    col_map: None,
+                };
+                &absent
+            }
+        };
+        let (value, value_ty, _) = self.value_expr(st, ec, payload);
         let stringish = matches!(
             value,
             Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
@@ -81,18 +84,18 @@ impl<'a> Checker<'a> {
         match kind {
             BodyKind::Text if !stringish => {
                 self.err(
-                    &payload,
+                    payload,
                     format!("a `{content_type}` body must be a string payload"),
                 );
             }
             BodyKind::Binary if whole_bytes => {}
             BodyKind::Binary => {
                 if !stringish || self.val_has_bytes(st, &value) {
-                    self.err(&payload, format!("a `{content_type}` body must be bytes or a string"))
+                    self.err(payload, format!("a `{content_type}` body must be bytes or a string"))
                         .help.push("give it an input with `format: binary` (or a `contentMediaType`), such as `payload: $inputs.file`, a binary step output, or a string (sent as its UTF-8 bytes)".into());
                 } else if let Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) = value_ty {
                     self.err(
-                        &payload,
+                        payload,
                         format!(
                             "a `{content_type}` body must be bytes or a string, not {}",
                             value_ty.json_kind(&self.types)
@@ -102,14 +105,14 @@ impl<'a> Checker<'a> {
             }
             BodyKind::Multipart if !matches!(value, Val::Object(_)) => {
                 self.err(
-                    &payload,
+                    payload,
                     format!(
                         "a `{content_type}` body must be an object payload: each member is a part"
                     ),
                 );
             }
             BodyKind::Multipart => {}
-            _ => self.report_bytes(st, &payload, &value, &format!("the `{content_type}` body")),
+            _ => self.report_bytes(st, payload, &value, &format!("the `{content_type}` body")),
         }
         let replacements = self.replacements(st, ec, rb);
         // The parts of a multipart body: binary ones take bytes.
@@ -117,17 +120,17 @@ impl<'a> Checker<'a> {
         let mut checked_value = value.clone();
         if let (BodyKind::Multipart, Val::Object(members)) = (kind, &value) {
             let schema = documented.as_ref().and_then(|(_, s)| *s).map(Schema::Api);
-            let member_nodes: Vec<(String, Node)> = payload
+            let member_nodes: Vec<(&str, &Node)> = payload
                 .entries()
                 .iter()
-                .map(|(k, v)| (k.text.clone(), v.clone()))
+                .map(|(k, v)| (k.text.as_str(), v))
                 .collect();
             let mut placeholders = Vec::new();
             for (name, v) in members {
                 let node = member_nodes
                     .iter()
-                    .find(|(k, _)| k == name)
-                    .map_or(&payload, |(_, n)| n);
+                    .find(|(k, _)| *k == name)
+                    .map_or(payload, |(_, n)| n);
                 let bytes = self.val_is_bytes(st, v);
                 let binary_schema = schema.and_then(|sc| {
                     match types::walk(&self.resolver, sc, std::slice::from_ref(name)) {
@@ -211,7 +214,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            self.check_payload(&payload, &checked_value, schema, "", &replaced, s);
+            self.check_payload(payload, &checked_value, schema, "", &replaced, s);
         }
         Some(ir::Body {
             content_type,

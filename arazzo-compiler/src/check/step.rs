@@ -7,7 +7,7 @@ impl<'a> Checker<'a> {
         &mut self,
         st: &mut Wf<'a>,
         i: usize,
-        s: &'a model::Step,
+        s: &'a model::Step<'a>,
         flow: &Flow,
         actions: &StepActions<'a>,
     ) -> ir::Step {
@@ -58,7 +58,7 @@ impl<'a> Checker<'a> {
             }
         }
         // Parameters: the workflow's, overridden by the step's (same name and location).
-        let mut params: Vec<(model::Parameter, Option<Node>)> = Vec::new();
+        let mut params: Vec<(model::Parameter<'a>, Option<&'a Node>)> = Vec::new();
         // Workflow-level parameters apply to the steps that call operations; the
         // parameters of a step that runs a workflow are that workflow's inputs.
         let runs_workflow = matches!(target, Target::Workflow(_));
@@ -66,7 +66,7 @@ impl<'a> Checker<'a> {
         for p in inherited.iter().chain(s.parameters.iter()) {
             let resolved = match p {
                 ParamOrRef::Param(p) => Some((p.clone(), None)),
-                ParamOrRef::Ref { reference, value } => self.param_ref(reference, value.clone()),
+                ParamOrRef::Ref { reference, value } => self.param_ref(reference, *value),
             };
             if let Some((p, ov)) = resolved {
                 params.retain(|(q, _)| !same_param(q, &p));
@@ -276,8 +276,7 @@ impl<'a> Checker<'a> {
                             &p.name.value,
                         );
                     }
-                    let (value, _, _) =
-                        self.value_expr(st, &req_ec, ov.as_ref().unwrap_or(&p.value));
+                    let (value, _, _) = self.value_expr(st, &req_ec, ov.unwrap_or(p.value));
                     inputs.push((p.name.value.clone(), value));
                 }
                 for (json, _, ty) in &names {
@@ -291,7 +290,7 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(rb) = &s.request_body {
                     self.err(
-                        &rb.node,
+                        rb.node,
                         format!(
                             "step `{}` runs a workflow and cannot have a `requestBody`",
                             s.id.value
@@ -498,8 +497,8 @@ impl<'a> Checker<'a> {
     pub(super) fn param_ref(
         &mut self,
         reference: &Text,
-        value: Option<Node>,
-    ) -> Option<(model::Parameter, Option<Node>)> {
+        value: Option<&'a Node>,
+    ) -> Option<(model::Parameter<'a>, Option<&'a Node>)> {
         let Some(name) = reference.value.strip_prefix("$components.parameters.") else {
             self.err(
                 &reference.node,

@@ -3,7 +3,7 @@
 use super::*;
 
 impl<'a> Checker<'a> {
-    pub(super) fn target(&mut self, s: &'a model::Step, w: usize) -> Target<'a> {
+    pub(super) fn target(&mut self, s: &'a model::Step<'a>, w: usize) -> Target<'a> {
         let sources = self.sources;
         match &s.target {
             None => Target::Unknown,

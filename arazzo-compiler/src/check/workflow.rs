@@ -191,7 +191,7 @@ impl<'a> Checker<'a> {
         // (shared by every step) and each component it references (shared by the steps
         // that reference it), so that a problem is reported once, where it is written.
         let mut resolved: Vec<Resolved<'a>> = Vec::new();
-        let mut resolve = |me: &mut Self, list: &'a [ActionOrRef], failure: bool| {
+        let mut resolve = |me: &mut Self, list: &'a [ActionOrRef<'a>], failure: bool| {
             me.actions(list, failure)
                 .into_iter()
                 .map(
