@@ -7,7 +7,8 @@
 use crate::asyncapi::{CorrelationLoc, MessageAction};
 use crate::condition::BinaryOp;
 use crate::ir::{
-    self, ActionKind, BodyKind, Cond, Criterion, RtExpr, StepIdx, StepKind, TPart, Val, WorkflowRef,
+    self, ActionKind, BodyKind, Cond, Criterion, Lit, RtExpr, StepIdx, StepKind, TPart, Val,
+    WorkflowRef,
 };
 use crate::model::ParamIn;
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
@@ -421,7 +422,7 @@ impl Emitter<'_> {
             .unwrap_or(&[])
             .iter()
             .filter_map(|f| {
-                let v = lit(f.default.as_ref()?);
+                let v = json_lit(f.default.as_ref()?);
                 let n = &f.json;
                 Some(quote!(__rt::set_default(&mut inputs, #n, #v);))
             })
@@ -765,7 +766,7 @@ impl Emitter<'_> {
                     }
                 }
             }
-            Val::Lit(serde_json::Value::String(s)) => return quote!(#s),
+            Val::Lit(Lit::Str(s)) => return quote!(#s),
             _ => {}
         }
         let v = self.val(v, w);
@@ -893,11 +894,11 @@ impl Emitter<'_> {
                     (quote!(&'a #t), place, skip, true)
                 }
                 // Literals (and arrays of them) as typed Rust values: no `Value` to build.
-                (Val::Lit(l), None) => match typed_lit(l) {
-                    Some((ty, init)) => (ty.tokens(), init, None, false),
+                (Val::Lit(l), None) => match self.typed_lit(l) {
+                    Some((ty, init)) => (ty, init, None, false),
                     None => (json.clone(), lit(l), None, false),
                 },
-                (Val::Array(items), None) => match typed_array(items) {
+                (Val::Array(items), None) => match self.typed_array(items) {
                     Some((ty, init)) => (ty, init, None, false),
                     None => (
                         json.clone(),
@@ -933,6 +934,47 @@ impl Emitter<'_> {
             }
             __req.json_body_from(#ct, &__Body { #( #inits )* });
         })
+    }
+
+    /// A scalar literal of a request body as a typed Rust value that serializes to the
+    /// same JSON: `(type, value)`, the type the literal was lowered with ([`Lit::ty`];
+    /// a string is a `&'static str`). `None` for `null` and JSON constants.
+    fn typed_lit(&self, l: &Lit) -> Option<(TokenStream, TokenStream)> {
+        let value = match l {
+            Lit::Bool(b) => quote!(#b),
+            Lit::Int(i) => Literal::i64_suffixed(*i).into_token_stream(),
+            Lit::Float(f) => Literal::f64_suffixed(*f).into_token_stream(),
+            Lit::Str(s) => quote!(#s),
+            Lit::Null | Lit::Json(_) => return None,
+        };
+        Some((self.lit_ty(&l.ty()), value))
+    }
+
+    /// The Rust type of a field holding a scalar literal of type `ty`.
+    fn lit_ty(&self, ty: &Ty) -> TokenStream {
+        match ty {
+            Ty::String => quote!(&'static str),
+            other => self.ty(other, Ctx::Types),
+        }
+    }
+
+    /// An array of scalar literals of one type (see [`Self::typed_lit`]) as a Rust array:
+    /// `(type, value)`. `None` when an item is not such a literal, or their types differ.
+    fn typed_array(&self, items: &[Val]) -> Option<(TokenStream, TokenStream)> {
+        let mut ty = None;
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            let Val::Lit(l) = item else { return None };
+            let (_, v) = self.typed_lit(l)?;
+            if *ty.get_or_insert_with(|| l.ty()) != l.ty() {
+                return None;
+            }
+            values.push(v);
+        }
+        // An empty array has no item type; any serializes as `[]`.
+        let item_ty = self.lit_ty(&ty.unwrap_or(Ty::Boolean));
+        let n = Literal::usize_unsuffixed(values.len());
+        Some((quote!([#item_ty; #n]), quote!([#( #values ),*])))
     }
 
     fn cond_value(&self, c: &Cond, w: &ir::Workflow) -> TokenStream {
@@ -1761,8 +1803,26 @@ impl Emitter<'_> {
     }
 }
 
-/// Tokens building a `serde_json::Value` literal.
-fn lit(v: &serde_json::Value) -> TokenStream {
+/// Tokens building the `serde_json::Value` of a literal.
+fn lit(l: &Lit) -> TokenStream {
+    match l {
+        Lit::Null => quote!(__rt::serde_json::Value::Null),
+        Lit::Bool(b) => quote!(__rt::serde_json::Value::Bool(#b)),
+        Lit::Int(i) => {
+            let l = Literal::i64_suffixed(*i);
+            quote!(__rt::serde_json::Value::from(#l))
+        }
+        Lit::Float(f) => {
+            let l = Literal::f64_suffixed(*f);
+            quote!(__rt::serde_json::Value::from(#l))
+        }
+        Lit::Str(s) => quote!(__rt::serde_json::Value::String(String::from(#s))),
+        Lit::Json(v) => json_lit(v),
+    }
+}
+
+/// Tokens building a `serde_json::Value` constant (a [`Lit::Json`], an input default).
+fn json_lit(v: &serde_json::Value) -> TokenStream {
     match v {
         serde_json::Value::Null => quote!(__rt::serde_json::Value::Null),
         serde_json::Value::Bool(b) => quote!(__rt::serde_json::Value::Bool(#b)),
@@ -1782,12 +1842,12 @@ fn lit(v: &serde_json::Value) -> TokenStream {
             quote!(__rt::serde_json::Value::String(String::from(#s)))
         }
         serde_json::Value::Array(items) => {
-            let items = items.iter().map(lit);
+            let items = items.iter().map(json_lit);
             quote!(__rt::serde_json::Value::Array(::std::vec![#( #items ),*]))
         }
         serde_json::Value::Object(m) => {
             let inserts = m.iter().map(|(k, v)| {
-                let v = lit(v);
+                let v = json_lit(v);
                 quote!(__m.insert(String::from(#k), #v);)
             });
             quote!({
@@ -1815,67 +1875,6 @@ fn info_static(info: &Ident, fields: [&str; 7]) -> TokenStream {
             path: #path,
         };
     }
-}
-
-/// The Rust type of a scalar literal in a request body (see [`typed_lit`]).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum LitTy {
-    Bool,
-    I64,
-    U64,
-    F64,
-    Str,
-}
-
-impl LitTy {
-    fn tokens(self) -> TokenStream {
-        match self {
-            LitTy::Bool => quote!(bool),
-            LitTy::I64 => quote!(i64),
-            LitTy::U64 => quote!(u64),
-            LitTy::F64 => quote!(f64),
-            LitTy::Str => quote!(&'static str),
-        }
-    }
-}
-
-/// A scalar literal of a request body as a typed Rust value that serializes to the
-/// same JSON: `(type, value)`. `None` for `null`, arrays and objects.
-fn typed_lit(v: &serde_json::Value) -> Option<(LitTy, TokenStream)> {
-    match v {
-        serde_json::Value::Bool(b) => Some((LitTy::Bool, quote!(#b))),
-        serde_json::Value::Number(n) => Some(if let Some(i) = n.as_i64() {
-            (LitTy::I64, Literal::i64_suffixed(i).into_token_stream())
-        } else if let Some(u) = n.as_u64() {
-            (LitTy::U64, Literal::u64_suffixed(u).into_token_stream())
-        } else {
-            (
-                LitTy::F64,
-                Literal::f64_suffixed(n.as_f64()?).into_token_stream(),
-            )
-        }),
-        serde_json::Value::String(s) => Some((LitTy::Str, quote!(#s))),
-        _ => None,
-    }
-}
-
-/// An array of scalar literals of one Rust type (see [`typed_lit`]) as a Rust array:
-/// `(type, value)`. `None` when an item is not a literal, or their types differ.
-fn typed_array(items: &[Val]) -> Option<(TokenStream, TokenStream)> {
-    let mut ty = None;
-    let mut values = Vec::with_capacity(items.len());
-    for item in items {
-        let Val::Lit(l) = item else { return None };
-        let (t, v) = typed_lit(l)?;
-        if *ty.get_or_insert(t) != t {
-            return None;
-        }
-        values.push(v);
-    }
-    // An empty array has no item type; any serializes as `[]`.
-    let item_ty = ty.unwrap_or(LitTy::Bool).tokens();
-    let n = Literal::usize_unsuffixed(values.len());
-    Some((quote!([#item_ty; #n]), quote!([#( #values ),*])))
 }
 
 /// Whether a field of this type holds bytes (`Vec<u8>`, or `Option` of it), which
@@ -1946,8 +1945,8 @@ fn status_comparison(op: BinaryOp, a: &Cond, b: &Cond) -> Option<TokenStream> {
         (Cond::Lit(l), Cond::Expr(RtExpr::StatusCode)) => (l, true),
         _ => return None,
     };
-    let n = lit.as_i64()?;
-    let n = Literal::i64_unsuffixed(n);
+    let Lit::Int(n) = lit else { return None };
+    let n = Literal::i64_unsuffixed(*n);
     let status = quote!(i64::from(__resp.status()));
     let (left, right) = if flipped {
         (quote!(#n), status)

@@ -20,6 +20,68 @@ pub enum WorkflowRef {
     External(usize),
 }
 
+/// A literal, with its Rust type decided when it was lowered ([`Lit::ty`]).
+///
+/// Scalars get the Rust type of their JSON kind; [`Lit::Json`] holds what has no
+/// scalar Rust type and stays JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lit {
+    /// `null`: a JSON value ([`Ty::Json`]).
+    Null,
+    /// A boolean ([`Ty::Boolean`]).
+    Bool(bool),
+    /// An integer ([`Ty::Integer`], `i64`).
+    Int(i64),
+    /// A finite float ([`Ty::Number`], `f64`).
+    Float(f64),
+    /// A string ([`Ty::String`]).
+    Str(String),
+    /// A constant that stays JSON ([`Ty::Json`]): an integer beyond `i64`, an array or an
+    /// object.
+    Json(serde_json::Value),
+}
+
+impl Lit {
+    /// The Rust type of the literal.
+    pub fn ty(&self) -> Ty {
+        match self {
+            Lit::Bool(_) => Ty::Boolean,
+            Lit::Int(_) => Ty::Integer,
+            Lit::Float(_) => Ty::Number,
+            Lit::Str(_) => Ty::String,
+            Lit::Null | Lit::Json(_) => Ty::Json,
+        }
+    }
+
+    /// The JSON Schema type of the literal (`"integer"`, `"string"`, ...).
+    pub fn json_kind(&self) -> &'static str {
+        use serde_json::Value as J;
+        match self {
+            Lit::Null | Lit::Json(J::Null) => "null",
+            Lit::Bool(_) | Lit::Json(J::Bool(_)) => "boolean",
+            Lit::Int(_) => "integer",
+            Lit::Json(J::Number(n)) if n.is_i64() || n.is_u64() => "integer",
+            Lit::Float(_) | Lit::Json(J::Number(_)) => "number",
+            Lit::Str(_) | Lit::Json(J::String(_)) => "string",
+            Lit::Json(J::Array(_)) => "array",
+            Lit::Json(J::Object(_)) => "object",
+        }
+    }
+
+    /// The JSON value of the literal.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Lit::Null => J::Null,
+            Lit::Bool(b) => J::Bool(*b),
+            Lit::Int(i) => J::from(*i),
+            Lit::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Lit::Str(s) => J::String(s.clone()),
+            Lit::Json(v) => v.clone(),
+        }
+    }
+}
+
 /// A runtime expression, resolved.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RtExpr {
@@ -65,7 +127,7 @@ pub enum RtExpr {
         pointer: String,
     },
     /// A value known at build time (`$sourceDescriptions.x.url`, a component value).
-    Const(serde_json::Value),
+    Const(Lit),
     /// A JSONPath Selector Object (Arazzo 1.1) applied to the value of `context`:
     /// a singular query gives the node it selects (null when none), any other
     /// query the array of the nodes it selects.
@@ -92,8 +154,8 @@ pub enum RtExpr {
 /// A value: a literal tree with expressions and templates in its leaves.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
-    /// A JSON literal.
-    Lit(serde_json::Value),
+    /// A literal, typed.
+    Lit(Lit),
     /// A whole-value expression, with the Rust type of what it gives (the type of what it
     /// points at; [`crate::types::Ty::Json`] when free-form or not known).
     Expr(RtExpr, crate::types::Ty),
@@ -117,8 +179,8 @@ pub enum TPart {
 /// A simple condition, lowered.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cond {
-    /// A literal.
-    Lit(serde_json::Value),
+    /// A literal, typed.
+    Lit(Lit),
     /// A runtime expression.
     Expr(RtExpr),
     /// `!x`.

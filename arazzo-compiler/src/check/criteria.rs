@@ -169,10 +169,15 @@ impl<'a> Checker<'a> {
         Some(match &c.kind {
             CondKind::Literal(l) => (
                 ir::Cond::Lit(match l {
-                    condition::Literal::Null => serde_json::Value::Null,
-                    condition::Literal::Bool(b) => serde_json::Value::Bool(*b),
-                    condition::Literal::Number(n) => serde_json::Value::Number(n.clone()),
-                    condition::Literal::String(s) => serde_json::Value::String(s.clone()),
+                    condition::Literal::Null => Lit::Null,
+                    condition::Literal::Bool(b) => Lit::Bool(*b),
+                    condition::Literal::Number(n) => match n.as_i64() {
+                        Some(i) => Lit::Int(i),
+                        // An integer beyond `i64` stays a JSON number.
+                        None if n.is_u64() => Lit::Json(n.clone().into()),
+                        None => Lit::Float(n.as_f64().unwrap_or(0.0)),
+                    },
+                    condition::Literal::String(s) => Lit::Str(s.clone()),
                 }),
                 None,
                 None,

@@ -14,16 +14,12 @@ impl<'a> Checker<'a> {
             Value::Str(s) => match expr::classify(s) {
                 Ok(Classified::Literal) => {
                     self.bare_expressions(node, s, &[]);
-                    (
-                        Val::Lit(serde_json::Value::String(s.clone())),
-                        Ty::String,
-                        None,
-                    )
+                    (Val::Lit(Lit::Str(s.clone())), Ty::String, None)
                 }
                 Ok(Classified::Expression(e)) => match self.expr(st, ec, node, &e) {
                     Some((r, ty, schema)) => (Val::Expr(r, ty.clone()), ty, schema),
                     None => (
-                        Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
+                        Val::Expr(RtExpr::Const(Lit::Null), Ty::Json),
                         Ty::Json,
                         None,
                     ),
@@ -53,7 +49,7 @@ impl<'a> Checker<'a> {
                 Err(e) => {
                     self.parse_error(node, 0, e, "runtime expression");
                     (
-                        Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
+                        Val::Expr(RtExpr::Const(Lit::Null), Ty::Json),
                         Ty::Json,
                         None,
                     )
@@ -76,10 +72,18 @@ impl<'a> Checker<'a> {
                     .collect();
                 (Val::Object(vals), Ty::Json, None)
             }
-            Value::Null => (Val::Lit(serde_json::Value::Null), Ty::Json, None),
-            Value::Bool(_) => (Val::Lit(node.to_json()), Ty::Boolean, None),
-            Value::Int(_) => (Val::Lit(node.to_json()), Ty::Integer, None),
-            Value::Float(_) => (Val::Lit(node.to_json()), Ty::Number, None),
+            Value::Null => (Val::Lit(Lit::Null), Ty::Json, None),
+            Value::Bool(b) => (Val::Lit(Lit::Bool(*b)), Ty::Boolean, None),
+            Value::Int(i) => (Val::Lit(Lit::Int(*i)), Ty::Integer, None),
+            // JSON has no infinity or NaN: such a float is sent as `null`.
+            Value::Float(f) => {
+                let l = if f.is_finite() {
+                    Lit::Float(*f)
+                } else {
+                    Lit::Null
+                };
+                (Val::Lit(l), Ty::Number, None)
+            }
         }
     }
 
@@ -135,7 +139,7 @@ impl<'a> Checker<'a> {
         node: &Node,
     ) -> (Val, Ty, Option<Schema<'a>>) {
         let none = (
-            Val::Expr(RtExpr::Const(serde_json::Value::Null), Ty::Json),
+            Val::Expr(RtExpr::Const(Lit::Null), Ty::Json),
             Ty::Json,
             None,
         );

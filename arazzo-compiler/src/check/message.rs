@@ -7,7 +7,7 @@ use super::{Checker, Ectx, Target, Wf};
 use crate::asyncapi::{AsyncApi, CorrelationLoc, MessageAction, MessageView, MsgLoc};
 use crate::diag::{did_you_mean, list_names};
 use crate::expr::{Expr, ExprKind, Source};
-use crate::ir::{self, BodyKind, RtExpr, Val};
+use crate::ir::{self, BodyKind, Lit, RtExpr, Val};
 use crate::model::{self, ParamIn, Text};
 use crate::openapi::pointer_tokens;
 use crate::types::{self, Schema, Scope, Ty, Walk};
@@ -533,7 +533,7 @@ impl<'a> Checker<'a> {
         if kind == BodyKind::Text
             && !matches!(
                 value,
-                Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
+                Val::Lit(Lit::Str(_)) | Val::Template(_) | Val::Expr(..)
             )
         {
             self.err(

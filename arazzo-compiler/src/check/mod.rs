@@ -16,6 +16,8 @@ mod resolve_expr;
 mod secrets;
 mod step;
 mod targets;
+#[cfg(test)]
+mod tests;
 mod workflow;
 
 use exprs::goessner_help;
@@ -33,7 +35,7 @@ use crate::diag::{
 use crate::expr::{
     self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
 };
-use crate::ir::{self, ActionKind, BodyKind, RtExpr, StepIdx, TPart, Val, WorkflowRef};
+use crate::ir::{self, ActionKind, BodyKind, Lit, RtExpr, StepIdx, TPart, Val, WorkflowRef};
 use crate::model::{
     self, ActionOrRef, ActionType, CriterionType, Document, ParamIn, ParamOrRef, StepTarget, Text,
 };

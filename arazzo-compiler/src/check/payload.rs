@@ -78,7 +78,7 @@ impl<'a> Checker<'a> {
         let (value, value_ty, _) = self.value_expr(st, ec, payload);
         let stringish = matches!(
             value,
-            Val::Lit(serde_json::Value::String(_)) | Val::Template(_) | Val::Expr(..)
+            Val::Lit(Lit::Str(_)) | Val::Template(_) | Val::Expr(..)
         );
         let whole_bytes = is_bytes(&value_ty);
         match kind {
@@ -148,7 +148,7 @@ impl<'a> Checker<'a> {
                 }
                 if binary_schema == Some(true)
                     && !bytes
-                    && !matches!(v, Val::Lit(serde_json::Value::String(_)) | Val::Template(_))
+                    && !matches!(v, Val::Lit(Lit::Str(_)) | Val::Template(_))
                     && !matches!(self.val_ty(st, v), Some(Ty::String) | None)
                 {
                     self.err(node, format!("part `{name}` is binary in the request schema: give it bytes"))
@@ -172,7 +172,7 @@ impl<'a> Checker<'a> {
             if let Val::Object(members) = &mut checked_value {
                 for (name, v) in members.iter_mut() {
                     if placeholders.contains(name) {
-                        *v = Val::Lit(serde_json::Value::String(String::new()));
+                        *v = Val::Lit(Lit::Str(String::new()));
                     }
                 }
             }
@@ -502,21 +502,14 @@ impl<'a> Checker<'a> {
                 if types_allowed.is_empty() {
                     return;
                 }
-                let kind = match lit {
-                    serde_json::Value::Null => "null",
-                    serde_json::Value::Bool(_) => "boolean",
-                    serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-                    serde_json::Value::Number(_) => "number",
-                    serde_json::Value::String(_) => "string",
-                    serde_json::Value::Array(_) => "array",
-                    serde_json::Value::Object(_) => "object",
-                };
+                let kind = lit.json_kind();
                 let fits = types_allowed.contains(&kind)
                     || (kind == "integer" && types_allowed.contains(&"number"))
                     || (kind == "null" && types::is_nullable(sn));
                 if !fits {
+                    let lit = lit.to_json();
                     self.err(node, format!("the literal {lit} does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
-                } else if let (Some(e), serde_json::Value::String(sv)) = (sn.get("enum"), lit) {
+                } else if let (Some(e), Lit::Str(sv)) = (sn.get("enum"), lit) {
                     let options: Vec<&str> = e.items().iter().filter_map(Node::as_str).collect();
                     if !options.is_empty() && !options.contains(&sv.as_str()) {
                         let help = did_you_mean(sv, options.iter().copied());

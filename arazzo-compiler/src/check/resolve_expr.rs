@@ -702,11 +702,7 @@ impl<'a> Checker<'a> {
                     _ => None,
                 };
                 if let Some(v) = field {
-                    Some((
-                        RtExpr::Const(serde_json::Value::String(v)),
-                        Ty::String,
-                        None,
-                    ))
+                    Some((RtExpr::Const(Lit::Str(v)), Ty::String, None))
                 } else if names_operation {
                     self.err_span(node, &name.span, format!("`{text}` names an operation or workflow of `{}`, which is not a value", source.text))
                         .help.push("an operationId or workflowId takes precedence over the source description's fields; operations are named in `operationId`, not in values".into());
@@ -749,11 +745,7 @@ impl<'a> Checker<'a> {
                     return None;
                 }
                 match &self.doc.self_uri {
-                    Some(u) => Some((
-                        RtExpr::Const(serde_json::Value::String(u.value.clone())),
-                        Ty::String,
-                        None,
-                    )),
+                    Some(u) => Some((RtExpr::Const(Lit::Str(u.value.clone())), Ty::String, None)),
                     None => {
                         self.err_span(node, &e.span, "`$self` has no value: the document has no `$self` field")
                             .help

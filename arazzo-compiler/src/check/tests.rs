@@ -1,0 +1,176 @@
+//! Lowering gives typed literals: each literal of the IR carries its Rust type.
+
+use super::*;
+use crate::diag::{Diagnostics, SourceFile};
+use crate::ir::{Cond, Criterion, Lit, StepKind};
+use crate::resolve;
+use std::path::Path;
+
+/// Checks `text` as if it were a document of `tests/specs/arazzo` (its sources are
+/// found relative to it): the lowered workflows, and the diagnostics as text.
+fn lower(text: &str) -> (Checked, Vec<String>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/specs/arazzo/lit.arazzo.yaml");
+    let file = Arc::new(SourceFile {
+        display: "lit.arazzo.yaml".into(),
+        text: text.into(),
+    });
+    let mut diags = Diagnostics::default();
+    let root = crate::yaml::parse(text, crate::yaml::Limits::default()).expect("valid YAML");
+    let doc = model::Reader {
+        file: file.clone(),
+        diags: &mut diags,
+        version: model::Version::default(),
+        declared: String::new(),
+    }
+    .document(&root);
+    let display = |p: &Path| p.display().to_string();
+    let map = resolve::SourceMap::default();
+    let mut sources = resolve::load_sources(&doc, &path, &file, &map, &display, &mut diags);
+    resolve::load_used(&doc, &mut sources, &file, &display, &mut diags);
+    let checked = Checker::new(file, &mut diags, &doc, &root, &sources).run();
+    let messages = diags.into_vec().iter().map(ToString::to_string).collect();
+    (checked, messages)
+}
+
+const DOC: &str = r#"
+arazzo: 1.0.1
+info:
+  title: Typed literals
+  version: 1.0.0
+sourceDescriptions:
+- name: billing
+  url: ../openapi/billing.openapi.yaml
+  type: openapi
+workflows:
+- workflowId: draft
+  steps:
+  - stepId: createInvoice
+    operationId: createInvoice
+    requestBody:
+      contentType: application/json
+      payload:
+        customerId: c-1
+        lines:
+        - description: widget
+          amount: 42
+    successCriteria:
+    - condition: $statusCode == 201
+- workflowId: child
+  inputs:
+    type: object
+    properties:
+      ratio:
+        type: number
+      paid:
+        type: boolean
+      note: {}
+  steps:
+  - stepId: draftIt
+    workflowId: draft
+- workflowId: parent
+  steps:
+  - stepId: runChild
+    workflowId: child
+    parameters:
+    - name: ratio
+      value: 1.5
+    - name: paid
+      value: true
+    - name: note
+      value: null
+"#;
+
+#[test]
+fn body_literals_are_typed() {
+    let (checked, diags) = lower(DOC);
+    assert!(diags.is_empty(), "{}", diags.join("\n"));
+    let step = &checked.workflows[0].steps[0];
+    let StepKind::Operation {
+        body: Some(body), ..
+    } = &step.kind
+    else {
+        panic!("an operation step with a body: {:?}", step.kind);
+    };
+    let Val::Object(members) = &body.value else {
+        panic!("an object payload: {:?}", body.value);
+    };
+    assert_eq!(
+        members[0],
+        ("customerId".into(), Val::Lit(Lit::Str("c-1".into())))
+    );
+    let Val::Array(lines) = &members[1].1 else {
+        panic!("an array: {:?}", members[1]);
+    };
+    let Val::Object(line) = &lines[0] else {
+        panic!("an object: {:?}", lines[0]);
+    };
+    assert_eq!(line[1], ("amount".into(), Val::Lit(Lit::Int(42))));
+    let (Val::Lit(s), Val::Lit(i)) = (&members[0].1, &line[1].1) else {
+        unreachable!()
+    };
+    assert_eq!((s.ty(), i.ty()), (Ty::String, Ty::Integer));
+}
+
+#[test]
+fn workflow_step_literals_are_typed() {
+    let (checked, diags) = lower(DOC);
+    assert!(diags.is_empty(), "{}", diags.join("\n"));
+    let StepKind::Workflow { inputs, .. } = &checked.workflows[2].steps[0].kind else {
+        panic!("a workflow step");
+    };
+    let lits: Vec<(&str, &Val)> = inputs.iter().map(|(n, v)| (n.as_str(), v)).collect();
+    assert_eq!(
+        lits,
+        [
+            ("ratio", &Val::Lit(Lit::Float(1.5))),
+            ("paid", &Val::Lit(Lit::Bool(true))),
+            ("note", &Val::Lit(Lit::Null)),
+        ]
+    );
+    let tys: Vec<Ty> = inputs
+        .iter()
+        .map(|(_, v)| match v {
+            Val::Lit(l) => l.ty(),
+            other => panic!("a literal: {other:?}"),
+        })
+        .collect();
+    assert_eq!(tys, [Ty::Number, Ty::Boolean, Ty::Json]);
+}
+
+#[test]
+fn condition_literals_are_typed() {
+    let (checked, diags) = lower(DOC);
+    assert!(diags.is_empty(), "{}", diags.join("\n"));
+    let success = &checked.workflows[0].steps[0].success;
+    let expected = Criterion::Simple(Cond::Bin(
+        condition::BinaryOp::Eq,
+        Box::new(Cond::Expr(RtExpr::StatusCode)),
+        Box::new(Cond::Lit(Lit::Int(201))),
+    ));
+    assert_eq!(success.as_slice(), [expected]);
+}
+
+#[test]
+fn literal_types_and_json() {
+    let cases = [
+        (Lit::Null, Ty::Json, serde_json::json!(null)),
+        (Lit::Bool(false), Ty::Boolean, serde_json::json!(false)),
+        (Lit::Int(-7), Ty::Integer, serde_json::json!(-7)),
+        (Lit::Float(0.25), Ty::Number, serde_json::json!(0.25)),
+        (Lit::Str("a".into()), Ty::String, serde_json::json!("a")),
+        (
+            Lit::Json(serde_json::json!(u64::MAX)),
+            Ty::Json,
+            serde_json::json!(u64::MAX),
+        ),
+    ];
+    for (lit, ty, json) in cases {
+        assert_eq!(lit.ty(), ty, "{lit:?}");
+        assert_eq!(lit.to_json(), json, "{lit:?}");
+    }
+    assert_eq!(
+        Lit::Json(serde_json::json!(u64::MAX)).json_kind(),
+        "integer"
+    );
+    assert_eq!(Lit::Float(1.0).json_kind(), "number");
+}
