@@ -1277,6 +1277,15 @@ mod tests {
         assert_eq!(a.as_str(), Some("one\ntwo $x"));
         assert_eq!(traced(src, a, "e\ntw"), ("e\n    tw", 2, 7));
         assert_eq!(traced(src, a, "$x"), ("$x", 3, 9));
+        // Leading empty lines, a scalar as a sequence item.
+        let src = "a: |\n\n  x $y\nb:\n- >\n\n \n  z $w\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("\nx $y\n"));
+        assert_eq!(traced(src, a, "$y"), ("$y", 3, 5));
+        let b = &n.get("b").unwrap().items()[0];
+        assert_eq!(b.as_str(), Some("\n\nz $w\n"));
+        assert_eq!(traced(src, b, "$w"), ("$w", 8, 5));
         // A comment after the header, Windows line breaks.
         let src = "a: |- # note\r\n  one\r\n  two $x\r\n";
         let n = p(src).unwrap();
