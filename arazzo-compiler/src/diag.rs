@@ -229,6 +229,19 @@ impl Suggestion {
 }
 
 impl SourceFile {
+    /// Position (1-based line, 1-based column in characters) of the byte `offset`, if it
+    /// is a character boundary of the text (the end of the text included).
+    pub fn pos_of(&self, offset: usize) -> Option<Pos> {
+        let before = self.text.get(..offset)?;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+        let col = before.get(line_start..)?.chars().count() + 1;
+        Some(Pos {
+            line: u32::try_from(line).ok()?,
+            col: u32::try_from(col).ok()?,
+        })
+    }
+
     /// Byte offset of a position (1-based line, 1-based column in characters), if inside the text.
     pub fn offset(&self, pos: Pos) -> Option<usize> {
         let mut line_start = 0;

@@ -408,6 +408,320 @@ fn quoted_col_map(raw: &str, double: bool, decoded_chars: usize) -> Option<Arc<[
     (map.len() == decoded_chars).then(|| map.into())
 }
 
+/// One character of a scalar's value as re-read from the source: the character (`None`
+/// for an escape of a double-quoted scalar, not decoded), the byte offset in the source
+/// of the text it comes from (a line break for a character made by folding) and the
+/// length of that text.
+type Traced = (Option<char>, usize, usize);
+
+/// The bytes of the line starting at `start` (without its line break) and where the
+/// next line starts (`None` at the end of the text).
+fn line_at(src: &str, start: usize) -> Option<(&str, Option<usize>)> {
+    let rest = src.get(start..)?;
+    Some(match rest.find('\n') {
+        Some(i) => {
+            let line = rest.get(..i)?;
+            (line.strip_suffix('\r').unwrap_or(line), Some(start + i + 1))
+        }
+        None => (rest.strip_suffix('\r').unwrap_or(rest), None),
+    })
+}
+
+/// How a block scalar's final line breaks are kept.
+#[derive(Clone, Copy, PartialEq)]
+enum Chomp {
+    Strip,
+    Clip,
+    Keep,
+}
+
+/// The header of a block scalar on `line` (`|`, `>-`, `|2+`, an optional comment after
+/// it): folded or not, chomping, explicit indentation indicator.
+fn block_header(line: &str) -> Option<(bool, Chomp, Option<usize>)> {
+    for (i, c) in line.char_indices() {
+        if c != '|' && c != '>' {
+            continue;
+        }
+        let before = line.get(..i)?;
+        if !(before.is_empty() || before.ends_with([' ', '\t'])) {
+            continue;
+        }
+        let rest = line.get(i + 1..)?;
+        let ind_len = rest
+            .find(|c: char| !matches!(c, '1'..='9' | '+' | '-'))
+            .unwrap_or(rest.len());
+        let (ind, after) = rest.split_at(ind_len);
+        let tail = after.trim_start_matches([' ', '\t']);
+        if ind.len() > 2
+            || !(tail.is_empty() || (tail.starts_with('#') && tail.len() < after.len()))
+        {
+            continue;
+        }
+        let chomp = match (ind.contains('-'), ind.contains('+')) {
+            (true, false) => Chomp::Strip,
+            (false, true) => Chomp::Keep,
+            (false, false) => Chomp::Clip,
+            (true, true) => continue,
+        };
+        let digits: Vec<usize> = ind
+            .chars()
+            .filter_map(|c| c.to_digit(10))
+            .map(|d| d as usize)
+            .collect();
+        let indent = match digits.as_slice() {
+            [] => None,
+            [d] => Some(*d),
+            _ => continue,
+        };
+        return Some((c == '>', chomp, indent));
+    }
+    None
+}
+
+/// Re-reads the lines of a block scalar from `start` (the line after its header) with
+/// content indentation `indent`.
+fn block_chars(src: &str, start: usize, indent: usize, folded: bool, chomp: Chomp) -> Vec<Traced> {
+    // Each line: `Some((content start, content))` for a text line, `None` for an empty
+    // one, and the offset of its line break (the end of the text for the last line).
+    let mut lines: Vec<(Option<(usize, &str)>, usize)> = Vec::new();
+    let mut at = Some(start);
+    while let Some(line_start) = at {
+        let Some((line, next)) = line_at(src, line_start) else {
+            break;
+        };
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        let brk = line_start + line.len();
+        if line.trim_matches(' ').is_empty() && spaces <= indent {
+            lines.push((None, brk));
+        } else if spaces < indent {
+            break;
+        } else {
+            let content = line.get(indent..).unwrap_or_default();
+            lines.push((Some((line_start + indent, content)), brk));
+        }
+        at = next;
+    }
+    // Empty lines after the last text line are trailing: kept only by `+`.
+    let last_text = lines.iter().rposition(|(l, _)| l.is_some());
+    let spaced = |content: &str| content.starts_with([' ', '\t']);
+    let mut out: Vec<Traced> = Vec::new();
+    let mut prev: Option<(&str, usize)> = None; // the previous text line: content, break
+    let mut empties: Vec<usize> = Vec::new();
+    for (i, (line, brk)) in lines.iter().enumerate() {
+        if last_text.is_none_or(|l| i > l) {
+            break;
+        }
+        let Some((content_start, content)) = line else {
+            empties.push(*brk);
+            continue;
+        };
+        if let Some((p, p_brk)) = prev {
+            // Folding: a break between two lines that do not start with white space
+            // becomes a space, or disappears before empty lines.
+            if !(folded && !spaced(p) && !spaced(content)) {
+                out.push((Some('\n'), p_brk, 1));
+            } else if empties.is_empty() {
+                out.push((Some(' '), p_brk, 1));
+            }
+        }
+        out.extend(empties.drain(..).map(|b| (Some('\n'), b, 1)));
+        out.extend(
+            content
+                .char_indices()
+                .map(|(b, c)| (Some(c), content_start + b, c.len_utf8())),
+        );
+        prev = Some((content, *brk));
+    }
+    let final_break = prev.map(|(_, b)| b).filter(|&b| b < src.len());
+    if chomp != Chomp::Strip {
+        out.extend(final_break.map(|b| (Some('\n'), b, 1)));
+    }
+    if chomp == Chomp::Keep {
+        let trailing = lines
+            .get(last_text.map_or(0, |l| l + 1)..)
+            .unwrap_or_default();
+        out.extend(trailing.iter().map(|(_, b)| (Some('\n'), *b, 1)));
+    }
+    out
+}
+
+/// Re-reads a multi-line plain or quoted scalar: `inner` is its text without quotes,
+/// starting at byte `base` of the source. Lines are folded (a single line break becomes
+/// a space, `n` empty lines become `n` line breaks), leading and trailing white space of
+/// the lines is dropped; a double-quoted scalar may escape characters and line breaks.
+fn flow_chars(inner: &str, base: usize, quote: Option<char>) -> Vec<Traced> {
+    let mut out: Vec<Traced> = Vec::new();
+    let mut empties: Vec<usize> = Vec::new();
+    // The break ending the previous text line: its offset, and whether it was escaped.
+    let mut pending: Option<(usize, bool)> = None;
+    let mut lines = Vec::new();
+    let mut at = Some(0usize);
+    while let Some(start) = at {
+        let Some((line, next)) = line_at(inner, start) else {
+            break;
+        };
+        lines.push((start, line, next.is_some()));
+        at = next;
+    }
+    let mut first = true;
+    for (at, line, more) in lines {
+        let brk = at + line.len();
+        let content = if first {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t'])
+        };
+        let lead = line.len() - content.len();
+        if !first && content.trim_end_matches([' ', '\t']).is_empty() && more {
+            empties.push(base + brk);
+            continue;
+        }
+        if let Some((p_brk, escaped)) = pending.take() {
+            if !escaped && empties.is_empty() {
+                out.push((Some(' '), base + p_brk, 1));
+            }
+            out.extend(empties.iter().map(|&b| (Some('\n'), b, 1)));
+        }
+        empties.clear();
+        // The characters of the line, escapes as one character each.
+        // (character, offset, length, literal white space)
+        let mut line_out: Vec<(Option<char>, usize, usize, bool)> = Vec::new();
+        let chars: Vec<(usize, char)> = content.char_indices().collect();
+        let mut i = 0usize;
+        let mut escaped_break = false;
+        while let Some(&(b, c)) = chars.get(i) {
+            let off = base + at + lead + b;
+            let width = match (quote, c, chars.get(i + 1).map(|x| x.1)) {
+                (Some('"'), '\\', None) if more => {
+                    escaped_break = true;
+                    break;
+                }
+                (Some('"'), '\\', Some('x')) => 4,
+                (Some('"'), '\\', Some('u')) => 6,
+                (Some('"'), '\\', Some('U')) => 10,
+                (Some('"'), '\\', Some(_)) => 2,
+                (Some('\''), '\'', Some('\'')) => 2,
+                _ => 1,
+            };
+            let ch = if width == 1 || quote == Some('\'') {
+                Some(c)
+            } else {
+                None
+            };
+            let len = chars.get(i + width).map_or(content.len(), |x| x.0) - b;
+            line_out.push((ch, off, len, width == 1 && matches!(c, ' ' | '\t')));
+            i += width;
+        }
+        if more && !escaped_break {
+            while line_out.last().is_some_and(|x| x.3) {
+                line_out.pop();
+            }
+        }
+        out.extend(line_out.into_iter().map(|(c, off, len, _)| (c, off, len)));
+        first = false;
+        pending = Some((brk, escaped_break));
+    }
+    out
+}
+
+/// The characters of a block scalar whose content starts at `start`, when its header is
+/// found on an earlier line and they read back as the value (`matches`).
+fn block_scalar_chars(
+    src: &str,
+    start: usize,
+    matches: &dyn Fn(&[Traced]) -> bool,
+) -> Option<Vec<Traced>> {
+    // The content starts a line, after the header on an earlier line (empty lines may
+    // come between).
+    let line_start = src.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    if line_start == 0
+        || !src
+            .get(line_start..start)?
+            .trim_start_matches(' ')
+            .is_empty()
+    {
+        return None;
+    }
+    let mut header_end = line_start - 1;
+    let header = loop {
+        let header_start = src.get(..header_end)?.rfind('\n').map_or(0, |i| i + 1);
+        let line = src.get(header_start..header_end)?;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if !line.trim_matches([' ', '\t']).is_empty() {
+            break line;
+        }
+        header_end = header_start.checked_sub(1)?;
+    };
+    let (folded, chomp, indicator) = block_header(header)?;
+    let content = header_end + 1;
+    // The content indentation: that of the first text line; with an indicator (relative
+    // to an indentation not known here), any up to it that reads the value back.
+    let mut first_indent = 0;
+    let mut at = Some(content);
+    while let Some(s) = at {
+        let (l, next) = line_at(src, s)?;
+        if !l.trim_matches(' ').is_empty() {
+            first_indent = l.len() - l.trim_start_matches(' ').len();
+            break;
+        }
+        at = next;
+    }
+    let candidates = match indicator {
+        None => first_indent..first_indent + 1,
+        Some(m) => m..first_indent + 1,
+    };
+    candidates
+        .map(|indent| block_chars(src, content, indent, folded, chomp))
+        .find(|chars| matches(chars))
+}
+
+/// The characters of the scalar at `span` as re-read from `src`, if the text there is
+/// a multi-line plain or quoted scalar, or the content of a block scalar.
+fn scalar_chars(src: &str, span: &Range<usize>, value: &str) -> Option<Vec<Traced>> {
+    let raw = src.get(span.clone())?;
+    let matches = |chars: &[Traced]| {
+        chars.len() == value.chars().count()
+            && chars
+                .iter()
+                .zip(value.chars())
+                .all(|((c, _, _), v)| c.is_none_or(|c| c == v))
+    };
+    if let Some(chars) = block_scalar_chars(src, span.start, &matches) {
+        return Some(chars);
+    }
+    let chars = match raw.chars().next()? {
+        q @ ('"' | '\'') => {
+            let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+            flow_chars(inner, span.start + 1, Some(q))
+        }
+        _ => flow_chars(raw, span.start, None),
+    };
+    matches(&chars).then_some(chars)
+}
+
+impl Node {
+    /// The byte range in `src` (the text this node was parsed from) of the part
+    /// `range` of this string's value, for scalars written over several lines (block,
+    /// multi-line plain and quoted scalars): the source text is re-read, so nothing is
+    /// kept while parsing. `None` when the node is not such a scalar or its text does
+    /// not read back as its value (an alias, a node made up by the compiler).
+    pub fn source_range(&self, src: &str, range: Range<usize>) -> Option<Range<usize>> {
+        let Value::Str(s) = &self.value else {
+            return None;
+        };
+        let chars = scalar_chars(src, &self.span, s)?;
+        let first = s.get(..range.start)?.chars().count();
+        let start = chars.get(first)?.1;
+        if range.end <= range.start {
+            return Some(start..start);
+        }
+        let last = s.get(..range.end)?.chars().count().checked_sub(1)?;
+        let (_, end, len) = *chars.get(last)?;
+        let end = (end + len).min(src.len());
+        (start <= end).then_some(start..end)
+    }
+}
+
 enum Frame {
     Seq(Node, usize),
     Map(Node, usize, Option<Key>),
@@ -929,6 +1243,189 @@ mod tests {
     fn deep_nesting_is_bounded() {
         let src = "[".repeat(10_000);
         assert!(p(&src).is_err());
+    }
+
+    /// The source text and (line, column) of `needle` in the value of `node`, found by
+    /// re-reading the scalar.
+    fn traced<'s>(src: &'s str, node: &Node, needle: &str) -> (&'s str, u32, u32) {
+        let v = node.as_str().expect("a string");
+        let at = v.find(needle).expect("the needle in the value");
+        let range = node
+            .source_range(src, at..at + needle.len())
+            .expect("a mapped range");
+        let before = &src[..range.start];
+        let line = before.matches('\n').count() as u32 + 1;
+        let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+            .chars()
+            .count() as u32
+            + 1;
+        (&src[range], line, col)
+    }
+
+    #[test]
+    fn literal_block_scalars_map_to_source() {
+        let src = "a: |\n  one\n  two $x\n  three\nb: 1\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("one\ntwo $x\nthree\n"));
+        assert_eq!(traced(src, a, "$x"), ("$x", 3, 7));
+        assert_eq!(traced(src, a, "three\n"), ("three\n", 4, 3));
+        // `|-`: no final line break; a part over a line break covers the indentation.
+        let src = "a: |-\n    one\n    two $x\nb: 1\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("one\ntwo $x"));
+        assert_eq!(traced(src, a, "e\ntw"), ("e\n    tw", 2, 7));
+        assert_eq!(traced(src, a, "$x"), ("$x", 3, 9));
+        // Leading empty lines, a scalar as a sequence item.
+        let src = "a: |\n\n  x $y\nb:\n- >\n\n \n  z $w\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("\nx $y\n"));
+        assert_eq!(traced(src, a, "$y"), ("$y", 3, 5));
+        let b = &n.get("b").unwrap().items()[0];
+        assert_eq!(b.as_str(), Some("\n\nz $w\n"));
+        assert_eq!(traced(src, b, "$w"), ("$w", 8, 5));
+        // A comment after the header, Windows line breaks.
+        let src = "a: |- # note\r\n  one\r\n  two $x\r\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("one\ntwo $x"));
+        assert_eq!(traced(src, a, "$x"), ("$x", 3, 7));
+    }
+
+    #[test]
+    fn indentation_indicator_maps_to_source() {
+        // The mapping is at column 3: `|2` puts the content at 4 spaces, so the first
+        // line keeps one leading space.
+        let src = "- c: |2\n     x $y\n    z $w\n  d: 1\n";
+        let n = p(src).unwrap();
+        let c = n.items()[0].get("c").unwrap();
+        assert_eq!(c.as_str(), Some(" x $y\nz $w\n"));
+        assert_eq!(traced(src, c, "$y"), ("$y", 2, 8));
+        assert_eq!(traced(src, c, "$w"), ("$w", 3, 7));
+        assert_eq!(traced(src, c, " x"), (" x", 2, 5));
+    }
+
+    #[test]
+    fn folded_block_scalars_map_to_source() {
+        // The fixture's shape: a `>-` condition in a sequence item.
+        let src = "s:\n- condition: >-\n    $statusCode == 201 &&\n    $response.body#/tierr == 'pro'\n  outputs: {}\n";
+        let n = p(src).unwrap();
+        let c = n.get("s").unwrap().items()[0].get("condition").unwrap();
+        assert_eq!(
+            c.as_str(),
+            Some("$statusCode == 201 && $response.body#/tierr == 'pro'")
+        );
+        assert_eq!(
+            traced(src, c, "$response.body#/tierr"),
+            ("$response.body#/tierr", 4, 5)
+        );
+        // The space made of a line break underlines the break.
+        assert_eq!(traced(src, c, "&& $r"), ("&&\n    $r", 3, 24));
+        // `>`: an empty line is a line break; clipped final break.
+        let src = "a: >\n  one\n  two $x\n\n  three $y\nb: 1\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("one two $x\nthree $y\n"));
+        assert_eq!(traced(src, a, "$x"), ("$x", 3, 7));
+        assert_eq!(traced(src, a, "$y"), ("$y", 5, 9));
+        // `>+`: the trailing empty lines are kept.
+        let src = "a: >+\n  x $y\n  z\n\n\nb: 1\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("x $y z\n\n\n"));
+        assert_eq!(traced(src, a, "$y"), ("$y", 2, 5));
+        assert_eq!(traced(src, a, "z\n\n\n"), ("z\n\n\n", 3, 3));
+    }
+
+    #[test]
+    fn folded_more_indented_lines_map_to_source() {
+        // Lines starting with white space are not folded, nor are the breaks around them.
+        let src = "a: >\n  one\n  two\n    more $m\n\n  three $t\n  four\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("one two\n  more $m\n\nthree $t four\n"));
+        assert_eq!(traced(src, a, "  more $m"), ("  more $m", 4, 3));
+        assert_eq!(traced(src, a, "$t"), ("$t", 6, 9));
+        assert_eq!(traced(src, a, "four"), ("four", 7, 3));
+    }
+
+    #[test]
+    fn multi_line_flow_scalars_map_to_source() {
+        let src = "a: one\n  two $x\n\n    three $y\nb: 1\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("one two $x\nthree $y"));
+        assert_eq!(traced(src, a, "$x"), ("$x", 2, 7));
+        assert_eq!(traced(src, a, "$y"), ("$y", 4, 11));
+        // A plain scalar on the line after its key is not taken for a block scalar.
+        let src = "a:\n  one\n  two $x\n";
+        let n = p(src).unwrap();
+        assert_eq!(traced(src, n.get("a").unwrap(), "$x"), ("$x", 3, 7));
+        // Double-quoted: escapes count as one character, an escaped line break joins
+        // the lines and keeps the white space before it.
+        let src = "a: \"one \\t\n  two $x \\\n  three $y\"\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("one \t two $x three $y"));
+        assert_eq!(traced(src, a, "$x"), ("$x", 2, 7));
+        assert_eq!(traced(src, a, "$y"), ("$y", 3, 9));
+        assert_eq!(traced(src, a, "\t"), ("\\t", 1, 9));
+        // Single-quoted, with a doubled quote.
+        let src = "a: 'it''s\n   $x'\n";
+        let n = p(src).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.as_str(), Some("it's $x"));
+        assert_eq!(traced(src, a, "$x"), ("$x", 2, 4));
+        assert_eq!(traced(src, a, "'s"), ("''s", 1, 7));
+    }
+
+    #[test]
+    fn unmapped_scalars_fall_back() {
+        // An alias: its text is `*x`, not the value.
+        let src = "a: &x >-\n  one\n  two\nb: *x\n";
+        let n = p(src).unwrap();
+        let b = n.get("b").unwrap();
+        assert_eq!(b.as_str(), Some("one two"));
+        assert_eq!(b.source_range(src, 0..3), None);
+        // Offsets out of the value, not on a character boundary, or another text.
+        let a = n.get("a").unwrap();
+        assert_eq!(a.source_range(src, 0..99), None);
+        assert_eq!(a.source_range(src, 99..100), None);
+        assert_eq!(a.source_range("", 0..1), None);
+        assert_eq!(a.source_range("a: |\n  x\n", 0..1), None);
+        let n = p("a: 'é\n  ü'\n").unwrap();
+        assert_eq!(
+            n.get("a").unwrap().source_range("a: 'é\n  ü'\n", 1..2),
+            None
+        );
+    }
+
+    #[test]
+    fn source_ranges_never_panic() {
+        let sources = [
+            "a: >2-\n   é x\n\n  ü\n\tb\nc: |+\n\n  \u{1f600}\n   \n\n",
+            "a: \"x \\\n\n  \\u00e9 \\\n\"\nb: 'é''\n\n  x  '\nc: plain é\n\n  more\n",
+            "- |1\n  x\n - >\n  y\n\n  - z\n",
+            "a: >\r\n  x\r\n\r\n   y\r\n  z\r\n",
+        ];
+        for src in sources {
+            let Ok(root) = p(src) else { continue };
+            let mut stack = vec![&root];
+            while let Some(n) = stack.pop() {
+                stack.extend(n.items());
+                stack.extend(n.entries().iter().map(|(_, v)| v));
+                let Some(v) = n.as_str() else { continue };
+                for a in 0..=v.len() + 1 {
+                    for b in a..=v.len() + 1 {
+                        if let Some(r) = n.source_range(src, a..b) {
+                            assert!(src.get(r).is_some(), "{src:?} {a}..{b}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -181,6 +181,15 @@ fn loc_span(
             return Some(Location::new(file.clone(), pos, range));
         }
     }
+    // A scalar over several lines (block, multi-line plain or quoted): its text is
+    // re-read to find the part; else the scalar's start.
+    if node.content_offset.is_none() && node.col_map.is_none() {
+        if let Some(range) = node.source_range(&file.text, span.clone()) {
+            if let Some(pos) = file.pos_of(range.start) {
+                return Some(Location::new(file.clone(), pos, range));
+            }
+        }
+    }
     let len = part.map_or(1, |p| p.chars().count().max(1));
     Some(Location::from_pos(file.clone(), pos, len))
 }
