@@ -75,14 +75,19 @@ impl<'a> Checker<'a> {
             Value::Null => (Val::Lit(Lit::Null), Ty::Json, None),
             Value::Bool(b) => (Val::Lit(Lit::Bool(*b)), Ty::Boolean, None),
             Value::Int(i) => (Val::Lit(Lit::Int(*i)), Ty::Integer, None),
-            // JSON has no infinity or NaN: such a float is sent as `null`.
-            Value::Float(f) => {
-                let l = if f.is_finite() {
-                    Lit::Float(*f)
-                } else {
-                    Lit::Null
-                };
-                (Val::Lit(l), Ty::Number, None)
+            Value::Float(f) if f.is_finite() => (Val::Lit(Lit::Float(*f)), Ty::Number, None),
+            // `.inf`, `-.inf`, `.nan`: YAML numbers that JSON cannot carry.
+            Value::Float(_) => {
+                let written = self.file.text.get(node.span.clone()).unwrap_or("?");
+                let msg = format!("`{written}` is not a JSON number: JSON has no infinity or NaN");
+                let whole = Location::new(self.file.clone(), node.pos, node.span.clone());
+                self.diags
+                    .push_mut(Diagnostic::at(Some(whole), msg))
+                    .help
+                    .push(
+                        "write a finite number, or quote the value to send it as a string".into(),
+                    );
+                (Val::Lit(Lit::Null), Ty::Json, None)
             }
         }
     }

@@ -493,13 +493,15 @@ impl<'a> Checker<'a> {
                         Schema::Doc(_) => Schema::Doc(items_schema),
                     };
                     for (k, v) in items.iter().enumerate() {
-                        let child = node.items().get(k).cloned().unwrap_or_else(|| node.clone());
-                        self.check_payload(&child, v, is, &format!("{path}/{k}"), replaced, s);
+                        let child = node.items().get(k).unwrap_or(node);
+                        self.check_payload(child, v, is, &format!("{path}/{k}"), replaced, s);
                     }
                 }
             }
             Val::Lit(lit) => {
-                if types_allowed.is_empty() {
+                // `.inf` and `.nan` are reported where they are lowered.
+                let unrepresentable = matches!(node.value, Value::Float(f) if !f.is_finite());
+                if types_allowed.is_empty() || unrepresentable {
                     return;
                 }
                 let kind = lit.json_kind();
