@@ -410,6 +410,15 @@ pub fn location(file: &Arc<SourceFile>, node: &Node) -> Option<Location> {
             Location::from_pos(file.clone(), pos, s.chars().count())
         });
     }
+    // A number, boolean or null written on one line: underlined whole.
+    let scalar = matches!(
+        node.value,
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null
+    );
+    let one_line = |w: &str| !w.is_empty() && !w.contains('\n') && !w.starts_with(['*', '&', '!']);
+    if scalar && file.text.get(node.span.clone()).is_some_and(one_line) {
+        return Some(Location::new(file.clone(), node.pos, node.span.clone()));
+    }
     Some(Location::at_offset(file.clone(), node.pos, node.span.start))
 }
 

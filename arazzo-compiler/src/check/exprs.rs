@@ -80,13 +80,9 @@ impl<'a> Checker<'a> {
             Value::Float(_) => {
                 let written = self.file.text.get(node.span.clone()).unwrap_or("?");
                 let msg = format!("`{written}` is not a JSON number: JSON has no infinity or NaN");
-                let whole = Location::new(self.file.clone(), node.pos, node.span.clone());
-                self.diags
-                    .push_mut(Diagnostic::at(Some(whole), msg))
-                    .help
-                    .push(
-                        "write a finite number, or quote the value to send it as a string".into(),
-                    );
+                self.err(node, msg).help.push(
+                    "write a finite number, or quote the value to send it as a string".into(),
+                );
                 (Val::Lit(Lit::Null), Ty::Json, None)
             }
         }
