@@ -319,7 +319,7 @@ impl Emitter<'_> {
             &name,
             d.fields
                 .iter()
-                .map(|f| (f.rust.as_str(), f.secret, is_bytes(&f.ty))),
+                .map(|f| (f.rust.as_str(), f.secret, f.ty.is_bytes())),
         );
         quote! {
             #doc
@@ -360,7 +360,7 @@ impl Emitter<'_> {
             &format_ident!("Outputs"),
             w.outputs
                 .iter()
-                .map(|o| (o.field.as_str(), o.secret, is_bytes(&o.ty))),
+                .map(|o| (o.field.as_str(), o.secret, o.ty.is_bytes())),
         );
         let outputs_struct = quote! {
             /// The outputs of the workflow.
@@ -825,11 +825,7 @@ impl Emitter<'_> {
             }
             BodyKind::Binary => {
                 let is_bytes = match &b.value {
-                    Val::Expr(e, _) => self.typed_place(e, w).is_some_and(|(_, t)| {
-                        matches!(t, Ty::Bytes)
-                            || t == Ty::Option(Box::new(Ty::Bytes))
-                            || t == Ty::Option(Box::new(Ty::Option(Box::new(Ty::Bytes))))
-                    }),
+                    Val::Expr(e, _) => self.typed_place(e, w).is_some_and(|(_, t)| t.is_bytes()),
                     _ => false,
                 };
                 if is_bytes {
@@ -1105,7 +1101,7 @@ impl Emitter<'_> {
             &name,
             s.outputs
                 .iter()
-                .map(|o| (o.field.as_str(), o.secret, is_bytes(&o.ty))),
+                .map(|o| (o.field.as_str(), o.secret, o.ty.is_bytes())),
         );
         quote! {
             #doc
@@ -1879,14 +1875,6 @@ fn info_static(info: &Ident, fields: [&str; 7]) -> TokenStream {
 
 /// Whether a field of this type holds bytes (`Vec<u8>`, or `Option` of it), which
 /// `Debug` prints as their length.
-fn is_bytes(ty: &Ty) -> bool {
-    match ty {
-        Ty::Bytes => true,
-        Ty::Option(inner) => **inner == Ty::Bytes,
-        _ => false,
-    }
-}
-
 /// How a generated struct with the given (Rust field, secret, bytes) fields gets
 /// `Debug`: `(entry of the derive list, impl)`. Derived when no field needs hiding;
 /// otherwise an impl where secret fields print as `[redacted]` and bytes as their

@@ -206,13 +206,7 @@ fn compile_inner(
             };
         }
     };
-    let doc = model::Reader {
-        file: file.clone(),
-        diags: &mut diags,
-        version: model::Version::default(),
-        declared: String::new(),
-    }
-    .document(&root);
+    let doc = model::Reader::new(file.clone(), &mut diags).document(&root);
     let map = resolve::SourceMap {
         overrides: options.sources.clone(),
     };

@@ -430,7 +430,17 @@ pub fn requires_1_1(d: &mut Diagnostic, declared: &str) {
     d.help.push("declare `arazzo: 1.1.0` to use it".to_owned());
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// A reader of `file` reporting into `diags`, before the version is known.
+    pub fn new(file: Arc<SourceFile>, diags: &'a mut Diagnostics) -> Self {
+        Reader {
+            file,
+            diags,
+            version: Version::default(),
+            declared: String::new(),
+        }
+    }
+
     /// In a 1.0.x document, reports `what` (an Arazzo 1.1 feature) at `node`; true when
     /// the feature may be used.
     fn gate(&mut self, node: &Node, what: &str) -> bool {

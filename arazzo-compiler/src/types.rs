@@ -52,6 +52,15 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// Whether the value is bytes ([`Ty::Bytes`], optional or not).
+    pub fn is_bytes(&self) -> bool {
+        match self {
+            Ty::Bytes => true,
+            Ty::Option(inner) => inner.is_bytes(),
+            _ => false,
+        }
+    }
+
     /// Wraps in `Option` unless it already is one.
     pub fn optional(self) -> Ty {
         match self {

@@ -250,6 +250,17 @@ impl Node {
         }
     }
 
+    /// A made-up `null` at this node's first character (where an absent value is reported).
+    pub fn null_at_start(&self) -> Node {
+        Node {
+            value: Value::Null,
+            pos: self.pos,
+            span: self.span.start..self.span.start,
+            content_offset: None,
+            col_map: None,
+        }
+    }
+
     /// Converts to a `serde_json::Value` (floats that are not finite become null).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
@@ -394,18 +405,27 @@ fn quoted_col_map(raw: &str, double: bool, decoded_chars: usize) -> Option<Arc<[
     let mut i = 0usize;
     while i < chars.len() {
         let col = u32::try_from(i + 1).ok()?;
-        let width = match (double, chars.get(i), chars.get(i + 1)) {
-            (true, Some('\\'), Some('x')) => 4,
-            (true, Some('\\'), Some('u')) => 6,
-            (true, Some('\\'), Some('U')) => 10,
-            (true, Some('\\'), Some(_)) => 2,
-            (false, Some('\''), Some('\'')) => 2,
-            _ => 1,
-        };
+        let width = chars
+            .get(i)
+            .map_or(1, |&c| escape_width(double, c, chars.get(i + 1).copied()));
         map.push(col);
         i += width;
     }
     (map.len() == decoded_chars).then(|| map.into())
+}
+
+/// How many source characters the character at hand of a quoted scalar's raw text
+/// stands for: an escape (`\t`, `\x41`, `\u0041`, `\U0001F600`; `''` when single-quoted)
+/// is one character of the value; anything else is itself.
+fn escape_width(double: bool, c: char, next: Option<char>) -> usize {
+    match (double, c, next) {
+        (true, '\\', Some('x')) => 4,
+        (true, '\\', Some('u')) => 6,
+        (true, '\\', Some('U')) => 10,
+        (true, '\\', Some(_)) => 2,
+        (false, '\'', Some('\'')) => 2,
+        _ => 1,
+    }
 }
 
 /// One character of a scalar's value as re-read from the source: the character (`None`
@@ -591,18 +611,12 @@ fn flow_chars(inner: &str, base: usize, quote: Option<char>) -> Vec<Traced> {
         let mut escaped_break = false;
         while let Some(&(b, c)) = chars.get(i) {
             let off = base + at + lead + b;
-            let width = match (quote, c, chars.get(i + 1).map(|x| x.1)) {
-                (Some('"'), '\\', None) if more => {
-                    escaped_break = true;
-                    break;
-                }
-                (Some('"'), '\\', Some('x')) => 4,
-                (Some('"'), '\\', Some('u')) => 6,
-                (Some('"'), '\\', Some('U')) => 10,
-                (Some('"'), '\\', Some(_)) => 2,
-                (Some('\''), '\'', Some('\'')) => 2,
-                _ => 1,
-            };
+            let next = chars.get(i + 1).map(|x| x.1);
+            if quote == Some('"') && c == '\\' && next.is_none() && more {
+                escaped_break = true;
+                break;
+            }
+            let width = quote.map_or(1, |q| escape_width(q == '"', c, next));
             let ch = if width == 1 || quote == Some('\'') {
                 Some(c)
             } else {

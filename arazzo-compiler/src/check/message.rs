@@ -11,7 +11,7 @@ use crate::ir::{self, BodyKind, Lit, RtExpr, Val};
 use crate::model::{self, ParamIn, Text};
 use crate::openapi::pointer_tokens;
 use crate::types::{self, Schema, Scope, Ty, Walk};
-use crate::yaml::{Node, Value};
+use crate::yaml::Node;
 
 impl<'a> Checker<'a> {
     /// The AsyncAPI source named `name`, with its index.
@@ -515,20 +515,8 @@ impl<'a> Checker<'a> {
             .push("supported: application/json (and +json) and text/*".into());
             return None;
         };
-        let absent;
-        let payload = match rb.payload {
-            Some(p) => p,
-            None => {
-                absent = Node {
-                    value: Value::Null,
-                    pos: rb.node.pos,
-                    span: rb.node.span.start..rb.node.span.start,
-                    content_offset: None,
-                    col_map: None,
-                };
-                &absent
-            }
-        };
+        let absent = rb.node.null_at_start();
+        let payload = rb.payload.unwrap_or(&absent);
         let (value, _, _) = self.value_expr(st, ec, payload);
         if kind == BodyKind::Text
             && !matches!(

@@ -61,26 +61,14 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let absent;
-        let payload = match rb.payload {
-            Some(p) => p,
-            None => {
-                absent = Node {
-                    value: Value::Null,
-                    pos: rb.node.pos,
-                    span: rb.node.span.start..rb.node.span.start,
-                    content_offset: None,
-                    col_map: None,
-                };
-                &absent
-            }
-        };
+        let absent = rb.node.null_at_start();
+        let payload = rb.payload.unwrap_or(&absent);
         let (value, value_ty, _) = self.value_expr(st, ec, payload);
         let stringish = matches!(
             value,
             Val::Lit(Lit::Str(_)) | Val::Template(_) | Val::Expr(..)
         );
-        let whole_bytes = is_bytes(&value_ty);
+        let whole_bytes = value_ty.is_bytes();
         match kind {
             BodyKind::Text if !stringish => {
                 self.err(
@@ -262,7 +250,7 @@ impl<'a> Checker<'a> {
 
     /// True when `v` is, as a whole, a bytes value (a binary input or step output).
     pub(super) fn val_is_bytes(&self, st: &Wf<'a>, v: &Val) -> bool {
-        self.val_ty(st, v).is_some_and(|t| is_bytes(&t))
+        self.val_ty(st, v).is_some_and(|t| t.is_bytes())
     }
 
     /// True when `v` holds a bytes value anywhere (as a whole, inside an object or
@@ -273,7 +261,7 @@ impl<'a> Checker<'a> {
             Val::Expr(..) => self.val_is_bytes(st, v),
             Val::Template(parts) => parts.iter().any(|p| match p {
                 TPart::Lit(_) => false,
-                TPart::Expr(e) => self.rt_ty(st, e).is_some_and(|t| is_bytes(&t)),
+                TPart::Expr(e) => self.rt_ty(st, e).is_some_and(|t| t.is_bytes()),
             }),
             Val::Array(items) => items.iter().any(|i| self.val_has_bytes(st, i)),
             Val::Object(members) => members.iter().any(|(_, m)| self.val_has_bytes(st, m)),
@@ -533,7 +521,7 @@ impl<'a> Checker<'a> {
                 let fits = match ty.as_ref() {
                     None | Some(Ty::Json) => true,
                     // Bytes in a JSON or form body are reported on their own (`report_bytes`).
-                    Some(t) if is_bytes(t) => true,
+                    Some(t) if t.is_bytes() => true,
                     Some(t) => ty_fits(t, &types_allowed, &self.types),
                 };
                 if !fits {
@@ -583,15 +571,6 @@ pub(super) fn ty_fits(t: &Ty, types: &[&str], space: &TypeSpace) -> bool {
         },
     };
     types.contains(&kind) || (kind == "integer" && types.contains(&"number"))
-}
-
-/// True for bytes, optional or not.
-pub(super) fn is_bytes(t: &Ty) -> bool {
-    match t {
-        Ty::Bytes => true,
-        Ty::Option(inner) => is_bytes(inner),
-        _ => false,
-    }
 }
 
 impl<'a> Checker<'a> {

@@ -16,13 +16,7 @@ fn lower(text: &str) -> (Checked, Vec<String>) {
     });
     let mut diags = Diagnostics::default();
     let root = crate::yaml::parse(text, crate::yaml::Limits::default()).expect("valid YAML");
-    let doc = model::Reader {
-        file: file.clone(),
-        diags: &mut diags,
-        version: model::Version::default(),
-        declared: String::new(),
-    }
-    .document(&root);
+    let doc = model::Reader::new(file.clone(), &mut diags).document(&root);
     let display = |p: &Path| p.display().to_string();
     let map = resolve::SourceMap::default();
     let mut sources = resolve::load_sources(&doc, &path, &file, &map, &display, &mut diags);
