@@ -114,6 +114,14 @@ pub fn emit(
         .filter(|d| d.scope == Scope::Shared)
         .map(|d| moved(e.typedef(d, Ctx::Types)))
         .collect();
+    // The derives of the generated types (only some of them use `Debug`).
+    let imports = (!shared.is_empty()).then(|| {
+        quote! {
+            use ::arazzo::__private::serde::{Deserialize, Serialize};
+            #[allow(unused_imports)]
+            use ::core::fmt::Debug;
+        }
+    });
     let modules: Vec<_> = workflows
         .iter()
         .enumerate()
@@ -123,6 +131,7 @@ pub fn emit(
         /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.
 
         pub mod types {
+            #imports
             #( #shared )*
         }
         #( #modules )*
@@ -252,7 +261,7 @@ impl Emitter<'_> {
                     #doc
                     ///
                     /// A value the description does not list is kept in `UnknownValue` (the server judges it).
-                    #[derive(Clone, Debug, PartialEq, Eq, Hash, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+                    #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
                     #[serde(crate = "::arazzo::__private::serde")]
                     pub enum #name {
                         #( #vs )*
@@ -285,7 +294,7 @@ impl Emitter<'_> {
                 });
                 return quote! {
                     #doc
-                    #[derive(Clone, Debug, PartialEq, ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+                    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
                     #[serde(crate = "::arazzo::__private::serde", untagged)]
                     pub enum #name {
                         #( #vs )*
@@ -323,7 +332,7 @@ impl Emitter<'_> {
         );
         quote! {
             #doc
-            #[derive(Clone, PartialEq, #derive_debug ::arazzo::__private::serde::Serialize, ::arazzo::__private::serde::Deserialize)]
+            #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             pub struct #name {
                 #( #fields )*
@@ -364,7 +373,7 @@ impl Emitter<'_> {
         );
         let outputs_struct = quote! {
             /// The outputs of the workflow.
-            #[derive(Clone, PartialEq, #derive_debug __rt::serde::Serialize, __rt::serde::Deserialize)]
+            #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             pub struct Outputs {
                 #( #out_fields )*
@@ -379,6 +388,11 @@ impl Emitter<'_> {
             use ::core::{option::Option::{self, None, Some}, result::Result::{self, Err, Ok}};
             #[allow(unused_imports)]
             use ::std::{string::String, vec::Vec};
+            // The derives of the generated structs (`Debug` is derived where no field
+            // needs hiding).
+            use __rt::serde::{Deserialize, Serialize};
+            #[allow(unused_imports)]
+            use ::core::fmt::Debug;
         };
         if skeleton {
             return quote! {
@@ -730,7 +744,7 @@ impl Emitter<'_> {
         let values = quote!(( #( #required, )* ));
         if required.is_empty() {
             return quote! {
-                #[derive(__rt::serde::Deserialize)]
+                #[derive(Deserialize)]
                 #[serde(crate = "::arazzo::__private::serde")]
                 struct __Direct {
                     #( #fields )*
@@ -741,7 +755,7 @@ impl Emitter<'_> {
             };
         }
         quote! {
-            #[derive(__rt::serde::Deserialize)]
+            #[derive(Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             struct __Direct {
                 #( #fields )*
@@ -923,7 +937,7 @@ impl Emitter<'_> {
         // `'a` only when a field borrows (an unused lifetime is an error).
         let life = borrows.then(|| quote!(<'a>));
         Some(quote! {
-            #[derive(__rt::serde::Serialize)]
+            #[derive(Serialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             struct __Body #life {
                 #( #fields )*
@@ -1105,7 +1119,7 @@ impl Emitter<'_> {
         );
         quote! {
             #doc
-            #[derive(Clone, PartialEq, #derive_debug __rt::serde::Serialize, __rt::serde::Deserialize)]
+            #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             pub struct #name {
                 #( #fields )*
@@ -1144,9 +1158,11 @@ impl Emitter<'_> {
         let send = format_ident!("__send_{}", raw);
         let check = format_ident!("__check_{}", raw);
         let outputs = format_ident!("__outputs_{}", raw);
+        let exec = format_ident!("__exec_{}", raw);
         let out_ty = format_ident!("{}Outputs", s.variant);
         let info = Self::info_ident(s);
         let wid = &w.id;
+        let plain = is_plain(s);
         let sid = &s.id;
         // Dependencies as parameters of the public function.
         let mut dep_params = Vec::new();
@@ -1165,15 +1181,17 @@ impl Emitter<'_> {
             let sf = format_ident!("s_{}", draw);
             let t = format_ident!("{}Outputs", dep.variant);
             if *always {
-                dep_params.push(quote!(#pname: &#t));
-                dep_sets.push(quote!(__st.#sf = Some(::core::clone::Clone::clone(#pname));));
+                dep_params.push(moved(quote!(#pname: &#t)));
+                dep_sets.push(moved(
+                    quote!(__st.#sf = Some(::core::clone::Clone::clone(#pname));),
+                ));
                 dep_docs.push(format!(
                     "- `{draw}`: the outputs of step `{}`, which this step reads.",
                     dep.id
                 ));
             } else {
-                dep_params.push(quote!(#pname: Option<&#t>));
-                dep_sets.push(quote!(__st.#sf = #pname.cloned();));
+                dep_params.push(moved(quote!(#pname: Option<&#t>)));
+                dep_sets.push(moved(quote!(__st.#sf = #pname.cloned();)));
                 dep_docs.push(format!(
                     "- `{draw}`: the outputs of step `{}` when it ran (it may be skipped).",
                     dep.id
@@ -1185,8 +1203,10 @@ impl Emitter<'_> {
             let mraw = self.wf_name(*d);
             let pname = format_ident!("{}_outputs", mraw);
             let f = self.wf_field(*d);
-            dep_params.push(quote!(#pname: &#m::Outputs));
-            dep_sets.push(quote!(__st.#f = Some(::core::clone::Clone::clone(#pname));));
+            dep_params.push(moved(quote!(#pname: &#m::Outputs)));
+            dep_sets.push(moved(
+                quote!(__st.#f = Some(::core::clone::Clone::clone(#pname));),
+            ));
             let id = self.id_of(*d);
             dep_docs.push(format!("- `{mraw}_outputs`: the outputs of workflow `{id}` (a `dependsOn` of this workflow), which this step reads."));
         }
@@ -1210,17 +1230,24 @@ impl Emitter<'_> {
         // exchange once, under the workflow deadline; actions are `run`'s.
         let exchange_fn = |doc: TokenStream| {
             let doc = moved(doc);
+            let body = moved(if plain {
+                quote!(#exec(client, &__st).await)
+            } else {
+                quote! {
+                    let __resp = #send(client, &__st).await?;
+                    if !#check(&__resp, &__st) {
+                        return Err(__resp.criteria_not_met());
+                    }
+                    #outputs(&__resp, &__st)
+                }
+            });
             quote! {
                 #doc
                 pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
                     __rt::with_deadline(client, #wid, async {
                         let mut __st = super::__State::new(inputs);
                         #( #dep_sets )*
-                        let __resp = #send(client, &__st).await?;
-                        if !#check(&__resp, &__st) {
-                            return Err(__resp.criteria_not_met());
-                        }
-                        #outputs(&__resp, &__st)
+                        #body
                     }).await
                 }
             }
@@ -1267,7 +1294,68 @@ impl Emitter<'_> {
             })
             .map(moved)
             .collect();
-        let direct = moved(self.direct_outputs(s, ctx));
+        // The functions of a step that sends a request or a message. A step without
+        // actions is one function (the exchange, its criteria, its outputs), as `run`
+        // needs the response itself only to choose between actions.
+        let exchange_fns = |public_fn: TokenStream,
+                            resp_ty: TokenStream,
+                            prepare: TokenStream,
+                            exchange: TokenStream,
+                            direct: TokenStream| {
+            // Each piece is interpolated once, by value (see [`Moved`]).
+            // (`resp_ty`, three times below, is cloned: it is two tokens.)
+            let (public_fn, prepare) = (moved(public_fn), moved(prepare));
+            let (exchange, direct) = (moved(exchange), moved(direct));
+            if plain {
+                let done = moved(if s.success.is_empty() {
+                    quote! {
+                        #direct
+                        Ok(#out_ty { #( #out_fields )* })
+                    }
+                } else {
+                    let success = moved(self.criteria(&s.success, w));
+                    quote! {
+                        if #success {
+                            #direct
+                            Ok(#out_ty { #( #out_fields )* })
+                        } else {
+                            Err(__resp.criteria_not_met())
+                        }
+                    }
+                });
+                return quote! {
+                    #public_fn
+
+                    #[doc(hidden)]
+                    pub async fn #exec(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
+                        #prepare
+                        let __resp = #exchange?;
+                        #done
+                    }
+                };
+            }
+            let success = moved(self.criteria(&s.success, w));
+            quote! {
+                #public_fn
+
+                #[doc(hidden)]
+                pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<#resp_ty, ::arazzo::Error> {
+                    #prepare
+                    #exchange
+                }
+
+                #[doc(hidden)]
+                pub fn #check(__resp: &#resp_ty, __st: &super::__State<'_>) -> bool {
+                    #success
+                }
+
+                #[doc(hidden)]
+                pub fn #outputs(__resp: &#resp_ty, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
+                    #direct
+                    Ok(#out_ty { #( #out_fields )* })
+                }
+            }
+        };
         match &s.kind {
             StepKind::Operation {
                 source,
@@ -1278,9 +1366,9 @@ impl Emitter<'_> {
                 params,
                 body,
             } => {
-                let public_fn = moved(exchange_fn(fn_doc(&format!(
+                let public_fn = exchange_fn(fn_doc(&format!(
                     "Step `{sid}`: calls `{operation}` (`{method} {path}`) of source `{source}`, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
-                ))));
+                )));
                 let info_static = info_static(
                     &info,
                     [wid, sid, operation, source, default_server, method, path],
@@ -1335,29 +1423,22 @@ impl Emitter<'_> {
                         }
                     })
                     .map(moved);
-                quote! {
-                    #info_static
-                    #public_fn
-
-                    #[doc(hidden)]
-                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<__rt::Response, ::arazzo::Error> {
+                let fns = moved(exchange_fns(
+                    public_fn,
+                    quote!(__rt::Response),
+                    quote! {
                         let mut __req = __rt::Request::new(client, &#info);
                         #timeout_stmt
                         #( #param_stmts )*
                         #body_stmt
-                        __req.send().await
-                    }
-
-                    #[doc(hidden)]
-                    pub fn #check(__resp: &__rt::Response, __st: &super::__State<'_>) -> bool {
-                        #success
-                    }
-
-                    #[doc(hidden)]
-                    pub fn #outputs(__resp: &__rt::Response, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
-                        #direct
-                        Ok(#out_ty { #( #out_fields )* })
-                    }
+                    },
+                    quote!(__req.send().await),
+                    self.direct_outputs(s, ctx),
+                ));
+                let info_static = moved(info_static);
+                quote! {
+                    #info_static
+                    #fns
                 }
             }
             StepKind::Message {
@@ -1373,9 +1454,9 @@ impl Emitter<'_> {
                     MessageAction::Send => "sends a message on",
                     MessageAction::Receive => "waits for a message on",
                 };
-                let public_fn = moved(exchange_fn(fn_doc(&format!(
+                let public_fn = exchange_fn(fn_doc(&format!(
                     "Step `{sid}`: {verb} channel `{channel}` (operation `{operation}` of AsyncAPI source `{source}`) through the client's transport, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
-                ))));
+                )));
                 let method = match action {
                     MessageAction::Send => "SEND",
                     MessageAction::Receive => "RECEIVE",
@@ -1436,29 +1517,23 @@ impl Emitter<'_> {
                 } else {
                     quote!(mut)
                 };
-                quote! {
-                    #info_static
-                    #public_fn
-
-                    #[doc(hidden)]
-                    pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<__rt::StepMessage, ::arazzo::Error> {
+                let fns = moved(exchange_fns(
+                    public_fn,
+                    quote!(__rt::StepMessage),
+                    quote! {
                         let #mutable __msg = __rt::MessageStep::new(client, &#info);
                         #timeout_stmt
                         #( #header_stmts )*
                         #body_stmt
                         #correlate
-                        #exchange
-                    }
-
-                    #[doc(hidden)]
-                    pub fn #check(__resp: &__rt::StepMessage, __st: &super::__State<'_>) -> bool {
-                        #success
-                    }
-
-                    #[doc(hidden)]
-                    pub fn #outputs(__resp: &__rt::StepMessage, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
-                        Ok(#out_ty { #( #out_fields )* })
-                    }
+                    },
+                    exchange,
+                    TokenStream::new(),
+                ));
+                let info_static = moved(info_static);
+                quote! {
+                    #info_static
+                    #fns
                 }
             }
             // Only in documents with errors, whose workflows are emitted as skeletons.
@@ -1561,6 +1636,15 @@ impl Emitter<'_> {
             };
             let success_chain = self.action_chain(&s.on_success, w, i, &variants, &next_default, &[]);
             match &s.kind {
+                StepKind::Operation { .. } | StepKind::Message { .. } if is_plain(s) => {
+                    let exec = format_ident!("__exec_{}", raw);
+                    quote! {
+                        __Step::#v => {
+                            __st.#sf = Some(steps::#exec(client, &__st).await?);
+                            #success_chain
+                        }
+                    }
+                }
                 StepKind::Operation { .. } | StepKind::Message { .. } => {
                     let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &quote!(), my_slots);
                     quote! {
@@ -1878,14 +1962,14 @@ fn info_static(info: &Ident, fields: [&str; 7]) -> TokenStream {
 /// How a generated struct with the given (Rust field, secret, bytes) fields gets
 /// `Debug`: `(entry of the derive list, impl)`. Derived when no field needs hiding;
 /// otherwise an impl where secret fields print as `[redacted]` and bytes as their
-/// length. Paths are absolute: the `types` module uses it too.
+/// length. The derive is the `Debug` that every generated module imports.
 fn debug_of<'a>(
     name: &Ident,
     fields: impl Iterator<Item = (&'a str, bool, bool)>,
 ) -> (TokenStream, TokenStream) {
     let fields: Vec<_> = fields.collect();
     if fields.iter().all(|&(_, secret, bytes)| !secret && !bytes) {
-        return (quote!(::core::fmt::Debug,), TokenStream::new());
+        return (quote!(Debug,), TokenStream::new());
     }
     let label = name.to_string();
     let fields = fields.into_iter().map(|(field, secret, bytes)| {
@@ -1907,6 +1991,17 @@ fn debug_of<'a>(
         }
     };
     (TokenStream::new(), imp)
+}
+
+/// Whether a step is one function: it sends a request or a message and has no
+/// success or failure actions (so `run` never needs its response).
+fn is_plain(s: &ir::Step) -> bool {
+    s.on_success.is_empty()
+        && s.on_failure.is_empty()
+        && matches!(
+            s.kind,
+            StepKind::Operation { .. } | StepKind::Message { .. }
+        )
 }
 
 /// Whether a value of this type can be passed to a `Request` parameter

@@ -339,6 +339,9 @@ impl TypeSpace {
                 | "None"
                 | "Ok"
                 | "Err"
+                | "Debug"
+                | "Serialize"
+                | "Deserialize"
         ) {
             base.push('_');
         }
