@@ -861,3 +861,24 @@ fn step_into<'a>(r: &Resolver<'a>, s: Schema<'a>, token: &str, depth: usize) -> 
     }
     Step::Missing(available)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Scope, TypeSpace};
+
+    #[test]
+    fn struct_names_avoid_the_names_the_generated_modules_import() {
+        let mut t = TypeSpace::default();
+        let names: Vec<String> = ["serialize", "Deserialize", "debug", "Option", "item"]
+            .iter()
+            .map(|n| t.unique_name(n, Scope::Shared))
+            .collect();
+        assert_eq!(
+            names,
+            ["Serialize_", "Deserialize_", "Debug_", "Option_", "Item"]
+        );
+        // Unique per scope: the same name again gets a number.
+        assert_eq!(t.unique_name("serialize", Scope::Shared), "Serialize_2");
+        assert_eq!(t.unique_name("serialize", Scope::Workflow(0)), "Serialize_");
+    }
+}
