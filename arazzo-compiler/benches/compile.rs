@@ -1,14 +1,74 @@
 //! Benchmarks of the compiler itself (divan, with allocation counts).
 //!
-//! Run: `cargo bench -p arazzo-compiler --bench compile`. Results and ratios are
-//! recorded in BENCHMARKS.md; compare rows of one run, never across runs.
+//! Run: `cargo bench -p arazzo-compiler --bench compile` for times, and with
+//! `ARAZZO_BENCH_ALLOCS=1` for allocation counts (see [`Switchable`]). Results and
+//! ratios are recorded in BENCHMARKS.md; compare rows of one run, never across runs.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
+/// divan's allocation profiler, on only when `ARAZZO_BENCH_ALLOCS=1`. Counting costs
+/// time on every allocation (divan documents that it affects timing), and an expansion
+/// allocates about twice as often as the plain parse it is compared with, so with the
+/// profiler on the comparison is skewed against the expansion: time with it off,
+/// count with it on.
+struct Switchable;
+
+static PROFILER: divan::AllocProfiler = divan::AllocProfiler::system();
+static COUNT_ALLOCATIONS: AtomicBool = AtomicBool::new(false);
+
+// SAFETY: every method forwards to `System` or to the profiler (itself a wrapper of
+// `System`), so memory from either may be freed by either.
+unsafe impl GlobalAlloc for Switchable {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe {
+            if COUNT_ALLOCATIONS.load(Relaxed) {
+                PROFILER.alloc(layout)
+            } else {
+                System.alloc(layout)
+            }
+        }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe {
+            if COUNT_ALLOCATIONS.load(Relaxed) {
+                PROFILER.alloc_zeroed(layout)
+            } else {
+                System.alloc_zeroed(layout)
+            }
+        }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe {
+            if COUNT_ALLOCATIONS.load(Relaxed) {
+                PROFILER.dealloc(ptr, layout)
+            } else {
+                System.dealloc(ptr, layout)
+            }
+        }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe {
+            if COUNT_ALLOCATIONS.load(Relaxed) {
+                PROFILER.realloc(ptr, layout, new_size)
+            } else {
+                System.realloc(ptr, layout, new_size)
+            }
+        }
+    }
+}
 
 #[global_allocator]
-static ALLOC: divan::AllocProfiler = divan::AllocProfiler::system();
+static ALLOC: Switchable = Switchable;
 
 fn main() {
+    let count = std::env::var_os("ARAZZO_BENCH_ALLOCS").is_some_and(|v| v == "1");
+    COUNT_ALLOCATIONS.store(count, Relaxed);
     divan::main();
 }
 

@@ -136,6 +136,10 @@ struct Wf<'a> {
     inputs_broken: bool,
     /// The request of the step being lowered (for `$request.*` in its criteria and outputs).
     request: Option<(Vec<ir::Param>, Option<ir::Body>)>,
+    /// The Rust names given to the steps lowered so far (functions, enum variants): a
+    /// step whose id reads the same in Rust as an earlier one's gets a suffix.
+    fn_names: HashSet<String>,
+    variants: HashSet<String>,
 }
 
 /// Checks a whole document and lowers it.

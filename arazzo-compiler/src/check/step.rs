@@ -452,23 +452,19 @@ impl<'a> Checker<'a> {
         if let Some(d) = &s.description {
             doc.push(d.clone());
         }
-        let fn_name = {
-            let mut used: HashSet<String> =
-                st.step_ids[..i].iter().map(|x| x.to_snake_case()).collect();
-            field_ident(&s.id.value, &mut used)
-        };
+        let fn_name = field_ident(&s.id.value, &mut st.fn_names);
         let mut variant = s.id.value.to_upper_camel_case();
         variant.retain(|c| c.is_ascii_alphanumeric());
         if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
             variant.insert(0, 'S');
         }
-        if st.step_ids[..i].iter().any(|x| {
-            let mut v = x.to_upper_camel_case();
-            v.retain(|c| c.is_ascii_alphanumeric());
-            v == variant
-        }) {
-            variant.push_str(&i.to_string());
+        let base = variant.clone();
+        let mut n = i;
+        while st.variants.contains(&variant) {
+            variant = format!("{base}{n}");
+            n += 1;
         }
+        st.variants.insert(variant.clone());
         let mut step = ir::Step {
             id: s.id.value.clone(),
             fn_name,

@@ -168,3 +168,35 @@ fn literal_types_and_json() {
     );
     assert_eq!(Lit::Float(1.0).json_kind(), "number");
 }
+
+/// Step ids that read the same in Rust get distinct function and variant names,
+/// judged against the names given so far (not against the other ids recomputed).
+#[test]
+fn step_ids_that_read_the_same_in_rust_get_distinct_names() {
+    let doc = r#"
+arazzo: 1.0.1
+info:
+  title: Names
+  version: 1.0.0
+sourceDescriptions:
+- name: billing
+  url: ../openapi/billing.openapi.yaml
+  type: openapi
+workflows:
+- workflowId: names
+  steps:
+  - stepId: a-b
+    operationId: listInvoices
+  - stepId: a_b
+    operationId: listInvoices
+  - stepId: A_B
+    operationId: listInvoices
+"#;
+    let (checked, diags) = lower(doc);
+    assert!(diags.is_empty(), "{}", diags.join("\n"));
+    let steps = &checked.workflows[0].steps;
+    let fns: Vec<&str> = steps.iter().map(|s| s.fn_name.as_str()).collect();
+    let variants: Vec<&str> = steps.iter().map(|s| s.variant.as_str()).collect();
+    assert_eq!(fns, ["a_b", "a_b_2", "a_b_3"]);
+    assert_eq!(variants, ["AB", "AB1", "AB2"]);
+}

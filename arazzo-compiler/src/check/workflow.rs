@@ -113,6 +113,8 @@ impl<'a> Checker<'a> {
             depends_on: Vec::new(),
             inputs_broken: wf.inputs.is_some() && inputs_schema.is_none(),
             request: None,
+            fn_names: HashSet::new(),
+            variants: HashSet::new(),
         };
         for d in &wf.depends_on {
             let other = self.other_document_workflow(&d.node, &d.value);
