@@ -1252,7 +1252,6 @@ impl Emitter<'_> {
                 }
             }
         };
-        let success = moved(self.criteria(&s.success, w));
         let out_fields: Vec<_> = s
             .outputs
             .iter()
@@ -1313,9 +1312,18 @@ impl Emitter<'_> {
                         Ok(#out_ty { #( #out_fields )* })
                     }
                 } else {
+                    // A regex or JSONPath criterion is a block (its compiled `static`):
+                    // bound first, as a block in an `if` condition reads badly.
                     let success = moved(self.criteria(&s.success, w));
+                    let blocks = s.success.iter().any(|c| !matches!(c, Criterion::Simple(_)));
+                    let (bind, cond) = if blocks {
+                        (Some(quote!(let __ok = #success;)), moved(quote!(__ok)))
+                    } else {
+                        (None, success)
+                    };
                     quote! {
-                        if #success {
+                        #bind
+                        if #cond {
                             #direct
                             Ok(#out_ty { #( #out_fields )* })
                         } else {
@@ -1544,6 +1552,7 @@ impl Emitter<'_> {
                 let doc = moved(fn_doc(&format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs.")));
                 let info_static = info_static(&info, [wid, sid, sub_id, "", "", "", ""]);
                 let inputs_fn = format_ident!("__inputs_{}", raw);
+                let success = moved(self.criteria(&s.success, w));
                 let members = inputs.iter().map(|(k, v)| {
                     let v = self.val(v, w);
                     quote! {
