@@ -26,16 +26,14 @@ fn lower(text: &str) -> (Checked, Vec<String>) {
     (checked, messages)
 }
 
+/// A document over the billing description, with these workflows.
+fn billing_doc(workflows: &str) -> String {
+    format!(
+        "arazzo: 1.0.1\ninfo:\n  title: Lowering\n  version: 1.0.0\nsourceDescriptions:\n- name: billing\n  url: ../openapi/billing.openapi.yaml\n  type: openapi\nworkflows:\n{workflows}"
+    )
+}
+
 const DOC: &str = r#"
-arazzo: 1.0.1
-info:
-  title: Typed literals
-  version: 1.0.0
-sourceDescriptions:
-- name: billing
-  url: ../openapi/billing.openapi.yaml
-  type: openapi
-workflows:
 - workflowId: draft
   steps:
   - stepId: createInvoice
@@ -76,7 +74,7 @@ workflows:
 
 #[test]
 fn body_literals_are_typed() {
-    let (checked, diags) = lower(DOC);
+    let (checked, diags) = lower(&billing_doc(DOC));
     assert!(diags.is_empty(), "{}", diags.join("\n"));
     let step = &checked.workflows[0].steps[0];
     let StepKind::Operation {
@@ -107,7 +105,7 @@ fn body_literals_are_typed() {
 
 #[test]
 fn workflow_step_literals_are_typed() {
-    let (checked, diags) = lower(DOC);
+    let (checked, diags) = lower(&billing_doc(DOC));
     assert!(diags.is_empty(), "{}", diags.join("\n"));
     let StepKind::Workflow { inputs, .. } = &checked.workflows[2].steps[0].kind else {
         panic!("a workflow step");
@@ -133,7 +131,7 @@ fn workflow_step_literals_are_typed() {
 
 #[test]
 fn condition_literals_are_typed() {
-    let (checked, diags) = lower(DOC);
+    let (checked, diags) = lower(&billing_doc(DOC));
     assert!(diags.is_empty(), "{}", diags.join("\n"));
     let success = &checked.workflows[0].steps[0].success;
     let expected = Criterion::Simple(Cond::Bin(
@@ -174,15 +172,6 @@ fn literal_types_and_json() {
 #[test]
 fn step_ids_that_read_the_same_in_rust_get_distinct_names() {
     let doc = r#"
-arazzo: 1.0.1
-info:
-  title: Names
-  version: 1.0.0
-sourceDescriptions:
-- name: billing
-  url: ../openapi/billing.openapi.yaml
-  type: openapi
-workflows:
 - workflowId: names
   steps:
   - stepId: a-b
@@ -192,7 +181,7 @@ workflows:
   - stepId: A_B
     operationId: listInvoices
 "#;
-    let (checked, diags) = lower(doc);
+    let (checked, diags) = lower(&billing_doc(doc));
     assert!(diags.is_empty(), "{}", diags.join("\n"));
     let steps = &checked.workflows[0].steps;
     let fns: Vec<&str> = steps.iter().map(|s| s.fn_name.as_str()).collect();
