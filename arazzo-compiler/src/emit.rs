@@ -1155,10 +1155,8 @@ impl Emitter<'_> {
     fn step_fns(&self, w: &ir::Workflow, _i: usize, s: &ir::Step, ctx: Ctx) -> TokenStream {
         let fn_name = ident(&s.fn_name);
         let raw = s.fn_name.trim_start_matches("r#");
-        let send = format_ident!("__send_{}", raw);
-        let check = format_ident!("__check_{}", raw);
-        let outputs = format_ident!("__outputs_{}", raw);
-        let exec = format_ident!("__exec_{}", raw);
+        let [send, check, outputs, exec] =
+            ["send", "check", "outputs", "exec"].map(|f| hidden_fn(f, s));
         let out_ty = format_ident!("{}Outputs", s.variant);
         let info = Self::info_ident(s);
         let wid = &w.id;
@@ -1305,27 +1303,21 @@ impl Emitter<'_> {
             // (`resp_ty`, three times below, is cloned: it is two tokens.)
             let (public_fn, prepare) = (moved(public_fn), moved(prepare));
             let (exchange, direct) = (moved(exchange), moved(direct));
+            // The outputs, read from `__resp` once the criteria hold.
+            let outputs_tail = moved(quote! {
+                #direct
+                Ok(#out_ty { #( #out_fields )* })
+            });
             if plain {
                 let done = moved(if s.success.is_empty() {
-                    quote! {
-                        #direct
-                        Ok(#out_ty { #( #out_fields )* })
-                    }
+                    quote!(#outputs_tail)
                 } else {
-                    // A regex or JSONPath criterion is a block (its compiled `static`):
-                    // bound first, as a block in an `if` condition reads badly.
-                    let success = moved(self.criteria(&s.success, w));
-                    let blocks = s.success.iter().any(|c| !matches!(c, Criterion::Simple(_)));
-                    let (bind, cond) = if blocks {
-                        (Some(quote!(let __ok = #success;)), moved(quote!(__ok)))
-                    } else {
-                        (None, success)
-                    };
+                    let success = self.criteria(&s.success, w);
+                    let (bind, cond) = if_condition(&s.success, success, "__ok");
                     quote! {
                         #bind
                         if #cond {
-                            #direct
-                            Ok(#out_ty { #( #out_fields )* })
+                            #outputs_tail
                         } else {
                             Err(__resp.criteria_not_met())
                         }
@@ -1359,8 +1351,7 @@ impl Emitter<'_> {
 
                 #[doc(hidden)]
                 pub fn #outputs(__resp: &#resp_ty, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
-                    #direct
-                    Ok(#out_ty { #( #out_fields )* })
+                    #outputs_tail
                 }
             }
         };
@@ -1635,9 +1626,7 @@ impl Emitter<'_> {
             let v = &variants[i];
             let my_slots = &slots[i];
             let raw = s.fn_name.trim_start_matches("r#");
-            let send = format_ident!("__send_{}", raw);
-            let check = format_ident!("__check_{}", raw);
-            let outputs = format_ident!("__outputs_{}", raw);
+            let [send, check, outputs] = ["send", "check", "outputs"].map(|f| hidden_fn(f, s));
             let sf = format_ident!("s_{}", raw);
             let next_default = match variants.get(i + 1) {
                 Some(nv) => quote!(__resume.take().or(Some(__Step::#nv))),
@@ -1646,7 +1635,7 @@ impl Emitter<'_> {
             let success_chain = self.action_chain(&s.on_success, w, i, &variants, &next_default, &[]);
             match &s.kind {
                 StepKind::Operation { .. } | StepKind::Message { .. } if is_plain(s) => {
-                    let exec = format_ident!("__exec_{}", raw);
+                    let exec = hidden_fn("exec", s);
                     quote! {
                         __Step::#v => {
                             __st.#sf = Some(steps::#exec(client, &__st).await?);
@@ -1834,24 +1823,11 @@ impl Emitter<'_> {
                         }
                     }
                 };
-                // A regex or JSONPath criterion is a block (its compiled `static`):
-                // bound first, as a block in an `if` condition reads badly.
-                let has_block = a
-                    .criteria
-                    .iter()
-                    .any(|c| !matches!(c, Criterion::Simple(_)));
-                if has_block {
-                    quote! {
-                        let __hit = #crit;
-                        if __hit {
-                            #effect
-                        }
-                    }
-                } else {
-                    quote! {
-                        if #crit {
-                            #effect
-                        }
+                let (bind, cond) = if_condition(&a.criteria, crit, "__hit");
+                quote! {
+                    #bind
+                    if #cond {
+                        #effect
                     }
                 }
             })
@@ -1966,8 +1942,6 @@ fn info_static(info: &Ident, fields: [&str; 7]) -> TokenStream {
     }
 }
 
-/// Whether a field of this type holds bytes (`Vec<u8>`, or `Option` of it), which
-/// `Debug` prints as their length.
 /// How a generated struct with the given (Rust field, secret, bytes) fields gets
 /// `Debug`: `(entry of the derive list, impl)`. Derived when no field needs hiding;
 /// otherwise an impl where secret fields print as `[redacted]` and bytes as their
@@ -2000,6 +1974,22 @@ fn debug_of<'a>(
         }
     };
     (TokenStream::new(), imp)
+}
+
+/// A hidden function of step `s` in the `steps` module: `__<what>_<step fn name>`.
+fn hidden_fn(what: &str, s: &ir::Step) -> Ident {
+    format_ident!("__{}_{}", what, s.fn_name.trim_start_matches("r#"))
+}
+
+/// Criteria tokens ready for an `if`: `(statements before it, its condition)`. A regex or
+/// JSONPath criterion is a block (its compiled `static`), so such criteria are bound to
+/// `name` first, as a block in an `if` condition reads badly.
+fn if_condition(list: &[Criterion], crit: TokenStream, name: &str) -> (TokenStream, TokenStream) {
+    if list.iter().all(|c| matches!(c, Criterion::Simple(_))) {
+        return (TokenStream::new(), crit);
+    }
+    let name = format_ident!("{}", name);
+    (quote!(let #name = #crit;), quote!(#name))
 }
 
 /// Whether a step is one function: it sends a request or a message and has no
