@@ -1,65 +1,67 @@
 //! Benchmarks of the compiler itself (divan, with allocation counts).
 //!
-//! Run: `cargo bench -p arazzo-compiler --bench compile` for times, and with
-//! `ARAZZO_BENCH_ALLOCS=1` for allocation counts (see [`Switchable`]). Results and
+//! Run: `cargo bench -p arazzo-compiler --bench compile` for times, with
+//! `ARAZZO_BENCH_ALLOCS=1` for allocation counts (see [`Switchable`]), and with
+//! `--features bench-jemalloc` on the allocator of a real build (see [`Base`]). Results and
 //! ratios are recorded in BENCHMARKS.md; compare rows of one run, never across runs.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-/// divan's allocation profiler, on only when `ARAZZO_BENCH_ALLOCS=1`. Counting costs
-/// time on every allocation (divan documents that it affects timing), and an expansion
-/// allocates about twice as often as the plain parse it is compared with, so with the
-/// profiler on the comparison is skewed against the expansion: time with it off,
-/// count with it on.
+/// The allocator under the benchmarks: glibc's (the system's), or with the
+/// `bench-jemalloc` feature jemalloc, the allocator the macro's code runs with in a
+/// real build: `rustc` links jemalloc and exports its `malloc` and `free`, and a
+/// procedural macro (a shared library `rustc` loads) binds to them (`LD_DEBUG=bindings`
+/// shows `libarazzo_macros-*.so` binding `malloc` and `free` to `bin/rustc`). The
+/// feature is off by default, so that building the tests compiles no C.
+#[cfg(feature = "bench-jemalloc")]
+type Base = tikv_jemallocator::Jemalloc;
+#[cfg(not(feature = "bench-jemalloc"))]
+type Base = std::alloc::System;
+#[cfg(feature = "bench-jemalloc")]
+const BASE: Base = tikv_jemallocator::Jemalloc;
+#[cfg(not(feature = "bench-jemalloc"))]
+const BASE: Base = std::alloc::System;
+
+/// [`BASE`], counted by divan's allocation profiler only when `ARAZZO_BENCH_ALLOCS=1`.
+/// Counting costs time on every allocation (divan documents that it affects timing),
+/// and an expansion allocates about twice as often as the plain parse it is compared
+/// with, so with the profiler on the comparison is skewed against the expansion: time
+/// with it off, count with it on.
 struct Switchable;
 
-static PROFILER: divan::AllocProfiler = divan::AllocProfiler::system();
+static PROFILER: divan::AllocProfiler<Base> = divan::AllocProfiler::new(BASE);
 static COUNT_ALLOCATIONS: AtomicBool = AtomicBool::new(false);
 
-// SAFETY: every method forwards to `System` or to the profiler (itself a wrapper of
-// `System`), so memory from either may be freed by either.
+/// Forwards one allocator call to the profiler or straight to [`BASE`].
+macro_rules! forward {
+    ($method:ident($($arg:expr),*)) => {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe {
+            if COUNT_ALLOCATIONS.load(Relaxed) {
+                PROFILER.$method($($arg),*)
+            } else {
+                BASE.$method($($arg),*)
+            }
+        }
+    };
+}
+
+// SAFETY: every method forwards to `BASE` or to the profiler (itself a wrapper of
+// `BASE`), so memory from either may be freed by either.
 unsafe impl GlobalAlloc for Switchable {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract, forwarded.
-        unsafe {
-            if COUNT_ALLOCATIONS.load(Relaxed) {
-                PROFILER.alloc(layout)
-            } else {
-                System.alloc(layout)
-            }
-        }
+        forward!(alloc(layout))
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract, forwarded.
-        unsafe {
-            if COUNT_ALLOCATIONS.load(Relaxed) {
-                PROFILER.alloc_zeroed(layout)
-            } else {
-                System.alloc_zeroed(layout)
-            }
-        }
+        forward!(alloc_zeroed(layout))
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract, forwarded.
-        unsafe {
-            if COUNT_ALLOCATIONS.load(Relaxed) {
-                PROFILER.dealloc(ptr, layout)
-            } else {
-                System.dealloc(ptr, layout)
-            }
-        }
+        forward!(dealloc(ptr, layout))
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract, forwarded.
-        unsafe {
-            if COUNT_ALLOCATIONS.load(Relaxed) {
-                PROFILER.realloc(ptr, layout, new_size)
-            } else {
-                System.realloc(ptr, layout, new_size)
-            }
-        }
+        forward!(realloc(ptr, layout, new_size))
     }
 }
 

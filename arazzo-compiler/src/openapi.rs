@@ -149,10 +149,10 @@ pub struct Operation {
     pub method: String,
     /// The path template.
     pub path: String,
-    /// Path-level and operation-level parameters merged (operation wins).
-    pub parameters: Vec<OpParam>,
-    /// Pointer (tokens) from the file root to the operation node.
-    pub pointer: Vec<String>,
+    /// Path-level and operation-level parameters merged (operation wins), read on
+    /// first use through [`Store::parameters`]: a description of thousands of
+    /// operations is indexed without reading the parameters of those no step calls.
+    parameters: std::sync::OnceLock<Vec<OpParam>>,
     /// Index of its path item among the entries of `paths` (a direct lookup;
     /// descriptions with thousands of paths made the search show in profiles).
     pub path_entry: usize,
@@ -483,22 +483,11 @@ impl Store {
                 let Some(item_at) = self.resolve(At { file, node: item }) else {
                     continue;
                 };
-                let common = self.params(item_at);
                 for (method, op) in item_at.node.entries() {
                     let m = method.text.as_str();
                     if !METHODS.contains(&m) {
                         continue;
                     }
-                    let mut parameters = common.clone();
-                    for p in self.params(At {
-                        file: item_at.file,
-                        node: op,
-                    }) {
-                        parameters
-                            .retain(|q: &OpParam| !(q.name == p.name && q.location == p.location));
-                        parameters.push(p);
-                    }
-                    let pointer = vec!["paths".to_owned(), path.text.clone(), m.to_owned()];
                     operations.push(Operation {
                         file,
                         operation_id: op
@@ -507,8 +496,7 @@ impl Store {
                             .map(str::to_owned),
                         method: m.to_ascii_uppercase(),
                         path: path.text.clone(),
-                        parameters,
-                        pointer,
+                        parameters: std::sync::OnceLock::new(),
                         path_entry,
                     });
                 }
@@ -608,21 +596,46 @@ impl Store {
         out
     }
 
-    /// The operation node.
-    pub fn operation_node(&self, op: &Operation) -> Option<At<'_>> {
+    /// The operation's path item (its `$ref` followed).
+    fn path_item(&self, op: &Operation) -> Option<At<'_>> {
         let root = &self.files.get(op.file)?.root;
         let paths = root.get("paths")?;
         let item = match paths.entries().get(op.path_entry) {
             Some((key, item)) if key.text == op.path => item,
             _ => paths.get(&op.path)?,
         };
-        let item = self.resolve(At {
+        self.resolve(At {
             file: op.file,
             node: item,
-        })?;
+        })
+    }
+
+    /// The operation node.
+    pub fn operation_node(&self, op: &Operation) -> Option<At<'_>> {
+        let item = self.path_item(op)?;
         Some(At {
             file: item.file,
             node: item.node.get(&op.method.to_ascii_lowercase())?,
+        })
+    }
+
+    /// The operation's parameters: those of its path item and its own merged (its
+    /// own win), read once.
+    pub fn parameters<'o>(&self, op: &'o Operation) -> &'o [OpParam] {
+        op.parameters.get_or_init(|| {
+            let mut parameters = self
+                .path_item(op)
+                .map(|i| self.params(i))
+                .unwrap_or_default();
+            for p in self
+                .operation_node(op)
+                .map(|o| self.params(o))
+                .unwrap_or_default()
+            {
+                parameters.retain(|q| !(q.name == p.name && q.location == p.location));
+                parameters.push(p);
+            }
+            parameters
         })
     }
 

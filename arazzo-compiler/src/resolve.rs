@@ -155,8 +155,8 @@ pub fn load_sources(
         // the API; everything else is loaded when a used operation reaches it.
         let root = sources.store.file(index).root.clone();
         if root.get("openapi").is_some() {
-            for (p, _) in root.get("paths").map(Node::entries).unwrap_or(&[]) {
-                if !p.text.starts_with("x-") {
+            for (p, item) in root.get("paths").map(Node::entries).unwrap_or(&[]) {
+                if !p.text.starts_with("x-") && item.get("$ref").is_some() {
                     let _ = sources
                         .store
                         .path_item_location(index, &p.text, display, diags, &blame);

@@ -118,7 +118,7 @@ impl<'a> Checker<'a> {
                             .help.push("a step that calls an operation must say where each parameter goes: `in: path | query | header | cookie`".into());
                         continue;
                     };
-                    let declared = op.parameters.iter().any(|q| {
+                    let declared = self.sources.store.parameters(op).iter().any(|q| {
                         q.location == location
                             && if location == ParamIn::Header {
                                 q.name.eq_ignore_ascii_case(&p.name.value)
@@ -141,8 +141,10 @@ impl<'a> Checker<'a> {
                             ParamIn::Path | ParamIn::Query | ParamIn::QueryString
                         )
                     {
-                        let names: Vec<&str> = op
-                            .parameters
+                        let names: Vec<&str> = self
+                            .sources
+                            .store
+                            .parameters(op)
                             .iter()
                             .filter(|q| q.location == location)
                             .map(|q| q.name.as_str())
@@ -188,7 +190,7 @@ impl<'a> Checker<'a> {
                         secret,
                     });
                 }
-                for q in &op.parameters {
+                for q in self.sources.store.parameters(op) {
                     if !q.required {
                         continue;
                     }
