@@ -610,28 +610,29 @@ impl Store {
         })
     }
 
-    /// The operation node.
-    pub fn operation_node(&self, op: &Operation) -> Option<At<'_>> {
-        let item = self.path_item(op)?;
+    /// The operation node in its (resolved) path item.
+    fn operation_in<'s>(item: At<'s>, op: &Operation) -> Option<At<'s>> {
         Some(At {
             file: item.file,
             node: item.node.get(&op.method.to_ascii_lowercase())?,
         })
     }
 
+    /// The operation node.
+    pub fn operation_node(&self, op: &Operation) -> Option<At<'_>> {
+        Self::operation_in(self.path_item(op)?, op)
+    }
+
     /// The operation's parameters: those of its path item and its own merged (its
     /// own win), read once.
     pub fn parameters<'o>(&self, op: &'o Operation) -> &'o [OpParam] {
         op.parameters.get_or_init(|| {
-            let mut parameters = self
-                .path_item(op)
-                .map(|i| self.params(i))
-                .unwrap_or_default();
-            for p in self
-                .operation_node(op)
-                .map(|o| self.params(o))
-                .unwrap_or_default()
-            {
+            let Some(item) = self.path_item(op) else {
+                return Vec::new();
+            };
+            let mut parameters = self.params(item);
+            let own = Self::operation_in(item, op).map(|o| self.params(o));
+            for p in own.unwrap_or_default() {
                 parameters.retain(|q| !(q.name == p.name && q.location == p.location));
                 parameters.push(p);
             }
