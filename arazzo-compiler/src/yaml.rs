@@ -738,7 +738,40 @@ impl Node {
 
 enum Frame {
     Seq(Node, usize),
-    Map(Node, usize, Option<Key>),
+    /// A mapping being built, its anchor, the key waiting for its value, and the
+    /// keys so far (for the duplicate check).
+    Map(Node, usize, Option<Key>, KeySet),
+}
+
+/// Mappings with more entries than this check a new key for duplicates by hash
+/// (the keys' hashes are kept from then on); smaller ones compare it with each key.
+/// Without it, reading the `paths` or `schemas` of a large API costs a string
+/// comparison per pair of entries.
+const HASHED_KEYS: usize = 16;
+
+/// The hashes of a large mapping's keys ([`HASHED_KEYS`]); empty while it is small.
+#[derive(Default)]
+struct KeySet(std::collections::HashSet<u64>);
+
+impl KeySet {
+    fn hash(key: &str) -> u64 {
+        use std::hash::BuildHasher;
+        // Fixed keys: the same document hashes the same way on every run.
+        std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(key)
+    }
+
+    /// Whether `key` is among `entries` (this set's mapping); records it.
+    fn contains_then_add(&mut self, entries: &[(Key, Node)], key: &str) -> bool {
+        if entries.len() < HASHED_KEYS {
+            return entries.iter().any(|(k, _)| k.text == key);
+        }
+        if self.0.is_empty() {
+            self.0
+                .extend(entries.iter().map(|(k, _)| Self::hash(&k.text)));
+        }
+        // A hash seen before is a duplicate only if a key really is equal.
+        !self.0.insert(Self::hash(key)) && entries.iter().any(|(k, _)| k.text == key)
+    }
 }
 
 /// Parses one YAML document into a positioned tree.
@@ -1033,7 +1066,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                 stack.push(if is_seq {
                     Frame::Seq(node, anchor)
                 } else {
-                    Frame::Map(node, anchor, None)
+                    Frame::Map(node, anchor, None, KeySet::default())
                 });
                 None
             }
@@ -1041,11 +1074,11 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                 let start = starts.pop().unwrap_or(at);
                 match stack.pop() {
                     Some(Frame::Seq(mut node, anchor))
-                    | Some(Frame::Map(mut node, anchor, None)) => {
+                    | Some(Frame::Map(mut node, anchor, None, _)) => {
                         node.span = start..range.end.max(start);
                         Some((node, anchor))
                     }
-                    Some(Frame::Map(_, _, Some(key))) => {
+                    Some(Frame::Map(_, _, Some(key), _)) => {
                         return Err(err(
                             format!("key `{}` has no value", key.text),
                             key.pos,
@@ -1076,7 +1109,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     items.push(node);
                 }
             }
-            Some(Frame::Map(map, _, pending)) => match pending.take() {
+            Some(Frame::Map(map, _, pending, keys)) => match pending.take() {
                 None => {
                     let text = match &node.value {
                         Value::Str(s) => s.clone(),
@@ -1092,7 +1125,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                             ))
                         }
                     };
-                    if map.get(&text).is_some() {
+                    if keys.contains_then_add(map.entries(), &text) {
                         return Err(err(
                             format!("duplicate key `{text}`"),
                             node.pos,
@@ -1238,6 +1271,22 @@ mod tests {
         let e = p("a: 1\na: 2\n").unwrap_err();
         assert_eq!(e.message, "duplicate key `a`");
         assert_eq!(e.pos, Pos { line: 2, col: 1 });
+    }
+
+    #[test]
+    fn duplicate_keys_of_large_mappings_are_found_by_hash() {
+        let keys: String = (0..200).map(|i| format!("k{i}: {i}\n")).collect();
+        let tree = p(&keys).expect("distinct keys");
+        assert_eq!(tree.entries().len(), 200);
+        for dup in [0, 15, 16, 17, 199] {
+            let text = format!("{keys}k{dup}: again\n");
+            let e = p(&text).unwrap_err();
+            assert_eq!(e.message, format!("duplicate key `k{dup}`"));
+            assert_eq!(e.pos, Pos { line: 201, col: 1 });
+        }
+        // Equal keys written differently are one key.
+        let e = p(&format!("{keys}'k7': x\n")).unwrap_err();
+        assert_eq!(e.message, "duplicate key `k7`");
     }
 
     #[test]

@@ -206,7 +206,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
             }
         }
     }
-    let out = arazzo_compiler::compile(&path, &options);
+    let out = compile_with_own_tokens(&path, &options);
     let mut warnings = Vec::new();
     for d in &out.diagnostics {
         if missing.iter().any(|m| d.message.starts_with(m.as_str())) {
@@ -236,6 +236,37 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         #( #tracked )*
         #tokens
     }
+}
+
+/// Runs the compiler on proc-macro2's own tokens, then hands its code to rustc as text.
+///
+/// Inside a procedural macro, proc-macro2 builds every token of `quote!` through the
+/// compiler's bridge, one call at a time. Building proc-macro2's own tokens instead and
+/// letting rustc's lexer read their text once is faster: measured inside rustc on the
+/// large benchmark case, 1.69-1.73x the plain YAML parse instead of 1.88-1.89x (BENCHMARKS.md,
+/// "Build time, seventh pass"). proc-macro2's choice is a switch of this crate's copy of proc-macro2
+/// (each procedural macro library has its own), turned back before returning.
+fn compile_with_own_tokens(
+    path: &Path,
+    options: &arazzo_compiler::Options,
+) -> arazzo_compiler::Output {
+    /// Turns the switch back, also if the compiler panics (reported by the caller).
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            proc_macro2::fallback::unforce();
+        }
+    }
+    let mut out = {
+        proc_macro2::fallback::force();
+        let _restore = Restore;
+        arazzo_compiler::compile(path, options)
+    };
+    // The compiler's tokens, which the spanned errors and warnings join: proc-macro2
+    // converts its own through their text.
+    let own = std::mem::take(&mut out.tokens);
+    out.tokens = proc_macro::TokenStream::from(own).into();
+    out
 }
 
 /// A warning on stable Rust: a `#[deprecated]` constant, used once, whose note is

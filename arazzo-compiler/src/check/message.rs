@@ -49,14 +49,14 @@ impl<'a> Checker<'a> {
             Some(None) => return None,
             // No source named: ours only when no OpenAPI operation has the id.
             None => {
-                let http = sources.apis.iter().any(|(_, a)| {
-                    a.as_ref().is_some_and(|a| {
-                        a.operations
-                            .iter()
-                            .any(|o| o.operation_id.as_deref() == Some(id))
+                // (The OpenAPI operations are looked at only when an AsyncAPI one has the id.)
+                let http = || {
+                    sources.apis.iter().any(|(_, a)| {
+                        a.as_ref()
+                            .is_some_and(|a| a.operations_with_id(id).next().is_some())
                     })
-                });
-                if found.is_empty() || http {
+                };
+                if found.is_empty() || http() {
                     return None;
                 }
             }

@@ -1,0 +1,5 @@
+//! Compiling this crate runs the measurement (see `probe`).
+
+probe::measure!();
+
+fn main() {}
