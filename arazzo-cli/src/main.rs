@@ -498,6 +498,6 @@ fn expand(ctx: &Ctx, file: &Path) -> Result<u8, CliError> {
         }
         return Ok(1);
     }
-    write_stdout(&arazzo_compiler::build::format(&out.tokens))?;
+    write_stdout(&arazzo_compiler::build::format(&out.code))?;
     Ok(0)
 }

@@ -1,10 +1,12 @@
-//! Emits Rust tokens from the lowered workflows.
+//! Writes the Rust code of the lowered workflows, as text ([`crate::code`]).
 //!
 //! Generated code is thin: it builds requests, evaluates criteria and drives the
 //! step state machine; evaluation helpers live in the `arazzo` runtime crate and
 //! are reached through `::arazzo::__private`, so users depend on one crate.
 
 use crate::asyncapi::{CorrelationLoc, MessageAction};
+use crate::code;
+use crate::code::Code;
 use crate::condition::BinaryOp;
 use crate::ir::{
     self, ActionKind, BodyKind, Cond, Criterion, Lit, RtExpr, StepIdx, StepKind, TPart, Val,
@@ -12,11 +14,9 @@ use crate::ir::{
 };
 use crate::model::ParamIn;
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote, ToTokens};
 use std::ops::Not;
 
-/// Which module the tokens being produced live in (decides type paths).
+/// Which module the code being written lives in (decides type paths).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
     Types,
@@ -33,52 +33,37 @@ struct Emitter<'a> {
 }
 
 /// An identifier from generated-name text (`r#type` becomes a raw identifier).
-pub fn ident_of(s: &str) -> Ident {
+pub fn ident_of(s: &str) -> Code {
     ident(s)
 }
 
-fn ident(s: &str) -> Ident {
-    match s.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(s, Span::call_site()),
-    }
+fn ident(s: &str) -> Code {
+    Code::ident(s)
 }
 
-/// `a::b::C` as tokens (each segment an identifier).
-fn path_tokens(path: &str) -> TokenStream {
+/// An identifier from `format!` arguments.
+macro_rules! format_ident {
+    ($($arg:tt)*) => { Code::ident(&format!($($arg)*)) };
+}
+
+/// `a::b::C` as code (each segment an identifier).
+fn path_tokens(path: &str) -> Code {
     let segments = path.split("::").map(ident);
-    quote!(#( #segments )::*)
+    code!(#( #segments )::*)
 }
 
-/// Tokens interpolated by value. `quote!` interpolates a `TokenStream` by
-/// reference, so it copies every top-level token (each identifier a new string)
-/// and the original is dropped after: for the thousands of items of a large
-/// document, handing them over instead saves both. Interpolate it once only.
-struct Moved(std::cell::Cell<TokenStream>);
-
-impl quote::ToTokens for Moved {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        tokens.extend(std::iter::once(self.0.take()));
-    }
-}
-
-/// See [`Moved`].
-pub(crate) fn moved(tokens: TokenStream) -> impl quote::ToTokens {
-    Moved(std::cell::Cell::new(tokens))
-}
-
-fn doc_attr(text: &str) -> TokenStream {
+fn doc_attr(text: &str) -> Code {
     if text.trim().is_empty() {
-        return TokenStream::new();
+        return Code::new();
     }
     let lines = text.lines().map(doc_line);
-    quote! { #( #[doc = #lines] )* }
+    code! { #( #[doc = #lines] )* }
 }
 
 /// The string literal of a line of documentation (a space, then the line). Most
 /// lines need no escapes: their literal is read from its quoted text, which costs
-/// less than escaping character by character ([`Literal::string`]).
-fn doc_line(line: &str) -> Literal {
+/// less than escaping character by character ([`Code::string`]).
+fn doc_line(line: &str) -> Code {
     let plain = line
         .chars()
         .all(|c| c != '"' && c != '\\' && !c.is_control());
@@ -87,11 +72,9 @@ fn doc_line(line: &str) -> Literal {
         quoted.push_str("\" ");
         quoted.push_str(line);
         quoted.push('"');
-        if let Ok(l) = quoted.parse::<Literal>() {
-            return l;
-        }
+        return Code::verbatim(&quoted);
     }
-    Literal::string(&format!(" {line}"))
+    Code::string(&format!(" {line}"))
 }
 
 /// Emits the code for checked workflows. `skeleton` emits only the types and
@@ -102,7 +85,7 @@ pub fn emit(
     workflows: &[ir::Workflow],
     externals: &[(String, String)],
     skeleton: bool,
-) -> TokenStream {
+) -> Code {
     let e = Emitter {
         types,
         workflows,
@@ -112,11 +95,11 @@ pub fn emit(
         .defs
         .iter()
         .filter(|d| d.scope == Scope::Shared)
-        .map(|d| moved(e.typedef(d, Ctx::Types)))
+        .map(|d| e.typedef(d, Ctx::Types))
         .collect();
     // The derives of the generated types (only some of them use `Debug`).
     let imports = (!shared.is_empty()).then(|| {
-        quote! {
+        code! {
             use ::arazzo::__private::serde::{Deserialize, Serialize};
             #[allow(unused_imports)]
             use ::core::fmt::Debug;
@@ -125,9 +108,9 @@ pub fn emit(
     let modules: Vec<_> = workflows
         .iter()
         .enumerate()
-        .map(|(index, w)| moved(e.workflow(w, index, skeleton)))
+        .map(|(index, w)| e.workflow(w, index, skeleton))
         .collect();
-    quote! {
+    code! {
         /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.
 
         pub mod types {
@@ -141,7 +124,7 @@ pub fn emit(
 impl Emitter<'_> {
     /// The module of a workflow: a local module name, or a path into the module
     /// generated for another Arazzo document.
-    fn module_of(&self, r: WorkflowRef) -> TokenStream {
+    fn module_of(&self, r: WorkflowRef) -> Code {
         let m = match r {
             WorkflowRef::Local(j) => self.workflows.get(j).map(|w| w.module.as_str()),
             WorkflowRef::External(k) => self.externals.get(k).map(|(m, _)| m.as_str()),
@@ -183,66 +166,66 @@ impl Emitter<'_> {
     }
 
     /// The field of `__State` holding the outputs of a `dependsOn` workflow.
-    fn wf_field(&self, r: WorkflowRef) -> Ident {
+    fn wf_field(&self, r: WorkflowRef) -> Code {
         format_ident!("wf_{}", self.wf_name(r))
     }
 
-    /// A type's tokens. The `types` module spells std types in full; workflow
+    /// A type's code. The `types` module spells std types in full; workflow
     /// modules import their short names (see [`Emitter::workflow`]).
-    fn ty(&self, t: &Ty, ctx: Ctx) -> TokenStream {
+    fn ty(&self, t: &Ty, ctx: Ctx) -> Code {
         let short = ctx != Ctx::Types;
         match t {
-            Ty::String if short => quote!(String),
-            Ty::String => quote!(::std::string::String),
-            Ty::Integer => quote!(i64),
-            Ty::I32 => quote!(i32),
-            Ty::Number => quote!(f64),
-            Ty::F32 => quote!(f32),
-            Ty::Boolean => quote!(bool),
-            Ty::Json if short => quote!(__rt::serde_json::Value),
-            Ty::Json => quote!(::arazzo::__private::serde_json::Value),
+            Ty::String if short => code!(String),
+            Ty::String => code!(::std::string::String),
+            Ty::Integer => code!(i64),
+            Ty::I32 => code!(i32),
+            Ty::Number => code!(f64),
+            Ty::F32 => code!(f32),
+            Ty::Boolean => code!(bool),
+            Ty::Json if short => code!(__rt::serde_json::Value),
+            Ty::Json => code!(::arazzo::__private::serde_json::Value),
             Ty::Vec(inner) => {
                 let i = self.ty(inner, ctx);
                 if short {
-                    quote!(Vec<#i>)
+                    code!(Vec<#i>)
                 } else {
-                    quote!(::std::vec::Vec<#i>)
+                    code!(::std::vec::Vec<#i>)
                 }
             }
             Ty::Map(inner) => {
                 let i = self.ty(inner, ctx);
-                quote!(::std::collections::BTreeMap<::std::string::String, #i>)
+                code!(::std::collections::BTreeMap<::std::string::String, #i>)
             }
             Ty::Option(inner) => {
                 let i = self.ty(inner, ctx);
                 if short {
-                    quote!(Option<#i>)
+                    code!(Option<#i>)
                 } else {
-                    quote!(::core::option::Option<#i>)
+                    code!(::core::option::Option<#i>)
                 }
             }
             Ty::Extern(path) => path_tokens(path),
-            Ty::Bytes if short => quote!(Vec<u8>),
-            Ty::Bytes => quote!(::std::vec::Vec<u8>),
+            Ty::Bytes if short => code!(Vec<u8>),
+            Ty::Bytes => code!(::std::vec::Vec<u8>),
             Ty::Named(i) => {
                 let Some(def) = self.types.def(*i) else {
-                    return quote!(::arazzo::__private::serde_json::Value);
+                    return code!(::arazzo::__private::serde_json::Value);
                 };
                 let name = ident(&def.name);
                 match (def.scope, ctx) {
-                    (Scope::Shared, Ctx::Types) => quote!(#name),
-                    (Scope::Shared, Ctx::Workflow(_)) => quote!(types::#name),
-                    (Scope::Workflow(w), Ctx::Workflow(c)) if w == c => quote!(#name),
+                    (Scope::Shared, Ctx::Types) => code!(#name),
+                    (Scope::Shared, Ctx::Workflow(_)) => code!(types::#name),
+                    (Scope::Workflow(w), Ctx::Workflow(c)) if w == c => code!(#name),
                     (Scope::Workflow(w), _) => {
                         let m = self.module_of(WorkflowRef::Local(w));
-                        quote!(#m::#name)
+                        code!(#m::#name)
                     }
                 }
             }
         }
     }
 
-    fn typedef(&self, d: &TypeDef, ctx: Ctx) -> TokenStream {
+    fn typedef(&self, d: &TypeDef, ctx: Ctx) -> Code {
         let name = ident(&d.name);
         let doc = doc_attr(d.doc.as_deref().unwrap_or(&format!("`{}`.", d.name)));
         match &d.kind {
@@ -251,13 +234,13 @@ impl Emitter<'_> {
                 let vs = variants.iter().map(|(v, json)| {
                     let v = ident(v);
                     let vdoc = format!(" `{json}`");
-                    quote!(#[doc = #vdoc] #[serde(rename = #json)] #v,)
+                    code!(#[doc = #vdoc] #[serde(rename = #json)] #v,)
                 });
                 let as_str = variants.iter().map(|(v, json)| {
                     let v = ident(v);
-                    quote!(#name::#v => #json,)
+                    code!(#name::#v => #json,)
                 });
-                return quote! {
+                return code! {
                     #doc
                     ///
                     /// A value the description does not list is kept in `UnknownValue` (the server judges it).
@@ -290,9 +273,9 @@ impl Emitter<'_> {
                     let vi = ident(v);
                     let t = self.ty(t, ctx);
                     let vdoc = format!(" The `{v}` alternative.");
-                    quote!(#[doc = #vdoc] #vi(#t),)
+                    code!(#[doc = #vdoc] #vi(#t),)
                 });
-                return quote! {
+                return code! {
                     #doc
                     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
                     #[serde(crate = "::arazzo::__private::serde", untagged)]
@@ -311,13 +294,13 @@ impl Emitter<'_> {
                 text.push_str(&format!("\n\nDefault when absent: `{def}`."));
             }
             let fdoc = doc_attr(&text);
-            let rename = (f.rust != f.json).then(|| quote!(#[serde(rename = #json)]));
+            let rename = (f.rust != f.json).then(|| code!(#[serde(rename = #json)]));
             let opt = if f.ty.is_option() {
-                quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
+                code!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
             } else {
-                TokenStream::new()
+                Code::new()
             };
-            quote! {
+            code! {
                 #fdoc
                 #rename
                 #opt
@@ -330,7 +313,7 @@ impl Emitter<'_> {
                 .iter()
                 .map(|f| (f.rust.as_str(), f.secret, f.ty.is_bytes())),
         );
-        quote! {
+        code! {
             #doc
             #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
@@ -341,7 +324,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn workflow(&self, w: &ir::Workflow, index: usize, skeleton: bool) -> TokenStream {
+    fn workflow(&self, w: &ir::Workflow, index: usize, skeleton: bool) -> Code {
         let ctx = Ctx::Workflow(index);
         let module = ident(&w.module);
         let id = &w.id;
@@ -355,15 +338,15 @@ impl Emitter<'_> {
             .defs
             .iter()
             .filter(|d| d.scope == Scope::Workflow(index))
-            .map(|d| moved(self.typedef(d, ctx)))
+            .map(|d| self.typedef(d, ctx))
             .collect();
         let out_fields = w.outputs.iter().map(|o| {
             let f = ident(&o.field);
             let ty = self.ty(&o.ty, ctx);
             let d = doc_attr(&format!("Workflow output `{}`.", o.name));
             let name = &o.name;
-            let rename = (o.field != o.name).then(|| quote!(#[serde(rename = #name)]));
-            quote! { #d #rename pub #f: #ty, }
+            let rename = (o.field != o.name).then(|| code!(#[serde(rename = #name)]));
+            code! { #d #rename pub #f: #ty, }
         });
         let (derive_debug, outputs_debug) = debug_of(
             &format_ident!("Outputs"),
@@ -371,7 +354,7 @@ impl Emitter<'_> {
                 .iter()
                 .map(|o| (o.field.as_str(), o.secret, o.ty.is_bytes())),
         );
-        let outputs_struct = quote! {
+        let outputs_struct = code! {
             /// The outputs of the workflow.
             #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
@@ -382,7 +365,7 @@ impl Emitter<'_> {
         };
         // Explicit imports shadow the glob import of the caller's scope (a `Result`
         // alias there changes nothing here), and keep the generated code short.
-        let prelude = quote! {
+        let prelude = code! {
             use ::arazzo::__private as __rt;
             #[allow(unused_imports)] // which of them a workflow uses depends on its steps
             use ::core::{option::Option::{self, None, Some}, result::Result::{self, Err, Ok}};
@@ -395,7 +378,7 @@ impl Emitter<'_> {
             use ::core::fmt::Debug;
         };
         if skeleton {
-            return quote! {
+            return code! {
                 #doc
                 #[allow(unused_imports, dead_code, unreachable_code, clippy::all)]
                 pub mod #module {
@@ -414,20 +397,20 @@ impl Emitter<'_> {
         let state_fields = w.steps.iter().map(|s| {
             let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
             let t = format_ident!("{}Outputs", s.variant);
-            quote!(pub #f: Option<steps::#t>,)
+            code!(pub #f: Option<steps::#t>,)
         });
         let state_inits = w.steps.iter().map(|s| {
             let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
-            quote!(#f: None,)
+            code!(#f: None,)
         });
         let dep_fields = w.depends_on.iter().map(|d| {
             let f = self.wf_field(*d);
             let m = self.module_of(*d);
-            quote!(pub #f: Option<#m::Outputs>,)
+            code!(pub #f: Option<#m::Outputs>,)
         });
         let dep_inits = w.depends_on.iter().map(|d| {
             let f = self.wf_field(*d);
-            quote!(#f: None,)
+            code!(#f: None,)
         });
         let defaults = self
             .types
@@ -438,21 +421,21 @@ impl Emitter<'_> {
             .filter_map(|f| {
                 let v = json_lit(f.default.as_ref()?);
                 let n = &f.json;
-                Some(quote!(__rt::set_default(&mut inputs, #n, #v);))
+                Some(code!(__rt::set_default(&mut inputs, #n, #v);))
             })
             .collect::<Vec<_>>();
         let inputs_json = if defaults.is_empty() {
-            quote!(__rt::to_value(self.inputs))
+            code!(__rt::to_value(self.inputs))
         } else {
-            quote!({
+            code!({
                 let mut inputs = __rt::to_value(self.inputs);
                 #( #defaults )*
                 inputs
             })
         };
-        let steps_mod = moved(self.steps_module(w, index));
-        let run = moved(self.run_fn(w, index));
-        quote! {
+        let steps_mod = self.steps_module(w, index);
+        let run = self.run_fn(w, index);
+        code! {
             #doc
             // The module is an API surface: a crate may call `run` alone and leave
             // the step functions (and the helpers only they use) unused.
@@ -498,30 +481,30 @@ impl Emitter<'_> {
     }
 
     /// A `serde_json::Value` expression for a runtime expression.
-    fn rt(&self, e: &RtExpr, w: &ir::Workflow) -> TokenStream {
+    fn rt(&self, e: &RtExpr, w: &ir::Workflow) -> Code {
         match e {
-            RtExpr::StatusCode => quote!(__rt::to_value(&__resp.status())),
-            RtExpr::Method => quote!(__rt::serde_json::Value::String(String::from(
+            RtExpr::StatusCode => code!(__rt::to_value(&__resp.status())),
+            RtExpr::Method => code!(__rt::serde_json::Value::String(String::from(
                 __resp.info().method
             ))),
-            RtExpr::Url => quote!(__rt::serde_json::Value::String(__resp.url().to_owned())),
-            RtExpr::ResponseHeader(h) => quote!(__resp.header_value(#h)),
+            RtExpr::Url => code!(__rt::serde_json::Value::String(__resp.url().to_owned())),
+            RtExpr::ResponseHeader(h) => code!(__resp.header_value(#h)),
             RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p) => {
-                quote!(__resp.body_pointer(#p))
+                code!(__resp.body_pointer(#p))
             }
-            RtExpr::MessageHeader(h) => quote!(__resp.header_value(#h)),
-            RtExpr::Input(p) => quote!(__rt::pointer(__st.inputs_json(), #p)),
+            RtExpr::MessageHeader(h) => code!(__resp.header_value(#h)),
+            RtExpr::Input(p) => code!(__rt::pointer(__st.inputs_json(), #p)),
             RtExpr::StepOutput {
                 step,
                 field,
                 pointer,
             } => {
                 let Some(s) = w.steps.get(step.0) else {
-                    return quote!(__rt::serde_json::Value::Null);
+                    return code!(__rt::serde_json::Value::Null);
                 };
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
                 let f = ident(field);
-                quote!(__st.#sf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
+                code!(__st.#sf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
             }
             RtExpr::WorkflowOutput {
                 workflow,
@@ -530,12 +513,12 @@ impl Emitter<'_> {
             } => {
                 let wf = self.wf_field(*workflow);
                 let f = ident(field);
-                quote!(__st.#wf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
+                code!(__st.#wf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
             }
             RtExpr::SubOutput { field, pointer } => {
                 // `__sub`: the called workflow's outputs, `None` when it failed.
                 let f = ident(field);
-                quote!(__sub.map_or(__rt::serde_json::Value::Null, |__s| __rt::pointer(&__rt::to_value(&__s.#f), #pointer)))
+                code!(__sub.map_or(__rt::serde_json::Value::Null, |__s| __rt::pointer(&__rt::to_value(&__s.#f), #pointer)))
             }
             RtExpr::Const(v) => lit(v),
             RtExpr::Select {
@@ -544,7 +527,7 @@ impl Emitter<'_> {
                 singular,
             } => {
                 let c = self.rt(context, w);
-                quote!({
+                code!({
                     static __PATH: __rt::JsonPathCell = __rt::JsonPathCell::new();
                     __rt::select_jsonpath_in(&__PATH, #query, #singular, &#c)
                 })
@@ -557,9 +540,9 @@ impl Emitter<'_> {
                 let v = self.val(value, w);
                 let repl = replacements.iter().map(|(ptr, val)| {
                     let val = self.val(val, w);
-                    quote!(__rt::replace(&mut __body, #ptr, #val);)
+                    code!(__rt::replace(&mut __body, #ptr, #val);)
                 });
-                quote!({
+                code!({
                     let mut __body = #v;
                     #( #repl )*
                     __rt::pointer(&__body, #pointer)
@@ -568,30 +551,30 @@ impl Emitter<'_> {
         }
     }
 
-    fn val(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
+    fn val(&self, v: &Val, w: &ir::Workflow) -> Code {
         match v {
             Val::Lit(l) => lit(l),
             Val::Expr(e, _) => self.rt(e, w),
             Val::Template(parts) => {
                 let items = parts.iter().map(|p| match p {
                     TPart::Lit(s) => {
-                        quote!(__rt::serde_json::Value::String(String::from(#s)))
+                        code!(__rt::serde_json::Value::String(String::from(#s)))
                     }
                     TPart::Expr(e) => self.rt(e, w),
                 });
-                quote!(__rt::serde_json::Value::String(__rt::concat(&[#( #items ),*])))
+                code!(__rt::serde_json::Value::String(__rt::concat(&[#( #items ),*])))
             }
             Val::Array(items) => {
                 let items = items.iter().map(|i| self.val(i, w));
-                quote!(__rt::serde_json::Value::Array(::std::vec![#( #items ),*]))
+                code!(__rt::serde_json::Value::Array(::std::vec![#( #items ),*]))
             }
             Val::Object(members) => {
                 let inserts = members.iter().map(|(k, v)| {
                     let value = self.val(v, w);
                     if matches!(v, Val::Lit(_)) {
-                        quote!(__m.insert(String::from(#k), #value);)
+                        code!(__m.insert(String::from(#k), #value);)
                     } else {
-                        quote! {
+                        code! {
                             let __v = #value;
                             if !__v.is_null() {
                                 __m.insert(String::from(#k), __v);
@@ -599,7 +582,7 @@ impl Emitter<'_> {
                         }
                     }
                 });
-                quote!({
+                code!({
                     let mut __m = __rt::serde_json::Map::new();
                     #( #inserts )*
                     __rt::serde_json::Value::Object(__m)
@@ -612,7 +595,7 @@ impl Emitter<'_> {
     /// (without a default) or a whole step output: the expression (a
     /// reference, valid as a function argument) and the value's type. `None`
     /// when the value must be read through JSON.
-    fn typed_place(&self, e: &RtExpr, w: &ir::Workflow) -> Option<(TokenStream, Ty)> {
+    fn typed_place(&self, e: &RtExpr, w: &ir::Workflow) -> Option<(Code, Ty)> {
         match e {
             RtExpr::Input(p) => {
                 let tokens = crate::openapi::pointer_tokens(p)?;
@@ -626,7 +609,7 @@ impl Emitter<'_> {
                     .iter()
                     .find(|f| f.json == *name && f.default.is_none())?;
                 let f = ident(&field.rust);
-                Some((quote!(&__st.inputs.#f), field.ty.clone()))
+                Some((code!(&__st.inputs.#f), field.ty.clone()))
             }
             RtExpr::StepOutput {
                 step,
@@ -638,7 +621,7 @@ impl Emitter<'_> {
                 let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
                 let f = ident(field);
                 Some((
-                    quote!(&__st.#sf.as_ref().map(|__o| &__o.#f)),
+                    code!(&__st.#sf.as_ref().map(|__o| &__o.#f)),
                     Ty::Option(Box::new(out.ty.clone())),
                 ))
             }
@@ -648,7 +631,7 @@ impl Emitter<'_> {
 
     /// A workflow output that is a whole step output of the same type, read
     /// as a typed field (cloned) instead of through JSON.
-    fn typed_output(&self, o: &ir::Output, w: &ir::Workflow) -> Option<TokenStream> {
+    fn typed_output(&self, o: &ir::Output, w: &ir::Workflow) -> Option<Code> {
         let Val::Expr(
             RtExpr::StepOutput {
                 step,
@@ -676,17 +659,17 @@ impl Emitter<'_> {
             .filter(|x| reads_step(&x.value, *step))
             .count();
         let get = if readers == 1 {
-            quote!(__st.#sf.take().map(|__o| __o.#f))
+            code!(__st.#sf.take().map(|__o| __o.#f))
         } else {
-            quote!(__st.#sf.as_ref().map(|__o| ::core::clone::Clone::clone(&__o.#f)))
+            code!(__st.#sf.as_ref().map(|__o| ::core::clone::Clone::clone(&__o.#f)))
         };
         if o.ty == out.ty && !out.ty.is_option() {
-            Some(quote!(__rt::require_output(WORKFLOW_ID, #name, #get)?))
+            Some(code!(__rt::require_output(WORKFLOW_ID, #name, #get)?))
         } else if o.ty == out.ty {
             Some(if readers == 1 {
-                quote!(__st.#sf.take().and_then(|__o| __o.#f))
+                code!(__st.#sf.take().and_then(|__o| __o.#f))
             } else {
-                quote!(__st.#sf.as_ref().and_then(|__o| ::core::clone::Clone::clone(&__o.#f)))
+                code!(__st.#sf.as_ref().and_then(|__o| ::core::clone::Clone::clone(&__o.#f)))
             })
         } else if o.ty == Ty::Option(Box::new(out.ty.clone())) {
             Some(get)
@@ -700,9 +683,9 @@ impl Emitter<'_> {
     /// them straight from the body's bytes into a struct, with no JSON value in
     /// between; when the body does not decode that way, or a required output is
     /// absent, the general code that follows runs and reports the precise error.
-    fn direct_outputs(&self, s: &ir::Step, ctx: Ctx) -> TokenStream {
+    fn direct_outputs(&self, s: &ir::Step, ctx: Ctx) -> Code {
         if s.outputs.is_empty() {
-            return TokenStream::new();
+            return Code::new();
         }
         let mut names: Vec<String> = Vec::new();
         let mut fields = Vec::new();
@@ -711,16 +694,16 @@ impl Emitter<'_> {
         let mut inits = Vec::new();
         for (i, o) in s.outputs.iter().enumerate() {
             let Val::Expr(RtExpr::ResponseBody(p), _) = &o.value else {
-                return TokenStream::new();
+                return Code::new();
             };
             let Some(tokens) = crate::openapi::pointer_tokens(p) else {
-                return TokenStream::new();
+                return Code::new();
             };
             let [name] = tokens.as_slice() else {
-                return TokenStream::new();
+                return Code::new();
             };
             if names.contains(name) {
-                return TokenStream::new();
+                return Code::new();
             }
             names.push(name.clone());
             let d = format_ident!("d{}", i);
@@ -729,21 +712,21 @@ impl Emitter<'_> {
                 Ty::Option(inner) => inner.as_ref(),
                 other => other,
             };
-            let t = moved(self.ty(inner, ctx));
-            fields.push(quote!(#[serde(rename = #name, default)] #d: Option<#t>,));
+            let t = self.ty(inner, ctx);
+            fields.push(code!(#[serde(rename = #name, default)] #d: Option<#t>,));
             binds.push(d.clone());
             if o.ty.is_option() {
-                inits.push(quote!(#f: #d,));
+                inits.push(code!(#f: #d,));
             } else {
                 required.push(d.clone());
-                inits.push(quote!(#f: #d,));
+                inits.push(code!(#f: #d,));
             }
         }
         let name_ty = format_ident!("{}Outputs", s.variant);
-        let pattern = quote!(( #( Some(#required), )* ));
-        let values = quote!(( #( #required, )* ));
+        let pattern = code!(( #( Some(#required), )* ));
+        let values = code!(( #( #required, )* ));
         if required.is_empty() {
-            return quote! {
+            return code! {
                 #[derive(Deserialize)]
                 #[serde(crate = "::arazzo::__private::serde")]
                 struct __Direct {
@@ -754,7 +737,7 @@ impl Emitter<'_> {
                 }
             };
         }
-        quote! {
+        code! {
             #[derive(Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             struct __Direct {
@@ -771,7 +754,7 @@ impl Emitter<'_> {
     /// The argument of a `Request` parameter method for `v`: a typed field
     /// when the type writes itself as a parameter, a string literal as is,
     /// else a JSON value.
-    fn param_arg(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
+    fn param_arg(&self, v: &Val, w: &ir::Workflow) -> Code {
         match v {
             Val::Expr(e, _) => {
                 if let Some((place, ty)) = self.typed_place(e, w) {
@@ -780,16 +763,16 @@ impl Emitter<'_> {
                     }
                 }
             }
-            Val::Lit(Lit::Str(s)) => return quote!(#s),
+            Val::Lit(Lit::Str(s)) => return code!(#s),
             _ => {}
         }
         let v = self.val(v, w);
-        quote!(&#v)
+        code!(&#v)
     }
 
     /// An `Option<Vec<u8>>` expression for a value that is bytes: a typed input
     /// or step output read as it is, anything else through its JSON form.
-    fn bytes_arg(&self, v: &Val, w: &ir::Workflow) -> TokenStream {
+    fn bytes_arg(&self, v: &Val, w: &ir::Workflow) -> Code {
         if let Val::Expr(e, _) = v {
             if let Some((place, ty)) = self.typed_place(e, w) {
                 let inner = match &ty {
@@ -800,16 +783,16 @@ impl Emitter<'_> {
                     other => other,
                 };
                 if *inner == Ty::Bytes {
-                    return quote!(__rt::BytesValue::to_bytes(#place));
+                    return code!(__rt::BytesValue::to_bytes(#place));
                 }
             }
         }
         let v = self.val(v, w);
-        quote!(__rt::bytes_from_json(&#v))
+        code!(__rt::bytes_from_json(&#v))
     }
 
     /// The statements sending a `multipart/form-data` or binary body.
-    fn raw_body(&self, b: &ir::Body, w: &ir::Workflow) -> Option<TokenStream> {
+    fn raw_body(&self, b: &ir::Body, w: &ir::Workflow) -> Option<Code> {
         let ct = &b.content_type;
         match b.kind {
             BodyKind::Multipart => {
@@ -821,7 +804,7 @@ impl Emitter<'_> {
                             .content_type
                             .as_deref()
                             .unwrap_or("application/octet-stream");
-                        quote! {
+                        code! {
                             if let Some(__b) = #arg {
                                 __req.part_bytes(#name, __b, #pct)?;
                             }
@@ -829,13 +812,13 @@ impl Emitter<'_> {
                     } else {
                         let v = self.val(&p.value, w);
                         let pct = match &p.content_type {
-                            Some(c) => quote!(Some(#c)),
-                            None => quote!(None),
+                            Some(c) => code!(Some(#c)),
+                            None => code!(None),
                         };
-                        quote!(__req.part_value(#name, &#v, #pct)?;)
+                        code!(__req.part_value(#name, &#v, #pct)?;)
                     }
                 });
-                Some(quote!( #( #parts )* ))
+                Some(code!( #( #parts )* ))
             }
             BodyKind::Binary => {
                 let is_bytes = match &b.value {
@@ -844,14 +827,14 @@ impl Emitter<'_> {
                 };
                 if is_bytes {
                     let arg = self.bytes_arg(&b.value, w);
-                    Some(quote! {
+                    Some(code! {
                         if let Some(__b) = #arg {
                             __req.bytes_body(#ct, __b);
                         }
                     })
                 } else {
                     let v = self.val(&b.value, w);
-                    Some(quote!(__req.bytes_body(#ct, __rt::to_text(&#v).into_bytes());))
+                    Some(code!(__req.bytes_body(#ct, __rt::to_text(&#v).into_bytes());))
                 }
             }
             _ => None,
@@ -862,14 +845,14 @@ impl Emitter<'_> {
     /// inputs and step outputs (no intermediate `Value`), when it has no
     /// `replacements`. Members that read a value which may be absent are
     /// left out when it is, as in the JSON form.
-    fn typed_json_body(&self, b: &ir::Body, w: &ir::Workflow, ctx: Ctx) -> Option<TokenStream> {
+    fn typed_json_body(&self, b: &ir::Body, w: &ir::Workflow, ctx: Ctx) -> Option<Code> {
         let Val::Object(members) = &b.value else {
             return None;
         };
         if b.kind != BodyKind::Json || !b.replacements.is_empty() {
             return None;
         }
-        let json = quote!(__rt::serde_json::Value);
+        let json = code!(__rt::serde_json::Value);
         let mut fields = Vec::new();
         let mut inits = Vec::new();
         let mut borrows = false;
@@ -886,9 +869,9 @@ impl Emitter<'_> {
             // (type, value, skip_serializing_if, whether the field borrows)
             let (ty, init, skip, borrowed) = match (value, typed) {
                 (Val::Expr(RtExpr::StepOutput { .. }, _), Some((place, Ty::Option(inner)))) => {
-                    let t = moved(self.ty(&inner, ctx));
+                    let t = self.ty(&inner, ctx);
                     (
-                        quote!(&'a Option<&'a #t>),
+                        code!(&'a Option<&'a #t>),
                         place,
                         Some("__rt::skip_none"),
                         true,
@@ -900,8 +883,8 @@ impl Emitter<'_> {
                         Ty::Json => Some("__rt::skip_null_ref"),
                         _ => None,
                     };
-                    let t = moved(self.ty(&ty, ctx));
-                    (quote!(&'a #t), place, skip, true)
+                    let t = self.ty(&ty, ctx);
+                    (code!(&'a #t), place, skip, true)
                 }
                 // Literals (and arrays of them) as typed Rust values: no `Value` to build.
                 (Val::Lit(l), None) => match self.typed_lit(l) {
@@ -926,17 +909,17 @@ impl Emitter<'_> {
             };
             borrows |= borrowed;
             let skip = skip.map(|path| {
-                let path = syn::LitStr::new(path, Span::call_site());
-                quote!(#[serde(skip_serializing_if = #path)])
+                let path = Code::string(path);
+                code!(#[serde(skip_serializing_if = #path)])
             });
-            let rename = (fname != *name).then(|| quote!(#[serde(rename = #name)]));
-            fields.push(quote!(#rename #skip #f: #ty,));
-            inits.push(quote!(#f: #init,));
+            let rename = (fname != *name).then(|| code!(#[serde(rename = #name)]));
+            fields.push(code!(#rename #skip #f: #ty,));
+            inits.push(code!(#f: #init,));
         }
         let ct = &b.content_type;
         // `'a` only when a field borrows (an unused lifetime is an error).
-        let life = borrows.then(|| quote!(<'a>));
-        Some(quote! {
+        let life = borrows.then(|| code!(<'a>));
+        Some(code! {
             #[derive(Serialize)]
             #[serde(crate = "::arazzo::__private::serde")]
             struct __Body #life {
@@ -949,28 +932,28 @@ impl Emitter<'_> {
     /// A scalar literal of a request body as a typed Rust value that serializes to the
     /// same JSON: `(type, value)`, the type the literal was lowered with ([`Lit::ty`];
     /// a string is a `&'static str`). `None` for `null` and JSON constants.
-    fn typed_lit(&self, l: &Lit) -> Option<(TokenStream, TokenStream)> {
+    fn typed_lit(&self, l: &Lit) -> Option<(Code, Code)> {
         let value = match l {
-            Lit::Bool(b) => quote!(#b),
-            Lit::Int(i) => Literal::i64_suffixed(*i).into_token_stream(),
-            Lit::Float(f) => Literal::f64_suffixed(*f).into_token_stream(),
-            Lit::Str(s) => quote!(#s),
+            Lit::Bool(b) => code!(#b),
+            Lit::Int(i) => code!(#i),
+            Lit::Float(f) => code!(#f),
+            Lit::Str(s) => code!(#s),
             Lit::Null | Lit::Json(_) => return None,
         };
         Some((self.lit_ty(&l.ty()), value))
     }
 
     /// The Rust type of a field holding a scalar literal of type `ty`.
-    fn lit_ty(&self, ty: &Ty) -> TokenStream {
+    fn lit_ty(&self, ty: &Ty) -> Code {
         match ty {
-            Ty::String => quote!(&'static str),
+            Ty::String => code!(&'static str),
             other => self.ty(other, Ctx::Types),
         }
     }
 
     /// An array of scalar literals of one type (see [`Self::typed_lit`]) as a Rust array:
     /// `(type, value)`. `None` when an item is not such a literal, or their types differ.
-    fn typed_array(&self, items: &[Val]) -> Option<(TokenStream, TokenStream)> {
+    fn typed_array(&self, items: &[Val]) -> Option<(Code, Code)> {
         let mut ty = None;
         let mut values = Vec::with_capacity(items.len());
         for item in items {
@@ -983,26 +966,26 @@ impl Emitter<'_> {
         }
         // An empty array has no item type; any serializes as `[]`.
         let item_ty = self.lit_ty(&ty.unwrap_or(Ty::Boolean));
-        let n = Literal::usize_unsuffixed(values.len());
-        Some((quote!([#item_ty; #n]), quote!([#( #values ),*])))
+        let n = Code::unsuffixed(values.len());
+        Some((code!([#item_ty; #n]), code!([#( #values ),*])))
     }
 
-    fn cond_value(&self, c: &Cond, w: &ir::Workflow) -> TokenStream {
+    fn cond_value(&self, c: &Cond, w: &ir::Workflow) -> Code {
         match c {
             Cond::Lit(l) => lit(l),
             Cond::Expr(e) => self.rt(e, w),
             Cond::Index(b, i) => {
                 let b = self.cond_value(b, w);
                 let i = self.cond_value(i, w);
-                quote!(__rt::index(&#b, &#i))
+                code!(__rt::index(&#b, &#i))
             }
             Cond::Member(b, n) => {
                 let b = self.cond_value(b, w);
-                quote!(__rt::member(&#b, #n))
+                code!(__rt::member(&#b, #n))
             }
             Cond::Not(_) | Cond::Bin(..) => {
                 let b = self.cond_bool(c, w);
-                quote!(__rt::serde_json::Value::Bool(#b))
+                code!(__rt::serde_json::Value::Bool(#b))
             }
         }
     }
@@ -1010,26 +993,26 @@ impl Emitter<'_> {
     /// A condition as a Rust `bool` expression, with no parentheses beyond
     /// those its operators' precedence needs (the generated code is linted
     /// like hand-written code when it is `include!`d).
-    fn cond_bool(&self, c: &Cond, w: &ir::Workflow) -> TokenStream {
+    fn cond_bool(&self, c: &Cond, w: &ir::Workflow) -> Code {
         self.cond_prec(c, w).0
     }
 
-    fn cond_prec(&self, c: &Cond, w: &ir::Workflow) -> (TokenStream, Prec) {
+    fn cond_prec(&self, c: &Cond, w: &ir::Workflow) -> (Code, Prec) {
         match c {
             Cond::Not(a) => {
                 let (a, p) = self.cond_prec(a, w);
-                let a = if p == Prec::Atom { a } else { quote!((#a)) };
-                (quote!(!#a), Prec::Atom)
+                let a = if p == Prec::Atom { a } else { code!((#a)) };
+                (code!(!#a), Prec::Atom)
             }
             Cond::Bin(op, a, b) if matches!(op, BinaryOp::And | BinaryOp::Or) => {
                 let (a, pa) = self.cond_prec(a, w);
                 let (b, pb) = self.cond_prec(b, w);
                 if *op == BinaryOp::And {
-                    let a = if pa == Prec::Or { quote!((#a)) } else { a };
-                    let b = if pb == Prec::Or { quote!((#b)) } else { b };
-                    (quote!(#a && #b), Prec::And)
+                    let a = if pa == Prec::Or { code!((#a)) } else { a };
+                    let b = if pb == Prec::Or { code!((#b)) } else { b };
+                    (code!(#a && #b), Prec::And)
                 } else {
-                    (quote!(#a || #b), Prec::Or)
+                    (code!(#a || #b), Prec::Or)
                 }
             }
             Cond::Bin(op, a, b) => {
@@ -1039,32 +1022,32 @@ impl Emitter<'_> {
                 let a = self.cond_value(a, w);
                 let b = self.cond_value(b, w);
                 let f = match op {
-                    BinaryOp::Eq => quote!(eq),
-                    BinaryOp::Ne => quote!(ne),
-                    BinaryOp::Lt => quote!(lt),
-                    BinaryOp::Le => quote!(le),
-                    BinaryOp::Gt => quote!(gt),
-                    _ => quote!(ge),
+                    BinaryOp::Eq => code!(eq),
+                    BinaryOp::Ne => code!(ne),
+                    BinaryOp::Lt => code!(lt),
+                    BinaryOp::Le => code!(le),
+                    BinaryOp::Gt => code!(gt),
+                    _ => code!(ge),
                 };
-                (quote!(__rt::#f(&#a, &#b)), Prec::Atom)
+                (code!(__rt::#f(&#a, &#b)), Prec::Atom)
             }
             other => {
                 let v = self.cond_value(other, w);
-                (quote!(__rt::truthy(&#v)), Prec::Atom)
+                (code!(__rt::truthy(&#v)), Prec::Atom)
             }
         }
     }
 
-    fn criteria(&self, list: &[Criterion], w: &ir::Workflow) -> TokenStream {
+    fn criteria(&self, list: &[Criterion], w: &ir::Workflow) -> Code {
         if list.is_empty() {
-            return quote!(true);
+            return code!(true);
         }
         let several = list.len() > 1;
         let parts = list.iter().map(|c| match c {
             Criterion::Simple(c) => {
                 let (t, p) = self.cond_prec(c, w);
                 if several && p == Prec::Or {
-                    quote!((#t))
+                    code!((#t))
                 } else {
                     t
                 }
@@ -1078,29 +1061,29 @@ impl Emitter<'_> {
                 let v = self.rt(context, w);
                 let text = self.val(&Val::Template(embedded.clone()), w);
                 let jsonpath = matches!(c, Criterion::JsonPath { .. });
-                quote!(__rt::embedded_match(#jsonpath, &#text, &#v))
+                code!(__rt::embedded_match(#jsonpath, &#text, &#v))
             }
             Criterion::Regex {
                 context, pattern, ..
             } => {
                 let v = self.rt(context, w);
-                quote!({
+                code!({
                     static __RE: __rt::RegexCell = __rt::RegexCell::new();
                     __rt::regex_match_in(&__RE, #pattern, &#v)
                 })
             }
             Criterion::JsonPath { context, query, .. } => {
                 let v = self.rt(context, w);
-                quote!({
+                code!({
                     static __PATH: __rt::JsonPathCell = __rt::JsonPathCell::new();
                     __rt::jsonpath_match_in(&__PATH, #query, &#v)
                 })
             }
         });
-        quote!(#( #parts )&&*)
+        code!(#( #parts )&&*)
     }
 
-    fn step_outputs_struct(&self, s: &ir::Step, ctx: Ctx) -> TokenStream {
+    fn step_outputs_struct(&self, s: &ir::Step, ctx: Ctx) -> Code {
         let name = format_ident!("{}Outputs", s.variant);
         let doc = doc_attr(&format!("Outputs of step `{}`.", s.id));
         let fields = s.outputs.iter().map(|o| {
@@ -1108,8 +1091,8 @@ impl Emitter<'_> {
             let ty = self.ty(&o.ty, ctx);
             let d = doc_attr(&o.doc);
             let n = &o.name;
-            let rename = (o.field != o.name).then(|| quote!(#[serde(rename = #n)]));
-            quote!(#d #rename pub #f: #ty,)
+            let rename = (o.field != o.name).then(|| code!(#[serde(rename = #n)]));
+            code!(#d #rename pub #f: #ty,)
         });
         let (derive_debug, debug) = debug_of(
             &name,
@@ -1117,7 +1100,7 @@ impl Emitter<'_> {
                 .iter()
                 .map(|o| (o.field.as_str(), o.secret, o.ty.is_bytes())),
         );
-        quote! {
+        code! {
             #doc
             #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
             #[serde(crate = "::arazzo::__private::serde")]
@@ -1128,14 +1111,14 @@ impl Emitter<'_> {
         }
     }
 
-    fn steps_module(&self, w: &ir::Workflow, index: usize) -> TokenStream {
+    fn steps_module(&self, w: &ir::Workflow, index: usize) -> Code {
         let ctx = Ctx::Workflow(index);
         let mut items = Vec::new();
         for (i, s) in w.steps.iter().enumerate() {
-            items.push(moved(self.step_outputs_struct(s, ctx)));
-            items.push(moved(self.step_fns(w, i, s, ctx)));
+            items.push(self.step_outputs_struct(s, ctx));
+            items.push(self.step_fns(w, i, s, ctx));
         }
-        quote! {
+        code! {
             /// One function per step, each callable on its own.
             pub mod steps {
                 #[allow(unused_imports)] // the generated type paths need it in some modules only
@@ -1145,14 +1128,25 @@ impl Emitter<'_> {
         }
     }
 
-    fn info_ident(s: &ir::Step) -> Ident {
+    fn info_ident(s: &ir::Step) -> Code {
         format_ident!(
             "__INFO_{}",
             s.fn_name.trim_start_matches("r#").to_uppercase()
         )
     }
 
-    fn step_fns(&self, w: &ir::Workflow, _i: usize, s: &ir::Step, ctx: Ctx) -> TokenStream {
+    /// The statements writing a body's embedded expressions into `__body` (a JSON value).
+    fn replacements(&self, b: &ir::Body, w: &ir::Workflow) -> Vec<Code> {
+        b.replacements
+            .iter()
+            .map(|(ptr, val)| {
+                let val = self.val(val, w);
+                code!(__rt::replace(&mut __body, #ptr, #val);)
+            })
+            .collect()
+    }
+
+    fn step_fns(&self, w: &ir::Workflow, _i: usize, s: &ir::Step, ctx: Ctx) -> Code {
         let fn_name = ident(&s.fn_name);
         let raw = s.fn_name.trim_start_matches("r#");
         let [send, check, outputs, exec] =
@@ -1179,17 +1173,15 @@ impl Emitter<'_> {
             let sf = format_ident!("s_{}", draw);
             let t = format_ident!("{}Outputs", dep.variant);
             if *always {
-                dep_params.push(moved(quote!(#pname: &#t)));
-                dep_sets.push(moved(
-                    quote!(__st.#sf = Some(::core::clone::Clone::clone(#pname));),
-                ));
+                dep_params.push(code!(#pname: &#t));
+                dep_sets.push(code!(__st.#sf = Some(::core::clone::Clone::clone(#pname));));
                 dep_docs.push(format!(
                     "- `{draw}`: the outputs of step `{}`, which this step reads.",
                     dep.id
                 ));
             } else {
-                dep_params.push(moved(quote!(#pname: Option<&#t>)));
-                dep_sets.push(moved(quote!(__st.#sf = #pname.cloned();)));
+                dep_params.push(code!(#pname: Option<&#t>));
+                dep_sets.push(code!(__st.#sf = #pname.cloned();));
                 dep_docs.push(format!(
                     "- `{draw}`: the outputs of step `{}` when it ran (it may be skipped).",
                     dep.id
@@ -1201,10 +1193,8 @@ impl Emitter<'_> {
             let mraw = self.wf_name(*d);
             let pname = format_ident!("{}_outputs", mraw);
             let f = self.wf_field(*d);
-            dep_params.push(moved(quote!(#pname: &#m::Outputs)));
-            dep_sets.push(moved(
-                quote!(__st.#f = Some(::core::clone::Clone::clone(#pname));),
-            ));
+            dep_params.push(code!(#pname: &#m::Outputs));
+            dep_sets.push(code!(__st.#f = Some(::core::clone::Clone::clone(#pname));));
             let id = self.id_of(*d);
             dep_docs.push(format!("- `{mraw}_outputs`: the outputs of workflow `{id}` (a `dependsOn` of this workflow), which this step reads."));
         }
@@ -1226,20 +1216,19 @@ impl Emitter<'_> {
         };
         // The public function of a step that sends a request or a message: the
         // exchange once, under the workflow deadline; actions are `run`'s.
-        let exchange_fn = |doc: TokenStream| {
-            let doc = moved(doc);
-            let body = moved(if plain {
-                quote!(#exec(client, &__st).await)
+        let exchange_fn = |doc: Code| {
+            let body = if plain {
+                code!(#exec(client, &__st).await)
             } else {
-                quote! {
+                code! {
                     let __resp = #send(client, &__st).await?;
                     if !#check(&__resp, &__st) {
                         return Err(__resp.criteria_not_met());
                     }
                     #outputs(&__resp, &__st)
                 }
-            });
-            quote! {
+            };
+            code! {
                 #doc
                 pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
                     __rt::with_deadline(client, #wid, async {
@@ -1258,63 +1247,58 @@ impl Emitter<'_> {
                 let name = &o.name;
                 match (&o.value, &o.ty) {
                     (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Bytes) if p.is_empty() => {
-                        quote!(#f: __resp.bytes_output(),)
+                        code!(#f: __resp.bytes_output(),)
                     }
                     (Val::Expr(RtExpr::ResponseBody(p), _), Ty::Option(inner))
                         if p.is_empty() && **inner == Ty::Bytes =>
                     {
-                        quote!(#f: __resp.optional_bytes_output(),)
+                        code!(#f: __resp.optional_bytes_output(),)
                     }
                     (
                         Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p), _),
                         Ty::Option(inner),
                     ) => {
-                        let t = moved(self.ty(inner, ctx));
-                        quote!(#f: __resp.optional_output::<#t>(#name, #p)?,)
+                        let t = self.ty(inner, ctx);
+                        code!(#f: __resp.optional_output::<#t>(#name, #p)?,)
                     }
                     (Val::Expr(RtExpr::ResponseBody(p) | RtExpr::MessagePayload(p), _), t) => {
-                        let t = moved(self.ty(t, ctx));
-                        quote!(#f: __resp.output::<#t>(#name, #p)?,)
+                        let t = self.ty(t, ctx);
+                        code!(#f: __resp.output::<#t>(#name, #p)?,)
                     }
                     (
                         Val::Expr(RtExpr::ResponseHeader(h) | RtExpr::MessageHeader(h), _),
                         Ty::String,
                     ) => {
-                        quote!(#f: __resp.header_output(#name, #h)?,)
+                        code!(#f: __resp.header_output(#name, #h)?,)
                     }
                     (v, t) => {
-                        let t = moved(self.ty(t, ctx));
-                        let v = moved(self.val(v, w));
-                        quote!(#f: __rt::decode::<#t>(&#info, #name, #v)?,)
+                        let t = self.ty(t, ctx);
+                        let v = self.val(v, w);
+                        code!(#f: __rt::decode::<#t>(&#info, #name, #v)?,)
                     }
                 }
             })
-            .map(moved)
             .collect();
         // The functions of a step that sends a request or a message. A step without
         // actions is one function (the exchange, its criteria, its outputs), as `run`
         // needs the response itself only to choose between actions.
-        let exchange_fns = |public_fn: TokenStream,
-                            resp_ty: TokenStream,
-                            prepare: TokenStream,
-                            exchange: TokenStream,
-                            direct: TokenStream| {
-            // Each piece is interpolated once, by value (see [`Moved`]).
-            // (`resp_ty`, three times below, is cloned: it is two tokens.)
-            let (public_fn, prepare) = (moved(public_fn), moved(prepare));
-            let (exchange, direct) = (moved(exchange), moved(direct));
+        let exchange_fns = |public_fn: Code,
+                            resp_ty: Code,
+                            prepare: Code,
+                            exchange: Code,
+                            direct: Code| {
             // The outputs, read from `__resp` once the criteria hold.
-            let outputs_tail = moved(quote! {
+            let outputs_tail = code! {
                 #direct
                 Ok(#out_ty { #( #out_fields )* })
-            });
+            };
             if plain {
-                let done = moved(if s.success.is_empty() {
-                    quote!(#outputs_tail)
+                let done = if s.success.is_empty() {
+                    code!(#outputs_tail)
                 } else {
                     let success = self.criteria(&s.success, w);
                     let (bind, cond) = if_condition(&s.success, success, "__ok");
-                    quote! {
+                    code! {
                         #bind
                         if #cond {
                             #outputs_tail
@@ -1322,8 +1306,8 @@ impl Emitter<'_> {
                             Err(__resp.criteria_not_met())
                         }
                     }
-                });
-                return quote! {
+                };
+                return code! {
                     #public_fn
 
                     #[doc(hidden)]
@@ -1334,8 +1318,8 @@ impl Emitter<'_> {
                     }
                 };
             }
-            let success = moved(self.criteria(&s.success, w));
-            quote! {
+            let success = self.criteria(&s.success, w);
+            code! {
                 #public_fn
 
                 #[doc(hidden)]
@@ -1372,70 +1356,60 @@ impl Emitter<'_> {
                     &info,
                     [wid, sid, operation, source, default_server, method, path],
                 );
-                let param_stmts = params
-                    .iter()
-                    .map(|p| {
-                        let v = self.param_arg(&p.value, w);
-                        let n = &p.name;
-                        match p.location {
-                            ParamIn::Path => quote!(__req.path_param(#n, #v)?;),
-                            ParamIn::Query if p.secret => quote!(__req.secret_query(#n, #v)?;),
-                            ParamIn::Query => quote!(__req.query(#n, #v)?;),
-                            ParamIn::Header => {
-                                let secret = p.secret;
-                                quote!(__req.header(#n, #v, #secret)?;)
-                            }
-                            ParamIn::Cookie => quote!(__req.cookie(#n, #v)?;),
-                            ParamIn::QueryString => {
-                                let v = self.val(&p.value, w);
-                                quote!(__req.query_string(#n, &#v)?;)
-                            }
+                let param_stmts = params.iter().map(|p| {
+                    let v = self.param_arg(&p.value, w);
+                    let n = &p.name;
+                    match p.location {
+                        ParamIn::Path => code!(__req.path_param(#n, #v)?;),
+                        ParamIn::Query if p.secret => code!(__req.secret_query(#n, #v)?;),
+                        ParamIn::Query => code!(__req.query(#n, #v)?;),
+                        ParamIn::Header => {
+                            let secret = p.secret;
+                            code!(__req.header(#n, #v, #secret)?;)
                         }
-                    })
-                    .map(moved);
-                let timeout_stmt = s.timeout_ms.map(|ms| quote!(__req.step_timeout(#ms);));
-                let body_stmt = body
-                    .as_ref()
-                    .map(|b| {
-                        if let Some(typed) = self.typed_json_body(b, w, ctx) {
-                            return typed;
+                        ParamIn::Cookie => code!(__req.cookie(#n, #v)?;),
+                        ParamIn::QueryString => {
+                            let v = self.val(&p.value, w);
+                            code!(__req.query_string(#n, &#v)?;)
                         }
-                        if let Some(raw) = self.raw_body(b, w) {
-                            return raw;
-                        }
-                        let v = self.val(&b.value, w);
-                        let ct = &b.content_type;
-                        let repl = b.replacements.iter().map(|(ptr, val)| {
-                            let val = self.val(val, w);
-                            quote!(__rt::replace(&mut __body, #ptr, #val);)
-                        });
-                        let send_body = match b.kind {
-                            BodyKind::Json => quote!(__req.json_body(#ct, __body);),
-                            BodyKind::Form => quote!(__req.form_body(&__body)?;),
-                            BodyKind::Text => quote!(__req.text_body(#ct, __rt::to_text(&__body));),
-                            BodyKind::Multipart | BodyKind::Binary => quote!(),
-                        };
-                        quote! {
-                            let mut __body = #v;
-                            #( #repl )*
-                            #send_body
-                        }
-                    })
-                    .map(moved);
-                let fns = moved(exchange_fns(
+                    }
+                });
+                let timeout_stmt = s.timeout_ms.map(|ms| code!(__req.step_timeout(#ms);));
+                let body_stmt = body.as_ref().map(|b| {
+                    if let Some(typed) = self.typed_json_body(b, w, ctx) {
+                        return typed;
+                    }
+                    if let Some(raw) = self.raw_body(b, w) {
+                        return raw;
+                    }
+                    let v = self.val(&b.value, w);
+                    let ct = &b.content_type;
+                    let repl = self.replacements(b, w);
+                    let send_body = match b.kind {
+                        BodyKind::Json => code!(__req.json_body(#ct, __body);),
+                        BodyKind::Form => code!(__req.form_body(&__body)?;),
+                        BodyKind::Text => code!(__req.text_body(#ct, __rt::to_text(&__body));),
+                        BodyKind::Multipart | BodyKind::Binary => code!(),
+                    };
+                    code! {
+                        let mut __body = #v;
+                        #( #repl )*
+                        #send_body
+                    }
+                });
+                let fns = exchange_fns(
                     public_fn,
-                    quote!(__rt::Response),
-                    quote! {
+                    code!(__rt::Response),
+                    code! {
                         let mut __req = __rt::Request::new(client, &#info);
                         #timeout_stmt
                         #( #param_stmts )*
                         #body_stmt
                     },
-                    quote!(__req.send().await),
+                    code!(__req.send().await),
                     self.direct_outputs(s, ctx),
-                ));
-                let info_static = moved(info_static);
-                quote! {
+                );
+                code! {
                     #info_static
                     #fns
                 }
@@ -1465,32 +1439,29 @@ impl Emitter<'_> {
                 let header_stmts = headers.iter().map(|p| {
                     let v = self.param_arg(&p.value, w);
                     let n = &p.name;
-                    quote!(__msg.header(#n, #v)?;)
+                    code!(__msg.header(#n, #v)?;)
                 });
-                let timeout_stmt = s.timeout_ms.map(|ms| quote!(__msg.step_timeout(#ms);));
+                let timeout_stmt = s.timeout_ms.map(|ms| code!(__msg.step_timeout(#ms);));
                 let body_stmt = body.as_ref().map(|b| {
                     let v = self.val(&b.value, w);
                     let ct = &b.content_type;
-                    let repl = b.replacements.iter().map(|(ptr, val)| {
-                        let val = self.val(val, w);
-                        quote!(__rt::replace(&mut __body, #ptr, #val);)
-                    });
+                    let repl = self.replacements(b, w);
                     let set = match b.kind {
-                        BodyKind::Text => quote!(__msg.text_payload(#ct, __rt::to_text(&__body));),
+                        BodyKind::Text => code!(__msg.text_payload(#ct, __rt::to_text(&__body));),
                         // The checker makes only JSON and text message payloads.
                         BodyKind::Json
                         | BodyKind::Form
                         | BodyKind::Multipart
                         | BodyKind::Binary => {
-                            quote!(__msg.json_payload(#ct, &__body);)
+                            code!(__msg.json_payload(#ct, &__body);)
                         }
                     };
                     let binding = if b.replacements.is_empty() {
-                        quote!(let __body = #v;)
+                        code!(let __body = #v;)
                     } else {
-                        quote!(let mut __body = #v;)
+                        code!(let mut __body = #v;)
                     };
-                    quote! {
+                    code! {
                         #binding
                         #( #repl )*
                         #set
@@ -1499,27 +1470,27 @@ impl Emitter<'_> {
                 let correlate = correlation.as_ref().map(|(loc, v)| {
                     let v = self.val(v, w);
                     match loc {
-                        CorrelationLoc::Header(h) => quote!(__msg.correlate_header(#h, #v);),
-                        CorrelationLoc::Payload(p) => quote!(__msg.correlate_payload(#p, #v);),
+                        CorrelationLoc::Header(h) => code!(__msg.correlate_header(#h, #v);),
+                        CorrelationLoc::Payload(p) => code!(__msg.correlate_payload(#p, #v);),
                     }
                 });
                 let exchange = match action {
-                    MessageAction::Send => quote!(__msg.send().await),
-                    MessageAction::Receive => quote!(__msg.receive().await),
+                    MessageAction::Send => code!(__msg.send().await),
+                    MessageAction::Receive => code!(__msg.receive().await),
                 };
                 let mutable = if headers.is_empty()
                     && body.is_none()
                     && correlation.is_none()
                     && s.timeout_ms.is_none()
                 {
-                    quote!()
+                    code!()
                 } else {
-                    quote!(mut)
+                    code!(mut)
                 };
-                let fns = moved(exchange_fns(
+                let fns = exchange_fns(
                     public_fn,
-                    quote!(__rt::StepMessage),
-                    quote! {
+                    code!(__rt::StepMessage),
+                    code! {
                         let #mutable __msg = __rt::MessageStep::new(client, &#info);
                         #timeout_stmt
                         #( #header_stmts )*
@@ -1527,33 +1498,32 @@ impl Emitter<'_> {
                         #correlate
                     },
                     exchange,
-                    TokenStream::new(),
-                ));
-                let info_static = moved(info_static);
-                quote! {
+                    Code::new(),
+                );
+                code! {
                     #info_static
                     #fns
                 }
             }
             // Only in documents with errors, whose workflows are emitted as skeletons.
-            StepKind::Unresolved => TokenStream::new(),
+            StepKind::Unresolved => Code::new(),
             StepKind::Workflow { workflow, inputs } => {
                 let sub_mod = self.module_of(*workflow);
                 let sub_id = self.id_of(*workflow);
-                let doc = moved(fn_doc(&format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs.")));
+                let doc = fn_doc(&format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs."));
                 let info_static = info_static(&info, [wid, sid, sub_id, "", "", "", ""]);
                 let inputs_fn = format_ident!("__inputs_{}", raw);
-                let success = moved(self.criteria(&s.success, w));
+                let success = self.criteria(&s.success, w);
                 let members = inputs.iter().map(|(k, v)| {
                     let v = self.val(v, w);
-                    quote! {
+                    code! {
                         let __v = #v;
                         if !__v.is_null() {
                             __m.insert(String::from(#k), __v);
                         }
                     }
                 });
-                quote! {
+                code! {
                     #info_static
 
                     #doc
@@ -1592,17 +1562,17 @@ impl Emitter<'_> {
         }
     }
 
-    fn run_fn(&self, w: &ir::Workflow, index: usize) -> TokenStream {
+    fn run_fn(&self, w: &ir::Workflow, index: usize) -> Code {
         let ctx = Ctx::Workflow(index);
-        let variants: Vec<Ident> = w.steps.iter().map(|s| ident(&s.variant)).collect();
+        let variants: Vec<Code> = w.steps.iter().map(|s| ident(&s.variant)).collect();
         let first = variants
             .first()
-            .map_or(quote!(None), |v| quote!(Some(__Step::#v)));
+            .map_or(code!(None), |v| code!(Some(__Step::#v)));
         let deps_run = w.depends_on.iter().map(|d| {
             let m = self.module_of(*d);
             let f = self.wf_field(*d);
             let id = self.id_of(*d);
-            quote! {
+            code! {
                 let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
                 __st.#f = Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard)).await?);
             }
@@ -1629,14 +1599,14 @@ impl Emitter<'_> {
             let [send, check, outputs] = ["send", "check", "outputs"].map(|f| hidden_fn(f, s));
             let sf = format_ident!("s_{}", raw);
             let next_default = match variants.get(i + 1) {
-                Some(nv) => quote!(__resume.take().or(Some(__Step::#nv))),
-                None => quote!(__resume.take()),
+                Some(nv) => code!(__resume.take().or(Some(__Step::#nv))),
+                None => code!(__resume.take()),
             };
             let success_chain = self.action_chain(&s.on_success, w, i, &variants, &next_default, &[]);
             match &s.kind {
                 StepKind::Operation { .. } | StepKind::Message { .. } if is_plain(s) => {
                     let exec = hidden_fn("exec", s);
-                    quote! {
+                    code! {
                         __Step::#v => {
                             __st.#sf = Some(steps::#exec(client, &__st).await?);
                             #success_chain
@@ -1644,8 +1614,8 @@ impl Emitter<'_> {
                     }
                 }
                 StepKind::Operation { .. } | StepKind::Message { .. } => {
-                    let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &quote!(), my_slots);
-                    quote! {
+                    let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &code!(), my_slots);
+                    code! {
                         __Step::#v => {
                             let __resp = steps::#send(client, &__st).await?;
                             if steps::#check(&__resp, &__st) {
@@ -1659,13 +1629,13 @@ impl Emitter<'_> {
                     }
                 }
                 // Only in documents with errors, whose workflows are emitted as skeletons.
-                StepKind::Unresolved => TokenStream::new(),
+                StepKind::Unresolved => Code::new(),
                 StepKind::Workflow { workflow, .. } => {
                     let sub_mod = self.module_of(*workflow);
                     let inputs_fn = format_ident!("__inputs_{}", raw);
                     let info = Self::info_ident(s);
-                    let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &quote!(), my_slots);
-                    quote! {
+                    let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &code!(), my_slots);
+                    code! {
                         __Step::#v => {
                             let __sub_inputs = steps::#inputs_fn(&__st)?;
                             let (__sub_out, __sub_err) = match ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut *__guard)).await {
@@ -1691,14 +1661,14 @@ impl Emitter<'_> {
             let f = ident(&o.field);
             let name = &o.name;
             if let Some(read) = self.typed_output(o, w) {
-                return quote!(#f: #read,);
+                return code!(#f: #read,);
             }
-            let t = moved(self.ty(&o.ty, ctx));
-            let v = moved(self.val(&o.value, w));
-            quote!(#f: __rt::decode_output::<#t>(WORKFLOW_ID, #name, #v)?,)
+            let t = self.ty(&o.ty, ctx);
+            let v = self.val(&o.value, w);
+            code!(#f: __rt::decode_output::<#t>(WORKFLOW_ID, #name, #v)?,)
         });
         let enum_doc = variants.iter().map(|v| format!("Step `{v}`."));
-        quote! {
+        code! {
             /// Runs the workflow: each step in turn, following its success and failure
             /// actions (`goto`, `end`, `retry`), bounded by the client's step limit and
             /// workflow deadline. Returns the typed outputs, or the error of the step that failed.
@@ -1741,10 +1711,10 @@ impl Emitter<'_> {
     }
 
     /// Runs another workflow of the document with this workflow's inputs (matched by name).
-    fn run_other(&self, r: WorkflowRef) -> TokenStream {
+    fn run_other(&self, r: WorkflowRef) -> Code {
         let m = self.module_of(r);
         let id = self.id_of(r);
-        quote! {
+        code! {
             let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
             ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs), &mut *__guard)).await?;
         }
@@ -1759,35 +1729,35 @@ impl Emitter<'_> {
         actions: &[ir::Action],
         w: &ir::Workflow,
         i: usize,
-        variants: &[Ident],
-        default: &TokenStream,
+        variants: &[Code],
+        default: &Code,
         slots: &[usize],
-    ) -> TokenStream {
+    ) -> Code {
         let me = &variants[i];
         let success = default.is_empty().not();
         let mut retry_index = 0usize;
-        let arms: Vec<TokenStream> = actions
+        let arms: Vec<Code> = actions
             .iter()
             .map(|a| {
                 let crit = self.criteria(&a.criteria, w);
                 let effect = match &a.kind {
-                    ActionKind::End => quote! {
+                    ActionKind::End => code! {
                         __resume = None;
                         break '__chain __Next::None;
                     },
                     ActionKind::Goto(j) => {
                         // The checker only makes indices of existing steps.
                         let Some(t) = variants.get(j.0) else {
-                            return TokenStream::new();
+                            return Code::new();
                         };
-                        quote! {
+                        code! {
                             __resume = None;
                             break '__chain __Next::Some(__Step::#t);
                         }
                     }
                     ActionKind::GotoWorkflow(j) => {
                         let run_it = self.run_other(*j);
-                        quote! {
+                        code! {
                             #run_it
                             __resume = None;
                             break '__chain __Next::None;
@@ -1798,21 +1768,21 @@ impl Emitter<'_> {
                         let slot = slots.get(retry_index).copied().unwrap_or(0);
                         retry_index += 1;
                         let after = match after {
-                            Some(a) => quote!(Some(#a)),
-                            None => quote!(None),
+                            Some(a) => code!(Some(#a)),
+                            None => code!(None),
                         };
                         let go = match target {
                             Some(t) => {
                                 // The checker only makes indices of existing steps.
                                 let t = variants.get(t.0).unwrap_or(me);
-                                quote! {
+                                code! {
                                     __resume = Some(__Step::#me);
                                     break '__chain __Next::Some(__Step::#t);
                                 }
                             }
-                            None => quote!(break '__chain __Next::Some(__Step::#me);),
+                            None => code!(break '__chain __Next::Some(__Step::#me);),
                         };
-                        quote! {
+                        code! {
                             if __retries[#slot] < #limit {
                                 __retries[#slot] += 1;
                                 __rt::tokio::time::sleep(__resp.retry_delay(#after, client.max_retry_after())).await;
@@ -1824,7 +1794,7 @@ impl Emitter<'_> {
                     }
                 };
                 let (bind, cond) = if_condition(&a.criteria, crit, "__hit");
-                quote! {
+                code! {
                     #bind
                     if #cond {
                         #effect
@@ -1838,23 +1808,23 @@ impl Emitter<'_> {
         if success && arms.is_empty() {
             default.clone()
         } else if success {
-            quote! {
+            code! {
                 '__chain: {
                     #( #arms )*
                     #default
                 }
             }
         } else if arms.is_empty() {
-            quote!(return Err(__resp.criteria_not_met());)
+            code!(return Err(__resp.criteria_not_met());)
         } else if !retries {
-            quote! {
+            code! {
                 '__chain: {
                     #( #arms )*
                     return Err(__resp.criteria_not_met());
                 }
             }
         } else {
-            quote! {
+            code! {
                 '__chain: {
                     let mut __exhausted: Option<u64> = None;
                     #( #arms )*
@@ -1869,53 +1839,53 @@ impl Emitter<'_> {
 }
 
 /// Tokens building the `serde_json::Value` of a literal.
-fn lit(l: &Lit) -> TokenStream {
+fn lit(l: &Lit) -> Code {
     match l {
-        Lit::Null => quote!(__rt::serde_json::Value::Null),
-        Lit::Bool(b) => quote!(__rt::serde_json::Value::Bool(#b)),
+        Lit::Null => code!(__rt::serde_json::Value::Null),
+        Lit::Bool(b) => code!(__rt::serde_json::Value::Bool(#b)),
         Lit::Int(i) => {
-            let l = Literal::i64_suffixed(*i);
-            quote!(__rt::serde_json::Value::from(#l))
+            let l = *i;
+            code!(__rt::serde_json::Value::from(#l))
         }
         Lit::Float(f) => {
-            let l = Literal::f64_suffixed(*f);
-            quote!(__rt::serde_json::Value::from(#l))
+            let l = *f;
+            code!(__rt::serde_json::Value::from(#l))
         }
-        Lit::Str(s) => quote!(__rt::serde_json::Value::String(String::from(#s))),
+        Lit::Str(s) => code!(__rt::serde_json::Value::String(String::from(#s))),
         Lit::Json(v) => json_lit(v),
     }
 }
 
 /// Tokens building a `serde_json::Value` constant (a [`Lit::Json`], an input default).
-fn json_lit(v: &serde_json::Value) -> TokenStream {
+fn json_lit(v: &serde_json::Value) -> Code {
     match v {
-        serde_json::Value::Null => quote!(__rt::serde_json::Value::Null),
-        serde_json::Value::Bool(b) => quote!(__rt::serde_json::Value::Bool(#b)),
+        serde_json::Value::Null => code!(__rt::serde_json::Value::Null),
+        serde_json::Value::Bool(b) => code!(__rt::serde_json::Value::Bool(#b)),
         serde_json::Value::Number(n) => {
             if let Some(i) = n.as_i64() {
-                let l = Literal::i64_suffixed(i);
-                quote!(__rt::serde_json::Value::from(#l))
+                let l = i;
+                code!(__rt::serde_json::Value::from(#l))
             } else if let Some(u) = n.as_u64() {
-                let l = Literal::u64_suffixed(u);
-                quote!(__rt::serde_json::Value::from(#l))
+                let l = u;
+                code!(__rt::serde_json::Value::from(#l))
             } else {
-                let l = Literal::f64_suffixed(n.as_f64().unwrap_or(0.0));
-                quote!(__rt::serde_json::Value::from(#l))
+                let l = n.as_f64().unwrap_or(0.0);
+                code!(__rt::serde_json::Value::from(#l))
             }
         }
         serde_json::Value::String(s) => {
-            quote!(__rt::serde_json::Value::String(String::from(#s)))
+            code!(__rt::serde_json::Value::String(String::from(#s)))
         }
         serde_json::Value::Array(items) => {
             let items = items.iter().map(json_lit);
-            quote!(__rt::serde_json::Value::Array(::std::vec![#( #items ),*]))
+            code!(__rt::serde_json::Value::Array(::std::vec![#( #items ),*]))
         }
         serde_json::Value::Object(m) => {
             let inserts = m.iter().map(|(k, v)| {
                 let v = json_lit(v);
-                quote!(__m.insert(String::from(#k), #v);)
+                code!(__m.insert(String::from(#k), #v);)
             });
-            quote!({
+            code!({
                 let mut __m = __rt::serde_json::Map::new();
                 #( #inserts )*
                 __rt::serde_json::Value::Object(__m)
@@ -1926,9 +1896,9 @@ fn json_lit(v: &serde_json::Value) -> TokenStream {
 
 /// The `StepInfo` static of a step, from its fields: `[workflow, step, operation,
 /// source, default_server, method, path]`.
-fn info_static(info: &Ident, fields: [&str; 7]) -> TokenStream {
+fn info_static(info: &Code, fields: [&str; 7]) -> Code {
     let [workflow, step, operation, source, default_server, method, path] = fields;
-    quote! {
+    code! {
         #[doc(hidden)]
         pub static #info: __rt::StepInfo = __rt::StepInfo {
             workflow: #workflow,
@@ -1946,50 +1916,47 @@ fn info_static(info: &Ident, fields: [&str; 7]) -> TokenStream {
 /// `Debug`: `(entry of the derive list, impl)`. Derived when no field needs hiding;
 /// otherwise an impl where secret fields print as `[redacted]` and bytes as their
 /// length. The derive is the `Debug` that every generated module imports.
-fn debug_of<'a>(
-    name: &Ident,
-    fields: impl Iterator<Item = (&'a str, bool, bool)>,
-) -> (TokenStream, TokenStream) {
+fn debug_of<'a>(name: &Code, fields: impl Iterator<Item = (&'a str, bool, bool)>) -> (Code, Code) {
     let fields: Vec<_> = fields.collect();
     if fields.iter().all(|&(_, secret, bytes)| !secret && !bytes) {
-        return (quote!(Debug,), TokenStream::new());
+        return (code!(Debug,), Code::new());
     }
     let label = name.to_string();
     let fields = fields.into_iter().map(|(field, secret, bytes)| {
         let f = ident(field);
         let shown = field.trim_start_matches("r#");
         if secret {
-            quote!(.field(#shown, &::arazzo::__private::Redacted))
+            code!(.field(#shown, &::arazzo::__private::Redacted))
         } else if bytes {
-            quote!(.field(#shown, &::arazzo::__private::ByteCount(&self.#f)))
+            code!(.field(#shown, &::arazzo::__private::ByteCount(&self.#f)))
         } else {
-            quote!(.field(#shown, &self.#f))
+            code!(.field(#shown, &self.#f))
         }
     });
-    let imp = quote! {
+    let imp = code! {
         impl ::core::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(#label) #( #fields )* .finish()
             }
         }
     };
-    (TokenStream::new(), imp)
+    (Code::new(), imp)
 }
 
 /// A hidden function of step `s` in the `steps` module: `__<what>_<step fn name>`.
-fn hidden_fn(what: &str, s: &ir::Step) -> Ident {
+fn hidden_fn(what: &str, s: &ir::Step) -> Code {
     format_ident!("__{}_{}", what, s.fn_name.trim_start_matches("r#"))
 }
 
 /// Criteria tokens ready for an `if`: `(statements before it, its condition)`. A regex or
 /// JSONPath criterion is a block (its compiled `static`), so such criteria are bound to
 /// `name` first, as a block in an `if` condition reads badly.
-fn if_condition(list: &[Criterion], crit: TokenStream, name: &str) -> (TokenStream, TokenStream) {
+fn if_condition(list: &[Criterion], crit: Code, name: &str) -> (Code, Code) {
     if list.iter().all(|c| matches!(c, Criterion::Simple(_))) {
-        return (TokenStream::new(), crit);
+        return (Code::new(), crit);
     }
     let name = format_ident!("{}", name);
-    (quote!(let #name = #crit;), quote!(#name))
+    (code!(let #name = #crit;), code!(#name))
 }
 
 /// Whether a step is one function: it sends a request or a message and has no
@@ -2021,30 +1988,30 @@ fn param_able(ty: &Ty) -> bool {
 }
 
 /// `$statusCode <op> <integer>` (either way round) as an integer comparison.
-fn status_comparison(op: BinaryOp, a: &Cond, b: &Cond) -> Option<TokenStream> {
+fn status_comparison(op: BinaryOp, a: &Cond, b: &Cond) -> Option<Code> {
     let (lit, flipped) = match (a, b) {
         (Cond::Expr(RtExpr::StatusCode), Cond::Lit(l)) => (l, false),
         (Cond::Lit(l), Cond::Expr(RtExpr::StatusCode)) => (l, true),
         _ => return None,
     };
     let Lit::Int(n) = lit else { return None };
-    let n = Literal::i64_unsuffixed(*n);
-    let status = quote!(i64::from(__resp.status()));
+    let n = Code::unsuffixed(*n);
+    let status = code!(i64::from(__resp.status()));
     let (left, right) = if flipped {
-        (quote!(#n), status)
+        (code!(#n), status)
     } else {
-        (status, quote!(#n))
+        (status, code!(#n))
     };
     let op = match op {
-        BinaryOp::Eq => quote!(==),
-        BinaryOp::Ne => quote!(!=),
-        BinaryOp::Lt => quote!(<),
-        BinaryOp::Le => quote!(<=),
-        BinaryOp::Gt => quote!(>),
-        BinaryOp::Ge => quote!(>=),
+        BinaryOp::Eq => code!(==),
+        BinaryOp::Ne => code!(!=),
+        BinaryOp::Lt => code!(<),
+        BinaryOp::Le => code!(<=),
+        BinaryOp::Gt => code!(>),
+        BinaryOp::Ge => code!(>=),
         _ => return None,
     };
-    Some(quote!(#left #op #right))
+    Some(code!(#left #op #right))
 }
 
 /// How tightly a generated `bool` expression binds, to parenthesize only where needed.

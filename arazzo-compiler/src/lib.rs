@@ -10,15 +10,19 @@
 //! 3. [`check`]: check every expression ([`expr`], [`condition`]), name, parameter,
 //!    body, criterion and action against the inputs, the steps and the OpenAPI
 //!    schemas ([`types`]), collecting [`diag`]nostics, and lower into the [`ir`];
-//! 4. [`emit`]: produce Rust tokens.
+//! 4. [`emit`]: write the Rust code (as text, see [`code`]).
 //!
 //! The entry point is [`compile`]. It never panics on any input and never stops
 //! at the first problem: every problem of a document is a [`Diagnostic`].
 //! This crate's API is an implementation detail of `arazzo` (semver-exempt).
 
+// `code!` munches a token at a time: the longest `code!` in the emitter needs this.
+#![recursion_limit = "1024"]
+
 pub mod asyncapi;
 pub mod build;
 pub mod check;
+pub mod code;
 pub mod condition;
 pub mod diag;
 pub mod emit;
@@ -33,6 +37,7 @@ pub mod yaml;
 
 pub use diag::{Diagnostic, Level, Severity, LINTS};
 
+use code::Code;
 use diag::{Diagnostics, Location, SourceFile};
 use proc_macro2::TokenStream;
 use std::path::{Path, PathBuf};
@@ -58,7 +63,10 @@ pub struct Options {
 pub struct Output {
     /// The generated code (a skeleton of types when there are errors; the full code
     /// when there are only warnings).
-    pub tokens: TokenStream,
+    ///
+    /// Text, which a procedural macro hands to `rustc`'s lexer in one call
+    /// (`proc_macro::TokenStream::from_str`); [`Output::tokens`] lexes it with proc-macro2.
+    pub code: String,
     /// Every problem found (errors and warnings, lint levels applied), sorted by position.
     pub diagnostics: Vec<Diagnostic>,
     /// Every file read (for rebuild tracking).
@@ -66,6 +74,12 @@ pub struct Output {
 }
 
 impl Output {
+    /// The generated code as proc-macro2 tokens. The code always lexes; the error is
+    /// proc-macro2's, for the caller to report rather than to panic on.
+    pub fn tokens(&self) -> Result<TokenStream, proc_macro2::LexError> {
+        self.code.parse()
+    }
+
     /// The errors (including lints denied).
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
@@ -130,7 +144,7 @@ pub fn compile(path: &Path, options: &Options) -> Output {
         Ok(t) => t,
         Err(e) => {
             return Output {
-                tokens: TokenStream::new(),
+                code: String::new(),
                 diagnostics: vec![Diagnostic::at(None, format!("cannot read `{shown}`: {e}"))],
                 files,
             }
@@ -166,7 +180,7 @@ pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> 
         diags.push(d);
     }
     Output {
-        tokens: out.tokens,
+        code: out.code.into_string(),
         diagnostics: diag::apply_levels(diags.into_vec(), &options.lints),
         files: out.files,
     }
@@ -177,7 +191,7 @@ const MAX_DOCUMENT_NESTING: usize = 8;
 
 /// The result of compiling one document, with what its parent document sees of it.
 struct Inner {
-    tokens: TokenStream,
+    code: Code,
     diagnostics: Vec<Diagnostic>,
     files: Vec<PathBuf>,
     exports: Vec<resolve::ExportedWorkflow>,
@@ -199,7 +213,7 @@ fn compile_inner(
                 format!("invalid YAML: {}", e.message),
             ));
             return Inner {
-                tokens: TokenStream::new(),
+                code: Code::new(),
                 diagnostics: diags.into_vec(),
                 files: Vec::new(),
                 exports: Vec::new(),
@@ -277,8 +291,8 @@ fn compile_inner(
         sources.arazzo.push((name.to_owned(), exports));
         let m = emit::ident_of(&module);
         let doc_line = format!(" Code generated for the Arazzo source description `{name}`.");
-        let tokens = sub.tokens;
-        sub_tokens.push(quote::quote! {
+        let tokens = sub.code;
+        sub_tokens.push(code! {
             #[doc = #doc_line]
             #[allow(clippy::all)]
             pub mod #m { #tokens }
@@ -334,14 +348,15 @@ fn compile_inner(
         .collect();
     let skeleton = diags.has_errors();
     // What emission reads is in `checked`: the trees and the model are freed first,
-    // so the emitted tokens reuse their memory.
+    // so the emitted code reuses their memory.
     drop((doc, sources));
     drop(root);
-    let own = emit::moved(emit::emit(&checked.types, workflows, &externals, skeleton));
-    let sub_tokens: Vec<_> = sub_tokens.into_iter().map(emit::moved).collect();
-    let tokens = quote::quote! { #own #( #sub_tokens )* };
+    let mut code = emit::emit(&checked.types, workflows, &externals, skeleton);
+    for sub in &sub_tokens {
+        code.append(sub);
+    }
     Inner {
-        tokens,
+        code,
         diagnostics: diags.into_vec(),
         files,
         exports,

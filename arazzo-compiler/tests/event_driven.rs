@@ -48,7 +48,7 @@ fn the_order_document_compiles_without_diagnostics() {
         "{:?}",
         out.files
     );
-    let code = out.tokens.to_string();
+    let code = out.tokens().expect("the generated code lexes").to_string();
     for needle in [
         "MessageStep :: new",
         "correlate_header (\"correlationId\"",

@@ -61,7 +61,7 @@ fn dialects_are_warnings_with_the_canonical_form_and_code_is_emitted() {
         "{first}"
     );
     // The full code, not the skeleton: the step functions are there.
-    let code = out.tokens.to_string();
+    let code = out.tokens().expect("the generated code lexes").to_string();
     assert!(
         code.contains("\"/product/itemId\""),
         "the pointer reading is generated"

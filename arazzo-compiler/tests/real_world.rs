@@ -180,7 +180,11 @@ fn write_only_response_property_is_optional() {
     );
     let out = compile_in(&dir, "arazzo/doc.yaml", &[]);
     assert_clean(&out);
-    let code = out.tokens.to_string().replace(' ', "");
+    let code = out
+        .tokens()
+        .expect("the generated code lexes")
+        .to_string()
+        .replace(' ', "");
     assert!(code.contains("pubsecret:Option<"), "{code}");
     assert!(!code.contains("pubname:Option<"), "{code}");
 }

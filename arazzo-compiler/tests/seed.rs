@@ -18,7 +18,7 @@ fn seed_compiles_cleanly_and_matches_snapshot() {
     let messages: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
     assert!(messages.is_empty(), "{}", messages.join("\n"));
     assert_eq!(out.files.len(), 2, "the Arazzo document and its OpenAPI");
-    let file: syn::File = syn::parse2(out.tokens).expect("generated code parses");
+    let file: syn::File = syn::parse_file(&out.code).expect("generated code parses");
     let code = prettyplease::unparse(&file);
     insta::assert_snapshot!("seed", code);
 }
@@ -31,7 +31,7 @@ fn control_flow_fixtures_match_snapshots() {
         let out = compile(&format!("tests/specs/arazzo/{name}.arazzo.yaml"));
         let messages: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
         assert!(messages.is_empty(), "{name}: {}", messages.join("\n"));
-        let file: syn::File = syn::parse2(out.tokens).expect("generated code parses");
+        let file: syn::File = syn::parse_file(&out.code).expect("generated code parses");
         insta::assert_snapshot!(name, prettyplease::unparse(&file));
     }
 }
@@ -44,7 +44,7 @@ fn peek() {
     for d in &out.diagnostics {
         println!("{d}");
     }
-    if let Ok(file) = syn::parse2::<syn::File>(out.tokens) {
+    if let Ok(file) = syn::parse_file(&out.code) {
         println!("{}", prettyplease::unparse(&file));
     }
 }

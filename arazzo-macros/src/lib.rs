@@ -206,7 +206,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
             }
         }
     }
-    let out = compile_with_own_tokens(&path, &options);
+    let out = arazzo_compiler::compile(&path, &options);
     let mut warnings = Vec::new();
     for d in &out.diagnostics {
         if missing.iter().any(|m| d.message.starts_with(m.as_str())) {
@@ -229,44 +229,23 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
             )
         });
     let errors = errors.into_iter().map(|e| e.to_compile_error());
-    let tokens = out.tokens;
+    // The compiler writes the code as text; rustc's lexer reads it in one call, which
+    // costs far less than building the tokens one at a time through the compiler's bridge
+    // (BENCHMARKS.md, "Build time, seventh pass"). It always lexes; if it did not, the
+    // error says so instead of a panic.
+    let tokens: proc_macro2::TokenStream = match out.code.parse::<TokenStream>() {
+        Ok(code) => code.into(),
+        Err(e) => {
+            let msg = format!("internal error in arazzo_workflow! (a bug, not a problem in your document): the generated code does not lex: {e}");
+            quote!(::core::compile_error!(#msg);)
+        }
+    };
     quote! {
         #( #errors )*
         #( #warnings )*
         #( #tracked )*
         #tokens
     }
-}
-
-/// Runs the compiler on proc-macro2's own tokens, then hands its code to rustc as text.
-///
-/// Inside a procedural macro, proc-macro2 builds every token of `quote!` through the
-/// compiler's bridge, one call at a time. Building proc-macro2's own tokens instead and
-/// letting rustc's lexer read their text once is faster: measured inside rustc on the
-/// large benchmark case, 1.69-1.73x the plain YAML parse instead of 1.88-1.89x (BENCHMARKS.md,
-/// "Build time, seventh pass"). proc-macro2's choice is a switch of this crate's copy of proc-macro2
-/// (each procedural macro library has its own), turned back before returning.
-fn compile_with_own_tokens(
-    path: &Path,
-    options: &arazzo_compiler::Options,
-) -> arazzo_compiler::Output {
-    /// Turns the switch back, also if the compiler panics (reported by the caller).
-    struct Restore;
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            proc_macro2::fallback::unforce();
-        }
-    }
-    let mut out = {
-        proc_macro2::fallback::force();
-        let _restore = Restore;
-        arazzo_compiler::compile(path, options)
-    };
-    // The compiler's tokens, which the spanned errors and warnings join: proc-macro2
-    // converts its own through their text.
-    let own = std::mem::take(&mut out.tokens);
-    out.tokens = proc_macro::TokenStream::from(own).into();
-    out
 }
 
 /// A warning on stable Rust: a `#[deprecated]` constant, used once, whose note is

@@ -39,7 +39,7 @@ fn build_output_equals_the_macro_expansion() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/arazzo/customer-lookup.arazzo.yaml");
     let out = arazzo_compiler::compile(&path, &arazzo_compiler::Options::default());
     assert!(out.diagnostics.is_empty());
-    let macro_code = arazzo_compiler::build::format(&out.tokens);
+    let macro_code = arazzo_compiler::build::format(&out.code);
     assert_eq!(formatted(&written), macro_code);
     assert!(macro_code.contains("pub mod lookup_customer {"));
 }

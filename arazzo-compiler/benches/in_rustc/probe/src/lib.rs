@@ -1,13 +1,9 @@
 //! Times the large case's expansion inside rustc, against the plain YAML parse of its
-//! files, in alternating rounds (`ROUNDS`, 7 by default), and prints the medians.
-//!
-//! Three ways are timed in each round:
+//! files, in alternating rounds (`ROUNDS`, 7 by default), and prints the medians:
 //! - `parse`: the two files parsed into positioned YAML trees, as the `compile` bench's
 //!   `parse_large_yaml`;
-//! - `compiler tokens`: `compile` building the compiler's tokens through the proc-macro
-//!   bridge (what `quote!` does inside a procedural macro), then handed to rustc;
-//! - `fallback tokens`: `compile` building proc-macro2's own tokens (as `arazzo_workflow!`
-//!   does), then handed to rustc as text, which rustc's lexer reads back.
+//! - `expansion`: what `arazzo_workflow!` does: `compile`, then its code handed to rustc's
+//!   lexer (`proc_macro::TokenStream::from_str`); the lexer's share is printed too.
 
 use proc_macro::TokenStream;
 use std::time::Instant;
@@ -40,7 +36,7 @@ pub fn measure(_: TokenStream) -> TokenStream {
         .and_then(|r| r.parse().ok())
         .unwrap_or(7);
     let limits = arazzo_compiler::yaml::Limits::default;
-    let (mut parse, mut compiler, mut fallback, mut lex) = (vec![], vec![], vec![], vec![]);
+    let (mut parse, mut expansion, mut lex) = (vec![], vec![], vec![]);
     for _ in 0..rounds {
         let t = Instant::now();
         let trees = (
@@ -53,41 +49,22 @@ pub fn measure(_: TokenStream) -> TokenStream {
         arazzo_compiler::openapi::clear_parse_cache();
         let t = Instant::now();
         let out = arazzo_compiler::compile(&path, &options);
-        let tokens = TokenStream::from(out.tokens);
-        compiler.push(ms(t));
+        let before_lexing = Instant::now();
+        let tokens: TokenStream = out.code.parse().expect("the generated code lexes");
+        lex.push(ms(before_lexing));
+        expansion.push(ms(t));
         assert!(
             out.diagnostics.is_empty(),
             "the large case compiles cleanly"
         );
         drop(tokens);
-
-        arazzo_compiler::openapi::clear_parse_cache();
-        let t = Instant::now();
-        proc_macro2::fallback::force();
-        let out = arazzo_compiler::compile(&path, &options);
-        proc_macro2::fallback::unforce();
-        let text = out.tokens.to_string();
-        let before_lexing = Instant::now();
-        let tokens: TokenStream = text.parse().expect("the generated code lexes");
-        lex.push(ms(before_lexing));
-        fallback.push(ms(t));
-        drop(tokens);
     }
-    let (parse, compiler, fallback, lex) = (
-        median(parse),
-        median(compiler),
-        median(fallback),
-        median(lex),
-    );
+    let (parse, expansion, lex) = (median(parse), median(expansion), median(lex));
     eprintln!("in rustc, medians of {rounds} rounds:");
-    eprintln!("  parse            {parse:7.1} ms");
+    eprintln!("  parse      {parse:7.1} ms");
     eprintln!(
-        "  compiler tokens  {compiler:7.1} ms  {:.2}x the parse",
-        compiler / parse
-    );
-    eprintln!(
-        "  fallback tokens  {fallback:7.1} ms  {:.2}x the parse (of which rustc's lexer {lex:.1} ms)",
-        fallback / parse
+        "  expansion  {expansion:7.1} ms  {:.2}x the parse (of which rustc's lexer {lex:.1} ms)",
+        expansion / parse
     );
     TokenStream::new()
 }
