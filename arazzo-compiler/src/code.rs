@@ -49,10 +49,31 @@ impl Code {
         self.0.push_str(&other.0);
     }
 
-    /// An identifier (`r#type` is a raw identifier).
+    /// An identifier (`r#type` is a raw identifier). The names come from the checker,
+    /// which makes valid ones; should one not be (a bug), it is written with `_` for
+    /// each character an identifier cannot hold, so that no text of a document ever
+    /// becomes code.
     pub fn ident(name: &str) -> Code {
         let mut c = Code(String::with_capacity(name.len() + 1));
-        c.token(name);
+        let bare = name.strip_prefix("r#").unwrap_or(name);
+        let start = |ch: char| ch == '_' || unicode_ident::is_xid_start(ch);
+        let valid = bare.starts_with(start) && bare.chars().all(unicode_ident::is_xid_continue);
+        if valid {
+            c.token(name);
+        } else {
+            if !bare.starts_with(start) {
+                c.0.push('_');
+            }
+            let continues = |ch: char| {
+                if unicode_ident::is_xid_continue(ch) {
+                    ch
+                } else {
+                    '_'
+                }
+            };
+            c.0.extend(bare.chars().map(continues));
+            c.0.push(' ');
+        }
         c
     }
 
@@ -351,6 +372,12 @@ mod tests {
         );
         assert_eq!(items.len(), 2);
         assert_eq!(Code::ident("x").to_string(), "x");
+        // No document text becomes code, even through a name the checker got wrong.
+        assert_eq!(Code::ident("a} fn f() {").to_string(), "a__fn_f____");
+        assert_eq!(Code::ident("1st").to_string(), "_1st");
+        assert_eq!(Code::ident("").to_string(), "_");
+        assert_eq!(Code::ident("r#type").to_string(), "r#type");
+        assert_eq!(Code::ident("größe").to_string(), "größe");
     }
 
     proptest! {
