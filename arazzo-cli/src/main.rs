@@ -5,6 +5,7 @@
 //! - `arazzo fix FILE... [--dry-run]`: applies the machine-applicable suggestions in place
 //!   as text edits (everything else in the file is untouched), then re-checks.
 //! - `arazzo expand FILE`: the generated Rust, formatted.
+//! - `arazzo graph FILE [--workflow ID] [--format mermaid|dot]`: each workflow's control flow.
 
 mod render;
 mod style;
@@ -80,6 +81,28 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Print each workflow's control flow (steps, branches, retries, calls) as a graph.
+    Graph {
+        /// The Arazzo document.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Only this workflow (its `workflowId`).
+        #[arg(long, value_name = "ID")]
+        workflow: Option<String>,
+        /// Mermaid `flowchart` text, or Graphviz DOT.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// A Graphviz digraph (`dot -Tsvg`).
+    Dot,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -113,6 +136,8 @@ enum CliError {
     Cwd(std::io::Error),
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
+    #[error("{0}")]
+    NoSuchWorkflow(String),
 }
 
 fn main() -> ExitCode {
@@ -226,6 +251,15 @@ fn run(cli: Cli, style: Style, out_style: Style) -> Result<u8, CliError> {
         Command::Expand { file, common } => {
             let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
             expand(&ctx, &file)
+        }
+        Command::Graph {
+            file,
+            workflow,
+            format,
+            common,
+        } => {
+            let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
+            graph(&ctx, &file, workflow.as_deref(), format)
         }
     }
 }
@@ -499,5 +533,38 @@ fn expand(ctx: &Ctx, file: &Path) -> Result<u8, CliError> {
         return Ok(1);
     }
     write_stdout(&arazzo_compiler::build::format(&out.code))?;
+    Ok(0)
+}
+
+/// The graph of a document's workflows: errors are reported as by `check` (exit 1), since
+/// a graph of a document that does not check would show a flow that cannot run.
+fn graph(
+    ctx: &Ctx,
+    file: &Path,
+    workflow: Option<&str>,
+    format: GraphFormat,
+) -> Result<u8, CliError> {
+    let (path, shown) = ctx.document(file)?;
+    ctx.status("Graphing", &shown);
+    let lowered = arazzo_compiler::lower(&path, &ctx.options);
+    ctx.print_human(&lowered.diagnostics);
+    let (errors, _) = counts(&lowered.diagnostics);
+    if errors > 0 {
+        if !ctx.quiet {
+            eprintln!(
+                "{}: could not graph `{shown}` due to {}",
+                ctx.style.error("error"),
+                plural(errors, "error")
+            );
+        }
+        return Ok(1);
+    }
+    let format = match format {
+        GraphFormat::Mermaid => arazzo_compiler::graph::Format::Mermaid,
+        GraphFormat::Dot => arazzo_compiler::graph::Format::Dot,
+    };
+    let text = arazzo_compiler::graph::render(&lowered, workflow, format)
+        .map_err(CliError::NoSuchWorkflow)?;
+    write_stdout(&text)?;
     Ok(0)
 }

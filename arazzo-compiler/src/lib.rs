@@ -27,6 +27,7 @@ pub mod condition;
 pub mod diag;
 pub mod emit;
 pub mod expr;
+pub mod graph;
 pub mod ir;
 pub mod model;
 pub mod openapi;
@@ -174,16 +175,81 @@ fn read_limited(path: &Path) -> Result<String, String> {
 /// Compiles a document already read (`path` locates its relative source urls).
 pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> Output {
     let mut stack = Vec::new();
-    let out = compile_inner(file, path, options, &mut stack);
-    let mut diags = Diagnostics::default();
-    for d in out.diagnostics {
-        diags.push(d);
-    }
+    let out = compile_inner(file, path, options, &mut stack, Stop::Emit);
     Output {
         code: out.code.into_string(),
-        diagnostics: diag::apply_levels(diags.into_vec(), &options.lints),
+        diagnostics: finish_diagnostics(out.diagnostics, options),
         files: out.files,
     }
+}
+
+/// Diagnostics of a compilation, deduplicated and sorted, lint levels applied.
+fn finish_diagnostics(found: Vec<Diagnostic>, options: &Options) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::default();
+    for d in found {
+        diags.push(d);
+    }
+    diag::apply_levels(diags.into_vec(), &options.lints)
+}
+
+/// A document checked and lowered, without code: what tools that read the control flow
+/// use (`arazzo graph`).
+#[derive(Debug)]
+pub struct Lowered {
+    /// The document's workflows, lowered, in document order (empty when it could not be
+    /// read or parsed).
+    pub workflows: Vec<ir::Workflow>,
+    /// The generated structs the workflows refer to (their `Inputs` among them).
+    pub types: types::TypeSpace,
+    /// The workflows of included Arazzo documents, by [`ir::WorkflowRef::External`]
+    /// index: (source description name, workflowId).
+    pub externals: Vec<(String, String)>,
+    /// Every problem found, as [`Output::diagnostics`].
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks the Arazzo document at `path` (absolute) and lowers it, without emitting code.
+pub fn lower(path: &Path, options: &Options) -> Lowered {
+    let shown = display_path(&options.display_root, path);
+    let empty = |diagnostics| Lowered {
+        workflows: Vec::new(),
+        types: types::TypeSpace::default(),
+        externals: Vec::new(),
+        diagnostics,
+    };
+    let text = match read_limited(path) {
+        Ok(t) => t,
+        Err(e) => {
+            return empty(vec![Diagnostic::at(
+                None,
+                format!("cannot read `{shown}`: {e}"),
+            )])
+        }
+    };
+    let file = Arc::new(SourceFile {
+        display: shown,
+        text,
+    });
+    let out = compile_inner(file, path, options, &mut Vec::new(), Stop::Lowered);
+    let diagnostics = finish_diagnostics(out.diagnostics, options);
+    match out.lowered {
+        Some((checked, externals)) => Lowered {
+            workflows: checked.workflows,
+            types: checked.types,
+            externals,
+            diagnostics,
+        },
+        None => empty(diagnostics),
+    }
+}
+
+/// Where [`compile_inner`] stops with the top-level document.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// Emit the code.
+    Emit,
+    /// Keep the lowered workflows ([`Inner::lowered`]) instead of emitting them.
+    Lowered,
 }
 
 /// Most levels of Arazzo documents referencing Arazzo documents.
@@ -195,6 +261,9 @@ struct Inner {
     diagnostics: Vec<Diagnostic>,
     files: Vec<PathBuf>,
     exports: Vec<resolve::ExportedWorkflow>,
+    /// With [`Stop::Lowered`]: the checked workflows and the included documents'
+    /// workflows (source name, workflowId).
+    lowered: Option<(check::Checked, Vec<(String, String)>)>,
 }
 
 fn compile_inner(
@@ -202,6 +271,7 @@ fn compile_inner(
     path: &Path,
     options: &Options,
     stack: &mut Vec<PathBuf>,
+    stop: Stop,
 ) -> Inner {
     let display = |p: &Path| display_path(&options.display_root, p);
     let mut diags = Diagnostics::default();
@@ -217,6 +287,7 @@ fn compile_inner(
                 diagnostics: diags.into_vec(),
                 files: Vec::new(),
                 exports: Vec::new(),
+                lowered: None,
             };
         }
     };
@@ -270,7 +341,7 @@ fn compile_inner(
             display: display(&sub_path),
             text,
         });
-        let sub = compile_inner(sub_file, &sub_path, options, stack);
+        let sub = compile_inner(sub_file, &sub_path, options, stack, Stop::Emit);
         files.push(sub_path);
         files.extend(sub.files);
         for d in sub.diagnostics {
@@ -346,6 +417,19 @@ fn compile_inner(
             secret_inputs: checked.types.secret_fields(w.inputs),
         })
         .collect();
+    if stop == Stop::Lowered {
+        let externals = sources
+            .arazzo_workflows()
+            .map(|(src, w)| (src.to_owned(), w.id.clone()))
+            .collect();
+        return Inner {
+            code: Code::new(),
+            diagnostics: diags.into_vec(),
+            files,
+            exports,
+            lowered: Some((checked, externals)),
+        };
+    }
     let skeleton = diags.has_errors();
     // What emission reads is in `checked`: the trees and the model are freed first,
     // so the emitted code reuses their memory.
@@ -360,6 +444,7 @@ fn compile_inner(
         diagnostics: diags.into_vec(),
         files,
         exports,
+        lowered: None,
     }
 }
 
