@@ -239,83 +239,99 @@ macro_rules! code {
 }
 
 /// [`code!`](macro@crate::code) into an existing [`Code`] named by the first argument.
+///
+/// The tokens are not munched one at a time (which nests one macro call per token):
+/// each token is handed to [`code_token!`](macro@crate::code_token) with the three
+/// tokens before and after it, as seven copies of the list shifted against each other
+/// and zipped by one repetition. Macro calls nest only as deep as the groups of the
+/// code, so no `recursion_limit` is needed. A real token is wrapped in parentheses in
+/// the middle copy; the bare `@`s are padding.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! code_into {
-    ($c:ident;) => {};
-    // A repetition without a separator.
-    ($c:ident; # ( $($inner:tt)* ) * $($rest:tt)*) => {
-        $crate::code_rep!($c; []; []; $($inner)*);
-        $crate::code_into!($c; $($rest)*);
-    };
-    // A repetition with a separator (one token).
-    ($c:ident; # ( $($inner:tt)* ) $sep:tt * $($rest:tt)*) => {
-        $crate::code_rep!($c; [$sep]; []; $($inner)*);
-        $crate::code_into!($c; $($rest)*);
-    };
-    ($c:ident; # $var:ident $($rest:tt)*) => {
-        $crate::code::ToCode::to_code(&$var, &mut $c);
-        $crate::code_into!($c; $($rest)*);
-    };
-    ($c:ident; ( $($inner:tt)* ) $($rest:tt)*) => {
-        $c.token("(");
-        $crate::code_into!($c; $($inner)*);
-        $c.token(")");
-        $crate::code_into!($c; $($rest)*);
-    };
-    ($c:ident; [ $($inner:tt)* ] $($rest:tt)*) => {
-        $c.token("[");
-        $crate::code_into!($c; $($inner)*);
-        $c.token("]");
-        $crate::code_into!($c; $($rest)*);
-    };
-    ($c:ident; { $($inner:tt)* } $($rest:tt)*) => {
-        $c.token("{");
-        $crate::code_into!($c; $($inner)*);
-        $c.token("}");
-        $crate::code_into!($c; $($rest)*);
-    };
-    ($c:ident; $t:tt $($rest:tt)*) => {
-        $c.token(stringify!($t));
-        $crate::code_into!($c; $($rest)*);
+    ($c:ident; $($tts:tt)*) => {
+        $crate::code_window!($c;
+            (@ @ @ @ @ @ $($tts)*)
+            (@ @ @ @ @ $($tts)* @)
+            (@ @ @ @ $($tts)* @ @)
+            (@ @ @ $(($tts))* @ @ @)
+            (@ @ $($tts)* @ @ @ @)
+            (@ $($tts)* @ @ @ @ @)
+            ($($tts)* @ @ @ @ @ @)
+        );
     };
 }
 
-/// A repetition of [`code!`](macro@crate::code): first collects the variables named in its body (the
-/// third argument, scanned from the fourth), then writes the body once per item of all
-/// of them in step, with the separator (the second argument) between.
+/// Zips the seven shifted copies of [`code_into!`](macro@crate::code_into).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_window {
+    ($c:ident; ($($b3:tt)*) ($($b2:tt)*) ($($b1:tt)*) ($($t:tt)*) ($($a1:tt)*) ($($a2:tt)*) ($($a3:tt)*)) => {
+        $( $crate::code_token!($c; $b3 $b2 $b1 $t $a1 $a2 $a3); )*
+    };
+}
+
+/// One token of [`code!`](macro@crate::code) (the fourth, wrapped in parentheses) in its
+/// context: three tokens before it and three after.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_token {
+    // Padding.
+    ($c:ident; $b3:tt $b2:tt $b1:tt @ $a1:tt $a2:tt $a3:tt) => {};
+    // `#( … )*`: a repetition without a separator.
+    ($c:ident; $b3:tt $b2:tt $b1:tt (#) ( $($inner:tt)* ) * $a3:tt) => {
+        $crate::code_rep!($c; []; $($inner)*);
+    };
+    // `#( … ) sep *`: a repetition with a one-token separator.
+    ($c:ident; $b3:tt $b2:tt $b1:tt (#) ( $($inner:tt)* ) $sep:tt *) => {
+        $crate::code_rep!($c; [$sep]; $($inner)*);
+    };
+    // `#var`.
+    ($c:ident; $b3:tt $b2:tt $b1:tt (#) $var:ident $a2:tt $a3:tt) => {
+        $crate::code::ToCode::to_code(&$var, &mut $c);
+    };
+    // The tokens after a `#` that the cases above have written.
+    ($c:ident; $b3:tt $b2:tt # ($var:ident) $a1:tt $a2:tt $a3:tt) => {};
+    ($c:ident; $b3:tt $b2:tt # (( $($i:tt)* )) * $a2:tt $a3:tt) => {};
+    ($c:ident; $b3:tt $b2:tt # (( $($i:tt)* )) $sep:tt * $a3:tt) => {};
+    ($c:ident; $b3:tt # ( $($i:tt)* ) (*) $a1:tt $a2:tt $a3:tt) => {};
+    ($c:ident; $b3:tt # ( $($i:tt)* ) ($sep:tt) * $a2:tt $a3:tt) => {};
+    ($c:ident; # ( $($i:tt)* ) $sep:tt (*) $a1:tt $a2:tt $a3:tt) => {};
+    // Groups.
+    ($c:ident; $b3:tt $b2:tt $b1:tt (( $($i:tt)* )) $a1:tt $a2:tt $a3:tt) => {
+        $c.token("(");
+        $crate::code_into!($c; $($i)*);
+        $c.token(")");
+    };
+    ($c:ident; $b3:tt $b2:tt $b1:tt ([ $($i:tt)* ]) $a1:tt $a2:tt $a3:tt) => {
+        $c.token("[");
+        $crate::code_into!($c; $($i)*);
+        $c.token("]");
+    };
+    ($c:ident; $b3:tt $b2:tt $b1:tt ({ $($i:tt)* }) $a1:tt $a2:tt $a3:tt) => {
+        $c.token("{");
+        $crate::code_into!($c; $($i)*);
+        $c.token("}");
+    };
+    // Any other token, as `stringify!` spells it.
+    ($c:ident; $b3:tt $b2:tt $b1:tt ($t:tt) $a1:tt $a2:tt $a3:tt) => {
+        $c.token(stringify!($t));
+    };
+}
+
+/// A repetition of [`code!`](macro@crate::code): every variable named in the body (at
+/// any depth) is iterated in step; the body is written once per item of all of them, with
+/// the separator (the second argument) between.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! code_rep {
-    ($c:ident; [$($sep:tt)?]; []; $($body:tt)*) => {
-        $crate::code_rep!(@scan $c; [$($sep)?]; []; [$($body)*]; $($body)*)
-    };
-    // The scan walks a copy of the body (fourth argument kept whole in the third).
-    (@scan $c:ident; [$($sep:tt)?]; [$($vars:ident)*]; [$($body:tt)*];) => {
-        $crate::code_rep!(@write $c; [$($sep)?]; [$($vars)*]; $($body)*)
-    };
-    (@scan $c:ident; [$($sep:tt)?]; [$($vars:ident)*]; [$($body:tt)*]; # $var:ident $($rest:tt)*) => {
-        $crate::code_rep!(@scan $c; [$($sep)?]; [$($vars)* $var]; [$($body)*]; $($rest)*)
-    };
-    (@scan $c:ident; [$($sep:tt)?]; [$($vars:ident)*]; [$($body:tt)*]; ( $($inner:tt)* ) $($rest:tt)*) => {
-        $crate::code_rep!(@scan $c; [$($sep)?]; [$($vars)*]; [$($body)*]; $($inner)* $($rest)*)
-    };
-    (@scan $c:ident; [$($sep:tt)?]; [$($vars:ident)*]; [$($body:tt)*]; [ $($inner:tt)* ] $($rest:tt)*) => {
-        $crate::code_rep!(@scan $c; [$($sep)?]; [$($vars)*]; [$($body)*]; $($inner)* $($rest)*)
-    };
-    (@scan $c:ident; [$($sep:tt)?]; [$($vars:ident)*]; [$($body:tt)*]; { $($inner:tt)* } $($rest:tt)*) => {
-        $crate::code_rep!(@scan $c; [$($sep)?]; [$($vars)*]; [$($body)*]; $($inner)* $($rest)*)
-    };
-    (@scan $c:ident; [$($sep:tt)?]; [$($vars:ident)*]; [$($body:tt)*]; $t:tt $($rest:tt)*) => {
-        $crate::code_rep!(@scan $c; [$($sep)?]; [$($vars)*]; [$($body)*]; $($rest)*)
-    };
-    (@write $c:ident; [$($sep:tt)?]; [$($vars:ident)+]; $($body:tt)*) => {{
+    ($c:ident; [$($sep:tt)?]; $($body:tt)*) => {{
         #[allow(unused_imports)]
         use $crate::code::{RepIter as _, RepRef as _};
-        $( #[allow(unused_mut)] let mut $vars = $vars.rep_iter(); )+
+        $crate::code_vars!(iter; $($body)*);
         let mut __first = true;
         loop {
-            $( let ::core::option::Option::Some($vars) = $vars.next() else { break }; )+
+            $crate::code_vars!(next; $($body)*);
             if !__first {
                 $( $c.token(stringify!($sep)); )?
             }
@@ -323,6 +339,44 @@ macro_rules! code_rep {
             $crate::code_into!($c; $($body)*);
         }
     }};
+}
+
+/// For each `#var` in a repetition's body (at any depth), a statement: `iter` makes the
+/// variable its iterator, `next` takes its next item or breaks the loop. The tokens are
+/// paired with the one before them, as in [`code_into!`](macro@crate::code_into).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_vars {
+    ($mode:ident; $($tts:tt)*) => {
+        $crate::code_vars_window!($mode; (@ $($tts)*) ($(($tts))* @));
+    };
+}
+
+/// Zips the two shifted copies of [`code_vars!`](macro@crate::code_vars).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_vars_window {
+    ($mode:ident; ($($b1:tt)*) ($($t:tt)*)) => {
+        $( $crate::code_var!($mode; $b1 $t); )*
+    };
+}
+
+/// One token of a repetition's body, with the token before it: a statement for `#var`,
+/// a walk into a group, nothing otherwise.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_var {
+    (iter; # ($var:ident)) => {
+        #[allow(unused_mut)]
+        let mut $var = $var.rep_iter();
+    };
+    (next; # ($var:ident)) => {
+        let ::core::option::Option::Some($var) = $var.next() else { break };
+    };
+    ($mode:ident; $b1:tt (( $($i:tt)* ))) => { $crate::code_vars!($mode; $($i)*); };
+    ($mode:ident; $b1:tt ([ $($i:tt)* ])) => { $crate::code_vars!($mode; $($i)*); };
+    ($mode:ident; $b1:tt ({ $($i:tt)* })) => { $crate::code_vars!($mode; $($i)*); };
+    ($mode:ident; $b1:tt $t:tt) => {};
 }
 
 #[cfg(test)]
@@ -353,6 +407,28 @@ mod tests {
             /// Docs.
             pub struct r#type<'a> { pub a: i64, pub b: String, }
             fn f() -> Vec<u8> { vec![a, b]; [1u8; 2usize].to_vec() }
+        };
+        assert_eq!(lexed(&written), expected.to_string());
+    }
+
+    #[test]
+    fn attributes_bindings_and_nested_repetitions_as_quote_writes_them() {
+        let doc = "Docs.";
+        let rows = vec![vec![1i64, 2], vec![3]];
+        let names = ["a", "b"].map(Code::ident);
+        let written = code! {
+            #[doc = #doc]
+            fn f(x: Option<u8>) { match x { y @ Some(_) => {} _ => {} } }
+            #( fn #names() -> [i64; 0] { [#( #rows ),*]; [] } )*
+            #(#names)*
+        };
+        let rows = rows.iter().map(|r| quote::quote!(#( #r ),*));
+        let names = [quote::format_ident!("a"), quote::format_ident!("b")];
+        let expected = quote::quote! {
+            #[doc = #doc]
+            fn f(x: Option<u8>) { match x { y @ Some(_) => {} _ => {} } }
+            #( fn #names() -> [i64; 0] { [#rows]; [] } )*
+            #(#names)*
         };
         assert_eq!(lexed(&written), expected.to_string());
     }

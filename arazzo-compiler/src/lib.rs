@@ -16,9 +16,6 @@
 //! at the first problem: every problem of a document is a [`Diagnostic`].
 //! This crate's API is an implementation detail of `arazzo` (semver-exempt).
 
-// `code!` munches a token at a time: the longest `code!` in the emitter needs this.
-#![recursion_limit = "1024"]
-
 pub mod asyncapi;
 pub mod build;
 pub mod check;
