@@ -46,6 +46,10 @@ struct Common {
     /// Do not report this lint.
     #[arg(short = 'A', long = "allow", value_name = "LINT")]
     allow: Vec<String>,
+    /// The directory source urls and `$ref`s may name files in (default: the current
+    /// directory when the document is below it, else the document's directory).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -144,6 +148,7 @@ impl Ctx {
         let cwd = std::env::current_dir().map_err(CliError::Cwd)?;
         let mut options = Options {
             display_root: cwd.clone(),
+            root: common.root.as_ref().map(|r| cwd.join(r)),
             ..Options::default()
         };
         for s in &common.sources {

@@ -56,6 +56,36 @@ pub struct Options {
     /// Lint levels (`allow`/`warn`/`deny`), by lint name (one of [`LINTS`]); the last
     /// entry for a lint wins, lints not named are warnings.
     pub lints: Vec<(String, Level)>,
+    /// The directory (absolute) that source urls and `$ref`s may name files in, with its
+    /// subdirectories. `None`: [`Options::display_root`] (the crate) when the document is
+    /// below it, else the document's directory. Files mapped in [`Options::sources`] are
+    /// read wherever they are, and so are the files in their directories. A monorepo whose
+    /// documents refer to descriptions above the crate sets a common ancestor here.
+    pub root: Option<PathBuf>,
+}
+
+/// The directories (canonical) a compilation may read files from: see [`Options::root`].
+pub fn allowed_dirs(path: &Path, options: &Options) -> Vec<PathBuf> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| resolve::normalize(p));
+    let doc = canonical(path);
+    let root = match &options.root {
+        Some(r) => canonical(r),
+        None => {
+            let crate_dir = canonical(&options.display_root);
+            if !options.display_root.as_os_str().is_empty() && doc.starts_with(&crate_dir) {
+                crate_dir
+            } else {
+                doc.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        }
+    };
+    let mut dirs = vec![root];
+    for (_, p) in &options.sources {
+        if let Some(dir) = canonical(p).parent() {
+            dirs.push(dir.to_path_buf());
+        }
+    }
+    dirs
 }
 
 /// The result of a compilation.
@@ -174,7 +204,8 @@ fn read_limited(path: &Path) -> Result<String, String> {
 /// Compiles a document already read (`path` locates its relative source urls).
 pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> Output {
     let mut stack = Vec::new();
-    let out = compile_inner(file, path, options, &mut stack);
+    let allowed = allowed_dirs(path, options);
+    let out = compile_inner(file, path, options, &allowed, &mut stack);
     let mut diags = Diagnostics::default();
     for d in out.diagnostics {
         diags.push(d);
@@ -201,6 +232,7 @@ fn compile_inner(
     file: Arc<SourceFile>,
     path: &Path,
     options: &Options,
+    allowed: &[PathBuf],
     stack: &mut Vec<PathBuf>,
 ) -> Inner {
     let display = |p: &Path| display_path(&options.display_root, p);
@@ -223,6 +255,7 @@ fn compile_inner(
     let doc = model::Reader::new(file.clone(), &mut diags).document(&root);
     let map = resolve::SourceMap {
         overrides: options.sources.clone(),
+        allowed: allowed.to_vec(),
     };
     let mut sources = resolve::load_sources(&doc, path, &file, &map, &display, &mut diags);
     resolve::load_used(&doc, &mut sources, &file, &display, &mut diags);
@@ -270,7 +303,7 @@ fn compile_inner(
             display: display(&sub_path),
             text,
         });
-        let sub = compile_inner(sub_file, &sub_path, options, stack);
+        let sub = compile_inner(sub_file, &sub_path, options, allowed, stack);
         files.push(sub_path);
         files.extend(sub.files);
         for d in sub.diagnostics {
