@@ -234,3 +234,35 @@ fn lines_of_a_file_that_is_not_yaml_are_never_quoted() {
     assert!(err.contains("notes.txt:"), "{err}");
     assert!(!err.contains("hunter2"), "{err}");
 }
+
+#[test]
+fn ids_that_are_rust_keywords_expand_to_code_that_parses() {
+    // `stepId: self` made an enum variant `Self`; `workflowId: arazzo` a module that makes
+    // the crate's name ambiguous next to `arazzo::arazzo_workflow!`.
+    let mut doc = clean().replace("workflowId: look-up", "workflowId: arazzo");
+    let step = doc
+        .split_once("  steps:\n")
+        .and_then(|(_, s)| s.split_once("  outputs:\n    title: $steps"))
+        .map(|(s, _)| s.to_owned())
+        .expect("the step");
+    let mut steps = String::new();
+    for id in ["self", "Self", "SELF", "crate", "super"] {
+        steps.push_str(&step.replace("stepId: lookUp", &format!("stepId: {id}")));
+    }
+    doc = doc
+        .replace(&step, &steps)
+        .replace("$steps.lookUp.outputs", "$steps.SELF.outputs");
+    let dir = crate_with(&doc);
+    let out = Command::cargo_bin("arazzo")
+        .expect("the arazzo binary")
+        .current_dir(dir.path().join("crate"))
+        .args(["expand", "doc.arazzo.yaml"])
+        .output()
+        .expect("run arazzo");
+    let code = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Formatted (`expand` formats only code that parses, and exits 1 otherwise).
+    assert!(code.contains("\npub mod arazzo_ {\n"), "{code}");
+    assert!(code.contains("Self_"), "{code}");
+    assert!(!code.contains(" Self,") && !code.contains("pub mod arazzo {"), "{code}");
+}

@@ -49,10 +49,13 @@ fn render(diagnostics: &[Diagnostic]) -> String {
 /// Formats generated code ([`Output::code`]) as a Rust file (`prettyplease`); code that
 /// does not parse as a file (never expected) is returned unformatted.
 pub fn format(code: &str) -> String {
-    match syn::parse_file(code) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(_) => code.to_owned(),
-    }
+    try_format(code).unwrap_or_else(|_| code.to_owned())
+}
+
+/// Formats generated code as a Rust file, or says why it does not parse as one (a bug of
+/// the compiler: `arazzo expand` reports it and exits 1).
+pub fn try_format(code: &str) -> Result<String, syn::Error> {
+    syn::parse_file(code).map(|file| prettyplease::unparse(&file))
 }
 
 /// Compiles the Arazzo document at `path` (relative to `CARGO_MANIFEST_DIR` when relative)

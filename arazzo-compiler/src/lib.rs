@@ -57,10 +57,11 @@ pub struct Options {
     /// entry for a lint wins, lints not named are warnings.
     pub lints: Vec<(String, Level)>,
     /// The directory (absolute) that source urls and `$ref`s may name files in, with its
-    /// subdirectories. `None`: [`Options::display_root`] (the crate) when the document is
-    /// below it, else the document's directory. Files mapped in [`Options::sources`] are
-    /// read wherever they are, and so are the files in their directories. A monorepo whose
-    /// documents refer to descriptions above the crate sets a common ancestor here.
+    /// subdirectories. `None`: the crate of the document, the nearest directory at or above
+    /// it that holds a `Cargo.toml` or `.git` (else the document's own directory). Files
+    /// mapped in [`Options::sources`] are read wherever they are, and so are the files in
+    /// their directories. A monorepo whose documents refer to descriptions above the crate
+    /// sets a common ancestor here.
     pub root: Option<PathBuf>,
 }
 
@@ -71,12 +72,10 @@ pub fn allowed_dirs(path: &Path, options: &Options) -> Vec<PathBuf> {
     let root = match &options.root {
         Some(r) => canonical(r),
         None => {
-            let crate_dir = canonical(&options.display_root);
-            if !options.display_root.as_os_str().is_empty() && doc.starts_with(&crate_dir) {
-                crate_dir
-            } else {
-                doc.parent().map(Path::to_path_buf).unwrap_or_default()
-            }
+            let dir = doc.parent().map(Path::to_path_buf).unwrap_or_default();
+            dir.ancestors()
+                .find(|d| d.join("Cargo.toml").is_file() || d.join(".git").exists())
+                .map_or(dir.clone(), Path::to_path_buf)
         }
     };
     let mut dirs = vec![root];

@@ -30,10 +30,10 @@ use syn::{LitStr, Token};
 /// `cargo build` as deprecation warnings on the path literal; `allow(...)`,
 /// `warn(...)` and `deny(...)` set their levels as in rustc.
 ///
-/// Source urls and `$ref`s may name files in the directory the document was found in
-/// (the crate, or the ancestor holding the path) and below, and next to the files mapped
-/// in `sources(...)`; `root = "dir"` (relative to `CARGO_MANIFEST_DIR`) widens that to
-/// another directory, for a monorepo whose descriptions are above the crate.
+/// Source urls and `$ref`s may name files in the document's crate (the nearest directory
+/// at or above the document with a `Cargo.toml` or `.git`) and below, and next to the files
+/// mapped in `sources(...)`; `root = "dir"` (relative to `CARGO_MANIFEST_DIR`) sets another
+/// directory, for a monorepo whose descriptions are above the crate.
 #[proc_macro]
 pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
     let input2: proc_macro2::TokenStream = input.into();
