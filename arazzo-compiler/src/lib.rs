@@ -322,10 +322,12 @@ fn compile_inner(
             .collect();
         sources.arazzo.push((name.to_owned(), exports));
         let m = emit::ident_of(&module);
-        let doc_line = format!(" Code generated for the Arazzo source description `{name}`.");
+        let doc = emit::doc_attr(&format!(
+            "Code generated for the Arazzo source description `{name}`."
+        ));
         let tokens = sub.code;
         sub_tokens.push(code! {
-            #[doc = #doc_line]
+            #doc
             #[allow(clippy::all)]
             pub mod #m { #tokens }
         });
