@@ -266,3 +266,69 @@ fn ids_that_are_rust_keywords_expand_to_code_that_parses() {
     assert!(code.contains("Self_"), "{code}");
     assert!(!code.contains(" Self,") && !code.contains("pub mod arazzo {"), "{code}");
 }
+
+#[test]
+fn multipart_names_that_would_inject_part_headers_are_refused() {
+    let api = r#"openapi: 3.1.0
+info: {title: uploads, version: 1.0.0}
+servers:
+- url: https://files.example/api
+paths:
+  /upload:
+    post:
+      operationId: upload
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              additionalProperties: true
+            encoding:
+              note:
+                contentType: "text/plain\r\nX-Injected: 1"
+      responses:
+        '204': {description: stored}
+"#;
+    let doc = r#"arazzo: 1.0.1
+info: {title: uploads, version: 1.0.0}
+sourceDescriptions:
+- name: files
+  url: ./files.openapi.yaml
+  type: openapi
+workflows:
+- workflowId: upload
+  inputs:
+    type: object
+    properties:
+      file: {type: string, format: binary}
+  steps:
+  - stepId: upload
+    operationId: upload
+    requestBody:
+      contentType: multipart/form-data
+      payload:
+        "f\"\r\nX-F: 2": $inputs.file
+        "g\"": a value
+        note: text
+    successCriteria:
+    - condition: $statusCode == 204
+"#;
+    let dir = crate_with(doc);
+    std::fs::write(dir.path().join("crate/files.openapi.yaml"), api).expect("write");
+    let out = check(dir.path(), &["doc.arazzo.yaml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(r#"doc.arazzo.yaml:19:9: multipart part name `f\"\r\nX-F: 2` holds a quote"#),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"multipart part name `g\"` holds a quote"#),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"gives part `note` the content type `text/plain\r\nX-Injected: 1`"#),
+        "{err}"
+    );
+}
