@@ -332,3 +332,42 @@ workflows:
         "{err}"
     );
 }
+
+#[test]
+fn sarif_uris_are_percent_encoded() {
+    // A file name with a space, `#`, `%`, a non-ASCII letter and a control character.
+    let name = "my doc#1 %é\u{1}.arazzo.yaml";
+    let dir = crate_with(&clean().replace("operationId: getBook", "operationId: getBok"));
+    std::fs::rename(
+        dir.path().join("crate/doc.arazzo.yaml"),
+        dir.path().join("crate").join(name),
+    )
+    .expect("rename");
+    let out = check(dir.path(), &["--format", "sarif", name]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for r in results {
+        let location = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(location["uri"], "my%20doc%231%20%25%C3%A9%01.arazzo.yaml");
+        assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    }
+    // A document outside the current directory is named by an absolute `file://` URI.
+    std::fs::create_dir(dir.path().join("elsewhere")).expect("mkdir");
+    let out = Command::cargo_bin("arazzo")
+        .expect("the arazzo binary")
+        .current_dir(dir.path().join("elsewhere"))
+        .args(["check", "--format", "sarif"])
+        .arg(dir.path().join("crate").join(name))
+        .output()
+        .expect("run arazzo");
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"]
+        .as_str()
+        .expect("a uri")
+        .to_owned();
+    assert!(uri.starts_with("file:///"), "{uri}");
+    assert!(uri.ends_with("/crate/my%20doc%231%20%25%C3%A9%01.arazzo.yaml"), "{uri}");
+}
