@@ -47,7 +47,8 @@ struct Common {
     #[arg(short = 'A', long = "allow", value_name = "LINT")]
     allow: Vec<String>,
     /// The directory source urls and `$ref`s may name files in (default: the document's
-    /// crate, the nearest directory above it with a `Cargo.toml` or `.git`).
+    /// crate, the nearest directory above it with a `Cargo.toml` or `.git`; without one, the
+    /// current directory when the document is below it).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
 }

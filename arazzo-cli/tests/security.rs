@@ -233,6 +233,18 @@ fn lines_of_a_file_that_is_not_yaml_are_never_quoted() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("notes.txt:"), "{err}");
     assert!(!err.contains("hunter2"), "{err}");
+
+    // The same file named as an Arazzo source description.
+    let doc = clean().replace(
+        "sourceDescriptions:\n",
+        "sourceDescriptions:\n- name: notes\n  url: ./notes.txt\n  type: arazzo\n",
+    );
+    std::fs::write(dir.path().join("crate/doc.arazzo.yaml"), doc).expect("write");
+    let out = check(dir.path(), &["doc.arazzo.yaml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("notes.txt:2:"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
 }
 
 #[test]

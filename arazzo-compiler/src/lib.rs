@@ -58,7 +58,8 @@ pub struct Options {
     pub lints: Vec<(String, Level)>,
     /// The directory (absolute) that source urls and `$ref`s may name files in, with its
     /// subdirectories. `None`: the crate of the document, the nearest directory at or above
-    /// it that holds a `Cargo.toml` or `.git` (else the document's own directory). Files
+    /// it that holds a `Cargo.toml` or `.git`; without one, [`Options::display_root`] when the
+    /// document is below it, else the document's own directory. Files
     /// mapped in [`Options::sources`] are read wherever they are, and so are the files in
     /// their directories. A monorepo whose documents refer to descriptions above the crate
     /// sets a common ancestor here.
@@ -73,9 +74,17 @@ pub fn allowed_dirs(path: &Path, options: &Options) -> Vec<PathBuf> {
         Some(r) => canonical(r),
         None => {
             let dir = doc.parent().map(Path::to_path_buf).unwrap_or_default();
-            dir.ancestors()
-                .find(|d| d.join("Cargo.toml").is_file() || d.join(".git").exists())
-                .map_or(dir.clone(), Path::to_path_buf)
+            let shown = canonical(&options.display_root);
+            let crate_dir = dir
+                .ancestors()
+                .find(|d| d.join("Cargo.toml").is_file() || d.join(".git").exists());
+            match crate_dir {
+                Some(d) => d.to_path_buf(),
+                None if !options.display_root.as_os_str().is_empty() && doc.starts_with(&shown) => {
+                    shown
+                }
+                None => dir,
+            }
         }
     };
     let mut dirs = vec![root];
@@ -239,8 +248,18 @@ fn compile_inner(
     let root = match yaml::parse(&file.text, yaml::Limits::default()) {
         Ok(r) => r,
         Err(e) => {
+            // A document named by another one's url that is not YAML is not quoted (it
+            // could be any file of the crate); the document compiled is the user's own.
+            let shown = if stack.is_empty() {
+                file.clone()
+            } else {
+                Arc::new(SourceFile {
+                    display: file.display.clone(),
+                    text: String::new(),
+                })
+            };
             diags.push(Diagnostic::at(
-                Some(Location::at_offset(file.clone(), e.pos, e.offset)),
+                Some(Location::at_offset(shown, e.pos, e.offset)),
                 format!("invalid YAML: {}", e.message),
             ));
             return Inner {

@@ -79,7 +79,7 @@ pub fn confined(path: &Path, allowed: &[PathBuf]) -> bool {
 }
 
 /// The help of a diagnostic for a file outside [`SourceMap::allowed`].
-pub const OUTSIDE_HELP: &str = "files are read from the document's crate (the nearest directory above it with a `Cargo.toml` or `.git`, else the document's directory) and below, and next to files mapped with `sources(...)`; for a monorepo, widen it: `arazzo_workflow!(\"x.arazzo.yaml\", root = \"..\")`, `arazzo check --root ..`";
+pub const OUTSIDE_HELP: &str = "files are read from the document's crate (the nearest directory above it with a `Cargo.toml` or `.git`) and below, and next to files mapped with `sources(...)`; for a monorepo, widen it: `arazzo_workflow!(\"x.arazzo.yaml\", root = \"..\")`, `arazzo check --root ..`";
 
 /// The local file of a source description: the caller's mapping, or the url relative to
 /// the document. `Err` carries the diagnostic for an unmapped remote url.
