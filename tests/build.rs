@@ -4,7 +4,7 @@
 /// Documents whose generated code `tests/generated_lints.rs` includes as plain source, so
 /// that rustc's and clippy's lints see it as they see hand-written code (lints are muted
 /// for proc-macro output): CI's `clippy -D warnings` then fails on any generated smell.
-const LINTED: [(&str, &str); 15] = [
+const LINTED: [(&str, &str); 16] = [
     (
         "tests/specs/arazzo/branching.arazzo.yaml",
         "lint_branching.rs",
@@ -23,6 +23,10 @@ const LINTED: [(&str, &str); 15] = [
         "lint_request_echo.rs",
     ),
     ("tests/specs/arazzo/retries.arazzo.yaml", "lint_retries.rs"),
+    (
+        "tests/specs/arazzo/hostile-text.arazzo.yaml",
+        "lint_hostile_text.rs",
+    ),
     ("tests/specs/arazzo/files.arazzo.yaml", "lint_files.rs"),
     (
         "tests/specs/arazzo/workflow-steps.arazzo.yaml",

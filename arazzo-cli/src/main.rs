@@ -47,6 +47,11 @@ struct Common {
     /// Do not report this lint.
     #[arg(short = 'A', long = "allow", value_name = "LINT")]
     allow: Vec<String>,
+    /// The directory source urls and `$ref`s may name files in (default: the document's
+    /// crate, the nearest directory above it with a `Cargo.toml` or `.git`; without one, the
+    /// current directory when the document is below it).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -169,6 +174,7 @@ impl Ctx {
         let cwd = std::env::current_dir().map_err(CliError::Cwd)?;
         let mut options = Options {
             display_root: cwd.clone(),
+            root: common.root.as_ref().map(|r| cwd.join(r)),
             ..Options::default()
         };
         for s in &common.sources {
@@ -532,7 +538,16 @@ fn expand(ctx: &Ctx, file: &Path) -> Result<u8, CliError> {
         }
         return Ok(1);
     }
-    write_stdout(&arazzo_compiler::build::format(&out.code))?;
+    match arazzo_compiler::build::try_format(&out.code) {
+        Ok(code) => write_stdout(&code)?,
+        Err(e) => {
+            eprintln!(
+                "{}: internal error (a bug, not a problem in your document): the code generated for `{shown}` does not parse: {e}",
+                ctx.style.error("error")
+            );
+            return Ok(1);
+        }
+    }
     Ok(0)
 }
 

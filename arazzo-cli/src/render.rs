@@ -4,7 +4,41 @@
 use crate::style::Style;
 use arazzo_compiler::diag::{Applicability, RenderOptions, Suggestion};
 use arazzo_compiler::{Diagnostic, Severity, LINTS};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Value};
+
+/// What a path segment of a URI cannot hold as it is (RFC 3986): controls, space,
+/// delimiters and `%`; non-ASCII characters are always encoded (as UTF-8 bytes).
+const NOT_IN_PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A SARIF `artifactLocation` for a file as diagnostics show it: a relative path is a
+/// percent-encoded URI reference against `%SRCROOT%`, an absolute one a `file://` URI.
+fn artifact_location(path: &str) -> Value {
+    let encoded = utf8_percent_encode(path, NOT_IN_PATH).to_string();
+    if path.starts_with('/') {
+        json!({ "uri": format!("file://{encoded}") })
+    } else if path.as_bytes().get(1..3) == Some(b":/") {
+        // A Windows drive (`C:/x`): `file:///C:/x`.
+        json!({ "uri": format!("file:///{encoded}") })
+    } else {
+        json!({ "uri": encoded, "uriBaseId": "%SRCROOT%" })
+    }
+}
 
 /// A diagnostic as the macro renders it (`error: file:line:col: message`, the source
 /// snippet with the primary span and the secondary labels, `= help`/`= note` lines),
@@ -142,9 +176,7 @@ pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
                     region.insert("byteLength".into(), json!(r.end - r.start));
                 }
             }
-            let mut physical = json!({
-                "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
-            });
+            let mut physical = json!({ "artifactLocation": artifact_location(uri) });
             if !region.is_empty() {
                 physical["region"] = Value::Object(region);
             }
@@ -155,7 +187,7 @@ pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
                     json!({
                         "description": { "text": format!("replace `{}` with `{}` ({})", s.original, s.replacement, s.applicability.as_str()) },
                         "artifactChanges": [{
-                            "artifactLocation": { "uri": s.file.display, "uriBaseId": "%SRCROOT%" },
+                            "artifactLocation": artifact_location(&s.file.display),
                             "replacements": [{
                                 "deletedRegion": { "byteOffset": s.range.start, "byteLength": s.range.end - s.range.start },
                                 "insertedContent": { "text": s.replacement },
@@ -190,7 +222,7 @@ pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
                         "id": i,
                         "message": { "text": l.message },
                         "physicalLocation": {
-                            "artifactLocation": { "uri": l.location.file.display, "uriBaseId": "%SRCROOT%" },
+                            "artifactLocation": artifact_location(&l.location.file.display),
                             "region": region,
                         },
                     })

@@ -36,6 +36,30 @@ pub enum Error {
     /// `OUT_DIR` is not set (not run from a build script) and the output path is relative.
     #[error("`OUT_DIR` is not set: give an absolute output path outside a build script")]
     NoOutDir,
+    /// A file read has a name that a `cargo:rerun-if-changed` line cannot carry (a line
+    /// break or another control character, or bytes that are not UTF-8): printed, it
+    /// could inject cargo directives into the build.
+    #[error("the file name {0:?} cannot be printed as a cargo directive (control characters or not UTF-8)")]
+    UnprintablePath(PathBuf),
+}
+
+/// The path as text a cargo directive can carry: UTF-8 without control characters.
+fn printable(path: &Path) -> Option<&str> {
+    path.to_str().filter(|s| !s.chars().any(char::is_control))
+}
+
+/// A line of a diagnostic for `cargo:warning`: control characters (a carriage return that
+/// would hide the text before it, a bidi override) are written escaped.
+fn warning_line(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            if c.is_control() || crate::code::is_bidi_control(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {
@@ -49,10 +73,13 @@ fn render(diagnostics: &[Diagnostic]) -> String {
 /// Formats generated code ([`Output::code`]) as a Rust file (`prettyplease`); code that
 /// does not parse as a file (never expected) is returned unformatted.
 pub fn format(code: &str) -> String {
-    match syn::parse_file(code) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(_) => code.to_owned(),
-    }
+    try_format(code).unwrap_or_else(|_| code.to_owned())
+}
+
+/// Formats generated code as a Rust file, or says why it does not parse as one (a bug of
+/// the compiler: `arazzo expand` reports it and exits 1).
+pub fn try_format(code: &str) -> Result<String, syn::Error> {
+    syn::parse_file(code).map(|file| prettyplease::unparse(&file))
 }
 
 /// Compiles the Arazzo document at `path` (relative to `CARGO_MANIFEST_DIR` when relative)
@@ -64,6 +91,18 @@ pub fn generate(
     path: impl AsRef<Path>,
     out_file: impl AsRef<Path>,
     options: &Options,
+) -> Result<Output, Error> {
+    generate_to(path, out_file, options, &mut std::io::stdout().lock())
+}
+
+/// As [`generate`], with the cargo directives written to `directives` instead of stdout.
+/// A file whose name a directive cannot carry is refused ([`Error::UnprintablePath`])
+/// before anything is printed.
+pub fn generate_to(
+    path: impl AsRef<Path>,
+    out_file: impl AsRef<Path>,
+    options: &Options,
+    directives: &mut dyn std::io::Write,
 ) -> Result<Output, Error> {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
     let base = manifest.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -79,14 +118,25 @@ pub fn generate(
         options.display_root = base;
     }
     let out = compile(&path, &options);
+    let mut files = Vec::new();
     for f in &out.files {
-        println!("cargo:rerun-if-changed={}", f.display());
+        files.push(printable(f).ok_or_else(|| Error::UnprintablePath(f.clone()))?);
+    }
+    let mut text = String::new();
+    for f in files {
+        text.push_str(&format!("cargo:rerun-if-changed={f}\n"));
     }
     for w in out.warnings() {
         for line in format!("warning: {w}").lines() {
-            println!("cargo:warning={line}");
+            text.push_str(&format!("cargo:warning={}\n", warning_line(line)));
         }
     }
+    directives
+        .write_all(text.as_bytes())
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("<cargo directives>"),
+            source,
+        })?;
     if out.has_errors() {
         return Err(Error::Document(out.errors().cloned().collect()));
     }

@@ -107,6 +107,12 @@ impl std::fmt::Display for Code {
     }
 }
 
+/// Whether `c` is a bidirectional-text control (U+202A–U+202E, U+2066–U+2069), which
+/// rustc refuses in comments and literals of source text (`text_direction_codepoint_in_comment`).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Writes `s` as a Rust string literal: `escape_debug`, except that `'` stays as it
 /// is and a NUL before an octal digit is `\x00`.
 fn push_string_literal(out: &mut String, s: &str) {

@@ -26,6 +26,57 @@ use crate::expr::{self, Expr, ParseError, Span};
 /// The deepest nesting of parentheses, `!` and operators a condition may have.
 pub const MAX_DEPTH: usize = 64;
 
+/// The deepest nesting of brackets and parentheses a JSONPath query may have. The JSONPath
+/// parser (`serde_json_path`) is recursive: deeper queries are refused before it sees them.
+pub const MAX_JSONPATH_DEPTH: usize = 64;
+
+/// The deepest nesting of `[`, `(` and `!` in a JSONPath query, outside its string literals:
+/// an upper bound of the recursion depth the JSONPath parser needs for it. Unbalanced
+/// closing brackets do not lower it below zero.
+pub fn jsonpath_nesting(query: &str) -> usize {
+    let (mut depth, mut deepest, mut nots) = (0usize, 0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in query.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        // A run of `!` (each one a level of the parser) counts until the next token.
+        if c == '!' {
+            nots += 1;
+        } else if !c.is_whitespace() {
+            nots = 0;
+        }
+        deepest = deepest.max(depth + nots);
+    }
+    deepest
+}
+
+/// Refuses a JSONPath query nested deeper than [`MAX_JSONPATH_DEPTH`] (the message of the
+/// diagnostic), so that the recursive JSONPath parser never runs on it.
+pub fn check_jsonpath_depth(query: &str) -> Result<(), String> {
+    let depth = jsonpath_nesting(query);
+    if depth > MAX_JSONPATH_DEPTH {
+        return Err(format!(
+            "JSONPath nested too deeply: {depth} levels of brackets and parentheses; the limit is {MAX_JSONPATH_DEPTH}"
+        ));
+    }
+    Ok(())
+}
+
 /// A literal value in a condition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {

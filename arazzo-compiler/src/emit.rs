@@ -52,11 +52,27 @@ fn path_tokens(path: &str) -> Code {
     code!(#( #segments )::*)
 }
 
-fn doc_attr(text: &str) -> Code {
+/// `#[doc]` attributes for a text, one per line.
+pub(crate) fn doc_attr(text: &str) -> Code {
     if text.trim().is_empty() {
         return Code::new();
     }
-    let lines = text.lines().map(doc_line);
+    // Build-script mode writes documentation as `///` comments, where rustc refuses a
+    // lone carriage return (it ends a line here) and bidi controls (written escaped).
+    let lines = text.lines().flat_map(|l| l.split('\r')).map(|l| {
+        if l.chars().any(code::is_bidi_control) {
+            let visible: String = l
+                .chars()
+                .map(|c| match c {
+                    c if code::is_bidi_control(c) => c.escape_unicode().to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            doc_line(&visible)
+        } else {
+            doc_line(l)
+        }
+    });
     code! { #( #[doc = #lines] )* }
 }
 
@@ -233,8 +249,9 @@ impl Emitter<'_> {
             DefKind::Enum(variants) => {
                 let vs = variants.iter().map(|(v, json)| {
                     let v = ident(v);
-                    let vdoc = format!(" `{json}`");
-                    code!(#[doc = #vdoc] #[serde(rename = #json)] #v,)
+                    
+                    let vdoc = doc_attr(&format!("`{json}`"));
+                    code!(#vdoc #[serde(rename = #json)] #v,)
                 });
                 let as_str = variants.iter().map(|(v, json)| {
                     let v = ident(v);

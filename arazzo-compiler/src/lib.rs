@@ -54,6 +54,44 @@ pub struct Options {
     /// Lint levels (`allow`/`warn`/`deny`), by lint name (one of [`LINTS`]); the last
     /// entry for a lint wins, lints not named are warnings.
     pub lints: Vec<(String, Level)>,
+    /// The directory (absolute) that source urls and `$ref`s may name files in, with its
+    /// subdirectories. `None`: the crate of the document, the nearest directory at or above
+    /// it that holds a `Cargo.toml` or `.git`; without one, [`Options::display_root`] when the
+    /// document is below it, else the document's own directory. Files
+    /// mapped in [`Options::sources`] are read wherever they are, and so are the files in
+    /// their directories. A monorepo whose documents refer to descriptions above the crate
+    /// sets a common ancestor here.
+    pub root: Option<PathBuf>,
+}
+
+/// The directories (canonical) a compilation may read files from: see [`Options::root`].
+pub fn allowed_dirs(path: &Path, options: &Options) -> Vec<PathBuf> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| resolve::normalize(p));
+    let doc = canonical(path);
+    let root = match &options.root {
+        Some(r) => canonical(r),
+        None => {
+            let dir = doc.parent().map(Path::to_path_buf).unwrap_or_default();
+            let shown = canonical(&options.display_root);
+            let crate_dir = dir
+                .ancestors()
+                .find(|d| d.join("Cargo.toml").is_file() || d.join(".git").exists());
+            match crate_dir {
+                Some(d) => d.to_path_buf(),
+                None if !options.display_root.as_os_str().is_empty() && doc.starts_with(&shown) => {
+                    shown
+                }
+                None => dir,
+            }
+        }
+    };
+    let mut dirs = vec![root];
+    for (_, p) in &options.sources {
+        if let Some(dir) = canonical(p).parent() {
+            dirs.push(dir.to_path_buf());
+        }
+    }
+    dirs
 }
 
 /// The result of a compilation.
@@ -172,7 +210,8 @@ fn read_limited(path: &Path) -> Result<String, String> {
 /// Compiles a document already read (`path` locates its relative source urls).
 pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> Output {
     let mut stack = Vec::new();
-    let out = compile_inner(file, path, options, &mut stack, Stop::Emit);
+    let allowed = allowed_dirs(path, options);
+    let out = compile_inner(file, path, options, &allowed, &mut stack, Stop::Emit);
     Output {
         code: out.code.into_string(),
         diagnostics: finish_diagnostics(out.diagnostics, options),
@@ -227,7 +266,8 @@ pub fn lower(path: &Path, options: &Options) -> Lowered {
         display: shown,
         text,
     });
-    let out = compile_inner(file, path, options, &mut Vec::new(), Stop::Lowered);
+    let allowed = allowed_dirs(path, options);
+    let out = compile_inner(file, path, options, &allowed, &mut Vec::new(), Stop::Lowered);
     let diagnostics = finish_diagnostics(out.diagnostics, options);
     match out.lowered {
         Some((checked, externals)) => Lowered {
@@ -267,6 +307,7 @@ fn compile_inner(
     file: Arc<SourceFile>,
     path: &Path,
     options: &Options,
+    allowed: &[PathBuf],
     stack: &mut Vec<PathBuf>,
     stop: Stop,
 ) -> Inner {
@@ -275,8 +316,18 @@ fn compile_inner(
     let root = match yaml::parse(&file.text, yaml::Limits::default()) {
         Ok(r) => r,
         Err(e) => {
+            // A document named by another one's url that is not YAML is not quoted (it
+            // could be any file of the crate); the document compiled is the user's own.
+            let shown = if stack.is_empty() {
+                file.clone()
+            } else {
+                Arc::new(SourceFile {
+                    display: file.display.clone(),
+                    text: String::new(),
+                })
+            };
             diags.push(Diagnostic::at(
-                Some(Location::at_offset(file.clone(), e.pos, e.offset)),
+                Some(Location::at_offset(shown, e.pos, e.offset)),
                 format!("invalid YAML: {}", e.message),
             ));
             return Inner {
@@ -291,6 +342,7 @@ fn compile_inner(
     let doc = model::Reader::new(file.clone(), &mut diags).document(&root);
     let map = resolve::SourceMap {
         overrides: options.sources.clone(),
+        allowed: allowed.to_vec(),
     };
     let mut sources = resolve::load_sources(&doc, path, &file, &map, &display, &mut diags);
     resolve::load_used(&doc, &mut sources, &file, &display, &mut diags);
@@ -338,7 +390,7 @@ fn compile_inner(
             display: display(&sub_path),
             text,
         });
-        let sub = compile_inner(sub_file, &sub_path, options, stack, Stop::Emit);
+        let sub = compile_inner(sub_file, &sub_path, options, allowed, stack, Stop::Emit);
         files.push(sub_path);
         files.extend(sub.files);
         for d in sub.diagnostics {
@@ -358,10 +410,12 @@ fn compile_inner(
             .collect();
         sources.arazzo.push((name.to_owned(), exports));
         let m = emit::ident_of(&module);
-        let doc_line = format!(" Code generated for the Arazzo source description `{name}`.");
+        let doc = emit::doc_attr(&format!(
+            "Code generated for the Arazzo source description `{name}`."
+        ));
         let tokens = sub.code;
         sub_tokens.push(code! {
-            #[doc = #doc_line]
+            #doc
             #[allow(clippy::all)]
             pub mod #m { #tokens }
         });

@@ -119,6 +119,9 @@ pub struct Store {
     /// (the trees are immutable and outlive the store): a pointer into a mapping of
     /// thousands of entries is a hash lookup, not a scan.
     key_index: std::sync::Mutex<HashMap<usize, Arc<KeyIndex>>>,
+    /// The directories (canonical) `$ref`s may name files in, with their subdirectories;
+    /// empty: anywhere (see [`crate::resolve::SourceMap::allowed`]).
+    pub allowed: Vec<PathBuf>,
 }
 
 /// Key → entry index of one mapping (the first entry with that key).
@@ -264,12 +267,14 @@ impl Store {
         let root = match parsed {
             Ok(r) => r,
             Err(e) => {
+                // A file that is not YAML is not a description: its lines are never
+                // quoted (it could be anything the url or `$ref` names, credentials included).
+                let unquoted = Arc::new(SourceFile {
+                    display: file.display.clone(),
+                    text: String::new(),
+                });
                 diags.push(Diagnostic::at(
-                    Some(crate::diag::Location::at_offset(
-                        file.clone(),
-                        e.pos,
-                        e.offset,
-                    )),
+                    Some(crate::diag::Location::at_offset(unquoted, e.pos, e.offset)),
                     format!("invalid YAML/JSON in OpenAPI description: {}", e.message),
                 ));
                 return None;
@@ -304,9 +309,31 @@ impl Store {
             return None;
         }
         let dir = self.files.get(from)?.path.parent()?.to_path_buf();
-        let p = dir.join(percent_decode(file_part));
+        let decoded = percent_decode(file_part);
+        let p = dir.join(&decoded);
         let canonical = p.canonicalize().unwrap_or_else(|_| p.clone());
         if self.failed.contains(&canonical) {
+            return None;
+        }
+        let refused = if decoded.chars().any(char::is_control) {
+            Some(blame(format!(
+                "`$ref: {}` names a file with control characters (a line break?), which cannot be a source file",
+                reference.escape_debug()
+            )))
+        } else if !crate::resolve::confined(&p, &self.allowed) {
+            Some(
+                blame(format!(
+                    "`$ref: {reference}` in `{}` names a file outside the crate",
+                    self.files.get(from)?.file.display
+                ))
+                .help(crate::resolve::OUTSIDE_HELP),
+            )
+        } else {
+            None
+        };
+        if let Some(d) = refused {
+            diags.push(d);
+            self.failed.insert(canonical);
             return None;
         }
         match self.load(&p, display, diags, blame) {

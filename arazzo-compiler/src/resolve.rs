@@ -62,7 +62,24 @@ pub fn source_module(name: &str) -> String {
 pub struct SourceMap {
     /// Source name → local file (already absolute), overriding the document's url.
     pub overrides: Vec<(String, PathBuf)>,
+    /// The directories (canonical) source urls and `$ref`s may name files in, with their
+    /// subdirectories ([`crate::allowed_dirs`]); empty: anywhere.
+    pub allowed: Vec<PathBuf>,
 }
+
+/// Whether `path` is in one of `allowed` or below (compared canonical, so that a symbolic
+/// link does not lead out; a path that does not exist is compared normalized). Empty
+/// `allowed`: anywhere.
+pub fn confined(path: &Path, allowed: &[PathBuf]) -> bool {
+    if allowed.is_empty() {
+        return true;
+    }
+    let canonical = path.canonicalize().unwrap_or_else(|_| normalize(path));
+    allowed.iter().any(|dir| canonical.starts_with(dir))
+}
+
+/// The help of a diagnostic for a file outside [`SourceMap::allowed`].
+pub const OUTSIDE_HELP: &str = "files are read from the document's crate (the nearest directory above it with a `Cargo.toml` or `.git`) and below, and next to files mapped with `sources(...)`; for a monorepo, widen it: `arazzo_workflow!(\"x.arazzo.yaml\", root = \"..\")`, `arazzo check --root ..`";
 
 /// The local file of a source description: the caller's mapping, or the url relative to
 /// the document. `Err` carries the diagnostic for an unmapped remote url.
@@ -92,7 +109,26 @@ pub fn source_path(
     let rel = url.strip_prefix("file://").unwrap_or(url);
     let rel = rel.split('#').next().unwrap_or(rel);
     // A url is percent-encoded (`my%20api.yaml` names `my api.yaml`).
-    Ok(normalize(&dir.join(crate::openapi::percent_decode(rel))))
+    let decoded = crate::openapi::percent_decode(rel);
+    let blame = |m: String| {
+        Box::new(Diagnostic::at(model::location(file, &sd.url.node), m))
+    };
+    if decoded.chars().any(char::is_control) {
+        return Err(blame(format!(
+            "the url of source description `{name}` names a file with control characters (a line break?), which cannot be a source file"
+        )));
+    }
+    let path = normalize(&dir.join(decoded));
+    if !confined(&path, &map.allowed) {
+        return Err(Box::new(
+            Diagnostic::at(
+                model::location(file, &sd.url.node),
+                format!("the url of source description `{name}` (`{url}`) names a file outside the crate"),
+            )
+            .help(OUTSIDE_HELP),
+        ));
+    }
+    Ok(path)
 }
 
 /// How a source name is written as a key of the macro's `sources(...)`: bare when it is a
@@ -118,6 +154,7 @@ pub fn load_sources(
     diags: &mut Diagnostics,
 ) -> Sources {
     let mut sources = Sources::default();
+    sources.store.allowed = map.allowed.clone();
     let mut seen: Vec<&str> = Vec::new();
     for sd in &doc.sources {
         let name = sd.name.as_str();

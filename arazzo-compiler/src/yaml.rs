@@ -1,9 +1,9 @@
 //! A YAML 1.2 (and so JSON) tree that keeps the position of every node.
 //!
 //! Built from `saphyr-parser` events. Hostile input is bounded: nesting depth,
-//! the number of nodes (aliases are expanded, so "billion laughs" documents hit
-//! the node budget instead of memory), and scalars are resolved with the YAML 1.2
-//! core schema.
+//! the number of nodes and the bytes of text (aliases are expanded, so "billion laughs"
+//! documents and a large scalar aliased many times hit a budget instead of memory), and
+//! scalars are resolved with the YAML 1.2 core schema.
 
 use crate::diag::Pos;
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -18,6 +18,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes in the tree, counting each alias expansion again.
     pub max_nodes: usize,
+    /// Most bytes of text (scalars and keys) in the tree, counting each alias expansion
+    /// again: an anchored 1 MiB string aliased 2 000 times is 2 GiB once expanded.
+    pub max_bytes: usize,
 }
 
 impl Default for Limits {
@@ -25,6 +28,7 @@ impl Default for Limits {
         Limits {
             max_depth: 200,
             max_nodes: 2_000_000,
+            max_bytes: 2 * crate::MAX_FILE_BYTES as usize,
         }
     }
 }
@@ -929,6 +933,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut root: Option<Node> = None;
     let mut nodes: usize = 0;
+    let mut bytes: usize = 0;
     let mut documents = 0usize;
     let mut index = ByteIndex::new(src);
     let err = |message: String, pos: Pos, offset: usize| YamlError {
@@ -974,7 +979,19 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| err("alias to an unknown anchor".into(), pos, at))?;
-                nodes = nodes.saturating_add(count_nodes(&node, limits.max_nodes));
+                let (n, b) = expanded_size(&node, limits.max_nodes, limits.max_bytes);
+                nodes = nodes.saturating_add(n);
+                bytes = bytes.saturating_add(b);
+                if bytes > limits.max_bytes {
+                    return Err(err(
+                        format!(
+                            "document too large: more than {} bytes of text once aliases are expanded (an alias bomb?)",
+                            limits.max_bytes
+                        ),
+                        pos,
+                        at,
+                    ));
+                }
                 if nodes > limits.max_nodes {
                     return Err(err(
                         format!(
@@ -994,6 +1011,7 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 nodes += 1;
+                bytes = bytes.saturating_add(text.len());
                 let value = match (&tag, style) {
                     (Some(t), _) if t.is_yaml_core_schema() => match t.suffix.as_str() {
                         "str" => Value::Str(text.to_string()),
@@ -1149,21 +1167,29 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
     root.ok_or_else(|| err("the file is empty".into(), Pos { line: 1, col: 1 }, 0))
 }
 
-fn count_nodes(node: &Node, cap: usize) -> usize {
-    let mut count = 0usize;
+/// The nodes and bytes of text (scalars and keys) of a tree, counted until either
+/// exceeds its cap.
+fn expanded_size(node: &Node, max_nodes: usize, max_bytes: usize) -> (usize, usize) {
+    let (mut count, mut bytes) = (0usize, 0usize);
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         count += 1;
-        if count > cap {
-            return count;
+        if count > max_nodes || bytes > max_bytes {
+            break;
         }
         match &n.value {
+            Value::Str(s) => bytes = bytes.saturating_add(s.len()),
             Value::Seq(items) => stack.extend(items.iter()),
-            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    bytes = bytes.saturating_add(k.text.len());
+                    stack.push(v);
+                }
+            }
             _ => {}
         }
     }
-    count
+    (count, bytes)
 }
 
 #[cfg(test)]
@@ -1300,6 +1326,21 @@ mod tests {
         }
         let e = p(&src).unwrap_err();
         assert!(e.message.contains("alias bomb"), "{}", e.message);
+    }
+
+    #[test]
+    fn aliases_of_a_large_scalar_are_bounded_in_bytes() {
+        // 1 000 aliases of a 100 KiB string: 3 001 nodes, but 100 MB of text once expanded.
+        let big = "x".repeat(100 * 1024);
+        let mut src = format!("a: &a {big}\nb:\n");
+        for _ in 0..1000 {
+            src.push_str("- *a\n");
+        }
+        let e = p(&src).unwrap_err();
+        assert!(e.message.contains("bytes of text"), "{}", e.message);
+        // The same text without aliases is within the budget.
+        let small = format!("a: &a {big}\nb: [*a, *a, *a]\n");
+        assert!(p(&small).is_ok());
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn compile_in(dir: &Path, doc: &str, sources: &[(&str, &str)]) -> Output {
             .iter()
             .map(|(n, p)| ((*n).to_owned(), dir.join(p)))
             .collect(),
-        lints: Vec::new(),
+        ..Options::default()
     };
     compile(&dir.join(doc), &options)
 }

@@ -20,6 +20,7 @@ use syn::{LitStr, Token};
 /// arazzo::arazzo_workflow!("specs/arazzo/x.yml", sources(petStore = "specs/openapi/petstore.yaml"));
 /// arazzo::arazzo_workflow!("specs/arazzo/x.yml", deny(dialect), allow(unreachable_step));
 /// arazzo::arazzo_workflow!("specs/arazzo/y.yml", sources("cafe-api" = "specs/openapi/cafe.yaml"));
+/// arazzo::arazzo_workflow!("specs/arazzo/z.yml", root = "..");
 /// ```
 ///
 /// Paths are relative to the calling crate's `CARGO_MANIFEST_DIR`; when the file
@@ -28,6 +29,11 @@ use syn::{LitStr, Token};
 /// `unreachable_step`, `undocumented_content_type`) are warnings, shown by
 /// `cargo build` as deprecation warnings on the path literal; `allow(...)`,
 /// `warn(...)` and `deny(...)` set their levels as in rustc.
+///
+/// Source urls and `$ref`s may name files in the document's crate (the nearest directory
+/// at or above the document with a `Cargo.toml` or `.git`) and below, and next to the files
+/// mapped in `sources(...)`; `root = "dir"` (relative to `CARGO_MANIFEST_DIR`) sets another
+/// directory, for a monorepo whose descriptions are above the crate.
 #[proc_macro]
 pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
     let input2: proc_macro2::TokenStream = input.into();
@@ -54,6 +60,8 @@ struct Args {
     sources: Vec<(String, LitStr)>,
     /// `allow(x)`, `warn(x)`, `deny(x)`: lint name and level, in order.
     lints: Vec<(syn::Ident, Level)>,
+    /// `root = "dir"`: the directory files may be read from.
+    root: Option<LitStr>,
 }
 
 /// A source-description name in `sources(...)`: an identifier (`petStore`, `r#type`) or a
@@ -79,6 +87,7 @@ impl Parse for Args {
         let path: LitStr = input.parse()?;
         let mut sources = Vec::new();
         let mut lints = Vec::new();
+        let mut root = None;
         while input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -92,10 +101,15 @@ impl Parse for Args {
                 lints.extend(names.into_iter().map(|n| (n, level)));
                 continue;
             }
+            if kw == "root" {
+                input.parse::<Token![=]>()?;
+                root = Some(input.parse::<LitStr>()?);
+                continue;
+            }
             if kw != "sources" {
                 return Err(syn::Error::new(
                     kw.span(),
-                    "expected `sources(name = \"path\", ...)`, `allow(lint, ...)`, `warn(lint, ...)` or `deny(lint, ...)`",
+                    "expected `sources(name = \"path\", ...)`, `root = \"dir\"`, `allow(lint, ...)`, `warn(lint, ...)` or `deny(lint, ...)`",
                 ));
             }
             let content;
@@ -114,6 +128,7 @@ impl Parse for Args {
             path,
             sources,
             lints,
+            root,
         })
     }
 }
@@ -155,6 +170,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         sources: Vec::new(),
         display_root: base.clone(),
         lints: Vec::new(),
+        root: args.root.as_ref().map(|r| manifest_dir.join(r.value())),
     };
     let mut errors: Vec<syn::Error> = Vec::new();
     for (name, level) in &args.lints {

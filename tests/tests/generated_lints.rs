@@ -65,6 +65,12 @@ mod usage {
     include!(concat!(env!("OUT_DIR"), "/lint_usage.rs"));
 }
 
+/// Descriptions with a lone carriage return and bidi controls (refused by rustc in `///`
+/// comments), `stepId: self`/`SELF` and `workflowId: arazzo` (issue 30, findings 9 and 10).
+mod hostile_text {
+    include!(concat!(env!("OUT_DIR"), "/lint_hostile_text.rs"));
+}
+
 #[test]
 fn generated_modules_are_usable() {
     // Reaching an item of each keeps this a real test of the included code.

@@ -109,6 +109,12 @@ impl<'a> Checker<'a> {
                             .help.push("use `draft-goessner-dispatch-jsonpath-00` (evaluated with RFC 9535 semantics) or `rfc9535`".into());
                     }
                 }
+                if let Err(m) = condition::check_jsonpath_depth(&checked) {
+                    self.err(&cond.node, m).help.push(
+                        "split the query into several criteria, or select less deeply".into(),
+                    );
+                    return None;
+                }
                 match serde_json_path::JsonPath::parse(&checked) {
                     Ok(_) => Some(ir::Criterion::JsonPath {
                         context: context?,

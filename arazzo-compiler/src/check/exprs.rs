@@ -244,6 +244,10 @@ impl<'a> Checker<'a> {
                     return none;
                 }
                 let query = sel.selector.value.clone();
+                if let Err(m) = crate::condition::check_jsonpath_depth(&query) {
+                    self.err(&sel.selector.node, m);
+                    return none;
+                }
                 if let Err(e) = serde_json_path::JsonPath::parse(&query) {
                     self.err(
                         &sel.selector.node,

@@ -358,7 +358,9 @@ impl<'a> Checker<'a> {
             if m.is_empty() || m.starts_with(|c: char| c.is_ascii_digit()) {
                 m.insert_str(0, "workflow_");
             }
-            if syn::parse_str::<syn::Ident>(&m).is_err() || m == "types" {
+            // `types` is the module of shared types; a module `arazzo` next to the
+            // `arazzo::arazzo_workflow!` call would make the crate's name ambiguous.
+            if syn::parse_str::<syn::Ident>(&m).is_err() || m == "types" || m == "arazzo" {
                 m.push('_');
             }
             let mut unique = m.clone();

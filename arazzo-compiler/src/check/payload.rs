@@ -119,6 +119,25 @@ impl<'a> Checker<'a> {
                     .iter()
                     .find(|(k, _)| *k == name)
                     .map_or(payload, |(_, n)| n);
+                // The name is written into the part's `Content-Disposition` (`name` and
+                // `filename`): a quote or a line break would end it or add headers.
+                if name.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+                    let key = payload
+                        .entries()
+                        .iter()
+                        .find(|(k, _)| k.text == *name)
+                        .map(|(k, _)| k.node());
+                    self.err(
+                        key.as_ref().unwrap_or(node),
+                        format!(
+                            "multipart part name `{}` holds a quote, a backslash or a control character (a line break?), which would change the part's headers",
+                            name.escape_debug()
+                        ),
+                    )
+                    .help
+                    .push("name the part with printable characters other than `\"` and `\\`".into());
+                    continue;
+                }
                 let bytes = self.val_is_bytes(st, v);
                 let binary_schema = schema.and_then(|sc| {
                     match types::walk(&self.resolver, sc, std::slice::from_ref(name)) {
@@ -150,11 +169,22 @@ impl<'a> Checker<'a> {
                     // Bytes fit a binary schema: checked below as a string placeholder.
                     placeholders.push(name.clone());
                 }
+                let part_type = store.part_content_type(op, &content_type, name);
+                if let Some(t) = part_type.as_deref().filter(|t| t.chars().any(char::is_control)) {
+                    self.err(
+                        node,
+                        format!(
+                            "the request schema gives part `{name}` the content type `{}`, which holds a control character (a line break?)",
+                            t.escape_debug()
+                        ),
+                    );
+                    continue;
+                }
                 parts.push(ir::Part {
                     name: name.clone(),
                     value: v.clone(),
                     bytes,
-                    content_type: store.part_content_type(op, &content_type, name),
+                    content_type: part_type,
                 });
             }
             if let Val::Object(members) = &mut checked_value {

@@ -460,6 +460,10 @@ impl<'a> Checker<'a> {
         if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
             variant.insert(0, 'S');
         }
+        // `self`, `SELF`: `Self` is a keyword, not a variant name.
+        if variant == "Self" {
+            variant.push('_');
+        }
         let base = variant.clone();
         let mut n = i;
         while st.variants.contains(&variant) {
