@@ -438,11 +438,7 @@ fn escape_jsonpath_string(text: &str, quote: char, out: &mut String) {
 /// An invalid query (rejected at build time) selects nothing. Parses the query
 /// on each call; generated code uses [`select_jsonpath_in`].
 pub fn select_jsonpath(query: &str, singular: bool, value: &Value) -> Value {
-    select(
-        parse_jsonpath(query).as_ref(),
-        singular,
-        value,
-    )
+    select(parse_jsonpath(query).as_ref(), singular, value)
 }
 
 /// As [`select_jsonpath`], with the query compiled once into `cell`.
@@ -595,14 +591,21 @@ mod tests {
         let quoted = |q: &str, value: Value| {
             embedded_match(
                 true,
-                &[Text(&format!("$[?@.name == {q}")), V(value), Text(&format!("{q}]"))],
+                &[
+                    Text(&format!("$[?@.name == {q}")),
+                    V(value),
+                    Text(&format!("{q}]")),
+                ],
                 &v,
             )
         };
         // The injection of issue 30: the value stays one string literal.
         let injection = json!("nope' || @.name == @.name || @.x == 'y");
         assert!(!quoted("'", injection.clone()));
-        assert!(!quoted("\"", json!("nope\" || @.name == @.name || @.x == \"y")));
+        assert!(!quoted(
+            "\"",
+            json!("nope\" || @.name == @.name || @.x == \"y")
+        ));
         assert!(quoted("'", json!("alice")));
         assert!(!quoted("'", json!("Alice")), "a literal compares exactly");
         // Quotes, backslashes and control characters are escaped, not dropped.
@@ -636,9 +639,21 @@ mod tests {
     fn embedded_values_are_matched_literally_in_regexes() {
         use Embedded::{Text, Value as V};
         let pattern = |value: Value| [Text("^id-"), V(value), Text("$")];
-        assert!(embedded_match(false, &pattern(json!("a.c")), &json!("id-a.c")));
-        assert!(!embedded_match(false, &pattern(json!("a.c")), &json!("id-abc")));
-        assert!(!embedded_match(false, &pattern(json!(".*")), &json!("id-anything")));
+        assert!(embedded_match(
+            false,
+            &pattern(json!("a.c")),
+            &json!("id-a.c")
+        ));
+        assert!(!embedded_match(
+            false,
+            &pattern(json!("a.c")),
+            &json!("id-abc")
+        ));
+        assert!(!embedded_match(
+            false,
+            &pattern(json!(".*")),
+            &json!("id-anything")
+        ));
         assert!(!embedded_match(false, &pattern(json!("x|")), &json!("id-")));
         assert!(embedded_match(false, &pattern(json!(12)), &json!("id-12")));
     }
@@ -662,11 +677,19 @@ mod tests {
         for (before, after) in [("$[?", " == 1]"), ("$[?@.a == '", "']")] {
             assert!(!embedded_match(
                 true,
-                &[Embedded::Text(before), Embedded::Value(parens.clone()), Embedded::Text(after)],
+                &[
+                    Embedded::Text(before),
+                    Embedded::Value(parens.clone()),
+                    Embedded::Text(after)
+                ],
                 &v
             ));
         }
-        let ok = format!("$[?{}@.a == 1{}]", "(".repeat(MAX_NESTING - 1), ")".repeat(MAX_NESTING - 1));
+        let ok = format!(
+            "$[?{}@.a == 1{}]",
+            "(".repeat(MAX_NESTING - 1),
+            ")".repeat(MAX_NESTING - 1)
+        );
         assert!(jsonpath_match(&ok, &v));
         assert_eq!(nesting_depth("$['(((' , \"[[\\\"\"]"), 1);
         assert_eq!(nesting_depth("$[?(@.a[0] == 1)]"), 3);
