@@ -1076,9 +1076,17 @@ impl Emitter<'_> {
                 context, embedded, ..
             } if !embedded.is_empty() => {
                 let v = self.rt(context, w);
-                let text = self.val(&Val::Template(embedded.clone()), w);
+                // Each value is passed on its own, never pasted into the text: the
+                // runtime writes it as a literal of the query or pattern.
+                let parts = embedded.iter().map(|p| match p {
+                    TPart::Lit(s) => code!(__rt::Embedded::Text(#s)),
+                    TPart::Expr(e) => {
+                        let e = self.rt(e, w);
+                        code!(__rt::Embedded::Value(#e))
+                    }
+                });
                 let jsonpath = matches!(c, Criterion::JsonPath { .. });
-                code!(__rt::embedded_match(#jsonpath, &#text, &#v))
+                code!(__rt::embedded_match(#jsonpath, &[#( #parts ),*], &#v))
             }
             Criterion::Regex {
                 context, pattern, ..
@@ -1161,6 +1169,27 @@ impl Emitter<'_> {
                 code!(__rt::replace(&mut __body, #ptr, #val);)
             })
             .collect()
+    }
+
+    /// References to the secret values of workflow `w` a request may send: its
+    /// secret inputs (`format: password`, or flowing into a credential) and the
+    /// secret outputs of its steps (`None` before they ran). Bytes are left out.
+    fn secret_values(&self, w: &ir::Workflow) -> Vec<Code> {
+        let mut out = Vec::new();
+        if let Some(def) = self.types.def(w.inputs) {
+            for f in def.fields.iter().filter(|f| f.secret && !f.ty.is_bytes()) {
+                let f = ident(&f.rust);
+                out.push(code!(&__st.inputs.#f));
+            }
+        }
+        for st in &w.steps {
+            let sf = format_ident!("s_{}", st.fn_name.trim_start_matches("r#"));
+            for o in st.outputs.iter().filter(|o| o.secret && !o.ty.is_bytes()) {
+                let f = ident(&o.field);
+                out.push(code!(&__st.#sf.as_ref().map(|__o| &__o.#f)));
+            }
+        }
+        out
     }
 
     fn step_fns(&self, w: &ir::Workflow, _i: usize, s: &ir::Step, ctx: Ctx) -> Code {
@@ -1299,21 +1328,31 @@ impl Emitter<'_> {
         // The functions of a step that sends a request or a message. A step without
         // actions is one function (the exchange, its criteria, its outputs), as `run`
         // needs the response itself only to choose between actions.
+        // A step without `successCriteria` succeeds on any 2xx response (a message
+        // step: on any message).
+        let success_of = |http: bool| {
+            if http && s.success.is_empty() {
+                code!((200..300).contains(&__resp.status()))
+            } else {
+                self.criteria(&s.success, w)
+            }
+        };
         let exchange_fns = |public_fn: Code,
                             resp_ty: Code,
                             prepare: Code,
                             exchange: Code,
-                            direct: Code| {
+                            direct: Code,
+                            http: bool| {
             // The outputs, read from `__resp` once the criteria hold.
             let outputs_tail = code! {
                 #direct
                 Ok(#out_ty { #( #out_fields )* })
             };
             if plain {
-                let done = if s.success.is_empty() {
+                let done = if s.success.is_empty() && !http {
                     code!(#outputs_tail)
                 } else {
-                    let success = self.criteria(&s.success, w);
+                    let success = success_of(http);
                     let (bind, cond) = if_condition(&s.success, success, "__ok");
                     code! {
                         #bind
@@ -1335,7 +1374,7 @@ impl Emitter<'_> {
                     }
                 };
             }
-            let success = self.criteria(&s.success, w);
+            let success = success_of(http);
             code! {
                 #public_fn
 
@@ -1392,6 +1431,10 @@ impl Emitter<'_> {
                     }
                 });
                 let timeout_stmt = s.timeout_ms.map(|ms| code!(__req.step_timeout(#ms);));
+                let secret_stmts = self
+                    .secret_values(w)
+                    .into_iter()
+                    .map(|v| code!(__req.secret(#v);));
                 let body_stmt = body.as_ref().map(|b| {
                     if let Some(typed) = self.typed_json_body(b, w, ctx) {
                         return typed;
@@ -1420,11 +1463,13 @@ impl Emitter<'_> {
                     code! {
                         let mut __req = __rt::Request::new(client, &#info);
                         #timeout_stmt
+                        #( #secret_stmts )*
                         #( #param_stmts )*
                         #body_stmt
                     },
                     code!(__req.send().await),
                     self.direct_outputs(s, ctx),
+                    true,
                 );
                 code! {
                     #info_static
@@ -1516,6 +1561,7 @@ impl Emitter<'_> {
                     },
                     exchange,
                     Code::new(),
+                    false,
                 );
                 code! {
                     #info_static

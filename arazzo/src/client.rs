@@ -137,7 +137,7 @@ impl Client {
         self.inner.workflow_timeout
     }
 
-    /// Largest response body accepted, in bytes. Default 16 MiB.
+    /// Largest response body (and received message payload) accepted, in bytes. Default 16 MiB.
     pub fn max_body_bytes(&self) -> usize {
         self.inner.max_body_bytes
     }
@@ -341,7 +341,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Largest response body accepted, in bytes. Default 16 MiB.
+    /// Largest response body (and received message payload) accepted, in bytes. Default 16 MiB.
     pub fn max_body_bytes(mut self, max: usize) -> Self {
         self.max_body_bytes = Some(max);
         self

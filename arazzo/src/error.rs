@@ -415,6 +415,22 @@ pub enum Error {
         payload: String,
     },
 
+    /// A message received by a `receive` step is larger than the client's
+    /// [`max_body_bytes`](crate::Client::max_body_bytes); it is not read.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: a message received on channel `{channel}` exceeds the limit of {limit} bytes")]
+    MessageTooLarge {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// AsyncAPI operation id (or channel) the step uses.
+        operation: &'static str,
+        /// The channel address.
+        channel: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
     /// The payload of a message is not valid JSON where JSON was needed.
     #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: the message on channel `{channel}` is invalid: {message}")]
     InvalidMessage {
@@ -614,6 +630,12 @@ impl Error {
                 step,
                 operation,
                 ..
+            }
+            | Error::MessageTooLarge {
+                workflow,
+                step,
+                operation,
+                ..
             } => Some((workflow, step, operation)),
             Error::InvalidServerUrl { .. }
             | Error::HttpClientInit { .. }
@@ -626,12 +648,48 @@ impl Error {
 }
 
 /// Removes user name and password from the URL a reqwest error mentions,
-/// and replaces the values of the query parameters named in `secret_query`.
-pub(crate) fn scrub_reqwest(mut err: reqwest::Error, secret_query: &[String]) -> reqwest::Error {
+/// replaces the values of the query parameters named in `secret_query`, and
+/// every occurrence of a `secrets` text in its path and query.
+pub(crate) fn scrub_reqwest(
+    mut err: reqwest::Error,
+    secret_query: &[String],
+    secrets: &[String],
+) -> reqwest::Error {
     if let Some(url) = err.url_mut() {
         scrub_url(url, secret_query, false);
+        scrub_url_values(url, secrets);
     }
     err
+}
+
+/// Replaces every occurrence of a `secrets` text (as the request encoded it)
+/// in the path and the query of `url` by `[redacted]`, longest first.
+pub(crate) fn scrub_url_values(url: &mut url::Url, secrets: &[String]) {
+    let mut sorted: Vec<&str> = secrets
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
+    sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let scrub = |text: &str| {
+        let mut out = text.to_owned();
+        for secret in &sorted {
+            if out.contains(secret) {
+                out = out.replace(secret, crate::rt::redacted());
+            }
+        }
+        out
+    };
+    let path = scrub(url.path());
+    if path != url.path() {
+        url.set_path(&path);
+    }
+    if let Some(query) = url.query() {
+        let scrubbed = scrub(query);
+        if scrubbed != query {
+            url.set_query(Some(&scrubbed));
+        }
+    }
 }
 
 /// Removes credentials from `url`: user name and password always; the values

@@ -107,6 +107,50 @@ async fn json_and_form_bodies() {
 }
 
 #[tokio::test]
+async fn multipart_names_cannot_inject_part_headers() {
+    let server = serve(|_| json(201, r#"{"ok":true}"#)).await;
+    let client = client_for(&server.url());
+    let mut r = Request::new(&client, &POST_ITEM);
+    let hostile = "f\"\r\nX-F: 2\r\n\r\nforged";
+    r.part_bytes(hostile, b"data".to_vec(), "application/octet-stream")
+        .unwrap();
+    r.part_value(hostile, &json!("text"), None).unwrap();
+    r.send().await.unwrap();
+
+    let seen = server.requests();
+    let body = String::from_utf8_lossy(&seen[0].body).into_owned();
+    let boundary = seen[0]
+        .header("content-type")
+        .and_then(|ct| ct.strip_prefix("multipart/form-data; boundary="))
+        .unwrap()
+        .to_owned();
+    // Every line of each part's head is one the client wrote: no header and no
+    // body start came from the name.
+    let parts: Vec<&str> = body
+        .split(&format!("--{boundary}"))
+        .filter(|p| p.starts_with("\r\n"))
+        .collect();
+    assert_eq!(parts.len(), 2, "{body:?}");
+    for part in parts {
+        let (head, data) = part[2..].split_once("\r\n\r\n").unwrap();
+        let lines: Vec<&str> = head.split("\r\n").collect();
+        assert!(lines[0].starts_with("Content-Disposition: form-data; "), "{head:?}");
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("Content-Type: ")),
+            "{head:?}"
+        );
+        assert!(data == "data\r\n" || data == "text\r\n", "{data:?}");
+    }
+    assert!(!body.contains("\r\nX-F: 2"), "{body:?}");
+    assert!(!body.contains("\r\nforged"), "{body:?}");
+    // The file name is encoded as browsers encode it.
+    assert!(
+        body.contains("filename=\"f%22%0D%0AX-F: 2%0D%0A%0D%0Aforged\""),
+        "{body:?}"
+    );
+}
+
+#[tokio::test]
 async fn connection_refused_is_connect() {
     let addr = closed_port().await;
     let client = client_for(&format!("http://{addr}"));

@@ -19,6 +19,7 @@ use common::{client_for, closed_port, json, serve};
 use serde_json::json;
 
 const SECRET: &str = "sk-SECRET-123";
+const PASSWORD: &str = "hunter2-p@ss w/rd";
 
 fn request<'a>(client: &'a Client) -> Request<'a> {
     let mut r = Request::new(client, &common::GET_ITEM_STEP);
@@ -80,7 +81,19 @@ async fn traces_name_the_step_but_never_header_values() {
     let client = client_for(&format!("http://{addr}"));
     request(&client).send().await.unwrap_err();
 
+    // A `format: password` value sent outside any credential location (a path
+    // segment, a plain query parameter, a header not named like a credential),
+    // marked secret as generated code marks it.
+    let mut r = Request::new(&client, &common::GET_ITEM_STEP);
+    r.secret(&json!(PASSWORD));
+    r.path_param("id", &json!(PASSWORD)).unwrap();
+    r.query("access_token", &json!(PASSWORD)).unwrap();
+    r.header("X-Pass", &json!(PASSWORD), false).unwrap();
+    r.send().await.unwrap_err();
+
     let text = out.lock().unwrap().clone();
+    assert!(!text.contains("hunter2"), "password leaked: {text}");
+    assert!(text.contains("/items/[redacted]?access_token=[redacted]"), "{text}");
     assert!(text.contains("getItem"), "{text}");
     assert!(text.contains("/items/{id}"), "{text}");
     assert!(text.contains("status=401"), "{text}");

@@ -253,3 +253,34 @@ async fn retries_run_out_with_the_attempts_counted() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_message_larger_than_the_body_limit_is_refused() {
+    let broker = InMemoryTransport::new();
+    broker.publish(
+        "orders.confirmed",
+        confirmation(
+            "c-42",
+            json!({"orderId": "o-42", "status": "CONFIRMED", "confirmationId": "x".repeat(4096)}),
+        ),
+    );
+    let client = arazzo::Client::builder()
+        .transport(broker.clone())
+        .max_body_bytes(1024)
+        .build()
+        .unwrap();
+    let err = run(&client, &inputs()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            arazzo::Error::MessageTooLarge {
+                step: "confirmOrder",
+                channel: "orders.confirmed",
+                limit: 1024,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("1024 bytes"), "{err}");
+}

@@ -268,27 +268,167 @@ pub fn regex_match_in(cell: &'static RegexCell, pattern: &str, value: &Value) ->
 
 /// Criteria of type `jsonpath` (RFC 9535): whether `query` selects at least
 /// one node of `value`, parsing the query on each call; generated code uses
-/// [`jsonpath_match_in`]. An invalid query selects nothing.
+/// [`jsonpath_match_in`]. An invalid query, or one nested deeper than
+/// [`MAX_NESTING`], selects nothing.
 pub fn jsonpath_match(query: &str, value: &Value) -> bool {
-    serde_json_path::JsonPath::parse(query).is_ok_and(|p| !p.query(value).is_empty())
+    parse_jsonpath(query).is_some_and(|p| !p.query(value).is_empty())
 }
 
 /// As [`jsonpath_match`], with the query compiled once into `cell`.
 pub fn jsonpath_match_in(cell: &'static JsonPathCell, query: &str, value: &Value) -> bool {
-    cell.get_or_init(|| serde_json_path::JsonPath::parse(query).ok())
+    cell.get_or_init(|| parse_jsonpath(query))
         .as_ref()
         .is_some_and(|path| !path.query(value).is_empty())
 }
 
+/// The deepest nesting of brackets `(`, `[` and `{` in `text` (a JSONPath
+/// query, a regular expression), outside string literals quoted with `'` or
+/// `"` (where `\` escapes the next character). Counted without recursion,
+/// in one pass, whatever the text.
+pub fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+    }
+    deepest
+}
+
+/// How deeply a JSONPath query or a regular expression handled at run time
+/// may nest (see [`nesting_depth`]): deeper text is refused before it reaches
+/// a recursive parser, whose stack it could exhaust (a stack overflow aborts
+/// the whole process; it cannot be caught).
+pub const MAX_NESTING: usize = 64;
+
+/// A JSONPath query parsed, unless it is invalid or nested deeper than [`MAX_NESTING`].
+fn parse_jsonpath(query: &str) -> Option<serde_json_path::JsonPath> {
+    if nesting_depth(query) > MAX_NESTING {
+        tracing::debug!(
+            limit = MAX_NESTING,
+            "JSONPath query nested too deeply: refused"
+        );
+        return None;
+    }
+    serde_json_path::JsonPath::parse(query).ok()
+}
+
+/// One piece of a regex or JSONPath condition with embedded runtime
+/// expressions (Arazzo 1.1), as generated code passes it to [`embedded_match`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Embedded<'a> {
+    /// Text of the document, used as written.
+    Text(&'a str),
+    /// The value of an embedded `{$...}` expression: always a literal, never query
+    /// or pattern syntax.
+    Value(Value),
+}
+
 /// A regex or JSONPath criterion whose condition embeds runtime expressions
-/// (Arazzo 1.1): `condition` is the text after substitution (a `String`
-/// value), compiled now. An invalid pattern or query (a substituted value can
-/// make one) fails the criterion, as the specification asks.
-pub fn embedded_match(jsonpath: bool, condition: &Value, value: &Value) -> bool {
-    match condition {
-        Value::String(c) if jsonpath => jsonpath_match(c, value),
-        Value::String(c) => regex_match(c, value),
-        _ => false,
+/// (Arazzo 1.1): whether the condition assembled from `parts` matches `value`.
+///
+/// A substituted value can never change the structure of the condition:
+///
+/// * in a JSONPath query, a value inside a string literal of the document
+///   (`'{$inputs.name}'`) is escaped for that literal (quotes, backslashes and
+///   control characters); elsewhere a string becomes a double-quoted string
+///   literal, a number a number, a boolean or null itself; an array or an
+///   object cannot be a literal, and fails the criterion;
+/// * in a regular expression, a value is matched literally
+///   ([`regex::escape`]).
+///
+/// A condition that is then invalid (the document's text around the value can
+/// make one), a JSONPath query nested deeper than [`MAX_NESTING`] or a
+/// pattern nested deeper than the regex crate allows, fails the criterion.
+pub fn embedded_match(jsonpath: bool, parts: &[Embedded<'_>], value: &Value) -> bool {
+    if jsonpath {
+        jsonpath_with_values(parts).is_some_and(|query| jsonpath_match(&query, value))
+    } else {
+        let mut pattern = String::new();
+        for part in parts {
+            match part {
+                Embedded::Text(text) => pattern.push_str(text),
+                Embedded::Value(v) => pattern.push_str(&regex::escape(&to_text(v))),
+            }
+        }
+        // The regex crate bounds nesting itself (and reports an error).
+        regex_match(&pattern, value)
+    }
+}
+
+/// The JSONPath query of `parts`, each value written as a literal (see
+/// [`embedded_match`]); `None` when a value cannot be one.
+fn jsonpath_with_values(parts: &[Embedded<'_>]) -> Option<String> {
+    let mut query = String::new();
+    // The string literal of the document the text so far ends in, if any.
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for part in parts {
+        match part {
+            Embedded::Text(text) => {
+                query.push_str(text);
+                for c in text.chars() {
+                    match quote {
+                        Some(_) if escaped => escaped = false,
+                        Some(_) if c == '\\' => escaped = true,
+                        Some(q) if c == q => quote = None,
+                        Some(_) => {}
+                        None if c == '\'' || c == '"' => quote = Some(c),
+                        None => {}
+                    }
+                }
+            }
+            // A value right after a backslash would have its first character escaped.
+            Embedded::Value(_) if escaped => return None,
+            Embedded::Value(v) => match (quote, v) {
+                (Some(q), _) => escape_jsonpath_string(&to_text(v), q, &mut query),
+                (None, Value::String(s)) => {
+                    query.push('"');
+                    escape_jsonpath_string(s, '"', &mut query);
+                    query.push('"');
+                }
+                (None, Value::Number(_) | Value::Bool(_) | Value::Null) => {
+                    query.push_str(&v.to_string());
+                }
+                (None, Value::Array(_) | Value::Object(_)) => return None,
+            },
+        }
+    }
+    Some(query)
+}
+
+/// Appends `text` escaped for an RFC 9535 string literal quoted with `quote`:
+/// the quote, backslashes and control characters are escaped.
+fn escape_jsonpath_string(text: &str, quote: char, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
     }
 }
 
@@ -298,11 +438,7 @@ pub fn embedded_match(jsonpath: bool, condition: &Value, value: &Value) -> bool 
 /// An invalid query (rejected at build time) selects nothing. Parses the query
 /// on each call; generated code uses [`select_jsonpath_in`].
 pub fn select_jsonpath(query: &str, singular: bool, value: &Value) -> Value {
-    select(
-        serde_json_path::JsonPath::parse(query).ok().as_ref(),
-        singular,
-        value,
-    )
+    select(parse_jsonpath(query).as_ref(), singular, value)
 }
 
 /// As [`select_jsonpath`], with the query compiled once into `cell`.
@@ -313,8 +449,7 @@ pub fn select_jsonpath_in(
     value: &Value,
 ) -> Value {
     select(
-        cell.get_or_init(|| serde_json_path::JsonPath::parse(query).ok())
-            .as_ref(),
+        cell.get_or_init(|| parse_jsonpath(query)).as_ref(),
         singular,
         value,
     )
@@ -447,6 +582,118 @@ mod tests {
         assert!(jsonpath_match("$.items[1].id", &v));
         assert!(!jsonpath_match("$.nothing", &v));
         assert!(!jsonpath_match("$[?", &v));
+    }
+
+    #[test]
+    fn embedded_values_cannot_change_a_jsonpath_query() {
+        use Embedded::{Text, Value as V};
+        let v = json!([{"name": "alice", "n": 3}, {"name": "it's \"q\" \\ \n"}]);
+        let quoted = |q: &str, value: Value| {
+            embedded_match(
+                true,
+                &[
+                    Text(&format!("$[?@.name == {q}")),
+                    V(value),
+                    Text(&format!("{q}]")),
+                ],
+                &v,
+            )
+        };
+        // The injection of issue 30: the value stays one string literal.
+        let injection = json!("nope' || @.name == @.name || @.x == 'y");
+        assert!(!quoted("'", injection.clone()));
+        assert!(!quoted(
+            "\"",
+            json!("nope\" || @.name == @.name || @.x == \"y")
+        ));
+        assert!(quoted("'", json!("alice")));
+        assert!(!quoted("'", json!("Alice")), "a literal compares exactly");
+        // Quotes, backslashes and control characters are escaped, not dropped.
+        assert!(quoted("'", json!("it's \"q\" \\ \n")));
+        assert!(quoted("\"", json!("it's \"q\" \\ \n")));
+        // Outside quotes: a string is a string literal, a number a number.
+        let bare = |value: Value, field: &str| {
+            embedded_match(
+                true,
+                &[Text(&format!("$[?@.{field} == ")), V(value), Text("]")],
+                &v,
+            )
+        };
+        assert!(bare(json!("alice"), "name"));
+        assert!(!bare(injection, "name"));
+        assert!(!bare(json!("alice || @.name"), "name"));
+        assert!(bare(json!(3), "n"));
+        assert!(!bare(json!("3"), "n"), "a string never becomes a number");
+        assert!(!bare(json!(4), "n"));
+        assert!(!bare(json!([1]), "n"), "an array cannot be a literal");
+        assert!(!bare(json!({"a": 1}), "n"));
+        // A value right after a backslash of the document fails the criterion.
+        assert!(!embedded_match(
+            true,
+            &[Text("$[?@.name == 'a\\"), V(json!("x")), Text("']")],
+            &v
+        ));
+    }
+
+    #[test]
+    fn embedded_values_are_matched_literally_in_regexes() {
+        use Embedded::{Text, Value as V};
+        let pattern = |value: Value| [Text("^id-"), V(value), Text("$")];
+        assert!(embedded_match(
+            false,
+            &pattern(json!("a.c")),
+            &json!("id-a.c")
+        ));
+        assert!(!embedded_match(
+            false,
+            &pattern(json!("a.c")),
+            &json!("id-abc")
+        ));
+        assert!(!embedded_match(
+            false,
+            &pattern(json!(".*")),
+            &json!("id-anything")
+        ));
+        assert!(!embedded_match(false, &pattern(json!("x|")), &json!("id-")));
+        assert!(embedded_match(false, &pattern(json!(12)), &json!("id-12")));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let v = json!([{"a": 1}]);
+        // 2 000 levels (as an input could make them) would exhaust the parser's
+        // stack and abort the process; they are refused instead.
+        for deep in [
+            format!("$[?{}@.a == 1{}]", "(".repeat(2000), ")".repeat(2000)),
+            format!("$[?{}@.a == 1]", "(".repeat(2000)),
+            format!("${}", "[?@".repeat(2000)),
+        ] {
+            assert!(nesting_depth(&deep) > MAX_NESTING);
+            assert!(!jsonpath_match(&deep, &v));
+            assert_eq!(select_jsonpath(&deep, true, &v), Value::Null);
+        }
+        // Through an embedded value, whether quoted or not.
+        let parens = json!("(".repeat(2000));
+        for (before, after) in [("$[?", " == 1]"), ("$[?@.a == '", "']")] {
+            assert!(!embedded_match(
+                true,
+                &[
+                    Embedded::Text(before),
+                    Embedded::Value(parens.clone()),
+                    Embedded::Text(after)
+                ],
+                &v
+            ));
+        }
+        let ok = format!(
+            "$[?{}@.a == 1{}]",
+            "(".repeat(MAX_NESTING - 1),
+            ")".repeat(MAX_NESTING - 1)
+        );
+        assert!(jsonpath_match(&ok, &v));
+        assert_eq!(nesting_depth("$['(((' , \"[[\\\"\"]"), 1);
+        assert_eq!(nesting_depth("$[?(@.a[0] == 1)]"), 3);
+        assert_eq!(nesting_depth(")))"), 0);
     }
 
     #[test]

@@ -186,7 +186,9 @@ impl<'a> MessageStep<'a> {
     /// # Errors
     ///
     /// [`Error::NoTransport`]; [`Error::MessageTimeout`] when no matching
-    /// message came in time; [`Error::Receive`] when the transport fails.
+    /// message came in time; [`Error::Receive`] when the transport fails;
+    /// [`Error::MessageTooLarge`] when a message received is larger than the
+    /// client's [`max_body_bytes`](Client::max_body_bytes).
     pub async fn receive(self) -> Result<StepMessage, Error> {
         if let Some(e) = self.error {
             return Err(e);
@@ -199,6 +201,7 @@ impl<'a> MessageStep<'a> {
             correlation: self.correlation,
         };
         let info = self.info;
+        let limit = self.client.max_body_bytes();
         let timed_out = || Error::MessageTimeout {
             workflow: info.workflow,
             step: info.step,
@@ -227,6 +230,16 @@ impl<'a> MessageStep<'a> {
                         operation: info.operation,
                         channel: info.path,
                         source,
+                    })
+                }
+                // Refused before anything reads it (the correlation filter parses it).
+                Ok(Ok(message)) if message.payload.len() > limit => {
+                    return Err(Error::MessageTooLarge {
+                        workflow: info.workflow,
+                        step: info.step,
+                        operation: info.operation,
+                        channel: info.path,
+                        limit,
                     })
                 }
                 // A transport that ignored the filter: wait for the next one.

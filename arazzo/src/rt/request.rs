@@ -78,6 +78,22 @@ fn joins_as_path(rest: &str) -> bool {
     chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'))
 }
 
+/// A part's `filename` as browsers write it (the HTML standard's
+/// `multipart/form-data` encoding): `"`, CR, LF and the other control
+/// characters percent-encoded, so a name can neither end the quoted
+/// `filename` parameter nor start a header line of the part.
+fn file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c == '"' || c.is_ascii_control() {
+            out.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// One HTTP request of a step. Created by generated code with
 /// [`Request::new`], filled with parameters and a body, then [`send`](Request::send).
 ///
@@ -388,6 +404,57 @@ impl<'a> Request<'a> {
         Ok(())
     }
 
+    /// Marks `value` secret wherever this request sends it (JSON or form body,
+    /// path segment, query parameter, header, cookie): generated code calls it
+    /// with each input of `format: password` (and each value that flows into a
+    /// credential or comes from a secret). Every string in `value` (a number,
+    /// when `value` is one) is then replaced by `[redacted]` in the step's
+    /// errors, as written and as this request encodes it (percent-encoded,
+    /// JSON-escaped, form-encoded): body excerpts, decoder messages, the URL of
+    /// a connection or transport error, a redirect's `Location`, and the
+    /// tracing events that show those errors.
+    pub fn secret<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        if let Value::Number(n) = &value {
+            self.remember_encoded(&n.to_string());
+            return;
+        }
+        // Without recursion: the value may be deep.
+        let mut pending = vec![&value];
+        while let Some(v) = pending.pop() {
+            match v {
+                Value::String(text) => self.remember_encoded(text),
+                Value::Array(items) => pending.extend(items),
+                Value::Object(members) => pending.extend(members.values()),
+                Value::Null | Value::Bool(_) | Value::Number(_) => {}
+            }
+        }
+    }
+
+    /// Keeps a secret text, and each form a request can give it, for scrubbing.
+    fn remember_encoded(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let percent = utf8_percent_encode(text, NON_UNRESERVED).to_string();
+        let form: String = url::form_urlencoded::byte_serialize(text.as_bytes()).collect();
+        let json = serde_json::to_string(text).unwrap_or_default();
+        let json = json
+            .strip_prefix('"')
+            .and_then(|j| j.strip_suffix('"'))
+            .unwrap_or_default()
+            .to_owned();
+        for form in [text.to_owned(), percent, form, json] {
+            let known = self
+                .rare
+                .as_ref()
+                .is_some_and(|r| r.secrets.iter().any(|s| *s == form));
+            if !known && !form.trim().is_empty() {
+                self.rare().secrets.push(form);
+            }
+        }
+    }
+
     /// Keeps a secret so it can be scrubbed from response text in errors.
     fn remember_secret(&mut self, text: &str) {
         let text = text.trim();
@@ -607,7 +674,9 @@ impl<'a> Request<'a> {
     /// Adds a binary part named `name` to a `multipart/form-data` body (a
     /// property whose schema is `format: binary`, or has a
     /// `contentMediaType`): the bytes as they are, with `filename` set to the
-    /// part's name (servers treat parts with a file name as uploaded files)
+    /// part's name (servers treat parts with a file name as uploaded files;
+    /// `"`, CR, LF and other control characters percent-encoded, as browsers
+    /// do, the name itself written as RFC 8187 `name*=` when it needs encoding)
     /// and `Content-Type: content_type` (the operation's `encoding`, else
     /// `application/octet-stream`).
     ///
@@ -621,7 +690,7 @@ impl<'a> Request<'a> {
         content_type: &str,
     ) -> Result<(), Error> {
         let form = self.form_parts();
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name(name));
         match part.mime_str(content_type) {
             Ok(part) => {
                 self.rare().multipart = Some(form.part(name.to_owned(), part));
@@ -927,7 +996,7 @@ where
     async fn receive(self, span: &tracing::Span) -> Result<Response, Error> {
         let (info, timeout, limit) = (self.info, self.timeout, self.limit);
         let classify = |err: reqwest::Error| {
-            let source = scrub_reqwest(err, &self.secrets.query);
+            let source = scrub_reqwest(err, &self.secrets.query, &self.secrets.texts);
             let (workflow, step, operation) = (info.workflow, info.step, info.operation);
             if source.is_timeout() {
                 Error::Timeout {
@@ -1001,7 +1070,7 @@ where
                 }
                 Ok(None) => break,
                 Err(err) => {
-                    let source = scrub_reqwest(err, &self.secrets.query);
+                    let source = scrub_reqwest(err, &self.secrets.query, &self.secrets.texts);
                     return Err(if source.is_timeout() {
                         Error::Timeout {
                             workflow: info.workflow,

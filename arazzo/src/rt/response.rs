@@ -479,6 +479,8 @@ impl Response {
             None => url::Url::parse(raw).ok()?,
         };
         crate::error::scrub_url(&mut url, &self.secret_query, true);
+        let secrets: Vec<String> = self.secret_texts().into_iter().map(str::to_owned).collect();
+        crate::error::scrub_url_values(&mut url, &secrets);
         Some(url.to_string())
     }
 
