@@ -432,3 +432,255 @@ fn fix_retypes_an_input_that_every_use_needs_as_another_type() {
     let out = fix(dir.path(), "retype.arazzo.yaml");
     assert!(stderr(&out).contains("0 fixes applied"), "{}", stderr(&out));
 }
+
+// ------------------------------------------------ lint levels, quiet, colour, sources
+
+/// The dialect warnings of `dialects.arazzo.json` under the given lint flags.
+fn dialect_warnings(flags: &[&str]) -> (usize, String) {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .arg("check")
+        .args(flags)
+        .arg("dialects.arazzo.json")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    (err.matches("\nwarning: ").count() + usize::from(err.starts_with("warning: ")), err)
+}
+
+#[test]
+fn allow_silences_a_lint_and_warn_brings_it_back() {
+    let (default, err) = dialect_warnings(&[]);
+    assert!(default > 0, "{err}");
+    assert!(err.contains("is read as"), "{err}");
+    // -A: no warning at all, and the summary counts none.
+    let (allowed, err) = dialect_warnings(&["-A", "dialect"]);
+    assert_eq!(allowed, 0, "{err}");
+    assert!(err.contains("Finished 1 document: 0 errors, 0 warnings"), "{err}");
+    let (allowed, _) = dialect_warnings(&["--allow", "dialect"]);
+    assert_eq!(allowed, 0);
+    // -W after -A: the warnings again, as many as by default.
+    let (warned, err) = dialect_warnings(&["-A", "dialect", "-W", "dialect"]);
+    assert_eq!(warned, default, "{err}");
+    let (warned, _) = dialect_warnings(&["-W", "dialect"]);
+    assert_eq!(warned, default);
+}
+
+#[test]
+fn quiet_drops_the_status_lines_but_not_the_diagnostics() {
+    let dir = workspace();
+    let loud = arazzo(dir.path())
+        .args(["check", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert!(stderr(&loud).contains("Checking fixable.arazzo.yaml"));
+    for flags in [["-q", "check"], ["check", "--quiet"]] {
+        let out = arazzo(dir.path())
+            .args(flags)
+            .arg("fixable.arazzo.yaml")
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(!err.contains("Checking"), "{err}");
+        assert!(!err.contains("Finished"), "{err}");
+        assert!(err.contains("unknown input `memberID`"), "{err}");
+        // Everything else is what the loud run printed.
+        let loud = stderr(&loud);
+        for line in err.lines() {
+            assert!(loud.contains(line), "{line}");
+        }
+    }
+}
+
+/// `arazzo check fixable.arazzo.yaml` run on a terminal (a pseudo-terminal made by
+/// util-linux `script`, which `.ci/run` installs), with `NO_COLOR` set or not; what the
+/// terminal showed.
+fn on_a_terminal(dir: &Path, no_color: Option<&str>) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("arazzo");
+    let mut cmd = std::process::Command::new("script");
+    cmd.current_dir(dir)
+        .args(["-q", "-e", "-c"])
+        .arg(format!("'{}' check fixable.arazzo.yaml", bin.display()))
+        .arg("/dev/null")
+        .env_remove("NO_COLOR");
+    if let Some(v) = no_color {
+        cmd.env("NO_COLOR", v);
+    }
+    let out = cmd
+        .output()
+        .expect("util-linux `script` (a pseudo-terminal) is installed");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn no_color_turns_colour_off_on_a_terminal() {
+    let dir = workspace();
+    let shown = on_a_terminal(dir.path(), None);
+    assert!(shown.contains("unknown input `memberID`"), "{shown}");
+    assert!(shown.contains("\x1b["), "a terminal is coloured: {shown}");
+    let shown = on_a_terminal(dir.path(), Some("1"));
+    assert!(shown.contains("unknown input `memberID`"), "{shown}");
+    assert!(!shown.contains('\x1b'), "NO_COLOR: {shown}");
+    // `--color always` still colours with NO_COLOR set.
+    let out = arazzo(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["--color", "always", "check", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert!(stderr(&out).contains("\x1b["));
+}
+
+#[test]
+fn source_maps_a_remote_description_to_a_local_file() {
+    let dir = workspace();
+    let remote = read(dir.path(), "clean.arazzo.yaml").replace(
+        "url: ./library.openapi.yaml",
+        "url: https://library.example/openapi.yaml",
+    );
+    std::fs::write(dir.path().join("remote.arazzo.yaml"), remote).expect("write");
+    std::fs::create_dir(dir.path().join("specs")).expect("mkdir");
+    std::fs::copy(
+        dir.path().join("library.openapi.yaml"),
+        dir.path().join("specs/library.yaml"),
+    )
+    .expect("copy");
+    // Without a mapping the remote description is an error; nothing is fetched.
+    let out = arazzo(dir.path())
+        .args(["check", "remote.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("source description `library` is remote"),
+        "{}",
+        stderr(&out)
+    );
+    // Mapped by name to a local file: the document checks clean.
+    let out = arazzo(dir.path())
+        .args([
+            "check",
+            "--source",
+            "library=specs/library.yaml",
+            "remote.arazzo.yaml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A mapping for another name does not apply.
+    let out = arazzo(dir.path())
+        .args([
+            "check",
+            "--source",
+            "books=specs/library.yaml",
+            "remote.arazzo.yaml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    // The mapped file is what is checked against: an operation it lacks is reported.
+    std::fs::write(
+        dir.path().join("specs/empty.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    )
+    .expect("write");
+    let out = arazzo(dir.path())
+        .args([
+            "check",
+            "--source",
+            "library=specs/empty.yaml",
+            "remote.arazzo.yaml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("getBook"), "{}", stderr(&out));
+}
+
+// ------------------------------------------------ machine-readable details
+
+#[test]
+fn json_lines_carry_the_secondary_labels() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "--format", "json", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    let text = read(dir.path(), "fixable.arazzo.yaml");
+    let misspelt: serde_json::Value = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .find(|d| d["message"] == "unknown input `memberID` in `$inputs.memberID`")
+        .expect("the misspelt input");
+    let labels = misspelt["labels"].as_array().expect("labels");
+    assert_eq!(labels.len(), 1, "{misspelt}");
+    let label = &labels[0];
+    assert_eq!(label["file"], "fixable.arazzo.yaml");
+    assert_eq!(label["line"], 16);
+    assert_eq!(label["column"], 7);
+    assert_eq!(label["message"], "`memberId` is declared here");
+    let (a, b) = (
+        label["byte_start"].as_u64().expect("start") as usize,
+        label["byte_end"].as_u64().expect("end") as usize,
+    );
+    assert_eq!(&text[a..b], "memberId");
+}
+
+#[test]
+fn sarif_lists_its_rules_and_related_locations() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "--format", "sarif", "fixable.arazzo.yaml"])
+        .output()
+        .expect("run");
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules
+        .iter()
+        .map(|r| r["id"].as_str().expect("rule id"))
+        .collect();
+    assert_eq!(
+        ids,
+        ["error", "dialect", "unreachable_step", "undocumented_content_type"]
+    );
+    for r in rules {
+        assert!(
+            !r["shortDescription"]["text"]
+                .as_str()
+                .expect("description")
+                .is_empty(),
+            "{r}"
+        );
+    }
+    let dialect = rules.iter().find(|r| r["id"] == "dialect").expect("dialect");
+    assert_eq!(dialect["defaultConfiguration"]["level"], "warning");
+    // Every result names a rule of the list.
+    let results = run["results"].as_array().expect("results");
+    for r in results {
+        assert!(ids.contains(&r["ruleId"].as_str().expect("ruleId")), "{r}");
+    }
+    // The misspelt input's declaration is a related location.
+    let misspelt = results
+        .iter()
+        .find(|r| {
+            r["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("unknown input `memberID`"))
+        })
+        .expect("the misspelt input");
+    assert_eq!(misspelt["ruleId"], "error");
+    let related = misspelt["relatedLocations"].as_array().expect("related");
+    assert_eq!(related.len(), 1);
+    assert_eq!(related[0]["message"]["text"], "`memberId` is declared here");
+    let loc = &related[0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "fixable.arazzo.yaml");
+    assert_eq!(loc["region"]["startLine"], 16);
+    assert_eq!(loc["region"]["startColumn"], 7);
+    let text = read(dir.path(), "fixable.arazzo.yaml");
+    let start = loc["region"]["byteOffset"].as_u64().expect("offset") as usize;
+    let len = loc["region"]["byteLength"].as_u64().expect("length") as usize;
+    assert_eq!(&text[start..start + len], "memberId");
+}

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -76,6 +77,10 @@ struct RawServer {
     uri: String,
     requests: Arc<AtomicUsize>,
     closed_while_pending: Arc<AtomicUsize>,
+    /// Notified when a request head has arrived.
+    arrived: Arc<Notify>,
+    /// Notified when the client closed a connection whose request was pending.
+    closed: Arc<Notify>,
 }
 
 impl RawServer {
@@ -84,13 +89,16 @@ impl RawServer {
         let uri = format!("http://{}", listener.local_addr().expect("addr"));
         let requests = Arc::new(AtomicUsize::new(0));
         let closed_while_pending = Arc::new(AtomicUsize::new(0));
+        let (arrived, closed_event) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
         let (req, closed) = (requests.clone(), closed_while_pending.clone());
+        let (arrived_tx, closed_tx) = (arrived.clone(), closed_event.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((mut socket, _)) = listener.accept().await else {
                     return;
                 };
                 let (req, closed) = (req.clone(), closed.clone());
+                let (arrived_tx, closed_tx) = (arrived_tx.clone(), closed_tx.clone());
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
                     let mut chunk = [0u8; 4096];
@@ -105,6 +113,7 @@ impl RawServer {
                         }
                         buf.clear();
                         req.fetch_add(1, Ordering::SeqCst);
+                        arrived_tx.notify_one();
                         match reply {
                             Some(bytes) => {
                                 if socket.write_all(bytes).await.is_err() {
@@ -124,6 +133,7 @@ impl RawServer {
                                     match socket.read(&mut chunk).await {
                                         Ok(0) | Err(_) => {
                                             closed.fetch_add(1, Ordering::SeqCst);
+                                            closed_tx.notify_one();
                                             return;
                                         }
                                         Ok(_) => {}
@@ -139,6 +149,8 @@ impl RawServer {
             uri,
             requests,
             closed_while_pending,
+            arrived,
+            closed: closed_event,
         }
     }
 
@@ -425,10 +437,11 @@ async fn body_cut_short_is_body_interrupted() {
 
 #[tokio::test]
 async fn slow_response_is_a_request_timeout() {
+    // The server would answer after 60 s; the client waits 200 ms.
     let server = item_server(
         ResponseTemplate::new(200)
             .set_body_json(item())
-            .set_delay(Duration::from_millis(800)),
+            .set_delay(Duration::from_secs(60)),
     )
     .await;
     let client = arazzo::Client::builder()
@@ -448,20 +461,18 @@ async fn slow_response_is_a_request_timeout() {
         }
         other => panic!("expected Timeout, got {other:?}"),
     }
-    assert!(elapsed < Duration::from_millis(790), "{elapsed:?}");
+    // Far from the 60 s the server takes: the run did not wait for the answer.
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
 }
 
 #[tokio::test]
 async fn whole_workflow_deadline_is_workflow_timeout() {
-    // Each request alone is within the request timeout; together they are not.
+    // The first step answers at once, the second after 60 s: the 5 s deadline of the
+    // run ends it before the 30 s request timeout would.
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/events"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({"eventId": "ev-1"}))
-                .set_delay(Duration::from_millis(200)),
-        )
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"eventId": "ev-1"})))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -469,14 +480,14 @@ async fn whole_workflow_deadline_is_workflow_timeout() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(item())
-                .set_delay(Duration::from_millis(200)),
+                .set_delay(Duration::from_secs(60)),
         )
         .mount(&server)
         .await;
     let client = arazzo::Client::builder()
         .server("inventory", server.uri())
-        .request_timeout(Duration::from_secs(1))
-        .workflow_timeout(Duration::from_millis(300))
+        .request_timeout(Duration::from_secs(30))
+        .workflow_timeout(Duration::from_secs(5))
         .build()
         .expect("client");
     let started = Instant::now();
@@ -485,45 +496,73 @@ async fn whole_workflow_deadline_is_workflow_timeout() {
         .expect_err("deadline");
     let elapsed = started.elapsed();
     assert!(
-        matches!(err, arazzo::Error::WorkflowTimeout { workflow: "record-and-read", after } if after == Duration::from_millis(300)),
+        matches!(err, arazzo::Error::WorkflowTimeout { workflow: "record-and-read", after } if after == Duration::from_secs(5)),
         "{err:?}"
     );
     assert_eq!(err.workflow(), Some("record-and-read"));
-    assert!(elapsed < Duration::from_millis(1000), "{elapsed:?}");
+    // Both steps were sent: the deadline covers the run, not one request.
+    assert_eq!(received(&server).await.len(), 2);
+    // Far from the 30 s request timeout and the 60 s answer.
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?}");
+}
+
+/// A client whose timeouts are far away: only the test ends a run.
+fn patient_client(uri: &str) -> arazzo::Client {
+    arazzo::Client::builder()
+        .server("inventory", uri)
+        .request_timeout(Duration::from_secs(120))
+        .workflow_timeout(Duration::from_secs(300))
+        .build()
+        .expect("valid url")
+}
+
+/// Waits for `event`, failing the test (instead of hanging) after a minute.
+async fn within_a_minute(event: impl std::future::Future<Output = ()>, what: &str) {
+    tokio::time::timeout(Duration::from_secs(60), event)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not happen within a minute"));
 }
 
 #[tokio::test]
 async fn dropping_the_run_future_leaves_no_request_in_flight() {
     let raw = RawServer::start(None).await;
-    let client = client_for(&raw.uri);
+    let client = patient_client(&raw.uri);
     let inputs = record_inputs();
-    let outcome = tokio::time::timeout(
-        Duration::from_millis(150),
-        record_and_read::run(&client, &inputs),
-    )
-    .await;
-    assert!(outcome.is_err(), "the run was cut short");
+    // Run until the server has the first request, then drop the run.
+    let run = record_and_read::run(&client, &inputs);
+    let arrived = async {
+        tokio::select! {
+            outcome = run => panic!("the server never answers: {outcome:?}"),
+            () = raw.arrived.notified() => {}
+        }
+    };
+    within_a_minute(arrived, "the first request").await;
     assert_eq!(raw.requests(), 1, "the first request reached the server");
-    // The dropped future closed its connection, and nothing follows it.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The dropped future closed its connection...
+    within_a_minute(raw.closed.notified(), "closing the connection").await;
     assert_eq!(
         raw.closed_while_pending.load(Ordering::SeqCst),
         1,
         "the pending request's connection was closed"
     );
+    // ...and nothing follows it (no task was left behind to send one).
+    tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(raw.requests(), 1, "no further request after the drop");
 }
 
 #[tokio::test]
 async fn dropping_the_run_mid_workflow_sends_no_later_step() {
     let server = MockServer::start().await;
+    let arrived = Arc::new(Notify::new());
+    let signal = arrived.clone();
     Mock::given(method("POST"))
         .and(path("/events"))
-        .respond_with(
+        .respond_with(move |_: &Request| {
+            signal.notify_one();
             ResponseTemplate::new(202)
                 .set_body_json(json!({"eventId": "ev-1"}))
-                .set_delay(Duration::from_millis(300)),
-        )
+                .set_delay(Duration::from_secs(60))
+        })
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -531,18 +570,58 @@ async fn dropping_the_run_mid_workflow_sends_no_later_step() {
         .respond_with(ResponseTemplate::new(200).set_body_json(item()))
         .mount(&server)
         .await;
-    let client = client(&server);
+    let client = patient_client(&server.uri());
     let inputs = record_inputs();
-    let outcome = tokio::time::timeout(
-        Duration::from_millis(100),
-        record_and_read::run(&client, &inputs),
-    )
-    .await;
-    assert!(outcome.is_err());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let run = record_and_read::run(&client, &inputs);
+    let first_step_sent = async {
+        tokio::select! {
+            outcome = run => panic!("the first step takes 60 s: {outcome:?}"),
+            () = arrived.notified() => {}
+        }
+    };
+    within_a_minute(first_step_sent, "the first step's request").await;
+    // The run is dropped while the first step waits for its answer.
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let reqs = received(&server).await;
     assert_eq!(reqs.len(), 1, "only the first step's request");
     assert_eq!(reqs[0].method.as_str(), "POST");
+}
+
+// ---------------------------------------------------------------- goto cycle
+
+mod cycle {
+    arazzo::arazzo_workflow!("tests/specs/arazzo/goto-cycle.arazzo.yaml");
+}
+
+/// The cycle `arazzo-compiler/tests/hostile.rs` compiles, run: only the step limit ends it,
+/// after exactly that many requests.
+#[tokio::test]
+async fn a_goto_cycle_is_stopped_by_the_step_limit() {
+    let server = item_server(ResponseTemplate::new(200).set_body_json(item())).await;
+    let client = arazzo::Client::builder()
+        .server("inventory", server.uri())
+        .max_steps(7)
+        .build()
+        .expect("client");
+    let err = cycle::ping_pong::run(
+        &client,
+        &cycle::ping_pong::Inputs {
+            item_id: "sku-1".into(),
+        },
+    )
+    .await
+    .expect_err("the cycle never ends by itself");
+    assert!(
+        matches!(
+            err,
+            arazzo::Error::StepLimitExceeded {
+                workflow: "ping-pong",
+                limit: 7
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(received(&server).await.len(), 7);
 }
 
 // ------------------------------------------------------ request defences

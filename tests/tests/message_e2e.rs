@@ -9,7 +9,9 @@ mod flows {
 
 use std::time::Duration;
 
-use arazzo::transport::{InMemoryTransport, Message};
+use arazzo::transport::{
+    BoxFuture, InMemoryTransport, Message, MessageFilter, Transport, TransportError,
+};
 use flows::place_and_confirm_order::{run, steps, Inputs};
 use serde_json::json;
 
@@ -283,4 +285,153 @@ async fn a_message_larger_than_the_body_limit_is_refused() {
         "{err:?}"
     );
     assert!(err.to_string().contains("1024 bytes"), "{err}");
+}
+
+// ------------------------------------------------------- broker failures
+
+/// A broker that fails: every send (when `send_fails`) and every receive with
+/// `Unavailable`; sends that succeed go to `inner`.
+struct Broken {
+    inner: InMemoryTransport,
+    send_fails: bool,
+}
+
+impl Transport for Broken {
+    fn send<'a>(
+        &'a self,
+        channel: &'a str,
+        message: Message,
+    ) -> BoxFuture<'a, Result<(), TransportError>> {
+        if self.send_fails {
+            return Box::pin(async {
+                Err(TransportError::Unavailable {
+                    message: "connection refused by broker".into(),
+                })
+            });
+        }
+        self.inner.send(channel, message)
+    }
+
+    fn receive<'a>(
+        &'a self,
+        _channel: &'a str,
+        _filter: &'a MessageFilter,
+        _timeout: Duration,
+    ) -> BoxFuture<'a, Result<Message, TransportError>> {
+        Box::pin(async {
+            Err(TransportError::Other(
+                "consumer group rebalanced".to_owned().into(),
+            ))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_broker_that_refuses_the_message_is_a_send_error() {
+    let log = InMemoryTransport::new();
+    let client = arazzo::Client::builder()
+        .transport(Broken {
+            inner: log.clone(),
+            send_fails: true,
+        })
+        .build()
+        .unwrap();
+    let err = run(&client, &inputs()).await.unwrap_err();
+    match &err {
+        arazzo::Error::Send {
+            workflow: "place-and-confirm-order",
+            step: "placeOrder",
+            channel: "orders.placed",
+            source: TransportError::Unavailable { message },
+            ..
+        } => assert_eq!(message, "connection refused by broker"),
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("broker unavailable"), "{err}");
+    // The receive step never ran: nothing was sent either.
+    assert!(log.sent("orders.placed").is_empty());
+}
+
+#[tokio::test]
+async fn a_broker_that_fails_while_waiting_is_a_receive_error() {
+    let log = InMemoryTransport::new();
+    let client = arazzo::Client::builder()
+        .transport(Broken {
+            inner: log.clone(),
+            send_fails: false,
+        })
+        .build()
+        .unwrap();
+    let err = run(&client, &inputs()).await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            arazzo::Error::Receive {
+                step: "confirmOrder",
+                channel: "orders.confirmed",
+                source: TransportError::Other(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("consumer group rebalanced"), "{err}");
+    // The order went out before the receive failed.
+    assert_eq!(log.sent("orders.placed").len(), 1);
+}
+
+#[tokio::test]
+async fn a_source_transport_overrides_the_default_transport() {
+    let broken = || Broken {
+        inner: InMemoryTransport::new(),
+        send_fails: true,
+    };
+    // The default is broken; `orderEvents` has a working broker of its own.
+    let broker = InMemoryTransport::new();
+    let _service = order_service(
+        &broker,
+        vec![confirmation(
+            "c-42",
+            json!({"orderId": "o-42", "status": "CONFIRMED", "confirmationId": "conf-9"}),
+        )],
+    );
+    let client = arazzo::Client::builder()
+        .transport(broken())
+        .source_transport("orderEvents", broker.clone())
+        .build()
+        .unwrap();
+    let out = run(&client, &inputs()).await.unwrap();
+    assert_eq!(out.confirmation_id, "conf-9");
+
+    // The other way round: the default works, the source's own broker is broken.
+    let working = InMemoryTransport::new();
+    let client = arazzo::Client::builder()
+        .transport(working.clone())
+        .source_transport("orderEvents", broken())
+        .build()
+        .unwrap();
+    let err = run(&client, &inputs()).await.unwrap_err();
+    assert!(
+        matches!(err, arazzo::Error::Send { step: "placeOrder", .. }),
+        "{err:?}"
+    );
+    assert!(working.sent("orders.placed").is_empty());
+
+    // A transport for another source name is not used for `orderEvents`.
+    let client = arazzo::Client::builder()
+        .source_transport("otherEvents", InMemoryTransport::new())
+        .build()
+        .unwrap();
+    let err = run(&client, &inputs()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            arazzo::Error::NoTransport {
+                step: "placeOrder",
+                source_name: "orderEvents",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

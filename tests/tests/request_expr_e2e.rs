@@ -6,14 +6,15 @@ mod flows {
 
 use flows::fetch_with_request_echo::{run, Inputs};
 use serde_json::json;
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// Answers 200 for any tenant: only the `$request.header` part of the criterion can
+/// tell tenants apart.
 async fn server() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/customers/c-42"))
-        .and(header("X-Tenant-Id", "tenant-acme"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "id": "c-42", "email": "a@example.com", "name": "Acme"
         })))
@@ -48,15 +49,29 @@ async fn request_values_are_read_back_in_criteria_and_outputs() {
 #[tokio::test]
 async fn a_criterion_on_the_request_can_fail() {
     let server = server().await;
-    // A different tenant: the mock does not match (404), and the criterion fails too.
+    // Another tenant: the server answers 200, so only `$request.header.x-tenant-id ==
+    // 'TENANT-ACME'` can fail the step.
     let inputs = Inputs {
         customer_id: "c-42".into(),
         tenant: "other".into(),
     };
     let err = run(&client(&server), &inputs).await.unwrap_err();
     assert!(
-        matches!(err, arazzo::Error::CriteriaNotMet { .. }),
+        matches!(
+            err,
+            arazzo::Error::CriteriaNotMet {
+                step: "fetch",
+                status: 200,
+                ..
+            }
+        ),
         "{err:?}"
     );
-    assert_eq!(err.step(), Some("fetch"));
+    // The request went out with the other tenant's header, once.
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].headers.get("x-tenant-id").map(|v| v.as_bytes()),
+        Some(&b"tenant-other"[..])
+    );
 }

@@ -132,31 +132,52 @@ async fn the_step_limit_counts_the_steps_of_sub_workflows() {
 
 #[tokio::test]
 async fn public_step_functions_apply_the_workflow_deadline() {
+    // The first ping of the workflow step answers at once, the second after 60 s.
     let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ping"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/ping"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"ok": true}))
-                .set_delay(Duration::from_millis(400)),
+                .set_delay(Duration::from_secs(60)),
         )
         .mount(&server)
         .await;
     let c = arazzo::Client::builder()
         .server("vault", server.uri())
-        .request_timeout(Duration::from_secs(5))
-        .workflow_timeout(Duration::from_millis(600))
+        .request_timeout(Duration::from_secs(30))
+        .workflow_timeout(Duration::from_secs(3))
         .build()
         .unwrap();
     let inputs = ping_then_two::Inputs {
         api_key: KEY.into(),
     };
-    // A workflow step of two 400 ms calls: past the 600 ms deadline.
+    // The step runs the two-step workflow: the 3 s deadline of `steps::there` ends it
+    // during the inner workflow's second request, long before the 30 s request timeout
+    // (which would be `Error::Timeout`).
     let err = ping_then_two::steps::there(&c, &inputs).await.unwrap_err();
     assert!(
-        matches!(err, arazzo::Error::WorkflowTimeout { .. }),
+        matches!(
+            err,
+            arazzo::Error::WorkflowTimeout { after, .. } if after == Duration::from_secs(3)
+        ),
         "{err:?}"
     );
-    // One call fits.
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    // A step that answers in time is not cut short by the deadline.
+    let quick = MockServer::start().await;
+    ping_ok(&quick).await;
+    let c = arazzo::Client::builder()
+        .server("vault", quick.uri())
+        .workflow_timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
     ping_then_two::steps::here(&c, &inputs).await.unwrap();
 }

@@ -59,6 +59,9 @@ impl<'a> Checker<'a> {
         }
         // Parameters: the workflow's, overridden by the step's (same name and location).
         let mut params: Vec<(model::Parameter<'a>, Option<&'a Node>)> = Vec::new();
+        // A `reference` that names no component was reported; what it was meant to
+        // supply is unknown, so no required parameter is reported missing for it.
+        let mut unresolved_reference = false;
         // Workflow-level parameters apply to the steps that call operations; the
         // parameters of a step that runs a workflow are that workflow's inputs.
         let runs_workflow = matches!(target, Target::Workflow(_));
@@ -71,6 +74,8 @@ impl<'a> Checker<'a> {
             if let Some((p, ov)) = resolved {
                 params.retain(|(q, _)| !same_param(q, &p));
                 params.push((p, ov));
+            } else {
+                unresolved_reference = true;
             }
         }
         // Duplicate check within the step itself.
@@ -134,8 +139,13 @@ impl<'a> Checker<'a> {
                         ParamIn::Query => a.credential_queries.contains(&p.name.value),
                         ParamIn::Path | ParamIn::QueryString => false,
                     });
+                    // `in: querystring` in a 1.0 document was reported as an Arazzo 1.1
+                    // feature; whether the operation declares one is beside the point.
+                    let gated = location == ParamIn::QueryString
+                        && self.doc.version < model::Version::V1_1;
                     if !declared
                         && !credential
+                        && !gated
                         && matches!(
                             location,
                             ParamIn::Path | ParamIn::Query | ParamIn::QueryString
@@ -206,7 +216,7 @@ impl<'a> Checker<'a> {
                     let unplaced = params.iter().any(|(p, _)| {
                         p.location.is_none() && p.name.value.eq_ignore_ascii_case(&q.name)
                     });
-                    if !supplied && !unplaced {
+                    if !supplied && !unplaced && !unresolved_reference {
                         let declared = self.operation_location(op);
                         self.err(&s.id.node, format!(
                             "step `{}` does not supply the required {} parameter `{}` of operation `{}`",
