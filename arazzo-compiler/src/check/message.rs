@@ -319,14 +319,16 @@ impl<'a> Checker<'a> {
         let op = &api.operations[k];
         let ch = &api.channels[channel];
         let file = api.file;
-        let label = ["operations", op.id.as_str(), "reply"]
-            .map(str::to_owned)
-            .to_vec();
-        let reply_at = store
+        // The label goes on the `reply` key of the operation.
+        let reply_key = store
             .files
             .get(file)
-            .and_then(|f| f.root.pointer(&label))
-            .and_then(|node| self.api_location(crate::openapi::At { file, node }));
+            .and_then(|f| f.root.pointer(&["operations".to_owned(), op.id.clone()]))
+            .and_then(|o| o.entries().iter().find(|(k, _)| k.text == "reply"))
+            .map(|(k, _)| k.node());
+        let reply_at = reply_key.and_then(|node| {
+            self.api_location(crate::openapi::At { file, node: &node })
+        });
         let Some(d) = self.diags.last_mut() else {
             return false;
         };
@@ -337,7 +339,7 @@ impl<'a> Checker<'a> {
             )
         } else {
             format!(
-                "`{id}` is not an operation; the one reply `{name}` describes is that of `{}` (channel `{}`)",
+                "the one reply `{name}` describes is that of `{}` (channel `{}`), which a `receive` step may mean",
                 op.id, ch.key
             )
         });
