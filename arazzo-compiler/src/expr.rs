@@ -659,8 +659,26 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// After `.header`: `.<token>`, the header's name.
+    /// After `.header`: `.<token>`, the header's name. In a whole expression, `#/<name>`
+    /// (the form of an AsyncAPI `correlationId` location) is read as `.<name>`.
     fn header_name(&mut self) -> Result<Source, ParseError> {
+        if self.mode == Mode::Whole && self.peek() == Some('#') {
+            let from = self.pos;
+            if let Ok(Some(p)) = self.pointer() {
+                if let ([name], true) = (p.tokens.as_slice(), self.pos == self.end) {
+                    if !name.is_empty() && name.chars().all(is_tchar) {
+                        let base = self.text(self.start..from);
+                        let canonical = format!("{base}.{name}");
+                        self.dialect = Some(Box::new((canonical, from..self.pos)));
+                        return Ok(Source::Header(Name {
+                            text: name.clone(),
+                            span: self.pos.saturating_sub(name.len())..self.pos,
+                        }));
+                    }
+                }
+            }
+            self.pos = from;
+        }
         if !self.eat('.') {
             return Err(self.expected_after("a header name"));
         }
@@ -1278,6 +1296,16 @@ mod tests {
         };
         assert_eq!(canonical, "$message.payload#/order/id");
         assert_eq!(dialect("$message.payload#/orderId").unwrap().0, None);
+        // A header named with a pointer, as an AsyncAPI `correlationId` location names it.
+        let Ok((Some((canonical, span)), ExprKind::Message(Source::Header(h)))) =
+            dialect("$message.header#/requestId")
+        else {
+            panic!()
+        };
+        assert_eq!(canonical, "$message.header.requestId");
+        assert_eq!((span, h.text.as_str(), h.span), (15..26, "requestId", 17..26));
+        assert!(parse_expression("$message.header#/a/b").is_err());
+        assert!(parse_expression("$response.header#/").is_err());
     }
 
     #[test]

@@ -12,8 +12,22 @@ impl<'a> Checker<'a> {
             Some(StepTarget::OperationPath(t))
                 if t.value.starts_with("$sourceDescriptions.") && !t.value.contains('#') =>
             {
-                self.operation_path_dialect(t, s);
-                self.operation_id(t, s)
+                // Warned (with its fix) only when the operation is found: otherwise the
+                // error says what is wrong, and the renaming would not be the fix.
+                let errors = self.diags.error_count();
+                let target = self.operation_id(t, s);
+                if self.diags.error_count() == errors {
+                    self.operation_path_dialect(t, s);
+                } else if let Some(d) = self.diags.last_mut() {
+                    d.help.insert(
+                        0,
+                        format!(
+                            "`operationPath: {}` is read as `operationId: {}`",
+                            t.value, t.value
+                        ),
+                    );
+                }
+                target
             }
             Some(StepTarget::OperationPath(t)) => self.operation_path(t),
             Some(StepTarget::ChannelPath(t)) => self.channel_path(t),
