@@ -32,7 +32,10 @@ fn fix_rewrites_the_specification_example_forms_into_canonical_ones() {
     }
     let before = std::fs::read_to_string(dir.path().join(DOC)).expect("read");
 
-    let out = arazzo(dir.path()).args(["check", DOC]).output().expect("run");
+    let out = arazzo(dir.path())
+        .args(["check", DOC])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("0 errors, 5 warnings"),
@@ -62,13 +65,19 @@ fn fix_rewrites_the_specification_example_forms_into_canonical_ones() {
             "heldUntil: $message.payload#/heldUntil",
         );
     assert_ne!(before, expected);
-    assert_eq!(after, expected, "only these edits, comments and layout kept");
+    assert_eq!(
+        after, expected,
+        "only these edits, comments and layout kept"
+    );
     // The receive step on the reply is already canonical: untouched.
     assert!(after.contains(
         "operationPath: '{$sourceDescriptions.boxOfficeEvents.url}#/operations/reserveSeat/reply'"
     ));
 
-    let out = arazzo(dir.path()).args(["check", DOC]).output().expect("run");
+    let out = arazzo(dir.path())
+        .args(["check", DOC])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("0 errors, 0 warnings"),

@@ -285,7 +285,12 @@ impl Store {
             let reply = at
                 .node
                 .get("reply")
-                .and_then(|node| self.resolve(At { file: at.file, node }))
+                .and_then(|node| {
+                    self.resolve(At {
+                        file: at.file,
+                        node,
+                    })
+                })
                 .map(|r| {
                     let (channel, messages) = channel_and_messages(r);
                     let address_location = r

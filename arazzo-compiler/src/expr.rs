@@ -1290,7 +1290,10 @@ mod tests {
             panic!()
         };
         assert_eq!(canonical, "$message.payload#/order/lines/0");
-        assert_eq!((span, p.tokens), (16..31, vec!["order".into(), "lines".into(), "0".into()]));
+        assert_eq!(
+            (span, p.tokens),
+            (16..31, vec!["order".into(), "lines".into(), "0".into()])
+        );
         let Ok((Some((canonical, _)), _)) = dialect("$message.payload#/order['id']") else {
             panic!()
         };
@@ -1303,7 +1306,10 @@ mod tests {
             panic!()
         };
         assert_eq!(canonical, "$message.header.requestId");
-        assert_eq!((span, h.text.as_str(), h.span), (15..26, "requestId", 17..26));
+        assert_eq!(
+            (span, h.text.as_str(), h.span),
+            (15..26, "requestId", 17..26)
+        );
         assert!(parse_expression("$message.header#/a/b").is_err());
         assert!(parse_expression("$response.header#/").is_err());
     }

@@ -117,7 +117,10 @@ fn the_canonical_forms_generate_the_same_code() {
             "`$message.payload.reservationId`",
             "`$message.payload#/reservationId`",
         )
-        .replace("`$message.payload.heldUntil`", "`$message.payload#/heldUntil`");
+        .replace(
+            "`$message.payload.heldUntil`",
+            "`$message.payload#/heldUntil`",
+        );
     assert_eq!(fixed.code, quoted_canonically);
 }
 

@@ -174,7 +174,10 @@ impl<'a> Checker<'a> {
                     format!("`operationPath` `{value}` points at a channel, not at an operation"),
                 )
                 .help
-                .push(format!("a step on a channel is written `{}`", channel_form(key)));
+                .push(format!(
+                    "a step on a channel is written `{}`",
+                    channel_form(key)
+                ));
                 return Target::Unknown;
             }
             _ => {
@@ -326,9 +329,8 @@ impl<'a> Checker<'a> {
             .and_then(|f| f.root.pointer(&["operations".to_owned(), op.id.clone()]))
             .and_then(|o| o.entries().iter().find(|(k, _)| k.text == "reply"))
             .map(|(k, _)| k.node());
-        let reply_at = reply_key.and_then(|node| {
-            self.api_location(crate::openapi::At { file, node: &node })
-        });
+        let reply_at =
+            reply_key.and_then(|node| self.api_location(crate::openapi::At { file, node: &node }));
         let Some(d) = self.diags.last_mut() else {
             return false;
         };
@@ -348,7 +350,10 @@ impl<'a> Checker<'a> {
             crate::expr::escape_token(&op.id),
             crate::expr::escape_token(&ch.key)
         ));
-        d.add_label(reply_at, format!("the reply of `{}` is declared here", op.id));
+        d.add_label(
+            reply_at,
+            format!("the reply of `{}` is declared here", op.id),
+        );
         true
     }
 

@@ -190,12 +190,16 @@ impl<'a> Checker<'a> {
             _ => {
                 let cands: Vec<String> = found
                     .iter()
-                    .map(|(ai, _)| {
-                        format!("$sourceDescriptions.{}.{id}", sources.apis[*ai].0)
-                    })
+                    .map(|(ai, _)| format!("$sourceDescriptions.{}.{id}", sources.apis[*ai].0))
                     .collect();
-                self.err(&t.node, format!("operationId `{id}` is ambiguous: several source descriptions define it"))
-                    .help.push(format!("name the source: {}", cands.join(" or ")));
+                self.err(
+                    &t.node,
+                    format!(
+                        "operationId `{id}` is ambiguous: several source descriptions define it"
+                    ),
+                )
+                .help
+                .push(format!("name the source: {}", cands.join(" or ")));
                 Target::Unknown
             }
         }
