@@ -2,7 +2,8 @@
 //! from the same positioned YAML tree and file [`Store`] as OpenAPI.
 //!
 //! Indexed: `channels` (key, `address`, messages), `operations` (key = the
-//! operation id, `action`, `channel` `$ref`, `messages` `$ref`s). Messages stay
+//! operation id, `action`, `channel` `$ref`, `messages` `$ref`s, and the `reply`:
+//! its channel, messages and address). Messages stay
 //! YAML nodes: [`Store::async_message`] resolves one (following `$ref`s, also
 //! into `components` and other files) into its payload schema, headers
 //! schema, content type and correlation-id location. AsyncAPI 2.x is refused
@@ -69,6 +70,22 @@ pub struct AsyncOperation {
     pub channel: Option<usize>,
     /// Its messages (`messages`, else all of the channel's).
     pub messages: Vec<MsgLoc>,
+    /// Its `reply` (the answer the other party sends back), `$ref` followed.
+    pub reply: Option<Reply>,
+}
+
+/// The `reply` of an AsyncAPI operation (Operation Reply Object): where the answer
+/// to the operation's message comes, and which messages it may be.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// Index of its channel in [`AsyncApi::channels`], when `channel` is a `$ref` that
+    /// resolves to one of them.
+    pub channel: Option<usize>,
+    /// Its messages (`messages`, else all of the channel's).
+    pub messages: Vec<MsgLoc>,
+    /// `address.location` (Operation Reply Address Object): a runtime expression that
+    /// gives the reply's address at run time, such as `$message.header#/replyTo`.
+    pub address_location: Option<String>,
 }
 
 /// An AsyncAPI 3 description as a source.
@@ -242,29 +259,59 @@ impl Store {
                 Some("receive") => Some(MessageAction::Receive),
                 _ => None,
             };
-            let channel = at
-                .node
-                .get("channel")
-                .and_then(|c| c.get("$ref"))
-                .and_then(Node::as_str)
-                .and_then(|r| self.ref_location(at.file, r))
-                .and_then(|(f, p)| match p.as_slice() {
-                    [c, k] if c == "channels" && f == file => {
-                        channels.iter().position(|ch| ch.key == *k)
+            // `channel` and `messages` of an operation or of its reply.
+            let channel_and_messages = |at: At<'_>| -> (Option<usize>, Vec<MsgLoc>) {
+                let channel = at
+                    .node
+                    .get("channel")
+                    .and_then(|c| c.get("$ref"))
+                    .and_then(Node::as_str)
+                    .and_then(|r| self.ref_location(at.file, r))
+                    .and_then(|(f, p)| match p.as_slice() {
+                        [c, k] if c == "channels" && f == file => {
+                            channels.iter().position(|ch| ch.key == *k)
+                        }
+                        _ => None,
+                    });
+                let mut messages = message_list(at, at.node.get("messages"), &[]);
+                if at.node.get("messages").is_none() {
+                    if let Some(ch) = channel.and_then(|c| channels.get(c)) {
+                        messages = ch.messages.clone();
                     }
-                    _ => None,
-                });
-            let mut messages = message_list(at, at.node.get("messages"), &[]);
-            if at.node.get("messages").is_none() {
-                if let Some(ch) = channel.and_then(|c| channels.get(c)) {
-                    messages = ch.messages.clone();
                 }
-            }
+                (channel, messages)
+            };
+            let (channel, messages) = channel_and_messages(at);
+            let reply = at
+                .node
+                .get("reply")
+                .and_then(|node| {
+                    self.resolve(At {
+                        file: at.file,
+                        node,
+                    })
+                })
+                .map(|r| {
+                    let (channel, messages) = channel_and_messages(r);
+                    let address_location = r
+                        .node
+                        .get("address")
+                        .and_then(|node| self.resolve(At { file: r.file, node }))
+                        .and_then(|a| a.node.get("location"))
+                        .and_then(Node::as_str)
+                        .map(str::to_owned);
+                    Reply {
+                        channel,
+                        messages,
+                        address_location,
+                    }
+                });
             operations.push(AsyncOperation {
                 id: key.text.clone(),
                 action,
                 channel,
                 messages,
+                reply,
             });
         }
         Some(AsyncApi {

@@ -659,8 +659,26 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// After `.header`: `.<token>`, the header's name.
+    /// After `.header`: `.<token>`, the header's name. In a whole expression, `#/<name>`
+    /// (the form of an AsyncAPI `correlationId` location) is read as `.<name>`.
     fn header_name(&mut self) -> Result<Source, ParseError> {
+        if self.mode == Mode::Whole && self.peek() == Some('#') {
+            let from = self.pos;
+            if let Ok(Some(p)) = self.pointer() {
+                if let ([name], true) = (p.tokens.as_slice(), self.pos == self.end) {
+                    if !name.is_empty() && name.chars().all(is_tchar) {
+                        let base = self.text(self.start..from);
+                        let canonical = format!("{base}.{name}");
+                        self.dialect = Some(Box::new((canonical, from..self.pos)));
+                        return Ok(Source::Header(Name {
+                            text: name.clone(),
+                            span: self.pos.saturating_sub(name.len())..self.pos,
+                        }));
+                    }
+                }
+            }
+            self.pos = from;
+        }
         if !self.eat('.') {
             return Err(self.expected_after("a header name"));
         }
@@ -671,12 +689,29 @@ impl<'a> Scanner<'a> {
         Ok(Source::Header(self.name(span)))
     }
 
-    /// After `$message`: `.header.<token>` or `.payload[#pointer]`.
+    /// After `$message`: `.header.<token>` or `.payload[#pointer]` (dotted navigation
+    /// after `payload`, `$message.payload.orderId`, is read as its pointer form, as after
+    /// `$response.body`).
     fn message(&mut self) -> Result<Source, ParseError> {
         match self.keyword(&["header", "payload"], None, None)? {
             0 => self.header_name(),
-            _ => Ok(Source::Body(self.pointer()?)),
+            _ => self.body(),
         }
+    }
+
+    /// After `body` or `payload`: an optional `#` and JSON pointer, or (a whole
+    /// expression) dotted or bracket accessors read as one.
+    fn body(&mut self) -> Result<Source, ParseError> {
+        let pointer = self.pointer()?;
+        if pointer.is_none() && self.peek() == Some('.') {
+            if self.mode == Mode::Whole {
+                if let Some(p) = self.accessors_as_pointer(None) {
+                    return Ok(Source::Body(Some(p)));
+                }
+            }
+            return Err(self.javascript_access(None));
+        }
+        Ok(Source::Body(pointer))
     }
 
     fn source(&mut self) -> Result<Source, ParseError> {
@@ -687,18 +722,7 @@ impl<'a> Scanner<'a> {
                 self.dot_name("a query parameter name", false)?,
             )),
             2 => Ok(Source::Path(self.dot_name("a path parameter name", false)?)),
-            _ => {
-                let pointer = self.pointer()?;
-                if pointer.is_none() && self.peek() == Some('.') {
-                    if self.mode == Mode::Whole {
-                        if let Some(p) = self.accessors_as_pointer(None) {
-                            return Ok(Source::Body(Some(p)));
-                        }
-                    }
-                    return Err(self.javascript_access(None));
-                }
-                Ok(Source::Body(pointer))
-            }
+            _ => self.body(),
         }
     }
 
@@ -836,7 +860,8 @@ impl<'a> Scanner<'a> {
             | ExprKind::Steps { pointer, .. }
             | ExprKind::Workflows { pointer, .. }
             | ExprKind::Request(Source::Body(pointer))
-            | ExprKind::Response(Source::Body(pointer)) => pointer,
+            | ExprKind::Response(Source::Body(pointer))
+            | ExprKind::Message(Source::Body(pointer)) => pointer,
             _ => return,
         };
         if let Some(p) = self.accessors_as_pointer(slot.as_ref()) {
@@ -916,7 +941,8 @@ impl<'a> Scanner<'a> {
             | ExprKind::Steps { pointer, .. }
             | ExprKind::Workflows { pointer, .. } => Some(pointer.as_ref()),
             ExprKind::Request(Source::Body(pointer))
-            | ExprKind::Response(Source::Body(pointer)) => Some(pointer.as_ref()),
+            | ExprKind::Response(Source::Body(pointer))
+            | ExprKind::Message(Source::Body(pointer)) => Some(pointer.as_ref()),
             _ => None,
         };
         if let (Some(pointer), Some('[')) = (takes_pointer, self.peek()) {
@@ -1257,6 +1283,35 @@ mod tests {
         );
         // Canonical expressions carry no dialect.
         assert_eq!(dialect("$response.body#/a").unwrap().0, None);
+        // The same after `$message.payload` (Arazzo 1.1).
+        let Ok((Some((canonical, span)), ExprKind::Message(Source::Body(Some(p))))) =
+            dialect("$message.payload.order.lines[0]")
+        else {
+            panic!()
+        };
+        assert_eq!(canonical, "$message.payload#/order/lines/0");
+        assert_eq!(
+            (span, p.tokens),
+            (16..31, vec!["order".into(), "lines".into(), "0".into()])
+        );
+        let Ok((Some((canonical, _)), _)) = dialect("$message.payload#/order['id']") else {
+            panic!()
+        };
+        assert_eq!(canonical, "$message.payload#/order/id");
+        assert_eq!(dialect("$message.payload#/orderId").unwrap().0, None);
+        // A header named with a pointer, as an AsyncAPI `correlationId` location names it.
+        let Ok((Some((canonical, span)), ExprKind::Message(Source::Header(h)))) =
+            dialect("$message.header#/requestId")
+        else {
+            panic!()
+        };
+        assert_eq!(canonical, "$message.header.requestId");
+        assert_eq!(
+            (span, h.text.as_str(), h.span),
+            (15..26, "requestId", 17..26)
+        );
+        assert!(parse_expression("$message.header#/a/b").is_err());
+        assert!(parse_expression("$response.header#/").is_err());
     }
 
     #[test]

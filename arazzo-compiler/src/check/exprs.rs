@@ -380,7 +380,11 @@ impl<'a> Checker<'a> {
                 loc,
                 format!("`{written}` is read as `{canonical}`"),
             ))
-            .add_help(format!("Arazzo selects a value inside an input, an output or a body with a JSON pointer after `#`: write `{canonical}`"));
+            .add_help(if canonical.contains('#') {
+                format!("Arazzo selects a value inside an input, an output or a body with a JSON pointer after `#`: write `{canonical}`")
+            } else {
+                format!("a header is named after `.header.`, without a JSON pointer: write `{canonical}`")
+            });
         if let (Some(u), Some(new)) = (underlined, edit) {
             d.suggest_location(u, new, Applicability::MachineApplicable);
         }

@@ -77,6 +77,7 @@ impl<'a> Checker<'a> {
                         api.operations.iter().map(|o| o.id.as_str()),
                         id,
                     );
+                    self.reply_hint(ai, id, s);
                     return Some(Target::Unknown);
                 }
             }
@@ -102,6 +103,7 @@ impl<'a> Checker<'a> {
                 api: ai,
                 op: Some(k),
                 channel,
+                reply: false,
             }),
             None => {
                 self.err(
@@ -113,6 +115,246 @@ impl<'a> Checker<'a> {
                 Some(Target::Unknown)
             }
         }
+    }
+
+    /// The name of what a message step runs: its operation id, `<operationId>/reply`
+    /// for the reply of one, or its channel's key.
+    fn msg_target_name(&self, target: Target<'a>) -> String {
+        let Target::Msg {
+            api,
+            op,
+            channel,
+            reply,
+        } = target
+        else {
+            return String::new();
+        };
+        let Some((_, a)) = self.async_api(api) else {
+            return String::new();
+        };
+        match op.and_then(|k| a.operations.get(k)) {
+            Some(o) if reply => format!("{}/reply", o.id),
+            Some(o) => o.id.clone(),
+            None => a
+                .channels
+                .get(channel)
+                .map(|c| c.key.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Resolves an `operationPath` into AsyncAPI source `ai`:
+    /// `{$sourceDescriptions.<name>.url}#/operations/<id>` (the operation) or
+    /// `#/operations/<id>/reply` (its reply). `start` is where `fragment` (after `#`)
+    /// starts in the value.
+    pub(super) fn async_operation_path(
+        &mut self,
+        ai: usize,
+        t: &Text,
+        fragment: &str,
+        start: usize,
+    ) -> Target<'a> {
+        let Some((name, api)) = self.async_api(ai) else {
+            return Target::Unknown; // failed to load: reported
+        };
+        let value = t.value.as_str();
+        let channel_form = |key: &str| {
+            format!(
+                "channelPath: '{{$sourceDescriptions.{name}.url}}#/channels/{}'",
+                crate::expr::escape_token(key)
+            )
+        };
+        let tokens = pointer_tokens(fragment).unwrap_or_default();
+        let (id, reply) = match tokens.as_slice() {
+            [o, id] if o == "operations" => (id, false),
+            [o, id, r] if o == "operations" && r == "reply" => (id, true),
+            [c, key] if c == "channels" => {
+                self.err(
+                    &t.node,
+                    format!("`operationPath` `{value}` points at a channel, not at an operation"),
+                )
+                .help
+                .push(format!(
+                    "a step on a channel is written `{}`",
+                    channel_form(key)
+                ));
+                return Target::Unknown;
+            }
+            _ => {
+                self.err_span(
+                    &t.node,
+                    &(start..value.len()),
+                    format!("`operationPath` into AsyncAPI source `{name}` must point at an operation or its reply, found `#{fragment}`"),
+                )
+                .help
+                .push(format!("for example `{{$sourceDescriptions.{name}.url}}#/operations/<operationId>` or `.../operations/<operationId>/reply`"));
+                return Target::Unknown;
+            }
+        };
+        let Some(k) = api.operations.iter().position(|o| o.id == *id) else {
+            let at = start + "/operations/".len();
+            let end = at + crate::expr::escape_token(id).len();
+            self.err_span(
+                &t.node,
+                &(at..end.min(value.len())),
+                format!("AsyncAPI source `{name}` has no operation `{id}`"),
+            )
+            .candidates(
+                "it defines",
+                api.operations.iter().map(|o| o.id.as_str()),
+                id,
+            );
+            return Target::Unknown;
+        };
+        let op = &api.operations[k];
+        if !reply {
+            return match op.channel {
+                Some(channel) => Target::Msg {
+                    api: ai,
+                    op: Some(k),
+                    channel,
+                    reply: false,
+                },
+                None => {
+                    self.err(
+                        &t.node,
+                        format!("AsyncAPI operation `{id}` of `{name}` has no `channel` that resolves to one of its `channels`"),
+                    );
+                    Target::Unknown
+                }
+            };
+        }
+        let Some(r) = &op.reply else {
+            let d = self.err(
+                &t.node,
+                format!("AsyncAPI operation `{id}` of `{name}` has no `reply`"),
+            );
+            let with: Vec<&str> = api
+                .operations
+                .iter()
+                .filter(|o| o.reply.is_some())
+                .map(|o| o.id.as_str())
+                .collect();
+            if !with.is_empty() {
+                d.help
+                    .push(format!("operations with a reply: {}", list_names(with)));
+            }
+            return Target::Unknown;
+        };
+        match (r.channel, &r.address_location) {
+            (Some(channel), _) => Target::Msg {
+                api: ai,
+                op: Some(k),
+                channel,
+                reply: true,
+            },
+            (None, Some(location)) => {
+                self.err(
+                    &t.node,
+                    format!("the reply of `{id}` (`{name}`) has its address only at run time (`address.location: {location}`), which is not supported yet"),
+                )
+                .help
+                .push("give the reply a `channel` with a fixed `address`".into());
+                Target::Unknown
+            }
+            (None, None) => {
+                self.err(
+                    &t.node,
+                    format!("the reply of `{id}` (`{name}`) has no `channel` that resolves to one of its `channels`"),
+                )
+                .help
+                .push("a reply's `channel` is a `$ref: '#/channels/<key>'`".into());
+                Target::Unknown
+            }
+        }
+    }
+
+    /// Help for an operation id that AsyncAPI source `ai` does not define but one of
+    /// its replies answers to: a reply whose channel (key or address) or messages are
+    /// named like `id` (`confirmOrder`: channel `confirm-order`), else, for a `receive`
+    /// step, the one reply the source describes. Adds to the last diagnostic the reply
+    /// found, the forms that receive it and a label where it is declared; `false` when
+    /// there is none.
+    pub(super) fn reply_hint(&mut self, ai: usize, id: &str, s: &model::Step) -> bool {
+        let Some((name, api)) = self.async_api(ai) else {
+            return false;
+        };
+        let store = &self.sources.store;
+        let norm = |x: &str| -> String {
+            x.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        let wanted = norm(id);
+        let replies: Vec<(usize, usize)> = api
+            .operations
+            .iter()
+            .enumerate()
+            .filter_map(|(k, o)| Some((k, o.reply.as_ref()?.channel?)))
+            .collect();
+        let named_like = |&&(k, channel): &&(usize, usize)| {
+            let ch = &api.channels[channel];
+            let reply_messages = api.operations[k]
+                .reply
+                .as_ref()
+                .map_or(&[][..], |r| r.messages.as_slice());
+            let mut names = vec![ch.key.clone(), ch.address_or_key().to_owned()];
+            for loc in reply_messages {
+                if let Some(last) = loc.pointer.last() {
+                    names.push(last.split('.').next().unwrap_or(last).to_owned());
+                }
+                if let Some(v) = store.async_message(loc) {
+                    names.push(v.name(loc));
+                }
+            }
+            names.iter().any(|n| norm(n) == wanted)
+        };
+        let receives = matches!(s.action, Some((MessageAction::Receive, _)));
+        let found = match replies.iter().find(named_like) {
+            Some(r) => Some((*r, true)),
+            None if receives && replies.len() == 1 => Some((replies[0], false)),
+            None => None,
+        };
+        let Some(((k, channel), by_name)) = found else {
+            return false;
+        };
+        let op = &api.operations[k];
+        let ch = &api.channels[channel];
+        let file = api.file;
+        // The label goes on the `reply` key of the operation.
+        let reply_key = store
+            .files
+            .get(file)
+            .and_then(|f| f.root.pointer(&["operations".to_owned(), op.id.clone()]))
+            .and_then(|o| o.entries().iter().find(|(k, _)| k.text == "reply"))
+            .map(|(k, _)| k.node());
+        let reply_at =
+            reply_key.and_then(|node| self.api_location(crate::openapi::At { file, node: &node }));
+        let Some(d) = self.diags.last_mut() else {
+            return false;
+        };
+        d.help.push(if by_name {
+            format!(
+                "`{id}` is not an operation: it is the reply of `{}` (channel `{}`), which answers its message",
+                op.id, ch.key
+            )
+        } else {
+            format!(
+                "the one reply `{name}` describes is that of `{}` (channel `{}`), which a `receive` step may mean",
+                op.id, ch.key
+            )
+        });
+        d.help.push(format!(
+            "to receive the reply, write `operationPath: '{{$sourceDescriptions.{name}.url}}#/operations/{}/reply'` (or `channelPath: '{{$sourceDescriptions.{name}.url}}#/channels/{}'`)",
+            crate::expr::escape_token(&op.id),
+            crate::expr::escape_token(&ch.key)
+        ));
+        d.add_label(
+            reply_at,
+            format!("the reply of `{}` is declared here", op.id),
+        );
+        true
     }
 
     /// The source names an unknown `$sourceDescriptions.<name>.` prefix may have meant.
@@ -173,6 +415,7 @@ impl<'a> Checker<'a> {
                         api: ai,
                         op: None,
                         channel,
+                        reply: false,
                     },
                     None => {
                         let at = start + "/channels/".len();
@@ -207,7 +450,12 @@ impl<'a> Checker<'a> {
         if is_msg {
             if s.action.is_none() && s.node.get("action").is_none() {
                 let hint = match target {
-                    Target::Msg { api, op: Some(k), .. } => self
+                    Target::Msg {
+                        api,
+                        op: Some(k),
+                        reply: false,
+                        ..
+                    } => self
                         .async_api(api)
                         .and_then(|(_, a)| a.operations.get(k)?.action)
                         .map(|a| {
@@ -270,7 +518,13 @@ impl<'a> Checker<'a> {
 
     /// The messages a message step may send or receive.
     fn step_messages(&self, target: Target<'a>) -> Vec<(&'a MsgLoc, MessageView<'a>)> {
-        let Target::Msg { api, op, channel } = target else {
+        let Target::Msg {
+            api,
+            op,
+            channel,
+            reply,
+        } = target
+        else {
             return Vec::new();
         };
         let Some((_, a)) = self.async_api(api) else {
@@ -278,6 +532,7 @@ impl<'a> Checker<'a> {
         };
         let store = &self.sources.store;
         let locs: &'a [MsgLoc] = match op.and_then(|k| a.operations.get(k)) {
+            Some(o) if reply => o.reply.as_ref().map_or(&[], |r| r.messages.as_slice()),
             Some(o) => &o.messages,
             None => a
                 .channels
@@ -299,17 +554,14 @@ impl<'a> Checker<'a> {
         target: Target<'a>,
         params: &[(model::Parameter<'a>, Option<&'a Node>)],
     ) -> ir::StepKind {
-        let Target::Msg { api, op, channel } = target else {
+        let Target::Msg { api, channel, .. } = target else {
             return ir::StepKind::Unresolved;
         };
         let Some((source, a)) = self.async_api(api) else {
             return ir::StepKind::Unresolved;
         };
         let ch = &a.channels[channel];
-        let operation = match op.and_then(|k| a.operations.get(k)) {
-            Some(o) => o.id.clone(),
-            None => ch.key.clone(),
-        };
+        let operation = self.msg_target_name(target);
         let action = s
             .action
             .as_ref()
@@ -624,16 +876,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         let messages = self.step_messages(target.unwrap_or(Target::Unknown));
-        let op_name = match target {
-            Some(Target::Msg { api, op, channel }) => self
-                .async_api(api)
-                .map(|(_, a)| match op.and_then(|k| a.operations.get(k)) {
-                    Some(o) => o.id.clone(),
-                    None => a.channels[channel].key.clone(),
-                })
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
+        let op_name = target.map_or_else(String::new, |t| self.msg_target_name(t));
         let scope = Scope::Workflow(st.index);
         match src {
             Source::Header(h) => {

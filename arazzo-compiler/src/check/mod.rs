@@ -81,12 +81,13 @@ enum Target<'a> {
         api: usize,
         op: &'a Operation,
     },
-    /// An AsyncAPI operation (`op`, an index in its operations) or a channel alone
-    /// (`channelPath`), with its channel's index.
+    /// An AsyncAPI operation (`op`, an index in its operations), the `reply` of one
+    /// (`reply`), or a channel alone (`channelPath`), with its channel's index.
     Msg {
         api: usize,
         op: Option<usize>,
         channel: usize,
+        reply: bool,
     },
     Workflow(WorkflowRef),
     Unknown,

@@ -4,107 +4,30 @@ use super::*;
 
 impl<'a> Checker<'a> {
     pub(super) fn target(&mut self, s: &'a model::Step<'a>, w: usize) -> Target<'a> {
-        let sources = self.sources;
         match &s.target {
             None => Target::Unknown,
-            Some(StepTarget::OperationId(t)) => {
-                let (source, id) = match t.value.strip_prefix("$sourceDescriptions.") {
-                    Some(rest) => match rest.split_once('.') {
-                        Some((src, id)) => (Some(src), id),
-                        None => {
-                            self.err(
-                                &t.node,
-                                format!(
-                                    "`{}` must be `$sourceDescriptions.<name>.<operationId>`",
-                                    t.value
-                                ),
-                            );
-                            return Target::Unknown;
-                        }
-                    },
-                    None => (None, t.value.as_str()),
-                };
-                if let Some(target) = self.async_operation_target(source, id, t, s) {
-                    return target;
+            Some(StepTarget::OperationId(t)) => self.operation_id(t, s),
+            // Dialect: `operationPath: $sourceDescriptions.<name>.<operationId>`, the
+            // operation reference `operationId` takes, read as that `operationId`.
+            Some(StepTarget::OperationPath(t))
+                if t.value.starts_with("$sourceDescriptions.") && !t.value.contains('#') =>
+            {
+                // Warned (with its fix) only when the operation is found: otherwise the
+                // error says what is wrong, and the renaming would not be the fix.
+                let errors = self.diags.error_count();
+                let target = self.operation_id(t, s);
+                if self.diags.error_count() == errors {
+                    self.operation_path_dialect(t, s);
+                } else if let Some(d) = self.diags.last_mut() {
+                    d.help.insert(
+                        0,
+                        format!(
+                            "`operationPath: {}` is read as `operationId: {}`",
+                            t.value, t.value
+                        ),
+                    );
                 }
-                let mut found: Vec<(usize, &'a Operation)> = Vec::new();
-                for (ai, (name, api)) in sources.apis.iter().enumerate() {
-                    if source.is_some_and(|s| s != name) {
-                        continue;
-                    }
-                    if let Some(api) = api {
-                        found.extend(api.operations_with_id(id).map(|op| (ai, op)));
-                    }
-                }
-                if let Some(src) = source {
-                    if !sources.apis.iter().any(|(n, _)| n == src) {
-                        let names: Vec<&str> = sources
-                            .apis
-                            .iter()
-                            .map(|(n, _)| n.as_str())
-                            .chain(self.async_source_names())
-                            .collect();
-                        self.err_span(
-                            &t.node,
-                            &(20..20 + src.len()),
-                            format!("unknown source description `{src}` in `{}`", t.value),
-                        )
-                        .candidates(
-                            "the document's OpenAPI source descriptions",
-                            names,
-                            src,
-                        );
-                        return Target::Unknown;
-                    }
-                }
-                match found.len() {
-                    1 => Target::Op {
-                        api: found[0].0,
-                        op: found[0].1,
-                    },
-                    0 => {
-                        if sources.apis.iter().any(|(_, a)| a.is_none()) {
-                            return Target::Unknown; // a source failed to load: already reported
-                        }
-                        let all: Vec<&str> = sources
-                            .apis
-                            .iter()
-                            .filter(|(n, _)| source.is_none_or(|s| s == n))
-                            .filter_map(|(_, a)| a.as_ref())
-                            .flat_map(|a| {
-                                a.operations
-                                    .iter()
-                                    .filter_map(|o| o.operation_id.as_deref())
-                            })
-                            .chain(self.async_operation_ids(source))
-                            .collect();
-                        self.err(
-                            &t.node,
-                            format!("unknown operationId `{id}` in step `{}`", s.id.value),
-                        )
-                        .candidates(
-                            if sources.asyncapis.is_empty() {
-                                "the OpenAPI descriptions define"
-                            } else {
-                                "the OpenAPI and AsyncAPI descriptions define"
-                            },
-                            all.iter().copied(),
-                            id,
-                        );
-                        Target::Unknown
-                    }
-                    _ => {
-                        let cands: Vec<String> = found
-                            .iter()
-                            .map(|(ai, _)| {
-                                format!("$sourceDescriptions.{}.{id}", sources.apis[*ai].0)
-                            })
-                            .collect();
-                        self.err(&t.node, format!("operationId `{id}` is ambiguous: several source descriptions define it"))
-                            .help.push(format!("name the source: {}", cands.join(" or ")));
-                        Target::Unknown
-                    }
-                }
+                target
             }
             Some(StepTarget::OperationPath(t)) => self.operation_path(t),
             Some(StepTarget::ChannelPath(t)) => self.channel_path(t),
@@ -140,6 +63,148 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The `dialect` warning for an operation reference written in `operationPath`, with
+    /// the machine-applicable fix renaming the field to `operationId`.
+    fn operation_path_dialect(&mut self, t: &Text, s: &model::Step) {
+        let key = s
+            .node
+            .entries()
+            .iter()
+            .find(|(k, _)| k.text == "operationPath")
+            .map(|(k, _)| model::location(&self.file, &k.node()));
+        let d = self
+            .warn(
+                "dialect",
+                &t.node,
+                format!(
+                    "`operationPath: {}` is read as `operationId: {}`",
+                    t.value, t.value
+                ),
+            )
+            .add_help(
+                "`operationPath` takes a JSON pointer into a source description \
+                 (`{$sourceDescriptions.<name>.url}#/...`); an operation named by its id is an \
+                 `operationId`: rename the field to `operationId`",
+            );
+        if let Some(Some(key)) = key {
+            d.suggest_at(
+                &key,
+                "operationPath",
+                "operationId",
+                Applicability::MachineApplicable,
+            );
+        }
+    }
+
+    /// Resolves an `operationId` (`<id>` or `$sourceDescriptions.<name>.<id>`).
+    fn operation_id(&mut self, t: &Text, s: &model::Step) -> Target<'a> {
+        let sources = self.sources;
+        let (source, id) = match t.value.strip_prefix("$sourceDescriptions.") {
+            Some(rest) => match rest.split_once('.') {
+                Some((src, id)) => (Some(src), id),
+                None => {
+                    self.err(
+                        &t.node,
+                        format!(
+                            "`{}` must be `$sourceDescriptions.<name>.<operationId>`",
+                            t.value
+                        ),
+                    );
+                    return Target::Unknown;
+                }
+            },
+            None => (None, t.value.as_str()),
+        };
+        if let Some(target) = self.async_operation_target(source, id, t, s) {
+            return target;
+        }
+        let mut found: Vec<(usize, &'a Operation)> = Vec::new();
+        for (ai, (name, api)) in sources.apis.iter().enumerate() {
+            if source.is_some_and(|s| s != name) {
+                continue;
+            }
+            if let Some(api) = api {
+                found.extend(api.operations_with_id(id).map(|op| (ai, op)));
+            }
+        }
+        if let Some(src) = source {
+            if !sources.apis.iter().any(|(n, _)| n == src) {
+                let names: Vec<&str> = sources
+                    .apis
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .chain(self.async_source_names())
+                    .collect();
+                self.err_span(
+                    &t.node,
+                    &(20..20 + src.len()),
+                    format!("unknown source description `{src}` in `{}`", t.value),
+                )
+                .candidates(
+                    "the document's OpenAPI source descriptions",
+                    names,
+                    src,
+                );
+                return Target::Unknown;
+            }
+        }
+        match found.len() {
+            1 => Target::Op {
+                api: found[0].0,
+                op: found[0].1,
+            },
+            0 => {
+                if sources.apis.iter().any(|(_, a)| a.is_none()) {
+                    return Target::Unknown; // a source failed to load: already reported
+                }
+                let all: Vec<&str> = sources
+                    .apis
+                    .iter()
+                    .filter(|(n, _)| source.is_none_or(|s| s == n))
+                    .filter_map(|(_, a)| a.as_ref())
+                    .flat_map(|a| {
+                        a.operations
+                            .iter()
+                            .filter_map(|o| o.operation_id.as_deref())
+                    })
+                    .chain(self.async_operation_ids(source))
+                    .collect();
+                self.err(
+                    &t.node,
+                    format!("unknown operationId `{id}` in step `{}`", s.id.value),
+                )
+                .candidates(
+                    if sources.asyncapis.is_empty() {
+                        "the OpenAPI descriptions define"
+                    } else {
+                        "the OpenAPI and AsyncAPI descriptions define"
+                    },
+                    all.iter().copied(),
+                    id,
+                );
+                if source.is_none() {
+                    let _ = (0..sources.asyncapis.len()).any(|ai| self.reply_hint(ai, id, s));
+                }
+                Target::Unknown
+            }
+            _ => {
+                let cands: Vec<String> = found
+                    .iter()
+                    .map(|(ai, _)| format!("$sourceDescriptions.{}.{id}", sources.apis[*ai].0))
+                    .collect();
+                self.err(
+                    &t.node,
+                    format!(
+                        "operationId `{id}` is ambiguous: several source descriptions define it"
+                    ),
+                )
+                .help
+                .push(format!("name the source: {}", cands.join(" or ")));
+                Target::Unknown
+            }
+        }
+    }
+
     pub(super) fn operation_path(&mut self, t: &Text) -> Target<'a> {
         let sources = self.sources;
         let mut value = t.value.as_str();
@@ -169,7 +234,17 @@ impl<'a> Checker<'a> {
             return Target::Unknown;
         };
         let Some(ai) = sources.apis.iter().position(|(n, _)| n == name) else {
-            let names: Vec<&str> = sources.apis.iter().map(|(n, _)| n.as_str()).collect();
+            if let Some(ai) = sources.asyncapis.iter().position(|(n, _)| n == name) {
+                let frag = after.strip_prefix('#').unwrap_or(after);
+                let start = value.len() - frag.len();
+                return self.async_operation_path(ai, t, frag, start);
+            }
+            let names: Vec<&str> = sources
+                .apis
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .chain(self.async_source_names())
+                .collect();
             self.err_span(
                 &t.node,
                 &(PREFIX.len()..PREFIX.len() + name.len()),
