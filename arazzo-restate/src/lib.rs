@@ -250,6 +250,11 @@ impl Services {
         self
     }
 
+    /// The workflows served so far.
+    pub fn workflows(&self) -> &[Workflow] {
+        &self.workflows
+    }
+
     /// How steps failing in a way that may be transient are retried.
     #[must_use]
     pub fn step_retries(mut self, retries: StepRetries) -> Self {

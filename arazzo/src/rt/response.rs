@@ -649,6 +649,31 @@ mod tests {
         path: "/x",
     };
 
+    #[test]
+    fn the_journal_form_keeps_the_response_without_the_request_secrets() {
+        use crate::rt::Journal;
+        let r = response(
+            429,
+            &[("retry-after", "3"), ("x-echo", "key sk-SECRET-123")],
+            r#"{"error":"slow down","echo":"sk-SECRET-123","tokenish":"Bearer tok-HEADER-99"}"#,
+        )
+        .with_secret_headers(vec![HeaderValue::from_static("Bearer tok-HEADER-99")])
+        .with_secret_query(vec!["api_key".to_owned()])
+        .with_url("http://example.test/x?api_key=q-SECRET-7&page=2".to_owned());
+        let recorded = r.to_journal();
+        let text = String::from_utf8_lossy(&recorded);
+        for secret in ["sk-SECRET-123", "tok-HEADER-99", "q-SECRET-7"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let back = Response::from_journal(&INFO, &recorded).unwrap();
+        assert_eq!(back.status(), 429);
+        assert_eq!(back.header("retry-after"), Some("3"));
+        assert_eq!(back.body_pointer("/error"), json!("slow down"));
+        assert_eq!(back.body_pointer("/echo"), json!("[redacted]"));
+        assert!(back.url().contains("page=2"), "{}", back.url());
+        assert!(Response::from_journal(&INFO, b"not a journal entry").is_err());
+    }
+
     fn response(status: u16, headers: &[(&'static str, &str)], body: &str) -> Response {
         let mut map = HeaderMap::new();
         for (name, value) in headers {
