@@ -78,6 +78,17 @@ impl Restate {
             .env("RESTATE_BIND_ADDRESS", format!("127.0.0.1:{node}"))
             .env("RESTATE_ADVERTISED_ADDRESS", format!("http://127.0.0.1:{node}/"))
             .env("RESTATE_DEFAULT_NUM_PARTITIONS", "2")
+            // Uncompressed storage, so that searching its files for a value
+            // means something (the search finds the non-secret inputs).
+            .envs(
+                ["WORKER__STORAGE", "BIFROST__LOCAL", "METADATA_SERVER", "LOG_SERVER"]
+                    .iter()
+                    .flat_map(|db| {
+                        ["WAL_COMPRESSION", "L0_L1_COMPRESSION"].map(|what| {
+                            (format!("RESTATE_{db}__ROCKSDB_DISABLE_{what}"), "true")
+                        })
+                    }),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
