@@ -67,6 +67,7 @@ struct Restate {
 impl Restate {
     async fn start(bin: &Path) -> Restate {
         let dir = tempfile::tempdir().expect("a temporary directory");
+        let log = std::fs::File::create(dir.path().join("server.log")).expect("a log file");
         let (ingress, admin, node) = (free_port(), free_port(), free_port());
         let child = Command::new(bin)
             .arg("--no-logo")
@@ -89,8 +90,8 @@ impl Restate {
                         })
                     }),
             )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(log.try_clone().expect("a log file"))
+            .stderr(log)
             .spawn()
             .expect("restate-server starts");
         let restate = Restate {
@@ -104,7 +105,8 @@ impl Restate {
             format!("{}/health", restate.admin),
             format!("{}/restate/health", restate.ingress),
         );
-        wait_for("restate-server to be healthy", || {
+        let log_path = restate.dir.path().join("server.log");
+        let healthy = wait_until(|| {
             let http = http.clone();
             let (a, i) = (admin_url.clone(), ingress_url.clone());
             async move {
@@ -115,6 +117,14 @@ impl Restate {
             }
         })
         .await;
+        if !healthy {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            panic!(
+                "restate-server did not become healthy; the end of its log:\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+        }
         restate
     }
 
@@ -219,19 +229,28 @@ impl Drop for Service {
 }
 
 /// Polls `ready` until it holds (every 50 ms, at most [`PATIENCE`]).
-async fn wait_for<F, Fut>(what: &str, mut ready: F)
+async fn wait_for<F, Fut>(what: &str, ready: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    assert!(wait_until(ready).await, "gave up waiting for {what}");
+}
+
+/// Polls `ready` until it holds (`true`) or [`PATIENCE`] has passed (`false`).
+async fn wait_until<F, Fut>(mut ready: F) -> bool
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while !ready().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "gave up waiting for {what}"
-        );
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    true
 }
 
 fn seed_inputs(meter: &str) -> Value {
@@ -367,6 +386,36 @@ async fn workflows_run_durably_on_restate() {
     assert_eq!(status, 400, "{refused}");
     assert!(refused.to_string().contains("input `apiKey` is a secret"), "{refused}");
 
+    // 2. Crash and resume: the service is killed while `ingestEvent` is in
+    //    flight; the new process resumes the invocation from Restate's
+    //    journal: `createMeter` reached the server exactly once.
+    let holding = holding_amberflo().await;
+    service.crash();
+    let mut service = Service::start(port, &holding.url).await;
+    let ingress = restate.ingress.clone();
+    let seed = tokio::spawn(async move {
+        invoke(&ingress, "create-meter-and-ingest-event", &seed_inputs("crash-meter"), "crash-1").await
+    });
+    tokio::time::timeout(PATIENCE, holding.held.notified())
+        .await
+        .expect("ingestEvent reaches the server");
+    service.crash();
+    let mut service = Service::start(port, &holding.url).await;
+    let (status, outputs) = tokio::time::timeout(PATIENCE, seed)
+        .await
+        .expect("the invocation ends")
+        .unwrap();
+    assert_eq!(status, 200, "{outputs}");
+    assert_eq!(
+        outputs,
+        json!({ "meterApiName": "crash-meter", "ingestResult": "1 records were ingested" })
+    );
+    assert_eq!(holding.meters.load(Ordering::SeqCst), 1, "createMeter exactly once");
+    assert_eq!(holding.ingests.load(Ordering::SeqCst), 2, "ingestEvent again after the crash");
+
+    service.crash();
+    let mut service = Service::start(port, &fake.base_url()).await;
+
     // 3. A retry wait (429 with Retry-After: 3) survives a restart: the
     //    service dies while Restate holds the durable timer; the new process
     //    resumes after it without sending the throttled request again.
@@ -394,7 +443,7 @@ async fn workflows_run_durably_on_restate() {
         "the retry must not have been sent before the restart"
     );
     service.crash();
-    let mut service = Service::start(port, &fake.base_url()).await;
+    let service = Service::start(port, &fake.base_url()).await;
     let (status, outputs) = tokio::time::timeout(PATIENCE, usage)
         .await
         .expect("the invocation ends")
@@ -421,33 +470,6 @@ async fn workflows_run_durably_on_restate() {
         "{text}"
     );
     assert_eq!(fake.request_count("createMeterDefinition"), creates_before + 1);
-
-    // 2. Crash and resume: the service is killed while `ingestEvent` is in
-    //    flight; the new process resumes the invocation from Restate's
-    //    journal: `createMeter` reached the server exactly once.
-    let holding = holding_amberflo().await;
-    service.crash();
-    let mut service = Service::start(port, &holding.url).await;
-    let ingress = restate.ingress.clone();
-    let seed = tokio::spawn(async move {
-        invoke(&ingress, "create-meter-and-ingest-event", &seed_inputs("crash-meter"), "crash-1").await
-    });
-    tokio::time::timeout(PATIENCE, holding.held.notified())
-        .await
-        .expect("ingestEvent reaches the server");
-    service.crash();
-    let service = Service::start(port, &holding.url).await;
-    let (status, outputs) = tokio::time::timeout(PATIENCE, seed)
-        .await
-        .expect("the invocation ends")
-        .unwrap();
-    assert_eq!(status, 200, "{outputs}");
-    assert_eq!(
-        outputs,
-        json!({ "meterApiName": "crash-meter", "ingestResult": "1 records were ingested" })
-    );
-    assert_eq!(holding.meters.load(Ordering::SeqCst), 1, "createMeter exactly once");
-    assert_eq!(holding.ingests.load(Ordering::SeqCst), 2, "ingestEvent again after the crash");
 
     // 5. The API key is nowhere in Restate: not in the journal or the
     //    invocations as Restate shows them, not in any file of its data
