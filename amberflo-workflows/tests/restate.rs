@@ -491,3 +491,96 @@ async fn workflows_run_durably_on_restate() {
         "the API key is in Restate's data directory"
     );
 }
+
+/// Seed runs per second through Restate (server and service local) against
+/// the plain `run` on the same fake Amberflo, sequentially and 32 at a time.
+/// A measurement, not a check: run it alone, in release mode, and read the
+/// printed figures (BENCHMARKS.md, "Restate"):
+/// `cargo test --release -p amberflo-workflows --test restate -- --ignored --nocapture restate_throughput`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement; see BENCHMARKS.md"]
+async fn restate_throughput() {
+    use futures_util::stream::{self, StreamExt};
+    let bin = restate_server().expect("restate-server (see .ci/run)");
+    let restate = Restate::start(&bin).await;
+    let fake = FakeAmberflo::start_with_api_key(SECRET).await.unwrap();
+    let port = free_port();
+    let _service = Service::start(port, &fake.base_url()).await;
+    restate.register(port).await;
+    let client = arazzo::Client::builder()
+        .server("meteringApi", fake.base_url())
+        .build()
+        .unwrap();
+    let n: usize = std::env::var("RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let counter = AtomicUsize::new(0);
+    let through_restate = |concurrency: usize| {
+        let ingress = restate.ingress.clone();
+        let counter = &counter;
+        async move {
+            let start = std::time::Instant::now();
+            stream::iter(0..n)
+                .for_each_concurrent(concurrency, |_| {
+                    let ingress = ingress.clone();
+                    async move {
+                        let i = counter.fetch_add(1, Ordering::Relaxed);
+                        let (status, body) = invoke(
+                            &ingress,
+                            "create-meter-and-ingest-event",
+                            &seed_inputs(&format!("r-{i}")),
+                            &format!("bench-{i}"),
+                        )
+                        .await;
+                        assert_eq!(status, 200, "{body}");
+                    }
+                })
+                .await;
+            start.elapsed()
+        }
+    };
+    let plain = |concurrency: usize| {
+        let client = client.clone();
+        let counter = &counter;
+        async move {
+            let start = std::time::Instant::now();
+            stream::iter(0..n)
+                .for_each_concurrent(concurrency, |_| {
+                    let client = client.clone();
+                    async move {
+                        let i = counter.fetch_add(1, Ordering::Relaxed);
+                        let mut v = seed_inputs(&format!("p-{i}"));
+                        v["apiKey"] = json!(SECRET);
+                        let inputs: amberflo_workflows::create_meter_and_ingest_event::Inputs =
+                            serde_json::from_value(v).unwrap();
+                        amberflo_workflows::create_meter_and_ingest_event::run(&client, &inputs)
+                            .await
+                            .unwrap();
+                    }
+                })
+                .await;
+            start.elapsed()
+        }
+    };
+    // Warm-up (connections, partitions' leaders, caches).
+    let _ = through_restate(8).await;
+    let _ = plain(8).await;
+    for concurrency in [1, 32] {
+        let mut rounds = Vec::new();
+        for _ in 0..3 {
+            let r = through_restate(concurrency).await;
+            let p = plain(concurrency).await;
+            rounds.push((r, p));
+        }
+        for (r, p) in rounds {
+            let per = |d: Duration| d.as_secs_f64() * 1e3 / n as f64;
+            println!(
+                "concurrency {concurrency:>2}: Restate {:>7.1} runs/s ({:.2} ms/run), plain run {:>7.1} runs/s ({:.3} ms/run); \
+                 difference per step (2 steps a run) {:.2} ms",
+                n as f64 / r.as_secs_f64(),
+                per(r),
+                n as f64 / p.as_secs_f64(),
+                per(p),
+                (per(r) - per(p)) / 2.0,
+            );
+        }
+    }
+}
