@@ -28,7 +28,10 @@ impl StepExecutor for Recorder {
     ) -> BoxFuture<'a, Result<Vec<u8>, arazzo::Error>> {
         Box::pin(async move {
             let bytes = exchange.await?;
-            self.entries.lock().unwrap().push((step.step, bytes.clone()));
+            self.entries
+                .lock()
+                .unwrap()
+                .push((step.step, bytes.clone()));
             Ok(bytes)
         })
     }

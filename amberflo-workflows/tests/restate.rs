@@ -74,21 +74,31 @@ impl Restate {
             .arg("--base-dir")
             .arg(dir.path())
             .args(["--listen-mode", "tcp"])
-            .env("RESTATE_INGRESS__BIND_ADDRESS", format!("127.0.0.1:{ingress}"))
+            .env(
+                "RESTATE_INGRESS__BIND_ADDRESS",
+                format!("127.0.0.1:{ingress}"),
+            )
             .env("RESTATE_ADMIN__BIND_ADDRESS", format!("127.0.0.1:{admin}"))
             .env("RESTATE_BIND_ADDRESS", format!("127.0.0.1:{node}"))
-            .env("RESTATE_ADVERTISED_ADDRESS", format!("http://127.0.0.1:{node}/"))
+            .env(
+                "RESTATE_ADVERTISED_ADDRESS",
+                format!("http://127.0.0.1:{node}/"),
+            )
             .env("RESTATE_DEFAULT_NUM_PARTITIONS", "2")
             // Uncompressed storage, so that searching its files for a value
             // means something (the search finds the non-secret inputs).
             .envs(
-                ["WORKER__STORAGE", "BIFROST__LOCAL", "METADATA_SERVER", "LOG_SERVER"]
-                    .iter()
-                    .flat_map(|db| {
-                        ["WAL_COMPRESSION", "L0_L1_COMPRESSION"].map(|what| {
-                            (format!("RESTATE_{db}__ROCKSDB_DISABLE_{what}"), "true")
-                        })
-                    }),
+                [
+                    "WORKER__STORAGE",
+                    "BIFROST__LOCAL",
+                    "METADATA_SERVER",
+                    "LOG_SERVER",
+                ]
+                .iter()
+                .flat_map(|db| {
+                    ["WAL_COMPRESSION", "L0_L1_COMPRESSION"]
+                        .map(|what| (format!("RESTATE_{db}__ROCKSDB_DISABLE_{what}"), "true"))
+                }),
             )
             .stdout(log.try_clone().expect("a log file"))
             .stderr(log)
@@ -285,7 +295,10 @@ async fn holding_amberflo() -> HoldingAmberflo {
             post({
                 let meters = Arc::clone(&meters);
                 move |headers: axum::http::HeaderMap, body: axum::Json<Value>| async move {
-                    assert_eq!(headers.get("x-api-key").map(|v| v.as_bytes()), Some(SECRET.as_bytes()));
+                    assert_eq!(
+                        headers.get("x-api-key").map(|v| v.as_bytes()),
+                        Some(SECRET.as_bytes())
+                    );
                     meters.fetch_add(1, Ordering::SeqCst);
                     axum::Json(json!({ "meterApiName": body.0["meterApiName"] }))
                 }
@@ -326,7 +339,9 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -363,7 +378,11 @@ async fn workflows_run_durably_on_restate() {
     // 1. The seed through Restate's ingress: its typed outputs, the API key
     //    from the service's configuration (the fake only accepts that key).
     let (status, outputs) = restate
-        .invoke("create-meter-and-ingest-event", &seed_inputs("api-calls"), "seed-1")
+        .invoke(
+            "create-meter-and-ingest-event",
+            &seed_inputs("api-calls"),
+            "seed-1",
+        )
         .await;
     assert_eq!(status, 200, "{outputs}");
     assert_eq!(
@@ -373,7 +392,11 @@ async fn workflows_run_durably_on_restate() {
     assert_eq!(fake.request_count("createMeterDefinition"), 1);
     // The same idempotency key: Restate answers from the first run.
     let (status, again) = restate
-        .invoke("create-meter-and-ingest-event", &seed_inputs("api-calls"), "seed-1")
+        .invoke(
+            "create-meter-and-ingest-event",
+            &seed_inputs("api-calls"),
+            "seed-1",
+        )
         .await;
     assert_eq!((status, &again), (200, &outputs));
     assert_eq!(fake.request_count("createMeterDefinition"), 1);
@@ -384,7 +407,10 @@ async fn workflows_run_durably_on_restate() {
         .invoke("create-meter-and-ingest-event", &with_key, "seed-key")
         .await;
     assert_eq!(status, 400, "{refused}");
-    assert!(refused.to_string().contains("input `apiKey` is a secret"), "{refused}");
+    assert!(
+        refused.to_string().contains("input `apiKey` is a secret"),
+        "{refused}"
+    );
 
     // 2. Crash and resume: the service is killed while `ingestEvent` is in
     //    flight; the new process resumes the invocation from Restate's
@@ -394,7 +420,13 @@ async fn workflows_run_durably_on_restate() {
     let mut service = Service::start(port, &holding.url).await;
     let ingress = restate.ingress.clone();
     let seed = tokio::spawn(async move {
-        invoke(&ingress, "create-meter-and-ingest-event", &seed_inputs("crash-meter"), "crash-1").await
+        invoke(
+            &ingress,
+            "create-meter-and-ingest-event",
+            &seed_inputs("crash-meter"),
+            "crash-1",
+        )
+        .await
     });
     tokio::time::timeout(PATIENCE, holding.held.notified())
         .await
@@ -410,8 +442,16 @@ async fn workflows_run_durably_on_restate() {
         outputs,
         json!({ "meterApiName": "crash-meter", "ingestResult": "1 records were ingested" })
     );
-    assert_eq!(holding.meters.load(Ordering::SeqCst), 1, "createMeter exactly once");
-    assert_eq!(holding.ingests.load(Ordering::SeqCst), 2, "ingestEvent again after the crash");
+    assert_eq!(
+        holding.meters.load(Ordering::SeqCst),
+        1,
+        "createMeter exactly once"
+    );
+    assert_eq!(
+        holding.ingests.load(Ordering::SeqCst),
+        2,
+        "ingestEvent again after the crash"
+    );
 
     service.crash();
     let mut service = Service::start(port, &fake.base_url()).await;
@@ -449,7 +489,11 @@ async fn workflows_run_durably_on_restate() {
         .expect("the invocation ends")
         .unwrap();
     assert_eq!(status, 200, "{outputs}");
-    assert_eq!(outputs["ingestMessage"], json!("1 records were ingested"), "{outputs}");
+    assert_eq!(
+        outputs["ingestMessage"],
+        json!("1 records were ingested"),
+        "{outputs}"
+    );
     assert_eq!(
         fake.request_count("ingestMeterEvents"),
         ingests_before + 2,
@@ -461,7 +505,11 @@ async fn workflows_run_durably_on_restate() {
     fake.fail_next("createMeterDefinition", 1, 400, None);
     let creates_before = fake.request_count("createMeterDefinition");
     let (status, error) = restate
-        .invoke("create-meter-and-ingest-event", &seed_inputs("refused"), "seed-400")
+        .invoke(
+            "create-meter-and-ingest-event",
+            &seed_inputs("refused"),
+            "seed-400",
+        )
         .await;
     assert_eq!(status, 500, "{error}");
     let text = error.to_string();
@@ -469,14 +517,20 @@ async fn workflows_run_durably_on_restate() {
         text.contains("step `createMeter`") && text.contains("success criteria not met (HTTP 400)"),
         "{text}"
     );
-    assert_eq!(fake.request_count("createMeterDefinition"), creates_before + 1);
+    assert_eq!(
+        fake.request_count("createMeterDefinition"),
+        creates_before + 1
+    );
 
     // 5. The API key is nowhere in Restate: not in the journal or the
     //    invocations as Restate shows them, not in any file of its data
     //    directory (where the non-secret customer id is).
     for table in ["sys_journal", "sys_invocation"] {
         let rows = restate.query(&format!("SELECT * FROM {table}")).await;
-        assert!(rows.contains("create-meter-and-ingest-event"), "{table} is empty");
+        assert!(
+            rows.contains("create-meter-and-ingest-event"),
+            "{table} is empty"
+        );
         assert!(!rows.contains(SECRET), "the API key is in {table}");
     }
     drop(service);
@@ -511,7 +565,10 @@ async fn restate_throughput() {
         .server("meteringApi", fake.base_url())
         .build()
         .unwrap();
-    let n: usize = std::env::var("RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let n: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
     let counter = AtomicUsize::new(0);
     let through_restate = |concurrency: usize| {
         let ingress = restate.ingress.clone();

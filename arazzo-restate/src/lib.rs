@@ -60,7 +60,10 @@
 //! again on the new process.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -69,11 +72,11 @@ use std::time::Duration;
 use arazzo::executor::{classify, BoxFuture, Failure, StepExecutor};
 use arazzo::rt::StepInfo;
 use arazzo::Client;
+use bytes::Bytes;
 use restate_sdk::context::{RunFuture, RunRetryPolicy};
 use restate_sdk::discovery;
 use restate_sdk::endpoint::{ContextInternal, Endpoint};
 use restate_sdk::errors::{HandlerError, TerminalError};
-use bytes::Bytes;
 use serde_json::Value;
 
 /// What the body of a workflow's handler returns.
@@ -168,9 +171,7 @@ pub mod __private {
     }
 
     /// Encodes the outputs.
-    pub fn encode_outputs<T: arazzo::__private::serde::Serialize>(
-        outputs: &T,
-    ) -> crate::RunResult {
+    pub fn encode_outputs<T: arazzo::__private::serde::Serialize>(outputs: &T) -> crate::RunResult {
         serde_json::to_value(outputs)
             .map_err(|e| crate::RunError::Inputs(format!("the outputs do not encode: {e}")))
     }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::transport::Transport;
 use crate::executor::StepExecutor;
+use crate::transport::Transport;
 use crate::Error;
 
 const DEFAULT_MAX_STEPS: usize = 1000;
