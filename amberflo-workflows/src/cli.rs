@@ -72,6 +72,26 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Serve every workflow as a durable Restate service (see docs/restate.md).
+    ///
+    /// Each workflow is a Restate service named after its workflowId with
+    /// one handler, `run`, taking the inputs (without `apiKey`) as JSON. The
+    /// API key comes from AMBERFLO_API_KEY and never enters Restate's journal.
+    #[cfg(feature = "restate")]
+    Serve {
+        /// Serve as Restate handlers (the only mode so far).
+        #[arg(long)]
+        restate: bool,
+        /// The port the Restate endpoint listens on.
+        #[arg(long, default_value_t = 9080)]
+        port: u16,
+        /// The interface it listens on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Amberflo base URL the steps call instead of an embedded fake Amberflo.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
 }
 
 /// A failure of the CLI, with the exit code it maps to.
@@ -152,6 +172,13 @@ pub fn main() -> ExitCode {
             json,
             quiet,
         }),
+        #[cfg(feature = "restate")]
+        Command::Serve {
+            restate,
+            port,
+            host,
+            base_url,
+        } => serve_command(restate, std::net::SocketAddr::new(host, port), base_url),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -246,6 +273,77 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::other(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(run_workflow(entry, inputs, &args))
+}
+
+/// `serve --restate`: every workflow as a Restate service on `addr`.
+#[cfg(feature = "restate")]
+fn serve_command(
+    restate: bool,
+    addr: std::net::SocketAddr,
+    base_url: Option<String>,
+) -> Result<(), CliError> {
+    if !restate {
+        return Err(CliError::usage(
+            "`serve` needs `--restate` (the only way to serve so far)",
+        ));
+    }
+    let api_key = match std::env::var(API_KEY_ENV) {
+        Ok(key) if !key.trim().is_empty() => key,
+        _ if base_url.is_none() => DEMO_API_KEY.to_owned(),
+        _ => {
+            return Err(CliError::usage(format!(
+                "set {API_KEY_ENV} to your Amberflo API key to serve against {}",
+                base_url.as_deref().unwrap_or_default()
+            )))
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::other(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        let fake = match &base_url {
+            Some(_) => None,
+            None => Some(
+                FakeAmberflo::start_with_api_key(&api_key)
+                    .await
+                    .map_err(|e| CliError::other(format!("cannot start the fake Amberflo: {e}")))?,
+            ),
+        };
+        let target = match (&base_url, &fake) {
+            (Some(url), _) => url.clone(),
+            (None, Some(fake)) => fake.base_url(),
+            (None, None) => return Err(CliError::other("no server to run against")),
+        };
+        let mut builder = arazzo::Client::builder();
+        for source in SOURCES {
+            builder = builder.server(*source, target.as_str());
+        }
+        let client = builder
+            .build()
+            .map_err(|e| CliError::usage(format!("invalid --base-url: {e}")))?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| CliError::other(format!("cannot listen on {addr}: {e}")))?;
+        let bound = listener.local_addr().unwrap_or(addr);
+        let services = amberflo_workflows::restate::services(client, api_key);
+        if fake.is_some() {
+            eprintln!("steps call the embedded fake Amberflo at {target}");
+        } else {
+            eprintln!("steps call {target}");
+        }
+        eprintln!(
+            "serving {} workflows as Restate services on http://{bound}",
+            registry::workflows().len()
+        );
+        eprintln!("register this deployment with Restate (admin API on port 9070):");
+        eprintln!(
+            "  curl -sS http://localhost:9070/deployments -H 'content-type: application/json' -d '{{\"uri\": \"http://{bound}\"}}'"
+        );
+        eprintln!("  (or: restate deployments register http://{bound})");
+        services.serve_on(listener).await;
+        Ok(())
+    })
 }
 
 /// Builds the JSON inputs from the inputs file and the `--input` pairs.

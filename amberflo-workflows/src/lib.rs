@@ -70,3 +70,5 @@ pub use onboard_customer_workflow::{create_customer, onboard_customer_with_first
 
 pub mod fake;
 pub mod registry;
+#[cfg(feature = "restate")]
+pub mod restate;

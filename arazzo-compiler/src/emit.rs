@@ -441,6 +441,14 @@ impl Emitter<'_> {
                 Some(code!(__rt::set_default(&mut inputs, #n, #v);))
             })
             .collect::<Vec<_>>();
+        let secret_inputs = self
+            .types
+            .def(w.inputs)
+            .map(|d| d.fields.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .filter(|f| f.secret)
+            .map(|f| f.json.as_str());
         let inputs_json = if defaults.is_empty() {
             code!(__rt::to_value(self.inputs))
         } else {
@@ -464,6 +472,11 @@ impl Emitter<'_> {
 
                 /// The `workflowId` of this workflow.
                 pub const WORKFLOW_ID: &str = #id;
+
+                /// The inputs that carry secrets (API keys, tokens), by their names in the
+                /// document: a durable engine takes them from its own configuration instead
+                /// of recording them.
+                pub const SECRET_INPUTS: &[&str] = &[#( #secret_inputs ),*];
 
                 #( #local_types )*
                 #outputs_struct
@@ -1669,18 +1682,20 @@ impl Emitter<'_> {
             match &s.kind {
                 StepKind::Operation { .. } | StepKind::Message { .. } if is_plain(s) => {
                     let exec = hidden_fn("exec", s);
+                    let info = Self::info_ident(s);
                     code! {
                         __Step::#v => {
-                            __st.#sf = Some(steps::#exec(client, &__st).await?);
+                            __st.#sf = Some(__guard.step(&steps::#info, steps::#exec(client, &__st)).await?);
                             #success_chain
                         }
                     }
                 }
                 StepKind::Operation { .. } | StepKind::Message { .. } => {
                     let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &code!(), my_slots);
+                    let info = Self::info_ident(s);
                     code! {
                         __Step::#v => {
-                            let __resp = steps::#send(client, &__st).await?;
+                            let __resp = __guard.exchange(&steps::#info, steps::#send(client, &__st)).await?;
                             if steps::#check(&__resp, &__st) {
                                 __st.#sf = Some(steps::#outputs(&__resp, &__st)?);
                                 #( __retries[#my_slots] = 0; )*
@@ -1797,6 +1812,7 @@ impl Emitter<'_> {
         slots: &[usize],
     ) -> Code {
         let me = &variants[i];
+        let info = w.steps.get(i).map(Self::info_ident);
         let success = default.is_empty().not();
         let mut retry_index = 0usize;
         let arms: Vec<Code> = actions
@@ -1848,7 +1864,7 @@ impl Emitter<'_> {
                         code! {
                             if __retries[#slot] < #limit {
                                 __retries[#slot] += 1;
-                                __rt::tokio::time::sleep(__resp.retry_delay(#after, client.max_retry_after())).await;
+                                __guard.sleep(&steps::#info, __resp.retry_delay(#after, client.max_retry_after())).await;
                                 #first
                                 #go
                             }

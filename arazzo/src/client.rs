@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::executor::StepExecutor;
 use crate::transport::Transport;
 use crate::Error;
 
@@ -35,6 +36,8 @@ const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Executes the steps' exchanges and waits of runs (`None`: at once).
+    executor: Option<Arc<dyn StepExecutor>>,
 }
 
 struct Inner {
@@ -117,7 +120,25 @@ impl Client {
                 max_retry_after,
                 transports,
             }),
+            executor: None,
         }
+    }
+
+    /// This client (sharing its HTTP client and settings) with runs that
+    /// execute their steps' exchanges and waits through `executor` (see
+    /// [`crate::executor`]); a durable-execution engine gives one per run.
+    #[must_use]
+    pub fn with_step_executor(&self, executor: Arc<dyn StepExecutor>) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            executor: Some(executor),
+        }
+    }
+
+    /// The step executor of the runs made with this client, if one was set
+    /// with [`with_step_executor`](Client::with_step_executor).
+    pub fn step_executor(&self) -> Option<&Arc<dyn StepExecutor>> {
+        self.executor.as_ref()
     }
 
     /// Bound on the number of steps one workflow run may execute

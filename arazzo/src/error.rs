@@ -455,6 +455,22 @@ pub enum Error {
         /// The step limit.
         limit: usize,
     },
+
+    /// A step failed in an earlier execution of this run, recorded by the
+    /// run's [`StepExecutor`](crate::executor::StepExecutor) (a durable
+    /// engine's journal) and returned on replay: `message` is that error's
+    /// text.
+    #[error("{message}")]
+    Journaled {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id the step calls.
+        operation: &'static str,
+        /// The recorded error's text.
+        message: String,
+    },
 }
 
 impl Error {
@@ -632,6 +648,12 @@ impl Error {
                 ..
             }
             | Error::MessageTooLarge {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::Journaled {
                 workflow,
                 step,
                 operation,

@@ -48,6 +48,7 @@
 
 mod client;
 mod error;
+pub mod executor;
 pub mod rt;
 pub mod transport;
 

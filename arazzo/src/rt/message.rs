@@ -270,6 +270,54 @@ impl fmt::Debug for StepMessage {
     }
 }
 
+/// The recorded form of a [`StepMessage`] (see [`super::Journal`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Recorded {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    content_type: Option<String>,
+    headers: BTreeMap<String, String>,
+    /// The payload when it is UTF-8 text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// The payload otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bytes: Option<Vec<u8>>,
+}
+
+impl super::Journal for StepMessage {
+    /// The message as received (or sent): content type, headers, payload.
+    fn to_journal(&self) -> Vec<u8> {
+        let m = &self.message;
+        let (text, bytes) = match std::str::from_utf8(&m.payload) {
+            Ok(text) => (Some(text.to_owned()), None),
+            Err(_) => (None, Some(m.payload.to_vec())),
+        };
+        let recorded = Recorded {
+            content_type: m.content_type.clone(),
+            headers: m.headers.clone(),
+            text,
+            bytes,
+        };
+        serde_json::to_vec(&recorded).unwrap_or_default()
+    }
+
+    fn from_journal(info: &'static StepInfo, recorded: &[u8]) -> Result<Self, Error> {
+        let r: Recorded =
+            serde_json::from_slice(recorded).map_err(|e| super::journal_error(info, &e))?;
+        let payload = match (r.text, r.bytes) {
+            (Some(text), _) => bytes::Bytes::from(text),
+            (None, Some(bytes)) => bytes::Bytes::from(bytes),
+            (None, None) => bytes::Bytes::new(),
+        };
+        let message = Message {
+            payload,
+            content_type: r.content_type,
+            headers: r.headers,
+        };
+        Ok(StepMessage::new(info, message))
+    }
+}
+
 impl StepMessage {
     /// Wraps `message` as the message of the step described by `info`.
     pub fn new(info: &'static StepInfo, message: Message) -> Self {

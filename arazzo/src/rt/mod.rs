@@ -95,6 +95,8 @@ pub struct Run {
     workflow: &'static str,
     limit: usize,
     executed: usize,
+    /// The client's step executor (`None`: exchanges run at once).
+    executor: Option<std::sync::Arc<dyn crate::executor::StepExecutor>>,
 }
 
 impl Run {
@@ -105,6 +107,71 @@ impl Run {
             workflow,
             limit: client.max_steps(),
             executed: 0,
+            executor: client.step_executor().cloned(),
+        }
+    }
+
+    /// Runs `exchange`, the exchange of a step returning its typed outputs,
+    /// through the client's [`StepExecutor`](crate::executor::StepExecutor):
+    /// without one, at once; with one, the outputs pass as JSON, so that the
+    /// executor can record them and return them on replay.
+    ///
+    /// # Errors
+    ///
+    /// The exchange's error (or the recorded one, [`Error::Journaled`]).
+    pub async fn step<T, F>(&self, info: &'static StepInfo, exchange: F) -> Result<T, Error>
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+        F: Future<Output = Result<T, Error>> + Send,
+    {
+        let Some(executor) = &self.executor else {
+            return exchange.await;
+        };
+        let encoded = executor
+            .step(
+                info,
+                Box::pin(async move {
+                    let outputs = exchange.await?;
+                    serde_json::to_vec(&outputs).map_err(|e| journal_error(info, &e))
+                }),
+            )
+            .await?;
+        serde_json::from_slice(&encoded).map_err(|e| journal_error(info, &e))
+    }
+
+    /// Runs `exchange`, the exchange of a step whose actions read the
+    /// response (or message), through the client's
+    /// [`StepExecutor`](crate::executor::StepExecutor), like
+    /// [`step`](Run::step); what passes is the [`Journal`] form of the
+    /// response, without the request's secrets.
+    ///
+    /// # Errors
+    ///
+    /// The exchange's error (or the recorded one, [`Error::Journaled`]).
+    pub async fn exchange<T, F>(&self, info: &'static StepInfo, exchange: F) -> Result<T, Error>
+    where
+        T: Journal,
+        F: Future<Output = Result<T, Error>> + Send,
+    {
+        let Some(executor) = &self.executor else {
+            return exchange.await;
+        };
+        let encoded = executor
+            .step(
+                info,
+                Box::pin(async move { Ok(exchange.await?.to_journal()) }),
+            )
+            .await?;
+        T::from_journal(info, &encoded)
+    }
+
+    /// Waits `delay` before a retry of step `info`: through the client's
+    /// [`StepExecutor`](crate::executor::StepExecutor) when it has one
+    /// (a durable timer), else with tokio.
+    pub async fn sleep(&self, info: &'static StepInfo, delay: std::time::Duration) {
+        match &self.executor {
+            None => tokio::time::sleep(delay).await,
+            Some(executor) => executor.sleep(info, delay).await,
         }
     }
 
@@ -147,6 +214,33 @@ impl Run {
     /// How many steps were entered so far.
     pub fn steps_executed(&self) -> usize {
         self.executed
+    }
+}
+
+/// What a step executor records of a step whose actions read its response
+/// or message (see [`Run::exchange`]).
+pub trait Journal: Sized + Send {
+    /// The recorded form: no secret of the request in it.
+    fn to_journal(&self) -> Vec<u8>;
+
+    /// The value back from its recorded form.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Journaled`] when `recorded` is not a recorded form.
+    fn from_journal(info: &'static StepInfo, recorded: &[u8]) -> Result<Self, Error>;
+}
+
+/// The error of a journal entry that does not encode or decode.
+pub(crate) fn journal_error(info: &'static StepInfo, e: &dyn std::fmt::Display) -> Error {
+    Error::Journaled {
+        workflow: info.workflow,
+        step: info.step,
+        operation: info.operation,
+        message: format!(
+            "step `{}` of workflow `{}`: its recorded result does not fit: {e}",
+            info.step, info.workflow
+        ),
     }
 }
 

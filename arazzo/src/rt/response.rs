@@ -55,6 +55,79 @@ pub struct Response {
     secret_headers: Vec<reqwest::header::HeaderValue>,
 }
 
+/// The recorded form of a [`Response`] (see [`super::Journal`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Recorded {
+    status: u16,
+    headers: Vec<(String, String)>,
+    /// The body when it is UTF-8 text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// The body otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bytes: Option<Vec<u8>>,
+    url: String,
+}
+
+impl super::Journal for Response {
+    /// Status, headers, body and URL, with every secret of the request
+    /// (sensitive header values, secret query values and texts) replaced by
+    /// `[redacted]`, so that a server echoing a credential does not put it
+    /// into a journal.
+    fn to_journal(&self) -> Vec<u8> {
+        let headers = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    self.scrub(&String::from_utf8_lossy(value.as_bytes())),
+                )
+            })
+            .collect();
+        let (text, bytes) = match std::str::from_utf8(&self.body) {
+            Ok(text) => (Some(self.scrub(text)), None),
+            Err(_) => (None, Some(self.body.to_vec())),
+        };
+        let url = match url::Url::parse(&self.url) {
+            Ok(mut url) => {
+                crate::error::scrub_url(&mut url, &self.secret_query, false);
+                self.scrub(url.as_str())
+            }
+            Err(_) => self.scrub(&self.url),
+        };
+        let recorded = Recorded {
+            status: self.status,
+            headers,
+            text,
+            bytes,
+            url,
+        };
+        serde_json::to_vec(&recorded).unwrap_or_default()
+    }
+
+    fn from_journal(info: &'static StepInfo, recorded: &[u8]) -> Result<Self, Error> {
+        let r: Recorded =
+            serde_json::from_slice(recorded).map_err(|e| super::journal_error(info, &e))?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in r.headers {
+            let (Ok(name), Ok(value)) = (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                reqwest::header::HeaderValue::from_str(&value),
+            ) else {
+                return Err(super::journal_error(info, &"an invalid header"));
+            };
+            headers.append(name, value);
+        }
+        let body = match (r.text, r.bytes) {
+            (Some(text), _) => Bytes::from(text),
+            (None, Some(bytes)) => Bytes::from(bytes),
+            (None, None) => Bytes::new(),
+        };
+        Ok(Response::new(info, r.status, headers, body, Vec::new()).with_url(r.url))
+    }
+}
+
 impl fmt::Debug for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")
@@ -577,6 +650,31 @@ mod tests {
         method: "GET",
         path: "/x",
     };
+
+    #[test]
+    fn the_journal_form_keeps_the_response_without_the_request_secrets() {
+        use crate::rt::Journal;
+        let r = response(
+            429,
+            &[("retry-after", "3"), ("x-echo", "key sk-SECRET-123")],
+            r#"{"error":"slow down","echo":"sk-SECRET-123","tokenish":"Bearer tok-HEADER-99"}"#,
+        )
+        .with_secret_headers(vec![HeaderValue::from_static("Bearer tok-HEADER-99")])
+        .with_secret_query(vec!["api_key".to_owned()])
+        .with_url("http://example.test/x?api_key=q-SECRET-7&page=2".to_owned());
+        let recorded = r.to_journal();
+        let text = String::from_utf8_lossy(&recorded);
+        for secret in ["sk-SECRET-123", "tok-HEADER-99", "q-SECRET-7"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        let back = Response::from_journal(&INFO, &recorded).unwrap();
+        assert_eq!(back.status(), 429);
+        assert_eq!(back.header("retry-after"), Some("3"));
+        assert_eq!(back.body_pointer("/error"), json!("slow down"));
+        assert_eq!(back.body_pointer("/echo"), json!("[redacted]"));
+        assert!(back.url().contains("page=2"), "{}", back.url());
+        assert!(Response::from_journal(&INFO, b"not a journal entry").is_err());
+    }
 
     fn response(status: u16, headers: &[(&'static str, &str)], body: &str) -> Response {
         let mut map = HeaderMap::new();
