@@ -425,8 +425,14 @@ async fn run_workflow(
         (None, None) => return Err(CliError::other("no server to run against")),
     };
     let mut builder = arazzo::Client::builder();
+    // The key also goes to the descriptions' `apiKeyAuth` scheme (`X-API-KEY`), for
+    // the operations of documents that do not set that header themselves.
+    let api_key = inputs.get(API_KEY_INPUT).and_then(Value::as_str);
     for source in SOURCES {
         builder = builder.server(*source, base_url.as_str());
+        if let Some(key) = api_key {
+            builder = builder.credential(*source, "apiKeyAuth", arazzo::Credential::api_key(key));
+        }
     }
     let client = builder
         .build()

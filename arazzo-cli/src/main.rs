@@ -35,7 +35,10 @@ struct Cli {
 /// Options shared by every subcommand: where remote source descriptions are, lint levels.
 #[derive(clap::Args, Debug)]
 struct Common {
-    /// A source description's local file: `--source petStore=specs/petstore.yaml`.
+    /// A source description's local file: `--source petStore=specs/petstore.yaml`;
+    /// or a remote URL's (`--source https://x.example/api.yaml=specs/api.yaml`), or the
+    /// local directory of every URL under a prefix ending in `/`
+    /// (`--source https://raw.githubusercontent.com/acme/api/main/=vendor/acme/`).
     #[arg(long = "source", value_name = "NAME=PATH")]
     sources: Vec<String>,
     /// Report this lint as an error (`dialect`, `unreachable_step`, `undocumented_content_type`).
@@ -178,8 +181,13 @@ impl Ctx {
             ..Options::default()
         };
         for s in &common.sources {
-            let (name, path) = s
-                .split_once('=')
+            // A URL key may hold `=` in its query: split at the last one then.
+            let split = if arazzo_compiler::resolve::is_url_key(s) {
+                s.rsplit_once('=')
+            } else {
+                s.split_once('=')
+            };
+            let (name, path) = split
                 .filter(|(n, p)| !n.is_empty() && !p.is_empty())
                 .ok_or_else(|| CliError::SourceSyntax(s.clone()))?;
             let path = cwd.join(path);
@@ -285,23 +293,50 @@ fn plural(n: usize, word: &str) -> String {
 
 fn check(ctx: &Ctx, files: &[PathBuf], format: Format) -> Result<u8, CliError> {
     let mut documents = Vec::new();
+    let mut needs = Vec::new();
     for file in files {
         let (path, shown) = ctx.document(file)?;
         ctx.status("Checking", &shown);
         let out = arazzo_compiler::compile(&path, &ctx.options);
+        needs.push(out.credentials);
         documents.push((shown, out.diagnostics));
     }
     let mut stdout = String::new();
     match format {
         Format::Human => {
-            for (_, diagnostics) in &documents {
+            for ((shown, diagnostics), needs) in documents.iter().zip(&needs) {
                 ctx.print_human(diagnostics);
+                for n in needs {
+                    ctx.status(
+                        "Credential",
+                        &format!(
+                            "{shown}: `{}`/`{}` ({}) for {}",
+                            n.source,
+                            n.scheme,
+                            n.kind,
+                            n.steps.join(", ")
+                        ),
+                    );
+                }
             }
         }
         Format::Json => {
-            for (shown, diagnostics) in &documents {
+            for ((shown, diagnostics), needs) in documents.iter().zip(&needs) {
                 for d in diagnostics {
                     stdout.push_str(&render::json(d, shown).to_string());
+                    stdout.push('\n');
+                }
+                for n in needs {
+                    let line = serde_json::json!({
+                        "document": shown,
+                        "credential": {
+                            "source": n.source,
+                            "scheme": n.scheme,
+                            "kind": n.kind,
+                            "steps": n.steps,
+                        },
+                    });
+                    stdout.push_str(&line.to_string());
                     stdout.push('\n');
                 }
             }

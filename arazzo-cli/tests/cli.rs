@@ -683,4 +683,90 @@ fn sarif_lists_its_rules_and_related_locations() {
     let start = loc["region"]["byteOffset"].as_u64().expect("offset") as usize;
     let len = loc["region"]["byteLength"].as_u64().expect("length") as usize;
     assert_eq!(&text[start..start + len], "memberId");
+
+#[test]
+fn check_lists_the_credentials_a_document_needs() {
+    let dir = workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "secured.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Credential "))
+        .map(|l| l.trim().to_owned())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "Credential secured.arazzo.yaml: `secured`/`oauth` (oauth2 (clientCredentials)) for daily/orders",
+            "Credential secured.arazzo.yaml: `secured`/`apiKey` (apiKey in header `X-API-KEY`) for daily/report",
+            "Credential secured.arazzo.yaml: `secured`/`basic` (http basic) for daily/report",
+        ]
+    );
+    let out = arazzo(dir.path())
+        .args(["check", "--format", "json", "secured.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            serde_json::json!({"document": "secured.arazzo.yaml", "credential": {"source": "secured", "scheme": "oauth", "kind": "oauth2 (clientCredentials)", "steps": ["daily/orders"]}}),
+            serde_json::json!({"document": "secured.arazzo.yaml", "credential": {"source": "secured", "scheme": "apiKey", "kind": "apiKey in header `X-API-KEY`", "steps": ["daily/report"]}}),
+            serde_json::json!({"document": "secured.arazzo.yaml", "credential": {"source": "secured", "scheme": "basic", "kind": "http basic", "steps": ["daily/report"]}}),
+        ]
+    );
+}
+
+#[test]
+fn source_urls_map_by_prefix_and_exact_url() {
+    let dir = workspace();
+    let vendor = dir.path().join("vendor/acme");
+    std::fs::create_dir_all(&vendor).expect("vendor dir");
+    std::fs::copy(
+        dir.path().join("secured.openapi.yaml"),
+        vendor.join("secured.openapi.yaml"),
+    )
+    .expect("copy");
+    let doc = read(dir.path(), "secured.arazzo.yaml").replace(
+        "./secured.openapi.yaml",
+        "https://raw.githubusercontent.com/acme/api/main/secured.openapi.yaml",
+    );
+    std::fs::write(dir.path().join("remote.arazzo.yaml"), doc).expect("write");
+    for mapping in [
+        "https://raw.githubusercontent.com/acme/api/main/=vendor/acme/",
+        "https://raw.githubusercontent.com/acme/api/main/secured.openapi.yaml=vendor/acme/secured.openapi.yaml",
+    ] {
+        let out = arazzo(dir.path())
+            .args(["check", "--source", mapping, "remote.arazzo.yaml"])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0), "{mapping}: {}", stderr(&out));
+    }
+    // A prefix that matches nothing: the error names the URL and the mappings tried.
+    let out = arazzo(dir.path())
+        .args([
+            "check",
+            "--source",
+            "https://raw.githubusercontent.com/other/=vendor/acme/",
+            "remote.arazzo.yaml",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("`https://raw.githubusercontent.com/acme/api/main/secured.openapi.yaml`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the mappings tried: https://raw.githubusercontent.com/other/"),
+        "{err}"
+    );
 }

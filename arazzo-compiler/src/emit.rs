@@ -1417,6 +1417,7 @@ impl Emitter<'_> {
                 default_server,
                 params,
                 body,
+                security,
             } => {
                 let public_fn = exchange_fn(fn_doc(&format!(
                     "Step `{sid}`: calls `{operation}` (`{method} {path}`) of source `{source}`, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
@@ -1448,6 +1449,11 @@ impl Emitter<'_> {
                     .secret_values(w)
                     .into_iter()
                     .map(|v| code!(__req.secret(#v);));
+                let security_static = security_static(&info, security);
+                let security_stmt = (!security.is_empty()).then(|| {
+                    let name = security_ident(&info);
+                    code!(__req.security(#name);)
+                });
                 let body_stmt = body.as_ref().map(|b| {
                     if let Some(typed) = self.typed_json_body(b, w, ctx) {
                         return typed;
@@ -1478,6 +1484,7 @@ impl Emitter<'_> {
                         #timeout_stmt
                         #( #secret_stmts )*
                         #( #param_stmts )*
+                        #security_stmt
                         #body_stmt
                     },
                     code!(__req.send().await),
@@ -1486,6 +1493,7 @@ impl Emitter<'_> {
                 );
                 code! {
                     #info_static
+                    #security_static
                     #fns
                 }
             }
@@ -1975,6 +1983,59 @@ fn json_lit(v: &serde_json::Value) -> Code {
 
 /// The `StepInfo` static of a step, from its fields: `[workflow, step, operation,
 /// source, default_server, method, path]`.
+/// The name of the security static of the step whose `StepInfo` static is `info`.
+fn security_ident(info: &Code) -> Code {
+    let info = info.to_string();
+    format_ident!("__SECURITY{}", info.trim_start_matches("__INFO"))
+}
+
+/// The static holding an operation's security requirement (nothing when it has none).
+fn security_static(info: &Code, security: &[Vec<crate::ir::SecurityReq>]) -> Code {
+    if security.is_empty() {
+        return Code::new();
+    }
+    let opt = |v: &Option<String>| match v {
+        Some(s) => code!(Some(#s)),
+        None => code!(None),
+    };
+    let alternatives = security.iter().map(|alternative| {
+        let reqs = alternative.iter().map(|r| {
+            let kind = match &r.kind {
+                crate::ir::SchemeKind::ApiKey { location, name } => {
+                    let location = match location {
+                        ParamIn::Query => code!(Query),
+                        ParamIn::Cookie => code!(Cookie),
+                        _ => code!(Header),
+                    };
+                    code!(__rt::SchemeKind::ApiKey { location: __rt::ApiKeyIn::#location, name: #name })
+                }
+                crate::ir::SchemeKind::Basic => code!(__rt::SchemeKind::Basic),
+                crate::ir::SchemeKind::Bearer => code!(__rt::SchemeKind::Bearer),
+                crate::ir::SchemeKind::OAuth2 {
+                    client_credentials,
+                    password,
+                    refresh_url,
+                    ..
+                } => {
+                    let (c, p, r) = (opt(client_credentials), opt(password), opt(refresh_url));
+                    code!(__rt::SchemeKind::OAuth2(__rt::Flows { client_credentials: #c, password: #p, refresh_url: #r }))
+                }
+                crate::ir::SchemeKind::OpenIdConnect => code!(__rt::SchemeKind::OpenIdConnect),
+                crate::ir::SchemeKind::MutualTls => code!(__rt::SchemeKind::MutualTls),
+            };
+            let scheme = &r.scheme;
+            let scopes = &r.scopes;
+            code!(__rt::Requirement { scheme: #scheme, kind: #kind, scopes: &[#( #scopes ),*] })
+        });
+        code!(&[#( #reqs ),*])
+    });
+    let name = security_ident(info);
+    code! {
+        #[doc(hidden)]
+        pub static #name: &[&[__rt::Requirement]] = &[#( #alternatives ),*];
+    }
+}
+
 fn info_static(info: &Code, fields: [&str; 7]) -> Code {
     let [workflow, step, operation, source, default_server, method, path] = fields;
     code! {

@@ -348,6 +348,10 @@ pub enum StepKind {
         params: Vec<Param>,
         /// The body.
         body: Option<Body>,
+        /// The operation's effective `security`: alternatives (OR) of schemes applied
+        /// together (AND); an empty alternative makes it optional; no alternative at
+        /// all: no security.
+        security: Vec<Vec<SecurityReq>>,
     },
     /// An event-driven step (Arazzo 1.1): a message sent or received on an AsyncAPI channel.
     Message {
@@ -440,4 +444,62 @@ pub struct Workflow {
     pub outputs: Vec<Output>,
     /// Workflows run first (`dependsOn`).
     pub depends_on: Vec<WorkflowRef>,
+}
+
+/// One scheme of a security requirement, with the scopes the operation asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityReq {
+    /// The scheme's name in `components.securitySchemes`.
+    pub scheme: String,
+    /// What the scheme is.
+    pub kind: SchemeKind,
+    /// Scopes (OAuth2) or roles.
+    pub scopes: Vec<String>,
+}
+
+/// The type of a security scheme (OpenAPI `securitySchemes`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemeKind {
+    /// `apiKey`: a key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where (`header`, `query` or `cookie`).
+        location: ParamIn,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// `http` `basic`.
+    Basic,
+    /// `http` `bearer` (or another `http` scheme: a token in `Authorization`).
+    Bearer,
+    /// `oauth2`.
+    OAuth2 {
+        /// `clientCredentials.tokenUrl`.
+        client_credentials: Option<String>,
+        /// `password.tokenUrl`.
+        password: Option<String>,
+        /// The first `refreshUrl`.
+        refresh_url: Option<String>,
+        /// The flows declared (`clientCredentials`, `authorizationCode`, ...).
+        flows: Vec<String>,
+    },
+    /// `openIdConnect`.
+    OpenIdConnect,
+    /// `mutualTLS`.
+    MutualTls,
+}
+
+impl SchemeKind {
+    /// How the scheme is described to a user (`apiKey in header X-API-KEY`, `oauth2 (clientCredentials)`).
+    pub fn describe(&self) -> String {
+        match self {
+            SchemeKind::ApiKey { location, name } => {
+                format!("apiKey in {} `{name}`", location.as_str())
+            }
+            SchemeKind::Basic => "http basic".into(),
+            SchemeKind::Bearer => "http bearer".into(),
+            SchemeKind::OAuth2 { flows, .. } => format!("oauth2 ({})", flows.join(", ")),
+            SchemeKind::OpenIdConnect => "openIdConnect".into(),
+            SchemeKind::MutualTls => "mutualTLS".into(),
+        }
+    }
 }

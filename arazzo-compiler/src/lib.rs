@@ -107,6 +107,55 @@ pub struct Output {
     pub diagnostics: Vec<Diagnostic>,
     /// Every file read (for rebuild tracking).
     pub files: Vec<PathBuf>,
+    /// The security schemes the document's steps may need credentials for (those of
+    /// the documents it includes too), by source and scheme name.
+    pub credentials: Vec<CredentialNeed>,
+}
+
+/// A security scheme some steps of a document need a credential for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CredentialNeed {
+    /// Source description name (the first key of `ClientBuilder::credential`).
+    pub source: String,
+    /// Security scheme name (the second key).
+    pub scheme: String,
+    /// What the scheme is: `apiKey in header `X-API-KEY``, `http basic`, `oauth2 (clientCredentials)`...
+    pub kind: String,
+    /// The steps that may use it, as `workflowId/stepId`.
+    pub steps: Vec<String>,
+}
+
+/// The credentials the operation steps of `workflows` may need, added to `needs`.
+fn credential_needs(workflows: &[ir::Workflow], needs: &mut Vec<CredentialNeed>) {
+    for w in workflows {
+        for s in &w.steps {
+            let ir::StepKind::Operation {
+                source, security, ..
+            } = &s.kind
+            else {
+                continue;
+            };
+            for r in security.iter().flatten() {
+                let step = format!("{}/{}", w.id, s.id);
+                match needs
+                    .iter_mut()
+                    .find(|n| n.source == *source && n.scheme == r.scheme)
+                {
+                    Some(n) => {
+                        if !n.steps.contains(&step) {
+                            n.steps.push(step);
+                        }
+                    }
+                    None => needs.push(CredentialNeed {
+                        source: source.clone(),
+                        scheme: r.scheme.clone(),
+                        kind: r.kind.describe(),
+                        steps: vec![step],
+                    }),
+                }
+            }
+        }
+    }
 }
 
 impl Output {
@@ -142,14 +191,15 @@ impl Output {
 }
 
 /// Finds `relative` in `start` or one of its ancestors (up to the directory that
-/// holds `.git`, or the filesystem root). Returns the path found and the
-/// directory it was found in, or every path tried.
+/// holds `.git`, or the filesystem root): a file, or a directory when `relative`
+/// ends in `/` (the target of a URL prefix in `sources(...)`). Returns the path
+/// found and the directory it was found in, or every path tried.
 pub fn locate(start: &Path, relative: &str) -> Result<(PathBuf, PathBuf), Vec<PathBuf>> {
     let mut tried = Vec::new();
     let mut dir = Some(start);
     while let Some(d) = dir {
         let candidate = d.join(relative);
-        if candidate.is_file() {
+        if candidate.is_file() || (relative.ends_with('/') && candidate.is_dir()) {
             return Ok((candidate, d.to_path_buf()));
         }
         tried.push(candidate);
@@ -183,6 +233,7 @@ pub fn compile(path: &Path, options: &Options) -> Output {
                 code: String::new(),
                 diagnostics: vec![Diagnostic::at(None, format!("cannot read `{shown}`: {e}"))],
                 files,
+                credentials: Vec::new(),
             }
         }
     };
@@ -216,6 +267,7 @@ pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> 
         code: out.code.into_string(),
         diagnostics: finish_diagnostics(out.diagnostics, options),
         files: out.files,
+        credentials: out.credentials,
     }
 }
 
@@ -301,6 +353,7 @@ struct Inner {
     /// With [`Stop::Lowered`]: the checked workflows and the included documents'
     /// workflows (source name, workflowId).
     lowered: Option<(check::Checked, Vec<(String, String)>)>,
+    credentials: Vec<CredentialNeed>,
 }
 
 fn compile_inner(
@@ -336,6 +389,7 @@ fn compile_inner(
                 files: Vec::new(),
                 exports: Vec::new(),
                 lowered: None,
+                credentials: Vec::new(),
             };
         }
     };
@@ -349,6 +403,7 @@ fn compile_inner(
     let mut files: Vec<PathBuf> = sources.store.files.iter().map(|f| f.path.clone()).collect();
     // Arazzo source descriptions: compiled recursively into a module of their own.
     let mut sub_tokens = Vec::new();
+    let mut credentials: Vec<CredentialNeed> = Vec::new();
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
     for sd in doc
@@ -391,6 +446,14 @@ fn compile_inner(
             text,
         });
         let sub = compile_inner(sub_file, &sub_path, options, allowed, stack, Stop::Emit);
+        for need in sub.credentials {
+            if !credentials
+                .iter()
+                .any(|n: &CredentialNeed| n.source == need.source && n.scheme == need.scheme)
+            {
+                credentials.push(need);
+            }
+        }
         files.push(sub_path);
         files.extend(sub.files);
         for d in sub.diagnostics {
@@ -468,6 +531,17 @@ fn compile_inner(
             secret_inputs: checked.types.secret_fields(w.inputs),
         })
         .collect();
+    let mut own = Vec::new();
+    credential_needs(workflows, &mut own);
+    for need in credentials {
+        if !own
+            .iter()
+            .any(|o| o.source == need.source && o.scheme == need.scheme)
+        {
+            own.push(need);
+        }
+    }
+    let credentials = own;
     if stop == Stop::Lowered {
         let externals = sources
             .arazzo_workflows()
@@ -479,6 +553,7 @@ fn compile_inner(
             files,
             exports,
             lowered: Some((checked, externals)),
+            credentials,
         };
     }
     let skeleton = diags.has_errors();
@@ -496,6 +571,7 @@ fn compile_inner(
         files,
         exports,
         lowered: None,
+        credentials,
     }
 }
 

@@ -122,6 +122,8 @@ pub struct Store {
     /// The directories (canonical) `$ref`s may name files in, with their subdirectories;
     /// empty: anywhere (see [`crate::resolve::SourceMap::allowed`]).
     pub allowed: Vec<PathBuf>,
+    /// The URL keys of `sources(...)`: remote `$ref`s resolve through them.
+    url_map: Vec<(String, PathBuf)>,
 }
 
 /// Key → entry index of one mapping (the first entry with that key).
@@ -178,6 +180,10 @@ pub struct Api {
     pub credential_cookies: Vec<String>,
     /// Query names that carry an API key.
     pub credential_queries: Vec<String>,
+    /// `components.securitySchemes`: name and kind (schemes of unknown types left out).
+    pub schemes: Vec<(String, crate::ir::SchemeKind)>,
+    /// The global `security`, when given.
+    pub security: Option<Vec<Vec<crate::ir::SecurityReq>>>,
     /// Positions in `operations` by `operationId` (a step's target is a hash lookup,
     /// not a scan of thousands of operations).
     by_id: HashMap<String, Vec<usize>>,
@@ -305,12 +311,8 @@ impl Store {
         if file_part.is_empty() {
             return Some((from, tokens));
         }
-        if file_part.starts_with("http://") || file_part.starts_with("https://") {
-            return None;
-        }
-        let dir = self.files.get(from)?.path.parent()?.to_path_buf();
+        let p = self.ref_file(from, file_part)?;
         let decoded = percent_decode(file_part);
-        let p = dir.join(&decoded);
         let canonical = p.canonicalize().unwrap_or_else(|_| p.clone());
         if self.failed.contains(&canonical) {
             return None;
@@ -416,14 +418,32 @@ impl Store {
         None
     }
 
+    /// Keeps the URL keys of a `sources(...)` mapping, for remote `$ref`s.
+    pub fn set_url_map(&mut self, overrides: &[(String, PathBuf)]) {
+        self.url_map = overrides
+            .iter()
+            .filter(|(k, _)| crate::resolve::is_url_key(k))
+            .cloned()
+            .collect();
+    }
+
+    /// The local file a `$ref`'s file part names: a remote URL through the URL mapping
+    /// (`None` when none matches), else a path relative to the file `from`.
+    fn ref_file(&self, from: usize, file_part: &str) -> Option<PathBuf> {
+        if file_part.starts_with("http://") || file_part.starts_with("https://") {
+            return crate::resolve::map_url(&self.url_map, file_part);
+        }
+        let dir = self.files.get(from)?.path.parent()?.to_path_buf();
+        Some(dir.join(percent_decode(file_part)))
+    }
+
     /// Resolves one `$ref` string relative to a file.
     pub fn follow(&self, from: usize, reference: &str) -> Option<At<'_>> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let file = if file_part.is_empty() {
             from
         } else {
-            let dir = self.files.get(from)?.path.parent()?.to_path_buf();
-            let p = dir.join(percent_decode(file_part));
+            let p = self.ref_file(from, file_part)?;
             let canonical = p.canonicalize().unwrap_or(p);
             *self.by_path.get(&canonical)?
         };
@@ -532,14 +552,18 @@ impl Store {
         let mut credential_headers = Vec::new();
         let mut credential_cookies = Vec::new();
         let mut credential_queries = Vec::new();
+        let mut scheme_list = Vec::new();
         if let Some(schemes) = root
             .get("components")
             .and_then(|c| c.get("securitySchemes"))
         {
-            for (_, scheme) in schemes.entries() {
+            for (scheme_name, scheme) in schemes.entries() {
                 let Some(s) = self.resolve(At { file, node: scheme }) else {
                     continue;
                 };
+                if let Some(kind) = self.scheme_kind(s) {
+                    scheme_list.push((scheme_name.text.clone(), kind));
+                }
                 match s.node.get("type").and_then(Node::as_str) {
                     Some("apiKey") => {
                         let name = s
@@ -576,7 +600,65 @@ impl Store {
             credential_headers,
             credential_cookies,
             credential_queries,
+            security: root
+                .get("security")
+                .map(|s| security_requirements(s, &scheme_list)),
+            schemes: scheme_list,
         })
+    }
+
+    /// What a security scheme is, when its type is one OpenAPI defines.
+    fn scheme_kind(&self, s: At<'_>) -> Option<crate::ir::SchemeKind> {
+        use crate::ir::SchemeKind as K;
+        let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_owned);
+        Some(match s.node.get("type").and_then(Node::as_str)? {
+            "apiKey" => K::ApiKey {
+                location: match s.node.get("in").and_then(Node::as_str)? {
+                    "header" => ParamIn::Header,
+                    "query" => ParamIn::Query,
+                    "cookie" => ParamIn::Cookie,
+                    _ => return None,
+                },
+                name: text(s.node, "name")?,
+            },
+            "http" => match s.node.get("scheme").and_then(Node::as_str) {
+                Some(b) if b.eq_ignore_ascii_case("basic") => K::Basic,
+                _ => K::Bearer,
+            },
+            "oauth2" => {
+                let flows = s.node.get("flows");
+                let flow = |name: &str| flows.and_then(|f| f.get(name));
+                let token = |name: &str| flow(name).and_then(|f| text(f, "tokenUrl"));
+                K::OAuth2 {
+                    client_credentials: token("clientCredentials"),
+                    password: token("password"),
+                    refresh_url: flows
+                        .map(Node::entries)
+                        .unwrap_or(&[])
+                        .iter()
+                        .find_map(|(_, f)| text(f, "refreshUrl")),
+                    flows: flows
+                        .map(Node::entries)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|(k, _)| k.text.clone())
+                        .filter(|k| !k.starts_with("x-"))
+                        .collect(),
+                }
+            }
+            "openIdConnect" => K::OpenIdConnect,
+            "mutualTLS" => K::MutualTls,
+            _ => return None,
+        })
+    }
+
+    /// The effective `security` of an operation: its own, else the global one.
+    pub fn security(&self, api: &Api, op: &Operation) -> Vec<Vec<crate::ir::SecurityReq>> {
+        let own = self
+            .operation_node(op)
+            .and_then(|at| at.node.get("security"))
+            .map(|s| security_requirements(s, &api.schemes));
+        own.or_else(|| api.security.clone()).unwrap_or_default()
     }
 
     fn params(&self, at: At<'_>) -> Vec<OpParam> {
@@ -765,6 +847,36 @@ impl Store {
 /// Picks the media type: the one asked for, else the first JSON-like one, else the first.
 /// The one asked for matches by type/subtype, ignoring parameters (`; charset=utf-8`) on
 /// either side (an exact match first), then a `type/*` range, then `*/*`.
+/// A `security` list: alternatives of scheme names with scopes. Schemes that are
+/// not declared (or of a type OpenAPI does not define) are left out.
+fn security_requirements(
+    node: &Node,
+    schemes: &[(String, crate::ir::SchemeKind)],
+) -> Vec<Vec<crate::ir::SecurityReq>> {
+    node.items()
+        .iter()
+        .map(|alternative| {
+            alternative
+                .entries()
+                .iter()
+                .filter_map(|(name, scopes)| {
+                    let (_, kind) = schemes.iter().find(|(n, _)| *n == name.text)?;
+                    Some(crate::ir::SecurityReq {
+                        scheme: name.text.clone(),
+                        kind: kind.clone(),
+                        scopes: scopes
+                            .items()
+                            .iter()
+                            .filter_map(Node::as_str)
+                            .map(str::to_owned)
+                            .collect(),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
 fn pick_content<'a>(content: &'a Node, wanted: Option<&str>) -> Option<(String, &'a Node)> {
     let entries = content.entries();
     if let Some(w) = wanted {

@@ -61,6 +61,8 @@ pub fn source_module(name: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     /// Source name → local file (already absolute), overriding the document's url.
+    /// A key with `://` is a URL: an exact URL maps that file, a URL ending in `/` is a
+    /// prefix mapping every URL under it to the local path plus the rest of the URL.
     pub overrides: Vec<(String, PathBuf)>,
     /// The directories (canonical) source urls and `$ref`s may name files in, with their
     /// subdirectories ([`crate::allowed_dirs`]); empty: anywhere.
@@ -81,6 +83,35 @@ pub fn confined(path: &Path, allowed: &[PathBuf]) -> bool {
 /// The help of a diagnostic for a file outside [`SourceMap::allowed`].
 pub const OUTSIDE_HELP: &str = "files are read from the document's crate (the nearest directory above it with a `Cargo.toml` or `.git`) and below, and next to files mapped with `sources(...)`; for a monorepo, widen it: `arazzo_workflow!(\"x.arazzo.yaml\", root = \"..\")`, `arazzo check --root ..`";
 
+/// Whether a `sources(...)` key is a URL (exact or prefix) rather than a source name.
+pub fn is_url_key(key: &str) -> bool {
+    key.contains("://")
+}
+
+/// The local file a remote `url` maps to through the URL keys of `overrides`: an exact
+/// key, else the longest prefix key (ending in `/`) followed by the rest of the URL.
+pub fn map_url(overrides: &[(String, PathBuf)], url: &str) -> Option<PathBuf> {
+    let url = url.split('#').next().unwrap_or(url);
+    if let Some((_, p)) = overrides.iter().find(|(k, _)| is_url_key(k) && k == url) {
+        return Some(p.clone());
+    }
+    let (key, path) = overrides
+        .iter()
+        .filter(|(k, _)| is_url_key(k) && k.ends_with('/') && url.starts_with(k.as_str()))
+        .max_by_key(|(k, _)| k.len())?;
+    let rest = url.get(key.len()..)?;
+    let rest = rest.split(['?']).next().unwrap_or(rest);
+    // No way out of the mapped directory.
+    let rel = Path::new(rest);
+    if rel
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return None;
+    }
+    Some(path.join(crate::openapi::percent_decode(rest)))
+}
+
 /// The local file of a source description: the caller's mapping, or the url relative to
 /// the document. `Err` carries the diagnostic for an unmapped remote url.
 pub fn source_path(
@@ -95,15 +126,32 @@ pub fn source_path(
         return Ok(p.clone());
     }
     if url.starts_with("http://") || url.starts_with("https://") {
-        return Err(Box::new(Diagnostic::at(
+        if let Some(p) = map_url(&map.overrides, url) {
+            return Ok(p);
+        }
+        let mut d = Diagnostic::at(
             model::location(file, &sd.url.node),
             format!("source description `{name}` is remote (`{url}`); remote descriptions are never fetched at build time"),
         )
         .help(format!(
-            "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({} = \"specs/{name}.yaml\"))`",
+            "save it in the crate and map it in the macro call: `arazzo_workflow!(\"{}\", sources({} = \"specs/{name}.yaml\"))`, or map its URL or a prefix of it: `sources(\"{}\" = \"vendor/\")`",
             file.display,
-            macro_key(name)
-        ))));
+            macro_key(name),
+            url.rfind('/').and_then(|i| url.get(..=i)).unwrap_or(url)
+        ));
+        let tried: Vec<&str> = map
+            .overrides
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| is_url_key(k))
+            .collect();
+        if !tried.is_empty() {
+            d = d.help(format!(
+                "no URL mapping matched; the mappings tried: {}",
+                tried.join(", ")
+            ));
+        }
+        return Err(Box::new(d));
     }
     let dir = doc_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let rel = url.strip_prefix("file://").unwrap_or(url);
@@ -184,6 +232,7 @@ pub fn load_sources(
         };
         let blame_loc = model::location(file, &sd.url.node);
         let blame = |m: String| Diagnostic::at(blame_loc.clone(), m);
+        sources.store.set_url_map(&map.overrides);
         let Some(index) = sources.store.load(&path, display, diags, &blame) else {
             sources.apis.push((name.to_owned(), None));
             continue;
@@ -236,6 +285,7 @@ fn load_asyncapi(
     };
     let blame_loc = model::location(file, &sd.url.node);
     let blame = |m: String| Diagnostic::at(blame_loc.clone(), m);
+    store.set_url_map(&map.overrides);
     let index = store.load(&path, display, diags, &blame)?;
     let start = ["channels", "operations", "components"]
         .iter()

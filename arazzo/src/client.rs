@@ -8,6 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::executor::StepExecutor;
+use crate::auth::{Credential, Credentials};
 use crate::transport::Transport;
 use crate::Error;
 
@@ -58,6 +59,8 @@ struct Inner {
     max_body_bytes: usize,
     max_retry_after: Duration,
     transports: Transports,
+    /// Credentials by (source, scheme), and the OAuth2 tokens fetched for them.
+    credentials: Credentials,
 }
 
 /// The message transports of a client: one for every AsyncAPI source
@@ -87,6 +90,7 @@ impl Client {
             DEFAULT_MAX_BODY_BYTES,
             DEFAULT_MAX_RETRY_AFTER,
             Transports::default(),
+            Credentials::default(),
         )
     }
 
@@ -106,6 +110,7 @@ impl Client {
         max_body_bytes: usize,
         max_retry_after: Duration,
         transports: Transports,
+        credentials: Credentials,
     ) -> Self {
         Client {
             inner: Arc::new(Inner {
@@ -119,6 +124,7 @@ impl Client {
                 max_body_bytes,
                 max_retry_after,
                 transports,
+                credentials,
             }),
             executor: None,
         }
@@ -224,6 +230,11 @@ impl Client {
             .map(|t| t.as_ref() as &dyn Transport)
     }
 
+    /// The credentials given to [`ClientBuilder::credential`].
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
     /// The underlying HTTP client.
     pub(crate) fn http(&self) -> Result<&reqwest::Client, Error> {
         self.inner
@@ -266,6 +277,7 @@ impl fmt::Debug for Client {
             .field("workflow_timeout", &self.inner.workflow_timeout)
             .field("max_body_bytes", &self.inner.max_body_bytes)
             .field("max_retry_after", &self.inner.max_retry_after)
+            .field("credentials", &self.inner.credentials)
             .field("transport", &self.inner.transports.default.is_some())
             .field("source_transports", &{
                 let mut names: Vec<&str> = self
@@ -295,6 +307,7 @@ pub struct ClientBuilder {
     max_body_bytes: Option<usize>,
     max_retry_after: Option<Duration>,
     transports: Transports,
+    credentials: Vec<((String, String), Credential)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -312,6 +325,14 @@ impl fmt::Debug for ClientBuilder {
             .field(
                 "source_transports",
                 &self.transports.by_source.keys().collect::<Vec<_>>(),
+            )
+            .field(
+                "credentials",
+                &self
+                    .credentials
+                    .iter()
+                    .map(|((s, n), _)| format!("{s}/{n}"))
+                    .collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -406,6 +427,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Uses `credential` for the security scheme `scheme` (its name in
+    /// `components.securitySchemes`) of source description `source` (its
+    /// `name` in the Arazzo document). Generated steps apply it to every
+    /// operation whose `security` names that scheme, unless the document
+    /// sets that header, query parameter or cookie itself. A later call for
+    /// the same pair wins. See [`Credential`].
+    pub fn credential(
+        mut self,
+        source: impl Into<String>,
+        scheme: impl Into<String>,
+        credential: Credential,
+    ) -> Self {
+        let key = (source.into(), scheme.into());
+        self.credentials.retain(|(k, _)| *k != key);
+        self.credentials.push((key, credential));
+        self
+    }
+
     /// Validates the settings and creates the client.
     ///
     /// # Errors
@@ -429,6 +468,15 @@ impl ClientBuilder {
                 message: e.to_string(),
             })?,
         };
+        // Token requests go through a client of their own that follows no
+        // redirect, whatever the policy of the client given for the API.
+        let token_http = if self.credentials.is_empty() {
+            None
+        } else {
+            Some(default_http_client().map_err(|e| Error::HttpClientInit {
+                message: e.to_string(),
+            })?)
+        };
         Ok(Client::from_parts(
             servers,
             Ok(http),
@@ -439,6 +487,7 @@ impl ClientBuilder {
             self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             self.max_retry_after.unwrap_or(DEFAULT_MAX_RETRY_AFTER),
             self.transports,
+            Credentials::new(self.credentials, token_http),
         ))
     }
 }

@@ -471,6 +471,42 @@ pub enum Error {
         /// The recorded error's text.
         message: String,
     },
+
+    /// The step's operation requires credentials (its OpenAPI `security`)
+    /// and no alternative of it has all its credentials configured with
+    /// [`ClientBuilder::credential`](crate::ClientBuilder::credential).
+    /// Nothing was sent.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: no credential configured for its security requirement; it accepts {accepted} (configure them with `ClientBuilder::credential`)")]
+    MissingCredential {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// The alternatives the operation accepts, e.g. `` `shop`/`oauth` or `shop`/`apiKey` + `shop`/`basic` ``.
+        accepted: String,
+    },
+
+    /// A configured credential could not be applied: its OAuth2 token could
+    /// not be fetched (the endpoint refused, answered a redirect or too
+    /// large a body, or is not `https`), a provider failed, or it does not
+    /// fit the scheme's type. Never shows a secret or a token.
+    #[error("step `{step}` (operation `{operation}`) of workflow `{workflow}`: credential `{source_name}`/`{scheme}`: {reason}")]
+    Credential {
+        /// Workflow id.
+        workflow: &'static str,
+        /// Step id.
+        step: &'static str,
+        /// Operation id (or path) the step calls.
+        operation: &'static str,
+        /// Source description name.
+        source_name: String,
+        /// Security scheme name.
+        scheme: String,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -510,7 +546,19 @@ impl Error {
     /// `(workflow, step, operation)` of step-level errors.
     fn location(&self) -> Option<(&'static str, &'static str, &'static str)> {
         match self {
-            Error::Connect {
+            Error::MissingCredential {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::Credential {
+                workflow,
+                step,
+                operation,
+                ..
+            }
+            | Error::Connect {
                 workflow,
                 step,
                 operation,

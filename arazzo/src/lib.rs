@@ -46,12 +46,14 @@
     )
 )]
 
+mod auth;
 mod client;
 mod error;
 pub mod executor;
 pub mod rt;
 pub mod transport;
 
+pub use auth::{Credential, ProvidedToken};
 pub use client::{default_http_client, same_origin_redirects, Client, ClientBuilder};
 pub use error::Error;
 

@@ -263,6 +263,9 @@ impl<'a> Checker<'a> {
                     default_server: api_model.and_then(|a| a.server.clone()).unwrap_or_default(),
                     params: lowered,
                     body,
+                    security: api_model
+                        .map(|a| self.sources.store.security(a, op))
+                        .unwrap_or_default(),
                 }
             }
             Target::Workflow(j) => {

@@ -17,6 +17,7 @@ mod message;
 mod param;
 mod request;
 mod response;
+mod security;
 mod values;
 
 use std::future::Future;
@@ -26,6 +27,7 @@ pub use message::{MessageStep, StepMessage};
 pub use param::{ParamValue, Text};
 pub use request::Request;
 pub use response::Response;
+pub use security::{ApiKeyIn, Flows, Requirement, SchemeKind};
 pub use values::{
     bytes_from_json, decode, decode_output, decode_workflow_inputs, present, replace,
     require_output, set_default, skip_none, skip_null, skip_null_ref, ByteCount, BytesValue,

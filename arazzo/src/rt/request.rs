@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use super::param::{scalar_text, ParamValue, Text};
 use super::response::Secrets;
-use super::{Response, StepInfo};
+use super::{Requirement, Response, StepInfo};
 use crate::error::scrub_reqwest;
 use crate::{Client, Error};
 
@@ -128,6 +128,8 @@ struct Rare {
     raw_query: Option<String>,
     /// The step's `timeout` (Arazzo 1.1), when shorter than the client's.
     step_timeout: Option<std::time::Duration>,
+    /// The operation's security requirement: alternatives of schemes applied together.
+    security: Option<&'static [&'static [Requirement]]>,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -274,6 +276,171 @@ impl<'a> Request<'a> {
     /// When it runs out the step fails with [`Error::Timeout`].
     pub fn step_timeout(&mut self, ms: u64) {
         self.rare().step_timeout = Some(std::time::Duration::from_millis(ms));
+    }
+
+    /// Declares the security requirement of the step's operation (its
+    /// OpenAPI `security`): alternatives (OR), each a list of schemes applied
+    /// together (AND); an empty alternative makes security optional.
+    ///
+    /// When sent, the first alternative whose credentials are all configured
+    /// on the client ([`ClientBuilder::credential`](crate::ClientBuilder::credential)),
+    /// or set by the step itself, is applied: each credential goes where its
+    /// scheme says, unless the step already set that header, query parameter
+    /// or cookie. OAuth2 tokens are fetched (or taken from the client's cache)
+    /// first, and fetched again once after a `401` whose `WWW-Authenticate`
+    /// names an invalid token. When no alternative can be applied, `send`
+    /// fails with [`Error::MissingCredential`] before anything is sent.
+    pub fn security(&mut self, alternatives: &'static [&'static [Requirement]]) {
+        if !alternatives.is_empty() {
+            self.rare().security = Some(alternatives);
+        }
+    }
+
+    /// Whether the step sets, itself, where `requirement`'s credential goes.
+    fn sets_itself(&self, requirement: &Requirement) -> bool {
+        use super::{ApiKeyIn, SchemeKind};
+        match requirement.kind {
+            SchemeKind::ApiKey {
+                location: ApiKeyIn::Header,
+                name,
+            } => self.headers.contains_key(name),
+            SchemeKind::ApiKey {
+                location: ApiKeyIn::Query,
+                name,
+            } => self.query.iter().any(|(n, _)| n == name),
+            SchemeKind::ApiKey {
+                location: ApiKeyIn::Cookie,
+                name,
+            } => self.rare.as_ref().is_some_and(|r| {
+                r.cookies
+                    .iter()
+                    .any(|c| c.split_once('=').is_some_and(|(n, _)| n == name))
+            }),
+            SchemeKind::MutualTls => false,
+            SchemeKind::Basic
+            | SchemeKind::Bearer
+            | SchemeKind::OAuth2(_)
+            | SchemeKind::OpenIdConnect => {
+                self.headers.contains_key(reqwest::header::AUTHORIZATION)
+            }
+        }
+    }
+
+    /// Applies the credentials of the first alternative of the step's
+    /// security that can be applied; returns the tokens fetched for it.
+    async fn authorize(&mut self) -> Result<Vec<crate::auth::Fetched>, Error> {
+        let Some(alternatives) = self.rare.as_ref().and_then(|r| r.security) else {
+            return Ok(Vec::new());
+        };
+        let info = self.info;
+        let client = self.client;
+        let credentials = client.credentials();
+        let chosen = alternatives.iter().find(|alternative| {
+            alternative
+                .iter()
+                .all(|r| self.sets_itself(r) || credentials.satisfies(info.source, r))
+        });
+        let Some(chosen) = chosen else {
+            let accepted: Vec<String> = alternatives
+                .iter()
+                .map(|alternative| {
+                    alternative
+                        .iter()
+                        .map(|r| format!("`{}`/`{}`", info.source, r.scheme))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                })
+                .collect();
+            return Err(Error::MissingCredential {
+                workflow: info.workflow,
+                step: info.step,
+                operation: info.operation,
+                accepted: accepted.join(", or "),
+            });
+        };
+        let mut fetched = Vec::new();
+        for requirement in chosen.iter() {
+            if self.sets_itself(requirement) {
+                continue;
+            }
+            let (placement, token) = credentials
+                .place(client, info.source, info.default_server, requirement)
+                .await
+                .map_err(|reason| Error::Credential {
+                    workflow: info.workflow,
+                    step: info.step,
+                    operation: info.operation,
+                    source_name: info.source.to_owned(),
+                    scheme: requirement.scheme.to_owned(),
+                    reason,
+                })?;
+            use crate::auth::Placement;
+            match placement {
+                Some(Placement::Header(name, value)) => self.header(name, value.as_str(), true)?,
+                Some(Placement::Query(name, value)) => self.secret_query(name, value.as_str())?,
+                Some(Placement::Cookie(name, value)) => self.cookie(name, value.as_str())?,
+                None => {}
+            }
+            fetched.extend(token);
+        }
+        Ok(fetched)
+    }
+
+    /// A copy of this request as it is before its credentials are applied
+    /// (sent again after a `401` naming an invalid token). A multipart body
+    /// is encoded by then.
+    fn duplicate(&self) -> Request<'a> {
+        Request {
+            client: self.client,
+            info: self.info,
+            path_params: self.path_params.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            secret_headers: self.secret_headers.clone(),
+            rare: self.rare.as_ref().map(|r| {
+                Box::new(Rare {
+                    cookies: r.cookies.clone(),
+                    multipart: None,
+                    secrets: r.secrets.clone(),
+                    secret_query: r.secret_query.clone(),
+                    raw_query: r.raw_query.clone(),
+                    step_timeout: r.step_timeout,
+                    security: r.security,
+                })
+            }),
+            pending: None,
+        }
+    }
+
+    /// Sends a request that needs work first: its multipart body encoded, its
+    /// credentials applied (tokens fetched); sent once more with a new token
+    /// after a `401` naming an invalid one.
+    async fn send_deferred(mut self: Box<Self>, span: &tracing::Span) -> Result<Response, Error> {
+        self.encode_first().await?;
+        let spare = self
+            .rare
+            .as_ref()
+            .is_some_and(|r| r.security.is_some())
+            .then(|| self.duplicate());
+        let fetched = self.authorize().await?;
+        let client = self.client;
+        let response = span.in_scope(|| self.prepare())?.receive(span).await?;
+        let refused = response.status() == 401
+            && response
+                .header("www-authenticate")
+                .is_some_and(|h| h.contains("invalid_token"));
+        match spare {
+            Some(mut again) if refused && !fetched.is_empty() => {
+                for token in &fetched {
+                    client.credentials().invalidate(token).await;
+                }
+                super::clock::end_request();
+                again.authorize().await?;
+                span.in_scope(|| again.prepare())?.receive(span).await
+            }
+            _ => Ok(response),
+        }
     }
 
     /// Sets the whole query string from the `in: querystring` parameter `name`
@@ -854,30 +1021,28 @@ impl<'a> Request<'a> {
         };
         // A `multipart/form-data` body is encoded by a stream: the request is
         // prepared once it is (boxed meanwhile: such bodies are rare).
-        let start = if self.has_multipart() {
-            Start::Multipart(Box::new(self))
-        } else if span.is_disabled() {
-            Start::Ready(self.prepare())
-        } else {
-            Start::Ready(span.in_scope(|| self.prepare()))
-        };
-        async move {
-            let prepared = match start {
-                Start::Ready(prepared) => prepared,
-                Start::Multipart(mut request) => {
-                    let encoded = if span.is_disabled() {
-                        request.encode_first().await
-                    } else {
-                        request.encode_first().instrument(span.clone()).await
-                    };
-                    encoded.and_then(|()| span.in_scope(|| request.prepare()))
-                }
+        let start =
+            if self.has_multipart() || self.rare.as_ref().is_some_and(|r| r.security.is_some()) {
+                Start::Deferred(Box::new(self))
+            } else if span.is_disabled() {
+                Start::Ready(self.prepare())
+            } else {
+                Start::Ready(span.in_scope(|| self.prepare()))
             };
+        async move {
             // A span no subscriber wants is not entered on every poll.
-            let result = match prepared {
-                Err(error) => Err(error),
-                Ok(prepared) if span.is_disabled() => prepared.receive(&span).await,
-                Ok(prepared) => prepared.receive(&span).instrument(span.clone()).await,
+            let result = match start {
+                Start::Ready(Err(error)) => Err(error),
+                Start::Ready(Ok(prepared)) if span.is_disabled() => prepared.receive(&span).await,
+                Start::Ready(Ok(prepared)) => {
+                    prepared.receive(&span).instrument(span.clone()).await
+                }
+                Start::Deferred(request) if span.is_disabled() => {
+                    request.send_deferred(&span).await
+                }
+                Start::Deferred(request) => {
+                    request.send_deferred(&span).instrument(span.clone()).await
+                }
             };
             super::clock::end_request();
             let _entered = span.enter();
@@ -968,10 +1133,10 @@ impl<'a> Request<'a> {
 
 /// How [`Request::send`] starts: the request handed to the HTTP client (or
 /// the error that stopped it), or a request whose multipart body must be
-/// encoded first.
+/// encoded, or whose credentials applied, first.
 enum Start<'a, F> {
     Ready(Result<Prepared<F>, Error>),
-    Multipart(Box<Request<'a>>),
+    Deferred(Box<Request<'a>>),
 }
 
 /// A request handed to the HTTP client, with what reading its response needs.
