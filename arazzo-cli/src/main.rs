@@ -5,7 +5,11 @@
 //! - `arazzo fix FILE... [--dry-run]`: applies the machine-applicable suggestions in place
 //!   as text edits (everything else in the file is untouched), then re-checks.
 //! - `arazzo expand FILE`: the generated Rust, formatted.
+//! - `arazzo init [--build-script] [--dir DIR]`: sets up the crate in the current
+//!   directory for its Arazzo documents; with `--build-script`, in build-script mode
+//!   (`build.rs` calling `arazzo_build::compile_dir`, see `docs/editors.md`).
 
+mod init;
 mod render;
 mod style;
 
@@ -32,7 +36,7 @@ struct Cli {
 }
 
 /// Options shared by every subcommand: where remote source descriptions are, lint levels.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Default)]
 struct Common {
     /// A source description's local file: `--source petStore=specs/petstore.yaml`.
     #[arg(long = "source", value_name = "NAME=PATH")]
@@ -80,6 +84,16 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Set up the crate of the current directory for the Arazzo documents of a folder.
+    Init {
+        /// Build-script mode: write `build.rs` (`arazzo_build::compile_dir`) and add
+        /// `arazzo-build` to `[build-dependencies]`, so that the editor follows YAML edits.
+        #[arg(long)]
+        build_script: bool,
+        /// The folder of the Arazzo documents, relative to the crate.
+        #[arg(long, value_name = "DIR", default_value = "specs/arazzo")]
+        dir: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -113,6 +127,8 @@ enum CliError {
     Cwd(std::io::Error),
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
+    #[error("{0}")]
+    Init(String),
 }
 
 fn main() -> ExitCode {
@@ -226,6 +242,10 @@ fn run(cli: Cli, style: Style, out_style: Style) -> Result<u8, CliError> {
         Command::Expand { file, common } => {
             let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
             expand(&ctx, &file)
+        }
+        Command::Init { build_script, dir } => {
+            let ctx = Ctx::new(&Common::default(), style, out_style, cli.quiet)?;
+            init::init(&ctx, build_script, &dir)
         }
     }
 }
