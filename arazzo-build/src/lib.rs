@@ -198,8 +198,10 @@ impl Config {
             return Err(Error::Documents(failed));
         }
         let index = out_dir.join(INDEX_FILE);
-        std::fs::write(&index, index_text(&manifest, &written))
-            .map_err(|source| Error::Write { path: index, source })?;
+        std::fs::write(&index, index_text(&manifest, &written)).map_err(|source| Error::Write {
+            path: index,
+            source,
+        })?;
         Ok(written)
     }
 }
@@ -264,7 +266,10 @@ fn index_text(manifest: &Path, documents: &[Document]) -> String {
     for d in documents {
         let mut shown = arazzo_compiler::display_path(manifest, &d.path);
         if Path::new(&shown).is_absolute() {
-            shown = d.path.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            shown = d
+                .path
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
         }
         text.push_str(&format!(
             "\n#[doc = {:?}]\npub mod {} {{\n    include!({:?});\n}}\n",

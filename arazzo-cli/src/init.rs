@@ -83,7 +83,10 @@ pub(crate) fn init(ctx: &Ctx, build_script: bool, dir: &str) -> Result<u8, CliEr
             path: manifest.clone(),
             source,
         })?;
-        ctx.status("Added", "`arazzo-build` to `[build-dependencies]` of Cargo.toml");
+        ctx.status(
+            "Added",
+            "`arazzo-build` to `[build-dependencies]` of Cargo.toml",
+        );
     }
     if existing.is_none() {
         let code = format!(

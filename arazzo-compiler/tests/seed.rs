@@ -31,10 +31,10 @@ fn generated_docs_end_with_the_relative_yaml_position_never_an_absolute_path() {
     let seed = "specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml";
     let code = arazzo_compiler::build::format(&compile(seed).code);
     for (item, at) in [
-        ("pub meter_api_name: String", "37:7"),                // an input
-        ("pub ingest_result: String", "100:5"),                // a workflow output
-        ("pub async fn create_meter(", "59:13"),               // a step
-        ("pub mod create_meter_and_ingest_event {", "17:15"),  // the workflow
+        ("pub meter_api_name: String", "37:7"),  // an input
+        ("pub ingest_result: String", "100:5"),  // a workflow output
+        ("pub async fn create_meter(", "59:13"), // a step
+        ("pub mod create_meter_and_ingest_event {", "17:15"), // the workflow
     ] {
         let last_doc = last_doc_line_before(&code, item);
         assert_eq!(last_doc, format!("/// Defined at `{seed}:{at}`."), "{item}");
