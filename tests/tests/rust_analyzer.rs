@@ -58,6 +58,7 @@ impl Lsp {
         let mut child = Command::new(binary)
             .current_dir(root)
             .env("CARGO_TARGET_DIR", target_dir)
+            .env("CARGO_INCREMENTAL", "0")
             .env_remove("RUSTC_WRAPPER")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
