@@ -6,7 +6,11 @@
 //!   as text edits (everything else in the file is untouched), then re-checks.
 //! - `arazzo expand FILE`: the generated Rust, formatted.
 //! - `arazzo graph FILE [--workflow ID] [--format mermaid|dot]`: each workflow's control flow.
+//! - `arazzo init [--build-script] [--dir DIR]`: sets up the crate in the current
+//!   directory for its Arazzo documents; with `--build-script`, in build-script mode
+//!   (`build.rs` calling `arazzo_build::compile_dir`, see `docs/editors.md`).
 
+mod init;
 mod render;
 mod style;
 
@@ -33,7 +37,7 @@ struct Cli {
 }
 
 /// Options shared by every subcommand: where remote source descriptions are, lint levels.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Default)]
 struct Common {
     /// A source description's local file: `--source petStore=specs/petstore.yaml`;
     /// or a remote URL's (`--source https://x.example/api.yaml=specs/api.yaml`), or the
@@ -103,6 +107,16 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Set up the crate of the current directory for the Arazzo documents of a folder.
+    Init {
+        /// Build-script mode: write `build.rs` (`arazzo_build::compile_dir`) and add
+        /// `arazzo-build` to `[build-dependencies]`, so that the editor follows YAML edits.
+        #[arg(long)]
+        build_script: bool,
+        /// The folder of the Arazzo documents, relative to the crate.
+        #[arg(long, value_name = "DIR", default_value = "specs/arazzo")]
+        dir: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -146,6 +160,8 @@ enum CliError {
     Stdout(std::io::Error),
     #[error("{0}")]
     NoSuchWorkflow(String),
+    #[error("{0}")]
+    Init(String),
 }
 
 fn main() -> ExitCode {
@@ -274,6 +290,10 @@ fn run(cli: Cli, style: Style, out_style: Style) -> Result<u8, CliError> {
         } => {
             let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
             graph(&ctx, &file, workflow.as_deref(), format)
+        }
+        Command::Init { build_script, dir } => {
+            let ctx = Ctx::new(&Common::default(), style, out_style, cli.quiet)?;
+            init::init(&ctx, build_script, &dir)
         }
     }
 }

@@ -768,5 +768,90 @@ fn source_urls_map_by_prefix_and_exact_url() {
     assert!(
         err.contains("the mappings tried: https://raw.githubusercontent.com/other/"),
         "{err}"
+
+/// `arazzo init --build-script`: `build.rs` calling `arazzo_build::compile_dir`, the
+/// build-dependency taken from where `arazzo` comes from (the rest of `Cargo.toml` kept),
+/// the folder; a second run changes nothing.
+#[test]
+fn init_build_script_sets_up_the_crate_once() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let manifest = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                    # the runtime and the macro\n[dependencies]\narazzo = { path = \"../arazzo-rs/arazzo\" }\n";
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("write");
+    let out = arazzo(dir.path())
+        .args(["init", "--build-script"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let toml = read(dir.path(), "Cargo.toml");
+    assert!(toml.starts_with(manifest), "{toml}");
+    assert!(
+        toml.contains(
+            "[build-dependencies]\narazzo-build = { path = \"../arazzo-rs/arazzo-build\" }\n"
+        ),
+        "{toml}"
+    );
+    let build = read(dir.path(), "build.rs");
+    assert!(
+        build.contains("arazzo_build::compile_dir(\"specs/arazzo\");"),
+        "{build}"
+    );
+    assert!(dir.path().join("specs/arazzo").is_dir());
+    assert!(
+        stdout(&out).contains("arazzo::include_workflows!();"),
+        "{}",
+        stdout(&out)
+    );
+    // Again: nothing to do, nothing changed.
+    let again = arazzo(dir.path())
+        .args(["init", "--build-script"])
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(read(dir.path(), "Cargo.toml"), toml);
+    assert_eq!(read(dir.path(), "build.rs"), build);
+}
+
+#[test]
+fn init_build_script_follows_a_version_and_refuses_a_foreign_build_rs() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let manifest =
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\narazzo = \"0.1\"\n";
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("write");
+    std::fs::write(dir.path().join("build.rs"), "fn main() {}\n").expect("write");
+    let out = arazzo(dir.path())
+        .args(["init", "--build-script", "--dir", "workflows"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("add `arazzo_build::compile_dir(\"workflows\");`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(dir.path(), "Cargo.toml"), manifest, "nothing changed");
+    assert!(!dir.path().join("workflows").exists());
+    std::fs::remove_file(dir.path().join("build.rs")).expect("remove");
+    let out = arazzo(dir.path())
+        .args(["init", "--build-script", "--dir", "workflows"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        read(dir.path(), "Cargo.toml").ends_with("[build-dependencies]\narazzo-build = \"0.1\"\n")
+    );
+    assert!(read(dir.path(), "build.rs").contains("compile_dir(\"workflows\")"));
+    // Without an `arazzo` dependency there is nothing to follow.
+    let bare = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(bare.path().join("Cargo.toml"), "[package]\nname = \"x\"\n").expect("write");
+    let out = arazzo(bare.path())
+        .args(["init", "--build-script"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no `arazzo` dependency"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -229,6 +229,17 @@ impl Suggestion {
 }
 
 impl SourceFile {
+    /// `file:line:col` of `pos` in this file, for the documentation of generated items
+    /// (where they come from); `None` when the display path is absolute (a file outside
+    /// the crate), so that no absolute path is ever written into generated code.
+    pub fn origin(&self, pos: Pos) -> Option<String> {
+        let absolute = std::path::Path::new(&self.display).is_absolute()
+            || self.display.starts_with('/')
+            || self.display.starts_with('\\')
+            || self.display.get(1..2) == Some(":");
+        (!absolute && pos.line > 0).then(|| format!("{}:{}:{}", self.display, pos.line, pos.col))
+    }
+
     /// Position (1-based line, 1-based column in characters) of the byte `offset`, if it
     /// is a character boundary of the text (the end of the text included).
     pub fn pos_of(&self, offset: usize) -> Option<Pos> {

@@ -76,6 +76,16 @@ pub(crate) fn doc_attr(text: &str) -> Code {
     code! { #( #[doc = #lines] )* }
 }
 
+/// `text` followed by where the item comes from in the YAML (`file:line:col`, relative
+/// to the crate), the last line of every generated item's documentation that has one.
+fn with_origin(text: &str, origin: Option<&str>) -> String {
+    match origin {
+        Some(o) if text.trim().is_empty() => format!("Defined at `{o}`."),
+        Some(o) => format!("{}\n\nDefined at `{o}`.", text.trim_end()),
+        None => text.to_owned(),
+    }
+}
+
 /// The string literal of a line of documentation (a space, then the line). Most
 /// lines need no escapes: their literal is read from its quoted text, which costs
 /// less than escaping character by character ([`Code::string`]).
@@ -243,7 +253,10 @@ impl Emitter<'_> {
 
     fn typedef(&self, d: &TypeDef, ctx: Ctx) -> Code {
         let name = ident(&d.name);
-        let doc = doc_attr(d.doc.as_deref().unwrap_or(&format!("`{}`.", d.name)));
+        let doc = doc_attr(&with_origin(
+            d.doc.as_deref().unwrap_or(&format!("`{}`.", d.name)),
+            d.origin.as_deref(),
+        ));
         match &d.kind {
             DefKind::Struct => {}
             DefKind::Enum(variants) => {
@@ -310,7 +323,7 @@ impl Emitter<'_> {
             if let Some(def) = &f.default {
                 text.push_str(&format!("\n\nDefault when absent: `{def}`."));
             }
-            let fdoc = doc_attr(&text);
+            let fdoc = doc_attr(&with_origin(&text, f.origin.as_deref()));
             let rename = (f.rust != f.json).then(|| code!(#[serde(rename = #json)]));
             let opt = if f.ty.is_option() {
                 code!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
@@ -349,7 +362,7 @@ impl Emitter<'_> {
         if !w.doc.is_empty() {
             doc_text = format!("{}\n\nWorkflow id: `{id}`.", w.doc);
         }
-        let doc = doc_attr(&doc_text);
+        let doc = doc_attr(&with_origin(&doc_text, w.origin.as_deref()));
         let local_types: Vec<_> = self
             .types
             .defs
@@ -360,7 +373,7 @@ impl Emitter<'_> {
         let out_fields = w.outputs.iter().map(|o| {
             let f = ident(&o.field);
             let ty = self.ty(&o.ty, ctx);
-            let d = doc_attr(&format!("Workflow output `{}`.", o.name));
+            let d = doc_attr(&with_origin(&o.doc, o.origin.as_deref()));
             let name = &o.name;
             let rename = (o.field != o.name).then(|| code!(#[serde(rename = #name)]));
             code! { #d #rename pub #f: #ty, }
@@ -1127,7 +1140,7 @@ impl Emitter<'_> {
         let fields = s.outputs.iter().map(|o| {
             let f = ident(&o.field);
             let ty = self.ty(&o.ty, ctx);
-            let d = doc_attr(&o.doc);
+            let d = doc_attr(&with_origin(&o.doc, o.origin.as_deref()));
             let n = &o.name;
             let rename = (o.field != o.name).then(|| code!(#[serde(rename = #n)]));
             code!(#d #rename pub #f: #ty,)
@@ -1271,7 +1284,7 @@ impl Emitter<'_> {
                 doc.push_str("\nArguments besides the client and the inputs:\n");
                 doc.push_str(&dep_docs.join("\n"));
             }
-            doc_attr(&doc)
+            doc_attr(&with_origin(&doc, s.origin.as_deref()))
         };
         // The public function of a step that sends a request or a message: the
         // exchange once, under the workflow deadline; actions are `run`'s.

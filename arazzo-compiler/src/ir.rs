@@ -326,6 +326,8 @@ pub struct StepOutput {
     pub value: Val,
     /// Description for rustdoc.
     pub doc: String,
+    /// Where it is declared (`file:line:col`, relative), for the documentation.
+    pub origin: Option<String>,
 }
 
 /// What a step runs.
@@ -410,6 +412,8 @@ pub struct Step {
     /// `timeout` (Arazzo 1.1) in milliseconds: bounds each HTTP exchange of the step, or
     /// how long a receive step waits for its message.
     pub timeout_ms: Option<u64>,
+    /// Where it is declared (`file:line:col`, relative), for the documentation.
+    pub origin: Option<String>,
 }
 
 /// A workflow output.
@@ -425,6 +429,11 @@ pub struct Output {
     pub ty: Ty,
     /// Value.
     pub value: Val,
+    /// Description for rustdoc: the expression, and the description of the schema it
+    /// points at when there is one.
+    pub doc: String,
+    /// Where it is declared (`file:line:col`, relative), for the documentation.
+    pub origin: Option<String>,
 }
 
 /// A workflow, lowered.
@@ -444,6 +453,8 @@ pub struct Workflow {
     pub outputs: Vec<Output>,
     /// Workflows run first (`dependsOn`).
     pub depends_on: Vec<WorkflowRef>,
+    /// Where it is declared (`file:line:col`, relative), for the documentation.
+    pub origin: Option<String>,
 }
 
 /// One scheme of a security requirement, with the scopes the operation asks for.

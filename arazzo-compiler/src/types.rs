@@ -116,6 +116,8 @@ pub struct Field {
     pub secret: bool,
     /// `default` value from the schema.
     pub default: Option<serde_json::Value>,
+    /// Where the property is declared (`file:line:col`, relative), for the documentation.
+    pub origin: Option<String>,
 }
 
 /// Where a generated struct is emitted.
@@ -151,6 +153,8 @@ pub struct TypeDef {
     pub kind: DefKind,
     /// Where it is emitted.
     pub scope: Scope,
+    /// Where its schema is declared (`file:line:col`, relative), for the documentation.
+    pub origin: Option<String>,
 }
 
 /// A schema node and how to resolve its `$ref`s.
@@ -291,12 +295,22 @@ pub struct TypeSpace {
     /// While set, the fields of the next struct typed ([`TypeSpace::inputs_of`]) whose
     /// schema is binary are [`Ty::Bytes`].
     bytes_fields: bool,
+    /// The Arazzo document, for the origin of the schemas written in it.
+    pub doc_file: Option<std::sync::Arc<crate::diag::SourceFile>>,
 }
 
 /// Deepest schema nesting turned into types; deeper parts are `serde_json::Value`.
 const MAX_TYPE_DEPTH: usize = 24;
 
 impl TypeSpace {
+    /// `file:line:col` of `pos` in the file of schema `s` (none for a file outside the crate).
+    pub fn origin(&self, r: &Resolver<'_>, s: Schema<'_>, pos: crate::diag::Pos) -> Option<String> {
+        match s {
+            Schema::Api(at) => r.store.files.get(at.file)?.file.origin(pos),
+            Schema::Doc(_) => self.doc_file.as_ref()?.origin(pos),
+        }
+    }
+
     /// The generated type `id`.
     pub fn def(&self, id: TypeId) -> Option<&TypeDef> {
         self.defs.get(id.0)
@@ -458,7 +472,8 @@ impl TypeSpace {
                     .items()
                     .iter()
                     .any(|v| matches!(v.value, Value::Null));
-                let t = self.enum_of(&strings, hint, scope, key, description(node));
+                let origin = self.origin(r, s, node.pos);
+                let t = self.enum_of(&strings, hint, scope, key, description(node), origin);
                 return if has_null || nullable {
                     t.optional()
                 } else {
@@ -523,6 +538,7 @@ impl TypeSpace {
         scope: Scope,
         key: usize,
         doc: Option<String>,
+        origin: Option<String>,
     ) -> Ty {
         let name = self.unique_name(hint, scope);
         let mut used: HashSet<String> = HashSet::new();
@@ -556,6 +572,7 @@ impl TypeSpace {
             fields: Vec::new(),
             kind: DefKind::Enum(variants),
             scope,
+            origin,
         });
         let index = self.defs.len() - 1;
         self.by_node.insert((key, scope), index);
@@ -613,6 +630,7 @@ impl TypeSpace {
             fields: Vec::new(),
             kind: DefKind::Union(alternatives),
             scope,
+            origin: None,
         });
         let index = self.defs.len() - 1;
         self.by_node.insert((key, scope), index);
@@ -638,10 +656,11 @@ impl TypeSpace {
             fields: Vec::new(),
             kind: DefKind::Struct,
             scope,
+            origin: self.origin(r, s, s.node().pos),
         });
         self.by_node.insert((key, scope), index);
         self.in_progress.insert(index);
-        let mut props: Vec<(String, Schema<'_>, bool)> = Vec::new();
+        let mut props: Vec<(String, Schema<'_>, Option<String>)> = Vec::new();
         let mut parts = vec![s];
         for b in branches {
             if let Some((rb, _)) = r.resolve(*b) {
@@ -657,14 +676,14 @@ impl TypeSpace {
             }
             for (k, v) in p.node().get("properties").map(Node::entries).unwrap_or(&[]) {
                 if !props.iter().any(|(n, _, _)| *n == k.text) {
-                    props.push((k.text.clone(), p.with(v), false));
+                    props.push((k.text.clone(), p.with(v), self.origin(r, *p, k.pos)));
                 }
             }
         }
         let mut used = HashSet::new();
         let mut fields = Vec::new();
         let bytes_fields = std::mem::take(&mut self.bytes_fields) && depth == 0;
-        for (json, schema, _) in props {
+        for (json, schema, origin) in props {
             let ty = if bytes_fields && is_binary(r, schema) {
                 Ty::Bytes
             } else {
@@ -692,6 +711,7 @@ impl TypeSpace {
                 secret: resolved
                     .is_some_and(|n| n.get("format").and_then(Node::as_str) == Some("password")),
                 default: resolved.and_then(|n| n.get("default")).map(Node::to_json),
+                origin,
             });
         }
         self.in_progress.remove(&index);

@@ -23,6 +23,53 @@ fn seed_compiles_cleanly_and_matches_snapshot() {
     insta::assert_snapshot!("seed", code);
 }
 
+/// Hover provenance: the documentation of inputs, outputs, steps and types ends with
+/// the YAML position relative to the display root (the crate), and a file outside that
+/// root is never written as an absolute path.
+#[test]
+fn generated_docs_end_with_the_relative_yaml_position_never_an_absolute_path() {
+    let seed = "specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml";
+    let code = arazzo_compiler::build::format(&compile(seed).code);
+    for (item, at) in [
+        ("pub meter_api_name: String", "37:7"),  // an input
+        ("pub ingest_result: String", "100:5"),  // a workflow output
+        ("pub async fn create_meter(", "59:13"), // a step
+        ("pub mod create_meter_and_ingest_event {", "17:15"), // the workflow
+    ] {
+        let last_doc = last_doc_line_before(&code, item);
+        assert_eq!(last_doc, format!("/// Defined at `{seed}:{at}`."), "{item}");
+    }
+    // Shared types come from the OpenAPI file: relative as well.
+    let code = compile("tests/specs/arazzo/recovery.arazzo.yaml").code;
+    assert!(code.contains("Defined at `tests/specs/openapi/billing.openapi.yaml:"));
+    // A display root the files are not under: no position rather than an absolute path.
+    let root = repo();
+    let options = arazzo_compiler::Options {
+        display_root: root.join("arazzo-compiler/src"),
+        ..Default::default()
+    };
+    let out = arazzo_compiler::compile(&root.join(seed), &options);
+    assert!(out.diagnostics.is_empty());
+    assert!(!out.code.contains("Defined at"), "{}", out.code);
+    assert!(!out.code.contains(root.to_string_lossy().as_ref()));
+}
+
+/// The last `///` line above the line of `item` in formatted code (attributes skipped).
+fn last_doc_line_before(code: &str, item: &str) -> String {
+    let lines: Vec<&str> = code.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(item))
+        .unwrap_or_else(|| panic!("`{item}` in the code"));
+    lines[..at]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| !l.starts_with("#["))
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// The generated code of documents with branching, retries and workflow composition
 /// (the end-to-end fixtures of the `tests` crate), pinned so every change is reviewed.
 #[test]

@@ -59,6 +59,29 @@ pub use error::Error;
 
 pub use arazzo_macros::arazzo_workflow;
 
+/// Includes the code that `arazzo_build::compile_dir` wrote to `OUT_DIR` (build-script
+/// mode): one module per Arazzo document of the folder, named after its file
+/// (`specs/arazzo/billing.arazzo.yaml` → `billing`), holding the same items as
+/// `arazzo_workflow!` on that document.
+///
+/// ```ignore
+/// // build.rs: fn main() { arazzo_build::compile_dir("specs/arazzo"); }
+/// arazzo::include_workflows!();
+/// use billing::create_invoice::{run, Inputs};
+/// ```
+///
+/// The code is a plain file that rust-analyzer re-reads after each `cargo check`, so
+/// edits to the YAML show in the editor without a restart (see `docs/editors.md`).
+#[macro_export]
+macro_rules! include_workflows {
+    () => {
+        ::core::include!(::core::concat!(
+            ::core::env!("OUT_DIR"),
+            "/arazzo_workflows.rs"
+        ));
+    };
+}
+
 /// Everything generated code uses, re-exported so that users need a single
 /// dependency. Not a stable API.
 #[doc(hidden)]

@@ -2,7 +2,8 @@
 //! code written to `OUT_DIR` behaves as the macro's expansion (same requests, same
 //! outputs, same errors against one server), and `generate` prints `cargo:rerun-if-changed`
 //! for every file read and each warning as `cargo:warning`, and writes nothing when the
-//! document has errors.
+//! document has errors. `arazzo_build::compile_dir("specs/folder")` with
+//! `arazzo::include_workflows!()` gives each document of a folder its module.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,6 +18,10 @@ mod via_build {
 
 mod via_macro {
     arazzo::arazzo_workflow!("tests/specs/arazzo/customer-lookup.arazzo.yaml");
+}
+
+mod via_folder {
+    arazzo::include_workflows!();
 }
 
 mod echo_via_build {
@@ -312,4 +317,66 @@ fn generate_writes_nothing_when_the_document_has_errors() {
         "// from an earlier build\n"
     );
     assert!(!dir.join("new.rs").exists());
+}
+
+/// The file's items as a formatted token stream (its header comment dropped).
+fn formatted(code: &str) -> String {
+    let file: syn::File = syn::parse_str(code).expect("the file parses as Rust");
+    prettyplease::unparse(&file)
+}
+
+/// Each Arazzo document of the folder in a module named after its file (two `types`
+/// modules side by side), with the macro's API; the file that is not an Arazzo document
+/// is left out.
+#[test]
+fn compile_dir_gives_each_document_of_the_folder_its_module() {
+    #[allow(dead_code)]
+    async fn both(client: &arazzo::Client) -> Result<(), arazzo::Error> {
+        let customer = via_folder::customers::lookup_customer::Inputs {
+            customer_id: "c-1".into(),
+        };
+        let _email: Option<String> = via_folder::customers::lookup_customer::run(client, &customer)
+            .await?
+            .email;
+        let invoice = via_folder::invoices::get_invoice::Inputs {
+            invoice_id: "i-1".into(),
+        };
+        via_folder::invoices::get_invoice::run(client, &invoice).await?;
+        Ok(())
+    }
+    let out_dir = Path::new(env!("OUT_DIR"));
+    let index = std::fs::read_to_string(out_dir.join(arazzo_build::INDEX_FILE)).expect("the index");
+    let modules: Vec<&str> = index
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod "))
+        .collect();
+    assert_eq!(modules, ["customers {", "invoices {"], "{index}");
+    assert!(
+        index.contains("include!(\"arazzo/customers.rs\");"),
+        "{index}"
+    );
+    assert!(
+        !index.contains(env!("CARGO_MANIFEST_DIR")),
+        "no absolute path: {index}"
+    );
+    // The module's file is the macro's expansion, formatted.
+    let written = std::fs::read_to_string(out_dir.join("arazzo/customers.rs")).expect("written");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/folder/customers.arazzo.yaml");
+    let out = arazzo_compiler::compile(
+        &path,
+        &arazzo_compiler::Options {
+            display_root: env!("CARGO_MANIFEST_DIR").into(),
+            ..Default::default()
+        },
+    );
+    assert!(out.diagnostics.is_empty());
+    assert_eq!(
+        formatted(&written),
+        arazzo_compiler::build::format(&out.code)
+    );
+    // Hover provenance, relative to the crate.
+    assert!(
+        written.contains("Defined at `specs/folder/customers.arazzo.yaml:16:7`."),
+        "{written}"
+    );
 }

@@ -208,6 +208,7 @@ impl<'a> Checker<'a> {
         root: &'a Node,
         sources: &'a Sources,
     ) -> Self {
+        let doc_file = Some(file.clone());
         Checker {
             file,
             diags,
@@ -217,7 +218,11 @@ impl<'a> Checker<'a> {
                 store: &sources.store,
                 doc: root,
             },
-            types: TypeSpace::default(),
+            types: {
+                let mut types = TypeSpace::default();
+                types.doc_file = doc_file;
+                types
+            },
             wf_outputs: vec![None; doc.workflows.len()],
             wf_inputs: vec![None; doc.workflows.len()],
             modules: Vec::new(),

@@ -410,6 +410,7 @@ impl<'a> Checker<'a> {
                     name.value, s.id.value, value.value
                 ),
                 secret: false,
+                origin: self.file.origin(name.node.pos),
             });
         }
         let mut deps: Vec<(StepIdx, bool)> = Vec::new();
@@ -497,6 +498,7 @@ impl<'a> Checker<'a> {
             deps,
             workflow_deps: Vec::new(),
             timeout_ms: s.timeout,
+            origin: self.file.origin(s.id.node.pos),
         };
         if let (Some(_), ir::StepKind::Workflow { .. }) = (s.timeout, &step.kind) {
             if let Some(t) = s.node.get("timeout") {

@@ -288,13 +288,22 @@ impl<'a> Checker<'a> {
         let mut outputs = Vec::new();
         for (name, value) in &wf.outputs {
             let field = field_ident(&name.value, &mut used);
-            let (val, ty, _) = self.value_expr(&mut st, &ec, &value.node);
+            let (val, ty, schema) = self.value_expr(&mut st, &ec, &value.node);
+            let described = schema
+                .and_then(|s| self.resolver.resolve(s))
+                .and_then(|(s, _)| types::description(s.node()));
+            let mut doc = format!("Workflow output `{}`: `{}`.", name.value, value.value);
+            if let Some(d) = described {
+                doc = format!("{d}\n\n{doc}");
+            }
             outputs.push(ir::Output {
                 name: name.value.clone(),
                 field,
                 ty,
                 value: val,
                 secret: false,
+                doc,
+                origin: self.file.origin(name.node.pos),
             });
         }
         self.wf_outputs[w] = Some(
@@ -319,6 +328,7 @@ impl<'a> Checker<'a> {
             steps,
             outputs,
             depends_on: st.depends_on.clone(),
+            origin: self.file.origin(wf.id.node.pos),
         }
     }
 
@@ -339,6 +349,7 @@ impl<'a> Checker<'a> {
             fields: Vec::new(),
             kind: types::DefKind::Struct,
             scope,
+            origin: None,
         });
         types::TypeId(self.types.defs.len() - 1)
     }
