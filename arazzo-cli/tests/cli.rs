@@ -446,7 +446,10 @@ fn dialect_warnings(flags: &[&str]) -> (usize, String) {
         .expect("run");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
-    (err.matches("\nwarning: ").count() + usize::from(err.starts_with("warning: ")), err)
+    (
+        err.matches("\nwarning: ").count() + usize::from(err.starts_with("warning: ")),
+        err,
+    )
 }
 
 #[test]
@@ -457,7 +460,10 @@ fn allow_silences_a_lint_and_warn_brings_it_back() {
     // -A: no warning at all, and the summary counts none.
     let (allowed, err) = dialect_warnings(&["-A", "dialect"]);
     assert_eq!(allowed, 0, "{err}");
-    assert!(err.contains("Finished 1 document: 0 errors, 0 warnings"), "{err}");
+    assert!(
+        err.contains("Finished 1 document: 0 errors, 0 warnings"),
+        "{err}"
+    );
     let (allowed, _) = dialect_warnings(&["--allow", "dialect"]);
     assert_eq!(allowed, 0);
     // -W after -A: the warnings again, as many as by default.
@@ -644,7 +650,12 @@ fn sarif_lists_its_rules_and_related_locations() {
         .collect();
     assert_eq!(
         ids,
-        ["error", "dialect", "unreachable_step", "undocumented_content_type"]
+        [
+            "error",
+            "dialect",
+            "unreachable_step",
+            "undocumented_content_type"
+        ]
     );
     for r in rules {
         assert!(
@@ -655,7 +666,10 @@ fn sarif_lists_its_rules_and_related_locations() {
             "{r}"
         );
     }
-    let dialect = rules.iter().find(|r| r["id"] == "dialect").expect("dialect");
+    let dialect = rules
+        .iter()
+        .find(|r| r["id"] == "dialect")
+        .expect("dialect");
     assert_eq!(dialect["defaultConfiguration"]["level"], "warning");
     // Every result names a rule of the list.
     let results = run["results"].as_array().expect("results");
