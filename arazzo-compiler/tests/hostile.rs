@@ -172,7 +172,12 @@ fn more_than_64_referenced_files_are_refused() {
         .iter()
         .filter(|f| f.to_string_lossy().contains("parts"))
         .count();
-    assert_eq!(parts, arazzo_compiler::openapi::MAX_FILES - 1, "{:?}", out.files);
+    assert_eq!(
+        parts,
+        arazzo_compiler::openapi::MAX_FILES - 1,
+        "{:?}",
+        out.files
+    );
 }
 
 /// The cycle compiles in bounded time; `tests/tests/faults_e2e.rs`

@@ -68,10 +68,7 @@ async fn secret_is_sent_but_never_shown() {
 async fn transport_errors_do_not_carry_secrets() {
     // A client of the user's that follows redirects, and a server that sends each
     // request back to itself: the URL in `TooManyRedirects` loses its password.
-    let server = serve(|req| {
-        common::http(307, &[("Location", req.target.as_str())], "")
-    })
-    .await;
+    let server = serve(|req| common::http(307, &[("Location", req.target.as_str())], "")).await;
     let follows = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::limited(1))
         .build()
@@ -93,7 +90,6 @@ async fn transport_errors_do_not_carry_secrets() {
     let err = request(&client).send().await.unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     assert_error_clean(&err);
-
 }
 
 #[tokio::test]

@@ -227,10 +227,7 @@ fn build_script(doc: &str, out_dir: &Path, out_file: &str) -> Vec<String> {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "arazzo-build-mode-{}-{name}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("arazzo-build-mode-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
@@ -288,7 +285,10 @@ fn generate_prints_rerun_if_changed_and_warnings_for_cargo() {
     );
     assert_eq!(lines.last().map(String::as_str), Some("result: written"));
     let code = std::fs::read_to_string(dir.join("x.rs")).expect("written");
-    assert!(code.contains("pub mod create_customer_vendor_json {"), "{code}");
+    assert!(
+        code.contains("pub mod create_customer_vendor_json {"),
+        "{code}"
+    );
 }
 
 #[test]
@@ -297,7 +297,11 @@ fn generate_writes_nothing_when_the_document_has_errors() {
     // A file from an earlier, good build stays as it was; a new one is not created.
     std::fs::write(dir.join("old.rs"), "// from an earlier build\n").expect("write");
     for file in ["old.rs", "new.rs"] {
-        let lines = build_script("ui/fixtures/param-component-unknown.arazzo.yaml", &dir, file);
+        let lines = build_script(
+            "ui/fixtures/param-component-unknown.arazzo.yaml",
+            &dir,
+            file,
+        );
         assert_eq!(
             lines.last().map(String::as_str),
             Some("result: 1 error(s)"),

@@ -375,7 +375,10 @@ async fn a_broker_that_fails_while_waiting_is_a_receive_error() {
         ),
         "{err:?}"
     );
-    assert!(err.to_string().contains("consumer group rebalanced"), "{err}");
+    assert!(
+        err.to_string().contains("consumer group rebalanced"),
+        "{err}"
+    );
     // The order went out before the receive failed.
     assert_eq!(log.sent("orders.placed").len(), 1);
 }
@@ -412,7 +415,13 @@ async fn a_source_transport_overrides_the_default_transport() {
         .unwrap();
     let err = run(&client, &inputs()).await.unwrap_err();
     assert!(
-        matches!(err, arazzo::Error::Send { step: "placeOrder", .. }),
+        matches!(
+            err,
+            arazzo::Error::Send {
+                step: "placeOrder",
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(working.sent("orders.placed").is_empty());

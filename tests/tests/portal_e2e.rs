@@ -100,7 +100,11 @@ async fn profile_server(delay: Duration) -> MockServer {
     server
 }
 
-fn profile(theme: Option<&str>, locale: Option<&str>, page_size: Option<i64>) -> read_profile::Inputs {
+fn profile(
+    theme: Option<&str>,
+    locale: Option<&str>,
+    page_size: Option<i64>,
+) -> read_profile::Inputs {
     read_profile::Inputs {
         session: "sess-SECRET-9f; admin=1".into(),
         theme: theme.map(Into::into),
@@ -144,7 +148,10 @@ async fn cookie_parameters_go_into_one_encoded_cookie_header() {
         .await
         .unwrap();
     let (cookie, _) = sent(&server).await;
-    assert_eq!(cookie.as_deref(), Some("session=sess-SECRET-9f%3B%20admin=1"));
+    assert_eq!(
+        cookie.as_deref(),
+        Some("session=sess-SECRET-9f%3B%20admin=1")
+    );
 }
 
 #[tokio::test]

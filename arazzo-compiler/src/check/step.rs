@@ -141,8 +141,8 @@ impl<'a> Checker<'a> {
                     });
                     // `in: querystring` in a 1.0 document was reported as an Arazzo 1.1
                     // feature; whether the operation declares one is beside the point.
-                    let gated = location == ParamIn::QueryString
-                        && self.doc.version < model::Version::V1_1;
+                    let gated =
+                        location == ParamIn::QueryString && self.doc.version < model::Version::V1_1;
                     if !declared
                         && !credential
                         && !gated
