@@ -44,6 +44,30 @@ fn rust_analyzer() -> Option<PathBuf> {
     None
 }
 
+/// The standard library's sources for rust-analyzer when the toolchain has no `rust-src`
+/// component: `ARAZZO_RUST_SRC`, else Debian's `rust-src` package (`/usr/src/rustc-*/library`).
+fn sysroot_src() -> Option<PathBuf> {
+    let sysroot = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    let own = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim())
+        .join("lib/rustlib/src/rust/library");
+    if own.is_dir() {
+        return None; // rust-analyzer finds it
+    }
+    if let Some(p) = std::env::var_os("ARAZZO_RUST_SRC") {
+        return Some(PathBuf::from(p));
+    }
+    let mut debian: Vec<PathBuf> = std::fs::read_dir("/usr/src")
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path().join("library")))
+        .filter(|p| p.join("core/src/lib.rs").is_file())
+        .collect();
+    debian.sort();
+    debian.pop()
+}
+
 /// A language-server connection: requests, and every notification kept for waits.
 struct Lsp {
     child: Child,
@@ -127,7 +151,7 @@ impl Lsp {
                 "initializationOptions": {
                     "checkOnSave": true,
                     "check": {"command": "check"},
-                    "cargo": {"buildScripts": {"enable": true}},
+                    "cargo": {"buildScripts": {"enable": true}, "sysrootSrc": sysroot_src()},
                     "procMacro": {"enable": true},
                     "files": {"watcher": "server"},
                     "cachePriming": {"enable": false}
