@@ -143,7 +143,7 @@ impl Lsp {
                         "hover": {"contentFormat": ["markdown", "plaintext"]},
                         "completion": {"completionItem": {
                             "documentationFormat": ["markdown", "plaintext"],
-                            "resolveSupport": {"properties": ["documentation", "detail"]}
+                            "labelDetailsSupport": true
                         }},
                         "publishDiagnostics": {"relatedInformation": true}
                     }
@@ -438,7 +438,17 @@ fn rust_analyzer_sees_typed_inputs_and_build_script_mode_follows_yaml_edits() {
         .iter()
         .map(|i| {
             let label = i["label"].as_str().unwrap_or_default().to_owned();
-            let detail = i["detail"].as_str().unwrap_or_default().to_owned();
+            // The type: in `detail`, or in `labelDetails` (rust-analyzer's choice varies).
+            let detail = [
+                &i["detail"],
+                &i["labelDetails"]["description"],
+                &i["labelDetails"]["detail"],
+            ]
+            .into_iter()
+            .find_map(|v| v.as_str().filter(|s| !s.is_empty()))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
             (label, detail)
         })
         .collect();
