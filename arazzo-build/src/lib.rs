@@ -4,9 +4,9 @@
 //! `build.rs` (with `arazzo-build` under `[build-dependencies]`):
 //!
 //! ```no_run
-//! fn main() {
-//!     arazzo_build::compile_dir("specs/arazzo");
-//! }
+//! // fn main() {
+//! arazzo_build::compile_dir("specs/arazzo");
+//! // }
 //! ```
 //!
 //! and in the crate, `arazzo::include_workflows!();`: one module per document, named after

@@ -639,6 +639,7 @@ mod tests {
             steps: Vec::new(),
             outputs: Vec::new(),
             depends_on: Vec::new(),
+            origin: None,
         };
         assert_eq!(cond_text(&or, &l, &w, 0), "1 == 2 || 3 == 4");
         assert_eq!(cond_text(&and, &l, &w, 0), "(1 == 2 || 3 == 4) && 5 == 6");

@@ -44,6 +44,30 @@ fn rust_analyzer() -> Option<PathBuf> {
     None
 }
 
+/// The standard library's sources for rust-analyzer when the toolchain has no `rust-src`
+/// component: `ARAZZO_RUST_SRC`, else Debian's `rust-src` package (`/usr/src/rustc-*/library`).
+fn sysroot_src() -> Option<PathBuf> {
+    let sysroot = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    let own = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim())
+        .join("lib/rustlib/src/rust/library");
+    if own.is_dir() {
+        return None; // rust-analyzer finds it
+    }
+    if let Some(p) = std::env::var_os("ARAZZO_RUST_SRC") {
+        return Some(PathBuf::from(p));
+    }
+    let mut debian: Vec<PathBuf> = std::fs::read_dir("/usr/src")
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path().join("library")))
+        .filter(|p| p.join("core/src/lib.rs").is_file())
+        .collect();
+    debian.sort();
+    debian.pop()
+}
+
 /// A language-server connection: requests, and every notification kept for waits.
 struct Lsp {
     child: Child,
@@ -119,7 +143,7 @@ impl Lsp {
                         "hover": {"contentFormat": ["markdown", "plaintext"]},
                         "completion": {"completionItem": {
                             "documentationFormat": ["markdown", "plaintext"],
-                            "resolveSupport": {"properties": ["documentation", "detail"]}
+                            "labelDetailsSupport": true
                         }},
                         "publishDiagnostics": {"relatedInformation": true}
                     }
@@ -127,7 +151,7 @@ impl Lsp {
                 "initializationOptions": {
                     "checkOnSave": true,
                     "check": {"command": "check"},
-                    "cargo": {"buildScripts": {"enable": true}},
+                    "cargo": {"buildScripts": {"enable": true}, "sysrootSrc": sysroot_src()},
                     "procMacro": {"enable": true},
                     "files": {"watcher": "server"},
                     "cachePriming": {"enable": false}
@@ -414,7 +438,17 @@ fn rust_analyzer_sees_typed_inputs_and_build_script_mode_follows_yaml_edits() {
         .iter()
         .map(|i| {
             let label = i["label"].as_str().unwrap_or_default().to_owned();
-            let detail = i["detail"].as_str().unwrap_or_default().to_owned();
+            // The type: in `detail`, or in `labelDetails` (rust-analyzer's choice varies).
+            let detail = [
+                &i["detail"],
+                &i["labelDetails"]["description"],
+                &i["labelDetails"]["detail"],
+            ]
+            .into_iter()
+            .find_map(|v| v.as_str().filter(|s| !s.is_empty()))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
             (label, detail)
         })
         .collect();
