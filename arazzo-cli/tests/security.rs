@@ -296,7 +296,7 @@ fn ids_that_are_rust_keywords_expand_to_code_that_parses() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // Formatted (`expand` formats only code that parses, and exits 1 otherwise).
     assert!(code.contains("\npub mod arazzo_ {\n"), "{code}");
-    assert!(code.contains("Self_"), "{code}");
+    assert!(code.contains("SelfStep"), "{code}");
     assert!(
         !code.contains(" Self,") && !code.contains("pub mod arazzo {"),
         "{code}"
