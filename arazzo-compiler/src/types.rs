@@ -751,7 +751,10 @@ pub fn field_ident(json: &str, used: &mut HashSet<String>) -> String {
     let mut n = 2;
     while used.contains(&name) {
         // `self_` (a keyword made a name) numbers as `self_2`, in snake case.
-        name = format!("{}_{n}", base.trim_start_matches("r#").trim_end_matches('_'));
+        name = format!(
+            "{}_{n}",
+            base.trim_start_matches("r#").trim_end_matches('_')
+        );
         n += 1;
     }
     used.insert(name.clone());
