@@ -132,7 +132,10 @@ fn an_alias_bomb_of_bytes_is_refused_in_1_5_gb() {
     // A 1 MiB scalar anchored once and aliased 2 500 times: a 1 MB file that is 2.6 GB
     // once expanded (well within the node budget: 2 501 nodes).
     let mut doc = clean();
-    doc.push_str(&format!("x-big: &big {}\nx-bomb:\n", "a".repeat(1024 * 1024)));
+    doc.push_str(&format!(
+        "x-big: &big {}\nx-bomb:\n",
+        "a".repeat(1024 * 1024)
+    ));
     for _ in 0..2500 {
         doc.push_str("- *big\n");
     }
@@ -148,7 +151,8 @@ fn an_alias_bomb_of_bytes_is_refused_in_1_5_gb() {
 
 #[test]
 fn a_ref_outside_the_crate_is_refused_and_never_read() {
-    let credentials = "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = hunter2-secret\n";
+    let credentials =
+        "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = hunter2-secret\n";
     let dir = crate_with(&clean());
     std::fs::write(dir.path().join("credentials"), credentials).expect("write");
     // The schema of the used response names a file above the crate.
@@ -164,10 +168,15 @@ fn a_ref_outside_the_crate_is_refused_and_never_read() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("`$ref: ../credentials#/x` in `library.openapi.yaml` names a file outside the crate"),
+        err.contains(
+            "`$ref: ../credentials#/x` in `library.openapi.yaml` names a file outside the crate"
+        ),
         "{err}"
     );
-    assert!(!err.contains("AKIAEXAMPLE") && !err.contains("hunter2"), "{err}");
+    assert!(
+        !err.contains("AKIAEXAMPLE") && !err.contains("hunter2"),
+        "{err}"
+    );
 
     // An absolute path, the same.
     let abs = dir.path().join("credentials");
@@ -181,12 +190,16 @@ fn a_ref_outside_the_crate_is_refused_and_never_read() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("names a file outside the crate"), "{err}");
-    assert!(!err.contains("AKIAEXAMPLE") && !err.contains("hunter2"), "{err}");
+    assert!(
+        !err.contains("AKIAEXAMPLE") && !err.contains("hunter2"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_source_url_outside_the_crate_is_refused_unless_the_root_allows_it() {
-    let dir = crate_with(&clean().replace("./library.openapi.yaml", "../shared/library.openapi.yaml"));
+    let dir =
+        crate_with(&clean().replace("./library.openapi.yaml", "../shared/library.openapi.yaml"));
     std::fs::create_dir(dir.path().join("shared")).expect("mkdir");
     std::fs::rename(
         dir.path().join("crate/library.openapi.yaml"),
@@ -206,7 +219,11 @@ fn a_source_url_outside_the_crate_is_refused_unless_the_root_allows_it() {
     // A mapped source is read wherever it is.
     let out = check(
         dir.path(),
-        &["doc.arazzo.yaml", "--source", "library=../shared/library.openapi.yaml"],
+        &[
+            "doc.arazzo.yaml",
+            "--source",
+            "library=../shared/library.openapi.yaml",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
@@ -225,7 +242,11 @@ fn lines_of_a_file_that_is_not_yaml_are_never_quoted() {
     let text = std::fs::read_to_string(&api).expect("read");
     std::fs::write(
         &api,
-        text.replacen("$ref: '#/components/schemas/Book'", "$ref: 'notes.txt#/x'", 1),
+        text.replacen(
+            "$ref: '#/components/schemas/Book'",
+            "$ref: 'notes.txt#/x'",
+            1,
+        ),
     )
     .expect("write");
     let out = check(dir.path(), &["doc.arazzo.yaml"]);
@@ -275,8 +296,11 @@ fn ids_that_are_rust_keywords_expand_to_code_that_parses() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // Formatted (`expand` formats only code that parses, and exits 1 otherwise).
     assert!(code.contains("\npub mod arazzo_ {\n"), "{code}");
-    assert!(code.contains("Self_"), "{code}");
-    assert!(!code.contains(" Self,") && !code.contains("pub mod arazzo {"), "{code}");
+    assert!(code.contains("SelfStep"), "{code}");
+    assert!(
+        !code.contains(" Self,") && !code.contains("pub mod arazzo {"),
+        "{code}"
+    );
 }
 
 #[test]
@@ -381,5 +405,8 @@ fn sarif_uris_are_percent_encoded() {
         .expect("a uri")
         .to_owned();
     assert!(uri.starts_with("file:///"), "{uri}");
-    assert!(uri.ends_with("/crate/my%20doc%231%20%25%C3%A9%01.arazzo.yaml"), "{uri}");
+    assert!(
+        uri.ends_with("/crate/my%20doc%231%20%25%C3%A9%01.arazzo.yaml"),
+        "{uri}"
+    );
 }

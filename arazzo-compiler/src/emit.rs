@@ -262,7 +262,7 @@ impl Emitter<'_> {
             DefKind::Enum(variants) => {
                 let vs = variants.iter().map(|(v, json)| {
                     let v = ident(v);
-                    
+
                     let vdoc = doc_attr(&format!("`{json}`"));
                     code!(#vdoc #[serde(rename = #json)] #v,)
                 });

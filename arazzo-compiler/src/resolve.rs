@@ -158,9 +158,7 @@ pub fn source_path(
     let rel = rel.split('#').next().unwrap_or(rel);
     // A url is percent-encoded (`my%20api.yaml` names `my api.yaml`).
     let decoded = crate::openapi::percent_decode(rel);
-    let blame = |m: String| {
-        Box::new(Diagnostic::at(model::location(file, &sd.url.node), m))
-    };
+    let blame = |m: String| Box::new(Diagnostic::at(model::location(file, &sd.url.node), m));
     if decoded.chars().any(char::is_control) {
         return Err(blame(format!(
             "the url of source description `{name}` names a file with control characters (a line break?), which cannot be a source file"

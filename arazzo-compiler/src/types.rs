@@ -770,7 +770,11 @@ pub fn field_ident(json: &str, used: &mut HashSet<String>) -> String {
     let mut name = base.clone();
     let mut n = 2;
     while used.contains(&name) {
-        name = format!("{}_{n}", base.trim_start_matches("r#"));
+        // `self_` (a keyword made a name) numbers as `self_2`, in snake case.
+        name = format!(
+            "{}_{n}",
+            base.trim_start_matches("r#").trim_end_matches('_')
+        );
         n += 1;
     }
     used.insert(name.clone());

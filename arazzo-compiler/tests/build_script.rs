@@ -16,8 +16,8 @@ fn crate_with(edit: impl Fn(String) -> String) -> tempfile::TempDir {
         dir.path().join("library.openapi.yaml"),
     )
     .expect("copy");
-    let doc = std::fs::read_to_string(Path::new(FIXTURES).join("clean.arazzo.yaml"))
-        .expect("fixture");
+    let doc =
+        std::fs::read_to_string(Path::new(FIXTURES).join("clean.arazzo.yaml")).expect("fixture");
     std::fs::write(dir.path().join("doc.arazzo.yaml"), edit(doc)).expect("write");
     dir
 }
@@ -142,7 +142,9 @@ fn descriptions_with_a_lone_cr_or_bidi_controls_make_a_file_rustc_accepts() {
     assert!(result.is_ok(), "{result:?}\n{directives}");
     let written = std::fs::read_to_string(dir.path().join("out.rs")).expect("written");
     assert!(!written.contains('\r'), "a carriage return is left");
-    for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+    for c in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2069}',
+    ] {
         assert!(!written.contains(c), "{:?} is left", c);
     }
     // The text is kept, the controls written visibly.

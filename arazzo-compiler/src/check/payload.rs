@@ -121,7 +121,10 @@ impl<'a> Checker<'a> {
                     .map_or(payload, |(_, n)| n);
                 // The name is written into the part's `Content-Disposition` (`name` and
                 // `filename`): a quote or a line break would end it or add headers.
-                if name.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+                if name
+                    .chars()
+                    .any(|c| c.is_control() || c == '"' || c == '\\')
+                {
                     let key = payload
                         .entries()
                         .iter()
@@ -170,7 +173,10 @@ impl<'a> Checker<'a> {
                     placeholders.push(name.clone());
                 }
                 let part_type = store.part_content_type(op, &content_type, name);
-                if let Some(t) = part_type.as_deref().filter(|t| t.chars().any(char::is_control)) {
+                if let Some(t) = part_type
+                    .as_deref()
+                    .filter(|t| t.chars().any(char::is_control))
+                {
                     self.err(
                         node,
                         format!(

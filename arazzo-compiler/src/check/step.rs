@@ -476,7 +476,7 @@ impl<'a> Checker<'a> {
         }
         // `self`, `SELF`: `Self` is a keyword, not a variant name.
         if variant == "Self" {
-            variant.push('_');
+            variant.push_str("Step");
         }
         let base = variant.clone();
         let mut n = i;
