@@ -134,7 +134,10 @@ async fn multipart_names_cannot_inject_part_headers() {
     for part in parts {
         let (head, data) = part[2..].split_once("\r\n\r\n").unwrap();
         let lines: Vec<&str> = head.split("\r\n").collect();
-        assert!(lines[0].starts_with("Content-Disposition: form-data; "), "{head:?}");
+        assert!(
+            lines[0].starts_with("Content-Disposition: form-data; "),
+            "{head:?}"
+        );
         assert!(
             lines[1..].iter().all(|l| l.starts_with("Content-Type: ")),
             "{head:?}"

@@ -93,7 +93,10 @@ async fn traces_name_the_step_but_never_header_values() {
 
     let text = out.lock().unwrap().clone();
     assert!(!text.contains("hunter2"), "password leaked: {text}");
-    assert!(text.contains("/items/[redacted]?access_token=[redacted]"), "{text}");
+    assert!(
+        text.contains("/items/[redacted]?access_token=[redacted]"),
+        "{text}"
+    );
     assert!(text.contains("getItem"), "{text}");
     assert!(text.contains("/items/{id}"), "{text}");
     assert!(text.contains("status=401"), "{text}");

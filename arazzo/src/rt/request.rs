@@ -615,7 +615,7 @@ impl<'a> Request<'a> {
             let known = self
                 .rare
                 .as_ref()
-                .is_some_and(|r| r.secrets.iter().any(|s| *s == form));
+                .is_some_and(|r| r.secrets.contains(&form));
             if !known && !form.trim().is_empty() {
                 self.rare().secrets.push(form);
             }
