@@ -501,9 +501,9 @@ pub enum Error {
         /// Operation id (or path) the step calls.
         operation: &'static str,
         /// Source description name.
-        source_name: String,
+        source_name: &'static str,
         /// Security scheme name.
-        scheme: String,
+        scheme: &'static str,
         /// What went wrong.
         reason: String,
     },

@@ -723,3 +723,57 @@ async fn a_provider_supplies_tokens_and_is_asked_again_after_a_401() {
     assert_eq!(out.status, 200);
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn tokens_given_for_openid_connect_and_authorization_code_and_nothing_for_mutual_tls() {
+    let server = MockServer::start().await;
+    for (at, token) in [
+        ("/api/oidc", "id-TOKEN-1"),
+        ("/api/authcode", "code-TOKEN-2"),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(at))
+            .and(header("authorization", format!("Bearer {token}").as_str()))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/api/mtls"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .credential("shop", "oidc", Credential::bearer("id-TOKEN-1"))
+        .credential("shop", "userOauth", Credential::bearer("code-TOKEN-2"))
+        .build()
+        .unwrap();
+    flows::oidc_only::run(&client, &flows::oidc_only::Inputs {})
+        .await
+        .unwrap();
+    flows::auth_code_only::run(&client, &flows::auth_code_only::Inputs {})
+        .await
+        .unwrap();
+    // Mutual TLS is the HTTP client's business: nothing is added, nothing is missing.
+    flows::mtls_only::run(&client, &flows::mtls_only::Inputs {})
+        .await
+        .unwrap();
+    let mtls = received(&server, "/api/mtls").await;
+    assert_eq!(mtls.len(), 1);
+    assert!(mtls[0].headers.get("authorization").is_none());
+    // An authorization-code scheme cannot fetch tokens by itself: a client-credentials
+    // credential does not fit it, and the step fails before sending.
+    let wrong = builder(&server)
+        .credential(
+            "shop",
+            "userOauth",
+            Credential::oauth2_client_credentials("id", CLIENT_SECRET),
+        )
+        .build()
+        .unwrap();
+    let err = flows::auth_code_only::run(&wrong, &flows::auth_code_only::Inputs {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::MissingCredential { .. }), "{err:?}");
+    assert_eq!(received(&server, "/api/authcode").await.len(), 1);
+}

@@ -370,8 +370,8 @@ impl<'a> Request<'a> {
                     workflow: info.workflow,
                     step: info.step,
                     operation: info.operation,
-                    source_name: info.source.to_owned(),
-                    scheme: requirement.scheme.to_owned(),
+                    source_name: info.source,
+                    scheme: requirement.scheme,
                     reason,
                 })?;
             use crate::auth::Placement;
