@@ -7,6 +7,7 @@
 //! The server is found through `RESTATE_SERVER_BIN`, then `PATH`, then the
 //! npm install under `~/.cache/arazzo-ci/restate`. Without it the test fails
 //! under CI (`CI=true`) and prints why it skips elsewhere.
+#![cfg(feature = "restate")]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

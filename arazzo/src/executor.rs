@@ -80,3 +80,40 @@ impl fmt::Debug for dyn StepExecutor {
         f.write_str("StepExecutor")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unmet(status: u16) -> Error {
+        Error::CriteriaNotMet {
+            workflow: "wf",
+            step: "s",
+            operation: "op",
+            status,
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn transient_failures_are_retryable_and_the_rest_terminal() {
+        assert_eq!(classify(&unmet(503)), Failure::Retryable);
+        assert_eq!(classify(&unmet(500)), Failure::Retryable);
+        assert_eq!(classify(&unmet(400)), Failure::Terminal);
+        assert_eq!(classify(&unmet(429)), Failure::Terminal);
+        let timeout = Error::Timeout {
+            workflow: "wf",
+            step: "s",
+            operation: "op",
+            after: Duration::from_secs(1),
+        };
+        assert_eq!(classify(&timeout), Failure::Retryable);
+        let journaled = Error::Journaled {
+            workflow: "wf",
+            step: "s",
+            operation: "op",
+            message: String::new(),
+        };
+        assert_eq!(classify(&journaled), Failure::Terminal);
+    }
+}
