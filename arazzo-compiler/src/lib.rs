@@ -319,7 +319,14 @@ pub fn lower(path: &Path, options: &Options) -> Lowered {
         text,
     });
     let allowed = allowed_dirs(path, options);
-    let out = compile_inner(file, path, options, &allowed, &mut Vec::new(), Stop::Lowered);
+    let out = compile_inner(
+        file,
+        path,
+        options,
+        &allowed,
+        &mut Vec::new(),
+        Stop::Lowered,
+    );
     let diagnostics = finish_diagnostics(out.diagnostics, options);
     match out.lowered {
         Some((checked, externals)) => Lowered {

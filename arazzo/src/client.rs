@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::executor::StepExecutor;
 use crate::auth::{Credential, Credentials};
+use crate::executor::StepExecutor;
 use crate::transport::Transport;
 use crate::Error;
 
