@@ -121,7 +121,19 @@ fn the_canonical_forms_generate_the_same_code() {
             "`$message.payload.heldUntil`",
             "`$message.payload#/heldUntil`",
         );
-    assert_eq!(fixed.code, quoted_canonically);
+    // Hover provenance (`Defined at `file:line:col``) differs by file and column only.
+    assert_eq!(
+        without_positions(&fixed.code),
+        without_positions(&quoted_canonically)
+    );
+}
+
+/// The code with the `Defined at `file:line:col`` of its documentation left out.
+fn without_positions(code: &str) -> String {
+    regex::Regex::new(r"Defined at `[^`]*`")
+        .expect("a valid regex")
+        .replace_all(code, "Defined at")
+        .into_owned()
 }
 
 /// A receive step on a reply reads the reply's messages (`SeatConfirmation`), not those
