@@ -144,9 +144,15 @@ fn an_unknown_workflow_is_a_usage_error() {
     );
 }
 
-/// The seed in a temporary directory (`arazzo/` beside `openapi/`), edited by `edit`.
+/// The seed in a temporary crate (`arazzo/` beside `openapi/`), edited by `edit`.
 fn seed_copy(edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temporary directory");
+    // A crate of its own: the files a document may read are those of its crate.
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"scratch\"\n",
+    )
+    .expect("write");
     for sub in ["arazzo", "openapi"] {
         std::fs::create_dir(dir.path().join(sub)).expect("mkdir");
     }
