@@ -74,6 +74,31 @@ fn a_criterion_nested_1000_deep_is_a_diagnostic() {
 }
 
 #[test]
+fn filters_nested_in_filters_are_a_diagnostic_before_the_parser_runs() {
+    // Found by the `nesting` fuzz target: `$[?@[?@[?@ ...]]]` 35 levels deep is far below the
+    // bracket limit, but the JSONPath parser's time doubles with each level of filters, so
+    // `arazzo check` ran for minutes (a build that never ends). 7 levels are now refused with
+    // a diagnostic; 6 are accepted.
+    for (levels, code) in [(7, 1), (35, 1), (6, 0)] {
+        let query = format!("${}.x{}", "[?@".repeat(levels), "]".repeat(levels));
+        let doc = with_criterion(&format!(
+            "    - context: $response.body\n      type: jsonpath\n      condition: '{query}'\n"
+        ));
+        let dir = crate_with(&doc);
+        let out = check(dir.path(), &["doc.arazzo.yaml"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(code), "{levels} levels: {err}");
+        if code == 1 {
+            assert!(
+                err.contains("doc.arazzo.yaml:27:")
+                    && err.contains("JSONPath filters nested too deeply"),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
 fn deep_nesting_in_every_parser_is_a_diagnostic() {
     let deep_selector = format!("$.a{}", "[?@[?@".repeat(600) + &"]]".repeat(600));
     let cases = [

@@ -65,13 +65,66 @@ pub fn jsonpath_nesting(query: &str) -> usize {
     deepest
 }
 
-/// Refuses a JSONPath query nested deeper than [`MAX_JSONPATH_DEPTH`] (the message of the
-/// diagnostic), so that the recursive JSONPath parser never runs on it.
+/// The deepest nesting of filter selectors (`[?...]`) a JSONPath query may have. The JSONPath
+/// parser's time doubles with each level of filters nested in filters (it parses an inner
+/// filter once as a comparison operand, then again as a test): 35 levels took minutes.
+/// Public documents nest two at most.
+pub const MAX_JSONPATH_FILTER_DEPTH: usize = 6;
+
+/// The deepest nesting of filter selectors in a JSONPath query, outside its string literals:
+/// a bracket holding a `?` (a filter selector, also after a comma) counts as one level.
+pub fn jsonpath_filter_nesting(query: &str) -> usize {
+    // One entry per open bracket or parenthesis: whether it holds a filter selector.
+    let mut open: Vec<bool> = Vec::new();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in query.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '[' | '(' => open.push(false),
+            ']' | ')' => {
+                if open.pop() == Some(true) {
+                    depth -= 1;
+                }
+            }
+            '?' => {
+                if let Some(filter @ false) = open.last_mut() {
+                    *filter = true;
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Refuses a JSONPath query nested deeper than [`MAX_JSONPATH_DEPTH`], or with filters
+/// nested deeper than [`MAX_JSONPATH_FILTER_DEPTH`] (the message of the diagnostic), so that
+/// the recursive JSONPath parser never runs on it.
 pub fn check_jsonpath_depth(query: &str) -> Result<(), String> {
     let depth = jsonpath_nesting(query);
     if depth > MAX_JSONPATH_DEPTH {
         return Err(format!(
             "JSONPath nested too deeply: {depth} levels of brackets and parentheses; the limit is {MAX_JSONPATH_DEPTH}"
+        ));
+    }
+    let filters = jsonpath_filter_nesting(query);
+    if filters > MAX_JSONPATH_FILTER_DEPTH {
+        return Err(format!(
+            "JSONPath filters nested too deeply: {filters} filter selectors (`[?...]`) inside each other; the limit is {MAX_JSONPATH_FILTER_DEPTH}"
         ));
     }
     Ok(())
@@ -864,6 +917,39 @@ mod tests {
         ] {
             assert_eq!(err(&deep).message, "condition nested too deeply");
         }
+    }
+
+    /// Filters nested in filters make the JSONPath parser's time double per level (35 levels
+    /// ran for minutes, found by the `nesting` fuzz target): they are counted and bounded
+    /// before it runs, whatever the selectors around them.
+    #[test]
+    fn jsonpath_filters_nesting_is_bounded() {
+        let nested =
+            |open: &str, close: &str, n: usize| format!("${}.x{}", open.repeat(n), close.repeat(n));
+        for (open, close) in [
+            ("[?@", "]"),
+            ("[?(@", ")]"),
+            ("[?match(@", ",'a')]"),
+            ("[0,?@", "]"),
+        ] {
+            let limit = nested(open, close, MAX_JSONPATH_FILTER_DEPTH);
+            assert_eq!(
+                jsonpath_filter_nesting(&limit),
+                MAX_JSONPATH_FILTER_DEPTH,
+                "{limit}"
+            );
+            assert!(check_jsonpath_depth(&limit).is_ok());
+            let deeper = nested(open, close, MAX_JSONPATH_FILTER_DEPTH + 1);
+            let message = check_jsonpath_depth(&deeper).unwrap_err();
+            assert!(message.contains("filters nested too deeply"), "{message}");
+        }
+        // Filters side by side, and `?` inside string literals, do not nest.
+        assert_eq!(
+            jsonpath_filter_nesting("$[?@.a == '[?'][?@.b][?@.c, ?@.d]"),
+            1
+        );
+        assert_eq!(jsonpath_filter_nesting("$.a[0]['?']"), 0);
+        assert_eq!(jsonpath_filter_nesting("$[?@[?@.a]]"), 2);
     }
 
     fn valid_span(input: &str, span: &Span) -> bool {

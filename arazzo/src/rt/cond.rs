@@ -315,11 +315,53 @@ pub fn nesting_depth(text: &str) -> usize {
 /// the whole process; it cannot be caught).
 pub const MAX_NESTING: usize = 64;
 
-/// A JSONPath query parsed, unless it is invalid or nested deeper than [`MAX_NESTING`].
+/// The deepest nesting of filter selectors (`[?...]`) in a JSONPath query, outside string
+/// literals: the JSONPath parser's time doubles with each level of filters inside filters.
+/// (The compiler bounds documents the same way; the runtime does not depend on it.)
+pub fn filter_nesting(query: &str) -> usize {
+    let mut open: Vec<bool> = Vec::new();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in query.chars() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '[' | '(' => open.push(false),
+                ']' | ')' => {
+                    if open.pop() == Some(true) {
+                        depth -= 1;
+                    }
+                }
+                '?' => {
+                    if let Some(filter @ false) = open.last_mut() {
+                        *filter = true;
+                        depth += 1;
+                        deepest = deepest.max(depth);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    deepest
+}
+
+/// How deeply filter selectors of a JSONPath query handled at run time may nest
+/// (see [`filter_nesting`]); deeper queries select nothing.
+pub const MAX_FILTER_NESTING: usize = 6;
+
+/// A JSONPath query parsed, unless it is invalid, nested deeper than [`MAX_NESTING`], or
+/// with filters nested deeper than [`MAX_FILTER_NESTING`].
 fn parse_jsonpath(query: &str) -> Option<serde_json_path::JsonPath> {
-    if nesting_depth(query) > MAX_NESTING {
+    if nesting_depth(query) > MAX_NESTING || filter_nesting(query) > MAX_FILTER_NESTING {
         tracing::debug!(
             limit = MAX_NESTING,
+            filter_limit = MAX_FILTER_NESTING,
             "JSONPath query nested too deeply: refused"
         );
         return None;
@@ -656,6 +698,26 @@ mod tests {
         ));
         assert!(!embedded_match(false, &pattern(json!("x|")), &json!("id-")));
         assert!(embedded_match(false, &pattern(json!(12)), &json!("id-12")));
+    }
+
+    #[test]
+    fn nested_filters_are_refused_before_parsing() {
+        // Each level of filters inside filters doubles the parser's time: 35 levels ran for
+        // minutes. Up to the limit they are parsed and applied; beyond it, refused at once.
+        let v = json!([[[[[[[{"x": 1}]]]]]]]);
+        let nested = |n: usize| format!("${}.x{}", "[?@".repeat(n), "]".repeat(n));
+        assert_eq!(
+            filter_nesting(&nested(MAX_FILTER_NESTING)),
+            MAX_FILTER_NESTING
+        );
+        assert!(serde_json_path::JsonPath::parse(&nested(MAX_FILTER_NESTING)).is_ok());
+        assert!(parse_jsonpath(&nested(MAX_FILTER_NESTING)).is_some());
+        for n in [MAX_FILTER_NESTING + 1, 35] {
+            assert_eq!(filter_nesting(&nested(n)), n);
+            assert!(parse_jsonpath(&nested(n)).is_none());
+            assert!(!jsonpath_match(&nested(n), &v));
+        }
+        assert_eq!(filter_nesting("$[?@.a == '[?@'][?@.b, ?@.c]"), 1);
     }
 
     #[test]
