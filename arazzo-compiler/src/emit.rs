@@ -407,6 +407,10 @@ impl Emitter<'_> {
             #[allow(unused_imports)]
             use ::core::fmt::Debug;
         };
+        // The workflow's metadata `const` (emit_meta.rs).
+        let meta = crate::emit_meta::workflow_const(self.types, self.workflows, index, &|r| {
+            self.id_of(r).to_owned()
+        });
         if skeleton {
             return code! {
                 #doc
@@ -415,6 +419,7 @@ impl Emitter<'_> {
                     #[allow(unused_imports)] // the generated type paths need it in some modules only
                     use super::*;
                     #prelude
+                    #meta
                     #( #local_types )*
                     #outputs_struct
                     /// Runs the workflow (not generated: the document has errors).
@@ -490,6 +495,8 @@ impl Emitter<'_> {
                 /// document: a durable engine takes them from its own configuration instead
                 /// of recording them.
                 pub const SECRET_INPUTS: &[&str] = &[#( #secret_inputs ),*];
+
+                #meta
 
                 #( #local_types )*
                 #outputs_struct
