@@ -12,6 +12,12 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 mod seed {
     arazzo::arazzo_workflow!("../specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml");
 }
+mod retries {
+    arazzo::arazzo_workflow!("../tests/specs/arazzo/retries.arazzo.yaml");
+}
+mod secrets {
+    arazzo::arazzo_workflow!("../tests/specs/arazzo/secrets.arazzo.yaml");
+}
 use seed::create_meter_and_ingest_event::{self as workflow, Inputs};
 
 const API_KEY: &str = "sk-otel-SECRET-4242";
@@ -29,26 +35,31 @@ fn inputs() -> Inputs {
     }
 }
 
-/// Runs the seed against `server` with a tracing-opentelemetry subscriber
-/// installed for this thread; returns the result and the finished spans.
-async fn traced_run(server: &MockServer) -> (Result<workflow::Outputs, arazzo::Error>, Vec<SpanData>) {
+/// Awaits `run` with a tracing-opentelemetry subscriber installed for this
+/// thread; returns its result and the finished spans.
+async fn traced<T>(run: impl std::future::Future<Output = T>) -> (T, Vec<SpanData>) {
     let exporter = InMemorySpanExporter::default();
     let provider = SdkTracerProvider::builder()
         .with_simple_exporter(exporter.clone())
         .build();
     let subscriber = tracing_subscriber::registry()
         .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("otel-test")));
-    let client = arazzo::Client::builder()
-        .server("meteringApi", server.uri())
-        .build()
-        .unwrap();
     let result = {
         let _guard = tracing::subscriber::set_default(subscriber);
-        workflow::run(&client, &inputs()).await
+        run.await
     };
     provider.force_flush().unwrap();
     let spans = exporter.get_finished_spans().unwrap();
     (result, spans)
+}
+
+/// Runs the seed against `server`, traced.
+async fn traced_run(server: &MockServer) -> (Result<workflow::Outputs, arazzo::Error>, Vec<SpanData>) {
+    let client = arazzo::Client::builder()
+        .server("meteringApi", server.uri())
+        .build()
+        .unwrap();
+    traced(workflow::run(&client, &inputs())).await
 }
 
 fn attr<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
@@ -184,4 +195,87 @@ async fn without_a_subscriber_the_run_works_untraced() {
     assert!(tracing::Span::current().is_none());
     let outputs = workflow::run(&client, &inputs()).await.unwrap();
     assert_eq!(outputs.meter_api_name, "api-calls");
+}
+
+/// A step retried by its `retry` action: one span per request, the resends
+/// counted in `http.request.resend_count`.
+#[tokio::test]
+async fn retries_count_their_resends() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/invoices/inv-1/payments"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/invoices/inv-1/payments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"receiptId": "r-1"})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = arazzo::Client::builder()
+        .server("billing", server.uri())
+        .build()
+        .unwrap();
+    let inputs = retries::pay_with_retries::Inputs {
+        invoice_id: "inv-1".into(),
+        amount: 10,
+    };
+    let (result, spans) = traced(retries::pay_with_retries::run(&client, &inputs)).await;
+    assert_eq!(result.unwrap().receipt_id, "r-1");
+    let mut requests: Vec<&SpanData> = spans
+        .iter()
+        .filter(|s| s.name == "POST /invoices/{invoiceId}/payments")
+        .collect();
+    requests.sort_by_key(|s| s.start_time);
+    let seen: Vec<(i64, Option<i64>)> = requests
+        .iter()
+        .map(|s| {
+            let resent = match attr(s, "http.request.resend_count") {
+                Some(Value::I64(n)) => Some(*n),
+                None => None,
+                other => panic!("{other:?}"),
+            };
+            (int(s, "http.response.status_code"), resent)
+        })
+        .collect();
+    assert_eq!(seen, [(503, None), (503, Some(1)), (200, Some(2))]);
+    let run = named(&spans, "pay-with-retries");
+    for request in requests {
+        assert_eq!(request.parent_span_id, run.span_context.span_id());
+        assert_eq!(text(request, "url.template"), "/invoices/{invoiceId}/payments");
+        assert_eq!(text(request, "url.full"), format!("{}/invoices/inv-1/payments", server.uri()));
+    }
+}
+
+/// A credential in the query string is redacted in `url.full`.
+#[tokio::test]
+async fn query_credentials_are_redacted_in_url_full() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ping"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let client = arazzo::Client::builder()
+        .server("vault", server.uri())
+        .build()
+        .unwrap();
+    let inputs = secrets::ping_with_key::Inputs {
+        api_key: API_KEY.into(),
+        label: Some("nightly".into()),
+    };
+    let (result, spans) = traced(secrets::ping_with_key::run(&client, &inputs)).await;
+    assert!(result.unwrap().ok);
+    // The server did get the key: the span is what hides it.
+    let received = server.received_requests().await.unwrap();
+    assert!(received[0].url.as_str().contains(API_KEY));
+    let request = named(&spans, "GET /ping");
+    assert_eq!(
+        text(request, "url.full"),
+        format!("{}/ping?api_key=[redacted]&label=nightly", server.uri())
+    );
+    assert_no_secret(&spans);
 }
