@@ -279,3 +279,20 @@ async fn query_credentials_are_redacted_in_url_full() {
     );
     assert_no_secret(&spans);
 }
+
+/// The set-up code of `docs/observability.md` is the example's
+/// (`examples/otlp.rs`), which CI builds: the guide's code compiles.
+#[test]
+fn the_guide_shows_the_example_code() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = std::fs::read_to_string(root.join("examples/otlp.rs")).unwrap();
+    let guide = std::fs::read_to_string(root.join("../docs/observability.md")).unwrap();
+    let start = example.find("// --- guide start\n").unwrap() + "// --- guide start\n".len();
+    let end = example.find("// --- guide end").unwrap();
+    let shown = &example[start..end];
+    assert!(shown.contains("fn init_tracing()"));
+    assert!(
+        guide.contains(&format!("```rust\n{shown}```")),
+        "docs/observability.md must show, in a ```rust block:\n{shown}"
+    );
+}
