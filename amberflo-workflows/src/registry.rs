@@ -352,10 +352,17 @@ mod tests {
             w.parse_input("meterTimeInMillis", "1700000000000"),
             json!(1_700_000_000_000_i64)
         );
-        assert_eq!(w.parse_input("dimensions", r#"{"env":"prod"}"#), json!({"env": "prod"}));
+        assert_eq!(
+            w.parse_input("dimensions", r#"{"env":"prod"}"#),
+            json!({"env": "prod"})
+        );
         // Text that is not JSON stays text, and the typed check names the input.
         let bad = json!({"apiKey": "k", "meterValue": w.parse_input("meterValue", "lots")});
         let e = w.check_inputs(bad.as_object().unwrap()).unwrap_err();
-        assert!(e.to_string().contains("`meterValue` must be of type number"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("`meterValue` must be of type number"),
+            "{e}"
+        );
     }
 }

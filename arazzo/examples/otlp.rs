@@ -26,7 +26,11 @@ fn init_tracing() -> Result<SdkTracerProvider, Box<dyn std::error::Error>> {
         .build()?;
     let provider = SdkTracerProvider::builder()
         .with_batch_exporter(exporter)
-        .with_resource(Resource::builder().with_service_name("billing-service").build())
+        .with_resource(
+            Resource::builder()
+                .with_service_name("billing-service")
+                .build(),
+        )
         .build();
     let subscriber = tracing_subscriber::registry()
         .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("billing-service")));

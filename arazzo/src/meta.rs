@@ -260,7 +260,10 @@ mod tests {
             JsonType::Integer.parse_text("1700000000000"),
             json!(1_700_000_000_000_i64)
         );
-        assert_eq!(JsonType::Array.parse_text(r#"["a","b"]"#), json!(["a", "b"]));
+        assert_eq!(
+            JsonType::Array.parse_text(r#"["a","b"]"#),
+            json!(["a", "b"])
+        );
         assert_eq!(JsonType::Number.parse_text("lots"), json!("lots"));
         assert_eq!(JsonType::Any.parse_text("true"), json!(true));
         assert_eq!(JsonType::Object.to_string(), "object");

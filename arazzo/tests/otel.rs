@@ -54,7 +54,9 @@ async fn traced<T>(run: impl std::future::Future<Output = T>) -> (T, Vec<SpanDat
 }
 
 /// Runs the seed against `server`, traced.
-async fn traced_run(server: &MockServer) -> (Result<workflow::Outputs, arazzo::Error>, Vec<SpanData>) {
+async fn traced_run(
+    server: &MockServer,
+) -> (Result<workflow::Outputs, arazzo::Error>, Vec<SpanData>) {
     let client = arazzo::Client::builder()
         .server("meteringApi", server.uri())
         .build()
@@ -72,7 +74,10 @@ fn attr<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
 fn text(span: &SpanData, key: &str) -> String {
     match attr(span, key) {
         Some(v) => v.as_str().into_owned(),
-        None => panic!("`{key}` missing on span `{}`: {:?}", span.name, span.attributes),
+        None => panic!(
+            "`{key}` missing on span `{}`: {:?}",
+            span.name, span.attributes
+        ),
     }
 }
 
@@ -97,14 +102,29 @@ fn names(spans: &[SpanData]) -> Vec<String> {
 fn assert_no_secret(spans: &[SpanData]) {
     for span in spans {
         let mut seen = vec![span.name.to_string(), format!("{:?}", span.status)];
-        seen.extend(span.attributes.iter().map(|kv| format!("{}={}", kv.key, kv.value)));
+        seen.extend(
+            span.attributes
+                .iter()
+                .map(|kv| format!("{}={}", kv.key, kv.value)),
+        );
         seen.extend(span.events.iter().flat_map(|e| {
-            std::iter::once(e.name.to_string())
-                .chain(e.attributes.iter().map(|kv| format!("{}={}", kv.key, kv.value)))
+            std::iter::once(e.name.to_string()).chain(
+                e.attributes
+                    .iter()
+                    .map(|kv| format!("{}={}", kv.key, kv.value)),
+            )
         }));
         for item in seen {
-            assert!(!item.contains(API_KEY), "the API key in span `{}`: {item}", span.name);
-            assert!(!item.contains("SECRET"), "the API key in span `{}`: {item}", span.name);
+            assert!(
+                !item.contains(API_KEY),
+                "the API key in span `{}`: {item}",
+                span.name
+            );
+            assert!(
+                !item.contains("SECRET"),
+                "the API key in span `{}`: {item}",
+                span.name
+            );
         }
     }
 }
@@ -122,7 +142,9 @@ async fn seed_server(ingest_status: u16) -> MockServer {
     Mock::given(method("POST"))
         .and(path("/ingest"))
         .and(header("X-API-KEY", API_KEY))
-        .respond_with(ResponseTemplate::new(ingest_status).set_body_string("1 records were ingested"))
+        .respond_with(
+            ResponseTemplate::new(ingest_status).set_body_string("1 records were ingested"),
+        )
         .mount(&server)
         .await;
     server
@@ -138,8 +160,15 @@ async fn a_run_is_a_workflow_span_with_one_client_span_per_request() {
 
     let run = named(&spans, "create-meter-and-ingest-event");
     assert_eq!(run.span_kind, SpanKind::Internal);
-    assert_eq!(text(run, "arazzo.workflow.id"), "create-meter-and-ingest-event");
-    assert_eq!(run.parent_span_id, opentelemetry::trace::SpanId::INVALID, "the run is a root");
+    assert_eq!(
+        text(run, "arazzo.workflow.id"),
+        "create-meter-and-ingest-event"
+    );
+    assert_eq!(
+        run.parent_span_id,
+        opentelemetry::trace::SpanId::INVALID,
+        "the run is a root"
+    );
     assert!(attr(run, "error.type").is_none());
 
     let port = i64::from(server.address().port());
@@ -149,18 +178,31 @@ async fn a_run_is_a_workflow_span_with_one_client_span_per_request() {
     ] {
         let request = named(&spans, name);
         assert_eq!(request.span_kind, SpanKind::Client, "{name}");
-        assert_eq!(request.parent_span_id, run.span_context.span_id(), "{name} is a child of the run");
+        assert_eq!(
+            request.parent_span_id,
+            run.span_context.span_id(),
+            "{name} is a child of the run"
+        );
         assert_eq!(request.span_context.trace_id(), run.span_context.trace_id());
         assert_eq!(text(request, "http.request.method"), "POST");
         assert_eq!(text(request, "url.template"), template);
         assert_eq!(text(request, "server.address"), "127.0.0.1");
         assert_eq!(int(request, "server.port"), port);
-        assert_eq!(text(request, "url.full"), format!("{}{template}", server.uri()));
+        assert_eq!(
+            text(request, "url.full"),
+            format!("{}{template}", server.uri())
+        );
         assert_eq!(int(request, "http.response.status_code"), 200);
         assert_eq!(text(request, "arazzo.step.id"), step);
-        assert_eq!(text(request, "arazzo.workflow.id"), "create-meter-and-ingest-event");
+        assert_eq!(
+            text(request, "arazzo.workflow.id"),
+            "create-meter-and-ingest-event"
+        );
         assert!(attr(request, "error.type").is_none(), "{name}");
-        assert!(attr(request, "http.request.resend_count").is_none(), "{name}: not a retry");
+        assert!(
+            attr(request, "http.request.resend_count").is_none(),
+            "{name}: not a retry"
+        );
         assert_eq!(request.status, Status::Unset, "{name}");
     }
     assert_no_secret(&spans);
@@ -176,7 +218,11 @@ async fn a_failed_request_sets_error_type_on_its_span_and_the_run() {
     let request = named(&spans, "POST /ingest");
     assert_eq!(int(request, "http.response.status_code"), 503);
     assert_eq!(text(request, "error.type"), "503");
-    assert!(matches!(request.status, Status::Error { .. }), "{:?}", request.status);
+    assert!(
+        matches!(request.status, Status::Error { .. }),
+        "{:?}",
+        request.status
+    );
     let run = named(&spans, "create-meter-and-ingest-event");
     assert_eq!(text(run, "error.type"), "503");
     assert!(matches!(run.status, Status::Error { .. }));
@@ -211,7 +257,9 @@ async fn retries_count_their_resends() {
         .await;
     Mock::given(method("POST"))
         .and(path("/invoices/inv-1/payments"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"receiptId": "r-1"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"receiptId": "r-1"})),
+        )
         .with_priority(2)
         .mount(&server)
         .await;
@@ -245,8 +293,14 @@ async fn retries_count_their_resends() {
     let run = named(&spans, "pay-with-retries");
     for request in requests {
         assert_eq!(request.parent_span_id, run.span_context.span_id());
-        assert_eq!(text(request, "url.template"), "/invoices/{invoiceId}/payments");
-        assert_eq!(text(request, "url.full"), format!("{}/invoices/inv-1/payments", server.uri()));
+        assert_eq!(
+            text(request, "url.template"),
+            "/invoices/{invoiceId}/payments"
+        );
+        assert_eq!(
+            text(request, "url.full"),
+            format!("{}/invoices/inv-1/payments", server.uri())
+        );
     }
 }
 

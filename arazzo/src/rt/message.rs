@@ -286,7 +286,11 @@ impl<'a> MessageStep<'a> {
 
 /// The `arazzo_message` span of step `info` doing `operation` (`send` or
 /// `receive`); [`tracing::Span::none`] when no subscriber wants it.
-fn message_span(info: &'static StepInfo, operation: &'static str, kind: &'static str) -> tracing::Span {
+fn message_span(
+    info: &'static StepInfo,
+    operation: &'static str,
+    kind: &'static str,
+) -> tracing::Span {
     if !super::telemetry::enabled() {
         return tracing::Span::none();
     }

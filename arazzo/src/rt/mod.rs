@@ -124,8 +124,7 @@ impl Clone for Run {
             executor: self.executor.clone(),
             resend: self.resend,
             resend_state: std::sync::atomic::AtomicU8::new(
-                self.resend_state
-                    .load(std::sync::atomic::Ordering::Relaxed),
+                self.resend_state.load(std::sync::atomic::Ordering::Relaxed),
             ),
         }
     }
