@@ -18,6 +18,9 @@ mod retries {
 mod secrets {
     arazzo::arazzo_workflow!("../tests/specs/arazzo/secrets.arazzo.yaml");
 }
+mod orders {
+    arazzo::arazzo_workflow!("../tests/specs/arazzo/order-events.arazzo.yaml");
+}
 use seed::create_meter_and_ingest_event::{self as workflow, Inputs};
 
 const API_KEY: &str = "sk-otel-SECRET-4242";
@@ -349,4 +352,58 @@ fn the_guide_shows_the_example_code() {
         guide.contains(&format!("```rust\n{shown}```")),
         "docs/observability.md must show, in a ```rust block:\n{shown}"
     );
+}
+
+/// Event-driven steps: a producer span for the message sent, a consumer span
+/// for the message received, with the messaging attributes.
+#[tokio::test]
+async fn message_steps_follow_the_messaging_conventions() {
+    use arazzo::transport::{InMemoryTransport, Message};
+    let broker = InMemoryTransport::new();
+    // The confirmation is waiting before the receive step starts.
+    broker.publish(
+        "orders.confirmed",
+        Message::json(&serde_json::json!({
+            "orderId": "o-42", "status": "CONFIRMED", "confirmationId": "conf-1"
+        }))
+        .unwrap()
+        .with_header("correlationId", "c-42"),
+    );
+    let client = arazzo::Client::builder()
+        .transport(broker.clone())
+        .build()
+        .unwrap();
+    let inputs = orders::place_and_confirm_order::Inputs {
+        order_id: "o-42".into(),
+        sku: "ROSE-RED".into(),
+        quantity: 3,
+        correlation_id: "c-42".into(),
+    };
+    let (result, spans) = traced(orders::place_and_confirm_order::run(&client, &inputs)).await;
+    assert_eq!(result.unwrap().confirmation_id, "conf-1");
+    let run = named(&spans, "place-and-confirm-order");
+    for (name, kind, operation, channel, step) in [
+        (
+            "send orders.placed",
+            SpanKind::Producer,
+            "send",
+            "orders.placed",
+            "placeOrder",
+        ),
+        (
+            "receive orders.confirmed",
+            SpanKind::Consumer,
+            "receive",
+            "orders.confirmed",
+            "confirmOrder",
+        ),
+    ] {
+        let span = named(&spans, name);
+        assert_eq!(span.span_kind, kind, "{name}");
+        assert_eq!(span.parent_span_id, run.span_context.span_id(), "{name}");
+        assert_eq!(text(span, "messaging.operation.type"), operation);
+        assert_eq!(text(span, "messaging.destination.name"), channel);
+        assert_eq!(text(span, "arazzo.step.id"), step);
+        assert!(attr(span, "error.type").is_none(), "{name}");
+    }
 }
