@@ -195,14 +195,14 @@ fn list(json: bool) -> Result<(), CliError> {
             .iter()
             .map(|w| {
                 serde_json::json!({
-                    "id": w.id,
-                    "summary": w.summary,
+                    "id": w.id(),
+                    "summary": w.summary(),
                     "prerequisites": w.prerequisites,
-                    "inputs": w.inputs.iter().map(|i| serde_json::json!({
+                    "inputs": w.inputs().iter().map(|i| serde_json::json!({
                         "name": i.name,
-                        "type": i.json_type,
+                        "type": i.json_type.as_str(),
                         "required": i.required,
-                        "description": i.description,
+                        "description": i.description.unwrap_or_default(),
                     })).collect::<Vec<_>>(),
                 })
             })
@@ -213,22 +213,22 @@ fn list(json: bool) -> Result<(), CliError> {
         return Ok(());
     }
     for w in registry::workflows() {
-        println!("{}", w.id);
-        println!("    {}", w.summary);
+        println!("{}", w.id());
+        println!("    {}", w.summary());
         if !w.prerequisites.is_empty() {
             println!("    needs: {}", w.prerequisites);
         }
-        for i in w.inputs {
-            if i.name == API_KEY_INPUT {
+        for i in w.inputs() {
+            if i.secret {
                 println!("      {:<22} (from ${API_KEY_ENV})", i.name);
                 continue;
             }
             println!(
                 "      {:<22} {:<8} {:<9} {}",
                 i.name,
-                i.json_type,
+                i.json_type.as_str(),
                 if i.required { "required" } else { "optional" },
-                i.description
+                i.description.unwrap_or_default()
             );
         }
         println!();
@@ -247,7 +247,7 @@ struct RunArgs {
 
 fn run_command(args: RunArgs) -> Result<(), CliError> {
     let entry = registry::find(&args.workflow_id).ok_or_else(|| {
-        let ids: Vec<&str> = registry::workflows().iter().map(|w| w.id).collect();
+        let ids: Vec<&str> = registry::workflows().iter().map(|w| w.id()).collect();
         CliError::usage(format!(
             "unknown workflow `{}`; the workflows are: {}",
             args.workflow_id,
@@ -387,23 +387,9 @@ fn collect_inputs(
                 "do not pass the API key as an input: set {API_KEY_ENV} instead"
             )));
         }
-        let declared = entry.input(key).map(|i| i.json_type);
-        inputs.insert(key.to_owned(), parse_value(declared, raw));
+        inputs.insert(key.to_owned(), entry.parse_input(key, raw));
     }
     Ok(inputs)
-}
-
-/// Parses an `--input` value: JSON when it parses, else the raw string.
-/// For inputs declared as strings the raw text is kept unless it is a JSON
-/// string literal (so `customerId=123` stays the string "123").
-fn parse_value(declared: Option<&str>, raw: &str) -> Value {
-    let parsed = serde_json::from_str::<Value>(raw).ok();
-    match (declared, parsed) {
-        (Some("string"), Some(Value::String(s))) => Value::String(s),
-        (Some("string"), _) => Value::String(raw.to_owned()),
-        (_, Some(v)) => v,
-        (_, None) => Value::String(raw.to_owned()),
-    }
 }
 
 async fn run_workflow(
@@ -452,12 +438,12 @@ async fn run_workflow(
             .unwrap_or_default()
     };
     if !args.quiet {
-        eprintln!("running workflow `{}` against {target}", entry.id);
+        eprintln!("running workflow `{}` against {target}", entry.id());
     }
     let started = std::time::Instant::now();
     if !args.quiet {
         let subscriber = tracing_subscriber::registry().with(StepPrinter {
-            top_workflow: entry.id,
+            top_workflow: entry.id(),
         });
         // Only fails when a subscriber is already installed; then the step
         // lines are simply not printed.
@@ -467,7 +453,7 @@ async fn run_workflow(
     if !args.quiet {
         eprintln!(
             "workflow `{}` succeeded in {:.0} ms",
-            entry.id,
+            entry.id(),
             started.elapsed().as_secs_f64() * 1000.0
         );
     }
@@ -507,21 +493,23 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn values_are_json_unless_the_input_is_a_string() {
-        assert_eq!(parse_value(Some("number"), "3"), json!(3));
-        assert_eq!(
-            parse_value(Some("integer"), "1700000000000"),
-            json!(1_700_000_000_000_i64)
-        );
-        assert_eq!(
-            parse_value(Some("array"), r#"["a","b"]"#),
-            json!(["a", "b"])
-        );
-        assert_eq!(parse_value(Some("number"), "lots"), json!("lots"));
-        assert_eq!(parse_value(Some("string"), "123"), json!("123"));
-        assert_eq!(parse_value(Some("string"), "\"quoted\""), json!("quoted"));
-        assert_eq!(parse_value(Some("string"), "API calls"), json!("API calls"));
-        assert_eq!(parse_value(None, "true"), json!(true));
+    fn values_are_read_by_the_input_json_type() {
+        let entry = registry::find("create-meter-and-ingest-event").unwrap();
+        let pairs = [
+            "meterValue=3".to_owned(),
+            "meterTimeInMillis=1700000000000".to_owned(),
+            "customerId=123".to_owned(),
+            "displayName=\"quoted\"".to_owned(),
+            "type=API calls".to_owned(),
+        ];
+        let inputs = collect_inputs(entry, None, &pairs).unwrap();
+        assert_eq!(inputs["meterValue"], json!(3));
+        assert_eq!(inputs["meterTimeInMillis"], json!(1_700_000_000_000_i64));
+        assert_eq!(inputs["customerId"], json!("123"));
+        assert_eq!(inputs["displayName"], json!("quoted"));
+        assert_eq!(inputs["type"], json!("API calls"));
+        let e = collect_inputs(entry, None, &["apiKey=k".to_owned()]).unwrap_err();
+        assert_eq!(e.code, EXIT_USAGE);
     }
 
     #[test]

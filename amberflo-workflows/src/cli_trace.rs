@@ -2,8 +2,10 @@
 //! makes: workflow, step, method, path, HTTP status and elapsed time.
 //!
 //! It listens to the `arazzo_request` spans the `arazzo` runtime opens
-//! around every request (the runtime never records header values, so the
-//! API key cannot reach this output).
+//! around every request, reading their OpenTelemetry fields
+//! (`arazzo.workflow.id`, `arazzo.step.id`, `http.request.method`,
+//! `url.template`, `http.response.status_code`); the runtime never records
+//! header values, so the API key cannot reach this output.
 
 use std::fmt::{self, Write as _};
 use std::io::Write as _;
@@ -40,22 +42,22 @@ struct RequestInfo {
 impl Visit for RequestInfo {
     fn record_str(&mut self, field: &Field, value: &str) {
         match field.name() {
-            "workflow" => self.workflow = value.to_owned(),
-            "step" => self.step = value.to_owned(),
-            "method" => self.method = value.to_owned(),
-            "path" => self.path = value.to_owned(),
+            "arazzo.workflow.id" => self.workflow = value.to_owned(),
+            "arazzo.step.id" => self.step = value.to_owned(),
+            "http.request.method" => self.method = value.to_owned(),
+            "url.template" => self.path = value.to_owned(),
             _ => {}
         }
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        if field.name() == "status" {
+        if field.name() == "http.response.status_code" {
             self.status = Some(value);
         }
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        if field.name() == "status" {
+        if field.name() == "http.response.status_code" {
             self.status = u64::try_from(value).ok();
         }
     }

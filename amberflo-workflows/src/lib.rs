@@ -3,8 +3,14 @@
 //! Every workflow is an Arazzo document in `specs/arazzo/`, compiled at build time
 //! by [`arazzo::arazzo_workflow!`] against the Amberflo OpenAPI descriptions in
 //! `specs/openapi/`: a typo in an expression or an API change breaks the build.
-//! [`fake`] is a stateful fake Amberflo for tests and the CLI's default mode,
-//! and [`registry`] lists every workflow for the `amberflo-workflows` CLI.
+//! `fake` (feature `fake`) is a stateful fake Amberflo for tests and the CLI's
+//! default mode, and [`registry`] lists every workflow for the
+//! `amberflo-workflows` CLI (feature `cli`), from the workflows' generated
+//! metadata.
+//!
+//! As a library, take it with `default-features = false`: the workflows and
+//! the registry need neither axum nor clap (the `fake` and `cli` features
+//! bring them).
 //!
 //! Every workflow module (e.g. [`upsert_customer`]) has `Inputs`, `Outputs`,
 //! `WORKFLOW_ID`, `run` and one function per step in `steps`. The source
@@ -68,6 +74,7 @@ pub mod onboard_customer_workflow {
 }
 pub use onboard_customer_workflow::{create_customer, onboard_customer_with_first_usage};
 
+#[cfg(feature = "fake")]
 pub mod fake;
 pub mod registry;
 #[cfg(feature = "restate")]

@@ -30,7 +30,10 @@ mod tests {
     fn every_workflow_of_the_registry_is_served_with_its_api_key_secret() {
         let services = super::services(arazzo::Client::new(), String::new());
         let served: Vec<&str> = services.workflows().iter().map(|w| w.id()).collect();
-        let listed: Vec<&str> = crate::registry::workflows().iter().map(|w| w.id).collect();
+        let listed: Vec<&str> = crate::registry::workflows()
+            .iter()
+            .map(|w| w.id())
+            .collect();
         assert_eq!(served, listed);
         for w in services.workflows() {
             assert_eq!(w.secret_inputs(), &[super::API_KEY_INPUT], "{}", w.id());

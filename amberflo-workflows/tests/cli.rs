@@ -79,6 +79,18 @@ fn list_shows_every_workflow_with_its_inputs() {
     assert!(out.contains("from $AMBERFLO_API_KEY"));
 }
 
+/// `list` prints what it printed when the registry was written by hand: the
+/// registry is now generated from the workflows' metadata, byte for byte the same.
+#[test]
+fn list_output_is_pinned() {
+    let output = cmd().arg("list").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!("list", text(&output).0);
+    let output = cmd().args(["list", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!("list-json", text(&output).0);
+}
+
 #[test]
 fn list_json_parses() {
     let output = cmd().args(["list", "--json"]).output().unwrap();

@@ -407,6 +407,10 @@ impl Emitter<'_> {
             #[allow(unused_imports)]
             use ::core::fmt::Debug;
         };
+        // The workflow's metadata `const` (emit_meta.rs).
+        let meta = crate::emit_meta::workflow_const(self.types, self.workflows, index, &|r| {
+            self.id_of(r).to_owned()
+        });
         if skeleton {
             return code! {
                 #doc
@@ -415,6 +419,7 @@ impl Emitter<'_> {
                     #[allow(unused_imports)] // the generated type paths need it in some modules only
                     use super::*;
                     #prelude
+                    #meta
                     #( #local_types )*
                     #outputs_struct
                     /// Runs the workflow (not generated: the document has errors).
@@ -490,6 +495,8 @@ impl Emitter<'_> {
                 /// document: a durable engine takes them from its own configuration instead
                 /// of recording them.
                 pub const SECRET_INPUTS: &[&str] = &[#( #secret_inputs ),*];
+
+                #meta
 
                 #( #local_types )*
                 #outputs_struct
@@ -1630,7 +1637,7 @@ impl Emitter<'_> {
                             #( #dep_sets )*
                             let __sub_inputs = #inputs_fn(&__st)?;
                             let mut __guard = __rt::Run::new(client, #wid);
-                            let __sub_out = ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut __guard)).await?;
+                            let __sub_out = ::std::boxed::Box::pin(__rt::workflow_span(#sub_id, #sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut __guard))).await?;
                             if !#check(__rt::present(&__sub_out), &__st) {
                                 return Err(__rt::SubStep::unmet(&#info).criteria_not_met());
                             }
@@ -1671,7 +1678,7 @@ impl Emitter<'_> {
             let id = self.id_of(*d);
             code! {
                 let __dep_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
-                __st.#f = Some(::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard)).await?);
+                __st.#f = Some(::std::boxed::Box::pin(__rt::workflow_span(#id, #m::__run(client, #m::__State::new(&__dep_inputs), &mut *__guard))).await?);
             }
         });
         // One retry counter per retry action (each `retryLimit` counts on its own).
@@ -1731,13 +1738,14 @@ impl Emitter<'_> {
                 StepKind::Unresolved => Code::new(),
                 StepKind::Workflow { workflow, .. } => {
                     let sub_mod = self.module_of(*workflow);
+                    let sub_id = self.id_of(*workflow); // its span's `arazzo.workflow.id`
                     let inputs_fn = format_ident!("__inputs_{}", raw);
                     let info = Self::info_ident(s);
                     let failure_chain = self.action_chain(&s.on_failure, w, i, &variants, &code!(), my_slots);
                     code! {
                         __Step::#v => {
                             let __sub_inputs = steps::#inputs_fn(&__st)?;
-                            let (__sub_out, __sub_err) = match ::std::boxed::Box::pin(#sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut *__guard)).await {
+                            let (__sub_out, __sub_err) = match ::std::boxed::Box::pin(__rt::workflow_span(#sub_id, #sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut *__guard))).await {
                                 Ok(__o) => (Some(__o), None),
                                 Err(__e) => (None, Some(__e)),
                             };
@@ -1773,7 +1781,8 @@ impl Emitter<'_> {
             /// workflow deadline. Returns the typed outputs, or the error of the step that failed.
             pub async fn run(client: &::arazzo::Client, inputs: &Inputs) -> Result<Outputs, ::arazzo::Error> {
                 let mut __guard = __rt::Run::new(client, WORKFLOW_ID);
-                __rt::with_deadline(client, WORKFLOW_ID, __run(client, __State::new(inputs), &mut __guard)).await
+                // The run's `arazzo_workflow` span (OpenTelemetry), around its deadline.
+                __rt::workflow_span(WORKFLOW_ID, __rt::with_deadline(client, WORKFLOW_ID, __run(client, __State::new(inputs), &mut __guard))).await
             }
 
             /// The steps of the workflow, as states of `run`.
@@ -1815,7 +1824,7 @@ impl Emitter<'_> {
         let id = self.id_of(r);
         code! {
             let __other_inputs = __rt::decode_workflow_inputs::<#m::Inputs>(WORKFLOW_ID, #id, __st.inputs_json())?;
-            ::std::boxed::Box::pin(#m::__run(client, #m::__State::new(&__other_inputs), &mut *__guard)).await?;
+            ::std::boxed::Box::pin(__rt::workflow_span(#id, #m::__run(client, #m::__State::new(&__other_inputs), &mut *__guard))).await?;
         }
     }
 

@@ -635,6 +635,8 @@ mod tests {
             id: "w".into(),
             module: "w".into(),
             doc: String::new(),
+            summary: None,
+            description: None,
             inputs: crate::types::TypeId(0),
             steps: Vec::new(),
             outputs: Vec::new(),

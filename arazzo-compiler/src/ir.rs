@@ -432,6 +432,9 @@ pub struct Output {
     /// Description for rustdoc: the expression, and the description of the schema it
     /// points at when there is one.
     pub doc: String,
+    /// The description of the schema it points at, when there is one (for the
+    /// workflow's metadata, [`crate::emit_meta`]).
+    pub description: Option<String>,
     /// Where it is declared (`file:line:col`, relative), for the documentation.
     pub origin: Option<String>,
 }
@@ -445,6 +448,10 @@ pub struct Workflow {
     pub module: String,
     /// Doc text (summary and description).
     pub doc: String,
+    /// The workflow's `summary` (for its metadata, [`crate::emit_meta`]).
+    pub summary: Option<String>,
+    /// The workflow's `description` (for its metadata).
+    pub description: Option<String>,
     /// TypeDef index of `Inputs`.
     pub inputs: crate::types::TypeId,
     /// The steps in document order.

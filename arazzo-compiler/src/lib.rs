@@ -23,6 +23,7 @@ pub mod code;
 pub mod condition;
 pub mod diag;
 pub mod emit;
+pub mod emit_meta;
 pub mod expr;
 pub mod graph;
 pub mod ir;

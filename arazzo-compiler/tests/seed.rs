@@ -83,6 +83,33 @@ fn control_flow_fixtures_match_snapshots() {
     }
 }
 
+/// The metadata `const` of the seed workflow (`create_meter_and_ingest_event::WORKFLOW`):
+/// its inputs (the API key secret), outputs and steps with their operations.
+#[test]
+fn seed_metadata_matches_snapshot() {
+    let out = compile("specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml");
+    assert!(out.diagnostics.is_empty());
+    let file: syn::File = syn::parse_file(&out.code).expect("generated code parses");
+    let consts: Vec<syn::Item> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items)
+        .filter(|item| matches!(item, syn::Item::Const(c) if c.ident == "WORKFLOW"))
+        .cloned()
+        .collect();
+    assert_eq!(consts.len(), 1, "one workflow, one metadata const");
+    let only = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: consts,
+    };
+    insta::assert_snapshot!("seed-metadata", prettyplease::unparse(&only));
+}
+
 #[test]
 #[ignore = "debug helper: prints the code generated for ARAZZO_PEEK"]
 fn peek() {

@@ -50,6 +50,7 @@ mod auth;
 mod client;
 mod error;
 pub mod executor;
+pub mod meta;
 pub mod rt;
 pub mod transport;
 

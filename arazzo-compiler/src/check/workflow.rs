@@ -293,7 +293,7 @@ impl<'a> Checker<'a> {
                 .and_then(|s| self.resolver.resolve(s))
                 .and_then(|(s, _)| types::description(s.node()));
             let mut doc = format!("Workflow output `{}`: `{}`.", name.value, value.value);
-            if let Some(d) = described {
+            if let Some(d) = &described {
                 doc = format!("{d}\n\n{doc}");
             }
             outputs.push(ir::Output {
@@ -303,6 +303,7 @@ impl<'a> Checker<'a> {
                 value: val,
                 secret: false,
                 doc,
+                description: described, // metadata (emit_meta)
                 origin: self.file.origin(name.node.pos),
             });
         }
@@ -324,6 +325,9 @@ impl<'a> Checker<'a> {
             id: wf.id.value.clone(),
             module: self.modules[w].clone(),
             doc: docs.join("\n\n"),
+            // metadata (emit_meta)
+            summary: wf.summary.clone(),
+            description: wf.description.clone(),
             inputs: st.inputs_ty,
             steps,
             outputs,

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tracing::Instrument;
 
 use super::cond::lookup;
 use super::param::{ParamValue, Text};
@@ -145,7 +146,24 @@ impl<'a> MessageStep<'a> {
     ///
     /// An error recorded by [`header`](MessageStep::header);
     /// [`Error::NoTransport`]; [`Error::Send`] when the transport fails.
-    pub async fn send(mut self) -> Result<StepMessage, Error> {
+    ///
+    /// An `arazzo_message` span covers it when a subscriber is interested
+    /// (OpenTelemetry messaging conventions: `otel.name` `send {channel}`,
+    /// `otel.kind` `producer`, `messaging.operation.type` `send`,
+    /// `messaging.destination.name` the channel; `error.type` on failure).
+    pub async fn send(self) -> Result<StepMessage, Error> {
+        let span = message_span(self.info, "send", "producer");
+        if span.is_disabled() {
+            return self.send_now().await;
+        }
+        let result = self.send_now().instrument(span.clone()).await;
+        if let Err(error) = &result {
+            super::telemetry::record_error(&span, error);
+        }
+        result
+    }
+
+    async fn send_now(mut self) -> Result<StepMessage, Error> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -189,7 +207,23 @@ impl<'a> MessageStep<'a> {
     /// message came in time; [`Error::Receive`] when the transport fails;
     /// [`Error::MessageTooLarge`] when a message received is larger than the
     /// client's [`max_body_bytes`](Client::max_body_bytes).
+    ///
+    /// An `arazzo_message` span covers the wait when a subscriber is
+    /// interested (`otel.name` `receive {channel}`, `otel.kind` `consumer`,
+    /// `messaging.operation.type` `receive`, `messaging.destination.name`).
     pub async fn receive(self) -> Result<StepMessage, Error> {
+        let span = message_span(self.info, "receive", "consumer");
+        if span.is_disabled() {
+            return self.receive_now().await;
+        }
+        let result = self.receive_now().instrument(span.clone()).await;
+        if let Err(error) = &result {
+            super::telemetry::record_error(&span, error);
+        }
+        result
+    }
+
+    async fn receive_now(self) -> Result<StepMessage, Error> {
         if let Some(e) = self.error {
             return Err(e);
         }
@@ -248,6 +282,31 @@ impl<'a> MessageStep<'a> {
             }
         }
     }
+}
+
+/// The `arazzo_message` span of step `info` doing `operation` (`send` or
+/// `receive`); [`tracing::Span::none`] when no subscriber wants it.
+fn message_span(
+    info: &'static StepInfo,
+    operation: &'static str,
+    kind: &'static str,
+) -> tracing::Span {
+    if !super::telemetry::enabled() {
+        return tracing::Span::none();
+    }
+    tracing::info_span!(
+        "arazzo_message",
+        otel.name = %format_args!("{operation} {}", info.path),
+        otel.kind = kind,
+        otel.status_code = tracing::field::Empty,
+        messaging.operation.type = operation,
+        messaging.operation.name = operation,
+        messaging.destination.name = info.path,
+        error.type = tracing::field::Empty,
+        arazzo.workflow.id = info.workflow,
+        arazzo.step.id = info.step,
+        arazzo.operation.id = info.operation,
+    )
 }
 
 /// The message of an event-driven step once it was sent or received:

@@ -18,6 +18,7 @@ mod param;
 mod request;
 mod response;
 mod security;
+mod telemetry;
 mod values;
 
 use std::future::Future;
@@ -28,6 +29,7 @@ pub use param::{ParamValue, Text};
 pub use request::Request;
 pub use response::Response;
 pub use security::{ApiKeyIn, Flows, Requirement, SchemeKind};
+pub use telemetry::workflow_span;
 pub use values::{
     bytes_from_json, decode, decode_output, decode_workflow_inputs, present, replace,
     require_output, set_default, skip_none, skip_null, skip_null_ref, ByteCount, BytesValue,
@@ -92,13 +94,40 @@ impl StepInfo {
 /// One `Run` is shared by a workflow and every workflow it runs (workflow
 /// steps, `dependsOn`, `goto`/`retry` to a workflow, workflows of other
 /// documents), so [`max_steps`](Client::max_steps) bounds the whole run.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Run {
     workflow: &'static str,
     limit: usize,
     executed: usize,
     /// The client's step executor (`None`: exchanges run at once).
     executor: Option<std::sync::Arc<dyn crate::executor::StepExecutor>>,
+    /// The step a `retry` action is about to send again, and how many times
+    /// it was sent again so far (for `http.request.resend_count`).
+    resend: Option<(&'static StepInfo, u32)>,
+    /// What became of [`Run::resend`]: [`RESEND_PENDING`], [`RESEND_USED`] or [`RESEND_FRESH`].
+    resend_state: std::sync::atomic::AtomicU8,
+}
+
+/// The retried step was not sent again yet.
+const RESEND_PENDING: u8 = 0;
+/// It was sent again (the retry).
+const RESEND_USED: u8 = 1;
+/// It was sent afresh since (a `goto`, not a retry): the next retry counts from one.
+const RESEND_FRESH: u8 = 2;
+
+impl Clone for Run {
+    fn clone(&self) -> Self {
+        Run {
+            workflow: self.workflow,
+            limit: self.limit,
+            executed: self.executed,
+            executor: self.executor.clone(),
+            resend: self.resend,
+            resend_state: std::sync::atomic::AtomicU8::new(
+                self.resend_state.load(std::sync::atomic::Ordering::Relaxed),
+            ),
+        }
+    }
 }
 
 impl Run {
@@ -110,6 +139,26 @@ impl Run {
             limit: client.max_steps(),
             executed: 0,
             executor: client.step_executor().cloned(),
+            resend: None,
+            resend_state: std::sync::atomic::AtomicU8::new(RESEND_PENDING),
+        }
+    }
+
+    /// How many times step `info` was sent before, when this exchange of it
+    /// is a retry (0 otherwise).
+    fn resend_count(&self, info: &'static StepInfo) -> u32 {
+        use std::sync::atomic::Ordering;
+        match self.resend {
+            Some((step, count)) if std::ptr::eq(step, info) => {
+                match self.resend_state.swap(RESEND_USED, Ordering::Relaxed) {
+                    RESEND_PENDING => count,
+                    _ => {
+                        self.resend_state.store(RESEND_FRESH, Ordering::Relaxed);
+                        0
+                    }
+                }
+            }
+            _ => 0,
         }
     }
 
@@ -126,6 +175,7 @@ impl Run {
         T: serde::Serialize + serde::de::DeserializeOwned,
         F: Future<Output = Result<T, Error>> + Send,
     {
+        let exchange = telemetry::with_resend_count(self.resend_count(info), exchange);
         let Some(executor) = &self.executor else {
             return exchange.await;
         };
@@ -155,6 +205,7 @@ impl Run {
         T: Journal,
         F: Future<Output = Result<T, Error>> + Send,
     {
+        let exchange = telemetry::with_resend_count(self.resend_count(info), exchange);
         let Some(executor) = &self.executor else {
             return exchange.await;
         };
@@ -169,8 +220,18 @@ impl Run {
 
     /// Waits `delay` before a retry of step `info`: through the client's
     /// [`StepExecutor`](crate::executor::StepExecutor) when it has one
-    /// (a durable timer), else with tokio.
-    pub async fn sleep(&self, info: &'static StepInfo, delay: std::time::Duration) {
+    /// (a durable timer), else with tokio. The next exchange of the step is
+    /// counted as sent again (`http.request.resend_count` on its span).
+    pub async fn sleep(&mut self, info: &'static StepInfo, delay: std::time::Duration) {
+        let state = self.resend_state.get_mut();
+        let count = match self.resend {
+            Some((step, count)) if std::ptr::eq(step, info) && *state != RESEND_FRESH => {
+                count.saturating_add(1)
+            }
+            _ => 1,
+        };
+        self.resend = Some((info, count));
+        *state = RESEND_PENDING;
         match &self.executor {
             None => tokio::time::sleep(delay).await,
             Some(executor) => executor.sleep(info, delay).await,

@@ -437,6 +437,10 @@ impl<'a> Request<'a> {
                 }
                 super::clock::end_request();
                 again.authorize().await?;
+                if !span.is_disabled() {
+                    let resent = super::telemetry::resend_count().saturating_add(1);
+                    span.record("http.request.resend_count", i64::from(resent));
+                }
                 span.in_scope(|| again.prepare())?.receive(span).await
             }
             _ => Ok(response),
@@ -987,9 +991,16 @@ impl<'a> Request<'a> {
     /// `Content-Length` says so). Any HTTP status, 5xx included, is a
     /// [`Response`]: the step's criteria decide.
     ///
-    /// A tracing span `arazzo_request` (workflow, step, operation, method,
-    /// path template, status) covers the exchange when a subscriber is
-    /// interested in it; header values are never recorded.
+    /// A tracing span `arazzo_request` covers the exchange when a subscriber
+    /// is interested in it, after the OpenTelemetry conventions for HTTP
+    /// client spans: `otel.name` `{method} {url.template}`, `otel.kind`
+    /// `client`, `http.request.method`, `url.template` (the OpenAPI path),
+    /// `server.address`, `server.port`, `url.full` (user name, password,
+    /// secret query values and every secret text `[redacted]`),
+    /// `http.response.status_code`, `error.type` (the status from 400 on, or
+    /// the kind of transport error), `http.request.resend_count` on a
+    /// retry, and `arazzo.workflow.id`, `arazzo.step.id`,
+    /// `arazzo.operation.id`. Header values and bodies are never recorded.
     ///
     /// # Errors
     ///
@@ -1006,16 +1017,29 @@ impl<'a> Request<'a> {
         // When no subscriber enables the level (the check `info_span!` starts with),
         // no span is made: making a disabled one still records its fields for the
         // `log` fallback on every request.
-        let span = if tracing::Level::INFO <= tracing::level_filters::LevelFilter::current() {
-            tracing::info_span!(
+        let span = if super::telemetry::enabled() {
+            let span = tracing::info_span!(
                 "arazzo_request",
-                workflow = info.workflow,
-                step = info.step,
-                operation = info.operation,
-                method = info.method,
-                path = info.path,
-                status = tracing::field::Empty,
-            )
+                otel.name = %format_args!("{} {}", info.method, info.path),
+                otel.kind = "client",
+                otel.status_code = tracing::field::Empty,
+                http.request.method = info.method,
+                url.template = info.path,
+                server.address = tracing::field::Empty,
+                server.port = tracing::field::Empty,
+                url.full = tracing::field::Empty,
+                http.response.status_code = tracing::field::Empty,
+                error.type = tracing::field::Empty,
+                http.request.resend_count = tracing::field::Empty,
+                arazzo.workflow.id = info.workflow,
+                arazzo.step.id = info.step,
+                arazzo.operation.id = info.operation,
+            );
+            let resent = super::telemetry::resend_count();
+            if resent > 0 {
+                span.record("http.request.resend_count", i64::from(resent));
+            }
+            span
         } else {
             tracing::Span::none()
         };
@@ -1048,7 +1072,10 @@ impl<'a> Request<'a> {
             let _entered = span.enter();
             match &result {
                 Ok(response) => tracing::debug!(status = response.status(), "response received"),
-                Err(error) => tracing::debug!(%error, "request failed"),
+                Err(error) => {
+                    super::telemetry::record_error(&span, error);
+                    tracing::debug!(%error, "request failed");
+                }
             }
             result
         }
@@ -1194,10 +1221,29 @@ where
             }
         };
 
+        if !span.is_disabled() {
+            if let Some(url) = super::telemetry::redacted_url(
+                &self.sent_url,
+                &self.secrets.query,
+                &self.secrets.texts,
+            ) {
+                if let Some(host) = url.host_str() {
+                    span.record("server.address", host);
+                }
+                if let Some(port) = url.port_or_known_default() {
+                    span.record("server.port", i64::from(port));
+                }
+                span.record("url.full", url.as_str());
+            }
+        }
         let mut response = self.pending.await.map_err(classify)?;
         let status = response.status().as_u16();
-        if !span.is_none() {
-            span.record("status", status);
+        if !span.is_disabled() {
+            span.record("http.response.status_code", i64::from(status));
+            if status >= 400 {
+                span.record("error.type", status.to_string());
+                span.record("otel.status_code", "ERROR");
+            }
         }
 
         let too_large = || Error::BodyTooLarge {
