@@ -511,15 +511,21 @@ impl Server {
             .clone()
     }
 
-    /// Panics, naming the step, the operation and what differs, when a request did not
-    /// follow its operation or no step makes it; then checks the `expect` counts.
-    pub async fn verify(&self) {
-        let found = std::mem::take(
+    /// The mismatches recorded so far, removed: for a test that expects some (the
+    /// double then no longer fails the test for them).
+    pub fn take_mismatches(&self) -> Vec<String> {
+        std::mem::take(
             &mut *self
                 .mismatches
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner),
-        );
+        )
+    }
+
+    /// Panics, naming the step, the operation and what differs, when a request did not
+    /// follow its operation or no step makes it; then checks the `expect` counts.
+    pub async fn verify(&self) {
+        let found = self.take_mismatches();
         if !found.is_empty() {
             panic!("{}", report(self.workflow, &found));
         }
