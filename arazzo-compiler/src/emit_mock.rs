@@ -47,11 +47,70 @@ pub fn mock_modules(
     locate: &dyn Fn(usize, usize) -> Option<Location>,
     diags: &mut Diagnostics,
 ) -> Vec<Code> {
+    let parts: Vec<Part> = workflows
+        .iter()
+        .enumerate()
+        .map(|(wi, w)| operations_of(wi, w, sources, locate, diags))
+        .collect();
     workflows
         .iter()
         .enumerate()
-        .map(|(wi, w)| workflow_mock(wi, w, sources, locate, diags))
+        .map(|(wi, w)| double_of(wi, w, workflows, &parts))
         .collect()
+}
+
+/// What one workflow's `mock` module holds of its own steps.
+struct Part {
+    /// The `Operation` statics.
+    statics: Vec<Code>,
+    /// (static name, step method name, source, step id, operation, method, path) of each.
+    entries: Vec<Entry>,
+    /// The steps no run reaches (left out).
+    unreachable: Vec<String>,
+}
+
+struct Entry {
+    name: String,
+    fn_name: String,
+    source: String,
+    step: String,
+    operation: String,
+    method: String,
+    path: String,
+}
+
+/// The local workflows a run of `wi` may run (workflow steps, `dependsOn`, transfers),
+/// transitively, `wi` first.
+fn closure(wi: usize, workflows: &[ir::Workflow]) -> Vec<usize> {
+    let mut out = vec![wi];
+    let mut k = 0;
+    while let Some(&j) = out.get(k) {
+        k += 1;
+        let Some(w) = workflows.get(j) else { continue };
+        let mut refs: Vec<ir::WorkflowRef> = w.depends_on.clone();
+        for s in &w.steps {
+            if let StepKind::Workflow { workflow, .. } = &s.kind {
+                refs.push(*workflow);
+            }
+            for a in s.on_success.iter().chain(&s.on_failure) {
+                match &a.kind {
+                    ir::ActionKind::GotoWorkflow(r) => refs.push(*r),
+                    ir::ActionKind::Retry {
+                        workflow: Some(r), ..
+                    } => refs.push(*r),
+                    _ => {}
+                }
+            }
+        }
+        for r in refs {
+            if let ir::WorkflowRef::Local(n) = r {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The steps of a workflow that some run can reach.
@@ -69,18 +128,16 @@ fn reachable(w: &ir::Workflow) -> Vec<bool> {
     crate::check::Flow::analyse(w.steps.len(), &actions).reachable
 }
 
-fn workflow_mock(
+fn operations_of(
     wi: usize,
     w: &ir::Workflow,
     sources: &Sources,
     locate: &dyn Fn(usize, usize) -> Option<Location>,
     diags: &mut Diagnostics,
-) -> Code {
+) -> Part {
     let reach = reachable(w);
     let mut statics = Vec::new();
-    let mut methods = Vec::new();
-    let mut names = Vec::new();
-    let mut used_sources: Vec<&str> = Vec::new();
+    let mut entries = Vec::new();
     for (si, s) in w.steps.iter().enumerate() {
         let StepKind::Operation {
             source,
@@ -96,30 +153,31 @@ fn workflow_mock(
         if !reach.get(si).copied().unwrap_or(false) {
             continue;
         }
-        if !used_sources.contains(&source.as_str()) {
-            used_sources.push(source);
-        }
         let op = find_operation(sources, source, operation, method, path);
         let store = &sources.store;
         let spec = OpSpec::read(store, op, s, body.as_ref());
         let happy = match happy(store, op, s) {
             Ok(h) => Some(h),
             Err(why) => {
-                diags.push(Diagnostic::at(
+                let mut d = Diagnostic::at(
                     locate(wi, si),
                     format!(
                         "`mocks`: no happy-path answer can be made for step `{}`: {why}",
                         s.id
                     ),
-                ));
+                );
+                d.help.push(
+                    "no run can succeed at this step: correct its `$statusCode` conditions, or compile without `mocks`".into(),
+                );
+                diags.push(d);
                 None
             }
         };
-        let name = Code::ident(&format!(
+        let name_text = format!(
             "{}",
             heck::AsShoutySnakeCase(s.fn_name.trim_start_matches("r#"))
-        ));
-        let fn_name = Code::ident(&s.fn_name);
+        );
+        let name = Code::ident(&name_text);
         let step = &s.id;
         let params = spec.params.iter().map(|(n, loc, req)| {
             let loc = Code::ident(match loc {
@@ -152,7 +210,6 @@ fn workflow_mock(
             }
             None => code!(::core::option::Option::None),
         };
-        let operation_label = &s.id;
         let sdoc = crate::emit::doc_attr(&format!(
             "Step `{step}`: operation `{operation}` (`{method} {path}`) of source `{source}`, as the double checks and answers it."
         ));
@@ -160,7 +217,7 @@ fn workflow_mock(
             #sdoc
             pub static #name: __mock::Operation = __mock::Operation {
                 workflow: super::WORKFLOW_ID,
-                step: #operation_label,
+                step: #step,
                 source: #source,
                 operation: #operation,
                 method: #method,
@@ -171,25 +228,75 @@ fn workflow_mock(
                 happy: #happy_code,
             };
         });
-        let mdoc = crate::emit::doc_attr(&format!(
-            "The answer of step `{step}` (`{method} {path}`, operation `{operation}`): set it with \
-             `respond`, `header`, `expect` and the `when_*` matchers, then `.await` (or `mount`) it."
-        ));
-        methods.push(code! {
-            #mdoc
-            pub fn #fn_name(&self) -> __mock::StepMock<'_> {
-                self.0.step(&#name)
-            }
+        entries.push(Entry {
+            name: name_text,
+            fn_name: s.fn_name.clone(),
+            source: source.clone(),
+            step: s.id.clone(),
+            operation: operation.clone(),
+            method: method.clone(),
+            path: path.clone(),
         });
-        names.push(name);
     }
-    let unreachable: Vec<&str> = w
+    let unreachable = w
         .steps
         .iter()
         .zip(&reach)
         .filter(|(s, r)| !**r && matches!(s.kind, StepKind::Operation { .. }))
-        .map(|(s, _)| s.id.as_str())
+        .map(|(s, _)| s.id.clone())
         .collect();
+    Part {
+        statics,
+        entries,
+        unreachable,
+    }
+}
+
+/// The `mock` module of workflow `wi`: its statics, and a `Double` for its steps and
+/// those of the local workflows it runs.
+fn double_of(wi: usize, w: &ir::Workflow, workflows: &[ir::Workflow], parts: &[Part]) -> Code {
+    let mut methods = Vec::new();
+    let mut paths = Vec::new();
+    let mut used_sources: Vec<&str> = Vec::new();
+    let mut unreachable: Vec<String> = Vec::new();
+    for wj in closure(wi, workflows) {
+        let (Some(part), Some(other)) = (parts.get(wj), workflows.get(wj)) else {
+            continue;
+        };
+        let module = other.module.trim_start_matches("r#");
+        for e in &part.entries {
+            if !used_sources.contains(&e.source.as_str()) {
+                used_sources.push(&e.source);
+            }
+            let name = Code::ident(&e.name);
+            let (path, fn_name, whose) = if wj == wi {
+                (code!(#name), e.fn_name.clone(), String::new())
+            } else {
+                let m = Code::ident(module);
+                (
+                    code!(super::super::#m::mock::#name),
+                    format!("{module}_{}", e.fn_name.trim_start_matches("r#")),
+                    format!(" of workflow `{}` (which this one runs)", other.id),
+                )
+            };
+            let fn_name = Code::ident(&fn_name);
+            let (step, method, p, operation) = (&e.step, &e.method, &e.path, &e.operation);
+            let mdoc = crate::emit::doc_attr(&format!(
+                "The answer of step `{step}`{whose} (`{method} {p}`, operation `{operation}`): \
+                 set it with `respond`, `header`, `expect` and the `when_*` matchers, then \
+                 `.await` (or `mount`) it."
+            ));
+            methods.push(code! {
+                #mdoc
+                pub fn #fn_name(&self) -> __mock::StepMock<'_> {
+                    self.0.step(&#path)
+                }
+            });
+            paths.push(path);
+        }
+        unreachable.extend(part.unreachable.iter().map(|s| format!("`{s}`")));
+    }
+    let statics = parts.get(wi).map(|p| p.statics.as_slice()).unwrap_or(&[]);
     let mut ddoc = format!(
         "A local HTTP server standing in for every source description workflow `{}` calls: \
          one method per step, `happy_path` for a successful run, and a check of every request \
@@ -199,15 +306,10 @@ fn workflow_mock(
     if !unreachable.is_empty() {
         ddoc.push_str(&format!(
             "\n\nNo method for the steps no run can reach: {}.",
-            unreachable
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            unreachable.join(", ")
         ));
     }
     let ddoc = crate::emit::doc_attr(&ddoc);
-    let _ = wi;
     code! {
         /// Test doubles of the workflow (generated by the `mocks` option; needs the `mock`
         /// feature of `arazzo`).
@@ -217,8 +319,8 @@ fn workflow_mock(
 
                 #( #statics )*
 
-                /// The operations the steps call, in step order.
-                pub static OPERATIONS: &[&__mock::Operation] = &[#( &#names ),*];
+                /// The operations the steps call, in step order (then those of the workflows it runs).
+                pub static OPERATIONS: &[&__mock::Operation] = &[#( &#paths ),*];
 
                 /// The source descriptions the steps call (each is served by the double).
                 pub static SOURCES: &[&str] = &[#( #used_sources ),*];

@@ -68,3 +68,43 @@ fn without_the_option_nothing_is_generated() {
     let with = compile(SEED, true).code;
     assert!(with.starts_with(without.trim_end().trim_end_matches('}')));
 }
+
+/// The happy-path answers of `mock-cases`: the status the criteria ask for, the body
+/// made from the schema with the criteria's equalities written in; no method for the
+/// step no run reaches; the steps of a workflow run by another in its double.
+#[test]
+fn happy_paths_follow_the_criteria_and_unreachable_steps_get_no_method() {
+    let out = compile("tests/specs/arazzo/mock-cases.arazzo.yaml", true);
+    let errors: Vec<String> = out.errors().map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let code = |w: &str| mock_module(&out.code, w);
+
+    let missing = code("expect_missing");
+    // `$statusCode == 404`: the documented 404 and its `Problem` body.
+    assert!(missing.contains("status: 404"), "{missing}");
+    assert!(missing.contains(r#"{\"detail\":\"detail\",\"title\":\"title\"}"#), "{missing}");
+    assert!(missing.contains("pub fn look_up(&self)"), "{missing}");
+    assert!(!missing.contains("fn never_runs"), "{missing}");
+    assert!(missing.contains("No method for the steps no run can reach: `neverRuns`."), "{missing}");
+
+    let ada = code("named_ada");
+    // `$response.body#/name == 'Ada'` is written into the schema-made body.
+    assert!(ada.contains("status: 200"), "{ada}");
+    assert!(ada.contains(r#"\"name\":\"Ada\""#), "{ada}");
+    // The path parameter is required.
+    assert!(ada.contains("name: \"customerId\",\n            location: __mock::ParamIn::Path,\n            required: true"), "{ada}");
+
+    let outer = code("outer");
+    assert!(outer.contains("pub fn named_ada_fetch(&self)"), "{outer}");
+    assert!(outer.contains("self.0.step(&super::super::named_ada::mock::FETCH)"), "{outer}");
+}
+
+#[test]
+fn a_step_no_status_can_satisfy_is_an_error_with_mocks_only() {
+    let doc = "tests/specs/arazzo/mock-impossible.arazzo.yaml";
+    assert!(compile(doc, false).diagnostics.is_empty());
+    let out = compile(doc, true);
+    let errors: Vec<String> = out.errors().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    insta::assert_snapshot!("mock_impossible", errors[0]);
+}
