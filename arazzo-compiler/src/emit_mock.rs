@@ -377,13 +377,11 @@ fn find_operation<'s>(
         .iter()
         .find(|(n, _)| n == source)
         .and_then(|(_, a)| a.as_ref())?;
-    api.operations_with_id(operation)
-        .next()
-        .or_else(|| {
-            api.operations
-                .iter()
-                .find(|o| o.method == method && o.path == path)
-        })
+    api.operations_with_id(operation).next().or_else(|| {
+        api.operations
+            .iter()
+            .find(|o| o.method == method && o.path == path)
+    })
 }
 
 /// What the double checks of a request and a response.
@@ -397,7 +395,12 @@ struct OpSpec {
 }
 
 impl OpSpec {
-    fn read(store: &Store, op: Option<&Operation>, s: &ir::Step, body: Option<&ir::Body>) -> OpSpec {
+    fn read(
+        store: &Store,
+        op: Option<&Operation>,
+        s: &ir::Step,
+        body: Option<&ir::Body>,
+    ) -> OpSpec {
         let Some(op) = op else {
             return OpSpec {
                 params: Vec::new(),
@@ -408,7 +411,13 @@ impl OpSpec {
         let mut params: Vec<(String, ParamIn, bool)> = store
             .parameters(op)
             .iter()
-            .map(|p| (p.name.clone(), p.location, p.required || p.location == ParamIn::Path))
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.location,
+                    p.required || p.location == ParamIn::Path,
+                )
+            })
             .collect();
         // Parameters the step sends that the operation does not declare are checked too;
         // an API key in a header, query or cookie that every security alternative
@@ -423,7 +432,9 @@ impl OpSpec {
                 let ir::SchemeKind::ApiKey { location, name } = &r.kind else {
                     continue;
                 };
-                let everywhere = security.iter().all(|alt| alt.iter().any(|q| q.kind == r.kind));
+                let everywhere = security
+                    .iter()
+                    .all(|alt| alt.iter().any(|q| q.kind == r.kind));
                 match params
                     .iter_mut()
                     .find(|(n, l, _)| l == location && same_name(n, name, *location))
@@ -661,7 +672,9 @@ fn output_headers(v: &Val, out: &mut Vec<String>) {
 }
 
 fn happy(store: &Store, op: Option<&Operation>, s: &ir::Step) -> Result<Happy, String> {
-    let documented = op.map(|op| documented_responses(store, op)).unwrap_or_default();
+    let documented = op
+        .map(|op| documented_responses(store, op))
+        .unwrap_or_default();
     let mut codes: Vec<i64> = documented
         .iter()
         .filter_map(|(k, _)| k.parse::<i64>().ok())
@@ -679,7 +692,10 @@ fn happy(store: &Store, op: Option<&Operation>, s: &ir::Step) -> Result<Happy, S
     let status = codes
         .into_iter()
         .find(|&code| {
-            let verdicts: Vec<bool> = conds.iter().filter_map(|c| status_verdict(c, code)).collect();
+            let verdicts: Vec<bool> = conds
+                .iter()
+                .filter_map(|c| status_verdict(c, code))
+                .collect();
             if verdicts.is_empty() {
                 (200..300).contains(&code)
             } else {
@@ -692,7 +708,11 @@ fn happy(store: &Store, op: Option<&Operation>, s: &ir::Step) -> Result<Happy, S
     let response = documented
         .iter()
         .find(|(k, _)| *k == status_key)
-        .or_else(|| documented.iter().find(|(k, _)| k.eq_ignore_ascii_case(&class)))
+        .or_else(|| {
+            documented
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&class))
+        })
         .or_else(|| documented.iter().find(|(k, _)| k == "default"))
         .map(|(_, at)| *at);
     let mut content_type = None;

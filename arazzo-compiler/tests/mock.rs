@@ -43,7 +43,13 @@ fn mock_module(code: &str, workflow: &str) -> String {
         .iter()
         .flat_map(|(_, items)| items)
         .find_map(|i| match i {
-            syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "__mock_enabled") => {
+            syn::Item::Macro(m)
+                if m.mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "__mock_enabled") =>
+            {
                 Some(m.mac.tokens.clone())
             }
             _ => None,
@@ -58,7 +64,10 @@ fn seed_mock_module_matches_snapshot() {
     let out = compile(SEED, true);
     let messages: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
     assert!(messages.is_empty(), "{}", messages.join("\n"));
-    insta::assert_snapshot!("seed_mock", mock_module(&out.code, "create_meter_and_ingest_event"));
+    insta::assert_snapshot!(
+        "seed_mock",
+        mock_module(&out.code, "create_meter_and_ingest_event")
+    );
 }
 
 #[test]
@@ -82,10 +91,16 @@ fn happy_paths_follow_the_criteria_and_unreachable_steps_get_no_method() {
     let missing = code("expect_missing");
     // `$statusCode == 404`: the documented 404 and its `Problem` body.
     assert!(missing.contains("status: 404"), "{missing}");
-    assert!(missing.contains(r#"{\"detail\":\"detail\",\"title\":\"title\"}"#), "{missing}");
+    assert!(
+        missing.contains(r#"{\"detail\":\"detail\",\"title\":\"title\"}"#),
+        "{missing}"
+    );
     assert!(missing.contains("pub fn look_up(&self)"), "{missing}");
     assert!(!missing.contains("fn never_runs"), "{missing}");
-    assert!(missing.contains("No method for the steps no run can reach: `neverRuns`."), "{missing}");
+    assert!(
+        missing.contains("No method for the steps no run can reach: `neverRuns`."),
+        "{missing}"
+    );
 
     let ada = code("named_ada");
     // `$response.body#/name == 'Ada'` is written into the schema-made body.
@@ -96,7 +111,10 @@ fn happy_paths_follow_the_criteria_and_unreachable_steps_get_no_method() {
 
     let outer = code("outer");
     assert!(outer.contains("pub fn named_ada_fetch(&self)"), "{outer}");
-    assert!(outer.contains("self.0.step(&super::super::named_ada::mock::FETCH)"), "{outer}");
+    assert!(
+        outer.contains("self.0.step(&super::super::named_ada::mock::FETCH)"),
+        "{outer}"
+    );
 }
 
 #[test]

@@ -318,13 +318,18 @@ pub fn check_schema(schema: &Value, value: &Value, at: &str, out: &mut Vec<Strin
             _ => true,
         };
         if !ok {
-            out.push(format!("at `{here}`: expected {t}, found {found} `{value}`"));
+            out.push(format!(
+                "at `{here}`: expected {t}, found {found} `{value}`"
+            ));
             return;
         }
     }
     if let Some(Value::Array(options)) = s.get("enum") {
         if !options.contains(value) {
-            out.push(format!("at `{here}`: `{value}` is not one of {}", Value::Array(options.clone())));
+            out.push(format!(
+                "at `{here}`: `{value}` is not one of {}",
+                Value::Array(options.clone())
+            ));
         }
     }
     if let Some(c) = s.get("const") {
@@ -390,7 +395,9 @@ pub fn check_schema(schema: &Value, value: &Value, at: &str, out: &mut Vec<Strin
 type Log = Arc<Mutex<Vec<String>>>;
 
 fn record(log: &Log, line: String) {
-    log.lock().unwrap_or_else(PoisonError::into_inner).push(line);
+    log.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(line);
 }
 
 /// A local server standing in for every source description of a workflow: the `Double`
@@ -498,7 +505,17 @@ impl Server {
             if let (Some(body), Some(ct)) = (h.body, h.content_type) {
                 reply = reply.set_body_raw(body.as_bytes().to_vec(), ct);
             }
-            mount(self, op, reply, Vec::new(), HAPPY_PRIORITY, None, None, "happy path").await;
+            mount(
+                self,
+                op,
+                reply,
+                Vec::new(),
+                HAPPY_PRIORITY,
+                None,
+                None,
+                "happy path",
+            )
+            .await;
         }
     }
 
@@ -798,9 +815,9 @@ impl StepMock<'_> {
     pub fn when_body(mut self, body: impl Serialize) -> Self {
         match serde_json::to_value(&body) {
             Ok(v) => self.matchers.push(Box::new(matchers::body_partial_json(v))),
-            Err(e) => self
-                .problems
-                .push(format!("the matcher's body does not serialize as JSON: {e}")),
+            Err(e) => self.problems.push(format!(
+                "the matcher's body does not serialize as JSON: {e}"
+            )),
         }
         self
     }
@@ -815,11 +832,7 @@ impl StepMock<'_> {
     /// not one the operation documents (a body that does not match its schema).
     pub async fn mount(self) {
         if !self.problems.is_empty() {
-            panic!(
-                "{}: {}",
-                self.operation.label(),
-                self.problems.join("; ")
-            );
+            panic!("{}: {}", self.operation.label(), self.problems.join("; "));
         }
         let mut reply = ResponseTemplate::new(self.status);
         for (n, v) in &self.headers {

@@ -132,20 +132,36 @@ async fn verify_fails_the_test_on_a_mismatch() {
 async fn a_step_without_an_answer_is_a_mismatch_too() {
     let double = Double::start().await;
     // Only the first step answers.
-    double.create_meter().respond(200, json!({
-        "meterApiName": "api-calls", "label": "API calls", "meterType": "SUM_OF_ALL_USAGE"
-    })).await;
+    double
+        .create_meter()
+        .respond(
+            200,
+            json!({
+                "meterApiName": "api-calls", "label": "API calls", "meterType": "SUM_OF_ALL_USAGE"
+            }),
+        )
+        .await;
     let client = double.client().expect("a client");
     let err = provision(&client, KEY, "api-calls", "cust-1", usage())
         .await
         .expect_err("the second step gets a 404");
     assert!(
-        matches!(err, ProvisionError::Rejected { step: "ingestEvent", status: 404, .. }),
+        matches!(
+            err,
+            ProvisionError::Rejected {
+                step: "ingestEvent",
+                status: 404,
+                ..
+            }
+        ),
         "{err:?}"
     );
     let found = double.take_mismatches();
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].contains("no answer is mounted for the step"), "{found:#?}");
+    assert!(
+        found[0].contains("no answer is mounted for the step"),
+        "{found:#?}"
+    );
 }
 
 #[tokio::test]
@@ -155,6 +171,9 @@ async fn an_answer_the_description_does_not_allow_is_refused_when_mounted() {
     // The 200 of `createMeterDefinition` is a `MeterDefinition`: `meterApiName` is a string.
     double
         .create_meter()
-        .respond(200, json!({"meterApiName": 7, "label": "x", "meterType": "y"}))
+        .respond(
+            200,
+            json!({"meterApiName": 7, "label": "x", "meterType": "y"}),
+        )
         .await;
 }
