@@ -562,7 +562,8 @@ fn inline(store: &Store, at: At<'_>, depth: usize, budget: &mut usize) -> J {
                     "allOf" | "oneOf" | "anyOf" => {
                         J::Array(v.items().iter().map(|s| child(s, budget)).collect())
                     }
-                    "type" | "required" | "enum" | "nullable" | "const" | "format" => v.to_json(),
+                    "type" | "required" | "enum" | "nullable" | "const" | "format" | "readOnly"
+                    | "writeOnly" => v.to_json(),
                     _ => continue,
                 };
                 out.insert(k.text.clone(), value);

@@ -278,8 +278,7 @@ fn check_body(spec: &BodySpec, req: &Request, out: &mut Vec<String>) {
         }
     };
     let schema: Value = serde_json::from_str(spec.schema).unwrap_or(Value::Bool(true));
-    let mut problems = Vec::new();
-    check_schema(&schema, &value, "", &mut problems);
+    let problems = check_body_schema(&schema, &value, Direction::Request);
     out.extend(problems.into_iter().map(|p| format!("request body: {p}")));
 }
 
@@ -296,9 +295,25 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-/// Checks `value` against an inlined schema (the keywords of the module documentation),
-/// adding `at <pointer>: <what differs>` lines to `out`.
-pub fn check_schema(schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+/// Which way a body goes: `readOnly` properties are not required in requests, nor
+/// `writeOnly` ones in responses (OpenAPI 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// A request body.
+    Request,
+    /// A response body.
+    Response,
+}
+
+/// Checks a body against an inlined schema (the keywords of the module documentation):
+/// one `at <pointer>: <what differs>` line per difference.
+pub fn check_body_schema(schema: &Value, value: &Value, direction: Direction) -> Vec<String> {
+    let mut out = Vec::new();
+    check_schema(schema, value, "", direction, &mut out);
+    out
+}
+
+fn check_schema(schema: &Value, value: &Value, at: &str, dir: Direction, out: &mut Vec<String>) {
     let Value::Object(s) = schema else {
         if schema == &Value::Bool(false) {
             out.push(format!("at `{at}`: no value is allowed here"));
@@ -339,7 +354,7 @@ pub fn check_schema(schema: &Value, value: &Value, at: &str, out: &mut Vec<Strin
     }
     if let Some(Value::Array(all)) = s.get("allOf") {
         for sub in all {
-            check_schema(sub, value, at, out);
+            check_schema(sub, value, at, dir, out);
         }
     }
     for key in ["oneOf", "anyOf"] {
@@ -347,7 +362,7 @@ pub fn check_schema(schema: &Value, value: &Value, at: &str, out: &mut Vec<Strin
             let mut first = Vec::new();
             let matched = alternatives.iter().enumerate().any(|(i, sub)| {
                 let mut problems = Vec::new();
-                check_schema(sub, value, at, &mut problems);
+                check_schema(sub, value, at, dir, &mut problems);
                 if i == 0 {
                     first = problems.clone();
                 }
@@ -363,8 +378,19 @@ pub fn check_schema(schema: &Value, value: &Value, at: &str, out: &mut Vec<Strin
     }
     if let Value::Object(members) = value {
         if let Some(Value::Array(required)) = s.get("required") {
+            let props = s.get("properties").and_then(Value::as_object);
+            let exempt = |r: &str| {
+                let key = match dir {
+                    Direction::Request => "readOnly",
+                    Direction::Response => "writeOnly",
+                };
+                props
+                    .and_then(|p| p.get(r))
+                    .and_then(|p| p.get(key))
+                    == Some(&Value::Bool(true))
+            };
             for r in required.iter().filter_map(Value::as_str) {
-                if !members.contains_key(r) {
+                if !members.contains_key(r) && !exempt(r) {
                     out.push(format!("at `{here}`: required property `{r}` is missing"));
                 }
             }
@@ -373,12 +399,12 @@ pub fn check_schema(schema: &Value, value: &Value, at: &str, out: &mut Vec<Strin
         for (k, v) in members {
             let child = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
             match props.and_then(|p| p.get(k)) {
-                Some(sub) => check_schema(sub, v, &child, out),
+                Some(sub) => check_schema(sub, v, &child, dir, out),
                 None => match s.get("additionalProperties") {
                     Some(Value::Bool(false)) => {
                         out.push(format!("at `{here}`: property `{k}` is not allowed"))
                     }
-                    Some(sub @ Value::Object(_)) => check_schema(sub, v, &child, out),
+                    Some(sub @ Value::Object(_)) => check_schema(sub, v, &child, dir, out),
                     _ => {}
                 },
             }
@@ -386,7 +412,7 @@ pub fn check_schema(schema: &Value, value: &Value, at: &str, out: &mut Vec<Strin
     }
     if let (Value::Array(items), Some(sub)) = (value, s.get("items")) {
         for (i, v) in items.iter().enumerate() {
-            check_schema(sub, v, &format!("{at}/{i}"), out);
+            check_schema(sub, v, &format!("{at}/{i}"), dir, out);
         }
     }
 }
@@ -732,8 +758,7 @@ impl StepMock<'_> {
                     .and_then(|r| r.schema)
                     .and_then(|s| serde_json::from_str::<Value>(s).ok())
                 {
-                    let mut problems = Vec::new();
-                    check_schema(&schema, &v, "", &mut problems);
+                    let problems = check_body_schema(&schema, &v, Direction::Response);
                     self.problems.extend(problems.into_iter().map(|p| {
                         format!("the {status} body does not match the documented schema: {p}")
                     }));
@@ -878,12 +903,10 @@ mod tests {
             "required": ["a"],
             "properties": {"a": {"type": "string"}, "n": {"type": "array", "items": {"type": "integer"}}}
         });
-        let mut out = Vec::new();
-        check_schema(&schema, &json!({"a": "x", "n": [1, 2]}), "", &mut out);
-        assert!(out.is_empty(), "{out:?}");
-        check_schema(&schema, &json!({"n": [1, "two"]}), "", &mut out);
+        let check = |v: Value| check_body_schema(&schema, &v, Direction::Request);
+        assert_eq!(check(json!({"a": "x", "n": [1, 2]})), Vec::<String>::new());
         assert_eq!(
-            out,
+            check(json!({"n": [1, "two"]})),
             [
                 "at `/`: required property `a` is missing",
                 "at `/n/1`: expected \"integer\", found string `\"two\"`"
@@ -894,15 +917,29 @@ mod tests {
     #[test]
     fn one_of_accepts_any_alternative_and_enum_is_checked() {
         let schema = json!({"oneOf": [{"type": "object"}, {"type": "array"}]});
-        let mut out = Vec::new();
-        check_schema(&schema, &json!([1]), "", &mut out);
-        check_schema(&json!({"enum": ["A", "B"]}), &json!("B"), "", &mut out);
+        let check = |s: &Value, v: Value| check_body_schema(s, &v, Direction::Request);
+        let mut out = check(&schema, json!([1]));
+        out.extend(check(&json!({"enum": ["A", "B"]}), json!("B")));
         assert!(out.is_empty(), "{out:?}");
-        check_schema(&schema, &json!(3), "", &mut out);
-        check_schema(&json!({"enum": ["A"]}), &json!("C"), "", &mut out);
+        out.extend(check(&schema, json!(3)));
+        out.extend(check(&json!({"enum": ["A"]}), json!("C")));
         assert_eq!(out.len(), 2, "{out:?}");
         assert!(out[0].contains("none of the oneOf"), "{out:?}");
         assert!(out[1].contains("not one of"), "{out:?}");
+    }
+
+    #[test]
+    fn read_only_is_not_required_in_requests_nor_write_only_in_responses() {
+        let schema = json!({
+            "type": "object",
+            "required": ["id", "token"],
+            "properties": {"id": {"readOnly": true}, "token": {"writeOnly": true}}
+        });
+        let request = check_body_schema(&schema, &json!({"token": "t"}), Direction::Request);
+        let response = check_body_schema(&schema, &json!({"id": "i"}), Direction::Response);
+        assert_eq!((request, response), (Vec::new(), Vec::new()));
+        let missing = check_body_schema(&schema, &json!({}), Direction::Response);
+        assert_eq!(missing, ["at `/`: required property `id` is missing"]);
     }
 
     #[test]
