@@ -303,6 +303,8 @@ pub enum Direction {
     Request,
     /// A response body.
     Response,
+    /// Part of a request body (a matcher): no property is required.
+    Partial,
 }
 
 /// Checks a body against an inlined schema (the keywords of the module documentation):
@@ -383,11 +385,9 @@ fn check_schema(schema: &Value, value: &Value, at: &str, dir: Direction, out: &m
                 let key = match dir {
                     Direction::Request => "readOnly",
                     Direction::Response => "writeOnly",
+                    Direction::Partial => return true,
                 };
-                props
-                    .and_then(|p| p.get(r))
-                    .and_then(|p| p.get(key))
-                    == Some(&Value::Bool(true))
+                props.and_then(|p| p.get(r)).and_then(|p| p.get(key)) == Some(&Value::Bool(true))
             };
             for r in required.iter().filter_map(Value::as_str) {
                 if !members.contains_key(r) && !exempt(r) {
@@ -716,6 +716,26 @@ impl wiremock::Match for OnPath {
     }
 }
 
+/// Matches the requests whose path segment at the template's `{name}` is `value`
+/// (percent-decoded).
+struct PathParam {
+    template: &'static str,
+    name: String,
+    value: String,
+}
+
+impl wiremock::Match for PathParam {
+    fn matches(&self, req: &Request) -> bool {
+        let wanted = format!("{{{}}}", self.name);
+        let got = req.url.path().trim_matches('/').split('/');
+        self.template
+            .trim_matches('/')
+            .split('/')
+            .zip(got)
+            .any(|(t, g)| t == wanted && segment_matches(&self.value, g))
+    }
+}
+
 struct Boxed(Box<dyn wiremock::Match>);
 
 impl wiremock::Match for Boxed {
@@ -827,6 +847,48 @@ impl StepMock<'_> {
         self
     }
 
+    /// Only answers requests whose parameter `name` (one the operation declares or the
+    /// step sends: path, query or header) has this value. Mounting panics, listing the
+    /// parameters, when the operation has no parameter of that name.
+    pub fn when_param(mut self, name: &str, value: &str) -> Self {
+        let found = self.operation.params.iter().find(|p| {
+            if p.location == ParamIn::Header {
+                p.name.eq_ignore_ascii_case(name)
+            } else {
+                p.name == name
+            }
+        });
+        match found.map(|p| p.location) {
+            Some(ParamIn::Path) => self.matchers.push(Box::new(PathParam {
+                template: self.operation.path,
+                name: name.to_owned(),
+                value: value.to_owned(),
+            })),
+            Some(ParamIn::Query) => self
+                .matchers
+                .push(Box::new(matchers::query_param(name, value))),
+            Some(ParamIn::Header) if header_pair(name, value).is_some() => {
+                self.matchers.push(Box::new(matchers::header(name, value)))
+            }
+            Some(other) => self.problems.push(format!(
+                "`when_param`: a {} parameter cannot be matched here (`{name}`)",
+                location_name(other)
+            )),
+            None => {
+                let known: Vec<&str> = self.operation.params.iter().map(|p| p.name).collect();
+                self.problems.push(format!(
+                    "`when_param`: the operation has no parameter `{name}` (it has: {})",
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            }
+        }
+        self
+    }
+
     /// Only answers requests with this query parameter value.
     pub fn when_query(mut self, name: &str, value: &str) -> Self {
         self.matchers
@@ -836,10 +898,23 @@ impl StepMock<'_> {
 
     /// Only answers requests whose JSON body holds `body` (every member given, others
     /// ignored): a generated request type, a type of the test's own or a
-    /// `serde_json::Value`.
+    /// `serde_json::Value`. Mounting panics when no request of the operation can hold it
+    /// (a member of the wrong type for the request schema).
     pub fn when_body(mut self, body: impl Serialize) -> Self {
         match serde_json::to_value(&body) {
-            Ok(v) => self.matchers.push(Box::new(matchers::body_partial_json(v))),
+            Ok(v) => {
+                if let Some(schema) = self
+                    .operation
+                    .body
+                    .and_then(|b| serde_json::from_str::<Value>(b.schema).ok())
+                {
+                    let problems = check_body_schema(&schema, &v, Direction::Partial);
+                    self.problems.extend(problems.into_iter().map(|p| {
+                        format!("`when_body` can match no request of the operation: {p}")
+                    }));
+                }
+                self.matchers.push(Box::new(matchers::body_partial_json(v)));
+            }
             Err(e) => self.problems.push(format!(
                 "the matcher's body does not serialize as JSON: {e}"
             )),

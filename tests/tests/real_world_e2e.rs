@@ -43,8 +43,7 @@ async fn places_an_order_with_a_charset_body_and_no_read_only_fields() {
         .respond_raw(
             201,
             // The writeOnly `paymentToken` is not in the response.
-            json!({"id": "o-1", "item": "espresso", "quantity": 2, "status": "queued"})
-                .to_string(),
+            json!({"id": "o-1", "item": "espresso", "quantity": 2, "status": "queued"}).to_string(),
             "application/json; charset=utf-8",
         )
         .expect(1)

@@ -25,19 +25,18 @@ fn client(server: &MockServer) -> arazzo::Client {
 /// `GET /jobs/{id}` (step `get` of `poll-job`) answers `states` in turn, the last one
 /// from then on.
 async fn job_states(double: &Double, id: &str, states: &[&str]) {
-    let at = format!("/jobs/{id}");
     let (last, first) = states.split_last().expect("a state");
     for state in first {
         double
             .poll_job_get()
-            .when(path(at.as_str()))
+            .when_param("jobId", id)
             .respond(200, json!({"id": id, "state": state}))
             .up_to(1)
             .await;
     }
     double
         .poll_job_get()
-        .when(path(at.as_str()))
+        .when_param("jobId", id)
         .respond(200, json!({"id": id, "state": last}))
         .await;
 }
@@ -179,7 +178,6 @@ async fn an_error_of_the_called_workflow_that_no_action_handles_is_returned_as_i
     assert_eq!(err.workflow(), Some("poll-job"));
     assert_eq!(err.step(), Some("get"));
 }
-
 
 /// Workflows of another Arazzo document run against a hand-written server (the double of a
 /// workflow covers the workflows of its own document only): `GET /jobs/{id}` answers

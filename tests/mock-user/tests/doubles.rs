@@ -177,3 +177,61 @@ async fn an_answer_the_description_does_not_allow_is_refused_when_mounted() {
         )
         .await;
 }
+
+#[tokio::test]
+async fn matchers_select_the_answer_and_are_checked_against_the_operation() {
+    let double = Double::start().await;
+    double.happy_path().await;
+    // Only the event of customer `cust-2` is refused.
+    double
+        .ingest_event()
+        .when_param("X-API-KEY", KEY)
+        .when_body(json!({ "customerId": "cust-2" }))
+        .respond(400, json!({ "code": "BLOCKED" }))
+        .await;
+    let client = double.client().expect("a client");
+    provision(&client, KEY, "api-calls", "cust-1", usage())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let err = provision(&client, KEY, "api-calls", "cust-2", usage())
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            ProvisionError::Rejected {
+                step: "ingestEvent",
+                status: 400,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    double.verify().await;
+}
+
+#[tokio::test]
+#[should_panic(
+    expected = "`when_body` can match no request of the operation: at `/`: matches none of the oneOf alternatives (the first: at `/meterValue`: expected \"number\", found string"
+)]
+async fn a_body_matcher_no_request_can_satisfy_is_refused() {
+    let double = Double::start().await;
+    double
+        .ingest_event()
+        .when_body(json!({ "meterValue": "three" }))
+        .status(200)
+        .await;
+}
+
+#[tokio::test]
+#[should_panic(
+    expected = "the operation has no parameter `customer` (it has: ingestSchemaId, X-API-KEY)"
+)]
+async fn a_parameter_the_operation_does_not_have_is_refused() {
+    let double = Double::start().await;
+    double
+        .ingest_event()
+        .when_param("customer", "c")
+        .status(200)
+        .await;
+}
