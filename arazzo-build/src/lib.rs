@@ -24,6 +24,9 @@
 //!     .compile_dir("specs/arazzo");
 //! ```
 //!
+//! `Config::new().mocks()` also generates the test doubles (`docs/testing.md`), as
+//! `arazzo_workflow!(..., mocks)`.
+//!
 //! Warnings are printed as `cargo:warning` lines; errors (every problem of every
 //! document, each with its `file:line:col`) fail the build. Editing a document re-runs
 //! the build script, and rust-analyzer re-reads the generated file after each check:
