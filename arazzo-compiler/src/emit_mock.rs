@@ -3,9 +3,10 @@
 //! For each workflow, a `mock` module inside the workflow's module: one
 //! `arazzo::mock::Operation` description per reachable operation step (method,
 //! path, parameters, request and response schemas, the happy-path answer), and a
-//! `Double` whose methods, one per step, mount answers on a local server
-//! (`arazzo::mock`, wiremock), with the steps of the local workflows it runs. Everything about the OpenAPI description is decided
-//! here, at build time, deterministically; the runtime only reads the JSON texts.
+//! `Double` whose methods, one per step (with the steps of the local workflows it runs),
+//! mount answers on a local server (`arazzo::mock`, wiremock). Everything about the
+//! OpenAPI description is decided here, at build time, deterministically; the runtime
+//! only reads the JSON texts.
 //!
 //! The happy-path answer of a step:
 //! - its status satisfies the step's `$statusCode` comparisons (any 2xx without
