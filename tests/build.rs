@@ -83,4 +83,25 @@ fn main() {
             panic!("{doc}: {e}");
         }
     }
+    // The generated test doubles (`mocks`), linted the same way.
+    let mocks = arazzo_compiler::Options {
+        mocks: true,
+        // `mock-cases` has a step no run reaches, on purpose.
+        lints: vec![("unreachable_step".to_owned(), arazzo_compiler::Level::Allow)],
+        ..Default::default()
+    };
+    for (doc, out) in MOCKED {
+        if let Err(e) = arazzo_compiler::build::generate(doc, out, &mocks) {
+            panic!("{doc}: {e}");
+        }
+    }
 }
+
+/// Documents whose generated code with `mocks` `tests/generated_lints.rs` includes.
+const MOCKED: [(&str, &str); 2] = [
+    (
+        "../specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml",
+        "lint_seed_mocks.rs",
+    ),
+    ("specs/arazzo/mock-cases.arazzo.yaml", "lint_mock_cases.rs"),
+];

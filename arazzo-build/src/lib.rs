@@ -24,6 +24,9 @@
 //!     .compile_dir("specs/arazzo");
 //! ```
 //!
+//! `Config::new().mocks()` also generates the test doubles (`docs/testing.md`), as
+//! `arazzo_workflow!(..., mocks)`.
+//!
 //! Warnings are printed as `cargo:warning` lines; errors (every problem of every
 //! document, each with its `file:line:col`) fail the build. Editing a document re-runs
 //! the build script, and rust-analyzer re-reads the generated file after each check:
@@ -51,6 +54,7 @@ pub fn compile_dir(dir: impl AsRef<Path>) {
 pub struct Config {
     sources: Vec<(String, PathBuf)>,
     lints: Vec<(String, Level)>,
+    mocks: bool,
 }
 
 /// A document compiled by [`Config::try_compile_dir`].
@@ -115,6 +119,14 @@ impl Config {
         self
     }
 
+    /// Also generates the test doubles (a `mock` module in each workflow's module), as
+    /// `arazzo_workflow!(..., mocks)`: the crate then needs the `mock` feature of
+    /// `arazzo` (see `docs/testing.md`).
+    pub fn mocks(mut self) -> Config {
+        self.mocks = true;
+        self
+    }
+
     /// Sets the level of a lint (one of [`LINTS`]); the last level given wins.
     pub fn lint(mut self, name: &str, level: Level) -> Config {
         self.lints.push((name.to_owned(), level));
@@ -158,7 +170,10 @@ impl Config {
         let out_dir = std::env::var_os("OUT_DIR")
             .map(PathBuf::from)
             .ok_or(Error::NotInBuildScript("OUT_DIR"))?;
-        let mut options = arazzo_compiler::Options::default();
+        let mut options = arazzo_compiler::Options {
+            mocks: self.mocks,
+            ..Default::default()
+        };
         for (name, level) in &self.lints {
             match diag::lint_named(name) {
                 Some(lint) => options.lints.push((lint.to_owned(), *level)),

@@ -90,6 +90,9 @@ enum Command {
         /// The Arazzo document.
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Also print the generated test doubles (`mocks` in the macro; docs/testing.md).
+        #[arg(long)]
+        mocks: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -278,8 +281,13 @@ fn run(cli: Cli, style: Style, out_style: Style) -> Result<u8, CliError> {
             let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
             fix(&ctx, &files, dry_run)
         }
-        Command::Expand { file, common } => {
-            let ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
+        Command::Expand {
+            file,
+            mocks,
+            common,
+        } => {
+            let mut ctx = Ctx::new(&common, style, out_style, cli.quiet)?;
+            ctx.options.mocks = mocks;
             expand(&ctx, &file)
         }
         Command::Graph {

@@ -357,6 +357,24 @@ fn expand_prints_formatted_rust() {
 }
 
 #[test]
+fn expand_mocks_adds_the_test_doubles() {
+    let dir = workspace();
+    let plain = arazzo(dir.path())
+        .args(["expand", "clean.arazzo.yaml"])
+        .output()
+        .expect("run");
+    let mocked = arazzo(dir.path())
+        .args(["expand", "--mocks", "clean.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(mocked.status.code(), Some(0), "{}", stderr(&mocked));
+    let (plain, mocked) = (stdout(&plain), stdout(&mocked));
+    assert!(!plain.contains("pub mod mock {"), "{plain}");
+    assert!(mocked.contains("pub mod mock {\n"), "{mocked}");
+    assert!(mocked.contains("::arazzo::__mock_enabled!"), "{mocked}");
+}
+
+#[test]
 fn expand_with_errors_exits_1() {
     let dir = workspace();
     let out = arazzo(dir.path())

@@ -49,6 +49,20 @@ impl Code {
         self.0.push_str(&other.0);
     }
 
+    /// Inserts `inner` before the closing brace that ends this code (the last item is a
+    /// block, e.g. `mod m { ... }`); appended when the code does not end with a brace.
+    pub fn append_inside_last_block(&mut self, inner: &Code) {
+        let trimmed = self.0.trim_end().len();
+        if self.0[..trimmed].ends_with('}') {
+            let close = trimmed - 1;
+            let tail = self.0.split_off(close);
+            self.0.push_str(&inner.0);
+            self.0.push_str(&tail);
+        } else {
+            self.append(inner);
+        }
+    }
+
     /// An identifier (`r#type` is a raw identifier). The names come from the checker,
     /// which makes valid ones; should one not be (a bug), it is written with `_` for
     /// each character an identifier cannot hold, so that no text of a document ever

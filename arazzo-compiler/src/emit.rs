@@ -112,6 +112,18 @@ pub fn emit(
     externals: &[(String, String)],
     skeleton: bool,
 ) -> Code {
+    emit_with(types, workflows, externals, skeleton, &[])
+}
+
+/// [`emit`], with code added inside each workflow's module (by index; the `mock` modules
+/// of [`crate::emit_mock`]).
+pub fn emit_with(
+    types: &TypeSpace,
+    workflows: &[ir::Workflow],
+    externals: &[(String, String)],
+    skeleton: bool,
+    inside: &[Code],
+) -> Code {
     let e = Emitter {
         types,
         workflows,
@@ -134,7 +146,14 @@ pub fn emit(
     let modules: Vec<_> = workflows
         .iter()
         .enumerate()
-        .map(|(index, w)| e.workflow(w, index, skeleton))
+        .map(|(index, w)| {
+            let mut module = e.workflow(w, index, skeleton);
+            // Generated test doubles (`mocks`): inside the workflow's module.
+            if let Some(extra) = inside.get(index) {
+                module.append_inside_last_block(extra);
+            }
+            module
+        })
         .collect();
     code! {
         /// Types of the OpenAPI component schemas used by the workflows, shared by all of them.

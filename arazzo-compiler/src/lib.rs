@@ -24,6 +24,7 @@ pub mod condition;
 pub mod diag;
 pub mod emit;
 pub mod emit_meta;
+pub mod emit_mock;
 pub mod expr;
 pub mod graph;
 pub mod ir;
@@ -63,6 +64,10 @@ pub struct Options {
     /// their directories. A monorepo whose documents refer to descriptions above the crate
     /// sets a common ancestor here.
     pub root: Option<PathBuf>,
+    /// Also generate, in each workflow's module, a `mock` module of test doubles (the
+    /// `mocks` option of `arazzo_workflow!`; see [`emit_mock`]). Its code needs the `mock`
+    /// feature of `arazzo`.
+    pub mocks: bool,
 }
 
 /// The directories (canonical) a compilation may read files from: see [`Options::root`].
@@ -564,12 +569,27 @@ fn compile_inner(
             credentials,
         };
     }
+    // `mocks` (generated test doubles): read from the OpenAPI descriptions before they are
+    // freed; a step without a possible happy path is an error.
+    let mocks = if options.mocks {
+        let locate = |wi: usize, si: usize| {
+            let step = doc.workflows.get(wi)?.steps.get(si)?;
+            model::location(&file, &step.id.node)
+        };
+        emit_mock::mock_modules(workflows, &sources, &locate, &mut diags)
+    } else {
+        Vec::new()
+    };
     let skeleton = diags.has_errors();
     // What emission reads is in `checked`: the trees and the model are freed first,
     // so the emitted code reuses their memory.
     drop((doc, sources));
     drop(root);
-    let mut code = emit::emit(&checked.types, workflows, &externals, skeleton);
+    let mut code = if skeleton || mocks.is_empty() {
+        emit::emit(&checked.types, workflows, &externals, skeleton)
+    } else {
+        emit::emit_with(&checked.types, workflows, &externals, skeleton, &mocks)
+    };
     for sub in &sub_tokens {
         code.append(sub);
     }

@@ -21,6 +21,7 @@ use syn::{LitStr, Token};
 /// arazzo::arazzo_workflow!("specs/arazzo/x.yml", deny(dialect), allow(unreachable_step));
 /// arazzo::arazzo_workflow!("specs/arazzo/y.yml", sources("cafe-api" = "specs/openapi/cafe.yaml"));
 /// arazzo::arazzo_workflow!("specs/arazzo/z.yml", root = "..");
+/// arazzo::arazzo_workflow!("specs/arazzo/x.yml", mocks);
 /// ```
 ///
 /// Paths are relative to the calling crate's `CARGO_MANIFEST_DIR`; when the file
@@ -34,6 +35,11 @@ use syn::{LitStr, Token};
 /// at or above the document with a `Cargo.toml` or `.git`) and below, and next to the files
 /// mapped in `sources(...)`; `root = "dir"` (relative to `CARGO_MANIFEST_DIR`) sets another
 /// directory, for a monorepo whose descriptions are above the crate.
+///
+/// `mocks` also generates, in each workflow's module, a `mock` module of test doubles (a
+/// local server with one method per step, a happy path, and a check of every request
+/// against the OpenAPI description); it needs the `mock` feature of `arazzo`. See
+/// `docs/testing.md`.
 #[proc_macro]
 pub fn arazzo_workflow(input: TokenStream) -> TokenStream {
     let input2: proc_macro2::TokenStream = input.into();
@@ -62,6 +68,8 @@ struct Args {
     lints: Vec<(syn::Ident, Level)>,
     /// `root = "dir"`: the directory files may be read from.
     root: Option<LitStr>,
+    /// `mocks`: also generate the test doubles.
+    mocks: bool,
 }
 
 /// A source-description name in `sources(...)`: an identifier (`petStore`, `r#type`) or a
@@ -88,6 +96,7 @@ impl Parse for Args {
         let mut sources = Vec::new();
         let mut lints = Vec::new();
         let mut root = None;
+        let mut mocks = false;
         while input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -101,6 +110,10 @@ impl Parse for Args {
                 lints.extend(names.into_iter().map(|n| (n, level)));
                 continue;
             }
+            if kw == "mocks" {
+                mocks = true;
+                continue;
+            }
             if kw == "root" {
                 input.parse::<Token![=]>()?;
                 root = Some(input.parse::<LitStr>()?);
@@ -109,7 +122,7 @@ impl Parse for Args {
             if kw != "sources" {
                 return Err(syn::Error::new(
                     kw.span(),
-                    "expected `sources(name = \"path\", ...)`, `root = \"dir\"`, `allow(lint, ...)`, `warn(lint, ...)` or `deny(lint, ...)`",
+                    "expected `sources(name = \"path\", ...)`, `root = \"dir\"`, `mocks`, `allow(lint, ...)`, `warn(lint, ...)` or `deny(lint, ...)`",
                 ));
             }
             let content;
@@ -129,6 +142,7 @@ impl Parse for Args {
             sources,
             lints,
             root,
+            mocks,
         })
     }
 }
@@ -171,6 +185,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         display_root: base.clone(),
         lints: Vec::new(),
         root: args.root.as_ref().map(|r| manifest_dir.join(r.value())),
+        mocks: args.mocks,
     };
     let mut errors: Vec<syn::Error> = Vec::new();
     for (name, level) in &args.lints {

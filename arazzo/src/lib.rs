@@ -51,6 +51,8 @@ mod client;
 mod error;
 pub mod executor;
 pub mod meta;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod rt;
 pub mod transport;
 
@@ -80,6 +82,28 @@ macro_rules! include_workflows {
             ::core::env!("OUT_DIR"),
             "/arazzo_workflows.rs"
         ));
+    };
+}
+
+/// The code of a generated `mock` module (the `mocks` option of `arazzo_workflow!`), kept
+/// as it is: the `mock` feature is on.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_enabled {
+    ($($code:tt)*) => { $($code)* };
+}
+
+/// The code of a generated `mock` module, replaced by an error that says which feature
+/// it needs.
+#[cfg(not(feature = "mock"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __mock_enabled {
+    ($($code:tt)*) => {
+        ::core::compile_error!(
+            "the `mocks` option of `arazzo_workflow!` needs the `mock` feature of the `arazzo` crate: `arazzo = { version = \"...\", features = [\"mock\"] }` (in [dev-dependencies] for tests only)"
+        );
     };
 }
 

@@ -5,6 +5,14 @@
 //! generated modules allow is `dead_code` (a crate may call `run` alone).
 #![deny(warnings)]
 
+mod seed_mocks {
+    include!(concat!(env!("OUT_DIR"), "/lint_seed_mocks.rs"));
+}
+
+mod mock_cases {
+    include!(concat!(env!("OUT_DIR"), "/lint_mock_cases.rs"));
+}
+
 mod branching {
     include!(concat!(env!("OUT_DIR"), "/lint_branching.rs"));
 }
@@ -83,4 +91,33 @@ fn generated_modules_are_usable() {
         order_events::place_and_confirm_order::WORKFLOW_ID,
         "place-and-confirm-order"
     );
+}
+
+/// The doubles written in build-script mode work as the macro's: the happy path of a
+/// workflow that runs another answers the inner workflow's steps too, with the body its
+/// criteria ask for (`$response.body#/name == 'Ada'`); a step whose success is a 404 gets
+/// the documented 404.
+#[tokio::test]
+async fn build_mode_doubles_answer_every_step_of_a_composed_run() {
+    let double = mock_cases::outer::mock::Double::start().await;
+    double.happy_path().await;
+    let client = double.client().expect("a client for the double");
+    let out = mock_cases::outer::run(&client, &mock_cases::outer::Inputs { id: "c-1".into() })
+        .await
+        .expect("the happy path succeeds");
+    assert_eq!(out.name, "Ada");
+    double.verify().await;
+
+    let double = mock_cases::expect_missing::mock::Double::start().await;
+    double.happy_path().await;
+    let client = double.client().expect("a client for the double");
+    let inputs = mock_cases::expect_missing::Inputs { id: "c-2".into() };
+    let out = mock_cases::expect_missing::run(&client, &inputs)
+        .await
+        .expect("the 404 is the success");
+    let happy = mock_cases::expect_missing::mock::LOOK_UP
+        .happy_body()
+        .expect("a body");
+    assert_eq!(Some(out.title.as_str()), happy["title"].as_str());
+    double.verify().await;
 }

@@ -1,4 +1,5 @@
-//! Habits of real-world documents, end to end against wiremock: source names that
+//! Habits of real-world documents, end to end against wiremock (the generated doubles where
+//! they serve): source names that
 //! are not Rust identifiers mapped with string keys (also for the included Arazzo
 //! document), header parameters OpenAPI says to ignore, readOnly/writeOnly
 //! properties, media types with parameters, a JSON description with surrogate
@@ -10,12 +11,13 @@ mod flows {
         sources(
             "cafe-api" = "tests/specs/openapi/cafe.openapi.yaml",
             "order-flows" = "tests/specs/arazzo/real-world-orders.arazzo.yaml",
-        )
+        ),
+        mocks
     );
 }
 
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(source: &str, server: &MockServer) -> arazzo::Client {
@@ -27,28 +29,27 @@ fn client(source: &str, server: &MockServer) -> arazzo::Client {
 
 #[tokio::test]
 async fn places_an_order_with_a_charset_body_and_no_read_only_fields() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/orders"))
-        .and(header("authorization", "Bearer tok-1"))
-        .and(header("content-type", "application/json; charset=utf-8"))
+    // The generated double: the request is also checked against the description (the
+    // readOnly `id` and `status`, required, are not required in a request).
+    let server = flows::place_order::mock::Double::start().await;
+    server
+        .place()
+        .when_header("authorization", "Bearer tok-1")
+        .when_header("content-type", "application/json; charset=utf-8")
         // readOnly `id` and `status` are not sent; the writeOnly token is.
-        .and(body_json(
+        .when(body_json(
             json!({"item": "espresso", "quantity": 2, "paymentToken": "pay-9"}),
         ))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .insert_header("content-type", "application/json; charset=utf-8")
-                // The writeOnly `paymentToken` is not in the response.
-                .set_body_json(
-                    json!({"id": "o-1", "item": "espresso", "quantity": 2, "status": "queued"}),
-                ),
+        .respond_raw(
+            201,
+            // The writeOnly `paymentToken` is not in the response.
+            json!({"id": "o-1", "item": "espresso", "quantity": 2, "status": "queued"}).to_string(),
+            "application/json; charset=utf-8",
         )
         .expect(1)
-        .mount(&server)
         .await;
     let out = flows::place_order::run(
-        &client("cafe-api", &server),
+        &server.client().unwrap(),
         &flows::place_order::Inputs {
             token: "tok-1".into(),
             item: "espresso".into(),
@@ -69,17 +70,13 @@ async fn places_an_order_with_a_charset_body_and_no_read_only_fields() {
 
 #[tokio::test]
 async fn reads_the_json_description_with_surrogate_pairs() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/items/donut"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"name": "Donut", "emoji": "\u{1f369}"})),
-        )
-        .mount(&server)
+    let server = flows::menu_item::mock::Double::start().await;
+    server
+        .item()
+        .respond(200, json!({"name": "Donut", "emoji": "\u{1f369}"}))
         .await;
     let out = flows::menu_item::run(
-        &client("menu-api", &server),
+        &server.client().unwrap(),
         &flows::menu_item::Inputs {
             item_id: "donut".into(),
         },
@@ -119,15 +116,10 @@ async fn the_included_document_uses_the_same_mapping() {
 }
 
 async fn find_order(status: u16, body: serde_json::Value) -> flows::find_order::Outputs {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/orders/o-1"))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = flows::find_order::mock::Double::start().await;
+    server.find().respond(status, body).expect(1).await;
     flows::find_order::run(
-        &client("cafe-api", &server),
+        &server.client().unwrap(),
         &flows::find_order::Inputs {
             order_id: "o-1".into(),
         },

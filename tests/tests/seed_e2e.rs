@@ -1,9 +1,19 @@
-//! The seed workflow end to end against a local mock server (wiremock on 127.0.0.1).
+//! The seed workflow end to end against its generated test double (wiremock on
+//! 127.0.0.1, every request checked against the OpenAPI description).
 
 use amberflo_workflows::create_meter_and_ingest_event::{self as seed, steps, Inputs};
 use serde_json::{json, Value};
-use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::matchers::body_json;
+use wiremock::Request;
+
+// The test doubles of the seed: the same document, compiled with `mocks`.
+mod doubles {
+    arazzo::arazzo_workflow!(
+        "specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml",
+        mocks
+    );
+}
+use doubles::create_meter_and_ingest_event::mock::Double;
 
 const API_KEY: &str = "test-key-123";
 
@@ -20,8 +30,8 @@ fn inputs(unique_id: Option<&str>) -> Inputs {
     }
 }
 
-fn client(server: &MockServer) -> arazzo::Client {
-    client_for(&server.uri())
+fn client(double: &Double) -> arazzo::Client {
+    client_for(&double.uri())
 }
 
 fn client_for(uri: &str) -> arazzo::Client {
@@ -43,26 +53,17 @@ fn meter_definition() -> Value {
     })
 }
 
-async fn mount_create_ok(server: &MockServer) {
-    Mock::given(method("POST"))
-        .and(path("/meters"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(meter_definition()))
-        .mount(server)
-        .await;
+async fn mount_create_ok(double: &Double) {
+    double.create_meter().respond(200, meter_definition()).await;
 }
 
 /// Amberflo's documented answer to an ingestion: a plain message.
 const INGESTED: &str = "1 records were ingested";
 
-fn ingest_reply() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(INGESTED, "text/plain; charset=utf-8")
-}
-
-async fn mount_ingest_ok(server: &MockServer) {
-    Mock::given(method("POST"))
-        .and(path("/ingest"))
-        .respond_with(ingest_reply())
-        .mount(server)
+async fn mount_ingest_ok(double: &Double) {
+    double
+        .ingest_event()
+        .respond_raw(200, INGESTED, "text/plain; charset=utf-8")
         .await;
 }
 
@@ -70,8 +71,9 @@ fn body_of(req: &Request) -> Value {
     serde_json::from_slice(&req.body).expect("request body is JSON")
 }
 
-async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
-    server
+async fn requests_to(double: &Double, p: &str) -> Vec<Request> {
+    double
+        .wiremock()
         .received_requests()
         .await
         .expect("recording is on")
@@ -82,33 +84,31 @@ async fn requests_to(server: &MockServer, p: &str) -> Vec<Request> {
 
 #[tokio::test]
 async fn runs_both_steps_and_returns_typed_outputs() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/meters"))
-        .and(header("X-API-KEY", API_KEY))
-        .and(body_json(json!({
+    let server = Double::start().await;
+    server
+        .create_meter()
+        .when_header("X-API-KEY", API_KEY)
+        .when(body_json(json!({
             "meterApiName": "api-calls",
             "displayName": "API calls",
             "type": "SUM_OF_ALL_USAGE",
             "dimensions": []
         })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(meter_definition()))
+        .respond(200, meter_definition())
         .expect(1)
-        .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/ingest"))
-        .and(header("X-API-KEY", API_KEY))
-        .and(body_json(json!({
+    server
+        .ingest_event()
+        .when_header("X-API-KEY", API_KEY)
+        .when(body_json(json!({
             "meterApiName": "api-calls",
             "customerId": "cust-1",
             "meterValue": 3.5,
             "meterTimeInMillis": 1_700_000_000_000_i64,
             "uniqueId": "evt-1"
         })))
-        .respond_with(ingest_reply())
+        .respond_raw(200, INGESTED, "text/plain; charset=utf-8")
         .expect(1)
-        .mount(&server)
         .await;
 
     let out = seed::run(&client(&server), &inputs(Some("evt-1")))
@@ -132,12 +132,11 @@ async fn ingest_result_is_the_message_however_it_is_sent() {
         ("application/json", quoted.as_str()),
         ("application/json", INGESTED),
     ] {
-        let server = MockServer::start().await;
+        let server = Double::start().await;
         mount_create_ok(&server).await;
-        Mock::given(method("POST"))
-            .and(path("/ingest"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(body, content_type))
-            .mount(&server)
+        server
+            .ingest_event()
+            .respond_raw(200, body, content_type)
             .await;
         let out = seed::run(&client(&server), &inputs(None))
             .await
@@ -145,12 +144,16 @@ async fn ingest_result_is_the_message_however_it_is_sent() {
         assert_eq!(out.ingest_result, INGESTED, "{content_type} {body}");
     }
 
-    let server = MockServer::start().await;
+    let server = Double::start().await;
     mount_create_ok(&server).await;
-    Mock::given(method("POST"))
-        .and(path("/ingest"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "ingestedCount": 1 })))
-        .mount(&server)
+    // Not the documented answer, on purpose: `respond_raw` is not checked against the schema.
+    server
+        .ingest_event()
+        .respond_raw(
+            200,
+            json!({ "ingestedCount": 1 }).to_string(),
+            "application/json",
+        )
         .await;
     let err = seed::run(&client(&server), &inputs(None))
         .await
@@ -164,7 +167,7 @@ async fn ingest_result_is_the_message_however_it_is_sent() {
 /// The exact wire format of both requests, asserted on what the server received.
 #[tokio::test]
 async fn requests_are_exactly_as_specified() {
-    let server = MockServer::start().await;
+    let server = Double::start().await;
     mount_create_ok(&server).await;
     mount_ingest_ok(&server).await;
 
@@ -172,7 +175,11 @@ async fn requests_are_exactly_as_specified() {
         .await
         .expect("workflow succeeds");
 
-    let all = server.received_requests().await.expect("recording is on");
+    let all = server
+        .wiremock()
+        .received_requests()
+        .await
+        .expect("recording is on");
     assert_eq!(all.len(), 2, "exactly two requests");
     let (create, ingest) = (&all[0], &all[1]);
 
@@ -232,7 +239,7 @@ async fn requests_are_exactly_as_specified() {
 
 #[tokio::test]
 async fn absent_unique_id_is_left_out_of_the_ingest_body() {
-    let server = MockServer::start().await;
+    let server = Double::start().await;
     mount_create_ok(&server).await;
     mount_ingest_ok(&server).await;
 
@@ -251,22 +258,19 @@ async fn absent_unique_id_is_left_out_of_the_ingest_body() {
 
 #[tokio::test]
 async fn create_meter_400_fails_the_run_and_skips_ingest() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/meters"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
-            "code": "ALREADY_EXISTS",
-            "message": "meter api-calls already exists"
-        })))
+    let server = Double::start().await;
+    server
+        .create_meter()
+        .respond(
+            400,
+            json!({
+                "code": "ALREADY_EXISTS",
+                "message": "meter api-calls already exists"
+            }),
+        )
         .expect(1)
-        .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/ingest"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    server.ingest_event().status(200).expect(0).await;
 
     let err = seed::run(&client(&server), &inputs(Some("evt-1")))
         .await
@@ -324,7 +328,7 @@ async fn unreachable_server_is_a_connect_error_naming_the_step() {
 
 #[tokio::test]
 async fn each_step_is_callable_on_its_own() {
-    let server = MockServer::start().await;
+    let server = Double::start().await;
     mount_create_ok(&server).await;
     mount_ingest_ok(&server).await;
     let client = client(&server);
@@ -360,11 +364,10 @@ async fn each_step_is_callable_on_its_own() {
 
 #[tokio::test]
 async fn step_function_reports_criteria_failure() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/ingest"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
-        .mount(&server)
+    let server = Double::start().await;
+    server
+        .ingest_event()
+        .respond_raw(503, "busy", "text/plain")
         .await;
     let created = steps::CreateMeterOutputs {
         meter_api_name: "api-calls".into(),
@@ -403,14 +406,10 @@ fn debug_of_inputs_never_prints_the_api_key() {
 
 #[tokio::test]
 async fn api_key_is_not_echoed_in_errors() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/meters"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_string(format!("{{\"message\":\"bad key {API_KEY}\"}}")),
-        )
-        .mount(&server)
+    let server = Double::start().await;
+    server
+        .create_meter()
+        .respond(401, json!({ "message": format!("bad key {API_KEY}") }))
         .await;
     let err = seed::run(&client(&server), &inputs(None))
         .await

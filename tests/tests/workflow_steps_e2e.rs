@@ -5,8 +5,11 @@
 //! document's workflow.
 
 mod flows {
-    arazzo::arazzo_workflow!("tests/specs/arazzo/workflow-steps.arazzo.yaml");
+    arazzo::arazzo_workflow!("tests/specs/arazzo/workflow-steps.arazzo.yaml", mocks);
 }
+
+/// The generated double of `run-job`: its steps and those of `poll-job`, which it runs.
+use flows::run_job::mock::Double;
 
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -19,29 +22,28 @@ fn client(server: &MockServer) -> arazzo::Client {
         .expect("client")
 }
 
-/// `GET /jobs/{id}` answers `states` in turn, the last one from then on.
-async fn job_states(server: &MockServer, id: &str, states: &[&str]) {
-    let at = format!("/jobs/{id}");
+/// `GET /jobs/{id}` (step `get` of `poll-job`) answers `states` in turn, the last one
+/// from then on.
+async fn job_states(double: &Double, id: &str, states: &[&str]) {
     let (last, first) = states.split_last().expect("a state");
     for state in first {
-        Mock::given(method("GET"))
-            .and(path(at.as_str()))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"id": id, "state": state})),
-            )
-            .up_to_n_times(1)
-            .mount(server)
+        double
+            .poll_job_get()
+            .when_param("jobId", id)
+            .respond(200, json!({"id": id, "state": state}))
+            .up_to(1)
             .await;
     }
-    Mock::given(method("GET"))
-        .and(path(at.as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": id, "state": last})))
-        .mount(server)
+    double
+        .poll_job_get()
+        .when_param("jobId", id)
+        .respond(200, json!({"id": id, "state": last}))
         .await;
 }
 
-async fn count(server: &MockServer, verb: &str, at: &str) -> usize {
-    server
+async fn count(double: &Double, verb: &str, at: &str) -> usize {
+    double
+        .wiremock()
         .received_requests()
         .await
         .expect("recording is on")
@@ -50,14 +52,9 @@ async fn count(server: &MockServer, verb: &str, at: &str) -> usize {
         .count()
 }
 
-async fn posts_answer_204(server: &MockServer) {
-    for at in ["/reports", "/alerts"] {
-        Mock::given(method("POST"))
-            .and(path(at))
-            .respond_with(ResponseTemplate::new(204))
-            .mount(server)
-            .await;
-    }
+async fn posts_answer_204(double: &Double) {
+    double.report().status(204).await;
+    double.alert().status(204).await;
 }
 
 fn state_json<T: serde::Serialize>(state: &T) -> serde_json::Value {
@@ -66,11 +63,11 @@ fn state_json<T: serde::Serialize>(state: &T) -> serde_json::Value {
 
 #[tokio::test]
 async fn failure_retries_while_pending_then_success_goes_to_the_report() {
-    let server = MockServer::start().await;
+    let server = Double::start().await;
     job_states(&server, "j1", &["pending", "pending", "done"]).await;
     posts_answer_204(&server).await;
     let out = flows::run_job::run(
-        &client(&server),
+        &server.client().expect("client"),
         &flows::run_job::Inputs {
             job_id: "j1".into(),
         },
@@ -86,11 +83,11 @@ async fn failure_retries_while_pending_then_success_goes_to_the_report() {
 
 #[tokio::test]
 async fn a_success_action_whose_criteria_fail_falls_through_to_the_next_step() {
-    let server = MockServer::start().await;
+    let server = Double::start().await;
     job_states(&server, "urgent", &["done"]).await;
     posts_answer_204(&server).await;
     let out = flows::run_job::run(
-        &client(&server),
+        &server.client().expect("client"),
         &flows::run_job::Inputs {
             job_id: "urgent".into(),
         },
@@ -104,11 +101,11 @@ async fn a_success_action_whose_criteria_fail_falls_through_to_the_next_step() {
 
 #[tokio::test]
 async fn a_failed_job_ends_the_workflow_through_on_failure_end() {
-    let server = MockServer::start().await;
+    let server = Double::start().await;
     job_states(&server, "j2", &["failed"]).await;
     posts_answer_204(&server).await;
     let out = flows::run_job::run(
-        &client(&server),
+        &server.client().expect("client"),
         &flows::run_job::Inputs {
             job_id: "j2".into(),
         },
@@ -123,10 +120,10 @@ async fn a_failed_job_ends_the_workflow_through_on_failure_end() {
 
 #[tokio::test]
 async fn retries_run_out_with_the_called_workflows_criteria_as_the_last_failure() {
-    let server = MockServer::start().await;
+    let server = Double::start().await;
     job_states(&server, "j3", &["pending"]).await;
     let err = flows::run_job::run(
-        &client(&server),
+        &server.client().expect("client"),
         &flows::run_job::Inputs {
             job_id: "j3".into(),
         },
@@ -161,13 +158,13 @@ async fn retries_run_out_with_the_called_workflows_criteria_as_the_last_failure(
 
 #[tokio::test]
 async fn an_error_of_the_called_workflow_that_no_action_handles_is_returned_as_is() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
-        .mount(&server)
+    let server = Double::start().await;
+    server
+        .poll_job_get()
+        .respond_raw(500, "boom", "text/plain")
         .await;
     let err = flows::run_job::run(
-        &client(&server),
+        &server.client().expect("client"),
         &flows::run_job::Inputs {
             job_id: "j4".into(),
         },
@@ -182,6 +179,39 @@ async fn an_error_of_the_called_workflow_that_no_action_handles_is_returned_as_i
     assert_eq!(err.step(), Some("get"));
 }
 
+/// Workflows of another Arazzo document run against a hand-written server (the double of a
+/// workflow covers the workflows of its own document only): `GET /jobs/{id}` answers
+/// `states` in turn, the last one from then on.
+async fn raw_job_states(server: &MockServer, id: &str, states: &[&str]) {
+    let at = format!("/jobs/{id}");
+    let (last, first) = states.split_last().expect("a state");
+    for state in first {
+        Mock::given(method("GET"))
+            .and(path(at.as_str()))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"id": id, "state": state})),
+            )
+            .up_to_n_times(1)
+            .mount(server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(at.as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": id, "state": last})))
+        .mount(server)
+        .await;
+}
+
+async fn raw_count(server: &MockServer, verb: &str, at: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .iter()
+        .filter(|r| r.method.as_str() == verb && r.url.path() == at)
+        .count()
+}
+
 #[tokio::test]
 async fn another_documents_workflows_as_depends_on_step_and_goto_target() {
     let server = MockServer::start().await;
@@ -194,8 +224,8 @@ async fn another_documents_workflows_as_depends_on_step_and_goto_target() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    job_states(&server, "r1", &["done"]).await;
-    job_states(&server, "r2", &["failed"]).await;
+    raw_job_states(&server, "r1", &["done"]).await;
+    raw_job_states(&server, "r2", &["failed"]).await;
     let c = client(&server);
     use flows::run_remote_job::{run, Inputs};
 
@@ -216,7 +246,7 @@ async fn another_documents_workflows_as_depends_on_step_and_goto_target() {
         serde_json::from_slice::<serde_json::Value>(&first.body).ok(),
         Some(json!({"id": "r1"}))
     );
-    assert_eq!(count(&server, "DELETE", "/jobs/r1").await, 0);
+    assert_eq!(raw_count(&server, "DELETE", "/jobs/r1").await, 0);
 
     // A failed job: goto `cancel-job` of the other document, which ends this workflow.
     let out = run(
@@ -228,7 +258,7 @@ async fn another_documents_workflows_as_depends_on_step_and_goto_target() {
     .await
     .expect("goto ends the run");
     assert!(out.state.is_none());
-    assert_eq!(count(&server, "DELETE", "/jobs/r2").await, 1);
+    assert_eq!(raw_count(&server, "DELETE", "/jobs/r2").await, 1);
 }
 
 #[tokio::test]
@@ -239,7 +269,7 @@ async fn a_retry_runs_the_other_documents_workflow_first() {
         .respond_with(ResponseTemplate::new(201))
         .mount(&server)
         .await;
-    job_states(&server, "r3", &["pending"]).await;
+    raw_job_states(&server, "r3", &["pending"]).await;
     let err = flows::run_remote_job::run(
         &client(&server),
         &flows::run_remote_job::Inputs {
@@ -260,5 +290,5 @@ async fn a_retry_runs_the_other_documents_workflow_first() {
         "{err:?}"
     );
     // The step once, then per retry: `check-job` as the retry's workflow, and the step again.
-    assert_eq!(count(&server, "GET", "/jobs/r3").await, 5);
+    assert_eq!(raw_count(&server, "GET", "/jobs/r3").await, 5);
 }
