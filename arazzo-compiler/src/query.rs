@@ -167,6 +167,8 @@ pub struct Scope {
     pub operation: Option<OperationInfo>,
     /// The responses its success criteria admit (the success response first), with their schemas.
     pub responses: Vec<ResponseInfo>,
+    /// Every status code the operation documents, with the response's description.
+    pub status_codes: Vec<(String, Option<String>)>,
     /// The schema of the request body of the operation.
     pub request_body: Option<serde_json::Value>,
     /// The schemas of the payloads of the messages an event-driven step sends or receives.

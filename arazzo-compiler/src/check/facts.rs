@@ -402,6 +402,13 @@ impl<'a> Checker<'a> {
                 let source = self.sources.apis.get(api).map_or("", |(n, _)| n.as_str());
                 let info = self.operation_info(source, op, true);
                 let store = &self.sources.store;
+                scope.status_codes = all_responses(store, op)
+                    .into_iter()
+                    .map(|(code, r)| {
+                        let d = r.node.get("description").and_then(Node::as_str);
+                        (code, d.map(str::to_owned))
+                    })
+                    .collect();
                 let mut responses: Vec<(String, At<'a>)> =
                     store.success_response(op).into_iter().collect();
                 for r in self.admitted_responses(st, ec, op) {
