@@ -179,7 +179,9 @@ pub fn load_config(root: &Path) -> (Options, Vec<String>) {
         for (k, v) in t.iter() {
             match v.as_str() {
                 Some(p) => options.sources.push((k.to_owned(), root.join(p))),
-                None => problems.push(format!("arazzo.toml: `sources.{k}` must be a path (a string)")),
+                None => problems.push(format!(
+                    "arazzo.toml: `sources.{k}` must be a path (a string)"
+                )),
             }
         }
     }
@@ -208,9 +210,9 @@ fn is_arazzo(uri: &Url, text: &str) -> bool {
     {
         return true;
     }
-    text.lines().take(200).any(|l| {
-        l.starts_with("arazzo:") || l.trim_start().starts_with("\"arazzo\"")
-    })
+    text.lines()
+        .take(200)
+        .any(|l| l.starts_with("arazzo:") || l.trim_start().starts_with("\"arazzo\""))
 }
 
 /// Byte offsets and LSP positions (UTF-16 columns) of one text.
@@ -228,13 +230,19 @@ impl<'t> LineIndex<'t> {
 
     fn position(&self, offset: usize) -> lsp::Position {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts[line];
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let col = self.text.get(start..end).map_or(0, |s| s.encode_utf16().count());
+        let col = self
+            .text
+            .get(start..end)
+            .map_or(0, |s| s.encode_utf16().count());
         lsp::Position::new(line as u32, col as u32)
     }
 
@@ -261,7 +269,10 @@ impl<'t> LineIndex<'t> {
 fn lsp_location(a: &Analysis, l: &CLocation) -> Option<lsp::Location> {
     let path = a.path_of(l)?;
     let uri = Url::from_file_path(path).ok()?;
-    Some(lsp::Location::new(uri, LineIndex::new(&l.file.text).range(&l.range)))
+    Some(lsp::Location::new(
+        uri,
+        LineIndex::new(&l.file.text).range(&l.range),
+    ))
 }
 
 fn in_document(a: &Analysis, file: &Arc<SourceFile>) -> bool {
@@ -431,7 +442,10 @@ fn line_context(text: &str, offset: usize) -> (String, String, Option<String>) {
         }
         None => body,
     };
-    let key = body.split_once(':').map(|(k, _)| k.trim().to_owned()).unwrap_or_default();
+    let key = body
+        .split_once(':')
+        .map(|(k, _)| k.trim().to_owned())
+        .unwrap_or_default();
     let mut parent = None;
     for l in text[..start].lines().rev() {
         let t = l.trim_start();
@@ -441,7 +455,10 @@ fn line_context(text: &str, offset: usize) -> (String, String, Option<String>) {
         let ind = l.len() - t.len();
         if ind < indent {
             let t = t.strip_prefix("- ").unwrap_or(t);
-            if let Some(k) = t.strip_suffix(':').or_else(|| t.split_once(':').map(|(k, _)| k)) {
+            if let Some(k) = t
+                .strip_suffix(':')
+                .or_else(|| t.split_once(':').map(|(k, _)| k))
+            {
                 parent = Some(k.trim().to_owned());
             }
             break;
@@ -519,7 +536,15 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
         let items_of = |items: &[arazzo_compiler::query::Item], kind| {
             items
                 .iter()
-                .map(|i| item(&i.name, kind, i.rust_type.clone(), i.description.clone(), seg))
+                .map(|i| {
+                    item(
+                        &i.name,
+                        kind,
+                        i.rust_type.clone(),
+                        i.description.clone(),
+                        seg,
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         let parts: Vec<&str> = e.split(['.']).collect();
@@ -528,7 +553,12 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
             let (walk, _) = tokens.split_at(tokens.len().saturating_sub(1));
             let schemas: Vec<&Value> = match base {
                 "$response.body" => scope
-                    .map(|s| s.responses.iter().filter_map(|r| r.schema.as_ref()).collect())
+                    .map(|s| {
+                        s.responses
+                            .iter()
+                            .filter_map(|r| r.schema.as_ref())
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 "$request.body" => scope
                     .and_then(|s| s.request_body.as_ref())
@@ -538,9 +568,9 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
                     .map(|s| s.message_payloads.iter().collect())
                     .unwrap_or_default(),
                 _ => {
-                    let inputs = base.strip_prefix("$inputs.").and_then(|n| {
-                        scope?.inputs.iter().find(|i| i.name == n)?.schema.as_ref()
-                    });
+                    let inputs = base
+                        .strip_prefix("$inputs.")
+                        .and_then(|n| scope?.inputs.iter().find(|i| i.name == n)?.schema.as_ref());
                     let step_out = base.strip_prefix("$steps.").and_then(|rest| {
                         let (step, out) = rest.split_once(".outputs.")?;
                         let s = scope?.steps.iter().find(|s| s.id == step)?;
@@ -556,7 +586,10 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
                     if !seen.insert(name.clone()) {
                         continue;
                     }
-                    let desc = schema.get("description").and_then(Value::as_str).map(str::to_owned);
+                    let desc = schema
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
                     let detail = format!(
                         "{}{}",
                         schema_summary(&schema),
@@ -574,9 +607,19 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
         }
         return match parts.as_slice() {
             [_] => [
-                "$inputs.", "$steps.", "$outputs.", "$response.", "$request.", "$statusCode",
-                "$url", "$method", "$workflows.", "$sourceDescriptions.", "$components.",
-                "$message.", "$self",
+                "$inputs.",
+                "$steps.",
+                "$outputs.",
+                "$response.",
+                "$request.",
+                "$statusCode",
+                "$url",
+                "$method",
+                "$workflows.",
+                "$sourceDescriptions.",
+                "$components.",
+                "$message.",
+                "$self",
             ]
             .iter()
             .map(|r| {
@@ -585,13 +628,16 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
                 it
             })
             .collect(),
-            ["$inputs", _] => scope.map(|s| items_of(&s.inputs, K::FIELD)).unwrap_or_default(),
+            ["$inputs", _] => scope
+                .map(|s| items_of(&s.inputs, K::FIELD))
+                .unwrap_or_default(),
             ["$steps", _] => scope
                 .map(|s| {
                     s.steps
                         .iter()
                         .map(|st| {
-                            let outs: Vec<String> = st.outputs.iter().map(|o| o.name.clone()).collect();
+                            let outs: Vec<String> =
+                                st.outputs.iter().map(|o| o.name.clone()).collect();
                             item(
                                 &st.id,
                                 K::REFERENCE,
@@ -628,7 +674,15 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
                         o.parameters
                             .iter()
                             .filter(|p| p.location == want)
-                            .map(|p| item(&p.name, K::FIELD, Some(format!("in: {}", p.location)), None, seg))
+                            .map(|p| {
+                                item(
+                                    &p.name,
+                                    K::FIELD,
+                                    Some(format!("in: {}", p.location)),
+                                    None,
+                                    seg,
+                                )
+                            })
                             .collect()
                     })
                     .unwrap_or_default()
@@ -644,7 +698,13 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
                 .filter(|o| o.source == *src)
                 .filter_map(|o| {
                     let id = o.operation_id.as_ref()?;
-                    Some(item(id, K::FUNCTION, Some(format!("{} {}", o.method, o.path)), o.summary.clone(), seg))
+                    Some(item(
+                        id,
+                        K::FUNCTION,
+                        Some(format!("{} {}", o.method, o.path)),
+                        o.summary.clone(),
+                        seg,
+                    ))
                 })
                 .take(MAX_ITEMS)
                 .collect(),
@@ -661,7 +721,15 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
             ["$workflows", _] => doc
                 .workflows
                 .iter()
-                .map(|w| item(&w.id, K::MODULE, Some("workflow".into()), w.description.clone(), seg))
+                .map(|w| {
+                    item(
+                        &w.id,
+                        K::MODULE,
+                        Some("workflow".into()),
+                        w.description.clone(),
+                        seg,
+                    )
+                })
                 .collect(),
             ["$workflows", _, _] => ["inputs", "outputs"]
                 .iter()
@@ -672,7 +740,11 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
                 .iter()
                 .find(|w| w.id == *id)
                 .map(|w| {
-                    let list = if *field == "inputs" { &w.inputs } else { &w.outputs };
+                    let list = if *field == "inputs" {
+                        &w.inputs
+                    } else {
+                        &w.outputs
+                    };
                     items_of(list, K::FIELD)
                 })
                 .unwrap_or_default(),
@@ -691,7 +763,9 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
     let trimmed = before.trim_end_matches(|c: char| c.is_ascii_digit());
     let typed = &before[trimmed.len()..];
     let cmp = trimmed.trim_end();
-    if ["==", "!=", "<", ">", "<=", ">="].iter().any(|op| cmp.ends_with(op))
+    if ["==", "!=", "<", ">", "<=", ">="]
+        .iter()
+        .any(|op| cmp.ends_with(op))
         && cmp
             .trim_end_matches(['=', '!', '<', '>'])
             .trim_end()
@@ -736,7 +810,15 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
         ("workflowId", _) => doc
             .workflows
             .iter()
-            .map(|w| item(&w.id, K::MODULE, Some("workflow".into()), w.description.clone(), seg))
+            .map(|w| {
+                item(
+                    &w.id,
+                    K::MODULE,
+                    Some("workflow".into()),
+                    w.description.clone(),
+                    seg,
+                )
+            })
             .collect(),
         ("stepId", Some("onSuccess" | "onFailure" | "successActions" | "failureActions"))
         | ("dependsOn", _) => {
@@ -755,7 +837,13 @@ fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionIt
                     .iter()
                     .map(|p| {
                         let required = if p.required { ", required" } else { "" };
-                        item(&p.name, K::FIELD, Some(format!("in: {}{required}", p.location)), None, seg)
+                        item(
+                            &p.name,
+                            K::FIELD,
+                            Some(format!("in: {}{required}", p.location)),
+                            None,
+                            seg,
+                        )
                     })
                     .collect()
             })
@@ -769,7 +857,10 @@ fn hover(a: &Analysis, offset: usize) -> Option<lsp::Hover> {
     let f = a.at(offset)?;
     let mut parts = Vec::new();
     if let Some(op) = &f.operation {
-        parts.push(format!("**{}** `{}` (source `{}`)", op.method, op.path, op.source));
+        parts.push(format!(
+            "**{}** `{}` (source `{}`)",
+            op.method, op.path, op.source
+        ));
         if let Some(s) = &op.summary {
             parts.push(s.clone());
         }
@@ -777,7 +868,14 @@ fn hover(a: &Analysis, offset: usize) -> Option<lsp::Hover> {
             let ps: Vec<String> = op
                 .parameters
                 .iter()
-                .map(|p| format!("`{}` ({}{})", p.name, p.location, if p.required { ", required" } else { "" }))
+                .map(|p| {
+                    format!(
+                        "`{}` ({}{})",
+                        p.name,
+                        p.location,
+                        if p.required { ", required" } else { "" }
+                    )
+                })
                 .collect();
             parts.push(format!("parameters: {}", ps.join(", ")));
         }
@@ -796,7 +894,10 @@ fn hover(a: &Analysis, offset: usize) -> Option<lsp::Hover> {
         parts.push(format!("schema: `{}`", schema_summary(s)));
     }
     if let Some(l) = &f.declared_at {
-        parts.push(format!("declared at `{}:{}:{}`", l.file.display, l.pos.line, l.pos.col));
+        parts.push(format!(
+            "declared at `{}:{}:{}`",
+            l.file.display, l.pos.line, l.pos.col
+        ));
     }
     let index = LineIndex::new(&a.text);
     Some(lsp::Hover {
@@ -806,7 +907,12 @@ fn hover(a: &Analysis, offset: usize) -> Option<lsp::Hover> {
 }
 
 /// The code actions of the suggestions of the diagnostics in `range`, and "fix all".
-fn code_actions(a: &Analysis, uri: &Url, range: lsp::Range, only: Option<&[lsp::CodeActionKind]>) -> Vec<lsp::CodeActionOrCommand> {
+fn code_actions(
+    a: &Analysis,
+    uri: &Url,
+    range: lsp::Range,
+    only: Option<&[lsp::CodeActionKind]>,
+) -> Vec<lsp::CodeActionOrCommand> {
     let index = LineIndex::new(&a.text);
     let (from, to) = (index.offset(range.start), index.offset(range.end));
     let wants = |k: &lsp::CodeActionKind| {
@@ -823,7 +929,10 @@ fn code_actions(a: &Analysis, uri: &Url, range: lsp::Range, only: Option<&[lsp::
     for d in &a.diagnostics {
         let here = d.location.as_ref().filter(|l| in_document(a, &l.file));
         for s in &d.suggestions {
-            if s.applicability == Applicability::MachineApplicable && in_document(a, &s.file) && s.matches(&a.text) {
+            if s.applicability == Applicability::MachineApplicable
+                && in_document(a, &s.file)
+                && s.matches(&a.text)
+            {
                 all.push(s);
             }
         }
@@ -833,7 +942,9 @@ fn code_actions(a: &Analysis, uri: &Url, range: lsp::Range, only: Option<&[lsp::
         }
         let diag = lsp_diagnostic(a, &index, d);
         for s in &d.suggestions {
-            let Some((target, edit)) = edit_of(s) else { continue };
+            let Some((target, edit)) = edit_of(s) else {
+                continue;
+            };
             let title = if s.original.is_empty() {
                 format!("Insert `{}`", s.replacement)
             } else if s.replacement.is_empty() {
@@ -859,11 +970,16 @@ fn code_actions(a: &Analysis, uri: &Url, range: lsp::Range, only: Option<&[lsp::
         let mut edits = Vec::new();
         let mut end = 0;
         for s in all {
-            if s.range.start < end || (!edits.is_empty() && s.range.start == end && s.range.is_empty()) {
+            if s.range.start < end
+                || (!edits.is_empty() && s.range.start == end && s.range.is_empty())
+            {
                 continue;
             }
             end = s.range.end;
-            edits.push(lsp::TextEdit::new(index.range(&s.range), s.replacement.clone()));
+            edits.push(lsp::TextEdit::new(
+                index.range(&s.range),
+                s.replacement.clone(),
+            ));
         }
         out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
             title: format!("Fix all machine-applicable problems ({})", edits.len()),
@@ -885,14 +1001,18 @@ fn symbols(a: &Analysis) -> Vec<lsp::DocumentSymbol> {
         .workflows
         .iter()
         .map(|w| {
-            let selection = w.declared_at.as_ref().map_or_else(|| index.range(&w.range), |l| index.range(&l.range));
+            let selection = w
+                .declared_at
+                .as_ref()
+                .map_or_else(|| index.range(&w.range), |l| index.range(&l.range));
             let children = w
                 .steps
                 .iter()
                 .filter_map(|(id, at)| {
                     let at = at.as_ref()?;
                     let scope = a.scope_of(&w.id, Some(id));
-                    let range = scope.map_or_else(|| index.range(&at.range), |s| index.range(&s.range));
+                    let range =
+                        scope.map_or_else(|| index.range(&at.range), |s| index.range(&s.range));
                     let sel = index.range(&at.range);
                     Some(lsp::DocumentSymbol {
                         name: id.clone(),
@@ -927,8 +1047,16 @@ fn symbols(a: &Analysis) -> Vec<lsp::DocumentSymbol> {
 fn union(a: lsp::Range, b: lsp::Range) -> lsp::Range {
     let key = |p: lsp::Position| (p.line, p.character);
     lsp::Range::new(
-        if key(a.start) <= key(b.start) { a.start } else { b.start },
-        if key(a.end) >= key(b.end) { a.end } else { b.end },
+        if key(a.start) <= key(b.start) {
+            a.start
+        } else {
+            b.start
+        },
+        if key(a.end) >= key(b.end) {
+            a.end
+        } else {
+            b.end
+        },
     )
 }
 
@@ -954,7 +1082,11 @@ fn semantic_tokens(a: &Analysis) -> lsp::SemanticTokens {
         }
         last_end = f.range.end;
         let delta_line = start.line - line;
-        let delta_start = if delta_line == 0 { start.character - col } else { start.character };
+        let delta_start = if delta_line == 0 {
+            start.character - col
+        } else {
+            start.character
+        };
         data.push(lsp::SemanticToken {
             delta_line,
             delta_start,
@@ -1074,7 +1206,9 @@ impl<'c> Server<'c> {
                 .dirty
                 .values()
                 .min()
-                .map_or(Duration::from_secs(3600), |d| d.saturating_duration_since(now));
+                .map_or(Duration::from_secs(3600), |d| {
+                    d.saturating_duration_since(now)
+                });
             match self.conn.receiver.recv_timeout(wait) {
                 Ok(Message::Request(req)) => {
                     if self.conn.handle_shutdown(&req)? {
@@ -1088,7 +1222,11 @@ impl<'c> Server<'c> {
                         Err(p) => {
                             let m = panic_message(&p);
                             self.log(format!("panic in `{method}`: {m}"));
-                            Response::new_err(id, ErrorCode::InternalError as i32, format!("internal error: {m}"))
+                            Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                format!("internal error: {m}"),
+                            )
                         }
                     };
                     self.conn.sender.send(resp.into())?;
@@ -1202,10 +1340,19 @@ impl<'c> Server<'c> {
         use lsp::notification as N;
         match n.method.as_str() {
             N::DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params) else { return };
+                let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params)
+                else {
+                    return;
+                };
                 let uri = p.text_document.uri;
                 let arazzo = is_arazzo(&uri, &p.text_document.text);
-                self.docs.insert(uri.clone(), OpenDoc { text: p.text_document.text.into(), arazzo });
+                self.docs.insert(
+                    uri.clone(),
+                    OpenDoc {
+                        text: p.text_document.text.into(),
+                        arazzo,
+                    },
+                );
                 if arazzo {
                     self.analyze(&uri);
                 } else {
@@ -1213,11 +1360,22 @@ impl<'c> Server<'c> {
                 }
             }
             N::DidChangeTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params) else { return };
+                let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
+                else {
+                    return;
+                };
                 let uri = p.text_document.uri;
-                let Some(change) = p.content_changes.into_iter().last() else { return };
+                let Some(change) = p.content_changes.into_iter().last() else {
+                    return;
+                };
                 let arazzo = is_arazzo(&uri, &change.text);
-                self.docs.insert(uri.clone(), OpenDoc { text: change.text.into(), arazzo });
+                self.docs.insert(
+                    uri.clone(),
+                    OpenDoc {
+                        text: change.text.into(),
+                        arazzo,
+                    },
+                );
                 if arazzo {
                     self.dirty.insert(uri, Instant::now() + DEBOUNCE);
                 } else {
@@ -1225,13 +1383,23 @@ impl<'c> Server<'c> {
                 }
             }
             N::DidSaveTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidSaveTextDocumentParams>(n.params) else { return };
-                if self.docs.get(&p.text_document.uri).is_some_and(|d| !d.arazzo) {
+                let Ok(p) = serde_json::from_value::<lsp::DidSaveTextDocumentParams>(n.params)
+                else {
+                    return;
+                };
+                if self
+                    .docs
+                    .get(&p.text_document.uri)
+                    .is_some_and(|d| !d.arazzo)
+                {
                     self.dependents_changed(p.text_document.uri.to_file_path().ok().as_deref());
                 }
             }
             N::DidCloseTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params) else { return };
+                let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params)
+                else {
+                    return;
+                };
                 let uri = p.text_document.uri;
                 let was = self.docs.remove(&uri);
                 self.analyses.remove(&uri);
@@ -1240,7 +1408,11 @@ impl<'c> Server<'c> {
                 if was.is_some_and(|d| d.arazzo) {
                     let n = Notification::new(
                         N::PublishDiagnostics::METHOD.into(),
-                        lsp::PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version: None },
+                        lsp::PublishDiagnosticsParams {
+                            uri,
+                            diagnostics: Vec::new(),
+                            version: None,
+                        },
                     );
                     let _ = self.conn.sender.send(n.into());
                 } else {
@@ -1248,11 +1420,18 @@ impl<'c> Server<'c> {
                 }
             }
             N::DidChangeWatchedFiles::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params) else { return };
+                let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params)
+                else {
+                    return;
+                };
                 for c in p.changes {
                     let path = c.uri.to_file_path().ok();
                     if path.as_ref().is_some_and(|p| p.ends_with("arazzo.toml")) {
-                        let root = path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
+                        let root = path
+                            .as_ref()
+                            .and_then(|p| p.parent())
+                            .map(Path::to_path_buf)
+                            .unwrap_or_default();
                         let (options, problems) = load_config(&root);
                         for m in problems {
                             self.show(lsp::MessageType::WARNING, m);
@@ -1272,45 +1451,69 @@ impl<'c> Server<'c> {
     fn request(&mut self, req: Request) -> Result<Value, (ErrorCode, String)> {
         use lsp::request as R;
         let bad = |e: serde_json::Error| (ErrorCode::InvalidParams, e.to_string());
-        let ok = |v: Result<Value, serde_json::Error>| v.map_err(|e| (ErrorCode::InternalError, e.to_string()));
+        let ok = |v: Result<Value, serde_json::Error>| {
+            v.map_err(|e| (ErrorCode::InternalError, e.to_string()))
+        };
         match req.method.as_str() {
             R::Completion::METHOD => {
                 let p: lsp::CompletionParams = serde_json::from_value(req.params).map_err(bad)?;
                 let uri = p.text_document_position.text_document.uri;
-                let Some(text) = self.docs.get(&uri).map(|d| d.text.clone()) else { return Ok(Value::Null) };
+                let Some(text) = self.docs.get(&uri).map(|d| d.text.clone()) else {
+                    return Ok(Value::Null);
+                };
                 let fresh = self.fresh(&uri);
                 // While the document does not parse, the last analysis that read it.
                 let a = match fresh {
-                    Some(a) if !a.scopes().is_empty() || !a.document().workflows.is_empty() => Some(a),
+                    Some(a) if !a.scopes().is_empty() || !a.document().workflows.is_empty() => {
+                        Some(a)
+                    }
                     _ => self.good.get(&uri).cloned(),
                 };
-                let Some(a) = a else { return ok(serde_json::to_value(Vec::<lsp::CompletionItem>::new())) };
+                let Some(a) = a else {
+                    return ok(serde_json::to_value(Vec::<lsp::CompletionItem>::new()));
+                };
                 let offset = LineIndex::new(&text).offset(p.text_document_position.position);
                 let items = completions(&a, &text, offset);
-                ok(serde_json::to_value(lsp::CompletionResponse::List(lsp::CompletionList {
-                    is_incomplete: items.len() >= MAX_ITEMS,
-                    items,
-                })))
+                ok(serde_json::to_value(lsp::CompletionResponse::List(
+                    lsp::CompletionList {
+                        is_incomplete: items.len() >= MAX_ITEMS,
+                        items,
+                    },
+                )))
             }
             R::HoverRequest::METHOD => {
                 let p: lsp::HoverParams = serde_json::from_value(req.params).map_err(bad)?;
                 let uri = p.text_document_position_params.text_document.uri;
-                let Some(a) = self.fresh(&uri) else { return Ok(Value::Null) };
-                let offset = LineIndex::new(&a.text).offset(p.text_document_position_params.position);
+                let Some(a) = self.fresh(&uri) else {
+                    return Ok(Value::Null);
+                };
+                let offset =
+                    LineIndex::new(&a.text).offset(p.text_document_position_params.position);
                 ok(serde_json::to_value(hover(&a, offset)))
             }
             R::GotoDefinition::METHOD => {
-                let p: lsp::GotoDefinitionParams = serde_json::from_value(req.params).map_err(bad)?;
+                let p: lsp::GotoDefinitionParams =
+                    serde_json::from_value(req.params).map_err(bad)?;
                 let uri = p.text_document_position_params.text_document.uri;
-                let Some(a) = self.fresh(&uri) else { return Ok(Value::Null) };
-                let offset = LineIndex::new(&a.text).offset(p.text_document_position_params.position);
-                let loc = a.at(offset).and_then(|f| f.declared_at.as_ref()).and_then(|l| lsp_location(&a, l));
-                ok(serde_json::to_value(loc.map(lsp::GotoDefinitionResponse::Scalar)))
+                let Some(a) = self.fresh(&uri) else {
+                    return Ok(Value::Null);
+                };
+                let offset =
+                    LineIndex::new(&a.text).offset(p.text_document_position_params.position);
+                let loc = a
+                    .at(offset)
+                    .and_then(|f| f.declared_at.as_ref())
+                    .and_then(|l| lsp_location(&a, l));
+                ok(serde_json::to_value(
+                    loc.map(lsp::GotoDefinitionResponse::Scalar),
+                ))
             }
             R::References::METHOD => {
                 let p: lsp::ReferenceParams = serde_json::from_value(req.params).map_err(bad)?;
                 let uri = p.text_document_position.text_document.uri;
-                let Some(a) = self.fresh(&uri) else { return Ok(Value::Null) };
+                let Some(a) = self.fresh(&uri) else {
+                    return Ok(Value::Null);
+                };
                 let index = LineIndex::new(&a.text);
                 let offset = index.offset(p.text_document_position.position);
                 let mut locs: Vec<lsp::Location> = a
@@ -1320,7 +1523,11 @@ impl<'c> Server<'c> {
                     .map(|f| lsp::Location::new(uri.clone(), index.range(&f.range)))
                     .collect();
                 if p.context.include_declaration {
-                    if let Some(l) = a.at(offset).and_then(|f| f.declared_at.as_ref()).and_then(|l| lsp_location(&a, l)) {
+                    if let Some(l) = a
+                        .at(offset)
+                        .and_then(|f| f.declared_at.as_ref())
+                        .and_then(|l| lsp_location(&a, l))
+                    {
                         if !locs.contains(&l) {
                             locs.insert(0, l);
                         }
@@ -1329,42 +1536,73 @@ impl<'c> Server<'c> {
                 ok(serde_json::to_value(locs))
             }
             R::DocumentSymbolRequest::METHOD => {
-                let p: lsp::DocumentSymbolParams = serde_json::from_value(req.params).map_err(bad)?;
-                let Some(a) = self.fresh(&p.text_document.uri) else { return Ok(Value::Null) };
-                ok(serde_json::to_value(lsp::DocumentSymbolResponse::Nested(symbols(&a))))
+                let p: lsp::DocumentSymbolParams =
+                    serde_json::from_value(req.params).map_err(bad)?;
+                let Some(a) = self.fresh(&p.text_document.uri) else {
+                    return Ok(Value::Null);
+                };
+                ok(serde_json::to_value(lsp::DocumentSymbolResponse::Nested(
+                    symbols(&a),
+                )))
             }
             R::SemanticTokensFullRequest::METHOD => {
-                let p: lsp::SemanticTokensParams = serde_json::from_value(req.params).map_err(bad)?;
-                let Some(a) = self.fresh(&p.text_document.uri) else { return Ok(Value::Null) };
+                let p: lsp::SemanticTokensParams =
+                    serde_json::from_value(req.params).map_err(bad)?;
+                let Some(a) = self.fresh(&p.text_document.uri) else {
+                    return Ok(Value::Null);
+                };
                 ok(serde_json::to_value(semantic_tokens(&a)))
             }
             R::CodeActionRequest::METHOD => {
                 let p: lsp::CodeActionParams = serde_json::from_value(req.params).map_err(bad)?;
-                let Some(a) = self.fresh(&p.text_document.uri) else { return Ok(Value::Null) };
-                ok(serde_json::to_value(code_actions(&a, &p.text_document.uri, p.range, p.context.only.as_deref())))
+                let Some(a) = self.fresh(&p.text_document.uri) else {
+                    return Ok(Value::Null);
+                };
+                ok(serde_json::to_value(code_actions(
+                    &a,
+                    &p.text_document.uri,
+                    p.range,
+                    p.context.only.as_deref(),
+                )))
             }
             R::CodeLensRequest::METHOD => {
                 let p: lsp::CodeLensParams = serde_json::from_value(req.params).map_err(bad)?;
-                let Some(a) = self.fresh(&p.text_document.uri) else { return Ok(Value::Null) };
+                let Some(a) = self.fresh(&p.text_document.uri) else {
+                    return Ok(Value::Null);
+                };
                 ok(serde_json::to_value(code_lenses(&a, &p.text_document.uri)))
             }
             R::ExecuteCommand::METHOD => {
-                let p: lsp::ExecuteCommandParams = serde_json::from_value(req.params).map_err(bad)?;
+                let p: lsp::ExecuteCommandParams =
+                    serde_json::from_value(req.params).map_err(bad)?;
                 if p.command != SHOW_GRAPH {
-                    return Err((ErrorCode::InvalidParams, format!("unknown command `{}`", p.command)));
+                    return Err((
+                        ErrorCode::InvalidParams,
+                        format!("unknown command `{}`", p.command),
+                    ));
                 }
                 let (Some(uri), Some(wf)) = (
-                    p.arguments.first().and_then(|u| serde_json::from_value::<Url>(u.clone()).ok()),
+                    p.arguments
+                        .first()
+                        .and_then(|u| serde_json::from_value::<Url>(u.clone()).ok()),
                     p.arguments.get(1).and_then(Value::as_str),
                 ) else {
-                    return Err((ErrorCode::InvalidParams, format!("`{SHOW_GRAPH}` takes [uri, workflowId]")));
+                    return Err((
+                        ErrorCode::InvalidParams,
+                        format!("`{SHOW_GRAPH}` takes [uri, workflowId]"),
+                    ));
                 };
                 let Some(a) = self.fresh(&uri) else {
                     return Err((ErrorCode::InvalidParams, format!("{uri} is not open")));
                 };
-                a.graph(wf).map(Value::String).map_err(|e| (ErrorCode::InvalidParams, e))
+                a.graph(wf)
+                    .map(Value::String)
+                    .map_err(|e| (ErrorCode::InvalidParams, e))
             }
-            _ => Err((ErrorCode::MethodNotFound, format!("unsupported request `{}`", req.method))),
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("unsupported request `{}`", req.method),
+            )),
         }
     }
 }
@@ -1395,7 +1633,10 @@ mod tests {
     fn block_keys_are_found_above() {
         let text = "steps:\n  - stepId: a\n    parameters:\n      - name: i";
         let (_, key, parent) = line_context(text, text.len());
-        assert_eq!((key.as_str(), parent.as_deref()), ("name", Some("parameters")));
+        assert_eq!(
+            (key.as_str(), parent.as_deref()),
+            ("name", Some("parameters"))
+        );
         assert_eq!(step_above(text, text.len()).as_deref(), Some("a"));
     }
 
@@ -1403,7 +1644,10 @@ mod tests {
     fn properties_are_read_through_pointers_and_compositions() {
         let s = json!({"type": "object", "properties": {"a": {"allOf": [{"properties": {"b": {"type": "string"}}}]},
             "list": {"type": "array", "items": {"properties": {"c": {}}}}}, "required": ["a"]});
-        let top: Vec<(String, bool)> = properties_at(&s, &[]).into_iter().map(|(n, _, r)| (n, r)).collect();
+        let top: Vec<(String, bool)> = properties_at(&s, &[])
+            .into_iter()
+            .map(|(n, _, r)| (n, r))
+            .collect();
         assert_eq!(top, [("a".to_owned(), true), ("list".to_owned(), false)]);
         assert_eq!(properties_at(&s, &["a".into()])[0].0, "b");
         assert_eq!(properties_at(&s, &["list".into(), "0".into()])[0].0, "c");

@@ -239,18 +239,23 @@ impl<'a> Checker<'a> {
             Some((_, ty, schema)) => (Some(self.rust_type(ty, st.index)), *schema),
             None => (None, None),
         };
-        let (json, mut description) = self.schema_desc(schema);
+        let (mut json, mut description) = self.schema_desc(schema);
         let doc = self.doc;
         let mut declared_at = None;
         match &e.kind {
-            ExprKind::Inputs { name, .. } => {
+            ExprKind::Inputs { name, pointer } => {
                 declared_at = self.input_location(st, &name.text);
-                if description.is_none() {
-                    description = self
+                if description.is_none() || json.is_none() {
+                    let input = self
                         .fact_inputs(st)
                         .into_iter()
-                        .find(|i| i.name == name.text)
-                        .and_then(|i| i.description);
+                        .find(|i| i.name == name.text);
+                    if let Some(i) = input {
+                        description = description.or(i.description);
+                        if pointer.is_none() {
+                            json = json.or(i.schema);
+                        }
+                    }
                 }
             }
             ExprKind::Steps { step, name, .. } => {
