@@ -725,3 +725,117 @@ fn half_typed_documents_get_answers_and_the_server_stays_up() {
     assert!(r.get("error").is_some());
     s.stop();
 }
+
+/// Neovim, or `None` outside CI when it is not installed (CI installs it, and there its
+/// absence fails the test).
+fn nvim() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("nvim"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Neovim is not installed (.ci/run installs the neovim package)"
+        );
+        eprintln!("skipped: Neovim is not installed");
+    }
+    found
+}
+
+/// The client: opens the document, attaches `arazzo lsp` (the API of Neovim 0.7 and
+/// later), waits for its diagnostics, writes the first one, applies the preferred quick
+/// fix at its position and saves.
+const NVIM_SCRIPT: &str = r#"
+local out = assert(io.open(os.getenv("ARAZZO_OUT"), "w"))
+local function finish(line)
+  if line then out:write(line .. "\n") end
+  out:close()
+  vim.cmd("qa!")
+end
+vim.cmd("edit " .. vim.fn.fnameescape(os.getenv("ARAZZO_DOC")))
+local buf = vim.api.nvim_get_current_buf()
+local client = vim.lsp.start_client({
+  name = "arazzo",
+  cmd = { os.getenv("ARAZZO_BIN"), "lsp" },
+  root_dir = os.getenv("ARAZZO_ROOT"),
+})
+if not client then return finish("the client did not start") end
+vim.lsp.buf_attach_client(buf, client)
+if not vim.wait(60000, function() return #vim.diagnostic.get(buf) > 0 end, 20) then
+  return finish("no diagnostics")
+end
+local d = vim.diagnostic.get(buf)[1]
+out:write(string.format("diagnostic %d:%d-%d:%d %s\n", d.lnum, d.col, d.end_lnum, d.end_col,
+  (d.message:gsub("\n.*", ""))))
+local params = {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  range = { start = { line = d.lnum, character = d.col }, ["end"] = { line = d.end_lnum, character = d.end_col } },
+  context = { diagnostics = {} },
+}
+local responses = vim.lsp.buf_request_sync(buf, "textDocument/codeAction", params, 60000) or {}
+for _, r in pairs(responses) do
+  for _, action in ipairs(r.result or {}) do
+    if action.isPreferred and action.edit then
+      vim.lsp.util.apply_workspace_edit(action.edit, "utf-16")
+      out:write("applied " .. action.title .. "\n")
+      vim.cmd("write")
+      return finish("saved")
+    end
+  end
+end
+finish("no preferred quick fix")
+"#;
+
+#[test]
+fn neovim_reads_the_diagnostic_and_applies_the_quick_fix() {
+    let Some(nvim) = nvim() else { return };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::create_dir(root.join(".git")).expect(".git");
+    std::fs::create_dir_all(root.join("specs/arazzo")).expect("mkdir");
+    std::fs::create_dir_all(root.join("specs/openapi")).expect("mkdir");
+    std::fs::copy(
+        repo().join("specs/openapi/amberflo-metering-openapi.yaml"),
+        root.join("specs/openapi/amberflo-metering-openapi.yaml"),
+    )
+    .expect("copy the OpenAPI description");
+    let original = read(&seed());
+    let typo = original.replacen("value: $inputs.apiKey", "value: $inputs.apiKy", 1);
+    let doc = root.join("specs/arazzo/seed.arazzo.yaml");
+    std::fs::write(&doc, &typo).expect("write the document");
+    let script = root.join("client.lua");
+    std::fs::write(&script, NVIM_SCRIPT).expect("write the script");
+    let out = root.join("out.txt");
+    let status = Command::new(nvim)
+        .args(["--headless", "--clean", "-n", "-i", "NONE", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("ARAZZO_OUT", &out)
+        .env("ARAZZO_DOC", &doc)
+        .env("ARAZZO_ROOT", &root)
+        .env("ARAZZO_BIN", env!("CARGO_BIN_EXE_arazzo"))
+        .current_dir(&root)
+        .stdin(Stdio::null())
+        .status()
+        .expect("run nvim");
+    assert!(status.success(), "{status}");
+    let report = read(&out);
+    let p = pos(&typo, "apiKy", 0, 0);
+    let (line, col) = (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap());
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "diagnostic {line}:{col}-{line}:{} unknown input `apiKy` in `$inputs.apiKy`",
+                col + 5
+            )
+            .as_str(),
+            "applied Replace `apiKy` with `apiKey`",
+            "saved"
+        ],
+        "{report}"
+    );
+    assert_eq!(read(&doc), original, "the saved file is the corrected seed");
+}
