@@ -216,13 +216,14 @@ fn is_arazzo(uri: &Url, text: &str) -> bool {
 }
 
 /// Byte offsets and LSP positions (UTF-16 columns) of one text.
-struct LineIndex<'t> {
+pub struct LineIndex<'t> {
     text: &'t str,
     starts: Vec<usize>,
 }
 
 impl<'t> LineIndex<'t> {
-    fn new(text: &'t str) -> Self {
+    /// The index of `text`.
+    pub fn new(text: &'t str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { text, starts }
@@ -282,7 +283,7 @@ fn in_document(a: &Analysis, file: &Arc<SourceFile>) -> bool {
 }
 
 /// A compiler diagnostic as an LSP one, in the document's text.
-fn lsp_diagnostic(a: &Analysis, index: &LineIndex<'_>, d: &CDiagnostic) -> lsp::Diagnostic {
+pub fn lsp_diagnostic(a: &Analysis, index: &LineIndex<'_>, d: &CDiagnostic) -> lsp::Diagnostic {
     let mut message = d.message.clone();
     let mut related = Vec::new();
     let range = match &d.location {
@@ -504,7 +505,7 @@ fn escape_token(t: &str) -> String {
 }
 
 /// Completion items at `offset` of `text`, from `a` (the scope of the step there).
-fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionItem> {
+pub fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::CompletionItem> {
     use lsp::CompletionItemKind as K;
     let index = LineIndex::new(text);
     let cursor = index.position(offset);
@@ -1461,9 +1462,15 @@ impl<'c> Server<'c> {
                 let Some(text) = self.docs.get(&uri).map(|d| d.text.clone()) else {
                     return Ok(Value::Null);
                 };
-                let fresh = self.fresh(&uri);
-                // While the document does not parse, the last analysis that read it.
-                let a = match fresh {
+                // The latest analysis, even when an edit is pending (the scopes of the
+                // step are found by its `stepId` then): completion does not wait for
+                // the debounced analysis. While the document does not parse, the last
+                // analysis that read it.
+                let latest = match self.analyses.get(&uri) {
+                    Some(a) => Some(a.clone()),
+                    None => self.fresh(&uri),
+                };
+                let a = match latest {
                     Some(a) if !a.scopes().is_empty() || !a.document().workflows.is_empty() => {
                         Some(a)
                     }
@@ -1616,6 +1623,8 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 
 #[cfg(test)]
 mod tests {
+    // (Also compiled, without its tests, into the `lsp` benchmark.)
+    #[allow(unused_imports)]
     use super::*;
 
     #[test]

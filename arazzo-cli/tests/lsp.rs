@@ -304,6 +304,45 @@ fn diagnostics_follow_an_openapi_file_open_in_the_editor() {
     s.stop();
 }
 
+/// A copy of the seed and its OpenAPI description in a directory of their own.
+fn seed_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::create_dir(root.join(".git")).expect(".git");
+    std::fs::create_dir_all(root.join("specs/arazzo")).expect("mkdir");
+    std::fs::create_dir_all(root.join("specs/openapi")).expect("mkdir");
+    let api = root.join("specs/openapi/amberflo-metering-openapi.yaml");
+    std::fs::copy(
+        repo().join("specs/openapi/amberflo-metering-openapi.yaml"),
+        &api,
+    )
+    .expect("copy the OpenAPI description");
+    let doc = root.join("specs/arazzo/seed.arazzo.yaml");
+    std::fs::copy(seed(), &doc).expect("copy the seed");
+    (dir, doc, api)
+}
+
+#[test]
+fn diagnostics_follow_an_openapi_file_changed_on_disk() {
+    let (dir, doc, api) = seed_copy();
+    let mut s = Server::start(dir.path());
+    let u = s.open(&doc, &read(&doc));
+    assert!(s.diagnostics(&u).is_empty());
+    let renamed = read(&api).replace("operationId: ingestMeterEvents", "operationId: ingest");
+    std::fs::write(&api, renamed).expect("write");
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&api), "type": 2}]}),
+    );
+    let d = s.diagnostics(&u);
+    assert!(
+        d.iter()
+            .any(|d| d["message"].as_str().unwrap().contains("ingestMeterEvents")),
+        "{d:?}"
+    );
+    s.stop();
+}
+
 #[test]
 fn quick_fixes_and_fix_all() {
     let mut s = Server::start(&repo());
@@ -791,24 +830,15 @@ finish("no preferred quick fix")
 #[test]
 fn neovim_reads_the_diagnostic_and_applies_the_quick_fix() {
     let Some(nvim) = nvim() else { return };
-    let dir = tempfile::tempdir().expect("temporary directory");
+    let (dir, doc, _) = seed_copy();
     let root = dir.path().canonicalize().expect("canonical");
-    std::fs::create_dir(root.join(".git")).expect(".git");
-    std::fs::create_dir_all(root.join("specs/arazzo")).expect("mkdir");
-    std::fs::create_dir_all(root.join("specs/openapi")).expect("mkdir");
-    std::fs::copy(
-        repo().join("specs/openapi/amberflo-metering-openapi.yaml"),
-        root.join("specs/openapi/amberflo-metering-openapi.yaml"),
-    )
-    .expect("copy the OpenAPI description");
     let original = read(&seed());
     let typo = original.replacen("value: $inputs.apiKey", "value: $inputs.apiKy", 1);
-    let doc = root.join("specs/arazzo/seed.arazzo.yaml");
     std::fs::write(&doc, &typo).expect("write the document");
     let script = root.join("client.lua");
     std::fs::write(&script, NVIM_SCRIPT).expect("write the script");
     let out = root.join("out.txt");
-    let status = Command::new(nvim)
+    let run = Command::new(nvim)
         .args(["--headless", "--clean", "-n", "-i", "NONE", "-c"])
         .arg(format!("luafile {}", script.display()))
         .env("ARAZZO_OUT", &out)
@@ -817,12 +847,16 @@ fn neovim_reads_the_diagnostic_and_applies_the_quick_fix() {
         .env("ARAZZO_BIN", env!("CARGO_BIN_EXE_arazzo"))
         .current_dir(&root)
         .stdin(Stdio::null())
-        .status()
+        .output()
         .expect("run nvim");
-    assert!(status.success(), "{status}");
-    let report = read(&out);
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{}: {said}", run.status);
+    let report = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{e}: {said}"));
     let p = pos(&typo, "apiKy", 0, 0);
-    let (line, col) = (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap());
+    let (line, col) = (
+        p["line"].as_u64().unwrap(),
+        p["character"].as_u64().unwrap(),
+    );
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(
         lines,
