@@ -1627,6 +1627,43 @@ mod tests {
     #[allow(unused_imports)]
     use super::*;
 
+    /// Every prefix of the seed (a document being typed from the top) is analysed, and
+    /// completion, hover and the other queries answer at its end, without panicking.
+    #[test]
+    fn every_prefix_of_the_seed_gets_answers() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let path = repo
+            .join("specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml")
+            .canonicalize()
+            .expect("the seed");
+        let text = std::fs::read_to_string(&path).expect("the seed");
+        let analyzer = Analyzer::new(Options::default());
+        let full = analyzer.analyze(&path, &Overlays::new());
+        let uri = Url::from_file_path(&path).expect("a file URI");
+        let mut cut = 0;
+        while cut <= text.len() {
+            if text.is_char_boundary(cut) {
+                let prefix = &text[..cut];
+                let mut overlays = Overlays::new();
+                overlays.insert(path.clone(), prefix.into());
+                let a = analyzer.analyze(&path, &overlays);
+                let index = LineIndex::new(prefix);
+                for d in &a.diagnostics {
+                    lsp_diagnostic(&a, &index, d);
+                }
+                completions(&a, prefix, cut);
+                completions(&full, prefix, cut);
+                hover(&a, cut);
+                let end = index.position(cut);
+                code_actions(&a, &uri, lsp::Range::new(end, end), None);
+                symbols(&a);
+                semantic_tokens(&a);
+                code_lenses(&a, &uri);
+            }
+            cut += 23;
+        }
+    }
+
     #[test]
     fn positions_count_utf16_units() {
         let text = "a: é😀x\nb: y\n";
