@@ -1147,7 +1147,7 @@ impl<'c> Server<'c> {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
-        (server, watch).0.with_watch(watch)
+        server.with_watch(watch)
     }
 
     /// Asks the client to report changes of YAML and JSON files and of `arazzo.toml`.
