@@ -873,3 +873,45 @@ fn neovim_reads_the_diagnostic_and_applies_the_quick_fix() {
     );
     assert_eq!(read(&doc), original, "the saved file is the corrected seed");
 }
+
+#[test]
+fn definitions_of_workflows_depends_on_and_components() {
+    let mut s = Server::start(&repo());
+    let path = repo().join("tests/specs/arazzo/composition.arazzo.yaml");
+    let text = read(&path);
+    let u = s.open(&path, &text);
+    assert!(s.diagnostics(&u).is_empty());
+    let declared = pos(
+        &text,
+        "workflowId: register-customer",
+        0,
+        "workflowId: ".len(),
+    );
+    // A step's `workflowId` and a workflow's `dependsOn` → the workflow.
+    for (needle, nth) in [
+        ("workflowId: register-customer", 1),
+        ("- register-customer", 0),
+    ] {
+        let shift = needle.find("register").unwrap() + 2;
+        let d = s.request(
+            "textDocument/definition",
+            at(&u, pos(&text, needle, nth, shift)),
+        );
+        assert_eq!(d["range"]["start"], declared, "{needle}");
+    }
+    // `reference: $components.parameters.tenant` → the component.
+    let d = s.request(
+        "textDocument/definition",
+        at(&u, pos(&text, "$components.parameters.tenant", 0, 5)),
+    );
+    let components = text.find("\ncomponents:").unwrap();
+    let tenant = components + text[components..].find("tenant:").unwrap();
+    assert_eq!(d["range"]["start"], pos(&text, "", 0, tenant));
+    // The references of the workflow: its declaration, the step and `dependsOn`.
+    let refs = s.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": u}, "position": declared, "context": {"includeDeclaration": true}}),
+    );
+    assert!(refs.as_array().unwrap().len() >= 3, "{refs}");
+    s.stop();
+}
