@@ -1606,6 +1606,9 @@ impl<'c> Server<'c> {
                     .map(Value::String)
                     .map_err(|e| (ErrorCode::InvalidParams, e))
             }
+            // Debug builds only: a handler that panics, for the tests of the recovery.
+            #[cfg(debug_assertions)]
+            "arazzo/debugPanic" => panic!("a panic requested by the client"),
             _ => Err((
                 ErrorCode::MethodNotFound,
                 format!("unsupported request `{}`", req.method),

@@ -757,6 +757,26 @@ fn half_typed_documents_get_answers_and_the_server_stays_up() {
         at(&u, pos(&broken, "$inputs.", 0, 8)),
     );
     assert!(labels(&items).contains(&"apiKey".to_owned()), "{items}");
+    // A panic in a handler is answered with an error, and the server keeps serving
+    // (`arazzo/debugPanic` exists in debug builds only, as the tests run).
+    let r = s.call("arazzo/debugPanic", json!({}));
+    assert_eq!(r["error"]["code"], -32603, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a panic requested"),
+        "{r}"
+    );
+    s.change(&u, 21, &text);
+    let h = s.request(
+        "textDocument/hover",
+        at(&u, pos(&text, "$inputs.meterValue", 0, 3)),
+    );
+    assert!(
+        h["contents"]["value"].as_str().unwrap().contains("f64"),
+        "{h}"
+    );
     // An unknown request is an error answer, not a crash.
     let r = s.call("textDocument/unknownThing", json!({}));
     assert!(r.get("error").is_some());
