@@ -9,8 +9,10 @@
 //! - `arazzo init [--build-script] [--dir DIR]`: sets up the crate in the current
 //!   directory for its Arazzo documents; with `--build-script`, in build-script mode
 //!   (`build.rs` calling `arazzo_build::compile_dir`, see `docs/editors.md`).
+//! - `arazzo lsp`: a language server on stdio (see `docs/language-server.md`).
 
 mod init;
+mod lsp;
 mod render;
 mod style;
 
@@ -120,6 +122,8 @@ enum Command {
         #[arg(long, value_name = "DIR", default_value = "specs/arazzo")]
         dir: String,
     },
+    /// Run the language server (LSP 3.17 on stdin/stdout) for editors.
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -303,6 +307,13 @@ fn run(cli: Cli, style: Style, out_style: Style) -> Result<u8, CliError> {
             let ctx = Ctx::new(&Common::default(), style, out_style, cli.quiet)?;
             init::init(&ctx, build_script, &dir)
         }
+        Command::Lsp => match lsp::run() {
+            Ok(()) => Ok(0),
+            Err(e) => {
+                eprintln!("arazzo lsp: {e}");
+                Ok(1)
+            }
+        },
     }
 }
 

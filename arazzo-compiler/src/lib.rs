@@ -30,6 +30,7 @@ pub mod graph;
 pub mod ir;
 pub mod model;
 pub mod openapi;
+pub mod query;
 pub mod resolve;
 pub mod status;
 pub mod types;
@@ -253,7 +254,7 @@ pub fn compile(path: &Path, options: &Options) -> Output {
     out
 }
 
-fn read_limited(path: &Path) -> Result<String, String> {
+pub(crate) fn read_limited(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
@@ -268,7 +269,15 @@ fn read_limited(path: &Path) -> Result<String, String> {
 pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> Output {
     let mut stack = Vec::new();
     let allowed = allowed_dirs(path, options);
-    let out = compile_inner(file, path, options, &allowed, &mut stack, Stop::Emit);
+    let out = compile_inner(
+        file,
+        path,
+        options,
+        &allowed,
+        &mut stack,
+        Stop::Emit,
+        &mut Extra::default(),
+    );
     Output {
         code: out.code.into_string(),
         diagnostics: finish_diagnostics(out.diagnostics, options),
@@ -278,7 +287,7 @@ pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> 
 }
 
 /// Diagnostics of a compilation, deduplicated and sorted, lint levels applied.
-fn finish_diagnostics(found: Vec<Diagnostic>, options: &Options) -> Vec<Diagnostic> {
+pub(crate) fn finish_diagnostics(found: Vec<Diagnostic>, options: &Options) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::default();
     for d in found {
         diags.push(d);
@@ -332,6 +341,7 @@ pub fn lower(path: &Path, options: &Options) -> Lowered {
         &allowed,
         &mut Vec::new(),
         Stop::Lowered,
+        &mut Extra::default(),
     );
     let diagnostics = finish_diagnostics(out.diagnostics, options);
     match out.lowered {
@@ -347,7 +357,7 @@ pub fn lower(path: &Path, options: &Options) -> Lowered {
 
 /// Where [`compile_inner`] stops with the top-level document.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Stop {
+pub(crate) enum Stop {
     /// Emit the code.
     Emit,
     /// Keep the lowered workflows ([`Inner::lowered`]) instead of emitting them.
@@ -358,24 +368,38 @@ enum Stop {
 const MAX_DOCUMENT_NESTING: usize = 8;
 
 /// The result of compiling one document, with what its parent document sees of it.
-struct Inner {
+pub(crate) struct Inner {
+    /// Code emitted (with [`Stop::Emit`]).
     code: Code,
-    diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     files: Vec<PathBuf>,
     exports: Vec<resolve::ExportedWorkflow>,
     /// With [`Stop::Lowered`]: the checked workflows and the included documents'
     /// workflows (source name, workflowId).
-    lowered: Option<(check::Checked, Vec<(String, String)>)>,
+    pub(crate) lowered: Option<(check::Checked, Vec<(String, String)>)>,
     credentials: Vec<CredentialNeed>,
 }
 
-fn compile_inner(
+/// What an editor's analysis ([`query::Analyzer`]) adds to a compilation: buffers that
+/// replace files, and sinks for what the checker resolved and the files read.
+#[derive(Default)]
+pub(crate) struct Extra {
+    /// Editor buffers read instead of the files they name.
+    pub(crate) overlays: query::Overlays,
+    /// Facts and scopes of the top-level document (`None`: not recorded).
+    pub(crate) recorded: Option<query::Recorded>,
+    /// Every file read with its absolute path (only when recording).
+    pub(crate) files: Vec<(Arc<SourceFile>, PathBuf)>,
+}
+
+pub(crate) fn compile_inner(
     file: Arc<SourceFile>,
     path: &Path,
     options: &Options,
     allowed: &[PathBuf],
     stack: &mut Vec<PathBuf>,
     stop: Stop,
+    extra: &mut Extra,
 ) -> Inner {
     let display = |p: &Path| display_path(&options.display_root, p);
     let mut diags = Diagnostics::default();
@@ -410,9 +434,15 @@ fn compile_inner(
     let map = resolve::SourceMap {
         overrides: options.sources.clone(),
         allowed: allowed.to_vec(),
+        overlays: extra.overlays.clone(),
     };
     let mut sources = resolve::load_sources(&doc, path, &file, &map, &display, &mut diags);
     resolve::load_used(&doc, &mut sources, &file, &display, &mut diags);
+    if extra.recorded.is_some() {
+        for f in &sources.store.files {
+            extra.files.push((f.file.clone(), f.path.clone()));
+        }
+    }
     let mut files: Vec<PathBuf> = sources.store.files.iter().map(|f| f.path.clone()).collect();
     // Arazzo source descriptions: compiled recursively into a module of their own.
     let mut sub_tokens = Vec::new();
@@ -444,7 +474,8 @@ fn compile_inner(
             )));
             continue;
         }
-        let text = match read_limited(&sub_path) {
+        let overlay = extra.overlays.get(&sub_path).map(|t| t.to_string());
+        let text = match overlay.map_or_else(|| read_limited(&sub_path), Ok) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(blame(format!(
@@ -458,7 +489,19 @@ fn compile_inner(
             display: display(&sub_path),
             text,
         });
-        let sub = compile_inner(sub_file, &sub_path, options, allowed, stack, Stop::Emit);
+        let mut sub_extra = Extra {
+            overlays: extra.overlays.clone(),
+            ..Extra::default()
+        };
+        let sub = compile_inner(
+            sub_file,
+            &sub_path,
+            options,
+            allowed,
+            stack,
+            Stop::Emit,
+            &mut sub_extra,
+        );
         for need in sub.credentials {
             if !credentials
                 .iter()
@@ -497,7 +540,11 @@ fn compile_inner(
         });
     }
     stack.pop();
-    let checked = check::Checker::new(file.clone(), &mut diags, &doc, &root, &sources).run();
+    let mut checker = check::Checker::new(file.clone(), &mut diags, &doc, &root, &sources);
+    if let Some(recorded) = extra.recorded.as_mut() {
+        checker = checker.with_facts(recorded);
+    }
+    let checked = checker.run();
     // The checked workflows are those of the document, in document order.
     let workflows = &checked.workflows;
     let externals: Vec<(String, String)> = sources

@@ -28,8 +28,17 @@ pub struct OpenApiFile {
     pub root: Arc<Node>,
 }
 
+/// What a cached parse was made from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    /// A file on disk: its modification time and size.
+    Disk(std::time::SystemTime, u64),
+    /// An editor buffer ([`crate::query::Overlays`]): a hash of its text and its length.
+    Text(u64, usize),
+}
+
 /// A parsed file, kept across invocations of the macro in one compiler process.
-type Cached = (std::time::SystemTime, u64, Arc<SourceFile>, Arc<Node>);
+type Cached = (Stamp, Arc<SourceFile>, Arc<Node>);
 
 /// Parsed OpenAPI files keyed by path, reused while their modification time and size match:
 /// many invocations sharing an OpenAPI description parse it once per compiler process.
@@ -48,19 +57,29 @@ type Parsed = (Arc<SourceFile>, Result<Arc<Node>, yaml::YamlError>);
 
 /// Reads and parses a file, through [`PARSE_CACHE`]. The text is shared with the
 /// cache, not copied, unless this compilation prints the file's name differently.
-fn read_parsed(path: &Path, display: String) -> Result<Parsed, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() > crate::MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is {} bytes; the limit is {}",
-            meta.len(),
-            crate::MAX_FILE_BYTES
-        ));
-    }
-    let stamp = meta.modified().map_err(|e| e.to_string())?;
+fn read_parsed(path: &Path, display: String, overlay: Option<&Arc<str>>) -> Result<Parsed, String> {
+    let stamp = match overlay {
+        Some(text) => {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut h);
+            Stamp::Text(h.finish(), text.len())
+        }
+        None => {
+            let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+            if meta.len() > crate::MAX_FILE_BYTES {
+                return Err(format!(
+                    "the file is {} bytes; the limit is {}",
+                    meta.len(),
+                    crate::MAX_FILE_BYTES
+                ));
+            }
+            Stamp::Disk(meta.modified().map_err(|e| e.to_string())?, meta.len())
+        }
+    };
     if let Ok(guard) = PARSE_CACHE.lock() {
-        if let Some((t, len, file, root)) = guard.as_ref().and_then(|m| m.get(path)) {
-            if *t == stamp && *len == meta.len() {
+        if let Some((t, file, root)) = guard.as_ref().and_then(|m| m.get(path)) {
+            if *t == stamp {
                 let file = if file.display == display {
                     file.clone()
                 } else {
@@ -73,16 +92,18 @@ fn read_parsed(path: &Path, display: String) -> Result<Parsed, String> {
             }
         }
     }
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let text = match overlay {
+        Some(t) => t.to_string(),
+        None => std::fs::read_to_string(path).map_err(|e| e.to_string())?,
+    };
     let file = Arc::new(SourceFile { display, text });
     match yaml::parse(&file.text, yaml::Limits::default()) {
         Ok(root) => {
             let root = Arc::new(root);
             if let Ok(mut guard) = PARSE_CACHE.lock() {
-                guard.get_or_insert_with(HashMap::new).insert(
-                    path.to_path_buf(),
-                    (stamp, meta.len(), file.clone(), root.clone()),
-                );
+                guard
+                    .get_or_insert_with(HashMap::new)
+                    .insert(path.to_path_buf(), (stamp, file.clone(), root.clone()));
             }
             Ok((file, Ok(root)))
         }
@@ -124,6 +145,8 @@ pub struct Store {
     pub allowed: Vec<PathBuf>,
     /// The URL keys of `sources(...)`: remote `$ref`s resolve through them.
     url_map: Vec<(String, PathBuf)>,
+    /// Editor buffers read instead of the files they name (by canonical path).
+    pub(crate) overlays: crate::query::Overlays,
 }
 
 /// Key → entry index of one mapping (the first entry with that key).
@@ -260,7 +283,11 @@ impl Store {
             )));
             return None;
         }
-        let (file, parsed) = match read_parsed(&canonical, display(&canonical)) {
+        let overlay = self
+            .overlays
+            .get(&canonical)
+            .or_else(|| self.overlays.get(path));
+        let (file, parsed) = match read_parsed(&canonical, display(&canonical), overlay) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(blame(format!(

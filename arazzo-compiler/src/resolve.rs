@@ -67,6 +67,8 @@ pub struct SourceMap {
     /// The directories (canonical) source urls and `$ref`s may name files in, with their
     /// subdirectories ([`crate::allowed_dirs`]); empty: anywhere.
     pub allowed: Vec<PathBuf>,
+    /// Editor buffers read instead of the files they name ([`crate::query::Overlays`]).
+    pub overlays: crate::query::Overlays,
 }
 
 /// Whether `path` is in one of `allowed` or below (compared canonical, so that a symbolic
@@ -201,6 +203,7 @@ pub fn load_sources(
 ) -> Sources {
     let mut sources = Sources::default();
     sources.store.allowed = map.allowed.clone();
+    sources.store.overlays = map.overlays.clone();
     let mut seen: Vec<&str> = Vec::new();
     for sd in &doc.sources {
         let name = sd.name.as_str();

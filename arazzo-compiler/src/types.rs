@@ -175,7 +175,7 @@ impl<'a> Schema<'a> {
         }
     }
 
-    fn with(&self, node: &'a Node) -> Schema<'a> {
+    pub(crate) fn with(&self, node: &'a Node) -> Schema<'a> {
         match self {
             Schema::Api(at) => Schema::Api(At {
                 file: at.file,

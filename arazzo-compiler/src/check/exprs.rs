@@ -322,6 +322,20 @@ impl<'a> Checker<'a> {
         node: &Node,
         e: &Expr,
     ) -> Option<(RtExpr, Ty, Option<Schema<'a>>)> {
+        // Editor queries (facts.rs): what the expression resolved to, once.
+        let r = self.expr_read(st, ec, node, e);
+        self.fact_expr(st, node, e, &r);
+        r
+    }
+
+    /// [`Self::expr`] without recording.
+    fn expr_read(
+        &mut self,
+        st: &mut Wf<'a>,
+        ec: &Ectx<'_>,
+        node: &Node,
+        e: &Expr,
+    ) -> Option<(RtExpr, Ty, Option<Schema<'a>>)> {
         let mark = self.diags.len();
         let errors = self.diags.error_count();
         let first = self.expr_resolved(st, ec, node, e);

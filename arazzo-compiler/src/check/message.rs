@@ -517,7 +517,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The messages a message step may send or receive.
-    fn step_messages(&self, target: Target<'a>) -> Vec<(&'a MsgLoc, MessageView<'a>)> {
+    pub(super) fn step_messages(&self, target: Target<'a>) -> Vec<(&'a MsgLoc, MessageView<'a>)> {
         let Target::Msg {
             api,
             op,

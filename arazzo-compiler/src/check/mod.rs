@@ -6,6 +6,7 @@
 mod actions;
 mod criteria;
 mod exprs;
+mod facts; // editor queries (crate::query)
 mod flow;
 mod labels;
 mod message;
@@ -162,6 +163,8 @@ pub struct Checker<'a> {
     /// Inputs of the workflows of this document already lowered, by index.
     wf_inputs: Vec<Option<NamedTys>>,
     modules: Vec<String>,
+    /// Editor queries: where facts and scopes are recorded (see `facts.rs`).
+    facts: Option<&'a mut crate::query::Recorded>,
 }
 
 fn loc_span(
@@ -228,6 +231,7 @@ impl<'a> Checker<'a> {
             modules: Vec::new(),
             input_uses: Vec::new(),
             quiet: 0,
+            facts: None,
         }
     }
 
@@ -397,6 +401,7 @@ impl<'a> Checker<'a> {
             .map(|(_, w)| w.secret_inputs.clone())
             .collect();
         secrets::propagate(&mut lowered, &mut self.types, &external);
+        self.fact_document(); // editor queries (facts.rs)
         Checked {
             types: self.types,
             workflows: lowered.into_iter().flatten().collect(),

@@ -22,6 +22,8 @@ impl<'a> Checker<'a> {
             place: format!("step `{}`", s.id.value),
             unreachable: !flow.reachable[i],
         };
+        // Editor queries (facts.rs): the step's scope.
+        self.fact_scope(st, &req_ec);
         // Step `dependsOn` (Arazzo 1.1): steps run in document order here, so an
         // earlier step of the same workflow is a prerequisite already met.
         for d in &s.depends_on {

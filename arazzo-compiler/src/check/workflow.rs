@@ -284,6 +284,7 @@ impl<'a> Checker<'a> {
             place: format!("an output of workflow `{}`", wf.id.value),
             unreachable: false,
         };
+        self.fact_scope(&st, &ec); // editor queries (facts.rs)
         let mut used = HashSet::new();
         let mut outputs = Vec::new();
         for (name, value) in &wf.outputs {
