@@ -654,7 +654,8 @@ fn sarif_lists_its_rules_and_related_locations() {
             "error",
             "dialect",
             "unreachable_step",
-            "undocumented_content_type"
+            "undocumented_content_type",
+            "manual_credential"
         ]
     );
     for r in rules {
@@ -870,4 +871,126 @@ fn init_build_script_follows_a_version_and_refuses_a_foreign_build_rs() {
         "{}",
         stderr(&out)
     );
+}
+
+// ------------------------------------------------ manual_credential
+
+/// `tests/ui/fixtures/lint-manual-credential.arazzo.yaml` and the OpenAPI it names, in a
+/// temporary directory.
+fn manual_credential_workspace() -> (tempfile::TempDir, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::copy(
+        root.join("tests/specs/openapi/shop-auth.openapi.yaml"),
+        dir.path().join("shop-auth.openapi.yaml"),
+    )
+    .expect("copy the OpenAPI");
+    let doc = std::fs::read_to_string(root.join("tests/ui/fixtures/lint-manual-credential.arazzo.yaml"))
+        .expect("the fixture")
+        .replace("../../specs/openapi/shop-auth.openapi.yaml", "shop-auth.openapi.yaml");
+    std::fs::write(dir.path().join("creds.arazzo.yaml"), &doc).expect("write");
+    (dir, doc)
+}
+
+#[test]
+fn fix_removes_credentials_set_by_hand_and_the_input_only_they_read() {
+    let (dir, before) = manual_credential_workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("0 errors, 4 warnings"),
+        "{}",
+        stderr(&out)
+    );
+    let out = fix(dir.path(), "creds.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(6 fixes)"), "{}", stderr(&out));
+    let after = read(dir.path(), "creds.arazzo.yaml");
+    let expected = before
+        // `shopKey` was read by the removed header only: gone from the inputs.
+        .replace("    required: [shopKey, token]\n", "    required: [token]\n")
+        .replace("      shopKey:\n        type: string\n", "")
+        // The only parameter of a step: `parameters:` goes with it.
+        .replace(
+            "    parameters:\n    - name: X-API-KEY\n      in: header\n      value: $inputs.shopKey\n",
+            "",
+        )
+        // One of two: the other stays, and `queryKey` (read by it) too.
+        .replace(
+            "    - name: api_key\n      in: query\n      value: '{$inputs.queryKey}'\n",
+            "",
+        )
+        .replace(
+            "    parameters:\n    - name: Authorization\n      in: header\n      value: Bearer {$inputs.token}\n",
+            "",
+        )
+        // The workflow's parameter, supplied in both its steps.
+        .replace(
+            "  parameters:\n  - reference: $components.parameters.cookieKey\n  steps:\n  - stepId: first",
+            "  steps:\n  - stepId: first",
+        );
+    assert_ne!(before, expected);
+    assert_eq!(after, expected, "{}", stderr(&out));
+    // Basic and the key from a step output are left alone; the result checks clean.
+    assert!(after.contains("value: Basic {$inputs.basic}"));
+    assert!(after.contains("value: $steps.bearer.outputs.status"));
+    let out = arazzo(dir.path())
+        .args(["check", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("0 errors, 0 warnings"),
+        "{}",
+        stderr(&out)
+    );
+    // Idempotent.
+    let out = fix(dir.path(), "creds.arazzo.yaml");
+    assert!(stderr(&out).contains("0 fixes applied"), "{}", stderr(&out));
+}
+
+#[test]
+fn manual_credential_is_allowed_denied_and_fixed_only_when_certain() {
+    let (dir, _) = manual_credential_workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "-A", "manual_credential", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert!(stderr(&out).contains("0 errors, 0 warnings"), "{}", stderr(&out));
+    let out = arazzo(dir.path())
+        .args(["check", "-D", "manual_credential", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // A step parameter that overrides a workflow parameter of the same name: removing it
+    // would bring the workflow's value back, so the edit is only a suggestion.
+    let doc = read(dir.path(), "creds.arazzo.yaml").replace(
+        "  parameters:\n  - reference: $components.parameters.cookieKey\n  steps:\n  # apiKey in a header",
+        "  parameters:\n  - reference: $components.parameters.cookieKey\n  - name: X-API-KEY\n    in: header\n    value: fixed\n  steps:\n  # apiKey in a header",
+    );
+    std::fs::write(dir.path().join("creds.arazzo.yaml"), &doc).expect("write");
+    let out = arazzo(dir.path())
+        .args(["check", "--format", "json", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    let text = stdout(&out);
+    let header = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| {
+            v["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("step `header` sets header parameter `X-API-KEY`"))
+        })
+        .unwrap_or_else(|| panic!("the lint on step `header`: {text}"));
+    let applicability: Vec<&str> = header["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .filter_map(|s| s["applicability"].as_str())
+        .collect();
+    assert_eq!(applicability, ["maybe-incorrect"], "{header}");
 }

@@ -4,6 +4,7 @@
 //! (each expression is resolved once). Problems are collected, never fatal.
 
 mod actions;
+mod credentials;
 mod criteria;
 mod exprs;
 mod flow;
@@ -141,6 +142,8 @@ struct Wf<'a> {
     /// step whose id reads the same in Rust as an earlier one's gets a suffix.
     fn_names: HashSet<String>,
     variants: HashSet<String>,
+    /// The parameters each step sends, for the `manual_credential` lint.
+    cred_uses: Vec<credentials::CredUse<'a>>,
 }
 
 /// Checks a whole document and lowers it.
