@@ -994,3 +994,37 @@ fn manual_credential_is_allowed_denied_and_fixed_only_when_certain() {
         .collect();
     assert_eq!(applicability, ["maybe-incorrect"], "{header}");
 }
+
+#[test]
+fn fix_retypes_inputs_as_arrays_and_objects_only_when_every_use_agrees() {
+    let dir = workspace();
+    let before = read(dir.path(), "retype-structured.arazzo.yaml");
+    let out = fix(dir.path(), "retype-structured.arazzo.yaml");
+    let after = read(dir.path(), "retype-structured.arazzo.yaml");
+    // `tags`: an array of strings where it is used, the `items` copied from the body;
+    // `meta`: an object. The others are left as they are: `labels` feeds arrays of
+    // strings and of integers, `mixed` an array and a string, `lines` items given by a
+    // `$ref` into the OpenAPI file, `dated` has a `format` an array would not take.
+    let expected = before
+        .replace(
+            "        type: string   # the body takes an array of strings\n",
+            "        type: array   # the body takes an array of strings\n        items: {\"type\":\"string\"}\n",
+        )
+        .replace(
+            "        type: string\n        description: free-form metadata\n",
+            "        type: object\n        description: free-form metadata\n",
+        );
+    assert_ne!(before, expected);
+    assert_eq!(after, expected, "{}", stderr(&out));
+    assert!(stderr(&out).contains("(3 fixes)"), "{}", stderr(&out));
+    let err = stderr(&out);
+    for left in ["`$inputs.labels`", "`$inputs.mixed`", "`$inputs.lines`", "`$inputs.dated`"] {
+        assert!(err.contains(left), "{left} is still reported: {err}");
+    }
+    for fixed in ["`$inputs.tags`", "`$inputs.meta`"] {
+        assert!(!err.contains(fixed), "{fixed} is fixed: {err}");
+    }
+    // Idempotent.
+    let out = fix(dir.path(), "retype-structured.arazzo.yaml");
+    assert!(stderr(&out).contains("0 fixes applied"), "{}", stderr(&out));
+}
