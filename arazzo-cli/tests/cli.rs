@@ -1028,3 +1028,53 @@ fn fix_retypes_inputs_as_arrays_and_objects_only_when_every_use_agrees() {
     let out = fix(dir.path(), "retype-structured.arazzo.yaml");
     assert!(stderr(&out).contains("0 fixes applied"), "{}", stderr(&out));
 }
+
+#[test]
+fn fix_leaves_a_response_pointer_one_level_away_as_a_suggestion() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir(dir.path().join("openapi")).expect("mkdir");
+    std::fs::copy(
+        root.join("tests/ui/fixtures/openapi/nested.yaml"),
+        dir.path().join("openapi/nested.yaml"),
+    )
+    .expect("copy the OpenAPI");
+    std::fs::copy(
+        root.join("tests/ui/fixtures/response-pointer-one-level-away.arazzo.yaml"),
+        dir.path().join("near.arazzo.yaml"),
+    )
+    .expect("copy the document");
+    let before = read(dir.path(), "near.arazzo.yaml");
+    let out = arazzo(dir.path())
+        .args(["check", "--format", "json", "near.arazzo.yaml"])
+        .output()
+        .expect("run");
+    let suggested: Vec<(String, String)> = stdout(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .flat_map(|d| d["suggestions"].as_array().cloned().unwrap_or_default())
+        .map(|s| {
+            (
+                s["applicability"].as_str().unwrap_or_default().to_owned(),
+                s["replacement"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suggested,
+        [
+            ("maybe-incorrect".to_owned(), "/data/id".to_owned()),
+            ("maybe-incorrect".to_owned(), "/status".to_owned()),
+        ],
+        "{}",
+        stdout(&out)
+    );
+    let out = fix(dir.path(), "near.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(read(dir.path(), "near.arazzo.yaml"), before, "nothing applied");
+    assert!(
+        stderr(&out).contains("did you mean it?"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -10,6 +10,7 @@ mod exprs;
 mod flow;
 mod labels;
 mod message;
+mod nearby_pointer;
 mod outputs;
 mod payload;
 mod refs;
