@@ -50,7 +50,7 @@ fn url_and_prefix_keys_map_remote_sources_in_build_script_mode() {
     // URL, mapped by the prefix); `balance` from the child's own description.
     assert!(parent.contains("pub email: Option<String>"), "{parent}");
     assert!(parent.contains("pub balance: f64"), "{parent}");
-    let index = std::fs::read_to_string(out.path().join(arazzo_build::INDEX_FILE))
-        .expect("the index file");
+    let index =
+        std::fs::read_to_string(out.path().join(arazzo_build::INDEX_FILE)).expect("the index file");
     assert!(index.contains("pub mod parent"), "{index}");
 }

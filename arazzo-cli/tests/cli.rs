@@ -885,9 +885,13 @@ fn manual_credential_workspace() -> (tempfile::TempDir, String) {
         dir.path().join("shop-auth.openapi.yaml"),
     )
     .expect("copy the OpenAPI");
-    let doc = std::fs::read_to_string(root.join("tests/ui/fixtures/lint-manual-credential.arazzo.yaml"))
-        .expect("the fixture")
-        .replace("../../specs/openapi/shop-auth.openapi.yaml", "shop-auth.openapi.yaml");
+    let doc =
+        std::fs::read_to_string(root.join("tests/ui/fixtures/lint-manual-credential.arazzo.yaml"))
+            .expect("the fixture")
+            .replace(
+                "../../specs/openapi/shop-auth.openapi.yaml",
+                "shop-auth.openapi.yaml",
+            );
     std::fs::write(dir.path().join("creds.arazzo.yaml"), &doc).expect("write");
     (dir, doc)
 }
@@ -959,7 +963,11 @@ fn manual_credential_is_allowed_denied_and_fixed_only_when_certain() {
         .args(["check", "-A", "manual_credential", "creds.arazzo.yaml"])
         .output()
         .expect("run");
-    assert!(stderr(&out).contains("0 errors, 0 warnings"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("0 errors, 0 warnings"),
+        "{}",
+        stderr(&out)
+    );
     let out = arazzo(dir.path())
         .args(["check", "-D", "manual_credential", "creds.arazzo.yaml"])
         .output()
@@ -1018,7 +1026,12 @@ fn fix_retypes_inputs_as_arrays_and_objects_only_when_every_use_agrees() {
     assert_eq!(after, expected, "{}", stderr(&out));
     assert!(stderr(&out).contains("(3 fixes)"), "{}", stderr(&out));
     let err = stderr(&out);
-    for left in ["`$inputs.labels`", "`$inputs.mixed`", "`$inputs.lines`", "`$inputs.dated`"] {
+    for left in [
+        "`$inputs.labels`",
+        "`$inputs.mixed`",
+        "`$inputs.lines`",
+        "`$inputs.dated`",
+    ] {
         assert!(err.contains(left), "{left} is still reported: {err}");
     }
     for fixed in ["`$inputs.tags`", "`$inputs.meta`"] {
@@ -1071,7 +1084,11 @@ fn fix_leaves_a_response_pointer_one_level_away_as_a_suggestion() {
     );
     let out = fix(dir.path(), "near.arazzo.yaml");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_eq!(read(dir.path(), "near.arazzo.yaml"), before, "nothing applied");
+    assert_eq!(
+        read(dir.path(), "near.arazzo.yaml"),
+        before,
+        "nothing applied"
+    );
     assert!(
         stderr(&out).contains("did you mean it?"),
         "{}",

@@ -1106,7 +1106,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // Unbalanced or empty brackets stay errors.
-        assert!(err("$inputs.a[").message.starts_with("`[` is not valid here"));
+        assert!(err("$inputs.a[")
+            .message
+            .starts_with("`[` is not valid here"));
         err("$inputs.a[]");
         err("$inputs.a[b]]");
         assert!(literal_brackets("[size]"));

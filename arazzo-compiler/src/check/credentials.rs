@@ -352,7 +352,8 @@ impl<'a> Checker<'a> {
                 } else {
                     Applicability::MaybeIncorrect
                 };
-                for (r, replacement) in std::iter::once((range, String::new())).chain(input_removal) {
+                for (r, replacement) in std::iter::once((range, String::new())).chain(input_removal)
+                {
                     let original = file.text.get(r.clone()).unwrap_or_default().to_owned();
                     d.suggestions.push(crate::diag::Suggestion {
                         file: file.clone(),
@@ -373,7 +374,11 @@ impl<'a> Checker<'a> {
         let Some(Some(name)) = all.first().map(|s| s.input.clone()) else {
             return Vec::new();
         };
-        if all.iter().any(|s| s.input.as_deref() != Some(name.as_str())) || all.len() != 1 {
+        if all
+            .iter()
+            .any(|s| s.input.as_deref() != Some(name.as_str()))
+            || all.len() != 1
+        {
             return Vec::new();
         }
         let text = &self.file.text;
@@ -387,18 +392,25 @@ impl<'a> Checker<'a> {
             return Vec::new();
         };
         let required = inputs.get("required");
-        let in_required = required.is_some_and(|r| r.items().iter().any(|i| i.as_str() == Some(&name)));
+        let in_required =
+            required.is_some_and(|r| r.items().iter().any(|i| i.as_str() == Some(&name)));
         // The property key, the one use, and the `required` entry: nothing else.
         if word_count(text, &name) != 2 + usize::from(in_required) || props.entries().len() < 2 {
             return Vec::new();
         }
         let (key, value) = &props.entries()[k];
-        if text.get(props.span.clone()).is_some_and(|t| t.starts_with('{')) {
+        if text
+            .get(props.span.clone())
+            .is_some_and(|t| t.starts_with('{'))
+        {
             return Vec::new();
         }
-        let Some(prop) = whole_lines(text, key.span.start, content_end(value).max(key.span.end), |b| {
-            b.chars().all(|c| c == ' ')
-        }) else {
+        let Some(prop) = whole_lines(
+            text,
+            key.span.start,
+            content_end(value).max(key.span.end),
+            |b| b.chars().all(|c| c == ' '),
+        ) else {
             return Vec::new();
         };
         let mut out = vec![(prop, String::new())];
@@ -409,7 +421,10 @@ impl<'a> Checker<'a> {
             };
             let written = text.get(r.span.clone()).unwrap_or_default();
             if written.starts_with('[') {
-                let plain = |s: &str| s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+                let plain = |s: &str| {
+                    s.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                };
                 let rest: Option<Vec<&str>> = items
                     .iter()
                     .filter(|i| i.as_str() != Some(&name))
@@ -425,8 +440,11 @@ impl<'a> Checker<'a> {
             if items.len() < 2 {
                 return Vec::new();
             }
-            let Some(item) = items.get(j) else { return Vec::new() };
-            let Some(lines) = whole_lines(text, item.span.start, content_end(item), item_prefix) else {
+            let Some(item) = items.get(j) else {
+                return Vec::new();
+            };
+            let Some(lines) = whole_lines(text, item.span.start, content_end(item), item_prefix)
+            else {
                 return Vec::new();
             };
             out.push((lines, String::new()));

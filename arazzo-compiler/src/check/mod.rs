@@ -343,7 +343,8 @@ impl<'a> Checker<'a> {
                     let indent = &indent[..indent.len() - key.len()];
                     // A block mapping (`type: x` starting its line): else, no edit at all.
                     if key.starts_with("type") && !indent.contains('-') {
-                        let at = Location::new(location.file.clone(), location.pos, line_end..line_end);
+                        let at =
+                            Location::new(location.file.clone(), location.pos, line_end..line_end);
                         d.suggest_at(
                             &at,
                             "",

@@ -76,8 +76,8 @@ impl<'a> Checker<'a> {
             if let Some((p, ov)) = resolved {
                 let workflow_level = k < inherited.len();
                 let replaced = params.iter().position(|(q, _)| same_param(q, &p));
-                let overrides = replaced
-                    .is_some_and(|at| origins.get(at).is_some_and(|o| o.workflow_level));
+                let overrides =
+                    replaced.is_some_and(|at| origins.get(at).is_some_and(|o| o.workflow_level));
                 if let Some(at) = replaced {
                     params.remove(at);
                     origins.remove(at);
