@@ -113,7 +113,10 @@ impl Config {
     }
 
     /// Maps a source description (by its `name`) to a local file (relative to
-    /// `CARGO_MANIFEST_DIR`), as `sources(name = "path")` in the macro.
+    /// `CARGO_MANIFEST_DIR`), as `sources(name = "path")` in the macro. The key may also
+    /// be a URL (one file) or a URL prefix ending in `/` (a local directory: every source
+    /// URL and remote `$ref` under it, in every document and the documents they include,
+    /// maps to the directory plus the rest of the URL), as in the macro.
     pub fn source(mut self, name: &str, path: impl Into<PathBuf>) -> Config {
         self.sources.push((name.to_owned(), path.into()));
         self

@@ -47,7 +47,8 @@ struct Common {
     /// (`--source https://raw.githubusercontent.com/acme/api/main/=vendor/acme/`).
     #[arg(long = "source", value_name = "NAME=PATH")]
     sources: Vec<String>,
-    /// Report this lint as an error (`dialect`, `unreachable_step`, `undocumented_content_type`).
+    /// Report this lint as an error (`dialect`, `unreachable_step`, `undocumented_content_type`,
+    /// `manual_credential`).
     #[arg(short = 'D', long = "deny", value_name = "LINT")]
     deny: Vec<String>,
     /// Report this lint as a warning (the default).

@@ -672,7 +672,8 @@ fn sarif_lists_its_rules_and_related_locations() {
             "error",
             "dialect",
             "unreachable_step",
-            "undocumented_content_type"
+            "undocumented_content_type",
+            "manual_credential"
         ]
     );
     for r in rules {
@@ -885,6 +886,229 @@ fn init_build_script_follows_a_version_and_refuses_a_foreign_build_rs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("no `arazzo` dependency"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+// ------------------------------------------------ manual_credential
+
+/// `tests/ui/fixtures/lint-manual-credential.arazzo.yaml` and the OpenAPI it names, in a
+/// temporary directory.
+fn manual_credential_workspace() -> (tempfile::TempDir, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::copy(
+        root.join("tests/specs/openapi/shop-auth.openapi.yaml"),
+        dir.path().join("shop-auth.openapi.yaml"),
+    )
+    .expect("copy the OpenAPI");
+    let doc =
+        std::fs::read_to_string(root.join("tests/ui/fixtures/lint-manual-credential.arazzo.yaml"))
+            .expect("the fixture")
+            .replace(
+                "../../specs/openapi/shop-auth.openapi.yaml",
+                "shop-auth.openapi.yaml",
+            );
+    std::fs::write(dir.path().join("creds.arazzo.yaml"), &doc).expect("write");
+    (dir, doc)
+}
+
+#[test]
+fn fix_removes_credentials_set_by_hand_and_the_input_only_they_read() {
+    let (dir, before) = manual_credential_workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("0 errors, 4 warnings"),
+        "{}",
+        stderr(&out)
+    );
+    let out = fix(dir.path(), "creds.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("(6 fixes)"), "{}", stderr(&out));
+    let after = read(dir.path(), "creds.arazzo.yaml");
+    let expected = before
+        // `shopKey` was read by the removed header only: gone from the inputs.
+        .replace("    required: [shopKey, token]\n", "    required: [token]\n")
+        .replace("      shopKey:\n        type: string\n", "")
+        // The only parameter of a step: `parameters:` goes with it.
+        .replace(
+            "    parameters:\n    - name: X-API-KEY\n      in: header\n      value: $inputs.shopKey\n",
+            "",
+        )
+        // One of two: the other stays, and `queryKey` (read by it) too.
+        .replace(
+            "    - name: api_key\n      in: query\n      value: '{$inputs.queryKey}'\n",
+            "",
+        )
+        .replace(
+            "    parameters:\n    - name: Authorization\n      in: header\n      value: Bearer {$inputs.token}\n",
+            "",
+        )
+        // The workflow's parameter, supplied in both its steps.
+        .replace(
+            "  parameters:\n  - reference: $components.parameters.cookieKey\n  steps:\n  - stepId: first",
+            "  steps:\n  - stepId: first",
+        );
+    assert_ne!(before, expected);
+    assert_eq!(after, expected, "{}", stderr(&out));
+    // Basic and the key from a step output are left alone; the result checks clean.
+    assert!(after.contains("value: Basic {$inputs.basic}"));
+    assert!(after.contains("value: $steps.bearer.outputs.status"));
+    let out = arazzo(dir.path())
+        .args(["check", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("0 errors, 0 warnings"),
+        "{}",
+        stderr(&out)
+    );
+    // Idempotent.
+    let out = fix(dir.path(), "creds.arazzo.yaml");
+    assert!(stderr(&out).contains("0 fixes applied"), "{}", stderr(&out));
+}
+
+#[test]
+fn manual_credential_is_allowed_denied_and_fixed_only_when_certain() {
+    let (dir, _) = manual_credential_workspace();
+    let out = arazzo(dir.path())
+        .args(["check", "-A", "manual_credential", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert!(
+        stderr(&out).contains("0 errors, 0 warnings"),
+        "{}",
+        stderr(&out)
+    );
+    let out = arazzo(dir.path())
+        .args(["check", "-D", "manual_credential", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // A step parameter that overrides a workflow parameter of the same name: removing it
+    // would bring the workflow's value back, so the edit is only a suggestion.
+    let doc = read(dir.path(), "creds.arazzo.yaml").replace(
+        "  parameters:\n  - reference: $components.parameters.cookieKey\n  steps:\n  # apiKey in a header",
+        "  parameters:\n  - reference: $components.parameters.cookieKey\n  - name: X-API-KEY\n    in: header\n    value: fixed\n  steps:\n  # apiKey in a header",
+    );
+    std::fs::write(dir.path().join("creds.arazzo.yaml"), &doc).expect("write");
+    let out = arazzo(dir.path())
+        .args(["check", "--format", "json", "creds.arazzo.yaml"])
+        .output()
+        .expect("run");
+    let text = stdout(&out);
+    let header = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| {
+            v["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("step `header` sets header parameter `X-API-KEY`"))
+        })
+        .unwrap_or_else(|| panic!("the lint on step `header`: {text}"));
+    let applicability: Vec<&str> = header["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .filter_map(|s| s["applicability"].as_str())
+        .collect();
+    assert_eq!(applicability, ["maybe-incorrect"], "{header}");
+}
+
+#[test]
+fn fix_retypes_inputs_as_arrays_and_objects_only_when_every_use_agrees() {
+    let dir = workspace();
+    let before = read(dir.path(), "retype-structured.arazzo.yaml");
+    let out = fix(dir.path(), "retype-structured.arazzo.yaml");
+    let after = read(dir.path(), "retype-structured.arazzo.yaml");
+    // `tags`: an array of strings where it is used, the `items` copied from the body;
+    // `meta`: an object. The others are left as they are: `labels` feeds arrays of
+    // strings and of integers, `mixed` an array and a string, `lines` items given by a
+    // `$ref` into the OpenAPI file, `dated` has a `format` an array would not take.
+    let expected = before
+        .replace(
+            "        type: string   # the body takes an array of strings\n",
+            "        type: array   # the body takes an array of strings\n        items: {\"type\":\"string\"}\n",
+        )
+        .replace(
+            "        type: string\n        description: free-form metadata\n",
+            "        type: object\n        description: free-form metadata\n",
+        );
+    assert_ne!(before, expected);
+    assert_eq!(after, expected, "{}", stderr(&out));
+    assert!(stderr(&out).contains("(3 fixes)"), "{}", stderr(&out));
+    let err = stderr(&out);
+    for left in [
+        "`$inputs.labels`",
+        "`$inputs.mixed`",
+        "`$inputs.lines`",
+        "`$inputs.dated`",
+    ] {
+        assert!(err.contains(left), "{left} is still reported: {err}");
+    }
+    for fixed in ["`$inputs.tags`", "`$inputs.meta`"] {
+        assert!(!err.contains(fixed), "{fixed} is fixed: {err}");
+    }
+    // Idempotent.
+    let out = fix(dir.path(), "retype-structured.arazzo.yaml");
+    assert!(stderr(&out).contains("0 fixes applied"), "{}", stderr(&out));
+}
+
+#[test]
+fn fix_leaves_a_response_pointer_one_level_away_as_a_suggestion() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir(dir.path().join("openapi")).expect("mkdir");
+    std::fs::copy(
+        root.join("tests/ui/fixtures/openapi/nested.yaml"),
+        dir.path().join("openapi/nested.yaml"),
+    )
+    .expect("copy the OpenAPI");
+    std::fs::copy(
+        root.join("tests/ui/fixtures/response-pointer-one-level-away.arazzo.yaml"),
+        dir.path().join("near.arazzo.yaml"),
+    )
+    .expect("copy the document");
+    let before = read(dir.path(), "near.arazzo.yaml");
+    let out = arazzo(dir.path())
+        .args(["check", "--format", "json", "near.arazzo.yaml"])
+        .output()
+        .expect("run");
+    let suggested: Vec<(String, String)> = stdout(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .flat_map(|d| d["suggestions"].as_array().cloned().unwrap_or_default())
+        .map(|s| {
+            (
+                s["applicability"].as_str().unwrap_or_default().to_owned(),
+                s["replacement"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        suggested,
+        [
+            ("maybe-incorrect".to_owned(), "/data/id".to_owned()),
+            ("maybe-incorrect".to_owned(), "/status".to_owned()),
+        ],
+        "{}",
+        stdout(&out)
+    );
+    let out = fix(dir.path(), "near.arazzo.yaml");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        read(dir.path(), "near.arazzo.yaml"),
+        before,
+        "nothing applied"
+    );
+    assert!(
+        stderr(&out).contains("did you mean it?"),
         "{}",
         stderr(&out)
     );

@@ -78,6 +78,10 @@ pub const LINTS: &[(&str, &str)] = &[
         "undocumented_content_type",
         "a request body sent with a media type its operation does not document",
     ),
+    (
+        "manual_credential",
+        "a parameter set by hand that the operation's security scheme supplies (configure the credential on the client instead)",
+    ),
 ];
 
 /// The level of a lint, as in rustc.

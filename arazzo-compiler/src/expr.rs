@@ -277,10 +277,47 @@ fn parse_whole(src: &str, start: usize, end: usize) -> Result<Expr, ParseError> 
     if s.pos < s.end && s.peek() == Some('[') {
         s.bracket_dialect(&mut expr);
     }
+    if s.pos < s.end && s.peek() == Some('[') && literal_brackets(s.text(s.pos..s.end)) {
+        // Brackets that are no index (`[0]`) nor quoted member (`['a']`) belong to the
+        // name or the pointer token: Arazzo 1.0.1 names are `*( CHAR )` and RFC 6901
+        // leaves `[` and `]` unescaped (`$inputs.page[size]`, `$response.body#/filter[name]`).
+        let mut t = Scanner::new(src, start, end, Mode::Whole);
+        t.literal_brackets = true;
+        if let Ok(literal) = t.expression() {
+            if t.pos == t.end {
+                return Ok(literal);
+            }
+        }
+    }
     if s.pos < s.end {
         return Err(s.trailing(&expr));
     }
     Ok(expr)
+}
+
+/// True when `rest` (from a `[`) is bracket groups `[x]` whose content is not empty, not
+/// an index and not quoted, with text between them: brackets that are part of a name.
+fn literal_brackets(rest: &str) -> bool {
+    let mut groups = 0;
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' => {
+                match chars.peek() {
+                    None | Some(']' | '\'' | '"' | '[') => return false,
+                    Some(d) if d.is_ascii_digit() => return false,
+                    Some(_) => {}
+                }
+                if !chars.by_ref().any(|c| c == ']') {
+                    return false;
+                }
+                groups += 1;
+            }
+            ']' => return false,
+            _ => {}
+        }
+    }
+    groups > 0
 }
 
 /// Splits a string with embedded `{$…}` expressions into segments.
@@ -472,6 +509,9 @@ struct Scanner<'a> {
     mode: Mode,
     /// Set when JavaScript-style accessors were read as a JSON pointer.
     dialect: Option<Box<(String, Span)>>,
+    /// `[` and `]` are ordinary characters of names and pointer tokens (a whole
+    /// expression whose brackets are no index nor quoted member: `$inputs.page[size]`).
+    literal_brackets: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -484,6 +524,7 @@ impl<'a> Scanner<'a> {
             end,
             mode,
             dialect: None,
+            literal_brackets: false,
         }
     }
 
@@ -532,7 +573,7 @@ impl<'a> Scanner<'a> {
             return true;
         }
         match self.mode {
-            Mode::Whole => brackets && matches!(c, '[' | ']'),
+            Mode::Whole => brackets && !self.literal_brackets && matches!(c, '[' | ']'),
             Mode::Prefix => matches!(
                 c,
                 '[' | ']' | '=' | '!' | '<' | '>' | '&' | '|' | '(' | ')' | ','
@@ -1030,6 +1071,52 @@ mod tests {
 
     fn help(e: &ParseError) -> &str {
         e.help.as_deref().unwrap_or("")
+    }
+
+    #[test]
+    fn brackets_that_are_no_accessor_belong_to_the_name_or_pointer_token() {
+        // Arazzo 1.0.1 names are `*( CHAR )`; RFC 6901 leaves `[` `]` unescaped.
+        match kind("$inputs.page[size]") {
+            ExprKind::Inputs { name, pointer } => {
+                assert_eq!(name.text, "page[size]");
+                assert_eq!(name.span, 8..18);
+                assert!(pointer.is_none());
+            }
+            other => panic!("{other:?}"),
+        }
+        match kind("$inputs.filter[name]#/a[b]") {
+            ExprKind::Inputs { name, pointer } => {
+                assert_eq!(name.text, "filter[name]");
+                assert_eq!(pointer.map(|p| p.tokens), Some(vec!["a[b]".to_owned()]));
+            }
+            other => panic!("{other:?}"),
+        }
+        match kind("$response.body#/filter[name]/0") {
+            ExprKind::Response(Source::Body(Some(p))) => {
+                assert_eq!(p.tokens, ["filter[name]", "0"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // An index or a quoted member is still the dialect read as a pointer.
+        match kind("$inputs.tags[0]") {
+            ExprKind::Inputs { name, pointer } => {
+                assert_eq!(name.text, "tags");
+                assert_eq!(pointer.map(|p| p.tokens), Some(vec!["0".to_owned()]));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Unbalanced or empty brackets stay errors.
+        assert!(err("$inputs.a[")
+            .message
+            .starts_with("`[` is not valid here"));
+        err("$inputs.a[]");
+        err("$inputs.a[b]]");
+        assert!(literal_brackets("[size]"));
+        assert!(literal_brackets("[a]x[b]"));
+        assert!(!literal_brackets("[0]"));
+        assert!(!literal_brackets("['a']"));
+        assert!(!literal_brackets("[a"));
+        assert!(!literal_brackets("[a]]"));
     }
 
     #[test]

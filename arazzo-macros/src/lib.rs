@@ -27,7 +27,7 @@ use syn::{LitStr, Token};
 /// Paths are relative to the calling crate's `CARGO_MANIFEST_DIR`; when the file
 /// is not there, each parent directory is tried. Every problem in the documents
 /// is a compile error naming the YAML file, line and column. Lints (`dialect`,
-/// `unreachable_step`, `undocumented_content_type`) are warnings, shown by
+/// `unreachable_step`, `undocumented_content_type`, `manual_credential`) are warnings, shown by
 /// `cargo build` as deprecation warnings on the path literal; `allow(...)`,
 /// `warn(...)` and `deny(...)` set their levels as in rustc.
 ///

@@ -2,7 +2,12 @@
 //! against local servers: a token endpoint and an API (wiremock).
 
 mod flows {
-    arazzo::arazzo_workflow!("tests/specs/arazzo/auth.arazzo.yaml");
+    // `allow(manual_credential)`: one step sets `Authorization` itself on purpose (its
+    // own header wins over the configured credential).
+    arazzo::arazzo_workflow!(
+        "tests/specs/arazzo/auth.arazzo.yaml",
+        allow(manual_credential)
+    );
 }
 
 use std::sync::atomic::{AtomicUsize, Ordering};

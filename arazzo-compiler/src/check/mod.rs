@@ -4,12 +4,14 @@
 //! (each expression is resolved once). Problems are collected, never fatal.
 
 mod actions;
+mod credentials;
 mod criteria;
 mod exprs;
 mod facts; // editor queries (crate::query)
 mod flow;
 mod labels;
 mod message;
+mod nearby_pointer;
 mod outputs;
 mod payload;
 mod refs;
@@ -57,6 +59,10 @@ pub struct Checked {
     pub workflows: Vec<ir::Workflow>,
 }
 
+/// A use of a whole input where a request body requires one JSON type: (input, the type,
+/// the index of the mismatch diagnostic when it did not fit, and for `array` the body's
+/// `items` schema as JSON text, when it can be copied as it is: no `$ref` inside).
+type InputUse = (String, &'static str, Option<usize>, Option<String>);
 /// (JSON name, Rust field name, type) of each input or output of a workflow.
 type NamedTys = Vec<(String, String, Ty)>;
 /// An action of a step, resolved once: the action and what it does (`None` when its
@@ -142,6 +148,8 @@ struct Wf<'a> {
     /// step whose id reads the same in Rust as an earlier one's gets a suffix.
     fn_names: HashSet<String>,
     variants: HashSet<String>,
+    /// The parameters each step sends, for the `manual_credential` lint.
+    cred_uses: Vec<credentials::CredUse<'a>>,
 }
 
 /// Checks a whole document and lowers it.
@@ -150,7 +158,7 @@ pub struct Checker<'a> {
     /// Uses of a whole input in a request body of the workflow being checked: (input,
     /// the one JSON type the body requires there, the index of the mismatch diagnostic
     /// when it did not fit). Read at the end of the workflow to suggest retyping the input.
-    input_uses: Vec<(String, &'static str, Option<usize>)>,
+    input_uses: Vec<InputUse>,
     /// Above 0 while payloads are checked quietly against `oneOf`/`anyOf` branches.
     quiet: usize,
     diags: &'a mut Diagnostics,
@@ -237,7 +245,13 @@ impl<'a> Checker<'a> {
 
     /// Records a use of a whole input (`$inputs.x`) where a request body requires one
     /// JSON type, and whether it was reported as not fitting (the last diagnostic).
-    fn record_input_use(&mut self, e: &RtExpr, allowed: &[&str], reported: bool) {
+    fn record_input_use(
+        &mut self,
+        e: &RtExpr,
+        allowed: &[&str],
+        reported: bool,
+        items: Option<String>,
+    ) {
         let RtExpr::Input(p) = e else { return };
         let Some(tokens) = crate::openapi::pointer_tokens(p) else {
             return;
@@ -248,42 +262,59 @@ impl<'a> Checker<'a> {
         if self.quiet > 0 {
             return;
         }
-        let Some(required) = ["string", "integer", "number", "boolean"]
+        let Some(required) = ["string", "integer", "number", "boolean", "array", "object"]
             .into_iter()
             .find(|t| t == required)
         else {
             return;
         };
         let index = reported.then(|| self.diags.len().saturating_sub(1));
-        self.input_uses.push((name.clone(), required, index));
+        self.input_uses.push((name.clone(), required, index, items));
     }
 
     /// After a workflow: an input every body use of which requires one other type gets a
     /// machine-applicable edit of its schema `type` (on the first mismatch reported).
     fn suggest_input_types(&mut self, w: usize) {
         let uses = std::mem::take(&mut self.input_uses);
-        let mut names: Vec<&str> = uses.iter().map(|(n, _, _)| n.as_str()).collect();
+        let mut names: Vec<&str> = uses.iter().map(|(n, _, _, _)| n.as_str()).collect();
         names.sort_unstable();
         names.dedup();
         for name in names {
-            let mine: Vec<&(String, &'static str, Option<usize>)> =
-                uses.iter().filter(|(n, _, _)| n == name).collect();
-            let Some(first) = mine.iter().find_map(|(_, _, d)| *d) else {
+            let mine: Vec<&InputUse> = uses.iter().filter(|(n, _, _, _)| n == name).collect();
+            let Some(first) = mine.iter().find_map(|(_, _, d, _)| *d) else {
                 continue;
             };
             let required = mine[0].1;
-            if mine.iter().any(|(_, t, _)| *t != required) {
+            let items = &mine[0].3;
+            // Every use asks for the same type (and, for arrays, the same items).
+            if mine.iter().any(|(_, t, _, i)| *t != required || i != items) {
                 continue;
             }
-            let Some(type_node) = self.doc.workflows[w]
+            let Some(property) = self.doc.workflows[w]
                 .inputs
                 .as_ref()
                 .and_then(|i| i.get("properties"))
                 .and_then(|p| p.get(name))
-                .and_then(|p| p.get("type"))
             else {
                 continue;
             };
+            let Some(type_node) = property.get("type") else {
+                continue;
+            };
+            let structured = matches!(required, "array" | "object");
+            // A scalar's other keywords (`format`, `enum`, `default`, ...) would not fit a
+            // structure: only a property that says no more than its type is retyped so.
+            if structured
+                && property
+                    .entries()
+                    .iter()
+                    .any(|(k, _)| !matches!(k.text.as_str(), "type" | "description" | "title"))
+            {
+                continue;
+            }
+            if required == "array" && items.is_none() {
+                continue;
+            }
             let Some(declared) = type_node.as_str() else {
                 continue;
             };
@@ -304,6 +335,30 @@ impl<'a> Checker<'a> {
                     required,
                     crate::diag::Applicability::MachineApplicable,
                 );
+                if let (Some(items), Some(range)) = (items, location.byte_range()) {
+                    // `items` on a line of its own after `type`, at its indentation.
+                    let text = &location.file.text;
+                    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                    let line_end = text[range.end..]
+                        .find('\n')
+                        .map_or(text.len(), |i| range.end + i);
+                    let indent = &text[line_start..range.start];
+                    let key = indent.trim_start();
+                    let indent = &indent[..indent.len() - key.len()];
+                    // A block mapping (`type: x` starting its line): else, no edit at all.
+                    if key.starts_with("type") && !indent.contains('-') {
+                        let at =
+                            Location::new(location.file.clone(), location.pos, line_end..line_end);
+                        d.suggest_at(
+                            &at,
+                            "",
+                            format!("\n{indent}items: {items}"),
+                            crate::diag::Applicability::MachineApplicable,
+                        );
+                    } else {
+                        d.suggestions.retain(|s| s.range != range);
+                    }
+                }
             }
         }
     }

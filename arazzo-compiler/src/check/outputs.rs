@@ -179,9 +179,16 @@ impl<'a> Checker<'a> {
                                     );
                                     (if optional { ty.optional() } else { ty }, Some(s))
                                 }
+                                // Into a free-form part (an object open to any member, `{}`):
+                                // any JSON value, which may be absent.
+                                Walk::Open(_) => (Ty::Json.optional(), None),
                                 // Reported when the value is lowered.
-                                _ => (Ty::Json, None),
+                                Walk::Missing { .. } => (Ty::Json, None),
                             };
+                        }
+                        if !tokens.is_empty() {
+                            // Into a body without a schema: any JSON value, maybe absent.
+                            return (Ty::Json.optional(), None);
                         }
                     }
                     (Ty::Json, None)

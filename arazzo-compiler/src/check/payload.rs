@@ -573,7 +573,15 @@ impl<'a> Checker<'a> {
                     .help
                     .push("convert the value, or change the input's schema type".into());
                 }
-                self.record_input_use(e, &types_allowed, !fits);
+                // For an array: its `items`, to copy into the input's schema (only when
+                // self-contained: a `$ref` points into the OpenAPI file, not this one).
+                let items = (types_allowed == ["array"])
+                    .then(|| sn.get("items"))
+                    .flatten()
+                    .map(Node::to_json)
+                    .filter(|j| !j.to_string().contains("\"$ref\""))
+                    .map(|j| j.to_string());
+                self.record_input_use(e, &types_allowed, !fits, items);
             }
             Val::Template(_) => {
                 if !types_allowed.is_empty() && !types_allowed.contains(&"string") {

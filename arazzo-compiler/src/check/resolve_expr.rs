@@ -269,6 +269,11 @@ impl<'a> Checker<'a> {
                                     &names,
                                     &tok,
                                 );
+                                if let Some(schema) = store.response_schema(resp) {
+                                    self.suggest_nearby_pointer(
+                                        schema, &tokens, index, &available, &raw,
+                                    );
+                                }
                                 if ec.success {
                                     let declared = self.response_location(op, &code, resp);
                                     self.label_last(

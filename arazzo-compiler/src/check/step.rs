@@ -68,14 +68,28 @@ impl<'a> Checker<'a> {
         // parameters of a step that runs a workflow are that workflow's inputs.
         let runs_workflow = matches!(target, Target::Workflow(_));
         let inherited: &[ParamOrRef] = if runs_workflow { &[] } else { &wf.parameters };
-        for p in inherited.iter().chain(s.parameters.iter()) {
-            let resolved = match p {
+        // Where each of `params` is written (for the `manual_credential` lint).
+        let mut origins: Vec<credentials::Origin<'a>> = Vec::new();
+        for (k, entry) in inherited.iter().chain(s.parameters.iter()).enumerate() {
+            let resolved = match entry {
                 ParamOrRef::Param(p) => Some((p.clone(), None)),
                 ParamOrRef::Ref { reference, value } => self.param_ref(reference, *value),
             };
             if let Some((p, ov)) = resolved {
-                params.retain(|(q, _)| !same_param(q, &p));
+                let workflow_level = k < inherited.len();
+                let replaced = params.iter().position(|(q, _)| same_param(q, &p));
+                let overrides =
+                    replaced.is_some_and(|at| origins.get(at).is_some_and(|o| o.workflow_level));
+                if let Some(at) = replaced {
+                    params.remove(at);
+                    origins.remove(at);
+                }
                 params.push((p, ov));
+                origins.push(credentials::Origin {
+                    param: entry,
+                    workflow_level,
+                    overrides,
+                });
             } else {
                 unresolved_reference = true;
             }
@@ -322,6 +336,7 @@ impl<'a> Checker<'a> {
             Target::Msg { .. } => self.message_step(st, &req_ec, s, target, &params),
             Target::Unknown => ir::StepKind::Unresolved,
         };
+        self.record_credential_uses(st, i, &origins, &params, &kind);
         st.request = match &kind {
             ir::StepKind::Operation { params, body, .. } => Some((params.clone(), body.clone())),
             ir::StepKind::Message { .. }

@@ -115,6 +115,7 @@ impl<'a> Checker<'a> {
             request: None,
             fn_names: HashSet::new(),
             variants: HashSet::new(),
+            cred_uses: Vec::new(),
         };
         for d in &wf.depends_on {
             let other = self.other_document_workflow(&d.node, &d.value);
@@ -315,6 +316,7 @@ impl<'a> Checker<'a> {
                 .collect(),
         );
         self.suggest_input_types(w);
+        self.lint_manual_credentials(&mut st);
         let mut docs = Vec::new();
         if let Some(s) = &wf.summary {
             docs.push(s.clone());
