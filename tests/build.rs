@@ -94,8 +94,14 @@ fn main() {
     // The generated test doubles (`mocks`), linted the same way.
     let mocks = arazzo_compiler::Options {
         mocks: true,
-        // `mock-cases` has a step no run reaches, on purpose.
-        lints: vec![("unreachable_step".to_owned(), arazzo_compiler::Level::Allow)],
+        // `mock-cases` has a step no run reaches, on purpose; the seed sets `X-API-KEY` itself.
+        lints: vec![
+            ("unreachable_step".to_owned(), arazzo_compiler::Level::Allow),
+            (
+                "manual_credential".to_owned(),
+                arazzo_compiler::Level::Allow,
+            ),
+        ],
         ..Default::default()
     };
     for (doc, out) in MOCKED {

@@ -7,7 +7,10 @@
 //! ```
 
 mod seed {
-    arazzo::arazzo_workflow!("../specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml");
+    arazzo::arazzo_workflow!(
+        "../specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml",
+        allow(manual_credential)
+    );
 }
 use seed::create_meter_and_ingest_event as workflow;
 

@@ -10,13 +10,19 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod seed {
-    arazzo::arazzo_workflow!("../specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml");
+    arazzo::arazzo_workflow!(
+        "../specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml",
+        allow(manual_credential)
+    );
 }
 mod retries {
     arazzo::arazzo_workflow!("../tests/specs/arazzo/retries.arazzo.yaml");
 }
 mod secrets {
-    arazzo::arazzo_workflow!("../tests/specs/arazzo/secrets.arazzo.yaml");
+    arazzo::arazzo_workflow!(
+        "../tests/specs/arazzo/secrets.arazzo.yaml",
+        allow(manual_credential)
+    );
 }
 mod orders {
     arazzo::arazzo_workflow!("../tests/specs/arazzo/order-events.arazzo.yaml");

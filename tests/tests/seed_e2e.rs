@@ -10,7 +10,9 @@ use wiremock::Request;
 mod doubles {
     arazzo::arazzo_workflow!(
         "specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml",
-        mocks
+        mocks,
+        // The seed sets `X-API-KEY` itself (it stays as given).
+        allow(manual_credential)
     );
 }
 use doubles::create_meter_and_ingest_event::mock::Double;

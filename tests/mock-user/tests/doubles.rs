@@ -9,7 +9,9 @@ use serde_json::json;
 mod doubles {
     arazzo::arazzo_workflow!(
         "specs/arazzo/amberflo-create-meter-and-ingest-event-workflow.yml",
-        mocks
+        mocks,
+        // The seed sets `X-API-KEY` itself (it stays as given).
+        allow(manual_credential)
     );
 }
 use doubles::create_meter_and_ingest_event::mock::{self, Double};
