@@ -13,6 +13,7 @@ use crate::ir::{
     WorkflowRef,
 };
 use crate::model::ParamIn;
+use crate::names::{self, unraw, Namer, Style};
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
 use std::ops::Not;
 
@@ -324,7 +325,8 @@ impl Emitter<'_> {
                 text.push_str(&format!("\n\nDefault when absent: `{def}`."));
             }
             let fdoc = doc_attr(&with_origin(&text, f.origin.as_deref()));
-            let rename = (f.rust != f.json).then(|| code!(#[serde(rename = #json)]));
+            let rename =
+                names::serde_rename(&f.rust, json).map(|json| code!(#[serde(rename = #json)]));
             let opt = if f.ty.is_option() {
                 code!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
             } else {
@@ -425,12 +427,12 @@ impl Emitter<'_> {
             };
         }
         let state_fields = w.steps.iter().map(|s| {
-            let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+            let f = format_ident!("s_{}", unraw(&s.fn_name));
             let t = format_ident!("{}Outputs", s.variant);
             code!(pub #f: Option<steps::#t>,)
         });
         let state_inits = w.steps.iter().map(|s| {
-            let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+            let f = format_ident!("s_{}", unraw(&s.fn_name));
             code!(#f: None,)
         });
         let dep_fields = w.depends_on.iter().map(|d| {
@@ -545,7 +547,7 @@ impl Emitter<'_> {
                 let Some(s) = w.steps.get(step.0) else {
                     return code!(__rt::serde_json::Value::Null);
                 };
-                let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+                let sf = format_ident!("s_{}", unraw(&s.fn_name));
                 let f = ident(field);
                 code!(__st.#sf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
             }
@@ -661,7 +663,7 @@ impl Emitter<'_> {
             } if pointer.is_empty() => {
                 let s = w.steps.get(step.0)?;
                 let out = s.outputs.iter().find(|o| o.field == *field)?;
-                let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+                let sf = format_ident!("s_{}", unraw(&s.fn_name));
                 let f = ident(field);
                 Some((
                     code!(&__st.#sf.as_ref().map(|__o| &__o.#f)),
@@ -691,7 +693,7 @@ impl Emitter<'_> {
         }
         let s = w.steps.get(step.0)?;
         let out = s.outputs.iter().find(|x| x.field == *field)?;
-        let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+        let sf = format_ident!("s_{}", unraw(&s.fn_name));
         let f = ident(field);
         let name = &o.name;
         // The state is dropped once the outputs are built: when no other
@@ -899,11 +901,11 @@ impl Emitter<'_> {
         let mut fields = Vec::new();
         let mut inits = Vec::new();
         let mut borrows = false;
-        let mut used = std::collections::HashSet::new();
+        let mut used = Namer::new(Style::FIELD);
         for (name, value) in members {
             // The JSON name when it is already a plain snake_case identifier (no
             // `rename` needed), else its snake_case form renamed to it.
-            let fname = crate::types::field_ident(name, &mut used);
+            let fname = used.name(name);
             let f = ident(&fname);
             let typed = match value {
                 Val::Expr(e, _) => self.typed_place(e, w),
@@ -1180,10 +1182,7 @@ impl Emitter<'_> {
     }
 
     fn info_ident(s: &ir::Step) -> Code {
-        format_ident!(
-            "__INFO_{}",
-            s.fn_name.trim_start_matches("r#").to_uppercase()
-        )
+        format_ident!("__INFO_{}", unraw(&s.fn_name).to_uppercase())
     }
 
     /// The statements writing a body's embedded expressions into `__body` (a JSON value).
@@ -1209,7 +1208,7 @@ impl Emitter<'_> {
             }
         }
         for st in &w.steps {
-            let sf = format_ident!("s_{}", st.fn_name.trim_start_matches("r#"));
+            let sf = format_ident!("s_{}", unraw(&st.fn_name));
             for o in st.outputs.iter().filter(|o| o.secret && !o.ty.is_bytes()) {
                 let f = ident(&o.field);
                 out.push(code!(&__st.#sf.as_ref().map(|__o| &__o.#f)));
@@ -1220,7 +1219,7 @@ impl Emitter<'_> {
 
     fn step_fns(&self, w: &ir::Workflow, _i: usize, s: &ir::Step, ctx: Ctx) -> Code {
         let fn_name = ident(&s.fn_name);
-        let raw = s.fn_name.trim_start_matches("r#");
+        let raw = unraw(&s.fn_name);
         let [send, check, outputs, exec] =
             ["send", "check", "outputs", "exec"].map(|f| hidden_fn(f, s));
         let out_ty = format_ident!("{}Outputs", s.variant);
@@ -1232,16 +1231,13 @@ impl Emitter<'_> {
         let mut dep_params = Vec::new();
         let mut dep_sets = Vec::new();
         let mut dep_docs = Vec::new();
+        let mut params = Namer::new(Style::STEP_PARAM);
         for (d, always) in &s.deps {
             let Some(dep) = w.steps.get(d.0) else {
                 continue;
             };
-            let draw = dep.fn_name.trim_start_matches("r#");
-            let pname = if matches!(draw, "client" | "inputs") {
-                format_ident!("{}_step", draw)
-            } else {
-                format_ident!("{}", draw)
-            };
+            let draw = unraw(&dep.fn_name);
+            let pname = ident(&params.name_ident(&dep.fn_name));
             let sf = format_ident!("s_{}", draw);
             let t = format_ident!("{}Outputs", dep.variant);
             if *always {
@@ -1692,7 +1688,7 @@ impl Emitter<'_> {
         let arms = w.steps.iter().enumerate().map(|(i, s)| {
             let v = &variants[i];
             let my_slots = &slots[i];
-            let raw = s.fn_name.trim_start_matches("r#");
+            let raw = unraw(&s.fn_name);
             let [send, check, outputs] = ["send", "check", "outputs"].map(|f| hidden_fn(f, s));
             let sf = format_ident!("s_{}", raw);
             let next_default = match variants.get(i + 1) {
@@ -2077,7 +2073,7 @@ fn debug_of<'a>(name: &Code, fields: impl Iterator<Item = (&'a str, bool, bool)>
     let label = name.to_string();
     let fields = fields.into_iter().map(|(field, secret, bytes)| {
         let f = ident(field);
-        let shown = field.trim_start_matches("r#");
+        let shown = unraw(&field);
         if secret {
             code!(.field(#shown, &::arazzo::__private::Redacted))
         } else if bytes {
@@ -2098,7 +2094,7 @@ fn debug_of<'a>(name: &Code, fields: impl Iterator<Item = (&'a str, bool, bool)>
 
 /// A hidden function of step `s` in the `steps` module: `__<what>_<step fn name>`.
 fn hidden_fn(what: &str, s: &ir::Step) -> Code {
-    format_ident!("__{}_{}", what, s.fn_name.trim_start_matches("r#"))
+    format_ident!("__{}_{}", what, unraw(&s.fn_name))
 }
 
 /// Criteria tokens ready for an `if`: `(statements before it, its condition)`. A regex or

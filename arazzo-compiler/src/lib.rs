@@ -27,6 +27,7 @@ pub mod expr;
 pub mod graph;
 pub mod ir;
 pub mod model;
+pub mod names;
 pub mod openapi;
 pub mod resolve;
 pub mod status;
@@ -466,7 +467,7 @@ fn compile_inner(
         for d in sub.diagnostics {
             diags.push(d);
         }
-        let module = resolve::source_module(name);
+        let module = names::source_module(name);
         let prefix = format!("{module}::");
         let exports = sub
             .exports
@@ -498,7 +499,7 @@ fn compile_inner(
         .arazzo_workflows()
         .map(|(src, w)| {
             (
-                format!("{}::{}", resolve::source_module(src), w.module),
+                format!("{}::{}", names::source_module(src), w.module),
                 w.id.clone(),
             )
         })

@@ -47,16 +47,6 @@ impl Sources {
     }
 }
 
-/// The module that holds the code generated for an Arazzo source description.
-pub fn source_module(name: &str) -> String {
-    let mut m: String = heck::ToSnakeCase::to_snake_case(name)
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    m.insert_str(0, "__src_");
-    m
-}
-
 /// Where to find source descriptions.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {

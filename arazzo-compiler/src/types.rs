@@ -8,9 +8,9 @@
 //! type → that type, anything else → `serde_json::Value`. `$ref` cycles end in
 //! `serde_json::Value` instead of an infinitely sized type.
 
+use crate::names::{self, Case, Namer, Style};
 use crate::openapi::{At, Store, MAX_REF_HOPS};
 use crate::yaml::{Node, Value};
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{HashMap, HashSet};
 
 /// A type generated into the [`TypeSpace`]: its index in [`TypeSpace::defs`].
@@ -290,7 +290,7 @@ pub struct TypeSpace {
     /// The structs.
     pub defs: Vec<TypeDef>,
     by_node: HashMap<(usize, Scope), usize>,
-    names: HashSet<(String, Scope)>,
+    names: HashMap<Scope, Namer>,
     in_progress: HashSet<usize>,
     /// While set, the fields of the next struct typed ([`TypeSpace::inputs_of`]) whose
     /// schema is binary are [`Ty::Bytes`].
@@ -334,39 +334,12 @@ impl TypeSpace {
             .unwrap_or_default()
     }
 
-    /// A fresh, unique struct name in a scope.
+    /// A fresh, unique type name in a scope ([`Style::TYPE`]).
     pub fn unique_name(&mut self, wanted: &str, scope: Scope) -> String {
-        let mut base = wanted.to_upper_camel_case();
-        base.retain(|c| c.is_ascii_alphanumeric() || c == '_');
-        if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-            base.insert(0, 'T');
-        }
-        if matches!(
-            base.as_str(),
-            "Self"
-                | "Option"
-                | "String"
-                | "Vec"
-                | "Result"
-                | "Box"
-                | "Some"
-                | "None"
-                | "Ok"
-                | "Err"
-                | "Debug"
-                | "Serialize"
-                | "Deserialize"
-        ) {
-            base.push('_');
-        }
-        let mut name = base.clone();
-        let mut n = 2;
-        while self.names.contains(&(name.clone(), scope)) {
-            name = format!("{base}{n}");
-            n += 1;
-        }
-        self.names.insert((name.clone(), scope));
-        name
+        self.names
+            .entry(scope)
+            .or_insert_with(|| Namer::new(Style::TYPE))
+            .name(wanted)
     }
 
     /// The type of a workflow's `inputs` schema: as [`TypeSpace::ty_of`], except that an
@@ -541,31 +514,8 @@ impl TypeSpace {
         origin: Option<String>,
     ) -> Ty {
         let name = self.unique_name(hint, scope);
-        let mut used: HashSet<String> = HashSet::new();
-        let variants = values
-            .iter()
-            .map(|v| {
-                let mut base = v.to_upper_camel_case();
-                base.retain(|c| c.is_ascii_alphanumeric());
-                if base.is_empty() {
-                    base = "Empty".into();
-                }
-                if base.starts_with(|c: char| c.is_ascii_digit()) {
-                    base.insert(0, 'V');
-                }
-                if base == "Self" || base == "UnknownValue" {
-                    base.push('_');
-                }
-                let mut name = base.clone();
-                let mut n = 2;
-                while used.contains(&name) {
-                    name = format!("{base}{n}");
-                    n += 1;
-                }
-                used.insert(name.clone());
-                (name, v.clone())
-            })
-            .collect();
+        let mut used = Namer::new(Style::VALUE_VARIANT);
+        let variants = values.iter().map(|v| (used.name(v), v.clone())).collect();
         self.defs.push(TypeDef {
             name,
             doc,
@@ -604,7 +554,7 @@ impl TypeSpace {
             return Ty::Json;
         }
         let name = self.unique_name(hint, scope);
-        let mut used = HashSet::new();
+        let mut used = Namer::new(Style::TYPE);
         let alternatives = tys
             .into_iter()
             .zip(kinds)
@@ -612,15 +562,9 @@ impl TypeSpace {
                 let base = match &t {
                     Ty::Named(i) => self.def(*i).map_or("Object".to_owned(), |d| d.name.clone()),
                     Ty::Vec(_) => "List".to_owned(),
-                    _ => k.to_upper_camel_case(),
+                    _ => names::recase(k, Case::Pascal),
                 };
-                let mut v = base.clone();
-                let mut n = 2;
-                while used.contains(&v) {
-                    v = format!("{base}{n}");
-                    n += 1;
-                }
-                used.insert(v.clone());
+                let v = used.unique(base);
                 (v, t)
             })
             .collect();
@@ -680,7 +624,7 @@ impl TypeSpace {
                 }
             }
         }
-        let mut used = HashSet::new();
+        let mut used = Namer::new(Style::FIELD);
         let mut fields = Vec::new();
         let bytes_fields = std::mem::take(&mut self.bytes_fields) && depth == 0;
         for (json, schema, origin) in props {
@@ -690,7 +634,7 @@ impl TypeSpace {
                 self.ty_at_depth(
                     r,
                     schema,
-                    &format!("{name}{}", json.to_upper_camel_case()),
+                    &format!("{name}{}", names::recase(&json, Case::Pascal)),
                     scope,
                     depth + 1,
                 )
@@ -704,7 +648,7 @@ impl TypeSpace {
             let resolved = r.resolve(schema).map(|(x, _)| x.node());
             let field_doc = description(schema.node()).or_else(|| resolved.and_then(description));
             fields.push(Field {
-                rust: field_ident(&json, &mut used),
+                rust: used.name(&json),
                 json,
                 ty,
                 doc: field_doc,
@@ -728,57 +672,6 @@ pub fn description(node: &Node) -> Option<String> {
         .or_else(|| node.get("title"))
         .and_then(Node::as_str)
         .map(str::to_owned)
-}
-
-const KEYWORDS: [&str; 39] = [
-    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if",
-    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
-    "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn",
-    "abstract", "become", "box", "do", "final",
-];
-const MORE_KEYWORDS: [&str; 8] = [
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-];
-
-/// A snake_case Rust identifier for a JSON name, unique within `used` (keywords become raw identifiers).
-pub fn field_ident(json: &str, used: &mut HashSet<String>) -> String {
-    let mut base: String = json
-        .to_snake_case()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if base.is_empty() || base.chars().all(|c| c == '_') {
-        base = "field".into();
-    }
-    if base.starts_with(|c: char| c.is_ascii_digit()) {
-        base.insert(0, '_');
-    }
-    if matches!(base.as_str(), "self" | "super" | "crate" | "_") {
-        base.push('_');
-    } else if KEYWORDS.contains(&base.as_str())
-        || MORE_KEYWORDS.contains(&base.as_str())
-        || base == "gen"
-    {
-        base = format!("r#{base}");
-    }
-    let mut name = base.clone();
-    let mut n = 2;
-    while used.contains(&name) {
-        // `self_` (a keyword made a name) numbers as `self_2`, in snake case.
-        name = format!(
-            "{}_{n}",
-            base.trim_start_matches("r#").trim_end_matches('_')
-        );
-        n += 1;
-    }
-    used.insert(name.clone());
-    name
 }
 
 /// Outcome of walking a schema along pointer tokens.
