@@ -24,6 +24,7 @@ pub mod condition;
 pub mod diag;
 pub mod emit;
 pub mod expr;
+pub mod files;
 pub mod graph;
 pub mod ir;
 pub mod model;

@@ -5,7 +5,7 @@
 //! documents and a large scalar aliased many times hit a budget instead of memory), and
 //! scalars are resolved with the YAML 1.2 core schema.
 
-use crate::diag::Pos;
+use crate::diag::{Location, Pos, SourceFile};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -1190,6 +1190,69 @@ fn expanded_size(node: &Node, max_nodes: usize, max_bytes: usize) -> (usize, usi
         }
     }
     (count, bytes)
+}
+
+/// Location of a whole node (underlining a string's content, or else its first character).
+pub fn location(file: &Arc<SourceFile>, node: &Node) -> Option<Location> {
+    if let (Value::Str(s), Some(off)) = (&node.value, node.content_offset) {
+        let pos = node.pos.shifted(off as usize);
+        let start = node.span.start + off as usize;
+        let range = start..start + s.len();
+        // The node's range holds the string as written, or the node was made up (a key
+        // read back as a node, a quoted key): then the string is found by its position.
+        return Some(if file.text.get(range.clone()) == Some(s.as_str()) {
+            Location::new(file.clone(), pos, range)
+        } else {
+            Location::from_pos(file.clone(), pos, s.chars().count())
+        });
+    }
+    // A number, boolean or null written on one line: underlined whole.
+    let scalar = matches!(
+        node.value,
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null
+    );
+    let one_line = |w: &str| !w.is_empty() && !w.contains('\n') && !w.starts_with(['*', '&', '!']);
+    if scalar && file.text.get(node.span.clone()).is_some_and(one_line) {
+        return Some(Location::new(file.clone(), node.pos, node.span.clone()));
+    }
+    Some(Location::at_offset(file.clone(), node.pos, node.span.start))
+}
+
+/// Location of the part `span` (byte offsets in the string's value) of a string node:
+/// the part itself where it can be found in the text, else where the node starts.
+pub fn span_location(
+    file: &Arc<SourceFile>,
+    node: &Node,
+    span: &std::ops::Range<usize>,
+) -> Option<Location> {
+    let part = match &node.value {
+        Value::Str(s) => s.get(span.clone()),
+        _ => None,
+    };
+    let pos = if node.content_offset.is_some() || node.col_map.is_some() {
+        node.pos_at(span.start)
+    } else {
+        node.pos
+    };
+    // A plain or quoted scalar without escapes: the part is at the same offset in the text.
+    if let (Some(off), Some(part)) = (node.content_offset, part) {
+        let start = node.span.start + off as usize + span.start;
+        let range = start..start + part.len();
+        if file.text.get(range.clone()) == Some(part) {
+            return Some(Location::new(file.clone(), pos, range));
+        }
+    }
+    // A scalar over several lines (block, multi-line plain or quoted): its text is
+    // re-read to find the part; else the scalar's start.
+    if node.content_offset.is_none() && node.col_map.is_none() {
+        if let Some(range) = node.source_range(&file.text, span.clone()) {
+            if let Some(pos) = file.pos_of(range.start) {
+                return Some(Location::new(file.clone(), pos, range));
+            }
+        }
+    }
+    let len = part.map_or(1, |p| p.chars().count().max(1));
+    Some(Location::from_pos(file.clone(), pos, len))
 }
 
 #[cfg(test)]

@@ -43,6 +43,7 @@ use crate::names::{self, Case, Namer, Style};
 use crate::openapi::{At, MediaKind, Operation};
 use crate::resolve::Sources;
 use crate::types::{self, Resolver, Schema, Scope, Ty, TypeDef, TypeSpace, Walk};
+use crate::yaml::span_location as loc_span;
 use crate::yaml::{Node, Value};
 use std::sync::Arc;
 
@@ -161,41 +162,6 @@ pub struct Checker<'a> {
     /// Inputs of the workflows of this document already lowered, by index.
     wf_inputs: Vec<Option<NamedTys>>,
     modules: Vec<String>,
-}
-
-fn loc_span(
-    file: &Arc<SourceFile>,
-    node: &Node,
-    span: &std::ops::Range<usize>,
-) -> Option<Location> {
-    let part = match &node.value {
-        Value::Str(s) => s.get(span.clone()),
-        _ => None,
-    };
-    let pos = if node.content_offset.is_some() || node.col_map.is_some() {
-        node.pos_at(span.start)
-    } else {
-        node.pos
-    };
-    // A plain or quoted scalar without escapes: the part is at the same offset in the text.
-    if let (Some(off), Some(part)) = (node.content_offset, part) {
-        let start = node.span.start + off as usize + span.start;
-        let range = start..start + part.len();
-        if file.text.get(range.clone()) == Some(part) {
-            return Some(Location::new(file.clone(), pos, range));
-        }
-    }
-    // A scalar over several lines (block, multi-line plain or quoted): its text is
-    // re-read to find the part; else the scalar's start.
-    if node.content_offset.is_none() && node.col_map.is_none() {
-        if let Some(range) = node.source_range(&file.text, span.clone()) {
-            if let Some(pos) = file.pos_of(range.start) {
-                return Some(Location::new(file.clone(), pos, range));
-            }
-        }
-    }
-    let len = part.map_or(1, |p| p.chars().count().max(1));
-    Some(Location::from_pos(file.clone(), pos, len))
 }
 
 impl<'a> Checker<'a> {
