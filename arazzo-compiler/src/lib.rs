@@ -456,12 +456,7 @@ fn compile_inner(
         });
         let sub = compile_inner(sub_file, &sub_path, options, allowed, stack, Stop::Emit);
         for need in sub.credentials {
-            if !credentials
-                .iter()
-                .any(|n: &CredentialNeed| n.source == need.source && n.scheme == need.scheme)
-            {
-                credentials.push(need);
-            }
+            add_credential(&mut credentials, need);
         }
         files.push(sub_path);
         files.extend(sub.files);
@@ -505,50 +500,11 @@ fn compile_inner(
             )
         })
         .collect();
-    let exports = workflows
-        .iter()
-        .map(|w| resolve::ExportedWorkflow {
-            id: w.id.clone(),
-            module: w.module.clone(),
-            inputs: checked
-                .types
-                .def(w.inputs)
-                .map(|d| {
-                    d.fields
-                        .iter()
-                        .map(|f| {
-                            (
-                                f.json.clone(),
-                                f.rust.clone(),
-                                export_ty(&f.ty, &checked.types, workflows),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            outputs: w
-                .outputs
-                .iter()
-                .map(|o| {
-                    (
-                        o.name.clone(),
-                        o.field.clone(),
-                        export_ty(&o.ty, &checked.types, workflows),
-                    )
-                })
-                .collect(),
-            secret_inputs: checked.types.secret_fields(w.inputs),
-        })
-        .collect();
+    let exports = exported_workflows(&checked);
     let mut own = Vec::new();
     credential_needs(workflows, &mut own);
     for need in credentials {
-        if !own
-            .iter()
-            .any(|o| o.source == need.source && o.scheme == need.scheme)
-        {
-            own.push(need);
-        }
+        add_credential(&mut own, need);
     }
     let credentials = own;
     if stop == Stop::Lowered {
@@ -582,6 +538,56 @@ fn compile_inner(
         lowered: None,
         credentials,
     }
+}
+
+/// Adds `need` to `list` unless a need of the same source and scheme is there.
+fn add_credential(list: &mut Vec<CredentialNeed>, need: CredentialNeed) {
+    if !list
+        .iter()
+        .any(|n| n.source == need.source && n.scheme == need.scheme)
+    {
+        list.push(need);
+    }
+}
+
+/// The workflows of a checked document as another document that includes it sees them.
+fn exported_workflows(checked: &check::Checked) -> Vec<resolve::ExportedWorkflow> {
+    let workflows = &checked.workflows;
+    workflows
+        .iter()
+        .map(|w| resolve::ExportedWorkflow {
+            id: w.id.clone(),
+            module: w.module.clone(),
+            inputs: checked
+                .types
+                .def(w.inputs)
+                .map(|d| {
+                    d.fields
+                        .iter()
+                        .map(|f| {
+                            (
+                                f.json.clone(),
+                                f.rust.clone(),
+                                export_ty(&f.ty, &checked.types, workflows),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            outputs: w
+                .outputs
+                .iter()
+                .map(|o| {
+                    (
+                        o.name.clone(),
+                        o.field.clone(),
+                        export_ty(&o.ty, &checked.types, workflows),
+                    )
+                })
+                .collect(),
+            secret_inputs: checked.types.secret_fields(w.inputs),
+        })
+        .collect()
 }
 
 /// A type as seen from the module of the document that generated it (`types::X`, `wf::X`).
