@@ -69,11 +69,19 @@ struct Functions {
 }
 
 impl Functions {
-    fn record(&mut self, name: String, start: Span, end: Span) {
-        let lines = end.end().line + 1 - start.start().line;
-        let mut qualified = self.scope.clone();
-        qualified.push(name);
-        self.found.push((qualified.join("::"), lines));
+    /// Records a function whose body ends at `end` (none: a trait method without a
+    /// body), then the functions nested in it (`visit`).
+    fn function(&mut self, sig: &syn::Signature, end: Option<Span>, visit: impl FnOnce(&mut Self)) {
+        let name = sig.ident.to_string();
+        if let Some(end) = end {
+            let lines = end.end().line + 1 - sig.fn_token.span.start().line;
+            let mut qualified = self.scope.clone();
+            qualified.push(name.clone());
+            self.found.push((qualified.join("::"), lines));
+        }
+        self.scope.push(name);
+        visit(self);
+        self.scope.pop();
     }
 }
 
@@ -93,41 +101,18 @@ impl<'ast> Visit<'ast> for Functions {
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        let name = f.sig.ident.to_string();
-        self.record(
-            name.clone(),
-            f.sig.fn_token.span,
-            f.block.brace_token.span.close(),
-        );
-        self.scope.push(name);
-        syn::visit::visit_item_fn(self, f);
-        self.scope.pop();
+        let end = f.block.brace_token.span.close();
+        self.function(&f.sig, Some(end), |v| syn::visit::visit_item_fn(v, f));
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        let name = f.sig.ident.to_string();
-        self.record(
-            name.clone(),
-            f.sig.fn_token.span,
-            f.block.brace_token.span.close(),
-        );
-        self.scope.push(name);
-        syn::visit::visit_impl_item_fn(self, f);
-        self.scope.pop();
+        let end = f.block.brace_token.span.close();
+        self.function(&f.sig, Some(end), |v| syn::visit::visit_impl_item_fn(v, f));
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
-        let name = f.sig.ident.to_string();
-        if let Some(block) = &f.default {
-            self.record(
-                name.clone(),
-                f.sig.fn_token.span,
-                block.brace_token.span.close(),
-            );
-        }
-        self.scope.push(name);
-        syn::visit::visit_trait_item_fn(self, f);
-        self.scope.pop();
+        let end = f.default.as_ref().map(|b| b.brace_token.span.close());
+        self.function(&f.sig, end, |v| syn::visit::visit_trait_item_fn(v, f));
     }
 }
 
