@@ -31,6 +31,7 @@ pub mod model;
 pub mod names;
 pub mod openapi;
 pub mod resolve;
+pub mod schema;
 pub mod status;
 pub mod types;
 pub mod yaml;
