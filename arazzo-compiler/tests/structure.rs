@@ -163,16 +163,23 @@ fn module_of(rel: &str) -> Vec<String> {
     parts
 }
 
-/// Collects the `crate::` and `super::` paths a module names (outside its tests).
+/// Collects the paths into the crate a module names (outside its tests): `crate::`,
+/// `super::`, `self::` and, as `use` allows, the name of a child module.
 struct Paths<'m> {
+    /// The crate's modules.
+    modules: &'m BTreeSet<Vec<String>>,
     /// The module of the file, then the inline modules entered.
     module: Vec<String>,
     /// Absolute paths (segments after `crate`).
-    found: &'m mut Vec<Vec<String>>,
+    found: Vec<Vec<String>>,
+    /// Modules re-exported under a name (`pub use front::yaml;`, `pub use x as y;`):
+    /// (the name, the module).
+    aliases: Vec<(String, Vec<String>)>,
 }
 
 impl Paths<'_> {
-    fn absolute(&mut self, segments: Vec<String>) {
+    /// Records the absolute form of `segments`; whether it is a path into the crate.
+    fn absolute(&mut self, segments: Vec<String>) -> bool {
         let mut it = segments.into_iter().peekable();
         let mut base = match it.peek().map(String::as_str) {
             Some("crate") => {
@@ -180,7 +187,19 @@ impl Paths<'_> {
                 Vec::new()
             }
             Some("super") => self.module.clone(),
-            _ => return,
+            Some("self") => {
+                it.next();
+                self.module.clone()
+            }
+            Some(child) => {
+                let mut full = self.module.clone();
+                full.push(child.to_owned());
+                if !self.modules.contains(&full) {
+                    return false;
+                }
+                self.module.clone()
+            }
+            None => return false,
         };
         while it.peek().is_some_and(|s| s == "super") {
             it.next();
@@ -188,6 +207,17 @@ impl Paths<'_> {
         }
         base.extend(it);
         self.found.push(base);
+        true
+    }
+
+    /// Records `name` as an alias of the path just recorded when that is a module.
+    fn alias(&mut self, name: String) {
+        if let Some(last) = self.found.last() {
+            if self.modules.contains(last) {
+                let target = last.clone();
+                self.aliases.push((name, target));
+            }
+        }
     }
 
     /// Every path a `use` tree names (a glob names the module itself).
@@ -201,14 +231,20 @@ impl Paths<'_> {
             syn::UseTree::Name(n) => {
                 let mut full = prefix.clone();
                 full.push(n.ident.to_string());
-                self.absolute(full);
+                if self.absolute(full) {
+                    self.alias(n.ident.to_string());
+                }
             }
             syn::UseTree::Rename(r) => {
                 let mut full = prefix.clone();
                 full.push(r.ident.to_string());
-                self.absolute(full);
+                if self.absolute(full) {
+                    self.alias(r.rename.to_string());
+                }
             }
-            syn::UseTree::Glob(_) => self.absolute(prefix.clone()),
+            syn::UseTree::Glob(_) => {
+                self.absolute(prefix.clone());
+            }
             syn::UseTree::Group(g) => {
                 for t in &g.items {
                     self.use_tree(prefix, t);
@@ -244,7 +280,13 @@ impl<'ast> Visit<'ast> for Paths<'_> {
 
     fn visit_path(&mut self, p: &'ast syn::Path) {
         let segments: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        self.absolute(segments);
+        // A path in code is relative to the module only through `crate`, `self`, `super`.
+        if matches!(
+            segments.first().map(String::as_str),
+            Some("crate" | "self" | "super")
+        ) {
+            self.absolute(segments);
+        }
         syn::visit::visit_path(self, p);
     }
 }
@@ -256,29 +298,22 @@ fn module_graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
     let files = sources();
     let modules: BTreeSet<Vec<String>> = files.iter().map(|(rel, _)| module_of(rel)).collect();
     let mut named: Vec<(Vec<String>, Vec<Vec<String>>)> = Vec::new();
+    // Modules the crate root re-exports: `crate::yaml` for `crate::front::yaml`.
+    let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (rel, file) in &files {
-        let mut found = Vec::new();
         let mut v = Paths {
+            modules: &modules,
             module: module_of(rel),
-            found: &mut found,
+            found: Vec::new(),
+            aliases: Vec::new(),
         };
         for item in &file.items {
             v.visit_item(item);
         }
-        named.push((module_of(rel), found));
-    }
-    // Root re-exports of modules: `crate::yaml` for `crate::front::yaml`.
-    let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (module, paths) in &named {
-        if module.is_empty() {
-            for p in paths {
-                if p.len() > 1 && modules.contains(p) {
-                    if let Some(last) = p.last() {
-                        aliases.insert(last.clone(), p.clone());
-                    }
-                }
-            }
+        if v.module.is_empty() {
+            aliases.extend(v.aliases);
         }
+        named.push((module_of(rel), v.found));
     }
     let resolve = |path: &[String]| -> Option<Vec<String>> {
         let mut path = path.to_vec();
