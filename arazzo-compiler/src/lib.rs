@@ -2,39 +2,39 @@
 //!
 //! A plain library (no proc-macro dependency), so that loading, checking and
 //! code generation are unit-testable and reusable from a build script or a CLI.
-//! The pipeline:
+//! The pipeline, one folder a stage:
 //!
-//! 1. [`yaml`] + [`model`]: load the document into a model that keeps YAML positions;
-//! 2. [`resolve`] + [`openapi`] + [`asyncapi`]: load every source description, index
-//!    operations and channels;
-//! 3. [`check`]: check every expression ([`expr`], [`condition`]), name, parameter,
-//!    body, criterion and action against the inputs, the steps and the OpenAPI
-//!    schemas ([`types`]), collecting [`diag`]nostics, and lower into the [`ir`];
+//! 1. [`front`] ([`yaml`], [`model`], [`expr`], [`condition`]): load the document into
+//!    a model that keeps YAML positions;
+//! 2. [`sources`] ([`load`], [`files`], [`openapi`], [`asyncapi`], [`schema`],
+//!    [`types`]): load every source description, index operations and channels,
+//!    follow `$ref`s, type schemas as Rust;
+//! 3. [`check`]: check every expression, name, parameter, body, criterion and action
+//!    against the inputs, the steps and the OpenAPI schemas, collecting
+//!    [`diag`]nostics, and lower into the [`ir`], naming with [`names`];
 //! 4. [`emit`]: write the Rust code (as text, see [`code`]).
 //!
 //! The entry point is [`compile`]. It never panics on any input and never stops
 //! at the first problem: every problem of a document is a [`Diagnostic`].
 //! This crate's API is an implementation detail of `arazzo` (semver-exempt).
 
-pub mod asyncapi;
 pub mod build;
 pub mod check;
-pub mod code;
-pub mod condition;
 pub mod diag;
 pub mod emit;
-pub mod expr;
-pub mod files;
+pub mod front;
 pub mod graph;
 pub mod ir;
-pub mod model;
 pub mod names;
-pub mod openapi;
-pub mod resolve;
-pub mod schema;
+pub mod sources;
 pub mod status;
-pub mod types;
-pub mod yaml;
+
+// The modules by their former paths (`crate::model`, `arazzo_compiler::yaml`), which
+// code inside and outside the crate names them by.
+pub use emit::code;
+pub use front::{condition, expr, model, yaml};
+pub use sources::load as resolve;
+pub use sources::{asyncapi, files, load, openapi, schema, types};
 
 pub use diag::{Diagnostic, Level, Severity, LINTS};
 

@@ -1,11 +1,14 @@
-//! Writes the Rust code of the lowered workflows, as text ([`crate::code`]).
+//! The back end: writes the Rust code of the lowered workflows ([`crate::ir`]), as text
+//! ([`code`]: the `code!` writer, a token window over text instead of token trees).
 //!
 //! Generated code is thin: it builds requests, evaluates criteria and drives the
 //! step state machine; evaluation helpers live in the `arazzo` runtime crate and
 //! are reached through `::arazzo::__private`, so users depend on one crate.
 
+#[macro_use]
+pub mod code;
+
 use crate::asyncapi::{CorrelationLoc, MessageAction};
-use crate::code;
 use crate::code::Code;
 use crate::condition::BinaryOp;
 use crate::ir::{
