@@ -2165,7 +2165,7 @@ fn debug_of<'a>(name: &Code, fields: impl Iterator<Item = (&'a str, bool, bool)>
     let label = name.to_string();
     let fields = fields.into_iter().map(|(field, secret, bytes)| {
         let f = ident(field);
-        let shown = unraw(&field);
+        let shown = unraw(field);
         if secret {
             code!(.field(#shown, &::arazzo::__private::Redacted))
         } else if bytes {
