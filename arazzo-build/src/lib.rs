@@ -35,8 +35,8 @@
 //! Compared with `arazzo_compiler::build` (one document to one file), this crate is the
 //! small stable surface meant for users' build scripts; the compiler's API is not.
 
+use arazzo_compiler::names::{self, Namer, Style};
 use arazzo_compiler::{build, diag, Level, LINTS};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The file, in `OUT_DIR`, that `arazzo::include_workflows!()` includes.
@@ -200,13 +200,13 @@ impl Config {
             path: out_dir.join("arazzo"),
             source,
         })?;
-        let mut used = HashSet::new();
+        let mut used = Namer::new(Style::FIELD);
         let mut written = Vec::new();
         let mut failed = Vec::new();
         for path in documents {
             directive_safe(&path)?;
-            let module = arazzo_compiler::types::field_ident(&stem(&path), &mut used);
-            let file = format!("arazzo/{}.rs", module.trim_start_matches("r#"));
+            let module = used.name(&stem(&path));
+            let file = format!("arazzo/{}.rs", names::unraw(&module));
             match build::generate(&path, &file, &options) {
                 Ok(_) => written.push(Document { path, module, file }),
                 Err(e) => failed.push((path, e)),

@@ -4,6 +4,7 @@
 //! resolved to where their value comes from, and types are [`Ty`]s.
 
 use crate::model::ParamIn;
+pub use crate::openapi::{SchemeKind, SecurityReq};
 use crate::types::Ty;
 
 /// The index of a step in its workflow (document order).
@@ -462,62 +463,4 @@ pub struct Workflow {
     pub depends_on: Vec<WorkflowRef>,
     /// Where it is declared (`file:line:col`, relative), for the documentation.
     pub origin: Option<String>,
-}
-
-/// One scheme of a security requirement, with the scopes the operation asks for.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SecurityReq {
-    /// The scheme's name in `components.securitySchemes`.
-    pub scheme: String,
-    /// What the scheme is.
-    pub kind: SchemeKind,
-    /// Scopes (OAuth2) or roles.
-    pub scopes: Vec<String>,
-}
-
-/// The type of a security scheme (OpenAPI `securitySchemes`).
-#[derive(Clone, Debug, PartialEq)]
-pub enum SchemeKind {
-    /// `apiKey`: a key in a header, query parameter or cookie.
-    ApiKey {
-        /// Where (`header`, `query` or `cookie`).
-        location: ParamIn,
-        /// The header, parameter or cookie name.
-        name: String,
-    },
-    /// `http` `basic`.
-    Basic,
-    /// `http` `bearer` (or another `http` scheme: a token in `Authorization`).
-    Bearer,
-    /// `oauth2`.
-    OAuth2 {
-        /// `clientCredentials.tokenUrl`.
-        client_credentials: Option<String>,
-        /// `password.tokenUrl`.
-        password: Option<String>,
-        /// The first `refreshUrl`.
-        refresh_url: Option<String>,
-        /// The flows declared (`clientCredentials`, `authorizationCode`, ...).
-        flows: Vec<String>,
-    },
-    /// `openIdConnect`.
-    OpenIdConnect,
-    /// `mutualTLS`.
-    MutualTls,
-}
-
-impl SchemeKind {
-    /// How the scheme is described to a user (`apiKey in header X-API-KEY`, `oauth2 (clientCredentials)`).
-    pub fn describe(&self) -> String {
-        match self {
-            SchemeKind::ApiKey { location, name } => {
-                format!("apiKey in {} `{name}`", location.as_str())
-            }
-            SchemeKind::Basic => "http basic".into(),
-            SchemeKind::Bearer => "http bearer".into(),
-            SchemeKind::OAuth2 { flows, .. } => format!("oauth2 ({})", flows.join(", ")),
-            SchemeKind::OpenIdConnect => "openIdConnect".into(),
-            SchemeKind::MutualTls => "mutualTLS".into(),
-        }
-    }
 }

@@ -2,39 +2,41 @@
 //!
 //! A plain library (no proc-macro dependency), so that loading, checking and
 //! code generation are unit-testable and reusable from a build script or a CLI.
-//! The pipeline:
+//! The pipeline, one folder a stage:
 //!
-//! 1. [`yaml`] + [`model`]: load the document into a model that keeps YAML positions;
-//! 2. [`resolve`] + [`openapi`] + [`asyncapi`]: load every source description, index
-//!    operations and channels;
-//! 3. [`check`]: check every expression ([`expr`], [`condition`]), name, parameter,
-//!    body, criterion and action against the inputs, the steps and the OpenAPI
-//!    schemas ([`types`]), collecting [`diag`]nostics, and lower into the [`ir`];
+//! 1. [`front`] ([`yaml`], [`model`], [`expr`], [`condition`]): load the document into
+//!    a model that keeps YAML positions;
+//! 2. [`sources`] ([`load`], [`files`], [`openapi`], [`asyncapi`], [`schema`],
+//!    [`types`]): load every source description, index operations and channels,
+//!    follow `$ref`s, type schemas as Rust;
+//! 3. [`check`]: check every expression, name, parameter, body, criterion and action
+//!    against the inputs, the steps and the OpenAPI schemas, collecting
+//!    [`diag`]nostics, and lower into the [`ir`], naming with [`names`];
 //! 4. [`emit`]: write the Rust code (as text, see [`code`]).
 //!
 //! The entry point is [`compile`]. It never panics on any input and never stops
 //! at the first problem: every problem of a document is a [`Diagnostic`].
 //! This crate's API is an implementation detail of `arazzo` (semver-exempt).
 
-pub mod asyncapi;
 pub mod build;
 pub mod check;
-pub mod code;
-pub mod condition;
 pub mod diag;
 pub mod emit;
-pub mod emit_meta;
-pub mod emit_mock;
-pub mod expr;
+pub mod front;
 pub mod graph;
 pub mod ir;
-pub mod model;
-pub mod openapi;
+pub mod names;
 pub mod query;
-pub mod resolve;
+pub mod sources;
 pub mod status;
-pub mod types;
-pub mod yaml;
+
+// The modules by their former paths (`crate::model`, `arazzo_compiler::yaml`), which
+// code inside and outside the crate names them by.
+pub use emit::code;
+pub use emit::{meta as emit_meta, mock as emit_mock};
+pub use front::{condition, expr, model, yaml};
+pub use sources::load as resolve;
+pub use sources::{asyncapi, files, load, openapi, schema, types};
 
 pub use diag::{Diagnostic, Level, Severity, LINTS};
 
@@ -503,19 +505,14 @@ pub(crate) fn compile_inner(
             &mut sub_extra,
         );
         for need in sub.credentials {
-            if !credentials
-                .iter()
-                .any(|n: &CredentialNeed| n.source == need.source && n.scheme == need.scheme)
-            {
-                credentials.push(need);
-            }
+            add_credential(&mut credentials, need);
         }
         files.push(sub_path);
         files.extend(sub.files);
         for d in sub.diagnostics {
             diags.push(d);
         }
-        let module = resolve::source_module(name);
+        let module = names::source_module(name);
         let prefix = format!("{module}::");
         let exports = sub
             .exports
@@ -551,55 +548,16 @@ pub(crate) fn compile_inner(
         .arazzo_workflows()
         .map(|(src, w)| {
             (
-                format!("{}::{}", resolve::source_module(src), w.module),
+                format!("{}::{}", names::source_module(src), w.module),
                 w.id.clone(),
             )
         })
         .collect();
-    let exports = workflows
-        .iter()
-        .map(|w| resolve::ExportedWorkflow {
-            id: w.id.clone(),
-            module: w.module.clone(),
-            inputs: checked
-                .types
-                .def(w.inputs)
-                .map(|d| {
-                    d.fields
-                        .iter()
-                        .map(|f| {
-                            (
-                                f.json.clone(),
-                                f.rust.clone(),
-                                export_ty(&f.ty, &checked.types, workflows),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            outputs: w
-                .outputs
-                .iter()
-                .map(|o| {
-                    (
-                        o.name.clone(),
-                        o.field.clone(),
-                        export_ty(&o.ty, &checked.types, workflows),
-                    )
-                })
-                .collect(),
-            secret_inputs: checked.types.secret_fields(w.inputs),
-        })
-        .collect();
+    let exports = exported_workflows(&checked);
     let mut own = Vec::new();
     credential_needs(workflows, &mut own);
     for need in credentials {
-        if !own
-            .iter()
-            .any(|o| o.source == need.source && o.scheme == need.scheme)
-        {
-            own.push(need);
-        }
+        add_credential(&mut own, need);
     }
     let credentials = own;
     if stop == Stop::Lowered {
@@ -648,6 +606,56 @@ pub(crate) fn compile_inner(
         lowered: None,
         credentials,
     }
+}
+
+/// Adds `need` to `list` unless a need of the same source and scheme is there.
+fn add_credential(list: &mut Vec<CredentialNeed>, need: CredentialNeed) {
+    if !list
+        .iter()
+        .any(|n| n.source == need.source && n.scheme == need.scheme)
+    {
+        list.push(need);
+    }
+}
+
+/// The workflows of a checked document as another document that includes it sees them.
+fn exported_workflows(checked: &check::Checked) -> Vec<resolve::ExportedWorkflow> {
+    let workflows = &checked.workflows;
+    workflows
+        .iter()
+        .map(|w| resolve::ExportedWorkflow {
+            id: w.id.clone(),
+            module: w.module.clone(),
+            inputs: checked
+                .types
+                .def(w.inputs)
+                .map(|d| {
+                    d.fields
+                        .iter()
+                        .map(|f| {
+                            (
+                                f.json.clone(),
+                                f.rust.clone(),
+                                export_ty(&f.ty, &checked.types, workflows),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            outputs: w
+                .outputs
+                .iter()
+                .map(|o| {
+                    (
+                        o.name.clone(),
+                        o.field.clone(),
+                        export_ty(&o.ty, &checked.types, workflows),
+                    )
+                })
+                .collect(),
+            secret_inputs: checked.types.secret_fields(w.inputs),
+        })
+        .collect()
 }
 
 /// A type as seen from the module of the document that generated it (`types::X`, `wf::X`).

@@ -539,22 +539,9 @@ impl<'a> Checker<'a> {
 /// Whether an RFC 9535 query is singular (names and indices only: no wildcard,
 /// descendant, slice, union or filter outside quoted names).
 pub(super) fn jsonpath_singular(query: &str) -> bool {
-    let mut quote: Option<char> = None;
     let mut prev = '\0';
-    let mut escaped = false;
-    for c in query.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
+    for c in crate::condition::jsonpath_unquoted(query) {
         match c {
-            '\'' | '"' => quote = Some(c),
             '*' | '?' | ':' | ',' => return false,
             '.' if prev == '.' => return false,
             _ => {}

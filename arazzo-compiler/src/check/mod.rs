@@ -42,12 +42,12 @@ use crate::ir::{self, ActionKind, BodyKind, Lit, RtExpr, StepIdx, TPart, Val, Wo
 use crate::model::{
     self, ActionOrRef, ActionType, CriterionType, Document, ParamIn, ParamOrRef, StepTarget, Text,
 };
+use crate::names::{self, Case, Namer, Style};
 use crate::openapi::{At, MediaKind, Operation};
 use crate::resolve::Sources;
-use crate::types::{self, field_ident, Resolver, Schema, Scope, Ty, TypeDef, TypeSpace, Walk};
+use crate::types::{self, Resolver, Schema, Scope, Ty, TypeDef, TypeSpace, Walk};
+use crate::yaml::span_location as loc_span;
 use crate::yaml::{Node, Value};
-use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The result of checking: the types and the lowered workflows.
@@ -146,8 +146,8 @@ struct Wf<'a> {
     request: Option<(Vec<ir::Param>, Option<ir::Body>)>,
     /// The Rust names given to the steps lowered so far (functions, enum variants): a
     /// step whose id reads the same in Rust as an earlier one's gets a suffix.
-    fn_names: HashSet<String>,
-    variants: HashSet<String>,
+    fn_names: Namer,
+    variants: Namer,
     /// The parameters each step sends, for the `manual_credential` lint.
     cred_uses: Vec<credentials::CredUse<'a>>,
 }
@@ -173,41 +173,6 @@ pub struct Checker<'a> {
     modules: Vec<String>,
     /// Editor queries: where facts and scopes are recorded (see `facts.rs`).
     facts: Option<&'a mut crate::query::Recorded>,
-}
-
-fn loc_span(
-    file: &Arc<SourceFile>,
-    node: &Node,
-    span: &std::ops::Range<usize>,
-) -> Option<Location> {
-    let part = match &node.value {
-        Value::Str(s) => s.get(span.clone()),
-        _ => None,
-    };
-    let pos = if node.content_offset.is_some() || node.col_map.is_some() {
-        node.pos_at(span.start)
-    } else {
-        node.pos
-    };
-    // A plain or quoted scalar without escapes: the part is at the same offset in the text.
-    if let (Some(off), Some(part)) = (node.content_offset, part) {
-        let start = node.span.start + off as usize + span.start;
-        let range = start..start + part.len();
-        if file.text.get(range.clone()) == Some(part) {
-            return Some(Location::new(file.clone(), pos, range));
-        }
-    }
-    // A scalar over several lines (block, multi-line plain or quoted): its text is
-    // re-read to find the part; else the scalar's start.
-    if node.content_offset.is_none() && node.col_map.is_none() {
-        if let Some(range) = node.source_range(&file.text, span.clone()) {
-            if let Some(pos) = file.pos_of(range.start) {
-                return Some(Location::new(file.clone(), pos, range));
-            }
-        }
-    }
-    let len = part.map_or(1, |p| p.chars().count().max(1));
-    Some(Location::from_pos(file.clone(), pos, len))
 }
 
 impl<'a> Checker<'a> {
@@ -405,6 +370,7 @@ impl<'a> Checker<'a> {
         let doc = self.doc;
         // Duplicate workflow ids and module names.
         let mut seen: Vec<&str> = Vec::new();
+        let mut module_names = Namer::new(Style::MODULE);
         for w in &doc.workflows {
             if seen.contains(&w.id.as_str()) {
                 let first = doc
@@ -418,30 +384,15 @@ impl<'a> Checker<'a> {
                     .push("workflowIds must be unique within a document".into());
             }
             seen.push(w.id.as_str());
-            let mut m = w.id.value.to_snake_case();
-            m.retain(|c| c.is_ascii_alphanumeric() || c == '_');
-            if m.is_empty() || m.starts_with(|c: char| c.is_ascii_digit()) {
-                m.insert_str(0, "workflow_");
-            }
-            // `types` is the module of shared types; a module `arazzo` next to the
-            // `arazzo::arazzo_workflow!` call would make the crate's name ambiguous.
-            if syn::parse_str::<syn::Ident>(&m).is_err() || m == "types" || m == "arazzo" {
-                m.push('_');
-            }
-            let mut unique = m.clone();
-            let mut n = 2;
-            while self.modules.contains(&unique) {
-                unique = format!("{m}_{n}");
-                n += 1;
-            }
-            self.modules.push(unique);
+            let module = module_names.name(&w.id.value);
+            self.modules.push(module);
         }
         // Workflows of other Arazzo documents get indices after the local ones.
         let sources = self.sources;
         for (src, w) in sources.arazzo_workflows() {
             self.modules.push(format!(
                 "{}::{}",
-                crate::resolve::source_module(src),
+                crate::names::source_module(src),
                 w.module
             ));
         }

@@ -416,7 +416,7 @@ impl<'a> Checker<'a> {
             let info = st.outputs[i].get(k).cloned();
             let (field, ty) = info
                 .map(|o| (o.field, o.ty))
-                .unwrap_or_else(|| (name.value.to_snake_case(), Ty::Json));
+                .unwrap_or_else(|| (Style::FIELD.name(&name.value), Ty::Json));
             outputs.push(ir::StepOutput {
                 name: name.value.clone(),
                 field,
@@ -485,23 +485,8 @@ impl<'a> Checker<'a> {
         if let Some(d) = &s.description {
             doc.push(d.clone());
         }
-        let fn_name = field_ident(&s.id.value, &mut st.fn_names);
-        let mut variant = s.id.value.to_upper_camel_case();
-        variant.retain(|c| c.is_ascii_alphanumeric());
-        if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
-            variant.insert(0, 'S');
-        }
-        // `self`, `SELF`: `Self` is a keyword, not a variant name.
-        if variant == "Self" {
-            variant.push_str("Step");
-        }
-        let base = variant.clone();
-        let mut n = i;
-        while st.variants.contains(&variant) {
-            variant = format!("{base}{n}");
-            n += 1;
-        }
-        st.variants.insert(variant.clone());
+        let fn_name = st.fn_names.name(&s.id.value);
+        let variant = st.variants.name(&s.id.value);
         let mut step = ir::Step {
             id: s.id.value.clone(),
             fn_name,

@@ -113,8 +113,8 @@ impl<'a> Checker<'a> {
             depends_on: Vec::new(),
             inputs_broken: wf.inputs.is_some() && inputs_schema.is_none(),
             request: None,
-            fn_names: HashSet::new(),
-            variants: HashSet::new(),
+            fn_names: Namer::new(Style::FIELD),
+            variants: Namer::new(Style::STEP_VARIANT),
             cred_uses: Vec::new(),
         };
         for d in &wf.depends_on {
@@ -249,14 +249,14 @@ impl<'a> Checker<'a> {
                 place: format!("an output of step `{}`", s.id.value),
                 unreachable: !flow.reachable[i],
             };
-            let mut used = HashSet::new();
+            let mut used = Namer::new(Style::FIELD);
             let mut outs = Vec::new();
             for (name, value) in &s.outputs {
-                let field = field_ident(&name.value, &mut used);
+                let field = used.name(&name.value);
                 let hint = format!(
                     "{}{}",
-                    s.id.value.to_upper_camel_case(),
-                    name.value.to_upper_camel_case()
+                    names::recase(&s.id.value, Case::Pascal),
+                    names::recase(&name.value, Case::Pascal)
                 );
                 let (ty, schema) = self.output_type(&st, &ec, value, &hint);
                 outs.push(OutInfo {
@@ -286,10 +286,10 @@ impl<'a> Checker<'a> {
             unreachable: false,
         };
         self.fact_scope(&st, &ec); // editor queries (facts.rs)
-        let mut used = HashSet::new();
+        let mut used = Namer::new(Style::FIELD);
         let mut outputs = Vec::new();
         for (name, value) in &wf.outputs {
-            let field = field_ident(&name.value, &mut used);
+            let field = used.name(&name.value);
             let (val, ty, schema) = self.value_expr(&mut st, &ec, &value.node);
             let described = schema
                 .and_then(|s| self.resolver.resolve(s))

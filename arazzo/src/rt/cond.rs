@@ -285,6 +285,10 @@ pub fn jsonpath_match_in(cell: &'static JsonPathCell, query: &str, value: &Value
 /// query, a regular expression), outside string literals quoted with `'` or
 /// `"` (where `\` escapes the next character). Counted without recursion,
 /// in one pass, whatever the text.
+///
+/// The compiler has its own quote-aware scan (`arazzo_compiler::condition::jsonpath_unquoted`)
+/// for the queries it checks: the runtime must not depend on the compiler, so the two stay
+/// apart.
 pub fn nesting_depth(text: &str) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut quote: Option<char> = None;

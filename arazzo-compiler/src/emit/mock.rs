@@ -20,7 +20,6 @@
 //! A step whose criteria no HTTP status can satisfy is an error of the compilation
 //! (only with `mocks`): a happy path cannot be made for it.
 
-use crate::code;
 use crate::code::Code;
 use crate::condition::BinaryOp;
 use crate::diag::{Diagnostic, Diagnostics, Location};

@@ -6,6 +6,7 @@
 //! cycles end). Swagger 2.0 is refused with its version named.
 
 use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
+pub use crate::files::percent_decode;
 use crate::model::ParamIn;
 use crate::yaml::{self, Node, Value};
 use std::collections::HashMap;
@@ -141,7 +142,7 @@ pub struct Store {
     /// thousands of entries is a hash lookup, not a scan.
     key_index: std::sync::Mutex<HashMap<usize, Arc<KeyIndex>>>,
     /// The directories (canonical) `$ref`s may name files in, with their subdirectories;
-    /// empty: anywhere (see [`crate::resolve::SourceMap::allowed`]).
+    /// empty: anywhere (see [`crate::files::SourceMap::allowed`]).
     pub allowed: Vec<PathBuf>,
     /// The URL keys of `sources(...)`: remote `$ref`s resolve through them.
     url_map: Vec<(String, PathBuf)>,
@@ -204,9 +205,9 @@ pub struct Api {
     /// Query names that carry an API key.
     pub credential_queries: Vec<String>,
     /// `components.securitySchemes`: name and kind (schemes of unknown types left out).
-    pub schemes: Vec<(String, crate::ir::SchemeKind)>,
+    pub schemes: Vec<(String, SchemeKind)>,
     /// The global `security`, when given.
-    pub security: Option<Vec<Vec<crate::ir::SecurityReq>>>,
+    pub security: Option<Vec<Vec<SecurityReq>>>,
     /// Positions in `operations` by `operationId` (a step's target is a hash lookup,
     /// not a scan of thousands of operations).
     by_id: HashMap<String, Vec<usize>>,
@@ -349,13 +350,13 @@ impl Store {
                 "`$ref: {}` names a file with control characters (a line break?), which cannot be a source file",
                 reference.escape_debug()
             )))
-        } else if !crate::resolve::confined(&p, &self.allowed) {
+        } else if !crate::files::confined(&p, &self.allowed) {
             Some(
                 blame(format!(
                     "`$ref: {reference}` in `{}` names a file outside the crate",
                     self.files.get(from)?.file.display
                 ))
-                .help(crate::resolve::OUTSIDE_HELP),
+                .help(crate::files::OUTSIDE_HELP),
             )
         } else {
             None
@@ -449,7 +450,7 @@ impl Store {
     pub fn set_url_map(&mut self, overrides: &[(String, PathBuf)]) {
         self.url_map = overrides
             .iter()
-            .filter(|(k, _)| crate::resolve::is_url_key(k))
+            .filter(|(k, _)| crate::files::is_url_key(k))
             .cloned()
             .collect();
     }
@@ -458,7 +459,7 @@ impl Store {
     /// (`None` when none matches), else a path relative to the file `from`.
     fn ref_file(&self, from: usize, file_part: &str) -> Option<PathBuf> {
         if file_part.starts_with("http://") || file_part.starts_with("https://") {
-            return crate::resolve::map_url(&self.url_map, file_part);
+            return crate::files::map_url(&self.url_map, file_part);
         }
         let dir = self.files.get(from)?.path.parent()?.to_path_buf();
         Some(dir.join(percent_decode(file_part)))
@@ -635,8 +636,8 @@ impl Store {
     }
 
     /// What a security scheme is, when its type is one OpenAPI defines.
-    fn scheme_kind(&self, s: At<'_>) -> Option<crate::ir::SchemeKind> {
-        use crate::ir::SchemeKind as K;
+    fn scheme_kind(&self, s: At<'_>) -> Option<SchemeKind> {
+        use SchemeKind as K;
         let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_str).map(str::to_owned);
         Some(match s.node.get("type").and_then(Node::as_str)? {
             "apiKey" => K::ApiKey {
@@ -680,7 +681,7 @@ impl Store {
     }
 
     /// The effective `security` of an operation: its own, else the global one.
-    pub fn security(&self, api: &Api, op: &Operation) -> Vec<Vec<crate::ir::SecurityReq>> {
+    pub fn security(&self, api: &Api, op: &Operation) -> Vec<Vec<SecurityReq>> {
         let own = self
             .operation_node(op)
             .and_then(|at| at.node.get("security"))
@@ -876,10 +877,7 @@ impl Store {
 /// either side (an exact match first), then a `type/*` range, then `*/*`.
 /// A `security` list: alternatives of scheme names with scopes. Schemes that are
 /// not declared (or of a type OpenAPI does not define) are left out.
-fn security_requirements(
-    node: &Node,
-    schemes: &[(String, crate::ir::SchemeKind)],
-) -> Vec<Vec<crate::ir::SecurityReq>> {
+fn security_requirements(node: &Node, schemes: &[(String, SchemeKind)]) -> Vec<Vec<SecurityReq>> {
     node.items()
         .iter()
         .map(|alternative| {
@@ -888,7 +886,7 @@ fn security_requirements(
                 .iter()
                 .filter_map(|(name, scopes)| {
                     let (_, kind) = schemes.iter().find(|(n, _)| *n == name.text)?;
-                    Some(crate::ir::SecurityReq {
+                    Some(SecurityReq {
                         scheme: name.text.clone(),
                         kind: kind.clone(),
                         scopes: scopes
@@ -1025,28 +1023,6 @@ pub fn pointer_tokens(fragment: &str) -> Option<Vec<String>> {
         .collect()
 }
 
-/// Decodes `%XX` escapes (a url path or pointer token); invalid UTF-8 leaves the text as is.
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
-}
-
 /// Maps whose keys are names (a property `x-id`, a header `X-Rate-Limit`), not fields:
 /// an `x-` key there is not a specification extension.
 const NAMED_MAPS: [&str; 18] = [
@@ -1098,6 +1074,64 @@ fn collect_refs(node: &Node, out: &mut Vec<String>) {
 /// A position in an OpenAPI file, for messages that point there.
 pub fn pos_of(at: At<'_>) -> Pos {
     at.node.pos
+}
+
+/// One scheme of a security requirement, with the scopes the operation asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityReq {
+    /// The scheme's name in `components.securitySchemes`.
+    pub scheme: String,
+    /// What the scheme is.
+    pub kind: SchemeKind,
+    /// Scopes (OAuth2) or roles.
+    pub scopes: Vec<String>,
+}
+
+/// The type of a security scheme (OpenAPI `securitySchemes`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemeKind {
+    /// `apiKey`: a key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where (`header`, `query` or `cookie`).
+        location: ParamIn,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// `http` `basic`.
+    Basic,
+    /// `http` `bearer` (or another `http` scheme: a token in `Authorization`).
+    Bearer,
+    /// `oauth2`.
+    OAuth2 {
+        /// `clientCredentials.tokenUrl`.
+        client_credentials: Option<String>,
+        /// `password.tokenUrl`.
+        password: Option<String>,
+        /// The first `refreshUrl`.
+        refresh_url: Option<String>,
+        /// The flows declared (`clientCredentials`, `authorizationCode`, ...).
+        flows: Vec<String>,
+    },
+    /// `openIdConnect`.
+    OpenIdConnect,
+    /// `mutualTLS`.
+    MutualTls,
+}
+
+impl SchemeKind {
+    /// How the scheme is described to a user (`apiKey in header X-API-KEY`, `oauth2 (clientCredentials)`).
+    pub fn describe(&self) -> String {
+        match self {
+            SchemeKind::ApiKey { location, name } => {
+                format!("apiKey in {} `{name}`", location.as_str())
+            }
+            SchemeKind::Basic => "http basic".into(),
+            SchemeKind::Bearer => "http bearer".into(),
+            SchemeKind::OAuth2 { flows, .. } => format!("oauth2 ({})", flows.join(", ")),
+            SchemeKind::OpenIdConnect => "openIdConnect".into(),
+            SchemeKind::MutualTls => "mutualTLS".into(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 //! Called by [`crate::emit`] for every workflow module (the full code and the skeleton).
 
 use crate::asyncapi::MessageAction;
-use crate::code;
 use crate::code::Code;
 use crate::ir::{self, StepKind, WorkflowRef};
 use crate::types::{DefKind, Scope, Ty, TypeSpace};

@@ -4,8 +4,10 @@
 //! types and unknown fields (other than `x-` extensions) are reported, and the
 //! rest of the document is still read so later stages can check it.
 
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location, SourceFile};
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::yaml::{Node, Value};
+
+pub use crate::yaml::location;
 use std::sync::Arc;
 
 /// A string value of the document with its node (position, offsets).
@@ -45,6 +47,25 @@ pub struct Document<'n> {
     pub version: Version,
     /// `$self` (Arazzo 1.1): the document's own URI.
     pub self_uri: Option<Text>,
+}
+
+/// `action` of an AsyncAPI operation, or of an Arazzo step on one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageAction {
+    /// `send`: publish a message.
+    Send,
+    /// `receive`: wait for a message.
+    Receive,
+}
+
+impl MessageAction {
+    /// The spelling in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageAction::Send => "send",
+            MessageAction::Receive => "receive",
+        }
+    }
 }
 
 /// The Arazzo feature set (`major.minor`) a document declares; the patch number is ignored.
@@ -228,7 +249,7 @@ pub struct Step<'n> {
     /// `timeout` (Arazzo 1.1): milliseconds the step may take.
     pub timeout: Option<u64>,
     /// `action` (Arazzo 1.1, event-driven steps): `send` or `receive`, with its node.
-    pub action: Option<(crate::asyncapi::MessageAction, &'n Node)>,
+    pub action: Option<(MessageAction, &'n Node)>,
     /// `correlationId` (Arazzo 1.1, receive steps): the expression giving the id to wait for.
     pub correlation_id: Option<Text>,
     /// The step's node.
@@ -394,32 +415,6 @@ pub struct Reader<'a> {
     pub version: Version,
     /// The `arazzo` field as written, once read.
     pub declared: String,
-}
-
-/// Location of a whole node (underlining a string's content, or else its first character).
-pub fn location(file: &Arc<SourceFile>, node: &Node) -> Option<Location> {
-    if let (Value::Str(s), Some(off)) = (&node.value, node.content_offset) {
-        let pos = node.pos.shifted(off as usize);
-        let start = node.span.start + off as usize;
-        let range = start..start + s.len();
-        // The node's range holds the string as written, or the node was made up (a key
-        // read back as a node, a quoted key): then the string is found by its position.
-        return Some(if file.text.get(range.clone()) == Some(s.as_str()) {
-            Location::new(file.clone(), pos, range)
-        } else {
-            Location::from_pos(file.clone(), pos, s.chars().count())
-        });
-    }
-    // A number, boolean or null written on one line: underlined whole.
-    let scalar = matches!(
-        node.value,
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null
-    );
-    let one_line = |w: &str| !w.is_empty() && !w.contains('\n') && !w.starts_with(['*', '&', '!']);
-    if scalar && file.text.get(node.span.clone()).is_some_and(one_line) {
-        return Some(Location::new(file.clone(), node.pos, node.span.clone()));
-    }
-    Some(Location::at_offset(file.clone(), node.pos, node.span.start))
 }
 
 /// The diagnostic for an Arazzo 1.1 feature used in a document that declares 1.0.x.
@@ -992,8 +987,8 @@ impl<'a> Reader<'a> {
         }
         let action = match node.get("action") {
             Some(n) => match n.as_str() {
-                Some("send") => Some((crate::asyncapi::MessageAction::Send, n)),
-                Some("receive") => Some((crate::asyncapi::MessageAction::Receive, n)),
+                Some("send") => Some((MessageAction::Send, n)),
+                Some("receive") => Some((MessageAction::Receive, n)),
                 other => {
                     let help = other.and_then(|o| did_you_mean(o, ["send", "receive"]));
                     let d = self.error(

@@ -5,7 +5,7 @@
 //! documents and a large scalar aliased many times hit a budget instead of memory), and
 //! scalars are resolved with the YAML 1.2 core schema.
 
-use crate::diag::Pos;
+use crate::diag::{Location, Pos, SourceFile};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -1020,44 +1020,8 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
                     (_, ScalarStyle::Plain) => resolve_plain(&text),
                     _ => Value::Str(text.to_string()),
                 };
-                // Offsets inside the string map to columns only when the source text is
-                // the value itself (one line, no escapes or doubled quotes).
-                let single_line = span.start.line() == span.end.line();
-                let raw_chars = span.end.index().saturating_sub(span.start.index());
-                let chars = text.chars().count();
-                let content_offset = match style {
-                    ScalarStyle::Plain if single_line && raw_chars == chars => Some(0),
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
-                        if single_line && raw_chars == chars + 2 =>
-                    {
-                        Some(1)
-                    }
-                    _ => None,
-                };
-                let col_map = match style {
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
-                        if single_line && content_offset.is_none() =>
-                    {
-                        src.get(
-                            index.byte(span.start.index() + 1)
-                                ..index.byte(span.end.index().saturating_sub(1)),
-                        )
-                        .and_then(|raw| {
-                            quoted_col_map(raw, style == ScalarStyle::DoubleQuoted, chars)
-                        })
-                    }
-                    _ => None,
-                };
-                Some((
-                    Node {
-                        value,
-                        pos,
-                        span: range,
-                        content_offset,
-                        col_map,
-                    },
-                    anchor,
-                ))
+                let node = scalar_node(src, &mut index, value, &text, style, &span);
+                Some((node, anchor))
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 nodes += 1;
@@ -1120,51 +1084,96 @@ fn parse_tree(src: &str, limits: Limits) -> Result<Node, YamlError> {
         if anchor != 0 {
             anchors.insert(anchor, node.clone());
         }
-        match stack.last_mut() {
-            None => root = Some(node),
-            Some(Frame::Seq(seq, _)) => {
-                if let Value::Seq(items) = &mut seq.value {
-                    items.push(node);
-                }
-            }
-            Some(Frame::Map(map, _, pending, keys)) => match pending.take() {
-                None => {
-                    let text = match &node.value {
-                        Value::Str(s) => s.clone(),
-                        Value::Int(i) => i.to_string(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Float(f) => f.to_string(),
-                        Value::Null => "null".to_owned(),
-                        _ => {
-                            return Err(err(
-                                "mapping keys must be strings".into(),
-                                node.pos,
-                                node.span.start,
-                            ))
-                        }
-                    };
-                    if keys.contains_then_add(map.entries(), &text) {
-                        return Err(err(
-                            format!("duplicate key `{text}`"),
-                            node.pos,
-                            node.span.start,
-                        ));
-                    }
-                    *pending = Some(Key {
-                        text,
-                        pos: node.pos,
-                        span: node.span,
-                    });
-                }
-                Some(key) => {
-                    if let Value::Map(entries) = &mut map.value {
-                        entries.push((key, node));
-                    }
-                }
-            },
-        }
+        attach(&mut stack, &mut root, node)?;
     }
     root.ok_or_else(|| err("the file is empty".into(), Pos { line: 1, col: 1 }, 0))
+}
+
+/// A scalar's node: its value, and where its text is (offsets inside the string map to
+/// columns only when the source text is the value itself: one line, no escapes or
+/// doubled quotes; a quoted scalar with escapes on one line gets a column map).
+fn scalar_node(
+    src: &str,
+    index: &mut ByteIndex<'_>,
+    value: Value,
+    text: &str,
+    style: ScalarStyle,
+    span: &saphyr_parser::Span,
+) -> Node {
+    let single_line = span.start.line() == span.end.line();
+    let raw_chars = span.end.index().saturating_sub(span.start.index());
+    let chars = text.chars().count();
+    let content_offset = match style {
+        ScalarStyle::Plain if single_line && raw_chars == chars => Some(0),
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+            if single_line && raw_chars == chars + 2 =>
+        {
+            Some(1)
+        }
+        _ => None,
+    };
+    let col_map = match style {
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+            if single_line && content_offset.is_none() =>
+        {
+            src.get(
+                index.byte(span.start.index() + 1)..index.byte(span.end.index().saturating_sub(1)),
+            )
+            .and_then(|raw| quoted_col_map(raw, style == ScalarStyle::DoubleQuoted, chars))
+        }
+        _ => None,
+    };
+    Node {
+        value,
+        pos: pos_of(span),
+        span: index.range(span),
+        content_offset,
+        col_map,
+    }
+}
+
+/// Puts a completed node where it belongs: the root, the next item of the open
+/// sequence, or the key (then the value) of the open mapping.
+fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) -> Result<(), YamlError> {
+    let err = |message: String, node: &Node| YamlError {
+        message,
+        pos: node.pos,
+        offset: node.span.start,
+    };
+    match stack.last_mut() {
+        None => *root = Some(node),
+        Some(Frame::Seq(seq, _)) => {
+            if let Value::Seq(items) = &mut seq.value {
+                items.push(node);
+            }
+        }
+        Some(Frame::Map(map, _, pending, keys)) => match pending.take() {
+            None => {
+                let text = match &node.value {
+                    Value::Str(s) => s.clone(),
+                    Value::Int(i) => i.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Float(f) => f.to_string(),
+                    Value::Null => "null".to_owned(),
+                    _ => return Err(err("mapping keys must be strings".into(), &node)),
+                };
+                if keys.contains_then_add(map.entries(), &text) {
+                    return Err(err(format!("duplicate key `{text}`"), &node));
+                }
+                *pending = Some(Key {
+                    text,
+                    pos: node.pos,
+                    span: node.span,
+                });
+            }
+            Some(key) => {
+                if let Value::Map(entries) = &mut map.value {
+                    entries.push((key, node));
+                }
+            }
+        },
+    }
+    Ok(())
 }
 
 /// The nodes and bytes of text (scalars and keys) of a tree, counted until either
@@ -1190,6 +1199,69 @@ fn expanded_size(node: &Node, max_nodes: usize, max_bytes: usize) -> (usize, usi
         }
     }
     (count, bytes)
+}
+
+/// Location of a whole node (underlining a string's content, or else its first character).
+pub fn location(file: &Arc<SourceFile>, node: &Node) -> Option<Location> {
+    if let (Value::Str(s), Some(off)) = (&node.value, node.content_offset) {
+        let pos = node.pos.shifted(off as usize);
+        let start = node.span.start + off as usize;
+        let range = start..start + s.len();
+        // The node's range holds the string as written, or the node was made up (a key
+        // read back as a node, a quoted key): then the string is found by its position.
+        return Some(if file.text.get(range.clone()) == Some(s.as_str()) {
+            Location::new(file.clone(), pos, range)
+        } else {
+            Location::from_pos(file.clone(), pos, s.chars().count())
+        });
+    }
+    // A number, boolean or null written on one line: underlined whole.
+    let scalar = matches!(
+        node.value,
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null
+    );
+    let one_line = |w: &str| !w.is_empty() && !w.contains('\n') && !w.starts_with(['*', '&', '!']);
+    if scalar && file.text.get(node.span.clone()).is_some_and(one_line) {
+        return Some(Location::new(file.clone(), node.pos, node.span.clone()));
+    }
+    Some(Location::at_offset(file.clone(), node.pos, node.span.start))
+}
+
+/// Location of the part `span` (byte offsets in the string's value) of a string node:
+/// the part itself where it can be found in the text, else where the node starts.
+pub fn span_location(
+    file: &Arc<SourceFile>,
+    node: &Node,
+    span: &std::ops::Range<usize>,
+) -> Option<Location> {
+    let part = match &node.value {
+        Value::Str(s) => s.get(span.clone()),
+        _ => None,
+    };
+    let pos = if node.content_offset.is_some() || node.col_map.is_some() {
+        node.pos_at(span.start)
+    } else {
+        node.pos
+    };
+    // A plain or quoted scalar without escapes: the part is at the same offset in the text.
+    if let (Some(off), Some(part)) = (node.content_offset, part) {
+        let start = node.span.start + off as usize + span.start;
+        let range = start..start + part.len();
+        if file.text.get(range.clone()) == Some(part) {
+            return Some(Location::new(file.clone(), pos, range));
+        }
+    }
+    // A scalar over several lines (block, multi-line plain or quoted): its text is
+    // re-read to find the part; else the scalar's start.
+    if node.content_offset.is_none() && node.col_map.is_none() {
+        if let Some(range) = node.source_range(&file.text, span.clone()) {
+            if let Some(pos) = file.pos_of(range.start) {
+                return Some(Location::new(file.clone(), pos, range));
+            }
+        }
+    }
+    let len = part.map_or(1, |p| p.chars().count().max(1));
+    Some(Location::from_pos(file.clone(), pos, len))
 }
 
 #[cfg(test)]

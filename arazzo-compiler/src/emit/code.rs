@@ -68,27 +68,7 @@ impl Code {
     /// each character an identifier cannot hold, so that no text of a document ever
     /// becomes code.
     pub fn ident(name: &str) -> Code {
-        let mut c = Code(String::with_capacity(name.len() + 1));
-        let bare = name.strip_prefix("r#").unwrap_or(name);
-        let start = |ch: char| ch == '_' || unicode_ident::is_xid_start(ch);
-        let valid = bare.starts_with(start) && bare.chars().all(unicode_ident::is_xid_continue);
-        if valid {
-            c.token(name);
-        } else {
-            if !bare.starts_with(start) {
-                c.0.push('_');
-            }
-            let continues = |ch: char| {
-                if unicode_ident::is_xid_continue(ch) {
-                    ch
-                } else {
-                    '_'
-                }
-            };
-            c.0.extend(bare.chars().map(continues));
-            c.0.push(' ');
-        }
-        c
+        Code::verbatim(&crate::names::escape_ident(name))
     }
 
     /// Code from text already known to be valid Rust tokens.

@@ -35,21 +35,8 @@ pub const MAX_JSONPATH_DEPTH: usize = 64;
 /// closing brackets do not lower it below zero.
 pub fn jsonpath_nesting(query: &str) -> usize {
     let (mut depth, mut deepest, mut nots) = (0usize, 0usize, 0usize);
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in query.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
+    for c in jsonpath_unquoted(query) {
         match c {
-            '\'' | '"' => quote = Some(c),
             '[' | '(' => depth += 1,
             ']' | ')' => depth = depth.saturating_sub(1),
             _ => {}
@@ -65,6 +52,32 @@ pub fn jsonpath_nesting(query: &str) -> usize {
     deepest
 }
 
+/// The characters of a JSONPath query outside its string literals (`'...'` and `"..."`,
+/// where `\` escapes the next character): an opening quote is yielded, the literal up to
+/// its closing quote is not. The one quote-aware scan of the compiler's JSONPath checks
+/// ([`jsonpath_nesting`], whether a query is singular). The runtime has its own
+/// (`nesting_depth` in `arazzo/src/rt/cond.rs`): the runtime does not depend on the compiler.
+pub fn jsonpath_unquoted(query: &str) -> impl Iterator<Item = char> + '_ {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    query.chars().filter(move |&c| {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            return false;
+        }
+        if c == '\'' || c == '"' {
+            quote = Some(c);
+        }
+        true
+    })
+}
+
 /// The deepest nesting of filter selectors (`[?...]`) a JSONPath query may have. The JSONPath
 /// parser's time doubles with each level of filters nested in filters (it parses an inner
 /// filter once as a comparison operand, then again as a test): 35 levels took minutes.
@@ -77,21 +90,8 @@ pub fn jsonpath_filter_nesting(query: &str) -> usize {
     // One entry per open bracket or parenthesis: whether it holds a filter selector.
     let mut open: Vec<bool> = Vec::new();
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in query.chars() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
+    for c in jsonpath_unquoted(query) {
         match c {
-            '\'' | '"' => quote = Some(c),
             '[' | '(' => open.push(false),
             ']' | ')' => {
                 if open.pop() == Some(true) {

@@ -1,11 +1,18 @@
-//! Writes the Rust code of the lowered workflows, as text ([`crate::code`]).
+//! The back end: writes the Rust code of the lowered workflows ([`crate::ir`]), as text
+//! ([`code`]: the `code!` writer, a token window over text instead of token trees);
+//! [`meta`] writes each workflow's `WORKFLOW` metadata const, [`mock`] the test doubles
+//! of the `mocks` option.
 //!
 //! Generated code is thin: it builds requests, evaluates criteria and drives the
 //! step state machine; evaluation helpers live in the `arazzo` runtime crate and
 //! are reached through `::arazzo::__private`, so users depend on one crate.
 
+#[macro_use]
+pub mod code;
+pub mod meta;
+pub mod mock;
+
 use crate::asyncapi::{CorrelationLoc, MessageAction};
-use crate::code;
 use crate::code::Code;
 use crate::condition::BinaryOp;
 use crate::ir::{
@@ -13,6 +20,7 @@ use crate::ir::{
     WorkflowRef,
 };
 use crate::model::ParamIn;
+use crate::names::{self, unraw, Namer, Style};
 use crate::types::{DefKind, Scope, Ty, TypeDef, TypeSpace};
 use std::ops::Not;
 
@@ -343,7 +351,8 @@ impl Emitter<'_> {
                 text.push_str(&format!("\n\nDefault when absent: `{def}`."));
             }
             let fdoc = doc_attr(&with_origin(&text, f.origin.as_deref()));
-            let rename = (f.rust != f.json).then(|| code!(#[serde(rename = #json)]));
+            let rename =
+                names::serde_rename(&f.rust, json).map(|json| code!(#[serde(rename = #json)]));
             let opt = if f.ty.is_option() {
                 code!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")])
             } else {
@@ -449,12 +458,12 @@ impl Emitter<'_> {
             };
         }
         let state_fields = w.steps.iter().map(|s| {
-            let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+            let f = format_ident!("s_{}", unraw(&s.fn_name));
             let t = format_ident!("{}Outputs", s.variant);
             code!(pub #f: Option<steps::#t>,)
         });
         let state_inits = w.steps.iter().map(|s| {
-            let f = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+            let f = format_ident!("s_{}", unraw(&s.fn_name));
             code!(#f: None,)
         });
         let dep_fields = w.depends_on.iter().map(|d| {
@@ -571,7 +580,7 @@ impl Emitter<'_> {
                 let Some(s) = w.steps.get(step.0) else {
                     return code!(__rt::serde_json::Value::Null);
                 };
-                let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+                let sf = format_ident!("s_{}", unraw(&s.fn_name));
                 let f = ident(field);
                 code!(__st.#sf.as_ref().map_or(__rt::serde_json::Value::Null, |__o| __rt::pointer(&__rt::to_value(&__o.#f), #pointer)))
             }
@@ -687,7 +696,7 @@ impl Emitter<'_> {
             } if pointer.is_empty() => {
                 let s = w.steps.get(step.0)?;
                 let out = s.outputs.iter().find(|o| o.field == *field)?;
-                let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+                let sf = format_ident!("s_{}", unraw(&s.fn_name));
                 let f = ident(field);
                 Some((
                     code!(&__st.#sf.as_ref().map(|__o| &__o.#f)),
@@ -717,7 +726,7 @@ impl Emitter<'_> {
         }
         let s = w.steps.get(step.0)?;
         let out = s.outputs.iter().find(|x| x.field == *field)?;
-        let sf = format_ident!("s_{}", s.fn_name.trim_start_matches("r#"));
+        let sf = format_ident!("s_{}", unraw(&s.fn_name));
         let f = ident(field);
         let name = &o.name;
         // The state is dropped once the outputs are built: when no other
@@ -925,11 +934,11 @@ impl Emitter<'_> {
         let mut fields = Vec::new();
         let mut inits = Vec::new();
         let mut borrows = false;
-        let mut used = std::collections::HashSet::new();
+        let mut used = Namer::new(Style::FIELD);
         for (name, value) in members {
             // The JSON name when it is already a plain snake_case identifier (no
             // `rename` needed), else its snake_case form renamed to it.
-            let fname = crate::types::field_ident(name, &mut used);
+            let fname = used.name(name);
             let f = ident(&fname);
             let typed = match value {
                 Val::Expr(e, _) => self.typed_place(e, w),
@@ -1206,10 +1215,7 @@ impl Emitter<'_> {
     }
 
     fn info_ident(s: &ir::Step) -> Code {
-        format_ident!(
-            "__INFO_{}",
-            s.fn_name.trim_start_matches("r#").to_uppercase()
-        )
+        format_ident!("__INFO_{}", unraw(&s.fn_name).to_uppercase())
     }
 
     /// The statements writing a body's embedded expressions into `__body` (a JSON value).
@@ -1235,7 +1241,7 @@ impl Emitter<'_> {
             }
         }
         for st in &w.steps {
-            let sf = format_ident!("s_{}", st.fn_name.trim_start_matches("r#"));
+            let sf = format_ident!("s_{}", unraw(&st.fn_name));
             for o in st.outputs.iter().filter(|o| o.secret && !o.ty.is_bytes()) {
                 let f = ident(&o.field);
                 out.push(code!(&__st.#sf.as_ref().map(|__o| &__o.#f)));
@@ -1245,29 +1251,57 @@ impl Emitter<'_> {
     }
 
     fn step_fns(&self, w: &ir::Workflow, _i: usize, s: &ir::Step, ctx: Ctx) -> Code {
-        let fn_name = ident(&s.fn_name);
-        let raw = s.fn_name.trim_start_matches("r#");
+        let p = self.step_parts(w, s, ctx);
+        match &s.kind {
+            StepKind::Operation { .. } => self.operation_step_fns(&p),
+            StepKind::Message { .. } => self.message_step_fns(&p),
+            // Only in documents with errors, whose workflows are emitted as skeletons.
+            StepKind::Unresolved => Code::new(),
+            StepKind::Workflow { workflow, inputs } => {
+                self.workflow_step_fns(&p, *workflow, inputs)
+            }
+        }
+    }
+
+    /// What the functions of step `s` share: their names, the public function's
+    /// parameters for the steps and workflows it reads, and its outputs' fields.
+    fn step_parts<'s>(&self, w: &'s ir::Workflow, s: &'s ir::Step, ctx: Ctx) -> StepParts<'s> {
         let [send, check, outputs, exec] =
             ["send", "check", "outputs", "exec"].map(|f| hidden_fn(f, s));
-        let out_ty = format_ident!("{}Outputs", s.variant);
         let info = Self::info_ident(s);
-        let wid = &w.id;
-        let plain = is_plain(s);
-        let sid = &s.id;
-        // Dependencies as parameters of the public function.
+        let (dep_params, dep_sets, dep_docs) = self.step_deps(w, s);
+        let out_fields = self.step_out_fields(w, s, &info, ctx);
+        StepParts {
+            w,
+            s,
+            ctx,
+            fn_name: ident(&s.fn_name),
+            send,
+            check,
+            outputs,
+            exec,
+            out_ty: format_ident!("{}Outputs", s.variant),
+            info,
+            dep_params,
+            dep_sets,
+            dep_docs,
+            out_fields,
+        }
+    }
+
+    /// The dependencies of step `s` as parameters of its public function: (parameters,
+    /// the statements storing them in the state, their documentation).
+    fn step_deps(&self, w: &ir::Workflow, s: &ir::Step) -> (Vec<Code>, Vec<Code>, Vec<String>) {
         let mut dep_params = Vec::new();
         let mut dep_sets = Vec::new();
         let mut dep_docs = Vec::new();
+        let mut params = Namer::new(Style::STEP_PARAM);
         for (d, always) in &s.deps {
             let Some(dep) = w.steps.get(d.0) else {
                 continue;
             };
-            let draw = dep.fn_name.trim_start_matches("r#");
-            let pname = if matches!(draw, "client" | "inputs") {
-                format_ident!("{}_step", draw)
-            } else {
-                format_ident!("{}", draw)
-            };
+            let draw = unraw(&dep.fn_name);
+            let pname = ident(&params.name_ident(&dep.fn_name));
             let sf = format_ident!("s_{}", draw);
             let t = format_ident!("{}Outputs", dep.variant);
             if *always {
@@ -1296,49 +1330,12 @@ impl Emitter<'_> {
             let id = self.id_of(*d);
             dep_docs.push(format!("- `{mraw}_outputs`: the outputs of workflow `{id}` (a `dependsOn` of this workflow), which this step reads."));
         }
-        // The public function's documentation: the step's description, what it does,
-        // and the arguments besides the client and the inputs.
-        let fn_doc = |what: &str| {
-            let mut doc = String::new();
-            if !s.doc.is_empty() {
-                doc.push_str(&s.doc);
-                doc.push_str("\n\n");
-            }
-            doc.push_str(what);
-            doc.push('\n');
-            if !dep_docs.is_empty() {
-                doc.push_str("\nArguments besides the client and the inputs:\n");
-                doc.push_str(&dep_docs.join("\n"));
-            }
-            doc_attr(&with_origin(&doc, s.origin.as_deref()))
-        };
-        // The public function of a step that sends a request or a message: the
-        // exchange once, under the workflow deadline; actions are `run`'s.
-        let exchange_fn = |doc: Code| {
-            let body = if plain {
-                code!(#exec(client, &__st).await)
-            } else {
-                code! {
-                    let __resp = #send(client, &__st).await?;
-                    if !#check(&__resp, &__st) {
-                        return Err(__resp.criteria_not_met());
-                    }
-                    #outputs(&__resp, &__st)
-                }
-            };
-            code! {
-                #doc
-                pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
-                    __rt::with_deadline(client, #wid, async {
-                        let mut __st = super::__State::new(inputs);
-                        #( #dep_sets )*
-                        #body
-                    }).await
-                }
-            }
-        };
-        let out_fields: Vec<_> = s
-            .outputs
+        (dep_params, dep_sets, dep_docs)
+    }
+
+    /// The fields of step `s`'s outputs struct, each read from `__resp` (or `__sub`).
+    fn step_out_fields(&self, w: &ir::Workflow, s: &ir::Step, info: &Code, ctx: Ctx) -> Vec<Code> {
+        s.outputs
             .iter()
             .map(|o| {
                 let f = ident(&o.field);
@@ -1376,311 +1373,406 @@ impl Emitter<'_> {
                     }
                 }
             })
-            .collect();
-        // The functions of a step that sends a request or a message. A step without
-        // actions is one function (the exchange, its criteria, its outputs), as `run`
-        // needs the response itself only to choose between actions.
-        // A step without `successCriteria` succeeds on any 2xx response (a message
-        // step: on any message).
-        let success_of = |http: bool| {
-            if http && s.success.is_empty() {
-                code!((200..300).contains(&__resp.status()))
-            } else {
-                self.criteria(&s.success, w)
+            .collect()
+    }
+
+    /// The public function of a step that sends a request or a message: the exchange
+    /// once, under the workflow deadline; actions are `run`'s.
+    fn exchange_public_fn(p: &StepParts<'_>, doc: Code) -> Code {
+        let StepParts {
+            fn_name,
+            send,
+            check,
+            outputs,
+            exec,
+            out_ty,
+            dep_params,
+            dep_sets,
+            ..
+        } = p;
+        let wid = &p.w.id;
+        let body = if is_plain(p.s) {
+            code!(#exec(client, &__st).await)
+        } else {
+            code! {
+                let __resp = #send(client, &__st).await?;
+                if !#check(&__resp, &__st) {
+                    return Err(__resp.criteria_not_met());
+                }
+                #outputs(&__resp, &__st)
             }
         };
-        let exchange_fns = |public_fn: Code,
-                            resp_ty: Code,
-                            prepare: Code,
-                            exchange: Code,
-                            direct: Code,
-                            http: bool| {
-            // The outputs, read from `__resp` once the criteria hold.
-            let outputs_tail = code! {
-                #direct
-                Ok(#out_ty { #( #out_fields )* })
-            };
-            if plain {
-                let done = if s.success.is_empty() && !http {
-                    code!(#outputs_tail)
-                } else {
-                    let success = success_of(http);
-                    let (bind, cond) = if_condition(&s.success, success, "__ok");
-                    code! {
-                        #bind
-                        if #cond {
-                            #outputs_tail
-                        } else {
-                            Err(__resp.criteria_not_met())
-                        }
-                    }
-                };
-                return code! {
-                    #public_fn
-
-                    #[doc(hidden)]
-                    pub async fn #exec(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
-                        #prepare
-                        let __resp = #exchange?;
-                        #done
-                    }
-                };
+        code! {
+            #doc
+            pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
+                __rt::with_deadline(client, #wid, async {
+                    let mut __st = super::__State::new(inputs);
+                    #( #dep_sets )*
+                    #body
+                }).await
             }
-            let success = success_of(http);
-            code! {
+        }
+    }
+
+    /// The success condition of a step that sends a request or a message. A step
+    /// without `successCriteria` succeeds on any 2xx response (a message step: on any
+    /// message).
+    fn exchange_success(&self, p: &StepParts<'_>, http: bool) -> Code {
+        if http && p.s.success.is_empty() {
+            code!((200..300).contains(&__resp.status()))
+        } else {
+            self.criteria(&p.s.success, p.w)
+        }
+    }
+
+    /// The functions of a step that sends a request or a message: `public_fn`, then
+    /// the exchange (`prepare` then `exchange`, giving a `resp_ty`), its criteria and its
+    /// outputs (`direct`: statements before them). A step without actions is one
+    /// function (the exchange, its criteria, its outputs), as `run` needs the response
+    /// itself only to choose between actions.
+    fn exchange_fns(&self, p: &StepParts<'_>, exchange: Exchange) -> Code {
+        let StepParts {
+            send,
+            check,
+            outputs,
+            exec,
+            out_ty,
+            out_fields,
+            ..
+        } = p;
+        let Exchange {
+            public_fn,
+            resp_ty,
+            prepare,
+            exchange,
+            direct,
+            http,
+        } = exchange;
+        // The outputs, read from `__resp` once the criteria hold.
+        let outputs_tail = code! {
+            #direct
+            Ok(#out_ty { #( #out_fields )* })
+        };
+        if is_plain(p.s) {
+            let done = if p.s.success.is_empty() && !http {
+                code!(#outputs_tail)
+            } else {
+                let success = self.exchange_success(p, http);
+                let (bind, cond) = if_condition(&p.s.success, success, "__ok");
+                code! {
+                    #bind
+                    if #cond {
+                        #outputs_tail
+                    } else {
+                        Err(__resp.criteria_not_met())
+                    }
+                }
+            };
+            return code! {
                 #public_fn
 
                 #[doc(hidden)]
-                pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<#resp_ty, ::arazzo::Error> {
+                pub async fn #exec(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
                     #prepare
-                    #exchange
+                    let __resp = #exchange?;
+                    #done
                 }
+            };
+        }
+        let success = self.exchange_success(p, http);
+        code! {
+            #public_fn
 
-                #[doc(hidden)]
-                pub fn #check(__resp: &#resp_ty, __st: &super::__State<'_>) -> bool {
-                    #success
-                }
+            #[doc(hidden)]
+            pub async fn #send(client: &::arazzo::Client, __st: &super::__State<'_>) -> Result<#resp_ty, ::arazzo::Error> {
+                #prepare
+                #exchange
+            }
 
-                #[doc(hidden)]
-                pub fn #outputs(__resp: &#resp_ty, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
-                    #outputs_tail
+            #[doc(hidden)]
+            pub fn #check(__resp: &#resp_ty, __st: &super::__State<'_>) -> bool {
+                #success
+            }
+
+            #[doc(hidden)]
+            pub fn #outputs(__resp: &#resp_ty, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
+                #outputs_tail
+            }
+        }
+    }
+
+    /// The functions of a step that calls an OpenAPI operation.
+    fn operation_step_fns(&self, p: &StepParts<'_>) -> Code {
+        let StepKind::Operation {
+            source,
+            operation,
+            method,
+            path,
+            default_server,
+            params,
+            body,
+            security,
+        } = &p.s.kind
+        else {
+            return Code::new();
+        };
+        let (w, s, info) = (p.w, p.s, &p.info);
+        let (wid, sid) = (&w.id, &s.id);
+        let public_fn = Self::exchange_public_fn(p, step_fn_doc(p, &format!(
+            "Step `{sid}`: calls `{operation}` (`{method} {path}`) of source `{source}`, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
+        )));
+        let info_static = info_static(
+            info,
+            [wid, sid, operation, source, default_server, method, path],
+        );
+        let param_stmts = params.iter().map(|p| {
+            let v = self.param_arg(&p.value, w);
+            let n = &p.name;
+            match p.location {
+                ParamIn::Path => code!(__req.path_param(#n, #v)?;),
+                ParamIn::Query if p.secret => code!(__req.secret_query(#n, #v)?;),
+                ParamIn::Query => code!(__req.query(#n, #v)?;),
+                ParamIn::Header => {
+                    let secret = p.secret;
+                    code!(__req.header(#n, #v, #secret)?;)
                 }
+                ParamIn::Cookie => code!(__req.cookie(#n, #v)?;),
+                ParamIn::QueryString => {
+                    let v = self.val(&p.value, w);
+                    code!(__req.query_string(#n, &#v)?;)
+                }
+            }
+        });
+        let timeout_stmt = s.timeout_ms.map(|ms| code!(__req.step_timeout(#ms);));
+        let secret_stmts = self
+            .secret_values(w)
+            .into_iter()
+            .map(|v| code!(__req.secret(#v);));
+        let security_static = security_static(info, security);
+        let security_stmt = (!security.is_empty()).then(|| {
+            let name = security_ident(info);
+            code!(__req.security(#name);)
+        });
+        let body_stmt = body.as_ref().map(|b| self.request_body(b, w, p.ctx));
+        let fns = self.exchange_fns(
+            p,
+            Exchange {
+                public_fn,
+                resp_ty: code!(__rt::Response),
+                prepare: code! {
+                    let mut __req = __rt::Request::new(client, &#info);
+                    #timeout_stmt
+                    #( #secret_stmts )*
+                    #( #param_stmts )*
+                    #security_stmt
+                    #body_stmt
+                },
+                exchange: code!(__req.send().await),
+                direct: self.direct_outputs(s, p.ctx),
+                http: true,
+            },
+        );
+        code! {
+            #info_static
+            #security_static
+            #fns
+        }
+    }
+
+    /// The statements setting a request's body on `__req`.
+    fn request_body(&self, b: &ir::Body, w: &ir::Workflow, ctx: Ctx) -> Code {
+        if let Some(typed) = self.typed_json_body(b, w, ctx) {
+            return typed;
+        }
+        if let Some(raw) = self.raw_body(b, w) {
+            return raw;
+        }
+        let v = self.val(&b.value, w);
+        let ct = &b.content_type;
+        let repl = self.replacements(b, w);
+        let send_body = match b.kind {
+            BodyKind::Json => code!(__req.json_body(#ct, __body);),
+            BodyKind::Form => code!(__req.form_body(&__body)?;),
+            BodyKind::Text => code!(__req.text_body(#ct, __rt::to_text(&__body));),
+            BodyKind::Multipart | BodyKind::Binary => code!(),
+        };
+        code! {
+            let mut __body = #v;
+            #( #repl )*
+            #send_body
+        }
+    }
+
+    /// The functions of a step that sends or receives an AsyncAPI message.
+    fn message_step_fns(&self, p: &StepParts<'_>) -> Code {
+        let StepKind::Message {
+            source,
+            operation,
+            action,
+            channel,
+            headers,
+            body,
+            correlation,
+        } = &p.s.kind
+        else {
+            return Code::new();
+        };
+        let (w, s, info) = (p.w, p.s, &p.info);
+        let (wid, sid) = (&w.id, &s.id);
+        let verb = match action {
+            MessageAction::Send => "sends a message on",
+            MessageAction::Receive => "waits for a message on",
+        };
+        let public_fn = Self::exchange_public_fn(p, step_fn_doc(p, &format!(
+            "Step `{sid}`: {verb} channel `{channel}` (operation `{operation}` of AsyncAPI source `{source}`) through the client's transport, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
+        )));
+        let method = match action {
+            MessageAction::Send => "SEND",
+            MessageAction::Receive => "RECEIVE",
+        };
+        let info_static = info_static(info, [wid, sid, operation, source, "", method, channel]);
+        let header_stmts = headers.iter().map(|p| {
+            let v = self.param_arg(&p.value, w);
+            let n = &p.name;
+            code!(__msg.header(#n, #v)?;)
+        });
+        let timeout_stmt = s.timeout_ms.map(|ms| code!(__msg.step_timeout(#ms);));
+        let body_stmt = body.as_ref().map(|b| self.message_payload(b, w));
+        let correlate = correlation.as_ref().map(|(loc, v)| {
+            let v = self.val(v, w);
+            match loc {
+                CorrelationLoc::Header(h) => code!(__msg.correlate_header(#h, #v);),
+                CorrelationLoc::Payload(p) => code!(__msg.correlate_payload(#p, #v);),
+            }
+        });
+        let exchange = match action {
+            MessageAction::Send => code!(__msg.send().await),
+            MessageAction::Receive => code!(__msg.receive().await),
+        };
+        let mutable = if headers.is_empty()
+            && body.is_none()
+            && correlation.is_none()
+            && s.timeout_ms.is_none()
+        {
+            code!()
+        } else {
+            code!(mut)
+        };
+        let fns = self.exchange_fns(
+            p,
+            Exchange {
+                public_fn,
+                resp_ty: code!(__rt::StepMessage),
+                prepare: code! {
+                    let #mutable __msg = __rt::MessageStep::new(client, &#info);
+                    #timeout_stmt
+                    #( #header_stmts )*
+                    #body_stmt
+                    #correlate
+                },
+                exchange,
+                direct: Code::new(),
+                http: false,
+            },
+        );
+        code! {
+            #info_static
+            #fns
+        }
+    }
+
+    /// The statements setting a message's payload on `__msg`.
+    fn message_payload(&self, b: &ir::Body, w: &ir::Workflow) -> Code {
+        let v = self.val(&b.value, w);
+        let ct = &b.content_type;
+        let repl = self.replacements(b, w);
+        let set = match b.kind {
+            BodyKind::Text => code!(__msg.text_payload(#ct, __rt::to_text(&__body));),
+            // The checker makes only JSON and text message payloads.
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart | BodyKind::Binary => {
+                code!(__msg.json_payload(#ct, &__body);)
             }
         };
-        match &s.kind {
-            StepKind::Operation {
-                source,
-                operation,
-                method,
-                path,
-                default_server,
-                params,
-                body,
-                security,
-            } => {
-                let public_fn = exchange_fn(fn_doc(&format!(
-                    "Step `{sid}`: calls `{operation}` (`{method} {path}`) of source `{source}`, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
-                )));
-                let info_static = info_static(
-                    &info,
-                    [wid, sid, operation, source, default_server, method, path],
-                );
-                let param_stmts = params.iter().map(|p| {
-                    let v = self.param_arg(&p.value, w);
-                    let n = &p.name;
-                    match p.location {
-                        ParamIn::Path => code!(__req.path_param(#n, #v)?;),
-                        ParamIn::Query if p.secret => code!(__req.secret_query(#n, #v)?;),
-                        ParamIn::Query => code!(__req.query(#n, #v)?;),
-                        ParamIn::Header => {
-                            let secret = p.secret;
-                            code!(__req.header(#n, #v, #secret)?;)
-                        }
-                        ParamIn::Cookie => code!(__req.cookie(#n, #v)?;),
-                        ParamIn::QueryString => {
-                            let v = self.val(&p.value, w);
-                            code!(__req.query_string(#n, &#v)?;)
-                        }
-                    }
-                });
-                let timeout_stmt = s.timeout_ms.map(|ms| code!(__req.step_timeout(#ms);));
-                let secret_stmts = self
-                    .secret_values(w)
-                    .into_iter()
-                    .map(|v| code!(__req.secret(#v);));
-                let security_static = security_static(&info, security);
-                let security_stmt = (!security.is_empty()).then(|| {
-                    let name = security_ident(&info);
-                    code!(__req.security(#name);)
-                });
-                let body_stmt = body.as_ref().map(|b| {
-                    if let Some(typed) = self.typed_json_body(b, w, ctx) {
-                        return typed;
-                    }
-                    if let Some(raw) = self.raw_body(b, w) {
-                        return raw;
-                    }
-                    let v = self.val(&b.value, w);
-                    let ct = &b.content_type;
-                    let repl = self.replacements(b, w);
-                    let send_body = match b.kind {
-                        BodyKind::Json => code!(__req.json_body(#ct, __body);),
-                        BodyKind::Form => code!(__req.form_body(&__body)?;),
-                        BodyKind::Text => code!(__req.text_body(#ct, __rt::to_text(&__body));),
-                        BodyKind::Multipart | BodyKind::Binary => code!(),
-                    };
-                    code! {
-                        let mut __body = #v;
-                        #( #repl )*
-                        #send_body
-                    }
-                });
-                let fns = exchange_fns(
-                    public_fn,
-                    code!(__rt::Response),
-                    code! {
-                        let mut __req = __rt::Request::new(client, &#info);
-                        #timeout_stmt
-                        #( #secret_stmts )*
-                        #( #param_stmts )*
-                        #security_stmt
-                        #body_stmt
-                    },
-                    code!(__req.send().await),
-                    self.direct_outputs(s, ctx),
-                    true,
-                );
-                code! {
-                    #info_static
-                    #security_static
-                    #fns
+        let binding = if b.replacements.is_empty() {
+            code!(let __body = #v;)
+        } else {
+            code!(let mut __body = #v;)
+        };
+        code! {
+            #binding
+            #( #repl )*
+            #set
+        }
+    }
+
+    /// The functions of a step that runs another workflow.
+    fn workflow_step_fns(
+        &self,
+        p: &StepParts<'_>,
+        workflow: WorkflowRef,
+        inputs: &[(String, Val)],
+    ) -> Code {
+        let StepParts {
+            fn_name,
+            check,
+            outputs,
+            out_ty,
+            info,
+            dep_params,
+            dep_sets,
+            out_fields,
+            ..
+        } = p;
+        let (w, s) = (p.w, p.s);
+        let (wid, sid) = (&w.id, &s.id);
+        let sub_mod = self.module_of(workflow);
+        let sub_id = self.id_of(workflow);
+        let doc = step_fn_doc(p, &format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs."));
+        let info_static = info_static(info, [wid, sid, sub_id, "", "", "", ""]);
+        let inputs_fn = format_ident!("__inputs_{}", unraw(&s.fn_name));
+        let success = self.criteria(&s.success, w);
+        let members = inputs.iter().map(|(k, v)| {
+            let v = self.val(v, w);
+            code! {
+                let __v = #v;
+                if !__v.is_null() {
+                    __m.insert(String::from(#k), __v);
                 }
             }
-            StepKind::Message {
-                source,
-                operation,
-                action,
-                channel,
-                headers,
-                body,
-                correlation,
-            } => {
-                let verb = match action {
-                    MessageAction::Send => "sends a message on",
-                    MessageAction::Receive => "waits for a message on",
-                };
-                let public_fn = exchange_fn(fn_doc(&format!(
-                    "Step `{sid}`: {verb} channel `{channel}` (operation `{operation}` of AsyncAPI source `{source}`) through the client's transport, checks its success criteria and returns its outputs. Runs once: retries and other actions are applied by [`run`](super::run)."
-                )));
-                let method = match action {
-                    MessageAction::Send => "SEND",
-                    MessageAction::Receive => "RECEIVE",
-                };
-                let info_static =
-                    info_static(&info, [wid, sid, operation, source, "", method, channel]);
-                let header_stmts = headers.iter().map(|p| {
-                    let v = self.param_arg(&p.value, w);
-                    let n = &p.name;
-                    code!(__msg.header(#n, #v)?;)
-                });
-                let timeout_stmt = s.timeout_ms.map(|ms| code!(__msg.step_timeout(#ms);));
-                let body_stmt = body.as_ref().map(|b| {
-                    let v = self.val(&b.value, w);
-                    let ct = &b.content_type;
-                    let repl = self.replacements(b, w);
-                    let set = match b.kind {
-                        BodyKind::Text => code!(__msg.text_payload(#ct, __rt::to_text(&__body));),
-                        // The checker makes only JSON and text message payloads.
-                        BodyKind::Json
-                        | BodyKind::Form
-                        | BodyKind::Multipart
-                        | BodyKind::Binary => {
-                            code!(__msg.json_payload(#ct, &__body);)
-                        }
-                    };
-                    let binding = if b.replacements.is_empty() {
-                        code!(let __body = #v;)
-                    } else {
-                        code!(let mut __body = #v;)
-                    };
-                    code! {
-                        #binding
-                        #( #repl )*
-                        #set
+        });
+        code! {
+            #info_static
+
+            #doc
+            pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
+                __rt::with_deadline(client, #wid, async {
+                    let mut __st = super::__State::new(inputs);
+                    #( #dep_sets )*
+                    let __sub_inputs = #inputs_fn(&__st)?;
+                    let mut __guard = __rt::Run::new(client, #wid);
+                    let __sub_out = ::std::boxed::Box::pin(__rt::workflow_span(#sub_id, #sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut __guard))).await?;
+                    if !#check(__rt::present(&__sub_out), &__st) {
+                        return Err(__rt::SubStep::unmet(&#info).criteria_not_met());
                     }
-                });
-                let correlate = correlation.as_ref().map(|(loc, v)| {
-                    let v = self.val(v, w);
-                    match loc {
-                        CorrelationLoc::Header(h) => code!(__msg.correlate_header(#h, #v);),
-                        CorrelationLoc::Payload(p) => code!(__msg.correlate_payload(#p, #v);),
-                    }
-                });
-                let exchange = match action {
-                    MessageAction::Send => code!(__msg.send().await),
-                    MessageAction::Receive => code!(__msg.receive().await),
-                };
-                let mutable = if headers.is_empty()
-                    && body.is_none()
-                    && correlation.is_none()
-                    && s.timeout_ms.is_none()
-                {
-                    code!()
-                } else {
-                    code!(mut)
-                };
-                let fns = exchange_fns(
-                    public_fn,
-                    code!(__rt::StepMessage),
-                    code! {
-                        let #mutable __msg = __rt::MessageStep::new(client, &#info);
-                        #timeout_stmt
-                        #( #header_stmts )*
-                        #body_stmt
-                        #correlate
-                    },
-                    exchange,
-                    Code::new(),
-                    false,
-                );
-                code! {
-                    #info_static
-                    #fns
-                }
+                    #outputs(__rt::present(&__sub_out), &__st)
+                }).await
             }
-            // Only in documents with errors, whose workflows are emitted as skeletons.
-            StepKind::Unresolved => Code::new(),
-            StepKind::Workflow { workflow, inputs } => {
-                let sub_mod = self.module_of(*workflow);
-                let sub_id = self.id_of(*workflow);
-                let doc = fn_doc(&format!("Step `{sid}`: runs workflow `{sub_id}` with inputs from the step's parameters and returns the step's outputs."));
-                let info_static = info_static(&info, [wid, sid, sub_id, "", "", "", ""]);
-                let inputs_fn = format_ident!("__inputs_{}", raw);
-                let success = self.criteria(&s.success, w);
-                let members = inputs.iter().map(|(k, v)| {
-                    let v = self.val(v, w);
-                    code! {
-                        let __v = #v;
-                        if !__v.is_null() {
-                            __m.insert(String::from(#k), __v);
-                        }
-                    }
-                });
-                code! {
-                    #info_static
 
-                    #doc
-                    pub async fn #fn_name(client: &::arazzo::Client, inputs: &super::Inputs #(, #dep_params)*) -> Result<#out_ty, ::arazzo::Error> {
-                        __rt::with_deadline(client, #wid, async {
-                            let mut __st = super::__State::new(inputs);
-                            #( #dep_sets )*
-                            let __sub_inputs = #inputs_fn(&__st)?;
-                            let mut __guard = __rt::Run::new(client, #wid);
-                            let __sub_out = ::std::boxed::Box::pin(__rt::workflow_span(#sub_id, #sub_mod::__run(client, #sub_mod::__State::new(&__sub_inputs), &mut __guard))).await?;
-                            if !#check(__rt::present(&__sub_out), &__st) {
-                                return Err(__rt::SubStep::unmet(&#info).criteria_not_met());
-                            }
-                            #outputs(__rt::present(&__sub_out), &__st)
-                        }).await
-                    }
+            #[doc(hidden)]
+            pub fn #inputs_fn(__st: &super::__State<'_>) -> Result<#sub_mod::Inputs, ::arazzo::Error> {
+                let mut __m = __rt::serde_json::Map::new();
+                #( #members )*
+                __rt::decode::<#sub_mod::Inputs>(&#info, "inputs", __rt::serde_json::Value::Object(__m))
+            }
 
-                    #[doc(hidden)]
-                    pub fn #inputs_fn(__st: &super::__State<'_>) -> Result<#sub_mod::Inputs, ::arazzo::Error> {
-                        let mut __m = __rt::serde_json::Map::new();
-                        #( #members )*
-                        __rt::decode::<#sub_mod::Inputs>(&#info, "inputs", __rt::serde_json::Value::Object(__m))
-                    }
+            #[doc(hidden)]
+            pub fn #check(__sub: Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> bool {
+                #success
+            }
 
-                    #[doc(hidden)]
-                    pub fn #check(__sub: Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> bool {
-                        #success
-                    }
-
-                    #[doc(hidden)]
-                    pub fn #outputs(__sub: Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
-                        Ok(#out_ty { #( #out_fields )* })
-                    }
-                }
+            #[doc(hidden)]
+            pub fn #outputs(__sub: Option<&#sub_mod::Outputs>, __st: &super::__State<'_>) -> Result<#out_ty, ::arazzo::Error> {
+                Ok(#out_ty { #( #out_fields )* })
             }
         }
     }
@@ -1718,7 +1810,7 @@ impl Emitter<'_> {
         let arms = w.steps.iter().enumerate().map(|(i, s)| {
             let v = &variants[i];
             let my_slots = &slots[i];
-            let raw = s.fn_name.trim_start_matches("r#");
+            let raw = unraw(&s.fn_name);
             let [send, check, outputs] = ["send", "check", "outputs"].map(|f| hidden_fn(f, s));
             let sf = format_ident!("s_{}", raw);
             let next_default = match variants.get(i + 1) {
@@ -2105,7 +2197,7 @@ fn debug_of<'a>(name: &Code, fields: impl Iterator<Item = (&'a str, bool, bool)>
     let label = name.to_string();
     let fields = fields.into_iter().map(|(field, secret, bytes)| {
         let f = ident(field);
-        let shown = field.trim_start_matches("r#");
+        let shown = unraw(field);
         if secret {
             code!(.field(#shown, &::arazzo::__private::Redacted))
         } else if bytes {
@@ -2124,9 +2216,67 @@ fn debug_of<'a>(name: &Code, fields: impl Iterator<Item = (&'a str, bool, bool)>
     (Code::new(), imp)
 }
 
+/// What the functions of one step share (see `Emitter::step_parts`).
+struct StepParts<'s> {
+    w: &'s ir::Workflow,
+    s: &'s ir::Step,
+    ctx: Ctx,
+    /// The public function.
+    fn_name: Code,
+    /// The hidden functions: the exchange, the criteria, the outputs, all three at once.
+    send: Code,
+    check: Code,
+    outputs: Code,
+    exec: Code,
+    /// The step's outputs struct.
+    out_ty: Code,
+    /// The step's `StepInfo` static.
+    info: Code,
+    /// The public function's parameters besides the client and the inputs, the
+    /// statements storing them in the state, and their documentation lines.
+    dep_params: Vec<Code>,
+    dep_sets: Vec<Code>,
+    dep_docs: Vec<String>,
+    /// The fields of the outputs struct, as read from the response.
+    out_fields: Vec<Code>,
+}
+
+/// The exchange of a step that sends a request or a message (see `Emitter::exchange_fns`).
+struct Exchange {
+    /// The public function.
+    public_fn: Code,
+    /// What the exchange gives (`__rt::Response`, `__rt::StepMessage`).
+    resp_ty: Code,
+    /// The statements that build the request or message.
+    prepare: Code,
+    /// The expression that sends it.
+    exchange: Code,
+    /// Statements before the outputs are read.
+    direct: Code,
+    /// Whether it is an HTTP request (a step without criteria then succeeds on a 2xx).
+    http: bool,
+}
+
+/// The documentation of a step's public function: the step's description, what it does
+/// (`what`), and the arguments besides the client and the inputs.
+fn step_fn_doc(p: &StepParts<'_>, what: &str) -> Code {
+    let mut doc = String::new();
+    if !p.s.doc.is_empty() {
+        doc.push_str(&p.s.doc);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(what);
+    doc.push('\n');
+    if !p.dep_docs.is_empty() {
+        doc.push_str("\nArguments besides the client and the inputs:\n");
+        doc.push_str(&p.dep_docs.join("\n"));
+    }
+    doc_attr(&with_origin(&doc, p.s.origin.as_deref()))
+}
+
 /// A hidden function of step `s` in the `steps` module: `__<what>_<step fn name>`.
 fn hidden_fn(what: &str, s: &ir::Step) -> Code {
-    format_ident!("__{}_{}", what, s.fn_name.trim_start_matches("r#"))
+    format_ident!("__{}_{}", what, unraw(&s.fn_name))
 }
 
 /// Criteria tokens ready for an `if`: `(statements before it, its condition)`. A regex or

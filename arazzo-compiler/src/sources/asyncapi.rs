@@ -13,24 +13,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::openapi::{pointer_tokens, At, Store};
 use crate::yaml::{Node, Value};
 
-/// `action` of an AsyncAPI operation, or of an Arazzo step on one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MessageAction {
-    /// `send`: publish a message.
-    Send,
-    /// `receive`: wait for a message.
-    Receive,
-}
-
-impl MessageAction {
-    /// The spelling in documents.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageAction::Send => "send",
-            MessageAction::Receive => "receive",
-        }
-    }
-}
+pub use crate::model::MessageAction;
 
 /// Where a message (or a `$ref` to one) is: a file of the store and a pointer in it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,6 +7,8 @@ use crate::model::{self, Document, SourceType};
 use crate::openapi::{Api, Store};
 use crate::yaml::Node;
 use std::path::{Path, PathBuf};
+
+pub use crate::files::{confined, is_url_key, map_url, normalize, SourceMap, OUTSIDE_HELP};
 use std::sync::Arc;
 
 /// Every loaded source: the file store and one entry per OpenAPI source description.
@@ -45,73 +47,6 @@ impl Sources {
             .iter()
             .flat_map(|(n, ws)| ws.iter().map(move |w| (n.as_str(), w)))
     }
-}
-
-/// The module that holds the code generated for an Arazzo source description.
-pub fn source_module(name: &str) -> String {
-    let mut m: String = heck::ToSnakeCase::to_snake_case(name)
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    m.insert_str(0, "__src_");
-    m
-}
-
-/// Where to find source descriptions.
-#[derive(Clone, Debug, Default)]
-pub struct SourceMap {
-    /// Source name → local file (already absolute), overriding the document's url.
-    /// A key with `://` is a URL: an exact URL maps that file, a URL ending in `/` is a
-    /// prefix mapping every URL under it to the local path plus the rest of the URL.
-    pub overrides: Vec<(String, PathBuf)>,
-    /// The directories (canonical) source urls and `$ref`s may name files in, with their
-    /// subdirectories ([`crate::allowed_dirs`]); empty: anywhere.
-    pub allowed: Vec<PathBuf>,
-    /// Editor buffers read instead of the files they name ([`crate::query::Overlays`]).
-    pub overlays: crate::query::Overlays,
-}
-
-/// Whether `path` is in one of `allowed` or below (compared canonical, so that a symbolic
-/// link does not lead out; a path that does not exist is compared normalized). Empty
-/// `allowed`: anywhere.
-pub fn confined(path: &Path, allowed: &[PathBuf]) -> bool {
-    if allowed.is_empty() {
-        return true;
-    }
-    let canonical = path.canonicalize().unwrap_or_else(|_| normalize(path));
-    allowed.iter().any(|dir| canonical.starts_with(dir))
-}
-
-/// The help of a diagnostic for a file outside [`SourceMap::allowed`].
-pub const OUTSIDE_HELP: &str = "files are read from the document's crate (the nearest directory above it with a `Cargo.toml` or `.git`) and below, and next to files mapped with `sources(...)`; for a monorepo, widen it: `arazzo_workflow!(\"x.arazzo.yaml\", root = \"..\")`, `arazzo check --root ..`";
-
-/// Whether a `sources(...)` key is a URL (exact or prefix) rather than a source name.
-pub fn is_url_key(key: &str) -> bool {
-    key.contains("://")
-}
-
-/// The local file a remote `url` maps to through the URL keys of `overrides`: an exact
-/// key, else the longest prefix key (ending in `/`) followed by the rest of the URL.
-pub fn map_url(overrides: &[(String, PathBuf)], url: &str) -> Option<PathBuf> {
-    let url = url.split('#').next().unwrap_or(url);
-    if let Some((_, p)) = overrides.iter().find(|(k, _)| is_url_key(k) && k == url) {
-        return Some(p.clone());
-    }
-    let (key, path) = overrides
-        .iter()
-        .filter(|(k, _)| is_url_key(k) && k.ends_with('/') && url.starts_with(k.as_str()))
-        .max_by_key(|(k, _)| k.len())?;
-    let rest = url.get(key.len()..)?;
-    let rest = rest.split(['?']).next().unwrap_or(rest);
-    // No way out of the mapped directory.
-    let rel = Path::new(rest);
-    if rel
-        .components()
-        .any(|c| !matches!(c, std::path::Component::Normal(_)))
-    {
-        return None;
-    }
-    Some(path.join(crate::openapi::percent_decode(rest)))
 }
 
 /// The local file of a source description: the caller's mapping, or the url relative to
@@ -159,7 +94,7 @@ pub fn source_path(
     let rel = url.strip_prefix("file://").unwrap_or(url);
     let rel = rel.split('#').next().unwrap_or(rel);
     // A url is percent-encoded (`my%20api.yaml` names `my api.yaml`).
-    let decoded = crate::openapi::percent_decode(rel);
+    let decoded = crate::files::percent_decode(rel);
     let blame = |m: String| Box::new(Diagnostic::at(model::location(file, &sd.url.node), m));
     if decoded.chars().any(char::is_control) {
         return Err(blame(format!(
@@ -409,22 +344,4 @@ pub fn file_start(file: &Arc<SourceFile>) -> Option<Location> {
         crate::diag::Pos { line: 1, col: 1 },
         0,
     ))
-}
-
-/// Removes `.` and `name/..` components without touching the filesystem (for messages).
-pub fn normalize(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
