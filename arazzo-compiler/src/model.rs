@@ -4,7 +4,7 @@
 //! types and unknown fields (other than `x-` extensions) are reported, and the
 //! rest of the document is still read so later stages can check it.
 
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Location, SourceFile};
+use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, Location, SourceFile};
 use crate::yaml::{Node, Value};
 use std::sync::Arc;
 
@@ -448,15 +448,24 @@ impl<'a> Reader<'a> {
             return true;
         }
         let declared = self.declared.clone();
-        let d = self.error(node, format!("{what} is an Arazzo 1.1 feature"));
+        let d = self.error(
+            Code::Arazzo11Only,
+            node,
+            format!("{what} is an Arazzo 1.1 feature"),
+        );
         requires_1_1(d, &declared);
         false
     }
 
     /// Reports a problem at a node.
-    pub fn error(&mut self, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn error(
+        &mut self,
+        code: Code,
+        node: &Node,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diags
-            .push_mut(Diagnostic::at(location(&self.file, node), message))
+            .push_mut(Diagnostic::at(code, location(&self.file, node), message))
     }
 
     /// Checks `node` is a mapping whose keys are among `allowed` (or `x-`), reporting others.
@@ -475,6 +484,7 @@ impl<'a> Reader<'a> {
         let allowed = &all[..];
         if !matches!(node.value, Value::Map(_)) {
             self.error(
+                Code::WrongType,
                 node,
                 format!("{what} must be a mapping, found {}", node.type_name()),
             );
@@ -489,7 +499,11 @@ impl<'a> Reader<'a> {
             }
             let key_node = k.node();
             let help = did_you_mean(&k.text, allowed.iter().copied());
-            let d = self.error(&key_node, format!("unknown field `{}` in {what}", k.text));
+            let d = self.error(
+                Code::UnknownField,
+                &key_node,
+                format!("unknown field `{}` in {what}", k.text),
+            );
             d.help
                 .push(format!("allowed fields: {}", allowed.join(", ")));
             if let Some(h) = help {
@@ -509,6 +523,7 @@ impl<'a> Reader<'a> {
                 }),
                 _ => {
                     self.error(
+                        Code::WrongType,
                         n,
                         format!(
                             "`{key}` of {what} must be a string, found {}",
@@ -521,6 +536,7 @@ impl<'a> Reader<'a> {
             None => {
                 if required {
                     self.error(
+                        Code::MissingField,
                         parent,
                         format!("{what} is missing the required field `{key}`"),
                     );
@@ -539,6 +555,7 @@ impl<'a> Reader<'a> {
             Some(n) if matches!(n.value, Value::Seq(_)) => n.items(),
             Some(n) => {
                 self.error(
+                    Code::WrongType,
                     n,
                     format!(
                         "`{key}` of {what} must be a sequence, found {}",
@@ -580,14 +597,22 @@ impl<'a> Reader<'a> {
                     node: n.clone(),
                 }),
                 _ => {
-                    self.error(n, "`arazzo` must be a version string such as `1.0.1`");
+                    self.error(
+                        Code::InvalidValue,
+                        n,
+                        "`arazzo` must be a version string such as `1.0.1`",
+                    );
                     None
                 }
             },
             None => {
-                self.error(root, "the document is missing the required field `arazzo`")
-                    .help
-                    .push("start the document with `arazzo: 1.0.1`".into());
+                self.error(
+                    Code::MissingField,
+                    root,
+                    "the document is missing the required field `arazzo`",
+                )
+                .help
+                .push("start the document with `arazzo: 1.0.1`".into());
                 None
             }
         };
@@ -605,9 +630,13 @@ impl<'a> Reader<'a> {
             } else if !minor("1.0") {
                 let node = v.node.clone();
                 let value = v.value.clone();
-                self.error(&node, format!("unsupported Arazzo version `{value}`"))
-                    .help
-                    .push("this compiler reads Arazzo 1.0.x and 1.1.x documents".into());
+                self.error(
+                    Code::UnsupportedVersion,
+                    &node,
+                    format!("unsupported Arazzo version `{value}`"),
+                )
+                .help
+                .push("this compiler reads Arazzo 1.0.x and 1.1.x documents".into());
             }
         }
         doc.version = self.version;
@@ -615,7 +644,11 @@ impl<'a> Reader<'a> {
             if let Some(t) = self.string_node(n, "`$self`") {
                 if self.gate(n, "`$self`") {
                     if t.value.contains('#') {
-                        self.error(n, "`$self` must not contain a fragment (`#...`)");
+                        self.error(
+                            Code::InvalidValue,
+                            n,
+                            "`$self` must not contain a fragment (`#...`)",
+                        );
                     }
                     doc.self_uri = Some(t);
                 }
@@ -632,12 +665,20 @@ impl<'a> Reader<'a> {
                     doc.summary = self.opt_string(info, "summary", "`info`");
                     doc.description = self.opt_string(info, "description", "`info`");
                     if info.get("version").is_none() {
-                        self.error(info, "`info` is missing the required field `version`");
+                        self.error(
+                            Code::MissingField,
+                            info,
+                            "`info` is missing the required field `version`",
+                        );
                     }
                 }
             }
             None => {
-                self.error(root, "the document is missing the required field `info`");
+                self.error(
+                    Code::MissingField,
+                    root,
+                    "the document is missing the required field `info`",
+                );
             }
         }
         match root.get("sourceDescriptions") {
@@ -650,12 +691,14 @@ impl<'a> Reader<'a> {
             }
             Some(n) => {
                 self.error(
+                    Code::EmptyList,
                     n,
                     "`sourceDescriptions` must list at least one source description",
                 );
             }
             None => {
                 self.error(
+                    Code::MissingField,
                     root,
                     "the document is missing the required field `sourceDescriptions`",
                 );
@@ -670,10 +713,15 @@ impl<'a> Reader<'a> {
                 }
             }
             Some(n) => {
-                self.error(n, "`workflows` must list at least one workflow");
+                self.error(
+                    Code::EmptyList,
+                    n,
+                    "`workflows` must list at least one workflow",
+                );
             }
             None => {
                 self.error(
+                    Code::MissingField,
                     root,
                     "the document is missing the required field `workflows`",
                 );
@@ -701,6 +749,7 @@ impl<'a> Reader<'a> {
             {
                 let nn = n.node.clone();
                 self.error(
+                    Code::InvalidName,
                     &nn,
                     format!(
                         "source description name `{}` must match `[A-Za-z0-9_-]+`",
@@ -721,7 +770,7 @@ impl<'a> Reader<'a> {
                 }
                 other => {
                     let msg = format!("unknown source description type `{other}`");
-                    self.error(&t.node, msg)
+                    self.error(Code::InvalidValue, &t.node, msg)
                         .help
                         .push("use `openapi` or `arazzo`".into());
                     None
@@ -772,10 +821,15 @@ impl<'a> Reader<'a> {
                 }
             }
             Some(s) => {
-                self.error(s, format!("{what} must have at least one step"));
+                self.error(
+                    Code::EmptyList,
+                    s,
+                    format!("{what} must have at least one step"),
+                );
             }
             None => {
                 self.error(
+                    Code::MissingField,
                     node,
                     format!("{what} is missing the required field `steps`"),
                 );
@@ -790,6 +844,7 @@ impl<'a> Reader<'a> {
         if let Some(i) = &inputs {
             if !matches!(i.value, Value::Map(_)) {
                 self.error(
+                    Code::WrongType,
                     i,
                     format!("`inputs` of {what} must be a JSON Schema (a mapping)"),
                 );
@@ -822,6 +877,7 @@ impl<'a> Reader<'a> {
             }),
             _ => {
                 self.error(
+                    Code::WrongType,
                     n,
                     format!("{what} must be a string, found {}", n.type_name()),
                 );
@@ -836,6 +892,7 @@ impl<'a> Reader<'a> {
         };
         if !matches!(o.value, Value::Map(_)) {
             self.error(
+                Code::WrongType,
                 o,
                 format!("`outputs` of {what} must be a mapping of names to expressions"),
             );
@@ -854,6 +911,7 @@ impl<'a> Reader<'a> {
                     .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
             {
                 self.error(
+                    Code::InvalidName,
                     &key.node,
                     format!("output name `{}` must match `^[a-zA-Z0-9.\\-_]+$`", k.text),
                 );
@@ -922,7 +980,7 @@ impl<'a> Reader<'a> {
                     };
                     let help = did_you_mean(other, known.iter().copied());
                     let msg = format!("unknown parameter location `{other}`");
-                    let d = self.error(&t.node, msg);
+                    let d = self.error(Code::InvalidValue, &t.node, msg);
                     d.help.push(if v11 {
                         "`in` is one of path, query, querystring, header, cookie".into()
                     } else {
@@ -938,7 +996,11 @@ impl<'a> Reader<'a> {
         let value = match p.get("value") {
             Some(v) => v,
             None => {
-                self.error(p, "a parameter is missing the required field `value`");
+                self.error(
+                    Code::MissingField,
+                    p,
+                    "a parameter is missing the required field `value`",
+                );
                 return None;
             }
         };
@@ -997,6 +1059,7 @@ impl<'a> Reader<'a> {
                 other => {
                     let help = other.and_then(|o| did_you_mean(o, ["send", "receive"]));
                     let d = self.error(
+                        Code::InvalidValue,
                         n,
                         format!(
                             "a step `action` must be `send` or `receive`, found `{}`",
@@ -1018,6 +1081,7 @@ impl<'a> Reader<'a> {
                 Value::Int(ms) if ms > 0 => u64::try_from(ms).ok(),
                 _ => {
                     self.error(
+                        Code::InvalidValue,
                         n,
                         "a step `timeout` must be a positive integer (milliseconds)",
                     );
@@ -1052,7 +1116,7 @@ impl<'a> Reader<'a> {
         let target = match targets.len() {
             1 => targets.into_iter().next(),
             0 => {
-                self.error(
+                self.error(Code::InvalidTarget,
                     &id.node,
                     format!("{what} names no `operationId`, `operationPath`, `channelPath` or `workflowId`"),
                 )
@@ -1061,7 +1125,7 @@ impl<'a> Reader<'a> {
                 None
             }
             _ => {
-                self.error(&id.node, format!("{what} names more than one of `operationId`, `operationPath`, `channelPath` and `workflowId`"))
+                self.error(Code::InvalidTarget, &id.node, format!("{what} names more than one of `operationId`, `operationPath`, `channelPath` and `workflowId`"))
                     .help.push("a step runs exactly one operation or workflow: keep one".into());
                 None
             }
@@ -1083,7 +1147,7 @@ impl<'a> Reader<'a> {
                             _ => t.as_str(),
                         };
                         if name != Some("jsonpointer") {
-                            self.error(t, format!("replacement targets of type `{}` are not supported", name.unwrap_or("?")))
+                            self.error(Code::Unsupported, t, format!("replacement targets of type `{}` are not supported", name.unwrap_or("?")))
                                 .help
                                 .push("write the target as a JSON pointer (`targetSelectorType: jsonpointer`, the default for JSON payloads)".into());
                         }
@@ -1099,7 +1163,7 @@ impl<'a> Reader<'a> {
                     match (target, r.get("value")) {
                         (Some(t), Some(v)) => replacements.push((t, v)),
                         (Some(_), None) => {
-                            self.error(
+                            self.error(Code::MissingField,
                                 r,
                                 "a payload replacement is missing the required field `value`",
                             );
@@ -1171,7 +1235,7 @@ impl<'a> Reader<'a> {
                         }
                     }
                     _ => {
-                        self.error(t, "a criterion `type` must be a string or a criterion expression type object");
+                        self.error(Code::InvalidCriterion, t, "a criterion `type` must be a string or a criterion expression type object");
                         return None;
                     }
                 };
@@ -1182,7 +1246,11 @@ impl<'a> Reader<'a> {
                     "xpath" => CriterionType::XPath(ver),
                     other => {
                         let help = did_you_mean(other, ["simple", "regex", "jsonpath", "xpath"]);
-                        let d = self.error(t, format!("unknown criterion type `{other}`"));
+                        let d = self.error(
+                            Code::InvalidCriterion,
+                            t,
+                            format!("unknown criterion type `{other}`"),
+                        );
                         d.help.push("use simple, regex, jsonpath or xpath".into());
                         if let Some(h) = help {
                             d.help.push(h);
@@ -1193,7 +1261,7 @@ impl<'a> Reader<'a> {
             }
         };
         if kind != CriterionType::Simple && context.is_none() {
-            self.error(c, "a criterion with a `type` must have a `context`")
+            self.error(Code::InvalidCriterion, c, "a criterion with a `type` must have a `context`")
                 .help.push("the context is the runtime expression the condition applies to, e.g. `$response.body`".into());
         }
         Some(Criterion {
@@ -1245,7 +1313,7 @@ impl<'a> Reader<'a> {
         }
         if let Some(p) = a.get("parameters") {
             if self.gate(p, &format!("`parameters` on {what}")) {
-                self.error(p, format!("`parameters` on {what} (inputs of the workflow it transfers to) are not supported yet"))
+                self.error(Code::Unsupported, p, format!("`parameters` on {what} (inputs of the workflow it transfers to) are not supported yet"))
                     .help
                     .push("the workflow it runs receives this workflow's inputs, matched by name".into());
             }
@@ -1264,7 +1332,7 @@ impl<'a> Reader<'a> {
                 };
                 let kind = if failure { "failure" } else { "success" };
                 let msg = format!("unknown {kind} action type `{other}`");
-                self.error(&kind_text.node, msg)
+                self.error(Code::InvalidAction, &kind_text.node, msg)
                     .help
                     .push(format!("use {allowed}"));
                 return None;
@@ -1275,7 +1343,11 @@ impl<'a> Reader<'a> {
             match n.as_f64() {
                 Some(v) if v >= 0.0 && v.is_finite() => Some(v),
                 _ => {
-                    r.error(n, format!("`{key}` must be a non-negative number"));
+                    r.error(
+                        Code::InvalidValue,
+                        n,
+                        format!("`{key}` must be a non-negative number"),
+                    );
                     None
                 }
             }
@@ -1286,7 +1358,11 @@ impl<'a> Reader<'a> {
             Some(n) => match n.value {
                 Value::Int(i) if i >= 0 => Some(i as u64),
                 _ => {
-                    self.error(n, "`retryLimit` must be a non-negative integer");
+                    self.error(
+                        Code::InvalidValue,
+                        n,
+                        "`retryLimit` must be a non-negative integer",
+                    );
                     None
                 }
             },
@@ -1294,15 +1370,27 @@ impl<'a> Reader<'a> {
         let step_id = self.text(a, "stepId", what, false);
         let workflow_id = self.text(a, "workflowId", what, false);
         if step_id.is_some() && workflow_id.is_some() {
-            self.error(a, format!("{what} names both `stepId` and `workflowId`"))
-                .help
-                .push("keep one of them".into());
+            self.error(
+                Code::InvalidAction,
+                a,
+                format!("{what} names both `stepId` and `workflowId`"),
+            )
+            .help
+            .push("keep one of them".into());
         }
         if kind == ActionType::Goto && step_id.is_none() && workflow_id.is_none() {
-            self.error(a, "a `goto` action needs a `stepId` or a `workflowId`");
+            self.error(
+                Code::InvalidAction,
+                a,
+                "a `goto` action needs a `stepId` or a `workflowId`",
+            );
         }
         if kind == ActionType::End && (step_id.is_some() || workflow_id.is_some()) {
-            self.error(a, "an `end` action takes no `stepId` or `workflowId`");
+            self.error(
+                Code::InvalidAction,
+                a,
+                "an `end` action takes no `stepId` or `workflowId`",
+            );
         }
         Some(Action {
             name: name?,
@@ -1332,7 +1420,11 @@ impl<'a> Reader<'a> {
         for field in ["inputs", "parameters", "successActions", "failureActions"] {
             let Some(map) = c.get(field) else { continue };
             if !matches!(map.value, Value::Map(_)) {
-                self.error(map, format!("`components.{field}` must be a mapping"));
+                self.error(
+                    Code::WrongType,
+                    map,
+                    format!("`components.{field}` must be a mapping"),
+                );
                 continue;
             }
             for (k, v) in map.entries() {
@@ -1344,6 +1436,7 @@ impl<'a> Reader<'a> {
                         .all(|ch| ch.is_ascii_alphanumeric() || ".-_".contains(ch))
                 {
                     self.error(
+                        Code::InvalidName,
                         &key.node,
                         format!(
                             "component name `{}` must match `^[a-zA-Z0-9.\\-_]+$`",

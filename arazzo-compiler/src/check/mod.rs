@@ -30,7 +30,7 @@ use targets::same_param;
 
 use crate::condition::{self, CondKind};
 use crate::diag::{
-    did_you_mean, list_names, Applicability, Diagnostic, Diagnostics, Location, SourceFile,
+    did_you_mean, list_names, Applicability, Code, Diagnostic, Diagnostics, Location, SourceFile,
 };
 use crate::expr::{
     self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
@@ -143,13 +143,24 @@ struct Wf<'a> {
     variants: HashSet<String>,
 }
 
+/// A use of a whole input (`$inputs.x`) as a request body value where the body requires
+/// one JSON type.
+struct InputUse {
+    /// The input.
+    name: String,
+    /// The one JSON type the body requires there.
+    required: &'static str,
+    /// The mismatch diagnostic when the input's type does not fit, held back until the
+    /// end of the workflow decides whether it suggests retyping the input.
+    mismatch: Option<Diagnostic>,
+}
+
 /// Checks a whole document and lowers it.
 pub struct Checker<'a> {
     file: Arc<SourceFile>,
-    /// Uses of a whole input in a request body of the workflow being checked: (input,
-    /// the one JSON type the body requires there, the index of the mismatch diagnostic
-    /// when it did not fit). Read at the end of the workflow to suggest retyping the input.
-    input_uses: Vec<(String, &'static str, Option<usize>)>,
+    /// Uses of a whole input in a request body of the workflow being checked, read at the
+    /// end of the workflow to suggest retyping the input.
+    input_uses: Vec<InputUse>,
     /// Above 0 while payloads are checked quietly against `oneOf`/`anyOf` branches.
     quiet: usize,
     diags: &'a mut Diagnostics,
@@ -231,44 +242,57 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Records a use of a whole input (`$inputs.x`) where a request body requires one
-    /// JSON type, and whether it was reported as not fitting (the last diagnostic).
-    fn record_input_use(&mut self, e: &RtExpr, allowed: &[&str], reported: bool) {
-        let RtExpr::Input(p) = e else { return };
-        let Some(tokens) = crate::openapi::pointer_tokens(p) else {
-            return;
-        };
+    /// The input a request body value is when it is a whole input (`$inputs.x`) where the
+    /// body requires one JSON type among string, integer, number and boolean: (input,
+    /// that type). `None` while payloads are checked quietly.
+    fn whole_input_use(&self, e: &RtExpr, allowed: &[&str]) -> Option<(String, &'static str)> {
+        let RtExpr::Input(p) = e else { return None };
+        let tokens = crate::openapi::pointer_tokens(p)?;
         let ([name], [required]) = (tokens.as_slice(), allowed) else {
-            return;
+            return None;
         };
         if self.quiet > 0 {
-            return;
+            return None;
         }
-        let Some(required) = ["string", "integer", "number", "boolean"]
+        let required = ["string", "integer", "number", "boolean"]
             .into_iter()
-            .find(|t| t == required)
-        else {
-            return;
-        };
-        let index = reported.then(|| self.diags.len().saturating_sub(1));
-        self.input_uses.push((name.clone(), required, index));
+            .find(|t| t == required)?;
+        Some((name.clone(), required))
+    }
+
+    /// Records a request body value of type-mismatch diagnostic `mismatch` (if it did not
+    /// fit): a use of a whole input is held until the end of the workflow (see
+    /// [`Self::suggest_input_types`]), any other mismatch is reported now.
+    fn body_value_use(&mut self, e: &RtExpr, allowed: &[&str], mismatch: Option<Diagnostic>) {
+        match self.whole_input_use(e, allowed) {
+            Some((name, required)) => self.input_uses.push(InputUse {
+                name,
+                required,
+                mismatch,
+            }),
+            None => {
+                if let Some(d) = mismatch {
+                    self.diags.push(d);
+                }
+            }
+        }
     }
 
     /// After a workflow: an input every body use of which requires one other type gets a
-    /// machine-applicable edit of its schema `type` (on the first mismatch reported).
+    /// machine-applicable edit of its schema `type` (on its first mismatch); then the
+    /// mismatches held are reported.
     fn suggest_input_types(&mut self, w: usize) {
-        let uses = std::mem::take(&mut self.input_uses);
-        let mut names: Vec<&str> = uses.iter().map(|(n, _, _)| n.as_str()).collect();
+        let mut uses = std::mem::take(&mut self.input_uses);
+        let mut names: Vec<String> = uses.iter().map(|u| u.name.clone()).collect();
         names.sort_unstable();
         names.dedup();
-        for name in names {
-            let mine: Vec<&(String, &'static str, Option<usize>)> =
-                uses.iter().filter(|(n, _, _)| n == name).collect();
-            let Some(first) = mine.iter().find_map(|(_, _, d)| *d) else {
+        for name in &names {
+            let mine: Vec<usize> = (0..uses.len()).filter(|&i| uses[i].name == *name).collect();
+            let Some(first) = mine.iter().copied().find(|&i| uses[i].mismatch.is_some()) else {
                 continue;
             };
-            let required = mine[0].1;
-            if mine.iter().any(|(_, t, _)| *t != required) {
+            let required = uses[mine[0]].required;
+            if mine.iter().any(|&i| uses[i].required != required) {
                 continue;
             }
             let Some(type_node) = self.doc.workflows[w]
@@ -289,11 +313,7 @@ impl<'a> Checker<'a> {
             let Some(location) = model::location(&self.file, type_node) else {
                 continue;
             };
-            if let Some(d) = self
-                .diags
-                .get_mut(first)
-                .filter(|d| d.message.contains("but the request body expects"))
-            {
+            if let Some(d) = uses[first].mismatch.as_mut() {
                 d.suggest_at(
                     &location,
                     declared,
@@ -302,19 +322,24 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        for u in uses {
+            if let Some(d) = u.mismatch {
+                self.diags.push(d);
+            }
+        }
     }
 
-    fn err(&mut self, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags
-            .push_mut(Diagnostic::at(model::location(&self.file, node), message))
+    /// Records an error of kind `code` at `node`.
+    fn err(&mut self, code: Code, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push_mut(Diagnostic::at(
+            code,
+            model::location(&self.file, node),
+            message,
+        ))
     }
 
-    fn warn(
-        &mut self,
-        lint: &'static str,
-        node: &Node,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    /// Records a warning of lint `lint` at `node`.
+    fn warn(&mut self, lint: Code, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
         self.diags.push_mut(Diagnostic::warning(
             lint,
             model::location(&self.file, node),
@@ -322,20 +347,27 @@ impl<'a> Checker<'a> {
         ))
     }
 
+    /// Records an error of kind `code` at the part `span` of scalar `node`.
     fn err_span(
         &mut self,
+        code: Code,
         node: &Node,
         span: &std::ops::Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let loc = loc_span(&self.file, node, span);
-        self.diags.push_mut(Diagnostic::at(loc, message))
+        self.diags.push_mut(Diagnostic::at(code, loc, message))
     }
 
     fn parse_error(&mut self, node: &Node, base: usize, e: ParseError, what: &str) {
         let span = (base + e.span.start)..(base + e.span.end);
         let text = node.as_str().unwrap_or_default().to_owned();
-        let d = self.err_span(node, &span, format!("{} in {what} `{text}`", e.message));
+        let d = self.err_span(
+            Code::InvalidExpression,
+            node,
+            &span,
+            format!("{} in {what} `{text}`", e.message),
+        );
         if let Some(h) = e.help {
             d.help.push(h);
         }
@@ -353,10 +385,14 @@ impl<'a> Checker<'a> {
                     .iter()
                     .find(|x| x.id.value == w.id.value)
                     .and_then(|x| model::location(&self.file, &x.id.node));
-                self.err(&w.id.node, format!("duplicate workflowId `{}`", w.id.value))
-                    .add_label(first, "first declared here")
-                    .help
-                    .push("workflowIds must be unique within a document".into());
+                self.err(
+                    Code::Duplicate,
+                    &w.id.node,
+                    format!("duplicate workflowId `{}`", w.id.value),
+                )
+                .add_label(first, "first declared here")
+                .help
+                .push("workflowIds must be unique within a document".into());
             }
             seen.push(w.id.as_str());
             let mut m = w.id.value.to_snake_case();
@@ -518,7 +554,7 @@ impl<'a> Checker<'a> {
                                 "workflow `{}` depends on itself through `{}` (a cycle of workflow steps or dependsOn)",
                                 self.doc.workflows[v].id.value, self.doc.workflows[d].id.value
                             );
-                            self.err(&node, msg);
+                            self.err(Code::DependencyCycle, &node, msg);
                         }
                         _ => {}
                     }

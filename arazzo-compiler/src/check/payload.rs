@@ -27,7 +27,7 @@ impl<'a> Checker<'a> {
             MediaKind::Binary => BodyKind::Binary,
             MediaKind::OtherMultipart => {
                 let node = rb.content_type.as_ref().map_or(rb.node, |t| &t.node);
-                self.err(node, format!("request body content type `{content_type}` is not supported"))
+                self.err(Code::UnsupportedContentType, node, format!("request body content type `{content_type}` is not supported"))
                     .help.push("supported: application/json (and +json), application/x-www-form-urlencoded, multipart/form-data, text/* and application/xml as text, and any other type as bytes".into());
                 return None;
             }
@@ -49,7 +49,7 @@ impl<'a> Checker<'a> {
                         .map(|c| c.entries().iter().map(|(k, _)| k.text.clone()).collect())
                         .unwrap_or_default();
                     self.warn(
-                        "undocumented_content_type",
+                        Code::UndocumentedContentType,
                         &node,
                         format!(
                             "operation `{}` does not document a `{}` request body; it is sent as written, unchecked",
@@ -72,6 +72,7 @@ impl<'a> Checker<'a> {
         match kind {
             BodyKind::Text if !stringish => {
                 self.err(
+                    Code::ContentTypeMismatch,
                     payload,
                     format!("a `{content_type}` body must be a string payload"),
                 );
@@ -79,10 +80,11 @@ impl<'a> Checker<'a> {
             BodyKind::Binary if whole_bytes => {}
             BodyKind::Binary => {
                 if !stringish || self.val_has_bytes(st, &value) {
-                    self.err(payload, format!("a `{content_type}` body must be bytes or a string"))
+                    self.err(Code::ContentTypeMismatch, payload, format!("a `{content_type}` body must be bytes or a string"))
                         .help.push("give it an input with `format: binary` (or a `contentMediaType`), such as `payload: $inputs.file`, a binary step output, or a string (sent as its UTF-8 bytes)".into());
                 } else if let Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) = value_ty {
                     self.err(
+                        Code::ContentTypeMismatch,
                         payload,
                         format!(
                             "a `{content_type}` body must be bytes or a string, not {}",
@@ -93,6 +95,7 @@ impl<'a> Checker<'a> {
             }
             BodyKind::Multipart if !matches!(value, Val::Object(_)) => {
                 self.err(
+                    Code::ContentTypeMismatch,
                     payload,
                     format!(
                         "a `{content_type}` body must be an object payload: each member is a part"
@@ -130,7 +133,7 @@ impl<'a> Checker<'a> {
                         .iter()
                         .find(|(k, _)| k.text == *name)
                         .map(|(k, _)| k.node());
-                    self.err(
+                    self.err(Code::InvalidName,
                         key.as_ref().unwrap_or(node),
                         format!(
                             "multipart part name `{}` holds a quote, a backslash or a control character (a line break?), which would change the part's headers",
@@ -161,11 +164,11 @@ impl<'a> Checker<'a> {
                     && !matches!(v, Val::Lit(Lit::Str(_)) | Val::Template(_))
                     && !matches!(self.val_ty(st, v), Some(Ty::String) | None)
                 {
-                    self.err(node, format!("part `{name}` is binary in the request schema: give it bytes"))
+                    self.err(Code::BinaryMismatch, node, format!("part `{name}` is binary in the request schema: give it bytes"))
                         .help.push("an input with `format: binary` (or a `contentMediaType`), such as `$inputs.file`, a binary step output, or a string".into());
                 }
                 if bytes && binary_schema == Some(false) {
-                    self.err(node, format!("part `{name}` is bytes, but the request schema does not describe it as binary"))
+                    self.err(Code::BinaryMismatch, node, format!("part `{name}` is bytes, but the request schema does not describe it as binary"))
                         .help.push("a part takes bytes when its schema is `type: string, format: binary` (or has a `contentMediaType`)".into());
                 }
                 if bytes {
@@ -177,7 +180,7 @@ impl<'a> Checker<'a> {
                     .as_deref()
                     .filter(|t| t.chars().any(char::is_control))
                 {
-                    self.err(
+                    self.err(Code::InvalidValue,
                         node,
                         format!(
                             "the request schema gives part `{name}` the content type `{}`, which holds a control character (a line break?)",
@@ -233,7 +236,7 @@ impl<'a> Checker<'a> {
                     };
                     if closed {
                         let tok = tokens.get(index).cloned().unwrap_or_default();
-                        self.err(&target.node, format!("replacement target `{}`: the request body schema has no property `{tok}` there and allows no others", target.value))
+                        self.err(Code::BodyUnknownProperty, &target.node, format!("replacement target `{}`: the request body schema has no property `{tok}` there and allows no others", target.value))
                             .candidates("its properties", available.iter().map(String::as_str), &tok);
                     }
                 }
@@ -330,7 +333,7 @@ impl<'a> Checker<'a> {
 
     /// Reports bytes (a binary input or output) used where JSON or text is sent.
     pub(super) fn bytes_error(&mut self, node: &Node, place: &str) {
-        self.err(
+        self.err(Code::BinaryMismatch,
             node,
             format!("a binary value (`format: binary` or `contentMediaType`) is used in {place}, which cannot hold bytes"),
         )
@@ -447,6 +450,7 @@ impl<'a> Checker<'a> {
             Val::Object(members) => {
                 if !types_allowed.is_empty() && !types_allowed.contains(&"object") {
                     self.err(
+                        Code::BodyTypeMismatch,
                         node,
                         format!(
                             "the request body at `{}` must be {}, found an object",
@@ -475,7 +479,7 @@ impl<'a> Checker<'a> {
                         ),
                         None if closed == Some(true) => {
                             let names: Vec<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
-                            self.err(key_node.as_ref().unwrap_or(&child_node), format!("the request body schema has no property `{k}` (at `{path}/{k}`) and allows no others"))
+                            self.err(Code::BodyUnknownProperty, key_node.as_ref().unwrap_or(&child_node), format!("the request body schema has no property `{k}` (at `{path}/{k}`) and allows no others"))
                     .candidates("its properties", names.iter().copied(), k);
                         }
                         None => {}
@@ -491,7 +495,7 @@ impl<'a> Checker<'a> {
                     }
                     let ptr = format!("{path}/{}", crate::expr::escape_token(r));
                     if !members.iter().any(|(k, _)| k == r) && !replaced.contains(&ptr) {
-                        self.err(node, format!("the request body of step `{}` is missing the required property `{r}` (at `{ptr}`)", s.id.value))
+                        self.err(Code::BodyMissingProperty, node, format!("the request body of step `{}` is missing the required property `{r}` (at `{ptr}`)", s.id.value))
                             .help.push(format!("add `{r}: ...` to the payload"));
                     }
                 }
@@ -499,6 +503,7 @@ impl<'a> Checker<'a> {
             Val::Array(items) => {
                 if !types_allowed.is_empty() && !types_allowed.contains(&"array") {
                     self.err(
+                        Code::BodyTypeMismatch,
                         node,
                         format!(
                             "the request body at `{}` must be {}, found an array",
@@ -534,12 +539,12 @@ impl<'a> Checker<'a> {
                     || (kind == "null" && types::is_nullable(sn));
                 if !fits {
                     let lit = lit.to_json();
-                    self.err(node, format!("the literal {lit} does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
+                    self.err(Code::BodyTypeMismatch, node, format!("the literal {lit} does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
                 } else if let (Some(e), Lit::Str(sv)) = (sn.get("enum"), lit) {
                     let options: Vec<&str> = e.items().iter().filter_map(Node::as_str).collect();
                     if !options.is_empty() && !options.contains(&sv.as_str()) {
                         let help = did_you_mean(sv, options.iter().copied());
-                        let d = self.err(node, format!("`{sv}` is not one of the values the request body allows at `{path}`"));
+                        let d = self.err(Code::NotAllowedValue, node, format!("`{sv}` is not one of the values the request body allows at `{path}`"));
                         d.help
                             .push(format!("allowed: {}", list_names(options.iter().copied())));
                         if let Some(h) = help {
@@ -560,24 +565,24 @@ impl<'a> Checker<'a> {
                     Some(t) if t.is_bytes() => true,
                     Some(t) => ty_fits(t, &types_allowed, &self.types),
                 };
-                if !fits {
+                let mismatch = (!fits).then(|| {
                     let found = ty.map(|t| t.json_kind(&self.types)).unwrap_or_default();
-                    self.err(
-                        node,
+                    Diagnostic::at(
+                        Code::BodyTypeMismatch,
+                        model::location(&self.file, node),
                         format!(
                             "`{}` gives {found}, but the request body expects {} at `{path}`",
                             node.as_str().unwrap_or("the value"),
                             types_allowed.join(" or ")
                         ),
                     )
-                    .help
-                    .push("convert the value, or change the input's schema type".into());
-                }
-                self.record_input_use(e, &types_allowed, !fits);
+                    .help("convert the value, or change the input's schema type")
+                });
+                self.body_value_use(e, &types_allowed, mismatch);
             }
             Val::Template(_) => {
                 if !types_allowed.is_empty() && !types_allowed.contains(&"string") {
-                    self.err(node, format!("a string template does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
+                    self.err(Code::BodyTypeMismatch, node, format!("a string template does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
                 }
             }
         }
@@ -625,6 +630,7 @@ impl<'a> Checker<'a> {
                 replacements.push((target.value.clone(), val));
             } else {
                 self.err(
+                    Code::InvalidQuery,
                     &target.node,
                     format!(
                         "replacement target `{}` is not a JSON pointer",

@@ -19,6 +19,7 @@ impl<'a> Checker<'a> {
         let need_response = |me: &mut Self, what: &str| -> bool {
             if ec.response && matches!(target, Some(Target::Workflow(_))) {
                 me.err_span(
+                    Code::NoValue,
                     node,
                     &e.span,
                     format!("`{text}`: the step runs a workflow, which has no HTTP exchange"),
@@ -31,6 +32,7 @@ impl<'a> Checker<'a> {
                 return true;
             }
             me.err_span(
+                Code::NoValue,
                 node,
                 &e.span,
                 format!("`{text}` has no value in {}: {what}", ec.place),
@@ -57,12 +59,13 @@ impl<'a> Checker<'a> {
             )),
             ExprKind::Request(src) => {
                 if !ec.response {
-                    self.err_span(node, &e.span, format!("`{text}` has no value in {}: the request is being built", ec.place))
+                    self.err_span(Code::NoValue, node, &e.span, format!("`{text}` has no value in {}: the request is being built", ec.place))
                         .help.push("`$request` can be used in `successCriteria`, action criteria and step `outputs`; here, use the expression the value comes from".into());
                     return None;
                 }
                 let Some((params, body)) = st.request.clone() else {
                     self.err_span(
+                        Code::NoValue,
                         node,
                         &e.span,
                         format!("`{text}`: the step runs a workflow, which has no HTTP request"),
@@ -76,6 +79,7 @@ impl<'a> Checker<'a> {
                     Source::Body(ptr) => {
                         let Some(b) = body else {
                             self.err_span(
+                                Code::NoValue,
                                 node,
                                 &e.span,
                                 format!("`{text}`: the step sends no request body"),
@@ -126,6 +130,7 @@ impl<'a> Checker<'a> {
                             .map(|p| p.name.as_str())
                             .collect();
                         self.unknown_name(
+                            Code::UnknownParameter,
                             node,
                             &name.span,
                             format!(
@@ -148,6 +153,7 @@ impl<'a> Checker<'a> {
                 let Some(Target::Op { op, .. }) = target else {
                     if matches!(target, Some(Target::Workflow(_))) {
                         self.err_span(
+                            Code::NoValue,
                             node,
                             &e.span,
                             format!(
@@ -174,7 +180,7 @@ impl<'a> Checker<'a> {
                                     if !headers.iter().any(|x| x.eq_ignore_ascii_case(&h.text)) {
                                         let names: Vec<&str> =
                                             headers.iter().map(String::as_str).collect();
-                                        self.unknown_name(node, &h.span, format!("the {code} response of `{op_name}` documents no header `{}` (in `{text}`)", h.text), "it documents", &names, &h.text);
+                                        self.unknown_name(Code::UnknownParameter, node, &h.span, format!("the {code} response of `{op_name}` documents no header `{}` (in `{text}`)", h.text), "it documents", &names, &h.text);
                                         let declared = self.response_location(op, &code, resp);
                                         self.label_last(
                                             declared,
@@ -262,6 +268,7 @@ impl<'a> Checker<'a> {
                                     format!("{which} of `{op_name}` has a property `{tok}` at `{at}` (in `{text}`)")
                                 };
                                 self.unknown_name(
+                                    Code::UnknownProperty,
                                     node,
                                     &span,
                                     msg,
@@ -283,6 +290,7 @@ impl<'a> Checker<'a> {
                     }
                     Source::Query(_) | Source::Path(_) => {
                         self.err_span(
+                            Code::NoValue,
                             node,
                             &e.span,
                             format!("`{text}`: a response has no query or path parameters"),
@@ -311,6 +319,7 @@ impl<'a> Checker<'a> {
                         .split_once('.')
                         .filter(|(a, _)| names.iter().any(|n| n == a));
                     self.unknown_name(
+                        Code::UnknownInput,
                         node,
                         &name.span,
                         format!("unknown input `{}` in `{text}`", name.text),
@@ -353,6 +362,7 @@ impl<'a> Checker<'a> {
                                 let names: Vec<&str> =
                                     available.iter().map(String::as_str).collect();
                                 self.unknown_name(
+                                    Code::UnknownProperty,
                                     node,
                                     &p.span,
                                     format!("input `{json}` has no member `{tok}` (in `{text}`)"),
@@ -369,7 +379,7 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Outputs { name, pointer } => {
                 let Some(Target::Workflow(j)) = target.filter(|_| ec.response) else {
-                    self.err_span(node, &e.span, format!("`{text}` can only be used in the outputs and criteria of a step that runs a workflow"))
+                    self.err_span(Code::NoValue, node, &e.span, format!("`{text}` can only be used in the outputs and criteria of a step that runs a workflow"))
                         .help.push("to use a workflow output elsewhere, read it from the step: `$steps.<stepId>.outputs.<name>`".into());
                     return None;
                 };
@@ -396,6 +406,7 @@ impl<'a> Checker<'a> {
                         let names: Vec<&str> = outs.iter().map(|(n, _, _)| n.as_str()).collect();
                         let wid = self.wf_id(j);
                         self.unknown_name(
+                            Code::UnknownOutput,
                             node,
                             &name.span,
                             format!(
@@ -418,6 +429,7 @@ impl<'a> Checker<'a> {
                 let Some(j) = st.step_ids.iter().position(|s| *s == step.text) else {
                     let ids: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
                     self.unknown_name(
+                        Code::UnknownStep,
                         node,
                         &step.span,
                         format!("unknown step `{}` in `{text}`", step.text),
@@ -430,6 +442,7 @@ impl<'a> Checker<'a> {
                 };
                 if ec.step == Some(j) && !ec.response {
                     self.err_span(
+                        Code::StepNotRun,
                         node,
                         &step.span,
                         format!(
@@ -440,7 +453,7 @@ impl<'a> Checker<'a> {
                     return None;
                 }
                 if ec.step == Some(j) {
-                    self.err_span(node, &step.span, format!("step `{}` reads its own outputs in `{text}`", step.text))
+                    self.err_span(Code::StepNotRun, node, &step.span, format!("step `{}` reads its own outputs in `{text}`", step.text))
                         .help.push("use `$response.body#/...` or `$response.header.<name>` for the current response".into());
                     return None;
                 }
@@ -448,6 +461,7 @@ impl<'a> Checker<'a> {
                 // ran before it, but its names and types are still checked.
                 if !ec.unreachable && !ec.may.get(j).copied().unwrap_or(false) {
                     let d = self.err_span(
+                        Code::StepNotRun,
                         node,
                         &step.span,
                         format!(
@@ -465,6 +479,7 @@ impl<'a> Checker<'a> {
                     let names: Vec<&str> = st.outputs[j].iter().map(|o| o.name.as_str()).collect();
                     let dotted = name.text.split_once('.').filter(|(a, _)| names.contains(a));
                     self.unknown_name(
+                        Code::UnknownOutput,
                         node,
                         &name.span,
                         format!(
@@ -514,7 +529,7 @@ impl<'a> Checker<'a> {
                                 let tok = p.tokens.get(index).cloned().unwrap_or_default();
                                 let names: Vec<&str> =
                                     available.iter().map(String::as_str).collect();
-                                self.unknown_name(node, &p.span, format!("output `{}` of step `{}` has no member `{tok}` (in `{text}`)", name.text, step.text), "its schema has", &names, &tok);
+                                self.unknown_name(Code::UnknownProperty, node, &p.span, format!("output `{}` of step `{}` has no member `{tok}` (in `{text}`)", name.text, step.text), "its schema has", &names, &tok);
                                 return None;
                             }
                         }
@@ -548,6 +563,7 @@ impl<'a> Checker<'a> {
                         .collect();
                     let ids_ref: Vec<&str> = ids.iter().map(String::as_str).collect();
                     self.unknown_name(
+                        Code::UnknownWorkflow,
                         node,
                         &workflow.span,
                         format!("unknown workflow `{}` in `{text}`", workflow.text),
@@ -560,6 +576,7 @@ impl<'a> Checker<'a> {
                 let j = WorkflowRef::Local(j);
                 if !st.depends_on.contains(&j) {
                     self.err_span(
+                        Code::StepNotRun,
                         node,
                         &workflow.span,
                         format!(
@@ -597,6 +614,7 @@ impl<'a> Checker<'a> {
                                 let names: Vec<&str> =
                                     outs.iter().map(|(n, _, _)| n.as_str()).collect();
                                 self.unknown_name(
+                                    Code::UnknownOutput,
                                     node,
                                     &name.span,
                                     format!(
@@ -627,6 +645,7 @@ impl<'a> Checker<'a> {
                                 let list: Vec<&str> =
                                     names.iter().map(|(n, _, _)| n.as_str()).collect();
                                 self.unknown_name(
+                                    Code::UnknownInput,
                                     node,
                                     &name.span,
                                     format!(
@@ -658,6 +677,7 @@ impl<'a> Checker<'a> {
                         .collect();
                     let names_ref: Vec<&str> = names.iter().map(String::as_str).collect();
                     self.unknown_name(
+                        Code::UnknownSource,
                         node,
                         &source.span,
                         format!("unknown source description `{}` in `{text}`", source.text),
@@ -704,12 +724,13 @@ impl<'a> Checker<'a> {
                 if let Some(v) = field {
                     Some((RtExpr::Const(Lit::Str(v)), Ty::String, None))
                 } else if names_operation {
-                    self.err_span(node, &name.span, format!("`{text}` names an operation or workflow of `{}`, which is not a value", source.text))
+                    self.err_span(Code::NoValue, node, &name.span, format!("`{text}` names an operation or workflow of `{}`, which is not a value", source.text))
                         .help.push("an operationId or workflowId takes precedence over the source description's fields; operations are named in `operationId`, not in values".into());
                     None
                 } else if !v11 && (name.text == "type" || name.text == "name") {
                     let declared = self.declared();
                     let d = self.err_span(
+                        Code::Arazzo11Only,
                         node,
                         &name.span,
                         format!("`{text}` is an Arazzo 1.1 expression"),
@@ -717,7 +738,7 @@ impl<'a> Checker<'a> {
                     model::requires_1_1(d, &declared);
                     None
                 } else {
-                    self.err_span(node, &name.span, format!("`{text}` has no value here; only `$sourceDescriptions.{}.url` is a value", source.text))
+                    self.err_span(Code::NoValue, node, &name.span, format!("`{text}` has no value here; only `$sourceDescriptions.{}.url` is a value", source.text))
                         .help.push("operations are named in `operationId`, not in values".into());
                     None
                 }
@@ -728,15 +749,21 @@ impl<'a> Checker<'a> {
                     ComponentKind::Parameters => "component parameters are used with `- reference: $components.parameters.<name>` in a `parameters` list",
                     ComponentKind::SuccessActions | ComponentKind::FailureActions => "component actions are used with `- reference: $components.successActions.<name>` in an action list",
                 };
-                self.err_span(node, &e.span, format!("`{text}` is not a value"))
-                    .help
-                    .push(what.to_owned());
+                self.err_span(
+                    Code::NoValue,
+                    node,
+                    &e.span,
+                    format!("`{text}` is not a value"),
+                )
+                .help
+                .push(what.to_owned());
                 None
             }
             ExprKind::SelfUri => {
                 if self.doc.version < model::Version::V1_1 {
                     let declared = self.declared();
                     let d = self.err_span(
+                        Code::Arazzo11Only,
                         node,
                         &e.span,
                         "`$self` is an Arazzo 1.1 expression".to_owned(),
@@ -747,7 +774,7 @@ impl<'a> Checker<'a> {
                 match &self.doc.self_uri {
                     Some(u) => Some((RtExpr::Const(Lit::Str(u.value.clone())), Ty::String, None)),
                     None => {
-                        self.err_span(node, &e.span, "`$self` has no value: the document has no `$self` field")
+                        self.err_span(Code::NoValue, node, &e.span, "`$self` has no value: the document has no `$self` field")
                             .help
                             .push("declare the document's URI at its root: `$self: https://example.com/workflows/this.arazzo.yaml`".into());
                         None

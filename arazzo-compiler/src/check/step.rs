@@ -28,21 +28,26 @@ impl<'a> Checker<'a> {
             match st.step_ids.iter().position(|x| *x == d.value) {
                 Some(j) if j < i => {}
                 Some(j) if j == i => {
-                    self.err(&d.node, format!("step `{}` depends on itself", s.id.value));
+                    self.err(
+                        Code::DependencyCycle,
+                        &d.node,
+                        format!("step `{}` depends on itself", s.id.value),
+                    );
                 }
                 Some(_) => {
-                    self.err(&d.node, format!("step `{}` depends on `{}`, which comes after it", s.id.value, d.value))
+                    self.err(Code::DependencyCycle, &d.node, format!("step `{}` depends on `{}`, which comes after it", s.id.value, d.value))
                         .help
                         .push("steps run in the order they are listed: move the step it depends on before it".into());
                 }
                 None if d.value.starts_with('$') => {
-                    self.err(&d.node, format!("`{}`: a step `dependsOn` on a step of another workflow is not supported yet", d.value))
+                    self.err(Code::Unsupported, &d.node, format!("`{}`: a step `dependsOn` on a step of another workflow is not supported yet", d.value))
                         .help
                         .push("name a step of this workflow, or depend on the workflow (`dependsOn` of the workflow)".into());
                 }
                 None => {
                     let names: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
                     self.unknown_name(
+                        Code::UnknownStep,
                         &d.node,
                         &(0..d.value.len()),
                         format!(
@@ -101,6 +106,7 @@ impl<'a> Checker<'a> {
             });
             if dup {
                 self.err(
+                    Code::Duplicate,
                     &p.name.node,
                     format!(
                         "parameter `{}` is given twice in step `{}`",
@@ -119,7 +125,7 @@ impl<'a> Checker<'a> {
                 for (p, override_value) in &params {
                     let value_node = override_value.as_ref().unwrap_or(&p.value);
                     let Some(location) = p.location else {
-                        self.err(&p.name.node, format!("parameter `{}` of step `{}` has no `in`", p.name.value, s.id.value))
+                        self.err(Code::InvalidParameter, &p.name.node, format!("parameter `{}` of step `{}` has no `in`", p.name.value, s.id.value))
                             .help.push("a step that calls an operation must say where each parameter goes: `in: path | query | header | cookie`".into());
                         continue;
                     };
@@ -162,6 +168,7 @@ impl<'a> Checker<'a> {
                         let help = did_you_mean(&p.name.value, names.iter().copied());
                         let declared = self.operation_location(op);
                         let d = self.err(
+                            Code::UnknownParameter,
                             &p.name.node,
                             format!(
                                 "operation `{}` has no {} parameter `{}`",
@@ -218,7 +225,7 @@ impl<'a> Checker<'a> {
                     });
                     if !supplied && !unplaced && !unresolved_reference {
                         let declared = self.operation_location(op);
-                        self.err(&s.id.node, format!(
+                        self.err(Code::MissingParameter, &s.id.node, format!(
                             "step `{}` does not supply the required {} parameter `{}` of operation `{}`",
                             s.id.value, q.location.as_str(), q.name, op.operation_id.as_deref().unwrap_or(&op.path)
                         ))
@@ -226,7 +233,7 @@ impl<'a> Checker<'a> {
                         .help.push(format!("add `- name: {}\n            in: {}\n            value: ...` to its parameters", q.name, q.location.as_str()));
                     }
                 }
-                let since = self.diags.len();
+                let since = (self.diags.len(), self.input_uses.len());
                 let body = s
                     .request_body
                     .as_ref()
@@ -244,7 +251,7 @@ impl<'a> Checker<'a> {
                             r.node.get("required").and_then(Node::as_bool) == Some(true)
                         }) {
                             let declared = self.operation_location(op);
-                            self.err(&s.id.node, format!(
+                            self.err(Code::RequestBodyPresence, &s.id.node, format!(
                                 "operation `{}` requires a request body, but step `{}` has no `requestBody`",
                                 op.operation_id.as_deref().unwrap_or(&op.path), s.id.value
                             ))
@@ -273,11 +280,12 @@ impl<'a> Checker<'a> {
                 let names = self.inputs_of(j).cloned().unwrap_or_default();
                 for (p, ov) in &params {
                     if p.location.is_some() {
-                        self.err(&p.name.node, format!("parameter `{}` of step `{}` has `in`, but the step runs a workflow", p.name.value, s.id.value))
+                        self.err(Code::InvalidParameter, &p.name.node, format!("parameter `{}` of step `{}` has `in`, but the step runs a workflow", p.name.value, s.id.value))
                             .help.push("parameters of a workflow step become that workflow's inputs: remove `in`".into());
                     }
                     if !names.iter().any(|(n, _, _)| *n == p.name.value) {
                         self.err(
+                            Code::UnknownInput,
                             &p.name.node,
                             format!(
                                 "workflow `{}` has no input `{}`",
@@ -296,7 +304,7 @@ impl<'a> Checker<'a> {
                 }
                 for (json, _, ty) in &names {
                     if !ty.is_option() && !inputs.iter().any(|(n, _)| n == json) {
-                        self.err(&s.id.node, format!(
+                        self.err(Code::MissingInput, &s.id.node, format!(
                             "step `{}` does not supply the required input `{json}` of workflow `{}`",
                             s.id.value, self.wf_id(j)
                         ))
@@ -305,6 +313,7 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(rb) = &s.request_body {
                     self.err(
+                        Code::RequestBodyPresence,
                         rb.node,
                         format!(
                             "step `{}` runs a workflow and cannot have a `requestBody`",
@@ -502,7 +511,7 @@ impl<'a> Checker<'a> {
         };
         if let (Some(_), ir::StepKind::Workflow { .. }) = (s.timeout, &step.kind) {
             if let Some(t) = s.node.get("timeout") {
-                self.err(t, format!("a `timeout` on step `{}`, which runs a workflow, is not supported yet", s.id.value))
+                self.err(Code::Unsupported, t, format!("a `timeout` on step `{}`, which runs a workflow, is not supported yet", s.id.value))
                     .help
                     .push("a `timeout` bounds the HTTP exchange of a step that calls an operation; `Client::workflow_timeout` bounds a whole run".into());
             }
@@ -518,6 +527,7 @@ impl<'a> Checker<'a> {
     ) -> Option<(model::Parameter<'a>, Option<&'a Node>)> {
         let Some(name) = reference.value.strip_prefix("$components.parameters.") else {
             self.err(
+                Code::InvalidReference,
                 &reference.node,
                 format!(
                     "a parameter `reference` must be `$components.parameters.<name>`, found `{}`",
@@ -543,6 +553,7 @@ impl<'a> Checker<'a> {
                     .map(|(k, _)| k.as_str())
                     .collect();
                 self.err(
+                    Code::UnknownComponent,
                     &reference.node,
                     format!("unknown component parameter `{name}`"),
                 )

@@ -27,6 +27,7 @@ impl<'a> Checker<'a> {
                 .unwrap_or("")
                 .to_owned();
             self.err(
+                Code::InvalidInputs,
                 &r,
                 format!(
                     "the inputs `$ref` of workflow `{}` does not resolve",
@@ -51,7 +52,7 @@ impl<'a> Checker<'a> {
                             .iter()
                             .map(|(k, _)| k.text.as_str())
                             .collect();
-                        self.err(req, format!("required input `{name}` of workflow `{}` is not among its `properties`", wf.id.value))
+                        self.err(Code::InvalidInputs, req, format!("required input `{name}` of workflow `{}` is not among its `properties`", wf.id.value))
                     .candidates("its properties", names.iter().copied(), name);
                     }
                 }
@@ -79,6 +80,7 @@ impl<'a> Checker<'a> {
                 {
                     let node = s.node().clone();
                     self.err(
+                        Code::InvalidInputs,
                         &node,
                         format!(
                             "the inputs of workflow `{}` must be an object schema",
@@ -132,7 +134,7 @@ impl<'a> Checker<'a> {
                     let theirs = self.inputs_of(j).cloned().unwrap_or_default();
                     for (json, _, ty) in &theirs {
                         if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
-                            self.err(&d.node, format!(
+                            self.err(Code::MissingInput, &d.node, format!(
                                 "workflow `{}` depends on `{}`, which requires the input `{json}` that `{}` does not declare",
                                 wf.id.value, d.value, wf.id.value
                             ))
@@ -145,6 +147,7 @@ impl<'a> Checker<'a> {
                 _ => {
                     let ids: Vec<&str> = doc.workflows.iter().map(|x| x.id.as_str()).collect();
                     self.err(
+                        Code::UnknownWorkflow,
                         &d.node,
                         format!("`dependsOn` names unknown workflow `{}`", d.value),
                     )
@@ -161,6 +164,7 @@ impl<'a> Checker<'a> {
             if let Some(first) = wf.steps[..i].iter().find(|p| p.id.value == s.id.value) {
                 let first = model::location(&self.file, &first.id.node);
                 self.err(
+                    Code::Duplicate,
                     &s.id.node,
                     format!(
                         "duplicate stepId `{}` in workflow `{}`",
@@ -178,7 +182,7 @@ impl<'a> Checker<'a> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             {
-                self.err(&s.id.node, format!("stepId `{}` must match `[A-Za-z0-9_-]+`", s.id.value))
+                self.err(Code::InvalidName, &s.id.node, format!("stepId `{}` must match `[A-Za-z0-9_-]+`", s.id.value))
                     .help.push("runtime expressions such as `$steps.<stepId>.outputs.x` cannot name it otherwise".into());
             }
         }
@@ -233,7 +237,7 @@ impl<'a> Checker<'a> {
         let flow = Flow::analyse(n, &lowered_kinds);
         for (i, s) in wf.steps.iter().enumerate() {
             if !flow.reachable[i] {
-                self.warn("unreachable_step", &s.id.node, format!("step `{}` can never run", s.id.value))
+                self.warn(Code::UnreachableStep, &s.id.node, format!("step `{}` can never run", s.id.value))
                     .help.push("no step leads to it: every earlier path ends or jumps past it; remove it or add a `goto` to it".into());
             }
         }
