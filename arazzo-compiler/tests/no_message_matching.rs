@@ -85,8 +85,7 @@ fn no_code_matches_a_diagnostic_message() {
     if let Ok(entries) = std::fs::read_dir(workspace) {
         for entry in entries.flatten() {
             let src = entry.path().join("src");
-            if entry.path().join("Cargo.toml").is_file() && src.is_dir() && !roots.contains(&src)
-            {
+            if entry.path().join("Cargo.toml").is_file() && src.is_dir() && !roots.contains(&src) {
                 roots.push(src);
             }
         }

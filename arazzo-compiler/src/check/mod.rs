@@ -12,6 +12,7 @@ mod message;
 mod outputs;
 mod payload;
 mod refs;
+mod resolve;
 mod resolve_expr;
 mod secrets;
 mod step;
