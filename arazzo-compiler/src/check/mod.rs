@@ -123,6 +123,60 @@ struct Ectx<'e> {
     unreachable: bool,
 }
 
+/// The part of a step an expression is written in.
+#[derive(Clone, Copy)]
+enum StepPart {
+    /// Parameters and request body: built before the request is sent.
+    Request,
+    /// Success criteria and success actions: a response exists.
+    Criterion,
+    /// Failure actions: a response (or its absence) exists.
+    FailureAction,
+    /// Step outputs: read from the success response.
+    Output,
+}
+
+impl<'e> Ectx<'e> {
+    /// The scope of an expression in `part` of step `i` (id `id`), as the flow analysis
+    /// sees it.
+    fn step(flow: &'e Flow, i: usize, id: &str, part: StepPart) -> Self {
+        let (response, success, place) = match part {
+            StepPart::Request => (false, false, format!("step `{id}`")),
+            StepPart::Criterion => (true, false, format!("a criterion of step `{id}`")),
+            StepPart::FailureAction => (true, false, format!("a failure action of step `{id}`")),
+            StepPart::Output => (true, true, format!("an output of step `{id}`")),
+        };
+        Ectx {
+            step: Some(i),
+            response,
+            success,
+            may: &flow.may_in[i],
+            must: &flow.must_in[i],
+            place,
+            unreachable: !flow.reachable[i],
+        }
+    }
+
+    /// The scope of the outputs of workflow `id`: after its steps.
+    fn workflow_outputs(flow: &'e Flow, id: &str) -> Self {
+        Ectx {
+            step: None,
+            response: false,
+            success: false,
+            may: &flow.may_exit,
+            must: &flow.must_exit,
+            place: format!("an output of workflow `{id}`"),
+            unreachable: false,
+        }
+    }
+
+    /// This scope with other steps that may and must have run before (those after the
+    /// step itself succeeded, for its success actions).
+    fn with_runs(self, may: &'e [bool], must: &'e [bool]) -> Self {
+        Ectx { may, must, ..self }
+    }
+}
+
 /// Per-workflow state.
 struct Wf<'a> {
     index: usize,

@@ -243,15 +243,7 @@ impl<'a> Checker<'a> {
         }
         // Outputs of each step first (later steps and loops read them).
         for (i, s) in wf.steps.iter().enumerate() {
-            let ec = Ectx {
-                step: Some(i),
-                response: true,
-                success: true,
-                may: &flow.may_in[i],
-                must: &flow.must_in[i],
-                place: format!("an output of step `{}`", s.id.value),
-                unreachable: !flow.reachable[i],
-            };
+            let ec = Ectx::step(&flow, i, &s.id.value, StepPart::Output);
             let mut used = HashSet::new();
             let mut outs = Vec::new();
             for (name, value) in &s.outputs {
@@ -279,15 +271,7 @@ impl<'a> Checker<'a> {
             steps.push(step);
         }
         // Workflow outputs.
-        let ec = Ectx {
-            step: None,
-            response: false,
-            success: false,
-            may: &flow.may_exit,
-            must: &flow.must_exit,
-            place: format!("an output of workflow `{}`", wf.id.value),
-            unreachable: false,
-        };
+        let ec = Ectx::workflow_outputs(&flow, &wf.id.value);
         let mut used = HashSet::new();
         let mut outputs = Vec::new();
         for (name, value) in &wf.outputs {
