@@ -33,33 +33,7 @@ impl<'a> Checker<'a> {
             }
         };
         if let (Some(ct), None) = (&rb.content_type, &documented) {
-            if let Some(opn) = store.operation_node(op) {
-                if opn.node.get("requestBody").is_some() {
-                    let node = ct.node.clone();
-                    let media_types: Vec<String> = opn
-                        .node
-                        .get("requestBody")
-                        .and_then(|rb| {
-                            self.sources.store.resolve(At {
-                                file: opn.file,
-                                node: rb,
-                            })
-                        })
-                        .and_then(|rb| rb.node.get("content"))
-                        .map(|c| c.entries().iter().map(|(k, _)| k.text.clone()).collect())
-                        .unwrap_or_default();
-                    self.warn(
-                        Code::UndocumentedContentType,
-                        &node,
-                        format!(
-                            "operation `{}` does not document a `{}` request body; it is sent as written, unchecked",
-                            op.operation_id.as_deref().unwrap_or(&op.path),
-                            ct.value
-                        ),
-                    )
-                    .candidates("it documents", media_types.iter().map(String::as_str), &ct.value);
-                }
-            }
+            self.undocumented_content_type(ct, op);
         }
         let absent = rb.node.null_at_start();
         let payload = rb.payload.unwrap_or(&absent);
@@ -118,83 +92,19 @@ impl<'a> Checker<'a> {
                 .collect();
             let mut placeholders = Vec::new();
             for (name, v) in members {
-                let node = member_nodes
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map_or(payload, |(_, n)| n);
-                // The name is written into the part's `Content-Disposition` (`name` and
-                // `filename`): a quote or a line break would end it or add headers.
-                if name
-                    .chars()
-                    .any(|c| c.is_control() || c == '"' || c == '\\')
-                {
-                    let key = payload
-                        .entries()
-                        .iter()
-                        .find(|(k, _)| k.text == *name)
-                        .map(|(k, _)| k.node());
-                    self.err(Code::InvalidName,
-                        key.as_ref().unwrap_or(node),
-                        format!(
-                            "multipart part name `{}` holds a quote, a backslash or a control character (a line break?), which would change the part's headers",
-                            name.escape_debug()
-                        ),
-                    )
-                    .help
-                    .push("name the part with printable characters other than `\"` and `\\`".into());
-                    continue;
-                }
-                let bytes = self.val_is_bytes(st, v);
-                let binary_schema = schema.and_then(|sc| {
-                    match types::walk(&self.resolver, sc, std::slice::from_ref(name)) {
-                        Walk::Found(p, _) => Some(types::is_binary(&self.resolver, p)),
-                        _ => None,
-                    }
-                });
-                if !bytes {
-                    self.report_bytes(
-                        st,
-                        node,
-                        v,
-                        &format!("part `{name}` (only a whole part can be bytes)"),
-                    );
-                }
-                if binary_schema == Some(true)
-                    && !bytes
-                    && !matches!(v, Val::Lit(Lit::Str(_)) | Val::Template(_))
-                    && !matches!(self.val_ty(st, v), Some(Ty::String) | None)
-                {
-                    self.err(Code::BinaryMismatch, node, format!("part `{name}` is binary in the request schema: give it bytes"))
-                        .help.push("an input with `format: binary` (or a `contentMediaType`), such as `$inputs.file`, a binary step output, or a string".into());
-                }
-                if bytes && binary_schema == Some(false) {
-                    self.err(Code::BinaryMismatch, node, format!("part `{name}` is bytes, but the request schema does not describe it as binary"))
-                        .help.push("a part takes bytes when its schema is `type: string, format: binary` (or has a `contentMediaType`)".into());
-                }
-                if bytes {
-                    // Bytes fit a binary schema: checked below as a string placeholder.
+                let (part, placeholder) = self.multipart_part(
+                    st,
+                    payload,
+                    &member_nodes,
+                    schema,
+                    (op, &content_type),
+                    name,
+                    v,
+                );
+                if placeholder {
                     placeholders.push(name.clone());
                 }
-                let part_type = store.part_content_type(op, &content_type, name);
-                if let Some(t) = part_type
-                    .as_deref()
-                    .filter(|t| t.chars().any(char::is_control))
-                {
-                    self.err(Code::InvalidValue,
-                        node,
-                        format!(
-                            "the request schema gives part `{name}` the content type `{}`, which holds a control character (a line break?)",
-                            t.escape_debug()
-                        ),
-                    );
-                    continue;
-                }
-                parts.push(ir::Part {
-                    name: name.clone(),
-                    value: v.clone(),
-                    bytes,
-                    content_type: part_type,
-                });
+                parts.extend(part);
             }
             if let Val::Object(members) = &mut checked_value {
                 for (name, v) in members.iter_mut() {
@@ -250,6 +160,138 @@ impl<'a> Checker<'a> {
             replacements,
             parts,
         })
+    }
+
+    /// A request body of a media type its operation does not document (when it documents
+    /// others): the `undocumented_content_type` lint.
+    fn undocumented_content_type(&mut self, ct: &Text, op: &'a Operation) {
+        let store = &self.sources.store;
+        if let Some(opn) = store.operation_node(op) {
+            if opn.node.get("requestBody").is_some() {
+                let node = ct.node.clone();
+                let media_types: Vec<String> = opn
+                    .node
+                    .get("requestBody")
+                    .and_then(|rb| {
+                        self.sources.store.resolve(At {
+                            file: opn.file,
+                            node: rb,
+                        })
+                    })
+                    .and_then(|rb| rb.node.get("content"))
+                    .map(|c| c.entries().iter().map(|(k, _)| k.text.clone()).collect())
+                    .unwrap_or_default();
+                self.warn(
+                    Code::UndocumentedContentType,
+                    &node,
+                    format!(
+                        "operation `{}` does not document a `{}` request body; it is sent as written, unchecked",
+                        op.operation_id.as_deref().unwrap_or(&op.path),
+                        ct.value
+                    ),
+                )
+                .candidates("it documents", media_types.iter().map(String::as_str), &ct.value);
+            }
+        }
+    }
+
+    /// One part of a multipart body (`name`, value `v`, written at a member of `payload`):
+    /// checked against the request schema's part (binary or not) and lowered; `None` when
+    /// its name or content type cannot be written in its headers (reported). The flag is
+    /// true when the part is bytes (checked against the schema as a string placeholder).
+    #[allow(clippy::too_many_arguments)]
+    fn multipart_part(
+        &mut self,
+        st: &Wf<'a>,
+        payload: &Node,
+        member_nodes: &[(&str, &Node)],
+        schema: Option<Schema<'a>>,
+        (op, content_type): (&'a Operation, &str),
+        name: &String,
+        v: &Val,
+    ) -> (Option<ir::Part>, bool) {
+        let store = &self.sources.store;
+        let mut placeholder = false;
+        let node = member_nodes
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or(payload, |(_, n)| n);
+        // The name is written into the part's `Content-Disposition` (`name` and
+        // `filename`): a quote or a line break would end it or add headers.
+        if name
+            .chars()
+            .any(|c| c.is_control() || c == '"' || c == '\\')
+        {
+            let key = payload
+                .entries()
+                .iter()
+                .find(|(k, _)| k.text == *name)
+                .map(|(k, _)| k.node());
+            self.err(Code::InvalidName,
+                    key.as_ref().unwrap_or(node),
+                    format!(
+                        "multipart part name `{}` holds a quote, a backslash or a control character (a line break?), which would change the part's headers",
+                        name.escape_debug()
+                    ),
+                )
+                .help
+                .push("name the part with printable characters other than `\"` and `\\`".into());
+            return (None, placeholder);
+        }
+        let bytes = self.val_is_bytes(st, v);
+        let binary_schema = schema.and_then(|sc| {
+            match types::walk(&self.resolver, sc, std::slice::from_ref(name)) {
+                Walk::Found(p, _) => Some(types::is_binary(&self.resolver, p)),
+                _ => None,
+            }
+        });
+        if !bytes {
+            self.report_bytes(
+                st,
+                node,
+                v,
+                &format!("part `{name}` (only a whole part can be bytes)"),
+            );
+        }
+        if binary_schema == Some(true)
+            && !bytes
+            && !matches!(v, Val::Lit(Lit::Str(_)) | Val::Template(_))
+            && !matches!(self.val_ty(st, v), Some(Ty::String) | None)
+        {
+            self.err(Code::BinaryMismatch, node, format!("part `{name}` is binary in the request schema: give it bytes"))
+                    .help.push("an input with `format: binary` (or a `contentMediaType`), such as `$inputs.file`, a binary step output, or a string".into());
+        }
+        if bytes && binary_schema == Some(false) {
+            self.err(Code::BinaryMismatch, node, format!("part `{name}` is bytes, but the request schema does not describe it as binary"))
+                    .help.push("a part takes bytes when its schema is `type: string, format: binary` (or has a `contentMediaType`)".into());
+        }
+        if bytes {
+            // Bytes fit a binary schema: checked below as a string placeholder.
+            placeholder = true;
+        }
+        let part_type = store.part_content_type(op, &content_type, name);
+        if let Some(t) = part_type
+            .as_deref()
+            .filter(|t| t.chars().any(char::is_control))
+        {
+            self.err(Code::InvalidValue,
+                    node,
+                    format!(
+                        "the request schema gives part `{name}` the content type `{}`, which holds a control character (a line break?)",
+                        t.escape_debug()
+                    ),
+                );
+            return (None, placeholder);
+        }
+        (
+            Some(ir::Part {
+                name: name.clone(),
+                value: v.clone(),
+                bytes,
+                content_type: part_type,
+            }),
+            placeholder,
+        )
     }
 
     /// The type of a whole-value expression (`None` for anything else).
