@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The properties of an object schema, its required names, and whether it forbids others.
+type ObjectProps<'a> = (Vec<(String, Schema<'a>)>, Vec<String>, Option<bool>);
+
 impl<'a> Checker<'a> {
     pub(super) fn body(
         &mut self,
@@ -399,94 +402,9 @@ impl<'a> Checker<'a> {
         };
         let sn = schema.node();
         if sn.get("oneOf").is_some() || sn.get("anyOf").is_some() {
-            // Fits if it fits one branch: check quietly against each.
-            let key = if sn.get("oneOf").is_some() {
-                "oneOf"
-            } else {
-                "anyOf"
-            };
-            let branches: Vec<Schema<'a>> = sn
-                .get(key)
-                .map(Node::items)
-                .unwrap_or(&[])
-                .iter()
-                .map(|b| match schema {
-                    Schema::Api(at) => Schema::Api(At {
-                        file: at.file,
-                        node: b,
-                    }),
-                    Schema::Doc(_) => Schema::Doc(b),
-                })
-                .collect();
-            let mut best: Option<Diagnostics> = None;
-            for b in branches {
-                let mut scratch = Diagnostics::default();
-                let saved = std::mem::replace(self.diags, scratch);
-                self.quiet += 1;
-                self.check_payload(node, val, b, path, replaced, s);
-                self.quiet -= 1;
-                scratch = std::mem::replace(self.diags, saved);
-                if scratch.is_empty() {
-                    return;
-                }
-                if best.as_ref().is_none_or(|b| scratch.len() < b.len()) {
-                    best = Some(scratch);
-                }
-            }
-            if let Some(b) = best {
-                for d in b.into_vec() {
-                    self.diags.push(d);
-                }
-            }
+            self.check_payload_branches(node, val, schema, (path, replaced), s);
             return;
         }
-        let props_of = |sch: Schema<'a>,
-                        me: &Self|
-         -> (Vec<(String, Schema<'a>)>, Vec<String>, Option<bool>) {
-            let mut props = Vec::new();
-            let mut required = Vec::new();
-            let mut closed = None;
-            let mut parts = vec![sch];
-            for b in sch.node().get("allOf").map(Node::items).unwrap_or(&[]) {
-                let b = match sch {
-                    Schema::Api(at) => Schema::Api(At {
-                        file: at.file,
-                        node: b,
-                    }),
-                    Schema::Doc(_) => Schema::Doc(b),
-                };
-                if let Some((r, _)) = me.resolver.resolve(b) {
-                    parts.push(r);
-                }
-            }
-            for p in parts {
-                let n = p.node();
-                for (k, v) in n.get("properties").map(Node::entries).unwrap_or(&[]) {
-                    let v = match p {
-                        Schema::Api(at) => Schema::Api(At {
-                            file: at.file,
-                            node: v,
-                        }),
-                        Schema::Doc(_) => Schema::Doc(v),
-                    };
-                    props.push((k.text.clone(), v));
-                }
-                required.extend(
-                    n.get("required")
-                        .map(Node::items)
-                        .unwrap_or(&[])
-                        .iter()
-                        .filter_map(Node::as_str)
-                        .map(str::to_owned),
-                );
-                if let Some(ap) = n.get("additionalProperties") {
-                    if ap.as_bool() == Some(false) {
-                        closed = Some(true);
-                    }
-                }
-            }
-            (props, required, closed)
-        };
         let types_allowed = types::schema_types(sn);
         match val {
             Val::Object(members) => {
@@ -502,7 +420,7 @@ impl<'a> Checker<'a> {
                     );
                     return;
                 }
-                let (props, required, closed) = props_of(schema, self);
+                let (props, required, closed) = self.object_props(schema);
                 for (k, v) in members {
                     let child_node = node.get(k).cloned().unwrap_or_else(|| node.clone());
                     let key_node = node
@@ -628,6 +546,106 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+    }
+
+    /// A payload against a `oneOf`/`anyOf` schema: it fits if it fits one branch (each
+    /// checked quietly); else the problems against the closest branch (the fewest) stand.
+    fn check_payload_branches(
+        &mut self,
+        node: &Node,
+        val: &Val,
+        schema: Schema<'a>,
+        (path, replaced): (&str, &[String]),
+        s: &model::Step,
+    ) {
+        let sn = schema.node();
+        // Fits if it fits one branch: check quietly against each.
+        let key = if sn.get("oneOf").is_some() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        let branches: Vec<Schema<'a>> = sn
+            .get(key)
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .map(|b| match schema {
+                Schema::Api(at) => Schema::Api(At {
+                    file: at.file,
+                    node: b,
+                }),
+                Schema::Doc(_) => Schema::Doc(b),
+            })
+            .collect();
+        let mut best: Option<Diagnostics> = None;
+        for b in branches {
+            let mut scratch = Diagnostics::default();
+            let saved = std::mem::replace(self.diags, scratch);
+            self.quiet += 1;
+            self.check_payload(node, val, b, path, replaced, s);
+            self.quiet -= 1;
+            scratch = std::mem::replace(self.diags, saved);
+            if scratch.is_empty() {
+                return;
+            }
+            if best.as_ref().is_none_or(|b| scratch.len() < b.len()) {
+                best = Some(scratch);
+            }
+        }
+        if let Some(b) = best {
+            for d in b.into_vec() {
+                self.diags.push(d);
+            }
+        }
+    }
+
+    /// The properties of an object schema (with those of its `allOf` parts), its
+    /// `required` names, and whether it forbids other properties (`None`: unknown).
+    fn object_props(&self, sch: Schema<'a>) -> ObjectProps<'a> {
+        let mut props = Vec::new();
+        let mut required = Vec::new();
+        let mut closed = None;
+        let mut parts = vec![sch];
+        for b in sch.node().get("allOf").map(Node::items).unwrap_or(&[]) {
+            let b = match sch {
+                Schema::Api(at) => Schema::Api(At {
+                    file: at.file,
+                    node: b,
+                }),
+                Schema::Doc(_) => Schema::Doc(b),
+            };
+            if let Some((r, _)) = self.resolver.resolve(b) {
+                parts.push(r);
+            }
+        }
+        for p in parts {
+            let n = p.node();
+            for (k, v) in n.get("properties").map(Node::entries).unwrap_or(&[]) {
+                let v = match p {
+                    Schema::Api(at) => Schema::Api(At {
+                        file: at.file,
+                        node: v,
+                    }),
+                    Schema::Doc(_) => Schema::Doc(v),
+                };
+                props.push((k.text.clone(), v));
+            }
+            required.extend(
+                n.get("required")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .map(str::to_owned),
+            );
+            if let Some(ap) = n.get("additionalProperties") {
+                if ap.as_bool() == Some(false) {
+                    closed = Some(true);
+                }
+            }
+        }
+        (props, required, closed)
     }
 }
 
