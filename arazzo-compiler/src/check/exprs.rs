@@ -311,6 +311,7 @@ impl<'a> Checker<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn unknown_name(
         &mut self,
         code: Code,

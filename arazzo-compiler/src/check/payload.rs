@@ -272,7 +272,7 @@ impl<'a> Checker<'a> {
             // Bytes fit a binary schema: checked below as a string placeholder.
             placeholder = true;
         }
-        let part_type = store.part_content_type(op, &content_type, name);
+        let part_type = store.part_content_type(op, content_type, name);
         if let Some(t) = part_type
             .as_deref()
             .filter(|t| t.chars().any(char::is_control))

@@ -329,7 +329,7 @@ impl<'a> Checker<'a> {
                 d.add_label(declared, "the operation is declared here");
                 d.suggest_name(&p.name.value, names.iter().copied());
             }
-            let (value, _, _) = self.value_expr(st, &req_ec, value_node);
+            let (value, _, _) = self.value_expr(st, req_ec, value_node);
             self.report_bytes(
                 st,
                 value_node,
@@ -378,7 +378,7 @@ impl<'a> Checker<'a> {
         let body = s
             .request_body
             .as_ref()
-            .and_then(|rb| self.body(st, &req_ec, rb, op, s));
+            .and_then(|rb| self.body(st, req_ec, rb, op, s));
         self.label_body_diagnostics(since, op);
         if s.request_body.is_none() {
             if let Some(opn) = self.sources.store.operation_node(op) {
@@ -459,7 +459,7 @@ impl<'a> Checker<'a> {
                     &p.name.value,
                 );
             }
-            let (value, _, _) = self.value_expr(st, &req_ec, ov.unwrap_or(p.value));
+            let (value, _, _) = self.value_expr(st, req_ec, ov.unwrap_or(p.value));
             inputs.push((p.name.value.clone(), value));
         }
         for (json, _, ty) in &names {

@@ -6,6 +6,7 @@ use crate::expr::{Name, Pointer};
 
 impl<'a> Checker<'a> {
     /// `$steps.<step>.outputs.<name>[#pointer]`: an output of an earlier step.
+    #[allow(clippy::too_many_arguments)]
     pub(in crate::check) fn resolve_steps(
         &mut self,
         st: &mut Wf<'a>,

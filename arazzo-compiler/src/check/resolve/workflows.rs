@@ -6,6 +6,7 @@ use crate::expr::{Name, Pointer};
 
 impl<'a> Checker<'a> {
     /// `$workflows.<workflow>.<inputs|outputs>.<name>[#pointer]`: a value of another workflow.
+    #[allow(clippy::too_many_arguments)]
     pub(in crate::check) fn resolve_workflows(
         &mut self,
         st: &mut Wf<'a>,
