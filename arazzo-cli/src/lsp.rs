@@ -323,7 +323,7 @@ pub fn lsp_diagnostic(a: &Analysis, index: &LineIndex<'_>, d: &CDiagnostic) -> l
         } else {
             lsp::DiagnosticSeverity::WARNING
         }),
-        code: d.lint.map(|l| lsp::NumberOrString::String(l.to_owned())),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
         source: Some("arazzo".into()),
         message,
         related_information: (!related.is_empty()).then_some(related),

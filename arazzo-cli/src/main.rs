@@ -16,6 +16,7 @@ mod lsp;
 mod render;
 mod style;
 
+use arazzo_compiler::diag::Code;
 use arazzo_compiler::diag::{apply_suggestions, lint_named, Applicability, SourceFile, Suggestion};
 use arazzo_compiler::{Diagnostic, Level, Options, Output};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -424,11 +425,23 @@ fn write_stdout(text: &str) -> Result<(), CliError> {
 /// Most rounds of fixing and re-checking one document (a fix can reveal another).
 const MAX_ROUNDS: usize = 8;
 
+/// Which problem a diagnostic reports, to tell whether an edit made it go away: its code
+/// and its message (the same problem of the same thing reads the same, so a rewording
+/// of a message changes both sides alike).
+#[derive(PartialEq)]
+struct ProblemKey(Code, String);
+
+impl ProblemKey {
+    fn of(d: &Diagnostic) -> ProblemKey {
+        ProblemKey(d.code, d.message.clone())
+    }
+}
+
 /// True when `out` reports a YAML syntax error (an edit broke the document's syntax).
 fn broken_syntax(out: &Output) -> bool {
     out.diagnostics
         .iter()
-        .any(|d| d.is_error() && d.message.starts_with("invalid YAML"))
+        .any(|d| d.is_error() && d.code == Code::InvalidYaml)
 }
 
 /// The fixes of one document, computed in memory: the new text, the number of edits, and
@@ -453,15 +466,15 @@ fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> Fixed {
     let mut refused: Vec<(String, String)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
         // Only the document itself is edited (not the OpenAPI or included documents). Each
-        // edit keeps the message and line of the diagnostic it fixes.
-        let mut edits: Vec<(Suggestion, String, Option<u32>)> = out
+        // edit keeps the identity of the diagnostic it fixes.
+        let mut edits: Vec<(Suggestion, ProblemKey, Option<u32>)> = out
             .diagnostics
             .iter()
             .flat_map(|d| {
                 let line = d.location.as_ref().map(|l| l.pos.line);
                 d.suggestions
                     .iter()
-                    .map(move |s| (s.clone(), d.message.clone(), line))
+                    .map(move |s| (s.clone(), ProblemKey::of(d), line))
             })
             .filter(|(s, _, _)| s.file.display == shown)
             .filter(|(s, _, _)| {
@@ -473,7 +486,7 @@ fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> Fixed {
         let mut round = 0;
         // The start of the last edit kept: edits must end before it (no overlaps).
         let mut limit = usize::MAX;
-        for (edit, message, line) in &edits {
+        for (edit, problem, line) in &edits {
             if edit.range.end > limit {
                 continue;
             }
@@ -484,10 +497,9 @@ fn fixed(ctx: &Ctx, path: &Path, shown: &str, original: &str) -> Fixed {
             let next = compile(&candidate);
             // Kept when the document still parses and the problem it fixes is gone (errors
             // it reveals further on are real and reported).
-            let remains = next
-                .diagnostics
-                .iter()
-                .any(|d| d.message == *message && d.location.as_ref().map(|l| l.pos.line) == *line);
+            let remains = next.diagnostics.iter().any(|d| {
+                ProblemKey::of(d) == *problem && d.location.as_ref().map(|l| l.pos.line) == *line
+            });
             if broken_syntax(&next) || remains {
                 refused.push((edit.original.clone(), edit.replacement.clone()));
                 continue;

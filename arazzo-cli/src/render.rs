@@ -2,8 +2,9 @@
 //! and as SARIF 2.1.0 for code-scanning services.
 
 use crate::style::Style;
+use arazzo_compiler::diag::Code;
 use arazzo_compiler::diag::{Applicability, RenderOptions, Suggestion};
-use arazzo_compiler::{Diagnostic, Severity, LINTS};
+use arazzo_compiler::{Diagnostic, Severity};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Value};
 
@@ -120,7 +121,8 @@ pub fn json(d: &Diagnostic, document: &str) -> Value {
         "byte_start": start,
         "byte_end": end,
         "severity": severity(d),
-        "lint": d.lint,
+        "code": d.code.as_str(),
+        "lint": d.lint(),
         "message": d.message,
         "help": d.help,
         "notes": d.notes,
@@ -129,24 +131,24 @@ pub fn json(d: &Diagnostic, document: &str) -> Value {
     })
 }
 
-/// The rule id of a diagnostic in SARIF: its lint, or `error` for errors that are not lints.
-fn rule_id(d: &Diagnostic) -> &'static str {
-    d.lint.unwrap_or("error")
-}
-
-/// A SARIF 2.1.0 log of the diagnostics of every document checked.
+/// A SARIF 2.1.0 log of the diagnostics of every document checked: one rule per
+/// diagnostic code (a lint's code is its name), the rule id of each result its code.
 pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
-    let mut rules = vec![json!({
-        "id": "error",
-        "shortDescription": { "text": "a problem that stops the document from compiling" },
-    })];
-    rules.extend(LINTS.iter().map(|(name, what)| {
-        json!({
-            "id": name,
-            "shortDescription": { "text": what },
-            "defaultConfiguration": { "level": "warning" },
+    let rules: Vec<Value> = Code::ALL
+        .iter()
+        .map(|code| {
+            let level = if code.lint().is_some() {
+                "warning"
+            } else {
+                "error"
+            };
+            json!({
+                "id": code.as_str(),
+                "shortDescription": { "text": code.description() },
+                "defaultConfiguration": { "level": level },
+            })
         })
-    }));
+        .collect();
     let mut results = Vec::new();
     for (document, diagnostics) in documents {
         for d in diagnostics {
@@ -197,7 +199,7 @@ pub fn sarif(documents: &[(String, Vec<Diagnostic>)]) -> Value {
                 })
                 .collect();
             let mut result = json!({
-                "ruleId": rule_id(d),
+                "ruleId": d.code.as_str(),
                 "level": severity(d),
                 "message": { "text": text },
                 "locations": [{ "physicalLocation": physical }],

@@ -110,6 +110,7 @@ fn check_json_lines() {
     assert_eq!(misspelt["column"], 27);
     assert_eq!(misspelt["severity"], "error");
     assert_eq!(misspelt["lint"], serde_json::Value::Null);
+    assert_eq!(misspelt["code"], "unknown_input");
     let (start, end) = (
         misspelt["byte_start"].as_u64().expect("start") as usize,
         misspelt["byte_end"].as_u64().expect("end") as usize,
@@ -120,6 +121,12 @@ fn check_json_lines() {
     assert_eq!(s["applicability"], "machine-applicable");
     let dialects = lines.iter().filter(|d| d["lint"] == "dialect").count();
     assert_eq!(dialects, 2);
+    // A lint's code is its name.
+    for d in &lines {
+        if d["lint"] != serde_json::Value::Null {
+            assert_eq!(d["code"], d["lint"], "{d}");
+        }
+    }
     for d in &lines {
         let s = &d["suggestions"][0];
         let (a, b) = (
@@ -666,16 +673,20 @@ fn sarif_lists_its_rules_and_related_locations() {
         .iter()
         .map(|r| r["id"].as_str().expect("rule id"))
         .collect();
-    assert_eq!(
-        ids,
-        [
-            "error",
-            "dialect",
-            "unreachable_step",
-            "undocumented_content_type",
-            "manual_credential"
-        ]
-    );
+    // One rule per diagnostic code, each once; the lints among them.
+    let codes: Vec<&str> = arazzo_compiler::diag::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(ids, codes);
+    for lint in [
+        "dialect",
+        "unreachable_step",
+        "undocumented_content_type",
+        "manual_credential",
+    ] {
+        assert!(ids.contains(&lint), "{lint}");
+    }
     for r in rules {
         assert!(
             !r["shortDescription"]["text"]
@@ -704,7 +715,12 @@ fn sarif_lists_its_rules_and_related_locations() {
                 .is_some_and(|t| t.starts_with("unknown input `memberID`"))
         })
         .expect("the misspelt input");
-    assert_eq!(misspelt["ruleId"], "error");
+    assert_eq!(misspelt["ruleId"], "unknown_input");
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "unknown_input")
+        .expect("the rule of an unknown input");
+    assert_eq!(rule["defaultConfiguration"]["level"], "error");
     let related = misspelt["relatedLocations"].as_array().expect("related");
     assert_eq!(related.len(), 1);
     assert_eq!(related[0]["message"]["text"], "`memberId` is declared here");

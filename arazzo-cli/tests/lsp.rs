@@ -240,6 +240,7 @@ fn diagnostics_on_open_and_change_with_position_code_and_labels() {
     assert_eq!(d.len(), 1, "{d:?}");
     let d = &d[0];
     assert_eq!(d["severity"], 1);
+    assert_eq!(d["code"], "unknown_input");
     assert_eq!(d["source"], "arazzo");
     assert!(
         d["message"]
@@ -319,6 +320,8 @@ fn seed_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
     .expect("copy the OpenAPI description");
     let doc = root.join("specs/arazzo/seed.arazzo.yaml");
     std::fs::copy(seed(), &doc).expect("copy the seed");
+    // The repository's settings: the seed sets `X-API-KEY` itself (`manual_credential`).
+    std::fs::copy(repo().join("arazzo.toml"), root.join("arazzo.toml")).expect("copy arazzo.toml");
     (dir, doc, api)
 }
 

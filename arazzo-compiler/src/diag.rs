@@ -9,7 +9,11 @@
 //! parameter belongs to), possibly in other files. [`Diagnostic::render`] draws them with
 //! `annotate-snippets` (the renderer rustc uses); the header keeps `file:line:col`.
 
+mod code;
+
+pub use code::Code;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A position in a source file: 1-based line and 1-based column (in characters).
@@ -128,7 +132,7 @@ pub fn apply_levels(diagnostics: Vec<Diagnostic>, levels: &[(String, Level)]) ->
     diagnostics
         .into_iter()
         .filter_map(|mut d| {
-            let Some(lint) = d.lint else {
+            let Some(lint) = d.lint() else {
                 return Some(d);
             };
             let level = levels
@@ -159,9 +163,12 @@ pub struct Diagnostic {
     pub help: Vec<String>,
     /// Error or warning.
     pub severity: Severity,
-    /// The lint this diagnostic belongs to (one of [`LINTS`]), if any; errors that
-    /// are not lints have none.
-    pub lint: Option<&'static str>,
+    /// What kind of problem it is: a stable code that code reacting to a diagnostic
+    /// matches (never the message); a lint's code names the lint.
+    pub code: Code,
+    /// The file the diagnostic is about when that is not where it points: for
+    /// [`Code::CannotRead`], the file that could not be read.
+    pub path: Option<PathBuf>,
     /// Edits of the source text that would fix the problem (not rendered by `Display`:
     /// the macro's wording does not change; `arazzo fix` applies the machine-applicable ones).
     pub suggestions: Vec<Suggestion>,
@@ -328,31 +335,35 @@ impl Location {
 }
 
 impl Diagnostic {
-    /// An error at a location.
-    pub fn at(location: Option<Location>, message: impl Into<String>) -> Self {
+    /// An error of kind `code` at a location.
+    pub fn at(code: Code, location: Option<Location>, message: impl Into<String>) -> Self {
         Diagnostic {
             location,
             message: message.into(),
             help: Vec::new(),
             severity: Severity::Error,
-            lint: None,
+            code,
+            path: None,
             suggestions: Vec::new(),
             labels: Vec::new(),
             notes: Vec::new(),
         }
     }
 
-    /// A warning of lint `lint` (one of [`LINTS`]) at a location.
-    pub fn warning(
-        lint: &'static str,
-        location: Option<Location>,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A warning of lint `lint` (a code whose [`Code::lint`] is one of [`LINTS`]) at a
+    /// location.
+    pub fn warning(lint: Code, location: Option<Location>, message: impl Into<String>) -> Self {
+        debug_assert!(lint.lint().is_some(), "{lint} is not a lint");
         Diagnostic {
             severity: Severity::Warning,
-            lint: Some(lint),
-            ..Diagnostic::at(location, message)
+            ..Diagnostic::at(lint, location, message)
         }
+    }
+
+    /// The lint this diagnostic belongs to (one of [`LINTS`]), if any; errors that are
+    /// not lints have none.
+    pub fn lint(&self) -> Option<&'static str> {
+        self.code.lint()
     }
 
     /// True for errors (including lints denied).
@@ -362,13 +373,20 @@ impl Diagnostic {
 
     /// The note a lint diagnostic ends with: its level and how to change it.
     pub fn lint_note(&self) -> Option<String> {
-        let lint = self.lint?;
+        let lint = self.lint()?;
         Some(match self.severity {
             Severity::Warning => format!(
                 "`warn({lint})` is the default; `allow({lint})` in the macro call silences it, `deny({lint})` makes it an error"
             ),
             Severity::Error => format!("`deny({lint})` is set in the macro call"),
         })
+    }
+
+    /// Names the file the diagnostic is about (see [`Diagnostic::path`]).
+    #[must_use]
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
     }
 
     /// Adds a help line.
@@ -905,6 +923,7 @@ impl Diagnostics {
             let more = items.len() - MAX_DIAGNOSTICS;
             items.truncate(MAX_DIAGNOSTICS);
             items.push(Diagnostic::at(
+                Code::TooManyProblems,
                 None,
                 format!("{more} more problems not shown"),
             ));
@@ -1043,6 +1062,7 @@ mod tests {
             text: "a: 1\n  value: $inputs.apiKy\n".into(),
         });
         let d = Diagnostic::at(
+            Code::UnknownInput,
             Some(Location::from_pos(file, Pos { line: 2, col: 10 }, 13)),
             "unknown input `apiKy`",
         )
@@ -1054,7 +1074,7 @@ mod tests {
         );
         let mut warning = d.clone();
         warning.severity = Severity::Warning;
-        warning.lint = Some("dialect");
+        warning.code = Code::Dialect;
         let text = warning.render(RenderOptions {
             severity: true,
             color: false,
@@ -1079,10 +1099,14 @@ mod tests {
         let at = |file: &Arc<SourceFile>, line, col, len| {
             Some(Location::from_pos(file.clone(), Pos { line, col }, len))
         };
-        let d = Diagnostic::at(at(&doc, 4, 18, 5), "unknown input `apiKy`")
-            .label(at(&doc, 2, 3, 6), "declared here")
-            .label(at(&oas, 4, 7, 11), "the operation is here")
-            .label(None, "dropped: no location");
+        let d = Diagnostic::at(
+            Code::UnknownInput,
+            at(&doc, 4, 18, 5),
+            "unknown input `apiKy`",
+        )
+        .label(at(&doc, 2, 3, 6), "declared here")
+        .label(at(&oas, 4, 7, 11), "the operation is here")
+        .label(None, "dropped: no location");
         assert_eq!(d.labels.len(), 2);
         let expected = "\
 x.arazzo.yaml:4:18: unknown input `apiKy`
@@ -1108,6 +1132,7 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
         });
         let doc = file("v: 1\n");
         let d = Diagnostic::at(
+            Code::UnknownInput,
             Some(Location::from_pos(doc, Pos { line: 1, col: 4 }, 1)),
             "m",
         )
@@ -1152,7 +1177,7 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
     fn candidates_suggest_a_unique_close_name_only() {
         let f = file("v: $inputs.apiKy\n");
         let loc = || Some(Location::from_pos(f.clone(), Pos { line: 1, col: 4 }, 13));
-        let mut d = Diagnostic::at(loc(), "unknown input");
+        let mut d = Diagnostic::at(Code::UnknownInput, loc(), "unknown input");
         d.candidates("declares", ["apiKey", "customerId"], "apiKy");
         assert_eq!(d.suggestions.len(), 1);
         let s = &d.suggestions[0];
@@ -1162,14 +1187,14 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
         );
         assert_eq!(s.applicability, Applicability::MachineApplicable);
         // Two close names: a suggestion, not applied.
-        let mut d = Diagnostic::at(loc(), "unknown input");
+        let mut d = Diagnostic::at(Code::UnknownInput, loc(), "unknown input");
         d.candidates("declares", ["apiKey", "apiKeys"], "apiKy");
         assert_eq!(
             d.suggestions[0].applicability,
             Applicability::MaybeIncorrect
         );
         // None close: nothing.
-        let mut d = Diagnostic::at(loc(), "unknown input");
+        let mut d = Diagnostic::at(Code::UnknownInput, loc(), "unknown input");
         d.candidates("declares", ["customerId"], "apiKy");
         assert!(d.suggestions.is_empty());
     }
@@ -1177,7 +1202,11 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
     #[test]
     fn a_suggestion_is_made_only_where_the_text_matches() {
         let f = file("v: \"a\\u0041b\"\n");
-        let mut d = Diagnostic::at(Some(Location::from_pos(f, Pos { line: 1, col: 5 }, 3)), "m");
+        let mut d = Diagnostic::at(
+            Code::UnknownInput,
+            Some(Location::from_pos(f, Pos { line: 1, col: 5 }, 3)),
+            "m",
+        );
         d.suggest_location("aAb", "x", Applicability::MachineApplicable);
         assert!(d.suggestions.is_empty());
     }
@@ -1186,6 +1215,7 @@ x.arazzo.yaml:4:18: unknown input `apiKy`
     fn plain_scalars_starting_with_a_brace_are_quoted() {
         let f = file("operationPath: api#/paths/~1x/get\n");
         let mut d = Diagnostic::at(
+            Code::UnknownInput,
             Some(Location::from_pos(f, Pos { line: 1, col: 16 }, 18)),
             "m",
         );

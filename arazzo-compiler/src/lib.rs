@@ -240,7 +240,12 @@ pub fn compile(path: &Path, options: &Options) -> Output {
         Err(e) => {
             return Output {
                 code: String::new(),
-                diagnostics: vec![Diagnostic::at(None, format!("cannot read `{shown}`: {e}"))],
+                diagnostics: vec![Diagnostic::at(
+                    diag::Code::CannotRead,
+                    None,
+                    format!("cannot read `{shown}`: {e}"),
+                )
+                .with_path(path)],
                 files,
                 credentials: Vec::new(),
             }
@@ -326,9 +331,11 @@ pub fn lower(path: &Path, options: &Options) -> Lowered {
         Ok(t) => t,
         Err(e) => {
             return empty(vec![Diagnostic::at(
+                diag::Code::CannotRead,
                 None,
                 format!("cannot read `{shown}`: {e}"),
-            )])
+            )
+            .with_path(path)])
         }
     };
     let file = Arc::new(SourceFile {
@@ -419,6 +426,7 @@ pub(crate) fn compile_inner(
                 })
             };
             diags.push(Diagnostic::at(
+                diag::Code::InvalidYaml,
                 Some(Location::at_offset(shown, e.pos, e.offset)),
                 format!("invalid YAML: {}", e.message),
             ));
@@ -457,7 +465,9 @@ pub(crate) fn compile_inner(
         .filter(|s| s.kind == Some(model::SourceType::Arazzo))
     {
         let name = sd.name.as_str();
-        let blame = |m: String| Diagnostic::at(model::location(&file, &sd.url.node), m);
+        let blame = |code: diag::Code, m: String| {
+            Diagnostic::at(code, model::location(&file, &sd.url.node), m)
+        };
         let sub_path = match resolve::source_path(sd, path, &file, &map) {
             Ok(p) => p,
             Err(d) => {
@@ -467,23 +477,30 @@ pub(crate) fn compile_inner(
         };
         let sub_canonical = sub_path.canonicalize().unwrap_or_else(|_| sub_path.clone());
         if stack.contains(&sub_canonical) {
-            diags.push(blame(format!("Arazzo source description `{name}` refers back to a document that includes it (a cycle)")));
+            diags.push(blame(diag::Code::SourceNesting, format!("Arazzo source description `{name}` refers back to a document that includes it (a cycle)")));
             continue;
         }
         if stack.len() >= MAX_DOCUMENT_NESTING {
-            diags.push(blame(format!(
-                "Arazzo documents nested more than {MAX_DOCUMENT_NESTING} levels deep"
-            )));
+            diags.push(blame(
+                diag::Code::SourceNesting,
+                format!("Arazzo documents nested more than {MAX_DOCUMENT_NESTING} levels deep"),
+            ));
             continue;
         }
         let overlay = extra.overlays.get(&sub_path).map(|t| t.to_string());
         let text = match overlay.map_or_else(|| read_limited(&sub_path), Ok) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(blame(format!(
-                    "cannot read Arazzo source description `{name}` (`{}`): {e}",
-                    display(&sub_path)
-                )));
+                diags.push(
+                    blame(
+                        diag::Code::CannotRead,
+                        format!(
+                            "cannot read Arazzo source description `{name}` (`{}`): {e}",
+                            display(&sub_path)
+                        ),
+                    )
+                    .with_path(&sub_path),
+                );
                 continue;
             }
         };

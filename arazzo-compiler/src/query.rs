@@ -362,6 +362,7 @@ impl Analyzer {
                 Err(e) => {
                     return Analysis {
                         diagnostics: vec![Diagnostic::at(
+                            crate::diag::Code::CannotRead,
                             None,
                             format!("cannot read `{shown}`: {e}"),
                         )],

@@ -17,7 +17,7 @@ fn compile_with(rel: &str, lints: &[(&str, Level)]) -> Output {
 fn lints_of(out: &Output) -> Vec<(&'static str, Severity, String)> {
     out.diagnostics
         .iter()
-        .map(|d: &Diagnostic| (d.lint.unwrap_or("-"), d.severity, d.message.clone()))
+        .map(|d: &Diagnostic| (d.lint().unwrap_or("-"), d.severity, d.message.clone()))
         .collect()
 }
 

@@ -21,7 +21,7 @@ fn seed_compiles_cleanly_and_matches_snapshot() {
     let lints: Vec<(Option<&str>, bool)> = out
         .diagnostics
         .iter()
-        .map(|d| (d.lint, d.is_error()))
+        .map(|d| (d.lint(), d.is_error()))
         .collect();
     assert_eq!(
         lints,

@@ -36,7 +36,7 @@ fn the_forms_are_read_with_a_dialect_warning_each() {
     let found: Vec<(Option<&str>, Severity, &str)> = out
         .diagnostics
         .iter()
-        .map(|d| (d.lint, d.severity, d.message.as_str()))
+        .map(|d| (d.lint(), d.severity, d.message.as_str()))
         .collect();
     let expected: Vec<(Option<&str>, Severity, &str)> = WARNINGS
         .iter()

@@ -2,6 +2,7 @@
 //!
 //! Use it through the `arazzo` crate: `arazzo::arazzo_workflow!("specs/arazzo/x.yml");`
 
+use arazzo_compiler::diag::Code;
 use arazzo_compiler::{Diagnostic, Level, LINTS};
 use proc_macro::TokenStream;
 use proc_macro2::Span;
@@ -213,7 +214,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     }
     // Mapped files that were not found: reported here, with the paths tried, so the
     // compiler's own "cannot read" error for them would say the same thing twice.
-    let mut missing: Vec<String> = Vec::new();
+    let mut missing: Vec<std::path::PathBuf> = Vec::new();
     for (name, value) in &args.sources {
         match arazzo_compiler::locate(&manifest_dir, &value.value()) {
             Ok((p, _)) => options.sources.push((name.clone(), p)),
@@ -228,10 +229,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
                 ));
                 // Keep the mapping, so the source is not also reported as an unmapped remote url.
                 if let Some(first) = tried.into_iter().next() {
-                    missing.push(format!(
-                        "cannot read OpenAPI description `{}`:",
-                        arazzo_compiler::display_path(&base, &first)
-                    ));
+                    missing.push(first.clone());
                     options.sources.push((name.clone(), first));
                 }
             }
@@ -240,7 +238,9 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     let out = arazzo_compiler::compile(&path, &options);
     let mut warnings = Vec::new();
     for d in &out.diagnostics {
-        if missing.iter().any(|m| d.message.starts_with(m.as_str())) {
+        let reported =
+            d.code == Code::CannotRead && d.path.as_ref().is_some_and(|p| missing.contains(p));
+        if reported {
             continue;
         }
         if d.is_error() {
@@ -284,7 +284,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
 /// reports it there (and `#[allow(deprecated)]` around the call silences it too).
 fn warning(d: &Diagnostic, span: Span) -> proc_macro2::TokenStream {
     let note = format!("\n{d}");
-    let name = syn::Ident::new(d.lint.unwrap_or("arazzo"), span);
+    let name = syn::Ident::new(d.lint().unwrap_or("arazzo"), span);
     quote::quote_spanned! {span=>
         const _: () = {
             #[allow(dead_code, non_snake_case, clippy::all)]

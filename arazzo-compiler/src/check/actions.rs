@@ -28,8 +28,11 @@ impl<'a> Checker<'a> {
                                 let names: Vec<&str> =
                                     comps.iter().map(|(k, _)| k.as_str()).collect();
                                 let help = did_you_mean(name, names.iter().copied());
-                                let d =
-                                    self.err(&r.node, format!("unknown component `{}`", r.value));
+                                let d = self.err(
+                                    Code::UnknownComponent,
+                                    &r.node,
+                                    format!("unknown component `{}`", r.value),
+                                );
                                 d.help.push(format!(
                                     "`components.{kind}` declares: {}",
                                     list_names(names)
@@ -41,6 +44,7 @@ impl<'a> Checker<'a> {
                         },
                         None => {
                             self.err(
+                                Code::InvalidReference,
                                 &r.node,
                                 format!(
                                     "an action `reference` must be `{prefix}<name>`, found `{}`",
@@ -62,6 +66,7 @@ impl<'a> Checker<'a> {
                 None => {
                     let help = did_you_mean(&t.value, st.step_ids.iter().map(String::as_str));
                     let d = me.err(
+                        Code::UnknownStep,
                         &t.node,
                         format!(
                             "action `{}` goes to unknown step `{}`",
@@ -94,6 +99,7 @@ impl<'a> Checker<'a> {
                 Ok(found) => match found {
                     Some(j) if j == st.index => {
                         self.err(
+                            Code::DependencyCycle,
                             &wid.node,
                             format!(
                                 "action `{}` transfers to its own workflow `{}`",
@@ -112,6 +118,7 @@ impl<'a> Checker<'a> {
                         let ids: Vec<&str> =
                             self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
                         self.err(
+                            Code::UnknownWorkflow,
                             &wid.node,
                             format!(
                                 "action `{}` names unknown workflow `{}`",
@@ -133,7 +140,7 @@ impl<'a> Checker<'a> {
             let theirs = self.inputs_of(j).cloned().unwrap_or_default();
             for (json, _, ty) in &theirs {
                 if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
-                    self.err(&wid.node, format!(
+                    self.err(Code::MissingInput, &wid.node, format!(
                         "action `{}` runs workflow `{}`, which requires the input `{json}` that `{}` does not declare",
                         a.name.value, wid.value, st.id
                     ))

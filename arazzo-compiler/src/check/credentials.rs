@@ -21,9 +21,6 @@
 use super::*;
 use crate::ir::{SchemeKind, SecurityReq};
 
-/// The lint's name (one of [`crate::LINTS`]).
-pub(super) const LINT: &str = "manual_credential";
-
 /// A text edit: a byte range and its replacement.
 type Edit = (std::ops::Range<usize>, String);
 
@@ -334,7 +331,7 @@ impl<'a> Checker<'a> {
                 _ => Vec::new(),
             };
             let file = self.file.clone();
-            let d = self.warn(LINT, pointed, message);
+            let d = self.warn(Code::ManualCredential, pointed, message);
             for (src, sch, credential) in &pairs {
                 d.help.push(format!(
                     "remove the parameter and configure the credential on the client: `.credential(\"{src}\", \"{sch}\", arazzo::Credential::{credential}(..))`"

@@ -22,6 +22,7 @@ impl<'a> Checker<'a> {
                 Ok(Classified::Expression(e)) => self.expr(st, ec, &ctx.node, &e).map(|r| r.0),
                 Ok(_) => {
                     self.err(
+                        Code::InvalidExpression,
                         &ctx.node,
                         format!(
                             "a criterion `context` must be a runtime expression, found `{}`",
@@ -92,7 +93,7 @@ impl<'a> Checker<'a> {
                         .unwrap_or("invalid pattern")
                         .trim()
                         .to_owned();
-                    self.err(&cond.node, format!("invalid regular expression `{}`: {last}", cond.value))
+                    self.err(Code::InvalidQuery, &cond.node, format!("invalid regular expression `{}`: {last}", cond.value))
                         .help.push("patterns use the syntax of the `regex` crate (RE2-like: no look-around or backreferences)".into());
                     return None;
                 }
@@ -105,12 +106,12 @@ impl<'a> Checker<'a> {
             CriterionType::JsonPath(version) => {
                 if let Some(v) = version {
                     if v != "draft-goessner-dispatch-jsonpath-00" && v != "rfc9535" {
-                        self.err(c.node, format!("unknown JSONPath version `{v}`"))
+                        self.err(Code::InvalidQuery, c.node, format!("unknown JSONPath version `{v}`"))
                             .help.push("use `draft-goessner-dispatch-jsonpath-00` (evaluated with RFC 9535 semantics) or `rfc9535`".into());
                     }
                 }
                 if let Err(m) = condition::check_jsonpath_depth(&checked) {
-                    self.err(&cond.node, m).help.push(
+                    self.err(Code::Unsupported, &cond.node, m).help.push(
                         "split the query into several criteria, or select less deeply".into(),
                     );
                     return None;
@@ -128,6 +129,7 @@ impl<'a> Checker<'a> {
                             .map_or("$response.body", |t| t.value.as_str());
                         let help = goessner_help(&cond.value, ctx_text);
                         let d = self.err(
+                            Code::InvalidQuery,
                             &cond.node,
                             format!("invalid JSONPath `{}`: {e}", cond.value),
                         );
@@ -143,9 +145,13 @@ impl<'a> Checker<'a> {
                 }
             }
             CriterionType::XPath(_) => {
-                self.err(c.node, "XPath criteria are not supported")
-                    .help
-                    .push(
+                self.err(
+                    Code::Unsupported,
+                    c.node,
+                    "XPath criteria are not supported",
+                )
+                .help
+                .push(
                     "this compiler evaluates JSON responses; use a `jsonpath` or simple criterion"
                         .into(),
                 );
@@ -281,6 +287,7 @@ impl<'a> Checker<'a> {
             match ty {
                 OperandTy::Number if text.trim().parse::<f64>().is_err() => {
                     self.err_span(
+                        Code::ImpossibleComparison,
                         node,
                         &lit.span,
                         format!(
@@ -295,6 +302,7 @@ impl<'a> Checker<'a> {
                         && !text.eq_ignore_ascii_case("false") =>
                 {
                     self.err_span(
+                        Code::ImpossibleComparison,
                         node,
                         &lit.span,
                         format!(
@@ -305,7 +313,7 @@ impl<'a> Checker<'a> {
                     .push("compare with `true` or `false`".into());
                 }
                 OperandTy::Enum(values) if !values.iter().any(|v| v.eq_ignore_ascii_case(text)) => {
-                    self.err_span(node, &lit.span, format!("`'{text}'` is not one of the values the schema allows here: the comparison can never hold"))
+                    self.err_span(Code::ImpossibleComparison, node, &lit.span, format!("`'{text}'` is not one of the values the schema allows here: the comparison can never hold"))
                     .candidates("allowed", values.iter().map(String::as_str), text);
                 }
                 _ => {}

@@ -80,7 +80,7 @@ impl<'a> Checker<'a> {
             Value::Float(_) => {
                 let written = self.file.text.get(node.span.clone()).unwrap_or("?");
                 let msg = format!("`{written}` is not a JSON number: JSON has no infinity or NaN");
-                self.err(node, msg).help.push(
+                self.err(Code::InvalidValue, node, msg).help.push(
                     "write a finite number, or quote the value to send it as a string".into(),
                 );
                 (Val::Lit(Lit::Null), Ty::Json, None)
@@ -146,6 +146,7 @@ impl<'a> Checker<'a> {
         );
         let Some(sel) = model::Selector::read(node) else {
             self.err(
+                Code::WrongType,
                 node,
                 "a Selector Object's `context` and `selector` must be strings",
             );
@@ -163,6 +164,7 @@ impl<'a> Checker<'a> {
             Ok(Classified::Expression(e)) => Some(e),
             Ok(_) => {
                 self.err(
+                    Code::InvalidExpression,
                     &sel.context.node,
                     format!(
                         "a Selector Object `context` must be a runtime expression, found `{}`",
@@ -186,7 +188,11 @@ impl<'a> Checker<'a> {
                 }
                 .unwrap_or("?")
                 .to_owned();
-                let d = self.err(sel.type_node, format!("unknown selector type `{name}`"));
+                let d = self.err(
+                    Code::InvalidValue,
+                    sel.type_node,
+                    format!("unknown selector type `{name}`"),
+                );
                 d.help.push("use jsonpath, jsonpointer or xpath".into());
                 if let Some(h) = did_you_mean(&name, ["jsonpath", "jsonpointer", "xpath"]) {
                     d.help.push(h);
@@ -194,21 +200,26 @@ impl<'a> Checker<'a> {
                 none
             }
             Some(model::SelectorType::XPath) => {
-                self.err(sel.type_node, "XPath selectors are not supported")
+                self.err(Code::Unsupported, sel.type_node, "XPath selectors are not supported")
                     .help
                     .push("JSON values only: select with `type: jsonpointer` (typed from the schema) or `type: jsonpath`".into());
                 none
             }
             Some(model::SelectorType::JsonPointer) => {
                 if let Some(v) = version.filter(|v| v != "rfc6901") {
-                    self.err(sel.type_node, format!("unknown JSON pointer version `{v}`"))
-                        .help
-                        .push("the JSON pointer version is `rfc6901`".into());
+                    self.err(
+                        Code::InvalidValue,
+                        sel.type_node,
+                        format!("unknown JSON pointer version `{v}`"),
+                    )
+                    .help
+                    .push("the JSON pointer version is `rfc6901`".into());
                     return none;
                 }
                 let ptr = &sel.selector.value;
                 if !(ptr.is_empty() || ptr.starts_with('/')) {
                     self.err(
+                        Code::InvalidQuery,
                         &sel.selector.node,
                         format!("a JSON pointer selector must start with `/`, found `{ptr}`"),
                     )
@@ -225,7 +236,7 @@ impl<'a> Checker<'a> {
                         if let Some(e) = &context {
                             // Reports what is wrong with the context itself, if anything.
                             if self.expr(st, ec, &sel.context.node, e).is_some() {
-                                self.err(&sel.context.node, format!("`{}` is not a structured value a JSON pointer can select from", sel.context.value))
+                                self.err(Code::InvalidExpression, &sel.context.node, format!("`{}` is not a structured value a JSON pointer can select from", sel.context.value))
                                     .help
                                     .push("use an input, a step or workflow output, or a request or response body".into());
                             }
@@ -238,18 +249,19 @@ impl<'a> Checker<'a> {
                 if let Some(v) =
                     version.filter(|v| v != "rfc9535" && v != "draft-goessner-dispatch-jsonpath-00")
                 {
-                    self.err(sel.type_node, format!("unknown JSONPath version `{v}`"))
+                    self.err(Code::InvalidValue, sel.type_node, format!("unknown JSONPath version `{v}`"))
                         .help
                         .push("use `rfc9535` or `draft-goessner-dispatch-jsonpath-00` (both read as RFC 9535)".into());
                     return none;
                 }
                 let query = sel.selector.value.clone();
                 if let Err(m) = crate::condition::check_jsonpath_depth(&query) {
-                    self.err(&sel.selector.node, m);
+                    self.err(Code::Unsupported, &sel.selector.node, m);
                     return none;
                 }
                 if let Err(e) = serde_json_path::JsonPath::parse(&query) {
                     self.err(
+                        Code::InvalidQuery,
                         &sel.selector.node,
                         format!("invalid JSONPath `{query}`: {e}"),
                     )
@@ -289,7 +301,7 @@ impl<'a> Checker<'a> {
         let fixed = expr::brace_spans(value, &spans);
         for span in &spans {
             let text = value.get(span.clone()).unwrap_or_default().to_owned();
-            self.err_span(
+            self.err_span(Code::InvalidExpression,
                 node,
                 span,
                 format!("`{text}` would be sent as literal text: a runtime expression inside a string must be wrapped in braces"),
@@ -299,8 +311,10 @@ impl<'a> Checker<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn unknown_name(
         &mut self,
+        code: Code,
         node: &Node,
         span: &std::ops::Range<usize>,
         message: String,
@@ -308,8 +322,11 @@ impl<'a> Checker<'a> {
         names: &[&str],
         wanted: &str,
     ) {
-        self.err_span(node, span, message)
-            .candidates(declared, names.iter().copied(), wanted);
+        self.err_span(code, node, span, message).candidates(
+            declared,
+            names.iter().copied(),
+            wanted,
+        );
     }
 
     /// Checks and resolves one runtime expression (spans relative to the node's string),
@@ -390,7 +407,7 @@ impl<'a> Checker<'a> {
         let d = self
             .diags
             .push_mut(Diagnostic::warning(
-                "dialect",
+                Code::Dialect,
                 loc,
                 format!("`{written}` is read as `{canonical}`"),
             ))

@@ -4,6 +4,17 @@
 
 use super::*;
 
+/// The codes of the diagnostics about a step's request body as a whole (its content
+/// type, and values against its schema): they get the operation as a secondary label.
+const BODY_CODES: &[Code] = &[
+    Code::UnsupportedContentType,
+    Code::UndocumentedContentType,
+    Code::BodyTypeMismatch,
+    Code::BodyUnknownProperty,
+    Code::BodyMissingProperty,
+    Code::NotAllowedValue,
+];
+
 impl<'a> Checker<'a> {
     /// The location of a node of an OpenAPI file of the store.
     pub(super) fn api_location(&self, at: At<'_>) -> Option<Location> {
@@ -102,15 +113,23 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Labels operation `op` on the diagnostics recorded since `since` whose message
-    /// names the request body.
-    pub(super) fn label_body_diagnostics(&mut self, since: usize, op: &Operation) {
+    /// Labels operation `op` on the diagnostics about the request body (by code, see
+    /// [`BODY_CODES`]) recorded since `since`, and on the mismatches held since `held`.
+    pub(super) fn label_body_diagnostics(&mut self, (since, held): (usize, usize), op: &Operation) {
         let location = self.operation_location(op);
+        let label = |d: &mut Diagnostic| {
+            if BODY_CODES.contains(&d.code) && d.labels.is_empty() {
+                d.add_label(location.clone(), "the operation is declared here");
+            }
+        };
         for i in since..self.diags.len() {
             if let Some(d) = self.diags.get_mut(i) {
-                if d.message.contains("request body") && d.labels.is_empty() {
-                    d.add_label(location.clone(), "the operation is declared here");
-                }
+                label(d);
+            }
+        }
+        for d in self.input_uses.iter_mut().skip(held) {
+            if let Some(d) = d.mismatch.as_mut() {
+                label(d);
             }
         }
     }

@@ -5,7 +5,7 @@
 
 use super::{Checker, Ectx, Target, Wf};
 use crate::asyncapi::{AsyncApi, CorrelationLoc, MessageAction, MessageView, MsgLoc};
-use crate::diag::{did_you_mean, list_names};
+use crate::diag::{did_you_mean, list_names, Code};
 use crate::expr::{Expr, ExprKind, Source};
 use crate::ir::{self, BodyKind, Lit, RtExpr, Val};
 use crate::model::{self, ParamIn, Text};
@@ -66,6 +66,7 @@ impl<'a> Checker<'a> {
                         return Some(Target::Unknown); // failed to load: reported
                     };
                     self.err(
+                        Code::UnknownOperation,
                         &t.node,
                         format!(
                             "AsyncAPI source `{name}` has no operation `{id}` (in step `{}`)",
@@ -88,6 +89,7 @@ impl<'a> Checker<'a> {
                 .map(|(ai, _)| format!("$sourceDescriptions.{}.{id}", sources.asyncapis[*ai].0))
                 .collect();
             self.err(
+                Code::AmbiguousOperation,
                 &t.node,
                 format!("operationId `{id}` is ambiguous: several source descriptions define it"),
             )
@@ -106,7 +108,7 @@ impl<'a> Checker<'a> {
                 reply: false,
             }),
             None => {
-                self.err(
+                self.err(Code::InvalidReference,
                     &t.node,
                     format!("AsyncAPI operation `{id}` of `{name}` has no `channel` that resolves to one of its `channels`"),
                 )
@@ -170,6 +172,7 @@ impl<'a> Checker<'a> {
             [o, id, r] if o == "operations" && r == "reply" => (id, true),
             [c, key] if c == "channels" => {
                 self.err(
+                    Code::InvalidTarget,
                     &t.node,
                     format!("`operationPath` `{value}` points at a channel, not at an operation"),
                 )
@@ -181,7 +184,7 @@ impl<'a> Checker<'a> {
                 return Target::Unknown;
             }
             _ => {
-                self.err_span(
+                self.err_span(Code::InvalidTarget,
                     &t.node,
                     &(start..value.len()),
                     format!("`operationPath` into AsyncAPI source `{name}` must point at an operation or its reply, found `#{fragment}`"),
@@ -195,6 +198,7 @@ impl<'a> Checker<'a> {
             let at = start + "/operations/".len();
             let end = at + crate::expr::escape_token(id).len();
             self.err_span(
+                Code::UnknownOperation,
                 &t.node,
                 &(at..end.min(value.len())),
                 format!("AsyncAPI source `{name}` has no operation `{id}`"),
@@ -216,7 +220,7 @@ impl<'a> Checker<'a> {
                     reply: false,
                 },
                 None => {
-                    self.err(
+                    self.err(Code::InvalidReference,
                         &t.node,
                         format!("AsyncAPI operation `{id}` of `{name}` has no `channel` that resolves to one of its `channels`"),
                     );
@@ -226,6 +230,7 @@ impl<'a> Checker<'a> {
         }
         let Some(r) = &op.reply else {
             let d = self.err(
+                Code::InvalidTarget,
                 &t.node,
                 format!("AsyncAPI operation `{id}` of `{name}` has no `reply`"),
             );
@@ -249,7 +254,7 @@ impl<'a> Checker<'a> {
                 reply: true,
             },
             (None, Some(location)) => {
-                self.err(
+                self.err(Code::Unsupported,
                     &t.node,
                     format!("the reply of `{id}` (`{name}`) has its address only at run time (`address.location: {location}`), which is not supported yet"),
                 )
@@ -258,7 +263,7 @@ impl<'a> Checker<'a> {
                 Target::Unknown
             }
             (None, None) => {
-                self.err(
+                self.err(Code::InvalidReference,
                     &t.node,
                     format!("the reply of `{id}` (`{name}`) has no `channel` that resolves to one of its `channels`"),
                 )
@@ -383,7 +388,7 @@ impl<'a> Checker<'a> {
             .strip_prefix("{$sourceDescriptions.")
             .and_then(|rest| rest.split_once(".url}"));
         let Some((src, fragment)) = parsed else {
-            self.err(
+            self.err(Code::InvalidTarget,
                 &t.node,
                 format!("`channelPath` `{value}` must be `{{$sourceDescriptions.<name>.url}}#/channels/<channel>`"),
             );
@@ -392,6 +397,7 @@ impl<'a> Checker<'a> {
         let Some(ai) = sources.asyncapis.iter().position(|(n, _)| n == src) else {
             let names: Vec<&str> = self.async_source_names().collect();
             self.err_span(
+                Code::UnknownSource,
                 &t.node,
                 &(21..21 + src.len()),
                 format!("`{src}` in `channelPath` is not an AsyncAPI source description"),
@@ -420,6 +426,7 @@ impl<'a> Checker<'a> {
                     None => {
                         let at = start + "/channels/".len();
                         self.err_span(
+                            Code::UnknownChannel,
                             &t.node,
                             &(at..value.len()),
                             format!("AsyncAPI source `{name}` has no channel `{key}`"),
@@ -434,7 +441,7 @@ impl<'a> Checker<'a> {
                 }
             }
             _ => {
-                self.err_span(
+                self.err_span(Code::InvalidTarget,
                     &t.node,
                     &(start..value.len()),
                     format!("`channelPath` must point at a channel: `#/channels/<channel>`, found `#{fragment}`"),
@@ -468,6 +475,7 @@ impl<'a> Checker<'a> {
                     _ => None,
                 };
                 let d = self.err(
+                    Code::InvalidMessageStep,
                     &s.id.node,
                     format!(
                         "step `{}` runs an AsyncAPI operation but has no `action`",
@@ -481,7 +489,7 @@ impl<'a> Checker<'a> {
                 }
             }
             if let (Some((MessageAction::Send, _)), Some(c)) = (&s.action, &s.correlation_id) {
-                self.err(&c.node, format!("`correlationId` on step `{}`, which sends: it only selects the message a `receive` step waits for", s.id.value))
+                self.err(Code::InvalidMessageStep, &c.node, format!("`correlationId` on step `{}`, which sends: it only selects the message a `receive` step waits for", s.id.value))
                     .help
                     .push("put the correlation id in the message instead (the header or payload field the AsyncAPI message's `correlationId` names)".into());
             }
@@ -495,7 +503,7 @@ impl<'a> Checker<'a> {
             _ => "calls an HTTP operation",
         };
         if let Some((_, n)) = &s.action {
-            self.err(
+            self.err(Code::InvalidMessageStep,
                 n,
                 format!(
                     "`action` on step `{}`, which {runs}: only steps on AsyncAPI operations send or receive",
@@ -506,7 +514,7 @@ impl<'a> Checker<'a> {
             .push("remove `action`, or name an operation of an `asyncapi` source description".into());
         }
         if let Some(c) = &s.correlation_id {
-            self.err(
+            self.err(Code::InvalidMessageStep,
                 &c.node,
                 format!(
                     "`correlationId` on step `{}`, which {runs}: it applies to `receive` steps on AsyncAPI operations",
@@ -567,7 +575,7 @@ impl<'a> Checker<'a> {
             .as_ref()
             .map_or(MessageAction::Send, |(act, _)| *act);
         if ch.address.as_deref().is_some_and(|x| x.contains('{')) {
-            self.err(
+            self.err(Code::Unsupported,
                 &s.id.node,
                 format!(
                     "channel `{}` of `{source}` has a parameterized address `{}`, which is not supported yet",
@@ -610,7 +618,7 @@ impl<'a> Checker<'a> {
                 Some(ParamIn::Header) => {}
                 Some(_) if inherited => continue,
                 Some(other) => {
-                    self.err(
+                    self.err(Code::InvalidParameter,
                         &p.name.node,
                         format!(
                             "parameter `{}` of step `{}` is `in: {}`, but a message has only headers",
@@ -625,6 +633,7 @@ impl<'a> Checker<'a> {
                 }
                 None => {
                     self.err(
+                        Code::InvalidParameter,
                         &p.name.node,
                         format!(
                             "parameter `{}` of step `{}` has no `in`",
@@ -640,6 +649,7 @@ impl<'a> Checker<'a> {
                 if !names.iter().any(|n| n.eq_ignore_ascii_case(&p.name.value)) {
                     let help = did_you_mean(&p.name.value, names.iter().map(String::as_str));
                     let d = self.err(
+                        Code::UnknownParameter,
                         &p.name.node,
                         format!(
                             "the messages of `{operation}` document no header `{}`",
@@ -667,6 +677,7 @@ impl<'a> Checker<'a> {
         if action == MessageAction::Receive && !headers.is_empty() {
             if let Some((p, _)) = params.first() {
                 self.err(
+                    Code::InvalidMessageStep,
                     &p.name.node,
                     format!("step `{}` receives: it sends no headers", s.id.value),
                 )
@@ -679,6 +690,7 @@ impl<'a> Checker<'a> {
         let body = match (&s.request_body, action) {
             (Some(rb), MessageAction::Receive) => {
                 self.err(
+                    Code::RequestBodyPresence,
                     rb.node,
                     format!(
                         "step `{}` receives a message and cannot have a `requestBody`",
@@ -703,13 +715,13 @@ impl<'a> Checker<'a> {
                 match located.first() {
                     Some(Ok(loc)) => Some((loc.clone(), value)),
                     Some(Err(text)) => {
-                        self.err(&c.node, format!("the correlation id location `{text}` of the message of `{operation}` is not supported"))
+                        self.err(Code::Unsupported, &c.node, format!("the correlation id location `{text}` of the message of `{operation}` is not supported"))
                             .help
                             .push("supported: `$message.header#/<name>` and `$message.payload#/<pointer>`".into());
                         None
                     }
                     None => {
-                        self.err(
+                        self.err(Code::InvalidMessageStep,
                             &c.node,
                             format!(
                                 "step `{}` has a `correlationId`, but the messages of `{operation}` declare none",
@@ -760,6 +772,7 @@ impl<'a> Checker<'a> {
         } else {
             let node = rb.content_type.as_ref().map_or(rb.node, |t| &t.node);
             self.err(
+                Code::UnsupportedContentType,
                 node,
                 format!("message content type `{content_type}` is not supported"),
             )
@@ -777,6 +790,7 @@ impl<'a> Checker<'a> {
             )
         {
             self.err(
+                Code::ContentTypeMismatch,
                 payload,
                 format!("a `{content_type}` message must be a string payload"),
             );
@@ -816,6 +830,7 @@ impl<'a> Checker<'a> {
         if self.doc.version < model::Version::V1_1 {
             let declared = self.declared();
             let d = self.err_span(
+                Code::Arazzo11Only,
                 node,
                 &e.span,
                 format!("`{text}` is an Arazzo 1.1 expression"),
@@ -842,7 +857,7 @@ impl<'a> Checker<'a> {
                 } else {
                     "use `$response.body#/...` or `$response.header.<name>`"
                 };
-                self.err_span(
+                self.err_span(Code::NoValue,
                     node,
                     &e.span,
                     format!("`{text}` has no value: step `{step_id}` {what}, it sends or receives no message"),
@@ -852,7 +867,7 @@ impl<'a> Checker<'a> {
                 return None;
             }
             None => {
-                self.err_span(
+                self.err_span(Code::NoValue,
                     node,
                     &e.span,
                     format!("`{text}` has no value in {}: there is no message there", ec.place),
@@ -864,6 +879,7 @@ impl<'a> Checker<'a> {
         }
         if !ec.response {
             self.err_span(
+                Code::NoValue,
                 node,
                 &e.span,
                 format!(
@@ -910,6 +926,7 @@ impl<'a> Checker<'a> {
                 if any_schema {
                     let names: Vec<&str> = documented.iter().map(String::as_str).collect();
                     self.unknown_name(
+                        Code::UnknownParameter,
                         node,
                         &h.span,
                         format!(
@@ -963,7 +980,7 @@ impl<'a> Checker<'a> {
                     .collect();
                 let span = ptr.as_ref().map_or(e.span.clone(), |p| p.span.clone());
                 let names: Vec<&str> = available.iter().map(String::as_str).collect();
-                self.unknown_name(
+                self.unknown_name(Code::UnknownProperty,
                     node,
                     &span,
                     format!("message `{message}` of `{op_name}` has no property `{tok}` at `{at}` (in `{text}`)"),
@@ -1012,7 +1029,7 @@ impl<'a> Checker<'a> {
             ExprKind::Response(_) => "read the message with `$message.payload#/<pointer>`",
             _ => "an event-driven step's criteria and outputs read the message: `$message.payload#/<pointer>` or `$message.header.<name>`",
         };
-        self.err_span(
+        self.err_span(Code::NoValue,
             node,
             &e.span,
             format!(

@@ -15,6 +15,7 @@ mod nearby_pointer;
 mod outputs;
 mod payload;
 mod refs;
+mod resolve;
 mod resolve_expr;
 mod secrets;
 mod step;
@@ -33,7 +34,7 @@ use targets::same_param;
 
 use crate::condition::{self, CondKind};
 use crate::diag::{
-    did_you_mean, list_names, Applicability, Diagnostic, Diagnostics, Location, SourceFile,
+    did_you_mean, list_names, Applicability, Code, Diagnostic, Diagnostics, Location, SourceFile,
 };
 use crate::expr::{
     self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
@@ -59,10 +60,6 @@ pub struct Checked {
     pub workflows: Vec<ir::Workflow>,
 }
 
-/// A use of a whole input where a request body requires one JSON type: (input, the type,
-/// the index of the mismatch diagnostic when it did not fit, and for `array` the body's
-/// `items` schema as JSON text, when it can be copied as it is: no `$ref` inside).
-type InputUse = (String, &'static str, Option<usize>, Option<String>);
 /// (JSON name, Rust field name, type) of each input or output of a workflow.
 type NamedTys = Vec<(String, String, Ty)>;
 /// An action of a step, resolved once: the action and what it does (`None` when its
@@ -129,6 +126,60 @@ struct Ectx<'e> {
     unreachable: bool,
 }
 
+/// The part of a step an expression is written in.
+#[derive(Clone, Copy)]
+enum StepPart {
+    /// Parameters and request body: built before the request is sent.
+    Request,
+    /// Success criteria and success actions: a response exists.
+    Criterion,
+    /// Failure actions: a response (or its absence) exists.
+    FailureAction,
+    /// Step outputs: read from the success response.
+    Output,
+}
+
+impl<'e> Ectx<'e> {
+    /// The scope of an expression in `part` of step `i` (id `id`), as the flow analysis
+    /// sees it.
+    fn step(flow: &'e Flow, i: usize, id: &str, part: StepPart) -> Self {
+        let (response, success, place) = match part {
+            StepPart::Request => (false, false, format!("step `{id}`")),
+            StepPart::Criterion => (true, false, format!("a criterion of step `{id}`")),
+            StepPart::FailureAction => (true, false, format!("a failure action of step `{id}`")),
+            StepPart::Output => (true, true, format!("an output of step `{id}`")),
+        };
+        Ectx {
+            step: Some(i),
+            response,
+            success,
+            may: &flow.may_in[i],
+            must: &flow.must_in[i],
+            place,
+            unreachable: !flow.reachable[i],
+        }
+    }
+
+    /// The scope of the outputs of workflow `id`: after its steps.
+    fn workflow_outputs(flow: &'e Flow, id: &str) -> Self {
+        Ectx {
+            step: None,
+            response: false,
+            success: false,
+            may: &flow.may_exit,
+            must: &flow.must_exit,
+            place: format!("an output of workflow `{id}`"),
+            unreachable: false,
+        }
+    }
+
+    /// This scope with other steps that may and must have run before (those after the
+    /// step itself succeeded, for its success actions).
+    fn with_runs(self, may: &'e [bool], must: &'e [bool]) -> Self {
+        Ectx { may, must, ..self }
+    }
+}
+
 /// Per-workflow state.
 struct Wf<'a> {
     index: usize,
@@ -152,12 +203,26 @@ struct Wf<'a> {
     cred_uses: Vec<credentials::CredUse<'a>>,
 }
 
+/// A use of a whole input (`$inputs.x`) as a request body value where the body requires
+/// one JSON type.
+struct InputUse {
+    /// The input.
+    name: String,
+    /// The one JSON type the body requires there.
+    required: &'static str,
+    /// The mismatch diagnostic when the input's type does not fit, held back until the
+    /// end of the workflow decides whether it suggests retyping the input.
+    mismatch: Option<Diagnostic>,
+    /// For `array`: the body's `items` schema as JSON text, when it can be copied as it is
+    /// (no `$ref` inside).
+    items: Option<String>,
+}
+
 /// Checks a whole document and lowers it.
 pub struct Checker<'a> {
     file: Arc<SourceFile>,
-    /// Uses of a whole input in a request body of the workflow being checked: (input,
-    /// the one JSON type the body requires there, the index of the mismatch diagnostic
-    /// when it did not fit). Read at the end of the workflow to suggest retyping the input.
+    /// Uses of a whole input in a request body of the workflow being checked, read at the
+    /// end of the workflow to suggest retyping the input.
     input_uses: Vec<InputUse>,
     /// Above 0 while payloads are checked quietly against `oneOf`/`anyOf` branches.
     quiet: usize,
@@ -208,51 +273,69 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Records a use of a whole input (`$inputs.x`) where a request body requires one
-    /// JSON type, and whether it was reported as not fitting (the last diagnostic).
-    fn record_input_use(
+    /// The input a request body value is when it is a whole input (`$inputs.x`) where the
+    /// body requires one JSON type among string, integer, number, boolean, array and object: (input,
+    /// that type). `None` while payloads are checked quietly.
+    fn whole_input_use(&self, e: &RtExpr, allowed: &[&str]) -> Option<(String, &'static str)> {
+        let RtExpr::Input(p) = e else { return None };
+        let tokens = crate::openapi::pointer_tokens(p)?;
+        let ([name], [required]) = (tokens.as_slice(), allowed) else {
+            return None;
+        };
+        if self.quiet > 0 {
+            return None;
+        }
+        let required = ["string", "integer", "number", "boolean", "array", "object"]
+            .into_iter()
+            .find(|t| t == required)?;
+        Some((name.clone(), required))
+    }
+
+    /// Records a request body value of type-mismatch diagnostic `mismatch` (if it did not
+    /// fit): a use of a whole input is held until the end of the workflow (see
+    /// [`Self::suggest_input_types`]), any other mismatch is reported now.
+    fn body_value_use(
         &mut self,
         e: &RtExpr,
         allowed: &[&str],
-        reported: bool,
+        mismatch: Option<Diagnostic>,
         items: Option<String>,
     ) {
-        let RtExpr::Input(p) = e else { return };
-        let Some(tokens) = crate::openapi::pointer_tokens(p) else {
-            return;
-        };
-        let ([name], [required]) = (tokens.as_slice(), allowed) else {
-            return;
-        };
-        if self.quiet > 0 {
-            return;
+        match self.whole_input_use(e, allowed) {
+            Some((name, required)) => self.input_uses.push(InputUse {
+                name,
+                required,
+                mismatch,
+                items,
+            }),
+            None => {
+                if let Some(d) = mismatch {
+                    self.diags.push(d);
+                }
+            }
         }
-        let Some(required) = ["string", "integer", "number", "boolean", "array", "object"]
-            .into_iter()
-            .find(|t| t == required)
-        else {
-            return;
-        };
-        let index = reported.then(|| self.diags.len().saturating_sub(1));
-        self.input_uses.push((name.clone(), required, index, items));
     }
 
     /// After a workflow: an input every body use of which requires one other type gets a
-    /// machine-applicable edit of its schema `type` (on the first mismatch reported).
+    /// machine-applicable edit of its schema `type` (on its first mismatch); then the
+    /// mismatches held are reported.
     fn suggest_input_types(&mut self, w: usize) {
-        let uses = std::mem::take(&mut self.input_uses);
-        let mut names: Vec<&str> = uses.iter().map(|(n, _, _, _)| n.as_str()).collect();
+        let mut uses = std::mem::take(&mut self.input_uses);
+        let mut names: Vec<String> = uses.iter().map(|u| u.name.clone()).collect();
         names.sort_unstable();
         names.dedup();
-        for name in names {
-            let mine: Vec<&InputUse> = uses.iter().filter(|(n, _, _, _)| n == name).collect();
-            let Some(first) = mine.iter().find_map(|(_, _, d, _)| *d) else {
+        for name in &names {
+            let mine: Vec<usize> = (0..uses.len()).filter(|&i| uses[i].name == *name).collect();
+            let Some(first) = mine.iter().copied().find(|&i| uses[i].mismatch.is_some()) else {
                 continue;
             };
-            let required = mine[0].1;
-            let items = &mine[0].3;
+            let required = uses[mine[0]].required;
+            let items = uses[mine[0]].items.clone();
             // Every use asks for the same type (and, for arrays, the same items).
-            if mine.iter().any(|(_, t, _, i)| *t != required || i != items) {
+            if mine
+                .iter()
+                .any(|&i| uses[i].required != required || uses[i].items != items)
+            {
                 continue;
             }
             let Some(property) = self.doc.workflows[w]
@@ -289,18 +372,14 @@ impl<'a> Checker<'a> {
             let Some(location) = model::location(&self.file, type_node) else {
                 continue;
             };
-            if let Some(d) = self
-                .diags
-                .get_mut(first)
-                .filter(|d| d.message.contains("but the request body expects"))
-            {
+            if let Some(d) = uses[first].mismatch.as_mut() {
                 d.suggest_at(
                     &location,
                     declared,
                     required,
                     crate::diag::Applicability::MachineApplicable,
                 );
-                if let (Some(items), Some(range)) = (items, location.byte_range()) {
+                if let (Some(items), Some(range)) = (&items, location.byte_range()) {
                     // `items` on a line of its own after `type`, at its indentation.
                     let text = &location.file.text;
                     let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
@@ -326,19 +405,24 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        for u in uses {
+            if let Some(d) = u.mismatch {
+                self.diags.push(d);
+            }
+        }
     }
 
-    fn err(&mut self, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags
-            .push_mut(Diagnostic::at(model::location(&self.file, node), message))
+    /// Records an error of kind `code` at `node`.
+    fn err(&mut self, code: Code, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push_mut(Diagnostic::at(
+            code,
+            model::location(&self.file, node),
+            message,
+        ))
     }
 
-    fn warn(
-        &mut self,
-        lint: &'static str,
-        node: &Node,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    /// Records a warning of lint `lint` at `node`.
+    fn warn(&mut self, lint: Code, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
         self.diags.push_mut(Diagnostic::warning(
             lint,
             model::location(&self.file, node),
@@ -346,20 +430,27 @@ impl<'a> Checker<'a> {
         ))
     }
 
+    /// Records an error of kind `code` at the part `span` of scalar `node`.
     fn err_span(
         &mut self,
+        code: Code,
         node: &Node,
         span: &std::ops::Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let loc = loc_span(&self.file, node, span);
-        self.diags.push_mut(Diagnostic::at(loc, message))
+        self.diags.push_mut(Diagnostic::at(code, loc, message))
     }
 
     fn parse_error(&mut self, node: &Node, base: usize, e: ParseError, what: &str) {
         let span = (base + e.span.start)..(base + e.span.end);
         let text = node.as_str().unwrap_or_default().to_owned();
-        let d = self.err_span(node, &span, format!("{} in {what} `{text}`", e.message));
+        let d = self.err_span(
+            Code::InvalidExpression,
+            node,
+            &span,
+            format!("{} in {what} `{text}`", e.message),
+        );
         if let Some(h) = e.help {
             d.help.push(h);
         }
@@ -378,10 +469,14 @@ impl<'a> Checker<'a> {
                     .iter()
                     .find(|x| x.id.value == w.id.value)
                     .and_then(|x| model::location(&self.file, &x.id.node));
-                self.err(&w.id.node, format!("duplicate workflowId `{}`", w.id.value))
-                    .add_label(first, "first declared here")
-                    .help
-                    .push("workflowIds must be unique within a document".into());
+                self.err(
+                    Code::Duplicate,
+                    &w.id.node,
+                    format!("duplicate workflowId `{}`", w.id.value),
+                )
+                .add_label(first, "first declared here")
+                .help
+                .push("workflowIds must be unique within a document".into());
             }
             seen.push(w.id.as_str());
             let module = module_names.name(&w.id.value);
@@ -529,7 +624,7 @@ impl<'a> Checker<'a> {
                                 "workflow `{}` depends on itself through `{}` (a cycle of workflow steps or dependsOn)",
                                 self.doc.workflows[v].id.value, self.doc.workflows[d].id.value
                             );
-                            self.err(&node, msg);
+                            self.err(Code::DependencyCycle, &node, msg);
                         }
                         _ => {}
                     }

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The properties of an object schema, its required names, and whether it forbids others.
+type ObjectProps<'a> = (Vec<(String, Schema<'a>)>, Vec<String>, Option<bool>);
+
 impl<'a> Checker<'a> {
     pub(super) fn body(
         &mut self,
@@ -27,39 +30,13 @@ impl<'a> Checker<'a> {
             MediaKind::Binary => BodyKind::Binary,
             MediaKind::OtherMultipart => {
                 let node = rb.content_type.as_ref().map_or(rb.node, |t| &t.node);
-                self.err(node, format!("request body content type `{content_type}` is not supported"))
+                self.err(Code::UnsupportedContentType, node, format!("request body content type `{content_type}` is not supported"))
                     .help.push("supported: application/json (and +json), application/x-www-form-urlencoded, multipart/form-data, text/* and application/xml as text, and any other type as bytes".into());
                 return None;
             }
         };
         if let (Some(ct), None) = (&rb.content_type, &documented) {
-            if let Some(opn) = store.operation_node(op) {
-                if opn.node.get("requestBody").is_some() {
-                    let node = ct.node.clone();
-                    let media_types: Vec<String> = opn
-                        .node
-                        .get("requestBody")
-                        .and_then(|rb| {
-                            self.sources.store.resolve(At {
-                                file: opn.file,
-                                node: rb,
-                            })
-                        })
-                        .and_then(|rb| rb.node.get("content"))
-                        .map(|c| c.entries().iter().map(|(k, _)| k.text.clone()).collect())
-                        .unwrap_or_default();
-                    self.warn(
-                        "undocumented_content_type",
-                        &node,
-                        format!(
-                            "operation `{}` does not document a `{}` request body; it is sent as written, unchecked",
-                            op.operation_id.as_deref().unwrap_or(&op.path),
-                            ct.value
-                        ),
-                    )
-                    .candidates("it documents", media_types.iter().map(String::as_str), &ct.value);
-                }
-            }
+            self.undocumented_content_type(ct, op);
         }
         let absent = rb.node.null_at_start();
         let payload = rb.payload.unwrap_or(&absent);
@@ -72,6 +49,7 @@ impl<'a> Checker<'a> {
         match kind {
             BodyKind::Text if !stringish => {
                 self.err(
+                    Code::ContentTypeMismatch,
                     payload,
                     format!("a `{content_type}` body must be a string payload"),
                 );
@@ -79,10 +57,11 @@ impl<'a> Checker<'a> {
             BodyKind::Binary if whole_bytes => {}
             BodyKind::Binary => {
                 if !stringish || self.val_has_bytes(st, &value) {
-                    self.err(payload, format!("a `{content_type}` body must be bytes or a string"))
+                    self.err(Code::ContentTypeMismatch, payload, format!("a `{content_type}` body must be bytes or a string"))
                         .help.push("give it an input with `format: binary` (or a `contentMediaType`), such as `payload: $inputs.file`, a binary step output, or a string (sent as its UTF-8 bytes)".into());
                 } else if let Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) = value_ty {
                     self.err(
+                        Code::ContentTypeMismatch,
                         payload,
                         format!(
                             "a `{content_type}` body must be bytes or a string, not {}",
@@ -93,6 +72,7 @@ impl<'a> Checker<'a> {
             }
             BodyKind::Multipart if !matches!(value, Val::Object(_)) => {
                 self.err(
+                    Code::ContentTypeMismatch,
                     payload,
                     format!(
                         "a `{content_type}` body must be an object payload: each member is a part"
@@ -115,83 +95,19 @@ impl<'a> Checker<'a> {
                 .collect();
             let mut placeholders = Vec::new();
             for (name, v) in members {
-                let node = member_nodes
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map_or(payload, |(_, n)| n);
-                // The name is written into the part's `Content-Disposition` (`name` and
-                // `filename`): a quote or a line break would end it or add headers.
-                if name
-                    .chars()
-                    .any(|c| c.is_control() || c == '"' || c == '\\')
-                {
-                    let key = payload
-                        .entries()
-                        .iter()
-                        .find(|(k, _)| k.text == *name)
-                        .map(|(k, _)| k.node());
-                    self.err(
-                        key.as_ref().unwrap_or(node),
-                        format!(
-                            "multipart part name `{}` holds a quote, a backslash or a control character (a line break?), which would change the part's headers",
-                            name.escape_debug()
-                        ),
-                    )
-                    .help
-                    .push("name the part with printable characters other than `\"` and `\\`".into());
-                    continue;
-                }
-                let bytes = self.val_is_bytes(st, v);
-                let binary_schema = schema.and_then(|sc| {
-                    match types::walk(&self.resolver, sc, std::slice::from_ref(name)) {
-                        Walk::Found(p, _) => Some(types::is_binary(&self.resolver, p)),
-                        _ => None,
-                    }
-                });
-                if !bytes {
-                    self.report_bytes(
-                        st,
-                        node,
-                        v,
-                        &format!("part `{name}` (only a whole part can be bytes)"),
-                    );
-                }
-                if binary_schema == Some(true)
-                    && !bytes
-                    && !matches!(v, Val::Lit(Lit::Str(_)) | Val::Template(_))
-                    && !matches!(self.val_ty(st, v), Some(Ty::String) | None)
-                {
-                    self.err(node, format!("part `{name}` is binary in the request schema: give it bytes"))
-                        .help.push("an input with `format: binary` (or a `contentMediaType`), such as `$inputs.file`, a binary step output, or a string".into());
-                }
-                if bytes && binary_schema == Some(false) {
-                    self.err(node, format!("part `{name}` is bytes, but the request schema does not describe it as binary"))
-                        .help.push("a part takes bytes when its schema is `type: string, format: binary` (or has a `contentMediaType`)".into());
-                }
-                if bytes {
-                    // Bytes fit a binary schema: checked below as a string placeholder.
+                let (part, placeholder) = self.multipart_part(
+                    st,
+                    payload,
+                    &member_nodes,
+                    schema,
+                    (op, &content_type),
+                    name,
+                    v,
+                );
+                if placeholder {
                     placeholders.push(name.clone());
                 }
-                let part_type = store.part_content_type(op, &content_type, name);
-                if let Some(t) = part_type
-                    .as_deref()
-                    .filter(|t| t.chars().any(char::is_control))
-                {
-                    self.err(
-                        node,
-                        format!(
-                            "the request schema gives part `{name}` the content type `{}`, which holds a control character (a line break?)",
-                            t.escape_debug()
-                        ),
-                    );
-                    continue;
-                }
-                parts.push(ir::Part {
-                    name: name.clone(),
-                    value: v.clone(),
-                    bytes,
-                    content_type: part_type,
-                });
+                parts.extend(part);
             }
             if let Val::Object(members) = &mut checked_value {
                 for (name, v) in members.iter_mut() {
@@ -233,7 +149,7 @@ impl<'a> Checker<'a> {
                     };
                     if closed {
                         let tok = tokens.get(index).cloned().unwrap_or_default();
-                        self.err(&target.node, format!("replacement target `{}`: the request body schema has no property `{tok}` there and allows no others", target.value))
+                        self.err(Code::BodyUnknownProperty, &target.node, format!("replacement target `{}`: the request body schema has no property `{tok}` there and allows no others", target.value))
                             .candidates("its properties", available.iter().map(String::as_str), &tok);
                     }
                 }
@@ -247,6 +163,138 @@ impl<'a> Checker<'a> {
             replacements,
             parts,
         })
+    }
+
+    /// A request body of a media type its operation does not document (when it documents
+    /// others): the `undocumented_content_type` lint.
+    fn undocumented_content_type(&mut self, ct: &Text, op: &'a Operation) {
+        let store = &self.sources.store;
+        if let Some(opn) = store.operation_node(op) {
+            if opn.node.get("requestBody").is_some() {
+                let node = ct.node.clone();
+                let media_types: Vec<String> = opn
+                    .node
+                    .get("requestBody")
+                    .and_then(|rb| {
+                        self.sources.store.resolve(At {
+                            file: opn.file,
+                            node: rb,
+                        })
+                    })
+                    .and_then(|rb| rb.node.get("content"))
+                    .map(|c| c.entries().iter().map(|(k, _)| k.text.clone()).collect())
+                    .unwrap_or_default();
+                self.warn(
+                    Code::UndocumentedContentType,
+                    &node,
+                    format!(
+                        "operation `{}` does not document a `{}` request body; it is sent as written, unchecked",
+                        op.operation_id.as_deref().unwrap_or(&op.path),
+                        ct.value
+                    ),
+                )
+                .candidates("it documents", media_types.iter().map(String::as_str), &ct.value);
+            }
+        }
+    }
+
+    /// One part of a multipart body (`name`, value `v`, written at a member of `payload`):
+    /// checked against the request schema's part (binary or not) and lowered; `None` when
+    /// its name or content type cannot be written in its headers (reported). The flag is
+    /// true when the part is bytes (checked against the schema as a string placeholder).
+    #[allow(clippy::too_many_arguments)]
+    fn multipart_part(
+        &mut self,
+        st: &Wf<'a>,
+        payload: &Node,
+        member_nodes: &[(&str, &Node)],
+        schema: Option<Schema<'a>>,
+        (op, content_type): (&'a Operation, &str),
+        name: &String,
+        v: &Val,
+    ) -> (Option<ir::Part>, bool) {
+        let store = &self.sources.store;
+        let mut placeholder = false;
+        let node = member_nodes
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or(payload, |(_, n)| n);
+        // The name is written into the part's `Content-Disposition` (`name` and
+        // `filename`): a quote or a line break would end it or add headers.
+        if name
+            .chars()
+            .any(|c| c.is_control() || c == '"' || c == '\\')
+        {
+            let key = payload
+                .entries()
+                .iter()
+                .find(|(k, _)| k.text == *name)
+                .map(|(k, _)| k.node());
+            self.err(Code::InvalidName,
+                    key.as_ref().unwrap_or(node),
+                    format!(
+                        "multipart part name `{}` holds a quote, a backslash or a control character (a line break?), which would change the part's headers",
+                        name.escape_debug()
+                    ),
+                )
+                .help
+                .push("name the part with printable characters other than `\"` and `\\`".into());
+            return (None, placeholder);
+        }
+        let bytes = self.val_is_bytes(st, v);
+        let binary_schema = schema.and_then(|sc| {
+            match types::walk(&self.resolver, sc, std::slice::from_ref(name)) {
+                Walk::Found(p, _) => Some(types::is_binary(&self.resolver, p)),
+                _ => None,
+            }
+        });
+        if !bytes {
+            self.report_bytes(
+                st,
+                node,
+                v,
+                &format!("part `{name}` (only a whole part can be bytes)"),
+            );
+        }
+        if binary_schema == Some(true)
+            && !bytes
+            && !matches!(v, Val::Lit(Lit::Str(_)) | Val::Template(_))
+            && !matches!(self.val_ty(st, v), Some(Ty::String) | None)
+        {
+            self.err(Code::BinaryMismatch, node, format!("part `{name}` is binary in the request schema: give it bytes"))
+                    .help.push("an input with `format: binary` (or a `contentMediaType`), such as `$inputs.file`, a binary step output, or a string".into());
+        }
+        if bytes && binary_schema == Some(false) {
+            self.err(Code::BinaryMismatch, node, format!("part `{name}` is bytes, but the request schema does not describe it as binary"))
+                    .help.push("a part takes bytes when its schema is `type: string, format: binary` (or has a `contentMediaType`)".into());
+        }
+        if bytes {
+            // Bytes fit a binary schema: checked below as a string placeholder.
+            placeholder = true;
+        }
+        let part_type = store.part_content_type(op, content_type, name);
+        if let Some(t) = part_type
+            .as_deref()
+            .filter(|t| t.chars().any(char::is_control))
+        {
+            self.err(Code::InvalidValue,
+                    node,
+                    format!(
+                        "the request schema gives part `{name}` the content type `{}`, which holds a control character (a line break?)",
+                        t.escape_debug()
+                    ),
+                );
+            return (None, placeholder);
+        }
+        (
+            Some(ir::Part {
+                name: name.clone(),
+                value: v.clone(),
+                bytes,
+                content_type: part_type,
+            }),
+            placeholder,
+        )
     }
 
     /// The type of a whole-value expression (`None` for anything else).
@@ -330,7 +378,7 @@ impl<'a> Checker<'a> {
 
     /// Reports bytes (a binary input or output) used where JSON or text is sent.
     pub(super) fn bytes_error(&mut self, node: &Node, place: &str) {
-        self.err(
+        self.err(Code::BinaryMismatch,
             node,
             format!("a binary value (`format: binary` or `contentMediaType`) is used in {place}, which cannot hold bytes"),
         )
@@ -354,99 +402,15 @@ impl<'a> Checker<'a> {
         };
         let sn = schema.node();
         if sn.get("oneOf").is_some() || sn.get("anyOf").is_some() {
-            // Fits if it fits one branch: check quietly against each.
-            let key = if sn.get("oneOf").is_some() {
-                "oneOf"
-            } else {
-                "anyOf"
-            };
-            let branches: Vec<Schema<'a>> = sn
-                .get(key)
-                .map(Node::items)
-                .unwrap_or(&[])
-                .iter()
-                .map(|b| match schema {
-                    Schema::Api(at) => Schema::Api(At {
-                        file: at.file,
-                        node: b,
-                    }),
-                    Schema::Doc(_) => Schema::Doc(b),
-                })
-                .collect();
-            let mut best: Option<Diagnostics> = None;
-            for b in branches {
-                let mut scratch = Diagnostics::default();
-                let saved = std::mem::replace(self.diags, scratch);
-                self.quiet += 1;
-                self.check_payload(node, val, b, path, replaced, s);
-                self.quiet -= 1;
-                scratch = std::mem::replace(self.diags, saved);
-                if scratch.is_empty() {
-                    return;
-                }
-                if best.as_ref().is_none_or(|b| scratch.len() < b.len()) {
-                    best = Some(scratch);
-                }
-            }
-            if let Some(b) = best {
-                for d in b.into_vec() {
-                    self.diags.push(d);
-                }
-            }
+            self.check_payload_branches(node, val, schema, (path, replaced), s);
             return;
         }
-        let props_of = |sch: Schema<'a>,
-                        me: &Self|
-         -> (Vec<(String, Schema<'a>)>, Vec<String>, Option<bool>) {
-            let mut props = Vec::new();
-            let mut required = Vec::new();
-            let mut closed = None;
-            let mut parts = vec![sch];
-            for b in sch.node().get("allOf").map(Node::items).unwrap_or(&[]) {
-                let b = match sch {
-                    Schema::Api(at) => Schema::Api(At {
-                        file: at.file,
-                        node: b,
-                    }),
-                    Schema::Doc(_) => Schema::Doc(b),
-                };
-                if let Some((r, _)) = me.resolver.resolve(b) {
-                    parts.push(r);
-                }
-            }
-            for p in parts {
-                let n = p.node();
-                for (k, v) in n.get("properties").map(Node::entries).unwrap_or(&[]) {
-                    let v = match p {
-                        Schema::Api(at) => Schema::Api(At {
-                            file: at.file,
-                            node: v,
-                        }),
-                        Schema::Doc(_) => Schema::Doc(v),
-                    };
-                    props.push((k.text.clone(), v));
-                }
-                required.extend(
-                    n.get("required")
-                        .map(Node::items)
-                        .unwrap_or(&[])
-                        .iter()
-                        .filter_map(Node::as_str)
-                        .map(str::to_owned),
-                );
-                if let Some(ap) = n.get("additionalProperties") {
-                    if ap.as_bool() == Some(false) {
-                        closed = Some(true);
-                    }
-                }
-            }
-            (props, required, closed)
-        };
         let types_allowed = types::schema_types(sn);
         match val {
             Val::Object(members) => {
                 if !types_allowed.is_empty() && !types_allowed.contains(&"object") {
                     self.err(
+                        Code::BodyTypeMismatch,
                         node,
                         format!(
                             "the request body at `{}` must be {}, found an object",
@@ -456,7 +420,7 @@ impl<'a> Checker<'a> {
                     );
                     return;
                 }
-                let (props, required, closed) = props_of(schema, self);
+                let (props, required, closed) = self.object_props(schema);
                 for (k, v) in members {
                     let child_node = node.get(k).cloned().unwrap_or_else(|| node.clone());
                     let key_node = node
@@ -475,7 +439,7 @@ impl<'a> Checker<'a> {
                         ),
                         None if closed == Some(true) => {
                             let names: Vec<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
-                            self.err(key_node.as_ref().unwrap_or(&child_node), format!("the request body schema has no property `{k}` (at `{path}/{k}`) and allows no others"))
+                            self.err(Code::BodyUnknownProperty, key_node.as_ref().unwrap_or(&child_node), format!("the request body schema has no property `{k}` (at `{path}/{k}`) and allows no others"))
                     .candidates("its properties", names.iter().copied(), k);
                         }
                         None => {}
@@ -491,7 +455,7 @@ impl<'a> Checker<'a> {
                     }
                     let ptr = format!("{path}/{}", crate::expr::escape_token(r));
                     if !members.iter().any(|(k, _)| k == r) && !replaced.contains(&ptr) {
-                        self.err(node, format!("the request body of step `{}` is missing the required property `{r}` (at `{ptr}`)", s.id.value))
+                        self.err(Code::BodyMissingProperty, node, format!("the request body of step `{}` is missing the required property `{r}` (at `{ptr}`)", s.id.value))
                             .help.push(format!("add `{r}: ...` to the payload"));
                     }
                 }
@@ -499,6 +463,7 @@ impl<'a> Checker<'a> {
             Val::Array(items) => {
                 if !types_allowed.is_empty() && !types_allowed.contains(&"array") {
                     self.err(
+                        Code::BodyTypeMismatch,
                         node,
                         format!(
                             "the request body at `{}` must be {}, found an array",
@@ -534,12 +499,12 @@ impl<'a> Checker<'a> {
                     || (kind == "null" && types::is_nullable(sn));
                 if !fits {
                     let lit = lit.to_json();
-                    self.err(node, format!("the literal {lit} does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
+                    self.err(Code::BodyTypeMismatch, node, format!("the literal {lit} does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
                 } else if let (Some(e), Lit::Str(sv)) = (sn.get("enum"), lit) {
                     let options: Vec<&str> = e.items().iter().filter_map(Node::as_str).collect();
                     if !options.is_empty() && !options.contains(&sv.as_str()) {
                         let help = did_you_mean(sv, options.iter().copied());
-                        let d = self.err(node, format!("`{sv}` is not one of the values the request body allows at `{path}`"));
+                        let d = self.err(Code::NotAllowedValue, node, format!("`{sv}` is not one of the values the request body allows at `{path}`"));
                         d.help
                             .push(format!("allowed: {}", list_names(options.iter().copied())));
                         if let Some(h) = help {
@@ -560,19 +525,19 @@ impl<'a> Checker<'a> {
                     Some(t) if t.is_bytes() => true,
                     Some(t) => ty_fits(t, &types_allowed, &self.types),
                 };
-                if !fits {
+                let mismatch = (!fits).then(|| {
                     let found = ty.map(|t| t.json_kind(&self.types)).unwrap_or_default();
-                    self.err(
-                        node,
+                    Diagnostic::at(
+                        Code::BodyTypeMismatch,
+                        model::location(&self.file, node),
                         format!(
                             "`{}` gives {found}, but the request body expects {} at `{path}`",
                             node.as_str().unwrap_or("the value"),
                             types_allowed.join(" or ")
                         ),
                     )
-                    .help
-                    .push("convert the value, or change the input's schema type".into());
-                }
+                    .help("convert the value, or change the input's schema type")
+                });
                 // For an array: its `items`, to copy into the input's schema (only when
                 // self-contained: a `$ref` points into the OpenAPI file, not this one).
                 let items = (types_allowed == ["array"])
@@ -581,14 +546,114 @@ impl<'a> Checker<'a> {
                     .map(Node::to_json)
                     .filter(|j| !j.to_string().contains("\"$ref\""))
                     .map(|j| j.to_string());
-                self.record_input_use(e, &types_allowed, !fits, items);
+                self.body_value_use(e, &types_allowed, mismatch, items);
             }
             Val::Template(_) => {
                 if !types_allowed.is_empty() && !types_allowed.contains(&"string") {
-                    self.err(node, format!("a string template does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
+                    self.err(Code::BodyTypeMismatch, node, format!("a string template does not fit the request body at `{path}`: the schema expects {}", types_allowed.join(" or ")));
                 }
             }
         }
+    }
+
+    /// A payload against a `oneOf`/`anyOf` schema: it fits if it fits one branch (each
+    /// checked quietly); else the problems against the closest branch (the fewest) stand.
+    fn check_payload_branches(
+        &mut self,
+        node: &Node,
+        val: &Val,
+        schema: Schema<'a>,
+        (path, replaced): (&str, &[String]),
+        s: &model::Step,
+    ) {
+        let sn = schema.node();
+        // Fits if it fits one branch: check quietly against each.
+        let key = if sn.get("oneOf").is_some() {
+            "oneOf"
+        } else {
+            "anyOf"
+        };
+        let branches: Vec<Schema<'a>> = sn
+            .get(key)
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .map(|b| match schema {
+                Schema::Api(at) => Schema::Api(At {
+                    file: at.file,
+                    node: b,
+                }),
+                Schema::Doc(_) => Schema::Doc(b),
+            })
+            .collect();
+        let mut best: Option<Diagnostics> = None;
+        for b in branches {
+            let mut scratch = Diagnostics::default();
+            let saved = std::mem::replace(self.diags, scratch);
+            self.quiet += 1;
+            self.check_payload(node, val, b, path, replaced, s);
+            self.quiet -= 1;
+            scratch = std::mem::replace(self.diags, saved);
+            if scratch.is_empty() {
+                return;
+            }
+            if best.as_ref().is_none_or(|b| scratch.len() < b.len()) {
+                best = Some(scratch);
+            }
+        }
+        if let Some(b) = best {
+            for d in b.into_vec() {
+                self.diags.push(d);
+            }
+        }
+    }
+
+    /// The properties of an object schema (with those of its `allOf` parts), its
+    /// `required` names, and whether it forbids other properties (`None`: unknown).
+    fn object_props(&self, sch: Schema<'a>) -> ObjectProps<'a> {
+        let mut props = Vec::new();
+        let mut required = Vec::new();
+        let mut closed = None;
+        let mut parts = vec![sch];
+        for b in sch.node().get("allOf").map(Node::items).unwrap_or(&[]) {
+            let b = match sch {
+                Schema::Api(at) => Schema::Api(At {
+                    file: at.file,
+                    node: b,
+                }),
+                Schema::Doc(_) => Schema::Doc(b),
+            };
+            if let Some((r, _)) = self.resolver.resolve(b) {
+                parts.push(r);
+            }
+        }
+        for p in parts {
+            let n = p.node();
+            for (k, v) in n.get("properties").map(Node::entries).unwrap_or(&[]) {
+                let v = match p {
+                    Schema::Api(at) => Schema::Api(At {
+                        file: at.file,
+                        node: v,
+                    }),
+                    Schema::Doc(_) => Schema::Doc(v),
+                };
+                props.push((k.text.clone(), v));
+            }
+            required.extend(
+                n.get("required")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .map(str::to_owned),
+            );
+            if let Some(ap) = n.get("additionalProperties") {
+                if ap.as_bool() == Some(false) {
+                    closed = Some(true);
+                }
+            }
+        }
+        (props, required, closed)
     }
 }
 
@@ -633,6 +698,7 @@ impl<'a> Checker<'a> {
                 replacements.push((target.value.clone(), val));
             } else {
                 self.err(
+                    Code::InvalidQuery,
                     &target.node,
                     format!(
                         "replacement target `{}` is not a JSON pointer",

@@ -38,6 +38,7 @@ impl<'a> Checker<'a> {
                 match self.workflow_index(&t.value) {
                     Some(j) if j == w => {
                         self.err(
+                            Code::DependencyCycle,
                             &t.node,
                             format!("step `{}` runs its own workflow `{}`", s.id.value, t.value),
                         );
@@ -48,6 +49,7 @@ impl<'a> Checker<'a> {
                         let ids: Vec<&str> =
                             self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
                         self.err(
+                            Code::UnknownWorkflow,
                             &t.node,
                             format!("unknown workflowId `{}` in step `{}`", t.value, s.id.value),
                         )
@@ -74,7 +76,7 @@ impl<'a> Checker<'a> {
             .map(|(k, _)| model::location(&self.file, &k.node()));
         let d = self
             .warn(
-                "dialect",
+                Code::Dialect,
                 &t.node,
                 format!(
                     "`operationPath: {}` is read as `operationId: {}`",
@@ -104,6 +106,7 @@ impl<'a> Checker<'a> {
                 Some((src, id)) => (Some(src), id),
                 None => {
                     self.err(
+                        Code::InvalidTarget,
                         &t.node,
                         format!(
                             "`{}` must be `$sourceDescriptions.<name>.<operationId>`",
@@ -136,6 +139,7 @@ impl<'a> Checker<'a> {
                     .chain(self.async_source_names())
                     .collect();
                 self.err_span(
+                    Code::UnknownSource,
                     &t.node,
                     &(20..20 + src.len()),
                     format!("unknown source description `{src}` in `{}`", t.value),
@@ -170,6 +174,7 @@ impl<'a> Checker<'a> {
                     .chain(self.async_operation_ids(source))
                     .collect();
                 self.err(
+                    Code::UnknownOperation,
                     &t.node,
                     format!("unknown operationId `{id}` in step `{}`", s.id.value),
                 )
@@ -193,6 +198,7 @@ impl<'a> Checker<'a> {
                     .map(|(ai, _)| format!("$sourceDescriptions.{}.{id}", sources.apis[*ai].0))
                     .collect();
                 self.err(
+                    Code::AmbiguousOperation,
                     &t.node,
                     format!(
                         "operationId `{id}` is ambiguous: several source descriptions define it"
@@ -214,7 +220,7 @@ impl<'a> Checker<'a> {
             if !name.starts_with('{') && sources.apis.iter().any(|(n, _)| n == name) {
                 canonical = format!("{{$sourceDescriptions.{name}.url}}#{frag}");
                 self.warn(
-                    "dialect",
+                    Code::Dialect,
                     &t.node,
                     format!("`operationPath` `{value}` is read as `{canonical}`"),
                 )
@@ -225,12 +231,12 @@ impl<'a> Checker<'a> {
         }
         const PREFIX: &str = "{$sourceDescriptions.";
         let Some(rest) = value.strip_prefix(PREFIX) else {
-            self.err(&t.node, format!("`operationPath` `{value}` must start with `{{$sourceDescriptions.<name>.url}}#`"))
+            self.err(Code::InvalidTarget, &t.node, format!("`operationPath` `{value}` must start with `{{$sourceDescriptions.<name>.url}}#`"))
                 .help.push("for example `{$sourceDescriptions.api.url}#/paths/~1customers~1{id}/get`".into());
             return Target::Unknown;
         };
         let Some((name, after)) = rest.split_once(".url}") else {
-            self.err(&t.node, format!("`operationPath` `{value}` must start with `{{$sourceDescriptions.<name>.url}}#`"));
+            self.err(Code::InvalidTarget, &t.node, format!("`operationPath` `{value}` must start with `{{$sourceDescriptions.<name>.url}}#`"));
             return Target::Unknown;
         };
         let Some(ai) = sources.apis.iter().position(|(n, _)| n == name) else {
@@ -246,6 +252,7 @@ impl<'a> Checker<'a> {
                 .chain(self.async_source_names())
                 .collect();
             self.err_span(
+                Code::UnknownSource,
                 &t.node,
                 &(PREFIX.len()..PREFIX.len() + name.len()),
                 format!("unknown source description `{name}` in `operationPath`"),
@@ -259,6 +266,7 @@ impl<'a> Checker<'a> {
         let frag = after.strip_prefix('#').unwrap_or(after);
         let Some(tokens) = crate::openapi::pointer_tokens(frag) else {
             self.err(
+                Code::InvalidTarget,
                 &t.node,
                 format!("`operationPath` `{value}` has a malformed JSON pointer"),
             )
@@ -284,7 +292,7 @@ impl<'a> Checker<'a> {
                             &format!("{} {}", method.to_ascii_uppercase(), path),
                             paths.iter().map(String::as_str),
                         );
-                        let d = self.err(&t.node, format!("`operationPath` does not resolve: no operation `{} {path}` in source `{name}`", method.to_ascii_uppercase()));
+                        let d = self.err(Code::UnknownOperation, &t.node, format!("`operationPath` does not resolve: no operation `{} {path}` in source `{name}`", method.to_ascii_uppercase()));
                         d.help.push(format!(
                             "operations: {}",
                             list_names(paths.iter().map(String::as_str))
@@ -304,6 +312,7 @@ impl<'a> Checker<'a> {
                     .map(|o| o.method.to_ascii_lowercase())
                     .collect();
                 self.err(
+                    Code::InvalidTarget,
                     &t.node,
                     format!("`operationPath` points at the path `{path}`, not at an operation"),
                 )
@@ -316,6 +325,7 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 self.err(
+                    Code::InvalidTarget,
                     &t.node,
                     format!("`operationPath` `{value}` does not point at an operation"),
                 )
@@ -359,6 +369,7 @@ impl Checker<'_> {
                 .map(|(n, _)| n.as_str())
                 .collect();
             self.err(
+                Code::UnknownSource,
                 node,
                 format!("`{value}` names no Arazzo source description `{src}`"),
             )
@@ -379,6 +390,7 @@ impl Checker<'_> {
                 Some(k) => Some(WorkflowRef::External(k)),
                 None => {
                     self.err(
+                        Code::UnknownWorkflow,
                         node,
                         format!("Arazzo source `{src}` has no workflow `{id}`"),
                     )

@@ -6,100 +6,7 @@ impl<'a> Checker<'a> {
     pub(super) fn workflow(&mut self, w: usize) -> ir::Workflow {
         let doc = self.doc;
         let wf = &doc.workflows[w];
-        // Inputs.
-        let scope = Scope::Workflow(w);
-        let inputs_schema = wf
-            .inputs
-            .as_ref()
-            .and_then(|n| self.resolver.resolve(Schema::Doc(n)))
-            .map(|(s, _)| s);
-        if let (Some(n), None) = (&wf.inputs, inputs_schema) {
-            let r = n.get("$ref").unwrap_or(n).clone();
-            let names: Vec<&str> = doc
-                .components
-                .inputs
-                .iter()
-                .map(|(k, _)| k.as_str())
-                .collect();
-            let wanted = r
-                .as_str()
-                .and_then(|x| x.rsplit('/').next())
-                .unwrap_or("")
-                .to_owned();
-            self.err(
-                &r,
-                format!(
-                    "the inputs `$ref` of workflow `{}` does not resolve",
-                    wf.id.value
-                ),
-            )
-            .candidates(
-                "`components.inputs` declares",
-                names.iter().copied(),
-                &wanted,
-            );
-        }
-        if let Some(s) = inputs_schema {
-            let props = s.node().get("properties");
-            for req in s.node().get("required").map(Node::items).unwrap_or(&[]) {
-                if let Some(name) = req.as_str() {
-                    if props.and_then(|p| p.get(name)).is_none() && s.node().get("allOf").is_none()
-                    {
-                        let names: Vec<&str> = props
-                            .map(Node::entries)
-                            .unwrap_or(&[])
-                            .iter()
-                            .map(|(k, _)| k.text.as_str())
-                            .collect();
-                        self.err(req, format!("required input `{name}` of workflow `{}` is not among its `properties`", wf.id.value))
-                    .candidates("its properties", names.iter().copied(), name);
-                    }
-                }
-            }
-        }
-        let inputs_ty = match inputs_schema {
-            Some(s) if s.node().get("properties").is_some() => {
-                match self.types.inputs_of(&self.resolver, s, "Inputs", scope) {
-                    Ty::Named(i) => {
-                        if let Some(def) = self.types.def_mut(i) {
-                            def.name = "Inputs".into();
-                            if def.doc.is_none() {
-                                def.doc =
-                                    Some(format!("The inputs of workflow `{}`.", wf.id.value));
-                            }
-                        }
-                        i
-                    }
-                    _ => self.empty_struct("Inputs", scope),
-                }
-            }
-            Some(s) => {
-                if !types::schema_types(s.node()).is_empty()
-                    && !types::schema_types(s.node()).contains(&"object")
-                {
-                    let node = s.node().clone();
-                    self.err(
-                        &node,
-                        format!(
-                            "the inputs of workflow `{}` must be an object schema",
-                            wf.id.value
-                        ),
-                    );
-                }
-                self.empty_struct("Inputs", scope)
-            }
-            None => self.empty_struct("Inputs", scope),
-        };
-        let input_names: Vec<(String, String, Ty)> = self
-            .types
-            .def(inputs_ty)
-            .map(|d| {
-                d.fields
-                    .iter()
-                    .map(|f| (f.json.clone(), f.rust.clone(), f.ty.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let (inputs_schema, inputs_ty, input_names) = self.workflow_inputs(w);
         self.wf_inputs[w] = Some(input_names.clone());
         let mut st = Wf {
             index: w,
@@ -117,72 +24,8 @@ impl<'a> Checker<'a> {
             variants: Namer::new(Style::STEP_VARIANT),
             cred_uses: Vec::new(),
         };
-        for d in &wf.depends_on {
-            let other = self.other_document_workflow(&d.node, &d.value);
-            let found = match other {
-                Some(found) => found,
-                None => self
-                    .workflow_index(&d.value)
-                    .filter(|&j| j != w)
-                    .map(WorkflowRef::Local),
-            };
-            match found {
-                Some(j) => {
-                    st.depends_on.push(j);
-                    // A dependency runs with this workflow's inputs, matched by name.
-                    let theirs = self.inputs_of(j).cloned().unwrap_or_default();
-                    for (json, _, ty) in &theirs {
-                        if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
-                            self.err(&d.node, format!(
-                                "workflow `{}` depends on `{}`, which requires the input `{json}` that `{}` does not declare",
-                                wf.id.value, d.value, wf.id.value
-                            ))
-                            .help.push(format!("a `dependsOn` workflow runs with this workflow's inputs, matched by name: declare `{json}` in the inputs of `{}`", wf.id.value));
-                        }
-                    }
-                }
-                // Reported by `other_document_workflow`.
-                _ if other.is_some() => {}
-                _ => {
-                    let ids: Vec<&str> = doc.workflows.iter().map(|x| x.id.as_str()).collect();
-                    self.err(
-                        &d.node,
-                        format!("`dependsOn` names unknown workflow `{}`", d.value),
-                    )
-                    .candidates(
-                        "the document declares",
-                        ids.iter().copied(),
-                        &d.value,
-                    );
-                }
-            }
-        }
-        // Step ids.
-        for (i, s) in wf.steps.iter().enumerate() {
-            if let Some(first) = wf.steps[..i].iter().find(|p| p.id.value == s.id.value) {
-                let first = model::location(&self.file, &first.id.node);
-                self.err(
-                    &s.id.node,
-                    format!(
-                        "duplicate stepId `{}` in workflow `{}`",
-                        s.id.value, wf.id.value
-                    ),
-                )
-                .add_label(first, "first declared here")
-                .help
-                .push("stepIds must be unique within a workflow".into());
-            }
-            if s.id.value.is_empty()
-                || !s
-                    .id
-                    .value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                self.err(&s.id.node, format!("stepId `{}` must match `[A-Za-z0-9_-]+`", s.id.value))
-                    .help.push("runtime expressions such as `$steps.<stepId>.outputs.x` cannot name it otherwise".into());
-            }
-        }
+        self.workflow_depends_on(&mut st, w);
+        self.check_step_ids(w);
         // Targets.
         for s in &wf.steps {
             let t = self.target(s, w);
@@ -234,21 +77,13 @@ impl<'a> Checker<'a> {
         let flow = Flow::analyse(n, &lowered_kinds);
         for (i, s) in wf.steps.iter().enumerate() {
             if !flow.reachable[i] {
-                self.warn("unreachable_step", &s.id.node, format!("step `{}` can never run", s.id.value))
+                self.warn(Code::UnreachableStep, &s.id.node, format!("step `{}` can never run", s.id.value))
                     .help.push("no step leads to it: every earlier path ends or jumps past it; remove it or add a `goto` to it".into());
             }
         }
         // Outputs of each step first (later steps and loops read them).
         for (i, s) in wf.steps.iter().enumerate() {
-            let ec = Ectx {
-                step: Some(i),
-                response: true,
-                success: true,
-                may: &flow.may_in[i],
-                must: &flow.must_in[i],
-                place: format!("an output of step `{}`", s.id.value),
-                unreachable: !flow.reachable[i],
-            };
+            let ec = Ectx::step(&flow, i, &s.id.value, StepPart::Output);
             let mut used = Namer::new(Style::FIELD);
             let mut outs = Vec::new();
             for (name, value) in &s.outputs {
@@ -276,15 +111,7 @@ impl<'a> Checker<'a> {
             steps.push(step);
         }
         // Workflow outputs.
-        let ec = Ectx {
-            step: None,
-            response: false,
-            success: false,
-            may: &flow.may_exit,
-            must: &flow.must_exit,
-            place: format!("an output of workflow `{}`", wf.id.value),
-            unreachable: false,
-        };
+        let ec = Ectx::workflow_outputs(&flow, &wf.id.value);
         self.fact_scope(&st, &ec); // editor queries (facts.rs)
         let mut used = Namer::new(Style::FIELD);
         let mut outputs = Vec::new();
@@ -359,5 +186,185 @@ impl<'a> Checker<'a> {
             origin: None,
         });
         types::TypeId(self.types.defs.len() - 1)
+    }
+    /// The inputs of workflow `w`: its schema (when it resolves; a `$ref` that does not is
+    /// reported), the generated `Inputs` struct, and its fields (JSON name, Rust field, type).
+    fn workflow_inputs(&mut self, w: usize) -> (Option<Schema<'a>>, types::TypeId, NamedTys) {
+        let doc = self.doc;
+        let wf = &doc.workflows[w];
+        let scope = Scope::Workflow(w);
+        let inputs_schema = wf
+            .inputs
+            .as_ref()
+            .and_then(|n| self.resolver.resolve(Schema::Doc(n)))
+            .map(|(s, _)| s);
+        if let (Some(n), None) = (&wf.inputs, inputs_schema) {
+            let r = n.get("$ref").unwrap_or(n).clone();
+            let names: Vec<&str> = doc
+                .components
+                .inputs
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let wanted = r
+                .as_str()
+                .and_then(|x| x.rsplit('/').next())
+                .unwrap_or("")
+                .to_owned();
+            self.err(
+                Code::InvalidInputs,
+                &r,
+                format!(
+                    "the inputs `$ref` of workflow `{}` does not resolve",
+                    wf.id.value
+                ),
+            )
+            .candidates(
+                "`components.inputs` declares",
+                names.iter().copied(),
+                &wanted,
+            );
+        }
+        if let Some(s) = inputs_schema {
+            let props = s.node().get("properties");
+            for req in s.node().get("required").map(Node::items).unwrap_or(&[]) {
+                if let Some(name) = req.as_str() {
+                    if props.and_then(|p| p.get(name)).is_none() && s.node().get("allOf").is_none()
+                    {
+                        let names: Vec<&str> = props
+                            .map(Node::entries)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|(k, _)| k.text.as_str())
+                            .collect();
+                        self.err(Code::InvalidInputs, req, format!("required input `{name}` of workflow `{}` is not among its `properties`", wf.id.value))
+                    .candidates("its properties", names.iter().copied(), name);
+                    }
+                }
+            }
+        }
+        let inputs_ty = match inputs_schema {
+            Some(s) if s.node().get("properties").is_some() => {
+                match self.types.inputs_of(&self.resolver, s, "Inputs", scope) {
+                    Ty::Named(i) => {
+                        if let Some(def) = self.types.def_mut(i) {
+                            def.name = "Inputs".into();
+                            if def.doc.is_none() {
+                                def.doc =
+                                    Some(format!("The inputs of workflow `{}`.", wf.id.value));
+                            }
+                        }
+                        i
+                    }
+                    _ => self.empty_struct("Inputs", scope),
+                }
+            }
+            Some(s) => {
+                if !types::schema_types(s.node()).is_empty()
+                    && !types::schema_types(s.node()).contains(&"object")
+                {
+                    let node = s.node().clone();
+                    self.err(
+                        Code::InvalidInputs,
+                        &node,
+                        format!(
+                            "the inputs of workflow `{}` must be an object schema",
+                            wf.id.value
+                        ),
+                    );
+                }
+                self.empty_struct("Inputs", scope)
+            }
+            None => self.empty_struct("Inputs", scope),
+        };
+        let input_names: Vec<(String, String, Ty)> = self
+            .types
+            .def(inputs_ty)
+            .map(|d| {
+                d.fields
+                    .iter()
+                    .map(|f| (f.json.clone(), f.rust.clone(), f.ty.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (inputs_schema, inputs_ty, input_names)
+    }
+
+    /// The workflow's `dependsOn`: each names another workflow, recorded in `st`; one whose
+    /// required inputs this workflow does not declare is reported.
+    fn workflow_depends_on(&mut self, st: &mut Wf<'a>, w: usize) {
+        let wf = &self.doc.workflows[w];
+        for d in &wf.depends_on {
+            let other = self.other_document_workflow(&d.node, &d.value);
+            let found = match other {
+                Some(found) => found,
+                None => self
+                    .workflow_index(&d.value)
+                    .filter(|&j| j != w)
+                    .map(WorkflowRef::Local),
+            };
+            match found {
+                Some(j) => {
+                    st.depends_on.push(j);
+                    // A dependency runs with this workflow's inputs, matched by name.
+                    let theirs = self.inputs_of(j).cloned().unwrap_or_default();
+                    for (json, _, ty) in &theirs {
+                        if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
+                            self.err(Code::MissingInput, &d.node, format!(
+                                "workflow `{}` depends on `{}`, which requires the input `{json}` that `{}` does not declare",
+                                wf.id.value, d.value, wf.id.value
+                            ))
+                            .help.push(format!("a `dependsOn` workflow runs with this workflow's inputs, matched by name: declare `{json}` in the inputs of `{}`", wf.id.value));
+                        }
+                    }
+                }
+                // Reported by `other_document_workflow`.
+                _ if other.is_some() => {}
+                _ => {
+                    let ids: Vec<&str> = self.doc.workflows.iter().map(|x| x.id.as_str()).collect();
+                    self.err(
+                        Code::UnknownWorkflow,
+                        &d.node,
+                        format!("`dependsOn` names unknown workflow `{}`", d.value),
+                    )
+                    .candidates(
+                        "the document declares",
+                        ids.iter().copied(),
+                        &d.value,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Step ids: unique within the workflow, and of the characters expressions can name.
+    fn check_step_ids(&mut self, w: usize) {
+        let wf = &self.doc.workflows[w];
+        for (i, s) in wf.steps.iter().enumerate() {
+            if let Some(first) = wf.steps[..i].iter().find(|p| p.id.value == s.id.value) {
+                let first = model::location(&self.file, &first.id.node);
+                self.err(
+                    Code::Duplicate,
+                    &s.id.node,
+                    format!(
+                        "duplicate stepId `{}` in workflow `{}`",
+                        s.id.value, wf.id.value
+                    ),
+                )
+                .add_label(first, "first declared here")
+                .help
+                .push("stepIds must be unique within a workflow".into());
+            }
+            if s.id.value.is_empty()
+                || !s
+                    .id
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                self.err(Code::InvalidName, &s.id.node, format!("stepId `{}` must match `[A-Za-z0-9_-]+`", s.id.value))
+                    .help.push("runtime expressions such as `$steps.<stepId>.outputs.x` cannot name it otherwise".into());
+            }
+        }
     }
 }

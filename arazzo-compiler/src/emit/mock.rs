@@ -160,6 +160,7 @@ fn operations_of(
             Ok(h) => Some(h),
             Err(why) => {
                 let mut d = Diagnostic::at(
+                    crate::diag::Code::MockUnsatisfiable,
                     locate(wi, si),
                     format!(
                         "`mocks`: no happy-path answer can be made for step `{}`: {why}",

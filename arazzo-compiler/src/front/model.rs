@@ -4,7 +4,7 @@
 //! types and unknown fields (other than `x-` extensions) are reported, and the
 //! rest of the document is still read so later stages can check it.
 
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
+use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceFile};
 use crate::yaml::{Node, Value};
 
 pub use crate::yaml::location;
@@ -443,15 +443,24 @@ impl<'a> Reader<'a> {
             return true;
         }
         let declared = self.declared.clone();
-        let d = self.error(node, format!("{what} is an Arazzo 1.1 feature"));
+        let d = self.error(
+            Code::Arazzo11Only,
+            node,
+            format!("{what} is an Arazzo 1.1 feature"),
+        );
         requires_1_1(d, &declared);
         false
     }
 
     /// Reports a problem at a node.
-    pub fn error(&mut self, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn error(
+        &mut self,
+        code: Code,
+        node: &Node,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diags
-            .push_mut(Diagnostic::at(location(&self.file, node), message))
+            .push_mut(Diagnostic::at(code, location(&self.file, node), message))
     }
 
     /// Checks `node` is a mapping whose keys are among `allowed` (or `x-`), reporting others.
@@ -470,6 +479,7 @@ impl<'a> Reader<'a> {
         let allowed = &all[..];
         if !matches!(node.value, Value::Map(_)) {
             self.error(
+                Code::WrongType,
                 node,
                 format!("{what} must be a mapping, found {}", node.type_name()),
             );
@@ -484,7 +494,11 @@ impl<'a> Reader<'a> {
             }
             let key_node = k.node();
             let help = did_you_mean(&k.text, allowed.iter().copied());
-            let d = self.error(&key_node, format!("unknown field `{}` in {what}", k.text));
+            let d = self.error(
+                Code::UnknownField,
+                &key_node,
+                format!("unknown field `{}` in {what}", k.text),
+            );
             d.help
                 .push(format!("allowed fields: {}", allowed.join(", ")));
             if let Some(h) = help {
@@ -504,6 +518,7 @@ impl<'a> Reader<'a> {
                 }),
                 _ => {
                     self.error(
+                        Code::WrongType,
                         n,
                         format!(
                             "`{key}` of {what} must be a string, found {}",
@@ -516,6 +531,7 @@ impl<'a> Reader<'a> {
             None => {
                 if required {
                     self.error(
+                        Code::MissingField,
                         parent,
                         format!("{what} is missing the required field `{key}`"),
                     );
@@ -534,6 +550,7 @@ impl<'a> Reader<'a> {
             Some(n) if matches!(n.value, Value::Seq(_)) => n.items(),
             Some(n) => {
                 self.error(
+                    Code::WrongType,
                     n,
                     format!(
                         "`{key}` of {what} must be a sequence, found {}",
@@ -575,14 +592,22 @@ impl<'a> Reader<'a> {
                     node: n.clone(),
                 }),
                 _ => {
-                    self.error(n, "`arazzo` must be a version string such as `1.0.1`");
+                    self.error(
+                        Code::InvalidValue,
+                        n,
+                        "`arazzo` must be a version string such as `1.0.1`",
+                    );
                     None
                 }
             },
             None => {
-                self.error(root, "the document is missing the required field `arazzo`")
-                    .help
-                    .push("start the document with `arazzo: 1.0.1`".into());
+                self.error(
+                    Code::MissingField,
+                    root,
+                    "the document is missing the required field `arazzo`",
+                )
+                .help
+                .push("start the document with `arazzo: 1.0.1`".into());
                 None
             }
         };
@@ -600,9 +625,13 @@ impl<'a> Reader<'a> {
             } else if !minor("1.0") {
                 let node = v.node.clone();
                 let value = v.value.clone();
-                self.error(&node, format!("unsupported Arazzo version `{value}`"))
-                    .help
-                    .push("this compiler reads Arazzo 1.0.x and 1.1.x documents".into());
+                self.error(
+                    Code::UnsupportedVersion,
+                    &node,
+                    format!("unsupported Arazzo version `{value}`"),
+                )
+                .help
+                .push("this compiler reads Arazzo 1.0.x and 1.1.x documents".into());
             }
         }
         doc.version = self.version;
@@ -610,7 +639,11 @@ impl<'a> Reader<'a> {
             if let Some(t) = self.string_node(n, "`$self`") {
                 if self.gate(n, "`$self`") {
                     if t.value.contains('#') {
-                        self.error(n, "`$self` must not contain a fragment (`#...`)");
+                        self.error(
+                            Code::InvalidValue,
+                            n,
+                            "`$self` must not contain a fragment (`#...`)",
+                        );
                     }
                     doc.self_uri = Some(t);
                 }
@@ -627,12 +660,20 @@ impl<'a> Reader<'a> {
                     doc.summary = self.opt_string(info, "summary", "`info`");
                     doc.description = self.opt_string(info, "description", "`info`");
                     if info.get("version").is_none() {
-                        self.error(info, "`info` is missing the required field `version`");
+                        self.error(
+                            Code::MissingField,
+                            info,
+                            "`info` is missing the required field `version`",
+                        );
                     }
                 }
             }
             None => {
-                self.error(root, "the document is missing the required field `info`");
+                self.error(
+                    Code::MissingField,
+                    root,
+                    "the document is missing the required field `info`",
+                );
             }
         }
         match root.get("sourceDescriptions") {
@@ -645,12 +686,14 @@ impl<'a> Reader<'a> {
             }
             Some(n) => {
                 self.error(
+                    Code::EmptyList,
                     n,
                     "`sourceDescriptions` must list at least one source description",
                 );
             }
             None => {
                 self.error(
+                    Code::MissingField,
                     root,
                     "the document is missing the required field `sourceDescriptions`",
                 );
@@ -665,10 +708,15 @@ impl<'a> Reader<'a> {
                 }
             }
             Some(n) => {
-                self.error(n, "`workflows` must list at least one workflow");
+                self.error(
+                    Code::EmptyList,
+                    n,
+                    "`workflows` must list at least one workflow",
+                );
             }
             None => {
                 self.error(
+                    Code::MissingField,
                     root,
                     "the document is missing the required field `workflows`",
                 );
@@ -696,6 +744,7 @@ impl<'a> Reader<'a> {
             {
                 let nn = n.node.clone();
                 self.error(
+                    Code::InvalidName,
                     &nn,
                     format!(
                         "source description name `{}` must match `[A-Za-z0-9_-]+`",
@@ -716,7 +765,7 @@ impl<'a> Reader<'a> {
                 }
                 other => {
                     let msg = format!("unknown source description type `{other}`");
-                    self.error(&t.node, msg)
+                    self.error(Code::InvalidValue, &t.node, msg)
                         .help
                         .push("use `openapi` or `arazzo`".into());
                     None
@@ -767,10 +816,15 @@ impl<'a> Reader<'a> {
                 }
             }
             Some(s) => {
-                self.error(s, format!("{what} must have at least one step"));
+                self.error(
+                    Code::EmptyList,
+                    s,
+                    format!("{what} must have at least one step"),
+                );
             }
             None => {
                 self.error(
+                    Code::MissingField,
                     node,
                     format!("{what} is missing the required field `steps`"),
                 );
@@ -785,6 +839,7 @@ impl<'a> Reader<'a> {
         if let Some(i) = &inputs {
             if !matches!(i.value, Value::Map(_)) {
                 self.error(
+                    Code::WrongType,
                     i,
                     format!("`inputs` of {what} must be a JSON Schema (a mapping)"),
                 );
@@ -817,6 +872,7 @@ impl<'a> Reader<'a> {
             }),
             _ => {
                 self.error(
+                    Code::WrongType,
                     n,
                     format!("{what} must be a string, found {}", n.type_name()),
                 );
@@ -831,6 +887,7 @@ impl<'a> Reader<'a> {
         };
         if !matches!(o.value, Value::Map(_)) {
             self.error(
+                Code::WrongType,
                 o,
                 format!("`outputs` of {what} must be a mapping of names to expressions"),
             );
@@ -849,6 +906,7 @@ impl<'a> Reader<'a> {
                     .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
             {
                 self.error(
+                    Code::InvalidName,
                     &key.node,
                     format!("output name `{}` must match `^[a-zA-Z0-9.\\-_]+$`", k.text),
                 );
@@ -917,7 +975,7 @@ impl<'a> Reader<'a> {
                     };
                     let help = did_you_mean(other, known.iter().copied());
                     let msg = format!("unknown parameter location `{other}`");
-                    let d = self.error(&t.node, msg);
+                    let d = self.error(Code::InvalidValue, &t.node, msg);
                     d.help.push(if v11 {
                         "`in` is one of path, query, querystring, header, cookie".into()
                     } else {
@@ -933,7 +991,11 @@ impl<'a> Reader<'a> {
         let value = match p.get("value") {
             Some(v) => v,
             None => {
-                self.error(p, "a parameter is missing the required field `value`");
+                self.error(
+                    Code::MissingField,
+                    p,
+                    "a parameter is missing the required field `value`",
+                );
                 return None;
             }
         };
@@ -992,6 +1054,7 @@ impl<'a> Reader<'a> {
                 other => {
                     let help = other.and_then(|o| did_you_mean(o, ["send", "receive"]));
                     let d = self.error(
+                        Code::InvalidValue,
                         n,
                         format!(
                             "a step `action` must be `send` or `receive`, found `{}`",
@@ -1013,6 +1076,7 @@ impl<'a> Reader<'a> {
                 Value::Int(ms) if ms > 0 => u64::try_from(ms).ok(),
                 _ => {
                     self.error(
+                        Code::InvalidValue,
                         n,
                         "a step `timeout` must be a positive integer (milliseconds)",
                     );
@@ -1047,7 +1111,7 @@ impl<'a> Reader<'a> {
         let target = match targets.len() {
             1 => targets.into_iter().next(),
             0 => {
-                self.error(
+                self.error(Code::InvalidTarget,
                     &id.node,
                     format!("{what} names no `operationId`, `operationPath`, `channelPath` or `workflowId`"),
                 )
@@ -1056,7 +1120,7 @@ impl<'a> Reader<'a> {
                 None
             }
             _ => {
-                self.error(&id.node, format!("{what} names more than one of `operationId`, `operationPath`, `channelPath` and `workflowId`"))
+                self.error(Code::InvalidTarget, &id.node, format!("{what} names more than one of `operationId`, `operationPath`, `channelPath` and `workflowId`"))
                     .help.push("a step runs exactly one operation or workflow: keep one".into());
                 None
             }
@@ -1078,7 +1142,7 @@ impl<'a> Reader<'a> {
                             _ => t.as_str(),
                         };
                         if name != Some("jsonpointer") {
-                            self.error(t, format!("replacement targets of type `{}` are not supported", name.unwrap_or("?")))
+                            self.error(Code::Unsupported, t, format!("replacement targets of type `{}` are not supported", name.unwrap_or("?")))
                                 .help
                                 .push("write the target as a JSON pointer (`targetSelectorType: jsonpointer`, the default for JSON payloads)".into());
                         }
@@ -1094,7 +1158,7 @@ impl<'a> Reader<'a> {
                     match (target, r.get("value")) {
                         (Some(t), Some(v)) => replacements.push((t, v)),
                         (Some(_), None) => {
-                            self.error(
+                            self.error(Code::MissingField,
                                 r,
                                 "a payload replacement is missing the required field `value`",
                             );
@@ -1166,7 +1230,7 @@ impl<'a> Reader<'a> {
                         }
                     }
                     _ => {
-                        self.error(t, "a criterion `type` must be a string or a criterion expression type object");
+                        self.error(Code::InvalidCriterion, t, "a criterion `type` must be a string or a criterion expression type object");
                         return None;
                     }
                 };
@@ -1177,7 +1241,11 @@ impl<'a> Reader<'a> {
                     "xpath" => CriterionType::XPath(ver),
                     other => {
                         let help = did_you_mean(other, ["simple", "regex", "jsonpath", "xpath"]);
-                        let d = self.error(t, format!("unknown criterion type `{other}`"));
+                        let d = self.error(
+                            Code::InvalidCriterion,
+                            t,
+                            format!("unknown criterion type `{other}`"),
+                        );
                         d.help.push("use simple, regex, jsonpath or xpath".into());
                         if let Some(h) = help {
                             d.help.push(h);
@@ -1188,7 +1256,7 @@ impl<'a> Reader<'a> {
             }
         };
         if kind != CriterionType::Simple && context.is_none() {
-            self.error(c, "a criterion with a `type` must have a `context`")
+            self.error(Code::InvalidCriterion, c, "a criterion with a `type` must have a `context`")
                 .help.push("the context is the runtime expression the condition applies to, e.g. `$response.body`".into());
         }
         Some(Criterion {
@@ -1240,7 +1308,7 @@ impl<'a> Reader<'a> {
         }
         if let Some(p) = a.get("parameters") {
             if self.gate(p, &format!("`parameters` on {what}")) {
-                self.error(p, format!("`parameters` on {what} (inputs of the workflow it transfers to) are not supported yet"))
+                self.error(Code::Unsupported, p, format!("`parameters` on {what} (inputs of the workflow it transfers to) are not supported yet"))
                     .help
                     .push("the workflow it runs receives this workflow's inputs, matched by name".into());
             }
@@ -1259,7 +1327,7 @@ impl<'a> Reader<'a> {
                 };
                 let kind = if failure { "failure" } else { "success" };
                 let msg = format!("unknown {kind} action type `{other}`");
-                self.error(&kind_text.node, msg)
+                self.error(Code::InvalidAction, &kind_text.node, msg)
                     .help
                     .push(format!("use {allowed}"));
                 return None;
@@ -1270,7 +1338,11 @@ impl<'a> Reader<'a> {
             match n.as_f64() {
                 Some(v) if v >= 0.0 && v.is_finite() => Some(v),
                 _ => {
-                    r.error(n, format!("`{key}` must be a non-negative number"));
+                    r.error(
+                        Code::InvalidValue,
+                        n,
+                        format!("`{key}` must be a non-negative number"),
+                    );
                     None
                 }
             }
@@ -1281,7 +1353,11 @@ impl<'a> Reader<'a> {
             Some(n) => match n.value {
                 Value::Int(i) if i >= 0 => Some(i as u64),
                 _ => {
-                    self.error(n, "`retryLimit` must be a non-negative integer");
+                    self.error(
+                        Code::InvalidValue,
+                        n,
+                        "`retryLimit` must be a non-negative integer",
+                    );
                     None
                 }
             },
@@ -1289,15 +1365,27 @@ impl<'a> Reader<'a> {
         let step_id = self.text(a, "stepId", what, false);
         let workflow_id = self.text(a, "workflowId", what, false);
         if step_id.is_some() && workflow_id.is_some() {
-            self.error(a, format!("{what} names both `stepId` and `workflowId`"))
-                .help
-                .push("keep one of them".into());
+            self.error(
+                Code::InvalidAction,
+                a,
+                format!("{what} names both `stepId` and `workflowId`"),
+            )
+            .help
+            .push("keep one of them".into());
         }
         if kind == ActionType::Goto && step_id.is_none() && workflow_id.is_none() {
-            self.error(a, "a `goto` action needs a `stepId` or a `workflowId`");
+            self.error(
+                Code::InvalidAction,
+                a,
+                "a `goto` action needs a `stepId` or a `workflowId`",
+            );
         }
         if kind == ActionType::End && (step_id.is_some() || workflow_id.is_some()) {
-            self.error(a, "an `end` action takes no `stepId` or `workflowId`");
+            self.error(
+                Code::InvalidAction,
+                a,
+                "an `end` action takes no `stepId` or `workflowId`",
+            );
         }
         Some(Action {
             name: name?,
@@ -1327,7 +1415,11 @@ impl<'a> Reader<'a> {
         for field in ["inputs", "parameters", "successActions", "failureActions"] {
             let Some(map) = c.get(field) else { continue };
             if !matches!(map.value, Value::Map(_)) {
-                self.error(map, format!("`components.{field}` must be a mapping"));
+                self.error(
+                    Code::WrongType,
+                    map,
+                    format!("`components.{field}` must be a mapping"),
+                );
                 continue;
             }
             for (k, v) in map.entries() {
@@ -1339,6 +1431,7 @@ impl<'a> Reader<'a> {
                         .all(|ch| ch.is_ascii_alphanumeric() || ".-_".contains(ch))
                 {
                     self.error(
+                        Code::InvalidName,
                         &key.node,
                         format!(
                             "component name `{}` must match `^[a-zA-Z0-9.\\-_]+$`",

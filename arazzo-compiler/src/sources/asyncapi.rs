@@ -9,7 +9,7 @@
 //! schema, content type and correlation-id location. AsyncAPI 2.x is refused
 //! with its version named.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::openapi::{pointer_tokens, At, Store};
 use crate::yaml::{Node, Value};
 
@@ -136,7 +136,7 @@ impl Store {
         &self,
         file: usize,
         diags: &mut Diagnostics,
-        blame: &dyn Fn(String) -> Diagnostic,
+        blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<AsyncApi> {
         let display = &self.files.get(file)?.file.display;
         let root = &self.files.get(file)?.root;
@@ -144,15 +144,18 @@ impl Store {
             Some(Value::Str(s)) => s.clone(),
             Some(Value::Float(f)) => f.to_string(),
             _ => {
-                diags.push(blame(format!(
-                    "`{display}` is not an AsyncAPI description (no `asyncapi` version field)"
-                )));
+                diags.push(blame(
+                    Code::NotADescription,
+                    format!(
+                        "`{display}` is not an AsyncAPI description (no `asyncapi` version field)"
+                    ),
+                ));
                 return None;
             }
         };
         if !version.starts_with("3.") {
             diags.push(
-                blame(format!(
+                blame(Code::UnsupportedVersion, format!(
                     "AsyncAPI version `{version}` of `{display}` is not supported (3.x is)"
                 ))
                 .help("AsyncAPI 2 describes publish/subscribe from the server's side; convert it to AsyncAPI 3 (for example with the AsyncAPI CLI's `convert` command)"),

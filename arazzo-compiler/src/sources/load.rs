@@ -2,7 +2,7 @@
 //! local file (relative to the Arazzo document, or given by the caller for
 //! remote urls), loaded, and indexed as an OpenAPI [`Api`].
 
-use crate::diag::{Diagnostic, Diagnostics, Location, SourceFile};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location, SourceFile};
 use crate::model::{self, Document, SourceType};
 use crate::openapi::{Api, Store};
 use crate::yaml::Node;
@@ -66,7 +66,7 @@ pub fn source_path(
         if let Some(p) = map_url(&map.overrides, url) {
             return Ok(p);
         }
-        let mut d = Diagnostic::at(
+        let mut d = Diagnostic::at(Code::RemoteSource,
             model::location(file, &sd.url.node),
             format!("source description `{name}` is remote (`{url}`); remote descriptions are never fetched at build time"),
         )
@@ -95,16 +95,18 @@ pub fn source_path(
     let rel = rel.split('#').next().unwrap_or(rel);
     // A url is percent-encoded (`my%20api.yaml` names `my api.yaml`).
     let decoded = crate::files::percent_decode(rel);
-    let blame = |m: String| Box::new(Diagnostic::at(model::location(file, &sd.url.node), m));
+    let blame = |code: Code, m: String| {
+        Box::new(Diagnostic::at(code, model::location(file, &sd.url.node), m))
+    };
     if decoded.chars().any(char::is_control) {
-        return Err(blame(format!(
+        return Err(blame(Code::ForbiddenPath, format!(
             "the url of source description `{name}` names a file with control characters (a line break?), which cannot be a source file"
         )));
     }
     let path = normalize(&dir.join(decoded));
     if !confined(&path, &map.allowed) {
         return Err(Box::new(
-            Diagnostic::at(
+            Diagnostic::at(Code::ForbiddenPath,
                 model::location(file, &sd.url.node),
                 format!("the url of source description `{name}` (`{url}`) names a file outside the crate"),
             )
@@ -144,6 +146,7 @@ pub fn load_sources(
         let name = sd.name.as_str();
         if seen.contains(&name) {
             diags.push(Diagnostic::at(
+                Code::Duplicate,
                 model::location(file, &sd.name.node),
                 format!("duplicate source description name `{name}`"),
             ));
@@ -167,7 +170,7 @@ pub fn load_sources(
             }
         };
         let blame_loc = model::location(file, &sd.url.node);
-        let blame = |m: String| Diagnostic::at(blame_loc.clone(), m);
+        let blame = |code: Code, m: String| Diagnostic::at(code, blame_loc.clone(), m);
         sources.store.set_url_map(&map.overrides);
         let Some(index) = sources.store.load(&path, display, diags, &blame) else {
             sources.apis.push((name.to_owned(), None));
@@ -220,7 +223,7 @@ fn load_asyncapi(
         }
     };
     let blame_loc = model::location(file, &sd.url.node);
-    let blame = |m: String| Diagnostic::at(blame_loc.clone(), m);
+    let blame = |code: Code, m: String| Diagnostic::at(code, blame_loc.clone(), m);
     store.set_url_map(&map.overrides);
     let index = store.load(&path, display, diags, &blame)?;
     let start = ["channels", "operations", "components"]
@@ -282,7 +285,7 @@ pub fn load_used(
             .iter()
             .find(|sd| sd.name.value == *name)
             .and_then(|sd| model::location(file, &sd.url.node));
-        let blame = |m: String| Diagnostic::at(blame_loc.clone(), m);
+        let blame = |code: Code, m: String| Diagnostic::at(code, blame_loc.clone(), m);
         let mut start = Vec::new();
         let store = &mut sources.store;
         for op in used {

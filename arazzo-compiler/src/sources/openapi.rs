@@ -5,7 +5,7 @@
 //! within a file and across files with a bound on the chain length (so `$ref`
 //! cycles end). Swagger 2.0 is refused with its version named.
 
-use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
+use crate::diag::{Code, Diagnostic, Diagnostics, Pos, SourceFile};
 pub use crate::files::percent_decode;
 use crate::model::ParamIn;
 use crate::yaml::{self, Node, Value};
@@ -272,16 +272,17 @@ impl Store {
         path: &Path,
         display: &dyn Fn(&Path) -> String,
         diags: &mut Diagnostics,
-        blame: &dyn Fn(String) -> Diagnostic,
+        blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<usize> {
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if let Some(&i) = self.by_path.get(&canonical) {
             return Some(i);
         }
         if self.files.len() >= MAX_FILES {
-            diags.push(blame(format!(
-                "too many OpenAPI files referenced (more than {MAX_FILES})"
-            )));
+            diags.push(blame(
+                Code::TooManyFiles,
+                format!("too many OpenAPI files referenced (more than {MAX_FILES})"),
+            ));
             return None;
         }
         let overlay = self
@@ -291,10 +292,13 @@ impl Store {
         let (file, parsed) = match read_parsed(&canonical, display(&canonical), overlay) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(blame(format!(
-                    "cannot read OpenAPI description `{}`: {e}",
-                    display(path)
-                )));
+                diags.push(
+                    blame(
+                        Code::CannotRead,
+                        format!("cannot read OpenAPI description `{}`: {e}", display(path)),
+                    )
+                    .with_path(path),
+                );
                 return None;
             }
         };
@@ -308,6 +312,7 @@ impl Store {
                     text: String::new(),
                 });
                 diags.push(Diagnostic::at(
+                    Code::InvalidYaml,
                     Some(crate::diag::Location::at_offset(unquoted, e.pos, e.offset)),
                     format!("invalid YAML/JSON in OpenAPI description: {}", e.message),
                 ));
@@ -332,7 +337,7 @@ impl Store {
         reference: &str,
         display: &dyn Fn(&Path) -> String,
         diags: &mut Diagnostics,
-        blame: &dyn Fn(String) -> Diagnostic,
+        blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<(usize, Vec<String>)> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let tokens = pointer_tokens(fragment)?;
@@ -346,16 +351,19 @@ impl Store {
             return None;
         }
         let refused = if decoded.chars().any(char::is_control) {
-            Some(blame(format!(
+            Some(blame(Code::ForbiddenPath, format!(
                 "`$ref: {}` names a file with control characters (a line break?), which cannot be a source file",
                 reference.escape_debug()
             )))
         } else if !crate::files::confined(&p, &self.allowed) {
             Some(
-                blame(format!(
-                    "`$ref: {reference}` in `{}` names a file outside the crate",
-                    self.files.get(from)?.file.display
-                ))
+                blame(
+                    Code::ForbiddenPath,
+                    format!(
+                        "`$ref: {reference}` in `{}` names a file outside the crate",
+                        self.files.get(from)?.file.display
+                    ),
+                )
                 .help(crate::files::OUTSIDE_HELP),
             )
         } else {
@@ -383,7 +391,7 @@ impl Store {
         path: &str,
         display: &dyn Fn(&Path) -> String,
         diags: &mut Diagnostics,
-        blame: &dyn Fn(String) -> Diagnostic,
+        blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<(usize, Vec<String>)> {
         let mut at = (file, vec!["paths".to_owned(), path.to_owned()]);
         for _ in 0..MAX_REF_HOPS {
@@ -404,7 +412,7 @@ impl Store {
         start: Vec<(usize, Vec<String>)>,
         display: &dyn Fn(&Path) -> String,
         diags: &mut Diagnostics,
-        blame: &dyn Fn(String) -> Diagnostic,
+        blame: &dyn Fn(Code, String) -> Diagnostic,
     ) {
         let mut seen: std::collections::HashSet<(usize, Vec<String>)> =
             std::collections::HashSet::new();
@@ -501,7 +509,7 @@ impl Store {
         &self,
         file: usize,
         diags: &mut Diagnostics,
-        blame: &dyn Fn(String) -> Diagnostic,
+        blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<Api> {
         let root = &self.files.get(file)?.root;
         if let Some(v) = root.get("swagger") {
@@ -510,7 +518,7 @@ impl Store {
                 Value::Float(f) => f.to_string(),
                 _ => "2.0".into(),
             };
-            diags.push(blame(format!(
+            diags.push(blame(Code::UnsupportedVersion, format!(
                 "`{}` is a Swagger {version} description; only OpenAPI 3.0, 3.1 and 3.2 are supported",
                 self.files[file].file.display
             )).help("convert it to OpenAPI 3 (for example with swagger2openapi) and point the source description at the result"));
@@ -520,19 +528,25 @@ impl Store {
             Some(Value::Str(s)) => s.clone(),
             Some(Value::Float(f)) => f.to_string(),
             _ => {
-                diags.push(blame(format!(
-                    "`{}` is not an OpenAPI description (no `openapi` version field)",
-                    self.files[file].file.display
-                )));
+                diags.push(blame(
+                    Code::NotADescription,
+                    format!(
+                        "`{}` is not an OpenAPI description (no `openapi` version field)",
+                        self.files[file].file.display
+                    ),
+                ));
                 return None;
             }
         };
         if !(version.starts_with("3.0") || version.starts_with("3.1") || version.starts_with("3.2"))
         {
-            diags.push(blame(format!(
-                "OpenAPI version `{version}` of `{}` is not supported (3.0, 3.1 and 3.2 are)",
-                self.files[file].file.display
-            )));
+            diags.push(blame(
+                Code::UnsupportedVersion,
+                format!(
+                    "OpenAPI version `{version}` of `{}` is not supported (3.0, 3.1 and 3.2 are)",
+                    self.files[file].file.display
+                ),
+            ));
             return None;
         }
         let server = root
