@@ -401,6 +401,46 @@ pub(crate) struct Extra {
     pub(crate) files: Vec<(Arc<SourceFile>, PathBuf)>,
 }
 
+/// The result of a document that is not YAML: its one diagnostic. A document named by
+/// another one's url (`top` false) is not quoted (it could be any file of the crate); the
+/// document compiled is the user's own.
+fn invalid_yaml(file: &Arc<SourceFile>, top: bool, e: &yaml::YamlError) -> Inner {
+    let shown = if top {
+        file.clone()
+    } else {
+        Arc::new(SourceFile {
+            display: file.display.clone(),
+            text: String::new(),
+        })
+    };
+    Inner {
+        code: Code::new(),
+        diagnostics: vec![Diagnostic::at(
+            diag::Code::InvalidYaml,
+            Some(Location::at_offset(shown, e.pos, e.offset)),
+            format!("invalid YAML: {}", e.message),
+        )],
+        files: Vec::new(),
+        exports: Vec::new(),
+        lowered: None,
+        credentials: Vec::new(),
+    }
+}
+
+/// The modules and workflow ids of the workflows of included Arazzo documents, by index
+/// after the document's own.
+fn external_modules(sources: &resolve::Sources) -> Vec<(String, String)> {
+    sources
+        .arazzo_workflows()
+        .map(|(src, w)| {
+            (
+                format!("{}::{}", names::source_module(src), w.module),
+                w.id.clone(),
+            )
+        })
+        .collect()
+}
+
 pub(crate) fn compile_inner(
     file: Arc<SourceFile>,
     path: &Path,
@@ -414,31 +454,7 @@ pub(crate) fn compile_inner(
     let mut diags = Diagnostics::default();
     let root = match yaml::parse(&file.text, yaml::Limits::default()) {
         Ok(r) => r,
-        Err(e) => {
-            // A document named by another one's url that is not YAML is not quoted (it
-            // could be any file of the crate); the document compiled is the user's own.
-            let shown = if stack.is_empty() {
-                file.clone()
-            } else {
-                Arc::new(SourceFile {
-                    display: file.display.clone(),
-                    text: String::new(),
-                })
-            };
-            diags.push(Diagnostic::at(
-                diag::Code::InvalidYaml,
-                Some(Location::at_offset(shown, e.pos, e.offset)),
-                format!("invalid YAML: {}", e.message),
-            ));
-            return Inner {
-                code: Code::new(),
-                diagnostics: diags.into_vec(),
-                files: Vec::new(),
-                exports: Vec::new(),
-                lowered: None,
-                credentials: Vec::new(),
-            };
-        }
+        Err(e) => return invalid_yaml(&file, stack.is_empty(), &e),
     };
     let doc = model::Reader::new(file.clone(), &mut diags).document(&root);
     let map = resolve::SourceMap {
@@ -561,15 +577,7 @@ pub(crate) fn compile_inner(
     let checked = checker.run();
     // The checked workflows are those of the document, in document order.
     let workflows = &checked.workflows;
-    let externals: Vec<(String, String)> = sources
-        .arazzo_workflows()
-        .map(|(src, w)| {
-            (
-                format!("{}::{}", names::source_module(src), w.module),
-                w.id.clone(),
-            )
-        })
-        .collect();
+    let externals = external_modules(&sources);
     let exports = exported_workflows(&checked);
     let mut own = Vec::new();
     credential_needs(workflows, &mut own);

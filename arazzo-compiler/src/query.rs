@@ -31,9 +31,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Editor buffers that replace the contents of files on disk (the Arazzo document being
-/// edited, or an OpenAPI/AsyncAPI description open in the editor), by absolute path.
-pub type Overlays = HashMap<PathBuf, Arc<str>>;
+pub use crate::files::Overlays;
 
 /// Most nesting levels of a schema copied into a [`Fact`] or [`Scope`] (`$ref`s are
 /// followed up to this depth; deeper schemas are cut).

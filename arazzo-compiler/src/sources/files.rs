@@ -15,8 +15,8 @@ pub struct SourceMap {
     /// The directories (canonical) source urls and `$ref`s may name files in, with their
     /// subdirectories ([`crate::allowed_dirs`]); empty: anywhere.
     pub allowed: Vec<PathBuf>,
-    /// Editor buffers read instead of the files they name ([`crate::query::Overlays`]).
-    pub overlays: crate::query::Overlays,
+    /// Editor buffers read instead of the files they name ([`Overlays`]).
+    pub overlays: Overlays,
 }
 
 /// Whether `path` is in one of `allowed` or below (compared canonical, so that a symbolic
@@ -101,3 +101,7 @@ pub fn percent_decode(s: &str) -> String {
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
+
+/// Editor buffers that replace the contents of files on disk (the Arazzo document being
+/// edited, or an OpenAPI/AsyncAPI description open in the editor), by absolute path.
+pub type Overlays = std::collections::HashMap<PathBuf, std::sync::Arc<str>>;

@@ -34,7 +34,7 @@ pub struct OpenApiFile {
 enum Stamp {
     /// A file on disk: its modification time and size.
     Disk(std::time::SystemTime, u64),
-    /// An editor buffer ([`crate::query::Overlays`]): a hash of its text and its length.
+    /// An editor buffer ([`crate::files::Overlays`]): a hash of its text and its length.
     Text(u64, usize),
 }
 
@@ -147,7 +147,7 @@ pub struct Store {
     /// The URL keys of `sources(...)`: remote `$ref`s resolve through them.
     url_map: Vec<(String, PathBuf)>,
     /// Editor buffers read instead of the files they name (by canonical path).
-    pub(crate) overlays: crate::query::Overlays,
+    pub(crate) overlays: crate::files::Overlays,
 }
 
 /// Key → entry index of one mapping (the first entry with that key).
