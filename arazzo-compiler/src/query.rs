@@ -26,7 +26,6 @@
 
 use crate::diag::{Location, SourceFile};
 use crate::{Diagnostic, Lowered, Options};
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -93,11 +93,8 @@ pub fn jsonpath_filter_nesting(query: &str) -> usize {
     for c in jsonpath_unquoted(query) {
         match c {
             '[' | '(' => open.push(false),
-            ']' | ')' => {
-                if open.pop() == Some(true) {
-                    depth -= 1;
-                }
-            }
+            // Closing a filter's bracket leaves that filter.
+            ']' | ')' => depth -= usize::from(open.pop() == Some(true)),
             '?' => {
                 if let Some(filter @ false) = open.last_mut() {
                     *filter = true;

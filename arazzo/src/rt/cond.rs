@@ -336,11 +336,8 @@ pub fn filter_nesting(query: &str) -> usize {
             None => match c {
                 '\'' | '"' => quote = Some(c),
                 '[' | '(' => open.push(false),
-                ']' | ')' => {
-                    if open.pop() == Some(true) {
-                        depth -= 1;
-                    }
-                }
+                // Closing a filter's bracket leaves that filter.
+                ']' | ')' => depth -= usize::from(open.pop() == Some(true)),
                 '?' => {
                     if let Some(filter @ false) = open.last_mut() {
                         *filter = true;
