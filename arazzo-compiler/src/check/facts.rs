@@ -68,31 +68,8 @@ impl<'a> Checker<'a> {
 
     /// A type as the generated code spells it from the module of workflow `w`.
     fn rust_type(&self, ty: &Ty, w: usize) -> String {
-        match ty {
-            Ty::String => "String".into(),
-            Ty::Integer => "i64".into(),
-            Ty::I32 => "i32".into(),
-            Ty::Number => "f64".into(),
-            Ty::F32 => "f32".into(),
-            Ty::Boolean => "bool".into(),
-            Ty::Json => "serde_json::Value".into(),
-            Ty::Bytes => "Vec<u8>".into(),
-            Ty::Vec(t) => format!("Vec<{}>", self.rust_type(t, w)),
-            Ty::Map(t) => format!("BTreeMap<String, {}>", self.rust_type(t, w)),
-            Ty::Option(t) => format!("Option<{}>", self.rust_type(t, w)),
-            Ty::Extern(p) => p.clone(),
-            Ty::Named(i) => match self.types.def(*i) {
-                Some(d) => match d.scope {
-                    Scope::Shared => format!("types::{}", d.name),
-                    Scope::Workflow(x) if x == w => d.name.clone(),
-                    Scope::Workflow(x) => match self.modules.get(x) {
-                        Some(m) => format!("{m}::{}", d.name),
-                        None => d.name.clone(),
-                    },
-                },
-                None => "serde_json::Value".into(),
-            },
-        }
+        self.types
+            .rust_name(ty, w, &|x| self.modules.get(x).map(String::as_str))
     }
 
     fn schema_desc(&self, s: Option<Schema<'a>>) -> (Option<serde_json::Value>, Option<String>) {

@@ -7,7 +7,7 @@
 use crate::asyncapi::MessageAction;
 use crate::code::Code;
 use crate::ir::{self, StepKind, WorkflowRef};
-use crate::types::{DefKind, Scope, Ty, TypeSpace};
+use crate::types::{DefKind, Ty, TypeSpace};
 
 /// The `WORKFLOW` constant of workflow `w` (of index `index` in `workflows`).
 /// `id_of` gives the `workflowId` of a workflow a step runs.
@@ -183,31 +183,9 @@ struct TypeNames<'a> {
 impl TypeNames<'_> {
     /// The Rust type as written in the workflow's module.
     fn rust(&self, t: &Ty) -> String {
-        match t {
-            Ty::String => "String".into(),
-            Ty::Integer => "i64".into(),
-            Ty::I32 => "i32".into(),
-            Ty::Number => "f64".into(),
-            Ty::F32 => "f32".into(),
-            Ty::Boolean => "bool".into(),
-            Ty::Json => "serde_json::Value".into(),
-            Ty::Bytes => "Vec<u8>".into(),
-            Ty::Vec(inner) => format!("Vec<{}>", self.rust(inner)),
-            Ty::Map(inner) => format!("BTreeMap<String, {}>", self.rust(inner)),
-            Ty::Option(inner) => format!("Option<{}>", self.rust(inner)),
-            Ty::Extern(path) => path.clone(),
-            Ty::Named(i) => match self.types.def(*i) {
-                None => "serde_json::Value".into(),
-                Some(d) => match d.scope {
-                    Scope::Shared => format!("types::{}", d.name),
-                    Scope::Workflow(w) if w == self.index => d.name.clone(),
-                    Scope::Workflow(w) => match self.workflows.get(w) {
-                        Some(other) => format!("{}::{}", other.module, d.name),
-                        None => d.name.clone(),
-                    },
-                },
-            },
-        }
+        self.types.rust_name(t, self.index, &|w| {
+            self.workflows.get(w).map(|o| o.module.as_str())
+        })
     }
 
     /// The name of the `arazzo::meta::JsonType` variant of a (non-optional) type.

@@ -179,6 +179,43 @@ pub struct TypeSpace {
 const MAX_TYPE_DEPTH: usize = 24;
 
 impl TypeSpace {
+    /// `ty` as the generated code spells it in the module of workflow `here`: types of
+    /// another workflow's module through `module_of` (its module path), shared types as
+    /// `types::Name`.
+    pub fn rust_name<'m>(
+        &self,
+        ty: &Ty,
+        here: usize,
+        module_of: &dyn Fn(usize) -> Option<&'m str>,
+    ) -> String {
+        let inner = |t: &Ty| self.rust_name(t, here, module_of);
+        match ty {
+            Ty::String => "String".into(),
+            Ty::Integer => "i64".into(),
+            Ty::I32 => "i32".into(),
+            Ty::Number => "f64".into(),
+            Ty::F32 => "f32".into(),
+            Ty::Boolean => "bool".into(),
+            Ty::Json => "serde_json::Value".into(),
+            Ty::Bytes => "Vec<u8>".into(),
+            Ty::Vec(t) => format!("Vec<{}>", inner(t)),
+            Ty::Map(t) => format!("BTreeMap<String, {}>", inner(t)),
+            Ty::Option(t) => format!("Option<{}>", inner(t)),
+            Ty::Extern(p) => p.clone(),
+            Ty::Named(i) => match self.def(*i) {
+                Some(d) => match d.scope {
+                    Scope::Shared => format!("types::{}", d.name),
+                    Scope::Workflow(x) if x == here => d.name.clone(),
+                    Scope::Workflow(x) => match module_of(x) {
+                        Some(m) => format!("{m}::{}", d.name),
+                        None => d.name.clone(),
+                    },
+                },
+                None => "serde_json::Value".into(),
+            },
+        }
+    }
+
     /// `file:line:col` of `pos` in the file of schema `s` (none for a file outside the crate).
     pub fn origin(&self, r: &Resolver<'_>, s: Schema<'_>, pos: crate::diag::Pos) -> Option<String> {
         match s {

@@ -291,26 +291,35 @@ pub fn jsonpath_match_in(cell: &'static JsonPathCell, query: &str, value: &Value
 /// apart.
 pub fn nesting_depth(text: &str) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in unquoted(text) {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The characters of `text` outside string literals quoted with `'` or `"` (where `\\`
+/// escapes the next character); the quotes themselves are left out too.
+fn unquoted(text: &str) -> impl Iterator<Item = char> + '_ {
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    for c in text.chars() {
+    text.chars().filter(move |&c| {
         match quote {
             Some(_) if escaped => escaped = false,
             Some(_) if c == '\\' => escaped = true,
             Some(q) if c == q => quote = None,
             Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' | '[' | '{' => {
-                    depth += 1;
-                    deepest = deepest.max(depth);
-                }
-                ')' | ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
-            },
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None => return true,
         }
-    }
-    deepest
+        false
+    })
 }
 
 /// How deeply a JSONPath query or a regular expression handled at run time
@@ -325,28 +334,19 @@ pub const MAX_NESTING: usize = 64;
 pub fn filter_nesting(query: &str) -> usize {
     let mut open: Vec<bool> = Vec::new();
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for c in query.chars() {
-        match quote {
-            Some(_) if escaped => escaped = false,
-            Some(_) if c == '\\' => escaped = true,
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '[' | '(' => open.push(false),
-                // Closing a filter's bracket leaves that filter.
-                ']' | ')' => depth -= usize::from(open.pop() == Some(true)),
-                '?' => {
-                    if let Some(filter @ false) = open.last_mut() {
-                        *filter = true;
-                        depth += 1;
-                        deepest = deepest.max(depth);
-                    }
+    for c in unquoted(query) {
+        match c {
+            '[' | '(' => open.push(false),
+            // Closing a filter's bracket leaves that filter.
+            ']' | ')' => depth -= usize::from(open.pop() == Some(true)),
+            '?' => {
+                if let Some(filter @ false) = open.last_mut() {
+                    *filter = true;
+                    depth += 1;
+                    deepest = deepest.max(depth);
                 }
-                _ => {}
-            },
+            }
+            _ => {}
         }
     }
     deepest
