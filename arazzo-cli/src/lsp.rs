@@ -9,7 +9,7 @@
 //! with an error, and the server stays up.
 
 use arazzo_compiler::diag::{Applicability, Location as CLocation, SourceFile};
-use arazzo_compiler::query::{Analysis, Analyzer, FactKind, Overlays, Scope};
+use arazzo_compiler::query::{Analysis, Analyzer, DocumentInfo, FactKind, Overlays, Scope};
 use arazzo_compiler::{Diagnostic as CDiagnostic, Level, Options};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types as lsp;
@@ -499,6 +499,23 @@ fn item(
     }
 }
 
+/// The workflows of the document, as completion items (after `$workflows.`, and as
+/// `workflowId` values).
+fn workflow_items(doc: &DocumentInfo, seg: lsp::Range) -> Vec<lsp::CompletionItem> {
+    doc.workflows
+        .iter()
+        .map(|w| {
+            item(
+                &w.id,
+                lsp::CompletionItemKind::MODULE,
+                Some("workflow".into()),
+                w.description.clone(),
+                seg,
+            )
+        })
+        .collect()
+}
+
 /// Escapes a JSON pointer token.
 fn escape_token(t: &str) -> String {
     t.replace('~', "~0").replace('/', "~1")
@@ -719,19 +736,7 @@ pub fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::Completi
                 .filter(|c| c.kind == *kind)
                 .map(|c| item(&c.name, K::REFERENCE, Some(c.kind.clone()), None, seg))
                 .collect(),
-            ["$workflows", _] => doc
-                .workflows
-                .iter()
-                .map(|w| {
-                    item(
-                        &w.id,
-                        K::MODULE,
-                        Some("workflow".into()),
-                        w.description.clone(),
-                        seg,
-                    )
-                })
-                .collect(),
+            ["$workflows", _] => workflow_items(doc, seg),
             ["$workflows", _, _] => ["inputs", "outputs"]
                 .iter()
                 .map(|k| item(k, K::KEYWORD, None, None, seg))
@@ -808,19 +813,7 @@ pub fn completions(a: &Analysis, text: &str, offset: usize) -> Vec<lsp::Completi
             })
             .take(MAX_ITEMS)
             .collect(),
-        ("workflowId", _) => doc
-            .workflows
-            .iter()
-            .map(|w| {
-                item(
-                    &w.id,
-                    K::MODULE,
-                    Some("workflow".into()),
-                    w.description.clone(),
-                    seg,
-                )
-            })
-            .collect(),
+        ("workflowId", _) => workflow_items(doc, seg),
         ("stepId", Some("onSuccess" | "onFailure" | "successActions" | "failureActions"))
         | ("dependsOn", _) => {
             let wf = scope.map(|s| s.workflow.clone());
