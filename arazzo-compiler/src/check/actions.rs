@@ -65,6 +65,9 @@ impl<'a> Checker<'a> {
                 Some(i) => Some(StepIdx(i)),
                 None => {
                     let help = did_you_mean(&t.value, st.step_ids.iter().map(String::as_str));
+                    let ids: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
+                    let closest = crate::diag::closest(&t.value, ids.iter().copied())
+                        .map(|(best, _)| (best, me.env().step_location(st, best)));
                     let d = me.err(
                         Code::UnknownStep,
                         &t.node,
@@ -82,8 +85,9 @@ impl<'a> Checker<'a> {
                         d.help.push(h);
                     }
                     d.suggest_name(&t.value, st.step_ids.iter().map(String::as_str));
-                    let ids: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
-                    me.label_candidate(&t.value, &ids, |c, best| c.step_location(st, best));
+                    if let Some((best, location)) = closest {
+                        d.add_label(location, format!("`{best}` is declared here"));
+                    }
                     None
                 }
             }
@@ -92,7 +96,7 @@ impl<'a> Checker<'a> {
             None => None,
             Some(wid) => match self
                 .other_document_workflow(&wid.node, &wid.value)
-                .map_or_else(|| Ok(self.workflow_index(&wid.value)), Err)
+                .map_or_else(|| Ok(self.env().workflow_index(&wid.value)), Err)
             {
                 // A workflow of another Arazzo document (`None`: reported).
                 Err(other) => Some(other?),
@@ -137,7 +141,7 @@ impl<'a> Checker<'a> {
         };
         if let (Some(j), Some(wid)) = (workflow, &a.workflow_id) {
             // The target runs with this workflow's inputs, matched by name (as for dependsOn).
-            let theirs = self.inputs_of(j).cloned().unwrap_or_default();
+            let theirs = self.env().inputs_of(j).cloned().unwrap_or_default();
             for (json, _, ty) in &theirs {
                 if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
                     self.err(Code::MissingInput, &wid.node, format!(

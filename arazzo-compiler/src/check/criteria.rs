@@ -3,14 +3,6 @@
 use super::*;
 
 impl<'a> Checker<'a> {
-    /// The `arazzo` version as the document writes it.
-    pub(super) fn declared(&self) -> String {
-        self.doc
-            .arazzo
-            .as_ref()
-            .map_or_else(|| "1.0".to_owned(), |t| t.value.clone())
-    }
-
     pub(super) fn criterion(
         &mut self,
         st: &mut Wf<'a>,

@@ -311,27 +311,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn unknown_name(
-        &mut self,
-        code: Code,
-        node: &Node,
-        span: &std::ops::Range<usize>,
-        message: String,
-        declared: &str,
-        names: &[&str],
-        wanted: &str,
-    ) {
-        self.err_span(code, node, span, message).candidates(
-            declared,
-            names.iter().copied(),
-            wanted,
-        );
-    }
-
     /// Checks and resolves one runtime expression (spans relative to the node's string),
     /// reading the dialects public documents use (see [`Self::dotted_readings`] and
-    /// [`Expr::dialect`]) as their canonical form with a `dialect` warning.
+    /// [`Expr::dialect`]) as their canonical form with a `dialect` warning; then types it
+    /// (naming the types of the schemas it reads) and reports what did not resolve.
     pub(super) fn expr(
         &mut self,
         st: &mut Wf<'a>,
@@ -339,83 +322,111 @@ impl<'a> Checker<'a> {
         node: &Node,
         e: &Expr,
     ) -> Option<(RtExpr, Ty, Option<Schema<'a>>)> {
-        // Editor queries (facts.rs): what the expression resolved to, once.
-        let r = self.expr_read(st, ec, node, e);
-        self.fact_expr(st, node, e, &r);
-        r
+        let (resolution, dialect) = self.expr_read(st, ec, node, e);
+        if let Some(d) = dialect {
+            self.diags.push(d);
+        }
+        match resolution {
+            Ok(r) => {
+                let ty = self.lower_ty(st, r.ty);
+                // Editor queries (facts.rs): what the expression resolved to, once.
+                self.fact_expr(st, node, e, Some((&ty, r.schema, r.declared_at)));
+                Some((r.expr, ty, r.schema))
+            }
+            Err(unresolved) => {
+                if let Unresolved::Problem(d) = unresolved {
+                    self.diags.push(*d);
+                }
+                self.fact_expr(st, node, e, None);
+                None
+            }
+        }
     }
 
-    /// [`Self::expr`] without recording.
+    /// The type of a resolved expression: a schema's is named in the type space, in the
+    /// scope of workflow `st`.
+    pub(super) fn lower_ty(&mut self, st: &Wf<'a>, ty: Typed<'a>) -> Ty {
+        match ty {
+            Typed::Ty(t) => t,
+            Typed::Schema {
+                schema,
+                hint,
+                optional,
+            } => {
+                let scope = Scope::Workflow(st.index);
+                let t = self.types.ty_of(&self.resolver, schema, hint, scope);
+                if optional {
+                    t.optional()
+                } else {
+                    t
+                }
+            }
+        }
+    }
+
+    /// Resolves `e` as written and, when it does not resolve, as each dotted reading:
+    /// the resolution, and the `dialect` warning that goes with it.
     fn expr_read(
-        &mut self,
-        st: &mut Wf<'a>,
+        &self,
+        st: &Wf<'a>,
         ec: &Ectx<'_>,
         node: &Node,
         e: &Expr,
-    ) -> Option<(RtExpr, Ty, Option<Schema<'a>>)> {
-        let mark = self.diags.len();
-        let errors = self.diags.error_count();
-        let first = self.expr_resolved(st, ec, node, e);
-        if self.diags.error_count() == errors {
-            if let (Some((canonical, span)), Some(_)) = (e.dialect.as_deref(), &first) {
-                self.dialect_warning(node, span, &e.text, canonical);
-            }
-            return first;
-        }
-        let kept = self.diags.split_off(mark);
+    ) -> (Resolution<'a>, Option<Diagnostic>) {
+        let env = self.env();
+        let first = resolve::resolve(&env, st, ec, node, e);
+        let Err(Unresolved::Problem(mut problem)) = first else {
+            let warning = match (&first, e.dialect.as_deref()) {
+                (Ok(_), Some((canonical, span))) => {
+                    Some(self.dialect_warning(node, span, &e.text, canonical))
+                }
+                _ => None,
+            };
+            return (first, warning);
+        };
         for (alt, canonical, span) in self.dotted_readings(st, e) {
-            let errors = self.diags.error_count();
-            let mark = self.diags.len();
-            let r = self.expr_resolved(st, ec, node, &alt);
-            if r.is_some() && self.diags.error_count() == errors {
+            if let Ok(r) = resolve::resolve(&env, st, ec, node, &alt) {
                 let span = match e.dialect.as_deref() {
                     Some((_, d)) => span.start.min(d.start)..span.end.max(d.end),
                     None => span,
                 };
-                self.dialect_warning(node, &span, &e.text, &canonical);
-                return r;
+                let warning = self.dialect_warning(node, &span, &e.text, &canonical);
+                return (Ok(r), Some(warning));
             }
-            drop(self.diags.split_off(mark));
         }
-        // Not an unambiguous dialect: the errors of the expression as written stand.
-        let help = e.dialect.as_deref().map(|(canonical, _)| {
-            format!(
-                "`{}` is read as the JSON pointer form `{canonical}`",
-                e.text
-            )
-        });
-        for mut d in kept {
-            if let (Some(h), true) = (&help, d.is_error()) {
-                d.help.push(h.clone());
+        // Not an unambiguous dialect: the problem of the expression as written stands.
+        if let Some((canonical, _)) = e.dialect.as_deref() {
+            if problem.is_error() {
+                problem.add_help(format!(
+                    "`{}` is read as the JSON pointer form `{canonical}`",
+                    e.text
+                ));
             }
-            self.diags.push(d);
         }
-        first
+        (Err(Unresolved::Problem(problem)), None)
     }
 
     /// The `dialect` warning: `written` is read as `canonical`.
     pub(super) fn dialect_warning(
-        &mut self,
+        &self,
         node: &Node,
         span: &std::ops::Range<usize>,
         written: &str,
         canonical: &str,
-    ) {
+    ) -> Diagnostic {
         let loc = loc_span(&self.file, node, span);
         let underlined = node.as_str().and_then(|v| v.get(span.clone()));
         let edit = underlined.and_then(|u| crate::diag::rewrite_part(written, canonical, u));
-        let d = self
-            .diags
-            .push_mut(Diagnostic::warning(
-                Code::Dialect,
-                loc,
-                format!("`{written}` is read as `{canonical}`"),
-            ))
-            .add_help(if canonical.contains('#') {
-                format!("Arazzo selects a value inside an input, an output or a body with a JSON pointer after `#`: write `{canonical}`")
-            } else {
-                format!("a header is named after `.header.`, without a JSON pointer: write `{canonical}`")
-            });
+        let mut d = Diagnostic::warning(
+            Code::Dialect,
+            loc,
+            format!("`{written}` is read as `{canonical}`"),
+        );
+        d.add_help(if canonical.contains('#') {
+            format!("Arazzo selects a value inside an input, an output or a body with a JSON pointer after `#`: write `{canonical}`")
+        } else {
+            format!("a header is named after `.header.`, without a JSON pointer: write `{canonical}`")
+        });
         if let (Some(u), Some(new)) = (underlined, edit) {
             d.suggest_location(u, new, Applicability::MachineApplicable);
         }
@@ -423,6 +434,7 @@ impl<'a> Checker<'a> {
             // The location is the scalar's start (no column map): the whole expression.
             d.suggest_on_line(written, canonical, Applicability::MachineApplicable);
         }
+        d
     }
 
     /// Readings of a dotted name that is not declared (`$inputs.a.b`, `$steps.s.outputs.a.b`)
@@ -463,12 +475,12 @@ impl<'a> Checker<'a> {
                 name,
                 pointer,
             } => {
-                let Some(j) = self.workflow_index(&workflow.text) else {
+                let Some(j) = self.env().workflow_index(&workflow.text) else {
                     return Vec::new();
                 };
                 let declared = match field {
-                    WorkflowField::Outputs => self.outputs_of(WorkflowRef::Local(j)),
-                    WorkflowField::Inputs => self.inputs_of(WorkflowRef::Local(j)),
+                    WorkflowField::Outputs => self.env().outputs_of(WorkflowRef::Local(j)),
+                    WorkflowField::Inputs => self.env().inputs_of(WorkflowRef::Local(j)),
                 };
                 match declared {
                     Some(list) => (

@@ -85,13 +85,6 @@ impl<'a> Checker<'a> {
         )
     }
 
-    fn schema_location(&self, s: Schema<'a>) -> Option<Location> {
-        match s {
-            Schema::Doc(n) => model::location(&self.file, n),
-            Schema::Api(at) => self.api_location(at),
-        }
-    }
-
     /// The inputs of the workflow being checked.
     fn fact_inputs(&self, st: &Wf<'a>) -> Vec<Item> {
         st.input_names
@@ -118,7 +111,7 @@ impl<'a> Checker<'a> {
                     rust_type: Some(self.rust_type(ty, st.index)),
                     description,
                     schema,
-                    declared_at: self.input_location(st, json),
+                    declared_at: self.env().input_location(st, json),
                 }
             })
             .collect()
@@ -171,7 +164,7 @@ impl<'a> Checker<'a> {
             } else {
                 Vec::new()
             },
-            declared_at: self.operation_location(op),
+            declared_at: self.env().operation_location(op),
         }
     }
 
@@ -198,13 +191,14 @@ impl<'a> Checker<'a> {
         });
     }
 
-    /// Records a resolved expression (`r` is what its resolution returned).
+    /// Records an expression: its type, schema and declaration when it resolved (`r`),
+    /// else where the root it names is declared.
     pub(super) fn fact_expr(
         &mut self,
         st: &Wf<'a>,
         node: &Node,
         e: &Expr,
-        r: &Option<(RtExpr, Ty, Option<Schema<'a>>)>,
+        r: Option<(&Ty, Option<Schema<'a>>, Option<Location>)>,
     ) {
         if self.facts.is_none() || self.quiet > 0 {
             return;
@@ -212,57 +206,26 @@ impl<'a> Checker<'a> {
         let Some(loc) = loc_span(&self.file, node, &e.span) else {
             return;
         };
-        let (rust_type, schema) = match r {
-            Some((_, ty, schema)) => (Some(self.rust_type(ty, st.index)), *schema),
-            None => (None, None),
+        let (rust_type, schema, declared_at) = match r {
+            Some((ty, schema, declared_at)) => {
+                (Some(self.rust_type(ty, st.index)), schema, declared_at)
+            }
+            None => (None, None, self.root_location(st, e)),
         };
         let (mut json, mut description) = self.schema_desc(schema);
-        let doc = self.doc;
-        let mut declared_at = None;
-        match &e.kind {
-            ExprKind::Inputs { name, pointer } => {
-                declared_at = self.input_location(st, &name.text);
-                if description.is_none() || json.is_none() {
-                    let input = self
-                        .fact_inputs(st)
-                        .into_iter()
-                        .find(|i| i.name == name.text);
-                    if let Some(i) = input {
-                        description = description.or(i.description);
-                        if pointer.is_none() {
-                            json = json.or(i.schema);
-                        }
+        if let ExprKind::Inputs { name, pointer } = &e.kind {
+            if description.is_none() || json.is_none() {
+                let input = self
+                    .fact_inputs(st)
+                    .into_iter()
+                    .find(|i| i.name == name.text);
+                if let Some(i) = input {
+                    description = description.or(i.description);
+                    if pointer.is_none() {
+                        json = json.or(i.schema);
                     }
                 }
             }
-            ExprKind::Steps { step, name, .. } => {
-                let j = st.step_ids.iter().position(|x| *x == step.text);
-                declared_at = j
-                    .and_then(|j| st.outputs.get(j)?.iter().find(|o| o.name == name.text))
-                    .and_then(|o| o.declared.clone())
-                    .or_else(|| self.step_location(st, &step.text));
-            }
-            ExprKind::Workflows { workflow, .. } => {
-                declared_at = doc
-                    .workflows
-                    .iter()
-                    .find(|w| w.id.value == workflow.text)
-                    .and_then(|w| model::location(&self.file, &w.id.node));
-            }
-            ExprKind::SourceDescriptions { source, .. } => {
-                declared_at = doc
-                    .sources
-                    .iter()
-                    .find(|s| s.name.value == source.text)
-                    .and_then(|s| model::location(&self.file, &s.name.node));
-            }
-            ExprKind::Components { kind, name } => {
-                declared_at = self.component_location(*kind, &name.text);
-            }
-            ExprKind::Response(_) | ExprKind::Message(_) | ExprKind::Request(_) => {
-                declared_at = schema.and_then(|s| self.schema_location(s));
-            }
-            _ => {}
         }
         self.push_fact(Fact {
             range: loc.range,
@@ -274,6 +237,25 @@ impl<'a> Checker<'a> {
             declared_at,
             operation: None,
         });
+    }
+
+    /// Where the root an expression that did not resolve names is declared: its input,
+    /// step, workflow, source description or component, when that much exists.
+    fn root_location(&self, st: &Wf<'a>, e: &Expr) -> Option<Location> {
+        let env = self.env();
+        match &e.kind {
+            ExprKind::Inputs { name, .. } => env.input_location(st, &name.text),
+            ExprKind::Steps { step, name, .. } => {
+                let j = st.step_ids.iter().position(|x| *x == step.text);
+                j.and_then(|j| st.outputs.get(j)?.iter().find(|o| o.name == name.text))
+                    .and_then(|o| o.declared.clone())
+                    .or_else(|| env.step_location(st, &step.text))
+            }
+            ExprKind::Workflows { workflow, .. } => env.workflow_location(&workflow.text),
+            ExprKind::SourceDescriptions { source, .. } => env.source_location(&source.text),
+            ExprKind::Components { kind, name } => self.component_location(*kind, &name.text),
+            _ => None,
+        }
     }
 
     fn component_location(&self, kind: ComponentKind, name: &str) -> Option<Location> {
@@ -314,14 +296,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn workflow_location(&self, id: &str) -> Option<Location> {
-        self.doc
-            .workflows
-            .iter()
-            .find(|w| w.id.value == id)
-            .and_then(|w| model::location(&self.file, &w.id.node))
-    }
-
     /// The `stepId`/`workflowId` targets of actions.
     fn fact_actions(&mut self, st: Option<&Wf<'a>>, actions: &[ActionOrRef<'a>]) {
         for a in actions {
@@ -334,11 +308,11 @@ impl<'a> Checker<'a> {
 
     fn fact_action(&mut self, st: Option<&Wf<'a>>, a: &model::Action<'a>) {
         if let (Some(t), Some(st)) = (&a.step_id, st) {
-            let declared = self.step_location(st, &t.value);
+            let declared = self.env().step_location(st, &t.value);
             self.fact_node(&t.node, FactKind::StepRef, declared);
         }
         if let Some(t) = &a.workflow_id {
-            let declared = self.workflow_location(&t.value);
+            let declared = self.env().workflow_location(&t.value);
             self.fact_node(&t.node, FactKind::WorkflowId, declared);
         }
     }
@@ -393,7 +367,7 @@ impl<'a> Checker<'a> {
                     .collect();
                 let mut responses: Vec<(String, At<'a>)> =
                     store.success_response(op).into_iter().collect();
-                for r in self.admitted_responses(st, ec, op) {
+                for r in self.env().admitted_responses(st, ec, op) {
                     if responses.iter().all(|(c, _)| *c != r.0) {
                         responses.push(r);
                     }
@@ -442,6 +416,7 @@ impl<'a> Checker<'a> {
             Some(Target::Msg { .. }) => {
                 let target = target.unwrap_or(Target::Unknown);
                 scope.message_payloads = self
+                    .env()
                     .step_messages(target)
                     .into_iter()
                     .filter_map(|(_, m)| m.payload)
@@ -455,7 +430,7 @@ impl<'a> Checker<'a> {
             }
             Some(Target::Workflow(WorkflowRef::Local(_))) => {
                 if let Some(StepTarget::WorkflowId(t)) = step.and_then(|s| s.target.as_ref()) {
-                    let declared = self.workflow_location(&t.value);
+                    let declared = self.env().workflow_location(&t.value);
                     self.fact_node(&t.node, FactKind::WorkflowId, declared);
                 }
             }
@@ -463,7 +438,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(s) = step {
             for d in &s.depends_on {
-                let declared = self.step_location(st, &d.value);
+                let declared = self.env().step_location(st, &d.value);
                 self.fact_node(&d.node, FactKind::StepRef, declared);
             }
             for p in &s.parameters {
@@ -518,7 +493,7 @@ impl<'a> Checker<'a> {
             let declared = model::location(&self.file, &wf.id.node);
             self.fact_node(&wf.id.node, FactKind::Declaration, declared.clone());
             for d in &wf.depends_on {
-                let declared = self.workflow_location(&d.value);
+                let declared = self.env().workflow_location(&d.value);
                 self.fact_node(&d.node, FactKind::WorkflowId, declared);
             }
             let named = |list: &Option<NamedTys>| -> Vec<Item> {

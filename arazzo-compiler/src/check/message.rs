@@ -6,21 +6,14 @@
 use super::{Checker, Ectx, Target, Wf};
 use crate::asyncapi::{AsyncApi, CorrelationLoc, MessageAction, MessageView, MsgLoc};
 use crate::diag::{did_you_mean, list_names, Code};
-use crate::expr::{Expr, ExprKind, Source};
-use crate::ir::{self, BodyKind, Lit, RtExpr, Val};
+use crate::expr::Source;
+use crate::ir::{self, BodyKind, Lit, Val};
 use crate::model::{self, ParamIn, Text};
 use crate::openapi::pointer_tokens;
 use crate::types::{self, Schema, Scope, Ty, Walk};
 use crate::yaml::Node;
 
 impl<'a> Checker<'a> {
-    /// The AsyncAPI source named `name`, with its index.
-    fn async_api(&self, index: usize) -> Option<(&'a str, &'a AsyncApi)> {
-        let sources = self.sources;
-        let (name, api) = sources.asyncapis.get(index)?;
-        Some((name.as_str(), api.as_ref()?))
-    }
-
     /// Resolves an `operationId` to an AsyncAPI operation: `Some(target)` when
     /// `source` names an AsyncAPI source description, or when no source is named
     /// and only an AsyncAPI description defines `id`; `None` to look it up among
@@ -62,7 +55,7 @@ impl<'a> Checker<'a> {
             }
             Some(Some(ai)) => {
                 if found.is_empty() {
-                    let Some((name, api)) = self.async_api(ai) else {
+                    let Some((name, api)) = self.env().async_api(ai) else {
                         return Some(Target::Unknown); // failed to load: reported
                     };
                     self.err(
@@ -98,7 +91,7 @@ impl<'a> Checker<'a> {
             return Some(Target::Unknown);
         }
         let (ai, k) = found[0];
-        let (name, api) = self.async_api(ai)?;
+        let (name, api) = self.env().async_api(ai)?;
         let op = &api.operations[k];
         match op.channel {
             Some(channel) => Some(Target::Msg {
@@ -119,32 +112,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The name of what a message step runs: its operation id, `<operationId>/reply`
-    /// for the reply of one, or its channel's key.
-    fn msg_target_name(&self, target: Target<'a>) -> String {
-        let Target::Msg {
-            api,
-            op,
-            channel,
-            reply,
-        } = target
-        else {
-            return String::new();
-        };
-        let Some((_, a)) = self.async_api(api) else {
-            return String::new();
-        };
-        match op.and_then(|k| a.operations.get(k)) {
-            Some(o) if reply => format!("{}/reply", o.id),
-            Some(o) => o.id.clone(),
-            None => a
-                .channels
-                .get(channel)
-                .map(|c| c.key.clone())
-                .unwrap_or_default(),
-        }
-    }
-
     /// Resolves an `operationPath` into AsyncAPI source `ai`:
     /// `{$sourceDescriptions.<name>.url}#/operations/<id>` (the operation) or
     /// `#/operations/<id>/reply` (its reply). `start` is where `fragment` (after `#`)
@@ -156,7 +123,7 @@ impl<'a> Checker<'a> {
         fragment: &str,
         start: usize,
     ) -> Target<'a> {
-        let Some((name, api)) = self.async_api(ai) else {
+        let Some((name, api)) = self.env().async_api(ai) else {
             return Target::Unknown; // failed to load: reported
         };
         let value = t.value.as_str();
@@ -281,7 +248,7 @@ impl<'a> Checker<'a> {
     /// found, the forms that receive it and a label where it is declared; `false` when
     /// there is none.
     pub(super) fn reply_hint(&mut self, ai: usize, id: &str, s: &model::Step) -> bool {
-        let Some((name, api)) = self.async_api(ai) else {
+        let Some((name, api)) = self.env().async_api(ai) else {
             return false;
         };
         let store = &self.sources.store;
@@ -334,8 +301,10 @@ impl<'a> Checker<'a> {
             .and_then(|f| f.root.pointer(&["operations".to_owned(), op.id.clone()]))
             .and_then(|o| o.entries().iter().find(|(k, _)| k.text == "reply"))
             .map(|(k, _)| k.node());
-        let reply_at =
-            reply_key.and_then(|node| self.api_location(crate::openapi::At { file, node: &node }));
+        let reply_at = reply_key.and_then(|node| {
+            self.env()
+                .api_location(crate::openapi::At { file, node: &node })
+        });
         let Some(d) = self.diags.last_mut() else {
             return false;
         };
@@ -409,7 +378,7 @@ impl<'a> Checker<'a> {
             );
             return Target::Unknown;
         };
-        let Some((name, api)) = self.async_api(ai) else {
+        let Some((name, api)) = self.env().async_api(ai) else {
             return Target::Unknown; // failed to load: reported
         };
         let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
@@ -463,6 +432,7 @@ impl<'a> Checker<'a> {
                         reply: false,
                         ..
                     } => self
+                        .env()
                         .async_api(api)
                         .and_then(|(_, a)| a.operations.get(k)?.action)
                         .map(|a| {
@@ -524,35 +494,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The messages a message step may send or receive.
-    pub(super) fn step_messages(&self, target: Target<'a>) -> Vec<(&'a MsgLoc, MessageView<'a>)> {
-        let Target::Msg {
-            api,
-            op,
-            channel,
-            reply,
-        } = target
-        else {
-            return Vec::new();
-        };
-        let Some((_, a)) = self.async_api(api) else {
-            return Vec::new();
-        };
-        let store = &self.sources.store;
-        let locs: &'a [MsgLoc] = match op.and_then(|k| a.operations.get(k)) {
-            Some(o) if reply => o.reply.as_ref().map_or(&[], |r| r.messages.as_slice()),
-            Some(o) => &o.messages,
-            None => a
-                .channels
-                .get(channel)
-                .map(|c| c.messages.as_slice())
-                .unwrap_or(&[]),
-        };
-        locs.iter()
-            .filter_map(|l| store.async_message(l).map(|v| (l, v)))
-            .collect()
-    }
-
     /// Lowers the body of an event-driven step.
     pub(super) fn message_step(
         &mut self,
@@ -565,11 +506,11 @@ impl<'a> Checker<'a> {
         let Target::Msg { api, channel, .. } = target else {
             return ir::StepKind::Unresolved;
         };
-        let Some((source, a)) = self.async_api(api) else {
+        let Some((source, a)) = self.env().async_api(api) else {
             return ir::StepKind::Unresolved;
         };
         let ch = &a.channels[channel];
-        let operation = self.msg_target_name(target);
+        let operation = self.env().msg_target_name(target);
         let action = s
             .action
             .as_ref()
@@ -586,7 +527,7 @@ impl<'a> Checker<'a> {
             .help
             .push("give the channel a fixed `address`".into());
         }
-        let messages = self.step_messages(target);
+        let messages = self.env().step_messages(target);
         // Headers: parameters `in: header`, checked against the headers schemas.
         let header_names: Option<Vec<String>> = {
             let mut names: Vec<String> = Vec::new();
@@ -816,232 +757,6 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// `$message.payload[#pointer]` or `$message.header.<name>`, typed from the
-    /// message schemas of the step it is read in.
-    pub(super) fn message_expr(
-        &mut self,
-        st: &mut Wf<'a>,
-        ec: &Ectx<'_>,
-        node: &Node,
-        e: &Expr,
-        src: &Source,
-    ) -> Option<(RtExpr, Ty, Option<Schema<'a>>)> {
-        let text = e.text.clone();
-        if self.doc.version < model::Version::V1_1 {
-            let declared = self.declared();
-            let d = self.err_span(
-                Code::Arazzo11Only,
-                node,
-                &e.span,
-                format!("`{text}` is an Arazzo 1.1 expression"),
-            );
-            model::requires_1_1(d, &declared);
-            return None;
-        }
-        let target = ec.step.and_then(|i| st.targets.get(i).copied());
-        let step_id = ec
-            .step
-            .and_then(|i| st.step_ids.get(i).cloned())
-            .unwrap_or_default();
-        match target {
-            Some(Target::Msg { .. }) => {}
-            Some(Target::Unknown) => return None,
-            Some(t) => {
-                let what = if matches!(t, Target::Workflow(_)) {
-                    "runs a workflow"
-                } else {
-                    "calls an HTTP operation"
-                };
-                let help = if matches!(t, Target::Workflow(_)) {
-                    "use `$outputs.<name>` for the outputs of the workflow it ran"
-                } else {
-                    "use `$response.body#/...` or `$response.header.<name>`"
-                };
-                self.err_span(Code::NoValue,
-                    node,
-                    &e.span,
-                    format!("`{text}` has no value: step `{step_id}` {what}, it sends or receives no message"),
-                )
-                .help
-                .push(help.into());
-                return None;
-            }
-            None => {
-                self.err_span(Code::NoValue,
-                    node,
-                    &e.span,
-                    format!("`{text}` has no value in {}: there is no message there", ec.place),
-                )
-                .help
-                .push("read the message in the step's `outputs` and use `$steps.<stepId>.outputs.<name>`".into());
-                return None;
-            }
-        }
-        if !ec.response {
-            self.err_span(
-                Code::NoValue,
-                node,
-                &e.span,
-                format!(
-                    "`{text}` has no value in {}: the message is not sent or received yet",
-                    ec.place
-                ),
-            )
-            .help
-            .push("it can be used in `successCriteria`, action criteria and step `outputs`".into());
-            return None;
-        }
-        let messages = self.step_messages(target.unwrap_or(Target::Unknown));
-        let op_name = target.map_or_else(String::new, |t| self.msg_target_name(t));
-        let scope = Scope::Workflow(st.index);
-        match src {
-            Source::Header(h) => {
-                let mut documented: Vec<String> = Vec::new();
-                let mut any_schema = false;
-                for (_, m) in &messages {
-                    let Some(hs) = m.headers else { continue };
-                    any_schema = true;
-                    let tokens = [h.text.clone()];
-                    match types::walk(&self.resolver, Schema::Api(hs), &tokens) {
-                        Walk::Found(_, optional) => {
-                            let ty = if optional && ec.success {
-                                Ty::String.optional()
-                            } else {
-                                Ty::String
-                            };
-                            return Some((RtExpr::MessageHeader(h.text.clone()), ty, None));
-                        }
-                        Walk::Open(_) => {
-                            return Some((RtExpr::MessageHeader(h.text.clone()), Ty::String, None))
-                        }
-                        Walk::Missing { available, .. } => {
-                            for a in available {
-                                if !documented.contains(&a) {
-                                    documented.push(a);
-                                }
-                            }
-                        }
-                    }
-                }
-                if any_schema {
-                    let names: Vec<&str> = documented.iter().map(String::as_str).collect();
-                    self.unknown_name(
-                        Code::UnknownParameter,
-                        node,
-                        &h.span,
-                        format!(
-                            "the messages of `{op_name}` document no header `{}` (in `{text}`)",
-                            h.text
-                        ),
-                        "they document",
-                        &names,
-                        &h.text,
-                    );
-                    return None;
-                }
-                Some((RtExpr::MessageHeader(h.text.clone()), Ty::String, None))
-            }
-            Source::Body(ptr) => {
-                let tokens = ptr.as_ref().map(|p| p.tokens.clone()).unwrap_or_default();
-                let raw = ptr.as_ref().map(|p| p.raw.clone()).unwrap_or_default();
-                let rt = RtExpr::MessagePayload(raw);
-                let mut missing: Option<(usize, Vec<String>, String)> = None;
-                for (loc, m) in &messages {
-                    let Some(schema) = m.payload else { continue };
-                    match types::walk(&self.resolver, Schema::Api(schema), &tokens) {
-                        Walk::Found(found, optional) => {
-                            let ty = if ec.success {
-                                let t = self.types.ty_of(&self.resolver, found, "Payload", scope);
-                                if optional {
-                                    t.optional()
-                                } else {
-                                    t
-                                }
-                            } else {
-                                Ty::Json
-                            };
-                            return Some((rt, ty, Some(found)));
-                        }
-                        Walk::Open(_) => return Some((rt, Ty::Json, None)),
-                        Walk::Missing { index, available } => {
-                            if missing.as_ref().is_none_or(|x| index > x.0) {
-                                missing = Some((index, available, m.name(loc)));
-                            }
-                        }
-                    }
-                }
-                let Some((index, available, message)) = missing else {
-                    return Some((rt, Ty::Json, None));
-                };
-                let tok = tokens.get(index).cloned().unwrap_or_default();
-                let at: String = tokens[..=index.min(tokens.len().saturating_sub(1))]
-                    .iter()
-                    .map(|t| format!("/{}", crate::expr::escape_token(t)))
-                    .collect();
-                let span = ptr.as_ref().map_or(e.span.clone(), |p| p.span.clone());
-                let names: Vec<&str> = available.iter().map(String::as_str).collect();
-                self.unknown_name(Code::UnknownProperty,
-                    node,
-                    &span,
-                    format!("message `{message}` of `{op_name}` has no property `{tok}` at `{at}` (in `{text}`)"),
-                    "the schema there has",
-                    &names,
-                    &tok,
-                );
-                None
-            }
-            Source::Query(_) | Source::Path(_) => None,
-        }
-    }
-
-    /// `$statusCode`, `$url`, `$method`, `$request.*` and `$response.*` read in an
-    /// event-driven step: reported (`true`), as a message step has no HTTP exchange.
-    pub(super) fn http_expr_on_message_step(
-        &mut self,
-        st: &Wf<'a>,
-        ec: &Ectx<'_>,
-        node: &Node,
-        e: &Expr,
-    ) -> bool {
-        let target = ec.step.and_then(|i| st.targets.get(i).copied());
-        if !matches!(target, Some(Target::Msg { .. })) {
-            return false;
-        }
-        let http = matches!(
-            e.kind,
-            ExprKind::StatusCode
-                | ExprKind::Url
-                | ExprKind::Method
-                | ExprKind::Request(_)
-                | ExprKind::Response(_)
-        );
-        if !http {
-            return false;
-        }
-        let step_id = ec
-            .step
-            .and_then(|i| st.step_ids.get(i).cloned())
-            .unwrap_or_default();
-        let help = match &e.kind {
-            ExprKind::Response(Source::Header(_)) => {
-                "read a header of the message with `$message.header.<name>`"
-            }
-            ExprKind::Response(_) => "read the message with `$message.payload#/<pointer>`",
-            _ => "an event-driven step's criteria and outputs read the message: `$message.payload#/<pointer>` or `$message.header.<name>`",
-        };
-        self.err_span(Code::NoValue,
-            node,
-            &e.span,
-            format!(
-                "`{}` has no value: step `{step_id}` sends or receives a message, it has no HTTP exchange",
-                e.text
-            ),
-        )
-        .help
-        .push(help.into());
-        true
-    }
-
     /// The type of a step output that reads the message (and its schema).
     pub(super) fn message_output_type(
         &mut self,
@@ -1054,7 +769,7 @@ impl<'a> Checker<'a> {
         if !matches!(target, Some(Target::Msg { .. })) {
             return (Ty::Json, None);
         }
-        let messages = self.step_messages(target.unwrap_or(Target::Unknown));
+        let messages = self.env().step_messages(target.unwrap_or(Target::Unknown));
         match src {
             Source::Header(h) => {
                 for (_, m) in &messages {

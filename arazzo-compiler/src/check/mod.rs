@@ -11,12 +11,10 @@ mod facts; // editor queries (crate::query)
 mod flow;
 mod labels;
 mod message;
-mod nearby_pointer;
 mod outputs;
 mod payload;
 mod refs;
 mod resolve;
-mod resolve_expr;
 mod secrets;
 mod step;
 mod targets;
@@ -30,6 +28,7 @@ pub use flow::Flow;
 use outputs::all_responses;
 pub use refs::collect_criterion_steps;
 use refs::*;
+use resolve::{Resolution, Typed, Unresolved};
 use targets::same_param;
 
 use crate::condition::{self, CondKind};
@@ -238,6 +237,9 @@ pub struct Checker<'a> {
     modules: Vec<String>,
     /// Editor queries: where facts and scopes are recorded (see `facts.rs`).
     facts: Option<&'a mut crate::query::Recorded>,
+    /// While a step's request body is checked: where its operation is declared, the
+    /// secondary label of the diagnostics about the body (see `labels.rs`).
+    body_operation: Option<Location>,
 }
 
 impl<'a> Checker<'a> {
@@ -270,6 +272,7 @@ impl<'a> Checker<'a> {
             input_uses: Vec::new(),
             quiet: 0,
             facts: None,
+            body_operation: None,
         }
     }
 
@@ -414,20 +417,16 @@ impl<'a> Checker<'a> {
 
     /// Records an error of kind `code` at `node`.
     fn err(&mut self, code: Code, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push_mut(Diagnostic::at(
-            code,
-            model::location(&self.file, node),
-            message,
-        ))
+        let d = Diagnostic::at(code, model::location(&self.file, node), message);
+        let d = self.body_labelled(d);
+        self.diags.push_mut(d)
     }
 
     /// Records a warning of lint `lint` at `node`.
     fn warn(&mut self, lint: Code, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push_mut(Diagnostic::warning(
-            lint,
-            model::location(&self.file, node),
-            message,
-        ))
+        let d = Diagnostic::warning(lint, model::location(&self.file, node), message);
+        let d = self.body_labelled(d);
+        self.diags.push_mut(d)
     }
 
     /// Records an error of kind `code` at the part `span` of scalar `node`.
@@ -439,7 +438,8 @@ impl<'a> Checker<'a> {
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let loc = loc_span(&self.file, node, span);
-        self.diags.push_mut(Diagnostic::at(code, loc, message))
+        let d = self.body_labelled(Diagnostic::at(code, loc, message));
+        self.diags.push_mut(d)
     }
 
     fn parse_error(&mut self, node: &Node, base: usize, e: ParseError, what: &str) {
@@ -509,54 +509,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The id of a workflow as a document names it (`$sourceDescriptions.x.id` for one of
-    /// another Arazzo document).
-    fn wf_id(&self, r: WorkflowRef) -> String {
-        match r {
-            WorkflowRef::Local(j) => self
-                .doc
-                .workflows
-                .get(j)
-                .map_or_else(String::new, |w| w.id.value.clone()),
-            WorkflowRef::External(k) => self
-                .sources
-                .arazzo_workflows()
-                .nth(k)
-                .map_or_else(String::new, |(src, w)| {
-                    format!("$sourceDescriptions.{src}.{}", w.id)
-                }),
-        }
-    }
-
-    /// The inputs of a workflow: (JSON name, Rust field, type); `None` for a workflow of this
-    /// document not lowered yet (only inside a dependency cycle, which is reported).
-    fn inputs_of(&self, r: WorkflowRef) -> Option<&NamedTys> {
-        match r {
-            WorkflowRef::Local(j) => self.wf_inputs.get(j)?.as_ref(),
-            WorkflowRef::External(k) => self
-                .sources
-                .arazzo_workflows()
-                .nth(k)
-                .map(|(_, w)| &w.inputs),
-        }
-    }
-
-    /// The outputs of a workflow, as [`Self::inputs_of`].
-    fn outputs_of(&self, r: WorkflowRef) -> Option<&NamedTys> {
-        match r {
-            WorkflowRef::Local(j) => self.wf_outputs.get(j)?.as_ref(),
-            WorkflowRef::External(k) => self
-                .sources
-                .arazzo_workflows()
-                .nth(k)
-                .map(|(_, w)| &w.outputs),
-        }
-    }
-
-    fn workflow_index(&self, id: &str) -> Option<usize> {
-        self.doc.workflows.iter().position(|w| w.id.value == id)
-    }
-
     /// Orders workflows so that those run by a step or named in `dependsOn` come first.
     fn workflow_order(&mut self) -> Vec<usize> {
         let n = self.doc.workflows.len();
@@ -564,13 +516,13 @@ impl<'a> Checker<'a> {
         for (i, w) in self.doc.workflows.iter().enumerate() {
             for s in &w.steps {
                 if let Some(StepTarget::WorkflowId(t)) = &s.target {
-                    if let Some(j) = self.workflow_index(&t.value) {
+                    if let Some(j) = self.env().workflow_index(&t.value) {
                         deps[i].push(j);
                     }
                 }
             }
             for d in &w.depends_on {
-                if let Some(j) = self.workflow_index(&d.value) {
+                if let Some(j) = self.env().workflow_index(&d.value) {
                     deps[i].push(j);
                 }
             }
@@ -595,7 +547,7 @@ impl<'a> Checker<'a> {
                 })
                 .chain(components.filter_map(|a| a.workflow_id.as_ref()));
             for t in targets {
-                if let Some(j) = self.workflow_index(&t.value) {
+                if let Some(j) = self.env().workflow_index(&t.value) {
                     if j != i {
                         deps[i].push(j);
                     }

@@ -16,7 +16,7 @@ impl<'a> Checker<'a> {
         hint: &str,
     ) -> Option<(Ty, Option<Schema<'a>>)> {
         let store = &self.sources.store;
-        let admitted = self.admitted_responses(st, ec, op);
+        let admitted = self.env().admitted_responses(st, ec, op);
         let success = store.success_response(op).map(|(c, _)| c);
         if admitted.is_empty() || (admitted.len() == 1 && Some(&admitted[0].0) == success.as_ref())
         {
@@ -83,31 +83,6 @@ impl<'a> Checker<'a> {
             .types
             .ty_of(&self.resolver, main, hint, Scope::Workflow(st.index));
         Some((if optional { ty.optional() } else { ty }, Some(main)))
-    }
-
-    /// The documented responses of `op` that can satisfy the success criteria of the step
-    /// `ec` belongs to ([`crate::status`]), in document order; empty when none can (or the
-    /// expression belongs to no step).
-    pub(super) fn admitted_responses(
-        &self,
-        st: &Wf<'a>,
-        ec: &Ectx<'_>,
-        op: &'a Operation,
-    ) -> Vec<(String, At<'a>)> {
-        let Some(step) = ec
-            .step
-            .and_then(|i| self.doc.workflows.get(st.index)?.steps.get(i))
-        else {
-            return Vec::new();
-        };
-        let responses = all_responses(&self.sources.store, op);
-        let codes: Vec<&str> = responses.iter().map(|(c, _)| c.as_str()).collect();
-        let admitted = crate::status::admitted(&step.success_criteria, &codes);
-        responses
-            .into_iter()
-            .zip(admitted)
-            .filter_map(|(r, ok)| ok.then_some(r))
-            .collect()
     }
 
     /// The type of a step output (and its schema when it points into a response body).
@@ -195,7 +170,7 @@ impl<'a> Checker<'a> {
                 }
                 ExprKind::Outputs { name, pointer } => {
                     if let Some(Target::Workflow(j)) = target {
-                        if let Some(outs) = self.outputs_of(j) {
+                        if let Some(outs) = self.env().outputs_of(j) {
                             if let Some((_, _, ty)) = outs.iter().find(|(n, _, _)| *n == name.text)
                             {
                                 return (

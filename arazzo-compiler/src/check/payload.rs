@@ -527,7 +527,7 @@ impl<'a> Checker<'a> {
                 };
                 let mismatch = (!fits).then(|| {
                     let found = ty.map(|t| t.json_kind(&self.types)).unwrap_or_default();
-                    Diagnostic::at(
+                    let d = Diagnostic::at(
                         Code::BodyTypeMismatch,
                         model::location(&self.file, node),
                         format!(
@@ -536,7 +536,8 @@ impl<'a> Checker<'a> {
                             types_allowed.join(" or ")
                         ),
                     )
-                    .help("convert the value, or change the input's schema type")
+                    .help("convert the value, or change the input's schema type");
+                    self.body_labelled(d)
                 });
                 // For an array: its `items`, to copy into the input's schema (only when
                 // self-contained: a `$ref` points into the OpenAPI file, not this one).

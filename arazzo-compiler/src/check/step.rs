@@ -152,7 +152,8 @@ impl<'a> Checker<'a> {
                 }
                 None => {
                     let names: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
-                    self.unknown_name(
+                    let env = self.env();
+                    let problem = env.unknown(
                         Code::UnknownStep,
                         &d.node,
                         &(0..d.value.len()),
@@ -163,8 +164,9 @@ impl<'a> Checker<'a> {
                         "the workflow's steps",
                         &names,
                         &d.value,
+                        |best| env.step_location(st, best),
                     );
-                    self.label_candidate(&d.value, &names, |c, best| c.step_location(st, best));
+                    self.diags.push(problem);
                 }
             }
         }
@@ -309,7 +311,7 @@ impl<'a> Checker<'a> {
                     .map(|q| q.name.as_str())
                     .collect();
                 let help = did_you_mean(&p.name.value, names.iter().copied());
-                let declared = self.operation_location(op);
+                let declared = self.env().operation_location(op);
                 let d = self.err(
                     Code::UnknownParameter,
                     &p.name.node,
@@ -367,7 +369,7 @@ impl<'a> Checker<'a> {
                 .iter()
                 .any(|(p, _)| p.location.is_none() && p.name.value.eq_ignore_ascii_case(&q.name));
             if !supplied && !unplaced && !unresolved_reference {
-                let declared = self.operation_location(op);
+                let declared = self.env().operation_location(op);
                 self.err(Code::MissingParameter, &s.id.node, format!(
                     "step `{}` does not supply the required {} parameter `{}` of operation `{}`",
                     s.id.value, q.location.as_str(), q.name, op.operation_id.as_deref().unwrap_or(&op.path)
@@ -376,12 +378,12 @@ impl<'a> Checker<'a> {
                 .help.push(format!("add `- name: {}\n            in: {}\n            value: ...` to its parameters", q.name, q.location.as_str()));
             }
         }
-        let since = (self.diags.len(), self.input_uses.len());
+        self.body_operation = self.env().operation_location(op);
         let body = s
             .request_body
             .as_ref()
             .and_then(|rb| self.body(st, req_ec, rb, op, s));
-        self.label_body_diagnostics(since, op);
+        self.body_operation = None;
         if s.request_body.is_none() {
             if let Some(opn) = self.sources.store.operation_node(op) {
                 let rb = opn.node.get("requestBody").and_then(|n| {
@@ -392,7 +394,7 @@ impl<'a> Checker<'a> {
                 });
                 if rb.is_some_and(|r| r.node.get("required").and_then(Node::as_bool) == Some(true))
                 {
-                    let declared = self.operation_location(op);
+                    let declared = self.env().operation_location(op);
                     self.err(Code::RequestBodyPresence, &s.id.node, format!(
                         "operation `{}` requires a request body, but step `{}` has no `requestBody`",
                         op.operation_id.as_deref().unwrap_or(&op.path), s.id.value
@@ -428,7 +430,7 @@ impl<'a> Checker<'a> {
         params: &StepParams<'a>,
     ) -> ir::StepKind {
         let mut inputs = Vec::new();
-        let names = self.inputs_of(j).cloned().unwrap_or_default();
+        let names = self.env().inputs_of(j).cloned().unwrap_or_default();
         for (p, ov) in params {
             if p.location.is_some() {
                 self.err(
@@ -451,7 +453,7 @@ impl<'a> Checker<'a> {
                     &p.name.node,
                     format!(
                         "workflow `{}` has no input `{}`",
-                        self.wf_id(j),
+                        self.env().wf_id(j),
                         p.name.value
                     ),
                 )
@@ -472,7 +474,7 @@ impl<'a> Checker<'a> {
                     format!(
                         "step `{}` does not supply the required input `{json}` of workflow `{}`",
                         s.id.value,
-                        self.wf_id(j)
+                        self.env().wf_id(j)
                     ),
                 )
                 .help

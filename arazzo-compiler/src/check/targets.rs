@@ -35,7 +35,7 @@ impl<'a> Checker<'a> {
                 if let Some(found) = self.other_document_workflow(&t.node, &t.value) {
                     return found.map_or(Target::Unknown, Target::Workflow);
                 }
-                match self.workflow_index(&t.value) {
+                match self.env().workflow_index(&t.value) {
                     Some(j) if j == w => {
                         self.err(
                             Code::DependencyCycle,

@@ -299,6 +299,7 @@ impl<'a> Checker<'a> {
             let found = match other {
                 Some(found) => found,
                 None => self
+                    .env()
                     .workflow_index(&d.value)
                     .filter(|&j| j != w)
                     .map(WorkflowRef::Local),
@@ -307,7 +308,7 @@ impl<'a> Checker<'a> {
                 Some(j) => {
                     st.depends_on.push(j);
                     // A dependency runs with this workflow's inputs, matched by name.
-                    let theirs = self.inputs_of(j).cloned().unwrap_or_default();
+                    let theirs = self.env().inputs_of(j).cloned().unwrap_or_default();
                     for (json, _, ty) in &theirs {
                         if !ty.is_option() && !st.input_names.iter().any(|(n, _, _)| n == json) {
                             self.err(Code::MissingInput, &d.node, format!(

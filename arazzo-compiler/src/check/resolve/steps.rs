@@ -1,26 +1,28 @@
 //! `$steps.*`: the outputs of the earlier steps of the workflow.
 
-use super::super::*;
-use super::Resolution;
-use crate::expr::{Name, Pointer};
+use super::super::{Ectx, Wf};
+use super::{Env, Resolution, Resolved, Typed};
+use crate::diag::Code;
+use crate::expr::{Expr, Name, Pointer};
+use crate::ir::{RtExpr, StepIdx};
+use crate::types::{self, Ty, Walk};
+use crate::yaml::Node;
 
-impl<'a> Checker<'a> {
-    /// `$steps.<step>.outputs.<name>[#pointer]`: an output of an earlier step.
-    #[allow(clippy::too_many_arguments)]
-    pub(in crate::check) fn resolve_steps(
-        &mut self,
-        st: &mut Wf<'a>,
-        ec: &Ectx<'_>,
-        node: &Node,
-        e: &Expr,
-        step: &Name,
-        name: &Name,
-        pointer: &Option<Pointer>,
-    ) -> Resolution<'a> {
-        let text = e.text.clone();
-        let Some(j) = st.step_ids.iter().position(|s| *s == step.text) else {
-            let ids: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
-            self.unknown_name(
+/// `$steps.<step>.outputs.<name>[#pointer]`: an output of an earlier step.
+pub(super) fn resolve<'a>(
+    env: &Env<'_, 'a>,
+    st: &Wf<'a>,
+    ec: &Ectx<'_>,
+    node: &Node,
+    e: &Expr,
+    (step, name): (&Name, &Name),
+    pointer: &Option<Pointer>,
+) -> Resolution<'a> {
+    let text = &e.text;
+    let Some(j) = st.step_ids.iter().position(|s| *s == step.text) else {
+        let ids: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
+        return Err(env
+            .unknown(
                 Code::UnknownStep,
                 node,
                 &step.span,
@@ -28,134 +30,130 @@ impl<'a> Checker<'a> {
                 &format!("workflow `{}` has the steps", st.id),
                 &ids,
                 &step.text,
-            );
-            self.label_candidate(&step.text, &ids, |c, best| c.step_location(st, best));
-            return None;
-        };
-        if ec.step == Some(j) && !ec.response {
-            self.err_span(
-                Code::StepNotRun,
-                node,
-                &step.span,
+                |best| env.step_location(st, best),
+            )
+            .into());
+    };
+    if ec.step == Some(j) {
+        let mut d = env.problem(
+            Code::StepNotRun,
+            node,
+            &step.span,
+            if ec.response {
+                format!("step `{}` reads its own outputs in `{text}`", step.text)
+            } else {
                 format!(
                     "step `{}` reads its own outputs in `{text}` before it has run",
                     step.text
-                ),
+                )
+            },
+        );
+        if ec.response {
+            d.add_help(
+                "use `$response.body#/...` or `$response.header.<name>` for the current response",
             );
-            return None;
         }
-        if ec.step == Some(j) {
-            self.err_span(
-                Code::StepNotRun,
-                node,
-                &step.span,
-                format!("step `{}` reads its own outputs in `{text}`", step.text),
-            )
-            .help
-            .push(
-                "use `$response.body#/...` or `$response.header.<name>` for the current response"
-                    .into(),
-            );
-            return None;
-        }
-        // An unreachable step (reported as such) is not judged by flow: nothing
-        // ran before it, but its names and types are still checked.
-        if !ec.unreachable && !ec.may.get(j).copied().unwrap_or(false) {
-            let d = self.err_span(
-                Code::StepNotRun,
-                node,
-                &step.span,
-                format!(
-                    "step `{}` cannot have run before {} (in `{text}`)",
-                    step.text, ec.place
-                ),
-            );
-            d.help.push(match ec.step {
-                Some(i) if j > i => format!("`{}` comes after `{}` and no `goto` leads back; move it earlier or read the value elsewhere", step.text, st.step_ids[i]),
-                _ => "on every path to this point that step is skipped or fails".to_owned(),
-            });
-            return None;
-        }
-        let Some(out) = st.outputs[j].iter().find(|o| o.name == name.text).cloned() else {
-            let names: Vec<&str> = st.outputs[j].iter().map(|o| o.name.as_str()).collect();
-            let dotted = name.text.split_once('.').filter(|(a, _)| names.contains(a));
-            self.unknown_name(
-                Code::UnknownOutput,
-                node,
-                &name.span,
-                format!(
-                    "step `{}` has no output `{}` (in `{text}`)",
-                    step.text, name.text
-                ),
-                "it declares",
-                &names,
-                &name.text,
-            );
-            self.label_candidate(&name.text, &names, |_, best| {
-                st.outputs[j]
+        return Err(d.into());
+    }
+    // An unreachable step (reported as such) is not judged by flow: nothing ran before
+    // it, but its names and types are still checked.
+    if !ec.unreachable && !ec.may.get(j).copied().unwrap_or(false) {
+        let mut d = env.problem(
+            Code::StepNotRun,
+            node,
+            &step.span,
+            format!(
+                "step `{}` cannot have run before {} (in `{text}`)",
+                step.text, ec.place
+            ),
+        );
+        d.add_help(match ec.step {
+            Some(i) if j > i => format!("`{}` comes after `{}` and no `goto` leads back; move it earlier or read the value elsewhere", step.text, st.step_ids[i]),
+            _ => "on every path to this point that step is skipped or fails".to_owned(),
+        });
+        return Err(d.into());
+    }
+    let outputs = st.outputs.get(j).map_or(&[][..], Vec::as_slice);
+    let Some(out) = outputs.iter().find(|o| o.name == name.text) else {
+        let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+        let mut d = env.unknown(
+            Code::UnknownOutput,
+            node,
+            &name.span,
+            format!(
+                "step `{}` has no output `{}` (in `{text}`)",
+                step.text, name.text
+            ),
+            "it declares",
+            &names,
+            &name.text,
+            |best| {
+                outputs
                     .iter()
                     .find(|o| o.name == best)
                     .and_then(|o| o.declared.clone())
-            });
-            if let Some((a, b)) = dotted {
-                if let Some(d) = self.diags.last_mut() {
-                    d.help.push(format!(
-                        "to read into an output use a JSON pointer: `$steps.{}.outputs.{a}#/{}`",
-                        step.text,
-                        b.replace('.', "/")
-                    ));
-                }
-            }
-            return None;
-        };
-        let always = !ec.unreachable && ec.must.get(j).copied().unwrap_or(false);
-        let mut ty = out.ty.clone();
-        let mut schema = out.schema;
-        let mut raw = String::new();
-        if let Some(p) = pointer {
-            raw = p.raw.clone();
-            ty = Ty::Json;
-            if let Some(s) = out.schema {
-                match types::walk(&self.resolver, s, &p.tokens) {
-                    Walk::Found(found, _) => {
-                        ty = self
-                            .types
-                            .ty_of(&self.resolver, found, "Value", Scope::Workflow(st.index))
-                            .optional();
-                        schema = Some(found);
-                    }
-                    Walk::Open(_) => schema = None,
-                    Walk::Missing { index, available } => {
-                        let tok = p.tokens.get(index).cloned().unwrap_or_default();
-                        let names: Vec<&str> = available.iter().map(String::as_str).collect();
-                        self.unknown_name(
-                            Code::UnknownProperty,
-                            node,
-                            &p.span,
-                            format!(
-                                "output `{}` of step `{}` has no member `{tok}` (in `{text}`)",
-                                name.text, step.text
-                            ),
-                            "its schema has",
-                            &names,
-                            &tok,
-                        );
-                        return None;
-                    }
-                }
-            }
-        }
-        if !always {
-            ty = ty.optional();
-        }
-        Some((
-            RtExpr::StepOutput {
-                step: StepIdx(j),
-                field: out.field,
-                pointer: raw,
             },
-            ty,
-            schema,
-        ))
+        );
+        if let Some((a, b)) = name.text.split_once('.').filter(|(a, _)| names.contains(a)) {
+            d.add_help(format!(
+                "to read into an output use a JSON pointer: `$steps.{}.outputs.{a}#/{}`",
+                step.text,
+                b.replace('.', "/")
+            ));
+        }
+        return Err(d.into());
+    };
+    // A step that may not have run leaves its outputs absent.
+    let always = !ec.unreachable && ec.must.get(j).copied().unwrap_or(false);
+    let optional = |t: Ty| if always { t } else { t.optional() };
+    let declared_at = out
+        .declared
+        .clone()
+        .or_else(|| env.step_location(st, &step.text));
+    let mut resolved = Resolved {
+        expr: RtExpr::StepOutput {
+            step: StepIdx(j),
+            field: out.field.clone(),
+            pointer: pointer.as_ref().map(|p| p.raw.clone()).unwrap_or_default(),
+        },
+        ty: Typed::Ty(optional(out.ty.clone())),
+        schema: out.schema,
+        declared_at,
+    };
+    let Some(p) = pointer else {
+        return Ok(resolved);
+    };
+    resolved.ty = Typed::Ty(optional(Ty::Json));
+    let Some(s) = out.schema else {
+        return Ok(resolved);
+    };
+    match types::walk(env.resolver, s, &p.tokens) {
+        Walk::Found(found, _) => {
+            resolved.ty = Typed::Schema {
+                schema: found,
+                hint: "Value",
+                optional: true,
+            };
+            resolved.schema = Some(found);
+            Ok(resolved)
+        }
+        Walk::Open(_) => {
+            resolved.schema = None;
+            Ok(resolved)
+        }
+        Walk::Missing { index, available } => {
+            let tok = p.tokens.get(index).map_or("", String::as_str);
+            let mut d = env.problem(
+                Code::UnknownProperty,
+                node,
+                &p.span,
+                format!(
+                    "output `{}` of step `{}` has no member `{tok}` (in `{text}`)",
+                    name.text, step.text
+                ),
+            );
+            d.candidates("its schema has", available.iter().map(String::as_str), tok);
+            Err(d.into())
+        }
     }
 }
