@@ -12,6 +12,7 @@
 mod code;
 
 pub use code::Code;
+use std::cell::RefCell;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -853,10 +854,14 @@ impl Diagnostic {
     }
 }
 
-/// Collects diagnostics across stages.
+/// Collects diagnostics across stages: the one sink every stage reports to. It is
+/// shared (`&self`, interior mutability, as serde_derive's `Ctxt`), so that code which
+/// only reads a document can report without borrowing the rest of its state mutably.
+/// A diagnostic is complete when recorded: help lines and labels are added while it is
+/// written ([`Report`]), never afterwards.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
-    items: Vec<Diagnostic>,
+    items: RefCell<Vec<Diagnostic>>,
 }
 
 /// Most diagnostics reported for one document; past this the rest are summarised.
@@ -864,56 +869,50 @@ pub const MAX_DIAGNOSTICS: usize = 200;
 
 impl Diagnostics {
     /// Records a diagnostic.
-    pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+    pub fn push(&self, d: Diagnostic) {
+        self.items.borrow_mut().push(d);
     }
 
-    /// Records a diagnostic and returns it for more help lines.
-    pub fn push_mut(&mut self, d: Diagnostic) -> &mut Diagnostic {
-        self.items.push(d);
-        let last = self.items.len() - 1;
-        &mut self.items[last]
-    }
-
-    /// The diagnostic recorded at `index` (in the order of recording).
-    pub fn get_mut(&mut self, index: usize) -> Option<&mut Diagnostic> {
-        self.items.get_mut(index)
-    }
-
-    /// The last diagnostic recorded.
-    pub fn last_mut(&mut self) -> Option<&mut Diagnostic> {
-        self.items.last_mut()
+    /// Starts a diagnostic, recorded (after what was recorded before it is dropped) when
+    /// the returned [`Report`] is dropped: add help lines and labels to it meanwhile.
+    pub fn report(&self, d: Diagnostic) -> Report<'_> {
+        Report {
+            sink: self,
+            diagnostic: d,
+        }
     }
 
     /// True when nothing was reported.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.borrow().is_empty()
     }
 
     /// True when an error (not only warnings) was reported.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(Diagnostic::is_error)
+        self.items.borrow().iter().any(Diagnostic::is_error)
     }
 
     /// Number of errors so far.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.items.borrow().iter().filter(|d| d.is_error()).count()
     }
 
     /// Removes and returns the diagnostics recorded after the first `len`.
-    pub fn split_off(&mut self, len: usize) -> Vec<Diagnostic> {
-        self.items.split_off(len.min(self.items.len()))
+    pub fn split_off(&self, len: usize) -> Vec<Diagnostic> {
+        let mut items = self.items.borrow_mut();
+        let len = len.min(items.len());
+        items.split_off(len)
     }
 
     /// Number of diagnostics so far.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.items.borrow().len()
     }
 
     /// The diagnostics, sorted by file and position, at most [`MAX_DIAGNOSTICS`] (each problem
     /// is reported once, where it is written: nothing is checked twice).
     pub fn into_vec(self) -> Vec<Diagnostic> {
-        let mut items = self.items;
+        let mut items = self.items.into_inner();
         items.sort_by(|a, b| {
             let ka = a.location.as_ref().map(|l| (l.file.display.clone(), l.pos));
             let kb = b.location.as_ref().map(|l| (l.file.display.clone(), l.pos));
@@ -929,6 +928,37 @@ impl Diagnostics {
             ));
         }
         items
+    }
+}
+
+/// A diagnostic being written: recorded in its [`Diagnostics`] when dropped. It reads
+/// and writes as the [`Diagnostic`] it holds.
+#[derive(Debug)]
+pub struct Report<'s> {
+    sink: &'s Diagnostics,
+    diagnostic: Diagnostic,
+}
+
+impl std::ops::Deref for Report<'_> {
+    type Target = Diagnostic;
+
+    fn deref(&self) -> &Diagnostic {
+        &self.diagnostic
+    }
+}
+
+impl std::ops::DerefMut for Report<'_> {
+    fn deref_mut(&mut self) -> &mut Diagnostic {
+        &mut self.diagnostic
+    }
+}
+
+impl Drop for Report<'_> {
+    fn drop(&mut self) {
+        // What stays behind is empty (no allocation) and dropped with the report.
+        let empty = Diagnostic::at(self.diagnostic.code, None, String::new());
+        self.sink
+            .push(std::mem::replace(&mut self.diagnostic, empty));
     }
 }
 

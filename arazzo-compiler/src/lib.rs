@@ -295,7 +295,7 @@ pub fn compile_source(file: Arc<SourceFile>, path: &Path, options: &Options) -> 
 
 /// Diagnostics of a compilation, deduplicated and sorted, lint levels applied.
 pub(crate) fn finish_diagnostics(found: Vec<Diagnostic>, options: &Options) -> Vec<Diagnostic> {
-    let mut diags = Diagnostics::default();
+    let diags = Diagnostics::default();
     for d in found {
         diags.push(d);
     }
@@ -451,19 +451,19 @@ pub(crate) fn compile_inner(
     extra: &mut Extra,
 ) -> Inner {
     let display = |p: &Path| display_path(&options.display_root, p);
-    let mut diags = Diagnostics::default();
+    let diags = Diagnostics::default();
     let root = match yaml::parse(&file.text, yaml::Limits::default()) {
         Ok(r) => r,
         Err(e) => return invalid_yaml(&file, stack.is_empty(), &e),
     };
-    let doc = model::Reader::new(file.clone(), &mut diags).document(&root);
+    let doc = model::Reader::new(file.clone(), &diags).document(&root);
     let map = resolve::SourceMap {
         overrides: options.sources.clone(),
         allowed: allowed.to_vec(),
         overlays: extra.overlays.clone(),
     };
-    let mut sources = resolve::load_sources(&doc, path, &file, &map, &display, &mut diags);
-    resolve::load_used(&doc, &mut sources, &file, &display, &mut diags);
+    let mut sources = resolve::load_sources(&doc, path, &file, &map, &display, &diags);
+    resolve::load_used(&doc, &mut sources, &file, &display, &diags);
     if extra.recorded.is_some() {
         for f in &sources.store.files {
             extra.files.push((f.file.clone(), f.path.clone()));
@@ -570,7 +570,7 @@ pub(crate) fn compile_inner(
         });
     }
     stack.pop();
-    let mut checker = check::Checker::new(file.clone(), &mut diags, &doc, &root, &sources);
+    let mut checker = check::Checker::new(file.clone(), &diags, &doc, &root, &sources);
     if let Some(recorded) = extra.recorded.as_mut() {
         checker = checker.with_facts(recorded);
     }
@@ -606,7 +606,7 @@ pub(crate) fn compile_inner(
             let step = doc.workflows.get(wi)?.steps.get(si)?;
             model::location(&file, &step.id.node)
         };
-        emit_mock::mock_modules(workflows, &sources, &locate, &mut diags)
+        emit_mock::mock_modules(workflows, &sources, &locate, &diags)
     } else {
         Vec::new()
     };

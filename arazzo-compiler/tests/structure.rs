@@ -444,3 +444,58 @@ fn cycles_are_found_and_named() {
         ["asyncapi -> openapi -> model -> asyncapi (modules that reach each other: asyncapi, model, openapi)"]
     );
 }
+
+/// The `&mut` parameters (and `&mut self`) of the functions of a file, as `file: function`.
+#[derive(Default)]
+struct MutParams {
+    found: Vec<String>,
+}
+
+impl MutParams {
+    fn signature(&mut self, sig: &syn::Signature) {
+        let mutable = sig.inputs.iter().any(|input| match input {
+            syn::FnArg::Receiver(r) => r.reference.is_some() && r.mutability.is_some(),
+            syn::FnArg::Typed(t) => {
+                matches!(&*t.ty, syn::Type::Reference(r) if r.mutability.is_some())
+            }
+        });
+        if mutable {
+            self.found.push(sig.ident.to_string());
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for MutParams {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.signature(&f.sig);
+        syn::visit::visit_item_fn(self, f);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.signature(&f.sig);
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+}
+
+/// Resolution is read-only: no function of `check/resolve/` (its tests aside) takes
+/// anything mutably. It returns what an expression resolves to, or the problem, and the
+/// checker records, names types and lowers with that.
+#[test]
+fn resolution_takes_nothing_mutably() {
+    let files: Vec<(String, syn::File)> = sources()
+        .into_iter()
+        .filter(|(rel, _)| rel.starts_with("check/resolve/") && rel != "check/resolve/tests.rs")
+        .collect();
+    assert!(files.len() >= 10, "the resolvers moved: {}", files.len());
+    let mut mutable = Vec::new();
+    for (rel, file) in &files {
+        let mut v = MutParams::default();
+        v.visit_file(file);
+        mutable.extend(v.found.into_iter().map(|f| format!("{rel}: {f}")));
+    }
+    assert!(
+        mutable.is_empty(),
+        "resolvers must only read (return a problem instead of recording it):\n{}",
+        mutable.join("\n")
+    );
+}

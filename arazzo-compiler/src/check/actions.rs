@@ -28,7 +28,7 @@ impl<'a> Checker<'a> {
                                 let names: Vec<&str> =
                                     comps.iter().map(|(k, _)| k.as_str()).collect();
                                 let help = did_you_mean(name, names.iter().copied());
-                                let d = self.err(
+                                let mut d = self.err(
                                     Code::UnknownComponent,
                                     &r.node,
                                     format!("unknown component `{}`", r.value),
@@ -68,7 +68,7 @@ impl<'a> Checker<'a> {
                     let ids: Vec<&str> = st.step_ids.iter().map(String::as_str).collect();
                     let closest = crate::diag::closest(&t.value, ids.iter().copied())
                         .map(|(best, _)| (best, me.env().step_location(st, best)));
-                    let d = me.err(
+                    let mut d = me.err(
                         Code::UnknownStep,
                         &t.node,
                         format!(

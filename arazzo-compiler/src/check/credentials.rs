@@ -331,7 +331,7 @@ impl<'a> Checker<'a> {
                 _ => Vec::new(),
             };
             let file = self.file.clone();
-            let d = self.warn(Code::ManualCredential, pointed, message);
+            let mut d = self.warn(Code::ManualCredential, pointed, message);
             for (src, sch, credential) in &pairs {
                 d.help.push(format!(
                     "remove the parameter and configure the credential on the client: `.credential(\"{src}\", \"{sch}\", arazzo::Credential::{credential}(..))`"

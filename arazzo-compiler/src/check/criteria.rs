@@ -120,7 +120,7 @@ impl<'a> Checker<'a> {
                             .as_ref()
                             .map_or("$response.body", |t| t.value.as_str());
                         let help = goessner_help(&cond.value, ctx_text);
-                        let d = self.err(
+                        let mut d = self.err(
                             Code::InvalidQuery,
                             &cond.node,
                             format!("invalid JSONPath `{}`: {e}", cond.value),

@@ -188,7 +188,7 @@ impl<'a> Checker<'a> {
                 }
                 .unwrap_or("?")
                 .to_owned();
-                let d = self.err(
+                let mut d = self.err(
                     Code::InvalidValue,
                     sel.type_node,
                     format!("unknown selector type `{name}`"),

@@ -5,7 +5,7 @@
 
 use super::{Checker, Ectx, Target, Wf};
 use crate::asyncapi::{AsyncApi, CorrelationLoc, MessageAction, MessageView, MsgLoc};
-use crate::diag::{did_you_mean, list_names, Code};
+use crate::diag::{did_you_mean, list_names, Code, Diagnostic};
 use crate::expr::Source;
 use crate::ir::{self, BodyKind, Lit, Val};
 use crate::model::{self, ParamIn, Text};
@@ -58,20 +58,20 @@ impl<'a> Checker<'a> {
                     let Some((name, api)) = self.env().async_api(ai) else {
                         return Some(Target::Unknown); // failed to load: reported
                     };
-                    self.err(
+                    let mut d = self.err(
                         Code::UnknownOperation,
                         &t.node,
                         format!(
                             "AsyncAPI source `{name}` has no operation `{id}` (in step `{}`)",
                             s.id.value
                         ),
-                    )
-                    .candidates(
+                    );
+                    d.candidates(
                         "it defines",
                         api.operations.iter().map(|o| o.id.as_str()),
                         id,
                     );
-                    self.reply_hint(ai, id, s);
+                    self.reply_hint(&mut d, ai, id, s);
                     return Some(Target::Unknown);
                 }
             }
@@ -196,7 +196,7 @@ impl<'a> Checker<'a> {
             };
         }
         let Some(r) = &op.reply else {
-            let d = self.err(
+            let mut d = self.err(
                 Code::InvalidTarget,
                 &t.node,
                 format!("AsyncAPI operation `{id}` of `{name}` has no `reply`"),
@@ -244,10 +244,15 @@ impl<'a> Checker<'a> {
     /// Help for an operation id that AsyncAPI source `ai` does not define but one of
     /// its replies answers to: a reply whose channel (key or address) or messages are
     /// named like `id` (`confirmOrder`: channel `confirm-order`), else, for a `receive`
-    /// step, the one reply the source describes. Adds to the last diagnostic the reply
-    /// found, the forms that receive it and a label where it is declared; `false` when
-    /// there is none.
-    pub(super) fn reply_hint(&mut self, ai: usize, id: &str, s: &model::Step) -> bool {
+    /// step, the one reply the source describes. Adds to `d` the reply found, the forms
+    /// that receive it and a label where it is declared; `false` when there is none.
+    pub(super) fn reply_hint(
+        &self,
+        d: &mut Diagnostic,
+        ai: usize,
+        id: &str,
+        s: &model::Step,
+    ) -> bool {
         let Some((name, api)) = self.env().async_api(ai) else {
             return false;
         };
@@ -305,9 +310,6 @@ impl<'a> Checker<'a> {
             self.env()
                 .api_location(crate::openapi::At { file, node: &node })
         });
-        let Some(d) = self.diags.last_mut() else {
-            return false;
-        };
         d.help.push(if by_name {
             format!(
                 "`{id}` is not an operation: it is the reply of `{}` (channel `{}`), which answers its message",
@@ -444,7 +446,7 @@ impl<'a> Checker<'a> {
                         }),
                     _ => None,
                 };
-                let d = self.err(
+                let mut d = self.err(
                     Code::InvalidMessageStep,
                     &s.id.node,
                     format!(
@@ -589,7 +591,7 @@ impl<'a> Checker<'a> {
             if let Some(names) = &header_names {
                 if !names.iter().any(|n| n.eq_ignore_ascii_case(&p.name.value)) {
                     let help = did_you_mean(&p.name.value, names.iter().map(String::as_str));
-                    let d = self.err(
+                    let mut d = self.err(
                         Code::UnknownParameter,
                         &p.name.node,
                         format!(

@@ -33,7 +33,8 @@ use targets::same_param;
 
 use crate::condition::{self, CondKind};
 use crate::diag::{
-    did_you_mean, list_names, Applicability, Code, Diagnostic, Diagnostics, Location, SourceFile,
+    did_you_mean, list_names, Applicability, Code, Diagnostic, Diagnostics, Location, Report,
+    SourceFile,
 };
 use crate::expr::{
     self, Classified, ComponentKind, Expr, ExprKind, ParseError, Segment, Source, WorkflowField,
@@ -225,7 +226,7 @@ pub struct Checker<'a> {
     input_uses: Vec<InputUse>,
     /// Above 0 while payloads are checked quietly against `oneOf`/`anyOf` branches.
     quiet: usize,
-    diags: &'a mut Diagnostics,
+    diags: &'a Diagnostics,
     doc: &'a Document<'a>,
     sources: &'a Sources,
     resolver: Resolver<'a>,
@@ -240,13 +241,16 @@ pub struct Checker<'a> {
     /// While a step's request body is checked: where its operation is declared, the
     /// secondary label of the diagnostics about the body (see `labels.rs`).
     body_operation: Option<Location>,
+    /// While a step target written in a dialect is resolved: how it is read, the first
+    /// help line of the errors it causes.
+    reading: Option<String>,
 }
 
 impl<'a> Checker<'a> {
     /// A checker over a document and its loaded sources.
     pub fn new(
         file: Arc<SourceFile>,
-        diags: &'a mut Diagnostics,
+        diags: &'a Diagnostics,
         doc: &'a Document<'a>,
         root: &'a Node,
         sources: &'a Sources,
@@ -273,6 +277,7 @@ impl<'a> Checker<'a> {
             quiet: 0,
             facts: None,
             body_operation: None,
+            reading: None,
         }
     }
 
@@ -416,36 +421,49 @@ impl<'a> Checker<'a> {
     }
 
     /// Records an error of kind `code` at `node`.
-    fn err(&mut self, code: Code, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
-        let d = Diagnostic::at(code, model::location(&self.file, node), message);
-        let d = self.body_labelled(d);
-        self.diags.push_mut(d)
+    fn err(&self, code: Code, node: &Node, message: impl Into<String>) -> Report<'_> {
+        self.report(Diagnostic::at(
+            code,
+            model::location(&self.file, node),
+            message,
+        ))
     }
 
     /// Records a warning of lint `lint` at `node`.
-    fn warn(&mut self, lint: Code, node: &Node, message: impl Into<String>) -> &mut Diagnostic {
-        let d = Diagnostic::warning(lint, model::location(&self.file, node), message);
-        let d = self.body_labelled(d);
-        self.diags.push_mut(d)
+    fn warn(&self, lint: Code, node: &Node, message: impl Into<String>) -> Report<'_> {
+        self.report(Diagnostic::warning(
+            lint,
+            model::location(&self.file, node),
+            message,
+        ))
     }
 
     /// Records an error of kind `code` at the part `span` of scalar `node`.
     fn err_span(
-        &mut self,
+        &self,
         code: Code,
         node: &Node,
         span: &std::ops::Range<usize>,
         message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    ) -> Report<'_> {
         let loc = loc_span(&self.file, node, span);
-        let d = self.body_labelled(Diagnostic::at(code, loc, message));
-        self.diags.push_mut(d)
+        self.report(Diagnostic::at(code, loc, message))
+    }
+
+    /// Starts reporting `d` with what the context adds to it: the operation, for a
+    /// diagnostic about a request body (`labels.rs`); how a target written in a dialect
+    /// is read, first among the help lines of an error about it.
+    fn report(&self, mut d: Diagnostic) -> Report<'_> {
+        if let Some(reading) = self.reading.as_ref().filter(|_| d.is_error()) {
+            d.help.push(reading.clone());
+        }
+        self.diags.report(self.body_labelled(d))
     }
 
     fn parse_error(&mut self, node: &Node, base: usize, e: ParseError, what: &str) {
         let span = (base + e.span.start)..(base + e.span.end);
         let text = node.as_str().unwrap_or_default().to_owned();
-        let d = self.err_span(
+        let mut d = self.err_span(
             Code::InvalidExpression,
             node,
             &span,

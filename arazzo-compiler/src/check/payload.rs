@@ -504,7 +504,7 @@ impl<'a> Checker<'a> {
                     let options: Vec<&str> = e.items().iter().filter_map(Node::as_str).collect();
                     if !options.is_empty() && !options.contains(&sv.as_str()) {
                         let help = did_you_mean(sv, options.iter().copied());
-                        let d = self.err(Code::NotAllowedValue, node, format!("`{sv}` is not one of the values the request body allows at `{path}`"));
+                        let mut d = self.err(Code::NotAllowedValue, node, format!("`{sv}` is not one of the values the request body allows at `{path}`"));
                         d.help
                             .push(format!("allowed: {}", list_names(options.iter().copied())));
                         if let Some(h) = help {
@@ -587,14 +587,13 @@ impl<'a> Checker<'a> {
                 Schema::Doc(_) => Schema::Doc(b),
             })
             .collect();
-        let mut best: Option<Diagnostics> = None;
+        let mut best: Option<Vec<Diagnostic>> = None;
         for b in branches {
-            let mut scratch = Diagnostics::default();
-            let saved = std::mem::replace(self.diags, scratch);
+            let mark = self.diags.len();
             self.quiet += 1;
             self.check_payload(node, val, b, path, replaced, s);
             self.quiet -= 1;
-            scratch = std::mem::replace(self.diags, saved);
+            let scratch = self.diags.split_off(mark);
             if scratch.is_empty() {
                 return;
             }
@@ -602,10 +601,8 @@ impl<'a> Checker<'a> {
                 best = Some(scratch);
             }
         }
-        if let Some(b) = best {
-            for d in b.into_vec() {
-                self.diags.push(d);
-            }
+        for d in best.into_iter().flatten() {
+            self.diags.push(d);
         }
     }
 

@@ -312,7 +312,7 @@ impl<'a> Checker<'a> {
                     .collect();
                 let help = did_you_mean(&p.name.value, names.iter().copied());
                 let declared = self.env().operation_location(op);
-                let d = self.err(
+                let mut d = self.err(
                     Code::UnknownParameter,
                     &p.name.node,
                     format!(

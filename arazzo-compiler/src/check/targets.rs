@@ -15,17 +15,14 @@ impl<'a> Checker<'a> {
                 // Warned (with its fix) only when the operation is found: otherwise the
                 // error says what is wrong, and the renaming would not be the fix.
                 let errors = self.diags.error_count();
+                self.reading = Some(format!(
+                    "`operationPath: {}` is read as `operationId: {}`",
+                    t.value, t.value
+                ));
                 let target = self.operation_id(t, s);
+                self.reading = None;
                 if self.diags.error_count() == errors {
                     self.operation_path_dialect(t, s);
-                } else if let Some(d) = self.diags.last_mut() {
-                    d.help.insert(
-                        0,
-                        format!(
-                            "`operationPath: {}` is read as `operationId: {}`",
-                            t.value, t.value
-                        ),
-                    );
                 }
                 target
             }
@@ -74,20 +71,19 @@ impl<'a> Checker<'a> {
             .iter()
             .find(|(k, _)| k.text == "operationPath")
             .map(|(k, _)| model::location(&self.file, &k.node()));
-        let d = self
-            .warn(
-                Code::Dialect,
-                &t.node,
-                format!(
-                    "`operationPath: {}` is read as `operationId: {}`",
-                    t.value, t.value
-                ),
-            )
-            .add_help(
-                "`operationPath` takes a JSON pointer into a source description \
+        let mut d = self.warn(
+            Code::Dialect,
+            &t.node,
+            format!(
+                "`operationPath: {}` is read as `operationId: {}`",
+                t.value, t.value
+            ),
+        );
+        d.add_help(
+            "`operationPath` takes a JSON pointer into a source description \
                  (`{$sourceDescriptions.<name>.url}#/...`); an operation named by its id is an \
                  `operationId`: rename the field to `operationId`",
-            );
+        );
         if let Some(Some(key)) = key {
             d.suggest_at(
                 &key,
@@ -173,12 +169,12 @@ impl<'a> Checker<'a> {
                     })
                     .chain(self.async_operation_ids(source))
                     .collect();
-                self.err(
+                let mut d = self.err(
                     Code::UnknownOperation,
                     &t.node,
                     format!("unknown operationId `{id}` in step `{}`", s.id.value),
-                )
-                .candidates(
+                );
+                d.candidates(
                     if sources.asyncapis.is_empty() {
                         "the OpenAPI descriptions define"
                     } else {
@@ -188,7 +184,8 @@ impl<'a> Checker<'a> {
                     id,
                 );
                 if source.is_none() {
-                    let _ = (0..sources.asyncapis.len()).any(|ai| self.reply_hint(ai, id, s));
+                    let _ =
+                        (0..sources.asyncapis.len()).any(|ai| self.reply_hint(&mut d, ai, id, s));
                 }
                 Target::Unknown
             }
@@ -292,7 +289,7 @@ impl<'a> Checker<'a> {
                             &format!("{} {}", method.to_ascii_uppercase(), path),
                             paths.iter().map(String::as_str),
                         );
-                        let d = self.err(Code::UnknownOperation, &t.node, format!("`operationPath` does not resolve: no operation `{} {path}` in source `{name}`", method.to_ascii_uppercase()));
+                        let mut d = self.err(Code::UnknownOperation, &t.node, format!("`operationPath` does not resolve: no operation `{} {path}` in source `{name}`", method.to_ascii_uppercase()));
                         d.help.push(format!(
                             "operations: {}",
                             list_names(paths.iter().map(String::as_str))

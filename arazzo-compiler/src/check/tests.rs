@@ -14,14 +14,14 @@ fn lower(text: &str) -> (Checked, Vec<String>) {
         display: "lit.arazzo.yaml".into(),
         text: text.into(),
     });
-    let mut diags = Diagnostics::default();
+    let diags = Diagnostics::default();
     let root = crate::yaml::parse(text, crate::yaml::Limits::default()).expect("valid YAML");
-    let doc = model::Reader::new(file.clone(), &mut diags).document(&root);
+    let doc = model::Reader::new(file.clone(), &diags).document(&root);
     let display = |p: &Path| p.display().to_string();
     let map = resolve::SourceMap::default();
-    let mut sources = resolve::load_sources(&doc, &path, &file, &map, &display, &mut diags);
-    resolve::load_used(&doc, &mut sources, &file, &display, &mut diags);
-    let checked = Checker::new(file, &mut diags, &doc, &root, &sources).run();
+    let mut sources = resolve::load_sources(&doc, &path, &file, &map, &display, &diags);
+    resolve::load_used(&doc, &mut sources, &file, &display, &diags);
+    let checked = Checker::new(file, &diags, &doc, &root, &sources).run();
     let messages = diags.into_vec().iter().map(ToString::to_string).collect();
     (checked, messages)
 }

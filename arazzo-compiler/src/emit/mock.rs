@@ -45,7 +45,7 @@ pub fn mock_modules(
     workflows: &[ir::Workflow],
     sources: &Sources,
     locate: &dyn Fn(usize, usize) -> Option<Location>,
-    diags: &mut Diagnostics,
+    diags: &Diagnostics,
 ) -> Vec<Code> {
     let parts: Vec<Part> = workflows
         .iter()
@@ -133,7 +133,7 @@ fn operations_of(
     w: &ir::Workflow,
     sources: &Sources,
     locate: &dyn Fn(usize, usize) -> Option<Location>,
-    diags: &mut Diagnostics,
+    diags: &Diagnostics,
 ) -> Part {
     let reach = reachable(w);
     let mut statics = Vec::new();

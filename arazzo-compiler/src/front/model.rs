@@ -4,7 +4,7 @@
 //! types and unknown fields (other than `x-` extensions) are reported, and the
 //! rest of the document is still read so later stages can check it.
 
-use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, SourceFile};
+use crate::diag::{did_you_mean, Code, Diagnostic, Diagnostics, Report, SourceFile};
 use crate::yaml::{Node, Value};
 
 pub use crate::yaml::location;
@@ -410,7 +410,7 @@ pub struct Reader<'a> {
     /// The file being read.
     pub file: Arc<SourceFile>,
     /// Where problems go.
-    pub diags: &'a mut Diagnostics,
+    pub diags: &'a Diagnostics,
     /// The version the document declares, once read (set by [`Reader::document`]).
     pub version: Version,
     /// The `arazzo` field as written, once read.
@@ -427,7 +427,7 @@ pub fn requires_1_1(d: &mut Diagnostic, declared: &str) {
 
 impl<'a> Reader<'a> {
     /// A reader of `file` reporting into `diags`, before the version is known.
-    pub fn new(file: Arc<SourceFile>, diags: &'a mut Diagnostics) -> Self {
+    pub fn new(file: Arc<SourceFile>, diags: &'a Diagnostics) -> Self {
         Reader {
             file,
             diags,
@@ -443,24 +443,19 @@ impl<'a> Reader<'a> {
             return true;
         }
         let declared = self.declared.clone();
-        let d = self.error(
+        let mut d = self.error(
             Code::Arazzo11Only,
             node,
             format!("{what} is an Arazzo 1.1 feature"),
         );
-        requires_1_1(d, &declared);
+        requires_1_1(&mut d, &declared);
         false
     }
 
     /// Reports a problem at a node.
-    pub fn error(
-        &mut self,
-        code: Code,
-        node: &Node,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn error(&self, code: Code, node: &Node, message: impl Into<String>) -> Report<'_> {
         self.diags
-            .push_mut(Diagnostic::at(code, location(&self.file, node), message))
+            .report(Diagnostic::at(code, location(&self.file, node), message))
     }
 
     /// Checks `node` is a mapping whose keys are among `allowed` (or `x-`), reporting others.
@@ -494,7 +489,7 @@ impl<'a> Reader<'a> {
             }
             let key_node = k.node();
             let help = did_you_mean(&k.text, allowed.iter().copied());
-            let d = self.error(
+            let mut d = self.error(
                 Code::UnknownField,
                 &key_node,
                 format!("unknown field `{}` in {what}", k.text),
@@ -975,7 +970,7 @@ impl<'a> Reader<'a> {
                     };
                     let help = did_you_mean(other, known.iter().copied());
                     let msg = format!("unknown parameter location `{other}`");
-                    let d = self.error(Code::InvalidValue, &t.node, msg);
+                    let mut d = self.error(Code::InvalidValue, &t.node, msg);
                     d.help.push(if v11 {
                         "`in` is one of path, query, querystring, header, cookie".into()
                     } else {
@@ -1053,7 +1048,7 @@ impl<'a> Reader<'a> {
                 Some("receive") => Some((MessageAction::Receive, n)),
                 other => {
                     let help = other.and_then(|o| did_you_mean(o, ["send", "receive"]));
-                    let d = self.error(
+                    let mut d = self.error(
                         Code::InvalidValue,
                         n,
                         format!(
@@ -1241,7 +1236,7 @@ impl<'a> Reader<'a> {
                     "xpath" => CriterionType::XPath(ver),
                     other => {
                         let help = did_you_mean(other, ["simple", "regex", "jsonpath", "xpath"]);
-                        let d = self.error(
+                        let mut d = self.error(
                             Code::InvalidCriterion,
                             t,
                             format!("unknown criterion type `{other}`"),

@@ -135,7 +135,7 @@ impl Store {
     pub fn asyncapi(
         &self,
         file: usize,
-        diags: &mut Diagnostics,
+        diags: &Diagnostics,
         blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<AsyncApi> {
         let display = &self.files.get(file)?.file.display;

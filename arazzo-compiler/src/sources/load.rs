@@ -136,7 +136,7 @@ pub fn load_sources(
     file: &Arc<SourceFile>,
     map: &SourceMap,
     display: &dyn Fn(&Path) -> String,
-    diags: &mut Diagnostics,
+    diags: &Diagnostics,
 ) -> Sources {
     let mut sources = Sources::default();
     sources.store.allowed = map.allowed.clone();
@@ -212,7 +212,7 @@ fn load_asyncapi(
     file: &Arc<SourceFile>,
     map: &SourceMap,
     display: &dyn Fn(&Path) -> String,
-    diags: &mut Diagnostics,
+    diags: &Diagnostics,
     store: &mut Store,
 ) -> Option<crate::asyncapi::AsyncApi> {
     let path = match source_path(sd, doc_path, file, map) {
@@ -242,7 +242,7 @@ pub fn load_used(
     sources: &mut Sources,
     file: &Arc<SourceFile>,
     display: &dyn Fn(&Path) -> String,
-    diags: &mut Diagnostics,
+    diags: &Diagnostics,
 ) {
     let steps: Vec<&model::Step> = doc.workflows.iter().flat_map(|w| w.steps.iter()).collect();
     let by_path = steps

@@ -271,7 +271,7 @@ impl Store {
         &mut self,
         path: &Path,
         display: &dyn Fn(&Path) -> String,
-        diags: &mut Diagnostics,
+        diags: &Diagnostics,
         blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<usize> {
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
@@ -336,7 +336,7 @@ impl Store {
         from: usize,
         reference: &str,
         display: &dyn Fn(&Path) -> String,
-        diags: &mut Diagnostics,
+        diags: &Diagnostics,
         blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<(usize, Vec<String>)> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
@@ -390,7 +390,7 @@ impl Store {
         file: usize,
         path: &str,
         display: &dyn Fn(&Path) -> String,
-        diags: &mut Diagnostics,
+        diags: &Diagnostics,
         blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<(usize, Vec<String>)> {
         let mut at = (file, vec!["paths".to_owned(), path.to_owned()]);
@@ -411,7 +411,7 @@ impl Store {
         &mut self,
         start: Vec<(usize, Vec<String>)>,
         display: &dyn Fn(&Path) -> String,
-        diags: &mut Diagnostics,
+        diags: &Diagnostics,
         blame: &dyn Fn(Code, String) -> Diagnostic,
     ) {
         let mut seen: std::collections::HashSet<(usize, Vec<String>)> =
@@ -508,7 +508,7 @@ impl Store {
     pub fn api(
         &self,
         file: usize,
-        diags: &mut Diagnostics,
+        diags: &Diagnostics,
         blame: &dyn Fn(Code, String) -> Diagnostic,
     ) -> Option<Api> {
         let root = &self.files.get(file)?.root;

@@ -186,14 +186,14 @@ fn run(expr: &str, case: Case) -> Outcome {
         text: text.as_str().into(),
     });
     let root = crate::yaml::parse(&text, crate::yaml::Limits::default()).expect("valid YAML");
-    let mut diags = Diagnostics::default();
-    let doc = crate::model::Reader::new(file.clone(), &mut diags).document(&root);
+    let diags = Diagnostics::default();
+    let doc = crate::model::Reader::new(file.clone(), &diags).document(&root);
     let mut map = crate::resolve::SourceMap::default();
     map.overlays
         .insert(dir.join("meters.openapi.yaml"), Arc::from(OPENAPI));
     let display = |p: &Path| p.display().to_string();
     let doc_path = dir.join("t.arazzo.yaml");
-    let sources = crate::resolve::load_sources(&doc, &doc_path, &file, &map, &display, &mut diags);
+    let sources = crate::resolve::load_sources(&doc, &doc_path, &file, &map, &display, &diags);
     assert!(diags.is_empty(), "{:?}", diags.into_vec());
     let op = sources.apis[0].1.as_ref().expect("loaded").operations[0].clone();
     let op = &op;
