@@ -216,7 +216,6 @@ impl<'a> Checker<'a> {
     /// would supply instead (nothing for a step that sends no request).
     pub(super) fn record_credential_uses(
         &mut self,
-        st: &mut Wf<'a>,
         step: usize,
         origins: &[Origin<'a>],
         params: &[(model::Parameter<'a>, Option<&'a Node>)],
@@ -246,7 +245,7 @@ impl<'a> Checker<'a> {
                 _ => None,
             };
             let Some(location) = p.location else { continue };
-            st.cred_uses.push(CredUse {
+            self.cred_uses.push(CredUse {
                 name: p.name.value.clone(),
                 location,
                 origin: o.param,
@@ -260,8 +259,8 @@ impl<'a> Checker<'a> {
 
     /// After a workflow: the lint on every parameter that a scheme supplies in every step
     /// sending it.
-    pub(super) fn lint_manual_credentials(&mut self, st: &mut Wf<'a>) {
-        let uses = std::mem::take(&mut st.cred_uses);
+    pub(super) fn lint_manual_credentials(&mut self, st: &Wf<'a>) {
+        let uses = std::mem::take(&mut self.cred_uses);
         let wf = &self.doc.workflows[st.index];
         let mut seen: Vec<*const ParamOrRef<'a>> = Vec::new();
         for u in &uses {

@@ -1,7 +1,10 @@
 //! Checking and lowering: every expression, name, parameter, body, criterion and
 //! action of a document is checked against the inputs, the earlier steps and the
-//! OpenAPI descriptions, and lowered into the [`crate::ir`] at the same time
-//! (each expression is resolved once). Problems are collected, never fatal.
+//! OpenAPI descriptions, and lowered into the [`crate::ir`]. Each runtime expression is
+//! resolved once, read-only, by `resolve` (what it is, its type and schema, where it
+//! is declared, or the problem); the checker is the only code that mutates: it builds
+//! the scope of each step (`Wf`, `Ectx`), names types and Rust items, lowers, and
+//! reports into the shared sink. Problems are collected, never fatal.
 
 mod actions;
 mod credentials;
@@ -180,11 +183,12 @@ impl<'e> Ectx<'e> {
     }
 }
 
-/// Per-workflow state.
+/// The scope of a workflow as far as it is lowered: its inputs, its steps' targets and
+/// the outputs of the steps lowered so far. Lowering extends it step by step; resolution
+/// reads it.
 struct Wf<'a> {
     index: usize,
     id: String,
-    inputs_ty: types::TypeId,
     inputs_schema: Option<Schema<'a>>,
     input_names: Vec<(String, String, Ty)>,
     step_ids: Vec<String>,
@@ -195,12 +199,6 @@ struct Wf<'a> {
     inputs_broken: bool,
     /// The request of the step being lowered (for `$request.*` in its criteria and outputs).
     request: Option<(Vec<ir::Param>, Option<ir::Body>)>,
-    /// The Rust names given to the steps lowered so far (functions, enum variants): a
-    /// step whose id reads the same in Rust as an earlier one's gets a suffix.
-    fn_names: Namer,
-    variants: Namer,
-    /// The parameters each step sends, for the `manual_credential` lint.
-    cred_uses: Vec<credentials::CredUse<'a>>,
 }
 
 /// A use of a whole input (`$inputs.x`) as a request body value where the body requires
@@ -224,6 +222,12 @@ pub struct Checker<'a> {
     /// Uses of a whole input in a request body of the workflow being checked, read at the
     /// end of the workflow to suggest retyping the input.
     input_uses: Vec<InputUse>,
+    /// The Rust names given to the steps of the workflow lowered so far (functions, enum
+    /// variants): a step whose id reads the same in Rust as an earlier one's gets a suffix.
+    fn_names: Namer,
+    variants: Namer,
+    /// The parameters each step of the workflow sends, for the `manual_credential` lint.
+    cred_uses: Vec<credentials::CredUse<'a>>,
     /// Above 0 while payloads are checked quietly against `oneOf`/`anyOf` branches.
     quiet: usize,
     diags: &'a Diagnostics,
@@ -274,6 +278,9 @@ impl<'a> Checker<'a> {
             wf_inputs: vec![None; doc.workflows.len()],
             modules: Vec::new(),
             input_uses: Vec::new(),
+            fn_names: Namer::new(Style::FIELD),
+            variants: Namer::new(Style::STEP_VARIANT),
+            cred_uses: Vec::new(),
             quiet: 0,
             facts: None,
             body_operation: None,

@@ -28,7 +28,7 @@ impl<'a> Checker<'a> {
             Target::Msg { .. } => self.message_step(st, &req_ec, s, target, &params),
             Target::Unknown => ir::StepKind::Unresolved,
         };
-        self.record_credential_uses(st, i, &origins, &params, &kind);
+        self.record_credential_uses(i, &origins, &params, &kind);
         st.request = match &kind {
             ir::StepKind::Operation { params, body, .. } => Some((params.clone(), body.clone())),
             ir::StepKind::Message { .. }
@@ -99,8 +99,8 @@ impl<'a> Checker<'a> {
         if let Some(d) = &s.description {
             doc.push(d.clone());
         }
-        let fn_name = st.fn_names.name(&s.id.value);
-        let variant = st.variants.name(&s.id.value);
+        let fn_name = self.fn_names.name(&s.id.value);
+        let variant = self.variants.name(&s.id.value);
         let mut step = ir::Step {
             id: s.id.value.clone(),
             fn_name,

@@ -11,7 +11,6 @@ impl<'a> Checker<'a> {
         let mut st = Wf {
             index: w,
             id: wf.id.value.clone(),
-            inputs_ty,
             inputs_schema,
             input_names,
             step_ids: wf.steps.iter().map(|s| s.id.value.clone()).collect(),
@@ -20,10 +19,10 @@ impl<'a> Checker<'a> {
             depends_on: Vec::new(),
             inputs_broken: wf.inputs.is_some() && inputs_schema.is_none(),
             request: None,
-            fn_names: Namer::new(Style::FIELD),
-            variants: Namer::new(Style::STEP_VARIANT),
-            cred_uses: Vec::new(),
         };
+        self.fn_names = Namer::new(Style::FIELD);
+        self.variants = Namer::new(Style::STEP_VARIANT);
+        self.cred_uses.clear();
         self.workflow_depends_on(&mut st, w);
         self.check_step_ids(w);
         // Targets.
@@ -143,7 +142,7 @@ impl<'a> Checker<'a> {
                 .collect(),
         );
         self.suggest_input_types(w);
-        self.lint_manual_credentials(&mut st);
+        self.lint_manual_credentials(&st);
         let mut docs = Vec::new();
         if let Some(s) = &wf.summary {
             docs.push(s.clone());
@@ -158,7 +157,7 @@ impl<'a> Checker<'a> {
             // metadata (emit_meta)
             summary: wf.summary.clone(),
             description: wf.description.clone(),
-            inputs: st.inputs_ty,
+            inputs: inputs_ty,
             steps,
             outputs,
             depends_on: st.depends_on.clone(),

@@ -8,8 +8,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::expr::parse_expression;
 use crate::ir::{self, Lit, RtExpr, StepIdx, TPart, Val, WorkflowRef};
 use crate::model::ParamIn;
-use crate::names::{Namer, Style};
-use crate::types::{Resolver, Schema, Ty, TypeId};
+use crate::types::{Resolver, Schema, Ty};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -218,7 +217,6 @@ fn run(expr: &str, case: Case) -> Outcome {
     let st = Wf {
         index: 0,
         id: "w".into(),
-        inputs_ty: TypeId(0),
         inputs_schema: if case.inputs_broken { None } else { inputs },
         input_names: if case.inputs_broken {
             Vec::new()
@@ -260,9 +258,6 @@ fn run(expr: &str, case: Case) -> Outcome {
         },
         inputs_broken: case.inputs_broken,
         request: case.request.clone(),
-        fn_names: Namer::new(Style::FIELD),
-        variants: Namer::new(Style::STEP_VARIANT),
-        cred_uses: Vec::new(),
     };
     let ec = Ectx {
         step: case.step,
