@@ -1,7 +1,7 @@
 //! `$steps.*`: the outputs of the earlier steps of the workflow.
 
 use super::super::{Ectx, Wf};
-use super::{Env, Resolution, Resolved, Typed};
+use super::{Env, Resolution, Resolved, Typed, Unresolved};
 use crate::diag::Code;
 use crate::expr::{Expr, Name, Pointer};
 use crate::ir::{RtExpr, StepIdx};
@@ -34,45 +34,7 @@ pub(super) fn resolve<'a>(
             )
             .into());
     };
-    if ec.step == Some(j) {
-        let mut d = env.problem(
-            Code::StepNotRun,
-            node,
-            &step.span,
-            if ec.response {
-                format!("step `{}` reads its own outputs in `{text}`", step.text)
-            } else {
-                format!(
-                    "step `{}` reads its own outputs in `{text}` before it has run",
-                    step.text
-                )
-            },
-        );
-        if ec.response {
-            d.add_help(
-                "use `$response.body#/...` or `$response.header.<name>` for the current response",
-            );
-        }
-        return Err(d.into());
-    }
-    // An unreachable step (reported as such) is not judged by flow: nothing ran before
-    // it, but its names and types are still checked.
-    if !ec.unreachable && !ec.may.get(j).copied().unwrap_or(false) {
-        let mut d = env.problem(
-            Code::StepNotRun,
-            node,
-            &step.span,
-            format!(
-                "step `{}` cannot have run before {} (in `{text}`)",
-                step.text, ec.place
-            ),
-        );
-        d.add_help(match ec.step {
-            Some(i) if j > i => format!("`{}` comes after `{}` and no `goto` leads back; move it earlier or read the value elsewhere", step.text, st.step_ids[i]),
-            _ => "on every path to this point that step is skipped or fails".to_owned(),
-        });
-        return Err(d.into());
-    }
+    ran_before(env, st, ec, (node, e), step, j)?;
     let outputs = st.outputs.get(j).map_or(&[][..], Vec::as_slice);
     let Some(out) = outputs.iter().find(|o| o.name == name.text) else {
         let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
@@ -120,11 +82,79 @@ pub(super) fn resolve<'a>(
         schema: out.schema,
         declared_at,
     };
-    let Some(p) = pointer else {
-        return Ok(resolved);
-    };
-    resolved.ty = Typed::Ty(optional(Ty::Json));
-    let Some(s) = out.schema else {
+    match pointer {
+        Some(p) => {
+            resolved.ty = Typed::Ty(optional(Ty::Json));
+            member(env, resolved, (node, e), (step, name), p)
+        }
+        None => Ok(resolved),
+    }
+}
+
+/// `Ok` when step `j` (named `step`) has run, and succeeded, on every path to where the
+/// expression is read; else the problem.
+fn ran_before(
+    env: &Env<'_, '_>,
+    st: &Wf<'_>,
+    ec: &Ectx<'_>,
+    (node, e): (&Node, &Expr),
+    step: &Name,
+    j: usize,
+) -> Result<(), Unresolved> {
+    let text = &e.text;
+    if ec.step == Some(j) {
+        let mut d = env.problem(
+            Code::StepNotRun,
+            node,
+            &step.span,
+            if ec.response {
+                format!("step `{}` reads its own outputs in `{text}`", step.text)
+            } else {
+                format!(
+                    "step `{}` reads its own outputs in `{text}` before it has run",
+                    step.text
+                )
+            },
+        );
+        if ec.response {
+            d.add_help(
+                "use `$response.body#/...` or `$response.header.<name>` for the current response",
+            );
+        }
+        return Err(d.into());
+    }
+    // An unreachable step (reported as such) is not judged by flow: nothing ran before
+    // it, but its names and types are still checked.
+    if !ec.unreachable && !ec.may.get(j).copied().unwrap_or(false) {
+        let mut d = env.problem(
+            Code::StepNotRun,
+            node,
+            &step.span,
+            format!(
+                "step `{}` cannot have run before {} (in `{text}`)",
+                step.text, ec.place
+            ),
+        );
+        d.add_help(match ec.step {
+            Some(i) if j > i => format!("`{}` comes after `{}` and no `goto` leads back; move it earlier or read the value elsewhere", step.text, st.step_ids[i]),
+            _ => "on every path to this point that step is skipped or fails".to_owned(),
+        });
+        return Err(d.into());
+    }
+    Ok(())
+}
+
+/// Output `name` of `step` (`resolved`, typed as JSON) read at pointer `p`: typed from
+/// the output's schema when it has one.
+fn member<'a>(
+    env: &Env<'_, 'a>,
+    mut resolved: Resolved<'a>,
+    (node, e): (&Node, &Expr),
+    (step, name): (&Name, &Name),
+    p: &Pointer,
+) -> Resolution<'a> {
+    let text = &e.text;
+    let Some(s) = resolved.schema else {
         return Ok(resolved);
     };
     match types::walk(env.resolver, s, &p.tokens) {
