@@ -432,12 +432,7 @@ fn invalid_yaml(file: &Arc<SourceFile>, top: bool, e: &yaml::YamlError) -> Inner
 fn external_modules(sources: &resolve::Sources) -> Vec<(String, String)> {
     sources
         .arazzo_workflows()
-        .map(|(src, w)| {
-            (
-                format!("{}::{}", names::source_module(src), w.module),
-                w.id.clone(),
-            )
-        })
+        .map(|(_, w)| (w.module.clone(), w.id.clone()))
         .collect()
 }
 
@@ -472,6 +467,9 @@ pub(crate) fn compile_inner(
     let mut files: Vec<PathBuf> = sources.store.files.iter().map(|f| f.path.clone()).collect();
     // Arazzo source descriptions: compiled recursively into a module of their own.
     let mut sub_tokens = Vec::new();
+    // One module per Arazzo source, unique even when two names read the same in snake
+    // case (`petStore`, `pet_store`).
+    let mut source_modules = names::Namer::new(names::Style::MODULE);
     let mut credentials: Vec<CredentialNeed> = Vec::new();
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     stack.push(canonical);
@@ -545,7 +543,7 @@ pub(crate) fn compile_inner(
         for d in sub.diagnostics {
             diags.push(d);
         }
-        let module = names::source_module(name);
+        let module = source_modules.unique(names::source_module(name));
         let prefix = format!("{module}::");
         let exports = sub
             .exports
@@ -554,6 +552,7 @@ pub(crate) fn compile_inner(
                 for (_, _, ty) in w.inputs.iter_mut().chain(w.outputs.iter_mut()) {
                     *ty = prefix_extern(ty, &prefix);
                 }
+                w.module = format!("{prefix}{}", w.module);
                 w
             })
             .collect();

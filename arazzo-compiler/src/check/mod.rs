@@ -509,12 +509,8 @@ impl<'a> Checker<'a> {
         }
         // Workflows of other Arazzo documents get indices after the local ones.
         let sources = self.sources;
-        for (src, w) in sources.arazzo_workflows() {
-            self.modules.push(format!(
-                "{}::{}",
-                crate::names::source_module(src),
-                w.module
-            ));
+        for (_, w) in sources.arazzo_workflows() {
+            self.modules.push(w.module.clone());
         }
         let order = self.workflow_order();
         let mut lowered: Vec<Option<ir::Workflow>> = vec![None; doc.workflows.len()];

@@ -30,7 +30,8 @@ pub struct Sources {
 pub struct ExportedWorkflow {
     /// `workflowId`.
     pub id: String,
-    /// Its module inside the source's module.
+    /// Its module: inside the source's module (`__src_other::pay`) once the including
+    /// document has placed it, as the path from the invocation's module.
     pub module: String,
     /// (JSON name, Rust field, type) of its inputs; types are paths from the invocation's module.
     pub inputs: Vec<(String, String, crate::types::Ty)>,

@@ -3,7 +3,7 @@
 //! the lookups and locations every resolver (and the checker) asks of them.
 
 use super::super::*;
-use crate::asyncapi::{AsyncApi, MessageView, MsgLoc};
+use crate::asyncapi::{AsyncApi, AsyncOperation, MessageView, MsgLoc};
 
 /// What an expression is resolved against, read-only. The checker lends one out with
 /// [`Checker::env`]; tests build one by hand.
@@ -137,11 +137,12 @@ impl<'r, 'a> Env<'r, 'a> {
         Some((name.as_str(), api.as_ref()?))
     }
 
-    /// The messages a message step may send or receive.
-    pub(in crate::check) fn step_messages(
+    /// What a message step runs: its AsyncAPI description, the operation (`None` for a
+    /// channel alone), whether it is the operation's reply, and the channel.
+    fn message_target(
         &self,
         target: Target<'a>,
-    ) -> Vec<(&'a MsgLoc, MessageView<'a>)> {
+    ) -> Option<(&'a AsyncApi, Option<&'a AsyncOperation>, bool, usize)> {
         let Target::Msg {
             api,
             op,
@@ -149,13 +150,21 @@ impl<'r, 'a> Env<'r, 'a> {
             reply,
         } = target
         else {
+            return None;
+        };
+        let (_, a) = self.async_api(api)?;
+        Some((a, op.and_then(|k| a.operations.get(k)), reply, channel))
+    }
+
+    /// The messages a message step may send or receive.
+    pub(in crate::check) fn step_messages(
+        &self,
+        target: Target<'a>,
+    ) -> Vec<(&'a MsgLoc, MessageView<'a>)> {
+        let Some((a, op, reply, channel)) = self.message_target(target) else {
             return Vec::new();
         };
-        let Some((_, a)) = self.async_api(api) else {
-            return Vec::new();
-        };
-        let store = &self.sources.store;
-        let locs: &'a [MsgLoc] = match op.and_then(|k| a.operations.get(k)) {
+        let locs: &'a [MsgLoc] = match op {
             Some(o) if reply => o.reply.as_ref().map_or(&[], |r| r.messages.as_slice()),
             Some(o) => &o.messages,
             None => a
@@ -164,6 +173,7 @@ impl<'r, 'a> Env<'r, 'a> {
                 .map(|c| c.messages.as_slice())
                 .unwrap_or(&[]),
         };
+        let store = &self.sources.store;
         locs.iter()
             .filter_map(|l| store.async_message(l).map(|v| (l, v)))
             .collect()
@@ -172,19 +182,10 @@ impl<'r, 'a> Env<'r, 'a> {
     /// The name of what a message step runs: its operation id, `<operationId>/reply`
     /// for the reply of one, or its channel's key.
     pub(in crate::check) fn msg_target_name(&self, target: Target<'a>) -> String {
-        let Target::Msg {
-            api,
-            op,
-            channel,
-            reply,
-        } = target
-        else {
+        let Some((a, op, reply, channel)) = self.message_target(target) else {
             return String::new();
         };
-        let Some((_, a)) = self.async_api(api) else {
-            return String::new();
-        };
-        match op.and_then(|k| a.operations.get(k)) {
+        match op {
             Some(o) if reply => format!("{}/reply", o.id),
             Some(o) => o.id.clone(),
             None => a

@@ -2,8 +2,8 @@
 //! the HTTP expressions such a step cannot read.
 
 use super::super::{Ectx, Target, Wf};
-use super::pointer::{land, no_property, Landing};
-use super::{target_of, Env, Resolution, Resolved, Typed, Unresolved};
+use super::pointer::{land, landed, no_property, Landing};
+use super::{target_of, Env, Resolution, Resolved, Unresolved};
 use crate::diag::Code;
 use crate::expr::{Expr, ExprKind, Pointer, Source};
 use crate::ir::RtExpr;
@@ -166,20 +166,10 @@ fn payload<'a>(
         .iter()
         .filter_map(|(loc, m)| Some((m.name(loc), m.payload?)));
     match land(env.resolver, schemas, &tokens) {
-        Landing::Found(s, optional) => Ok(Resolved {
-            ty: if ec.success {
-                Typed::Schema {
-                    schema: s,
-                    hint: "Payload",
-                    optional,
-                }
-            } else {
-                Typed::Ty(Ty::Json)
-            },
-            schema: Some(s),
-            declared_at: env.schema_location(s),
-            ..untyped
-        }),
+        Landing::Found(s, optional) => {
+            let hint = ec.success.then_some("Payload");
+            Ok(landed(env, untyped, (s, optional), hint))
+        }
         Landing::Open | Landing::Untyped => Ok(untyped),
         Landing::Missing {
             index,

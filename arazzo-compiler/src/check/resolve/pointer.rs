@@ -2,7 +2,7 @@
 //! and `$message`: the first schema it lands in, else the problem at the deepest token
 //! that no schema has, with the one nearby pointer that exists, if any.
 
-use super::Env;
+use super::{Env, Resolved, Typed};
 use crate::diag::{Applicability, Code, Diagnostic};
 use crate::openapi::At;
 use crate::types::{self, Resolver, Schema, Walk};
@@ -55,6 +55,30 @@ pub(super) fn land<'a, K>(
         }
     }
     deepest
+}
+
+/// `untyped` (an expression read as JSON) landed in schema `s` (`optional` when some
+/// step there may be absent): typed from `s` when `hint` names the struct it may become
+/// (in step outputs, typed from the success response), declared where `s` is written.
+pub(super) fn landed<'a>(
+    env: &Env<'_, 'a>,
+    untyped: Resolved<'a>,
+    (s, optional): (Schema<'a>, bool),
+    hint: Option<&'static str>,
+) -> Resolved<'a> {
+    Resolved {
+        ty: match hint {
+            Some(hint) => Typed::Schema {
+                schema: s,
+                hint,
+                optional,
+            },
+            None => untyped.ty,
+        },
+        schema: Some(s),
+        declared_at: env.schema_location(s),
+        expr: untyped.expr,
+    }
 }
 
 /// The problem of a pointer (`raw`, its `tokens`, underlined at `span` of `node`) whose

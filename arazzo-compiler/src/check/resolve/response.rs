@@ -2,8 +2,8 @@
 
 use super::super::outputs::all_responses;
 use super::super::{Ectx, Target, Wf};
-use super::pointer::{land, no_property, Landing};
-use super::{need_response, target_of, Env, Resolution, Resolved, Typed, Unresolved};
+use super::pointer::{land, landed, no_property, Landing};
+use super::{need_response, target_of, Env, Resolution, Resolved, Unresolved};
 use crate::diag::Code;
 use crate::expr::{Expr, Pointer, Source};
 use crate::ir::RtExpr;
@@ -108,20 +108,10 @@ fn body<'a>(
         Some(((code.clone(), *resp), schema))
     });
     match land(env.resolver, schemas, &tokens) {
-        Landing::Found(s, optional) => Ok(Resolved {
-            ty: if ec.success {
-                Typed::Schema {
-                    schema: s,
-                    hint: "Body",
-                    optional,
-                }
-            } else {
-                Typed::Ty(Ty::Json)
-            },
-            schema: Some(s),
-            declared_at: env.schema_location(s),
-            ..untyped
-        }),
+        Landing::Found(s, optional) => {
+            let hint = ec.success.then_some("Body");
+            Ok(landed(env, untyped, (s, optional), hint))
+        }
         Landing::Open | Landing::Untyped => Ok(untyped),
         Landing::Missing {
             index,
