@@ -67,7 +67,7 @@ fn capabilities() -> lsp::ServerCapabilities {
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
             lsp::TextDocumentSyncOptions {
                 open_close: Some(true),
-                change: Some(lsp::TextDocumentSyncKind::FULL),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
                 save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
                 ..Default::default()
             },
@@ -264,6 +264,25 @@ impl<'t> LineIndex<'t> {
         }
         self.text.len()
     }
+}
+
+/// `text` after the changes of one `didChange`, in order: a change with a range replaces
+/// that range (LSP positions, UTF-16 columns, of the text as the earlier changes left it),
+/// one without replaces the whole text.
+fn apply_changes(text: &str, changes: Vec<lsp::TextDocumentContentChangeEvent>) -> String {
+    let mut text = text.to_owned();
+    for change in changes {
+        match change.range {
+            Some(r) => {
+                let index = LineIndex::new(&text);
+                let (a, b) = (index.offset(r.start), index.offset(r.end));
+                let range = a.min(b)..a.max(b);
+                text.replace_range(range, &change.text);
+            }
+            None => text = change.text,
+        }
+    }
+    text
 }
 
 /// A compiler location as an LSP location (its file found through the analysis).
@@ -1359,14 +1378,16 @@ impl<'c> Server<'c> {
                     return;
                 };
                 let uri = p.text_document.uri;
-                let Some(change) = p.content_changes.into_iter().last() else {
+                if p.content_changes.is_empty() {
                     return;
-                };
-                let arazzo = is_arazzo(&uri, &change.text);
+                }
+                let before = self.docs.get(&uri).map(|d| d.text.clone());
+                let text = apply_changes(before.as_deref().unwrap_or(""), p.content_changes);
+                let arazzo = is_arazzo(&uri, &text);
                 self.docs.insert(
                     uri.clone(),
                     OpenDoc {
-                        text: change.text.into(),
+                        text: text.into(),
                         arazzo,
                     },
                 );
@@ -1658,6 +1679,38 @@ mod tests {
             }
             cut += 23;
         }
+    }
+
+    #[test]
+    fn incremental_changes_apply_in_order_in_utf16_columns() {
+        let change = |range: Option<((u32, u32), (u32, u32))>, text: &str| {
+            lsp::TextDocumentContentChangeEvent {
+                range: range.map(|((a, b), (c, d))| {
+                    lsp::Range::new(lsp::Position::new(a, b), lsp::Position::new(c, d))
+                }),
+                range_length: None,
+                text: text.to_owned(),
+            }
+        };
+        let text = "a: '\u{1D11E} x'\nb: 1\n";
+        let changes = vec![
+            // After the two UTF-16 units of the clef: `x` becomes `yz`.
+            change(Some(((0, 7), (0, 8))), "yz"),
+            // On the text the first change left: a new line, then `b` renamed.
+            change(Some(((1, 0), (1, 0))), "c: 2\n"),
+            change(Some(((2, 0), (2, 1))), "d"),
+        ];
+        assert_eq!(
+            apply_changes(text, changes),
+            "a: '\u{1D11E} yz'\nc: 2\nd: 1\n"
+        );
+        // Without a range: the whole text.
+        assert_eq!(apply_changes("old", vec![change(None, "new")]), "new");
+        // A range past the end of the text ends there.
+        assert_eq!(
+            apply_changes("ab", vec![change(Some(((0, 1), (9, 9))), "!")]),
+            "a!"
+        );
     }
 
     #[test]

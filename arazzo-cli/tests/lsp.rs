@@ -277,6 +277,58 @@ fn diagnostics_on_open_and_change_with_position_code_and_labels() {
     s.stop();
 }
 
+/// Editors send only what changed: the server applies ranges in UTF-16 columns, in order.
+#[test]
+fn incremental_changes_are_applied_in_utf16_columns() {
+    let mut s = Server::start(&repo());
+    let text = read(&seed());
+    // A value with a character outside the BMP (two UTF-16 units) before the expression.
+    let clef = text.replacen(
+        "value: $inputs.apiKey",
+        "value: '\u{1D11E} {$inputs.apiKey}'",
+        1,
+    );
+    let u = s.open(&seed(), &clef);
+    assert_eq!(s.diagnostics(&u), Vec::<Value>::new());
+    // `apiKey` -> `apiKy`: the range counts the clef as two units.
+    let start = pos(&clef, "{$inputs.apiKey}", 0, 9);
+    let end = pos(&clef, "{$inputs.apiKey}", 0, 15);
+    assert_eq!(
+        start["character"], 26,
+        "after `value: '`, the clef (two units) and ` {{$inputs.`"
+    );
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2},
+               "contentChanges": [{"range": {"start": start, "end": end}, "text": "apiKy"}]}),
+    );
+    let d = s.diagnostics(&u);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown input `apiKy`"),
+        "{d:?}"
+    );
+    assert_eq!(d[0]["range"]["start"], start);
+    // Two changes in one notification: a line inserted above, then the fix on the
+    // text the first left (one line lower).
+    let fixed_start =
+        json!({"line": start["line"].as_u64().unwrap() + 1, "character": start["character"]});
+    let mut fixed_end = fixed_start.clone();
+    fixed_end["character"] = json!(start["character"].as_u64().unwrap() + 5);
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 3},
+               "contentChanges": [
+                   {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "# edited\n"},
+                   {"range": {"start": fixed_start, "end": fixed_end}, "text": "apiKey"}]}),
+    );
+    assert_eq!(s.diagnostics(&u), Vec::<Value>::new());
+    s.stop();
+}
+
 #[test]
 fn diagnostics_follow_an_openapi_file_open_in_the_editor() {
     let mut s = Server::start(&repo());
