@@ -134,16 +134,6 @@ fn is_status(c: &Cond) -> bool {
     matches!(&c.kind, CondKind::Expr(e) if e.kind == ExprKind::StatusCode)
 }
 
-fn flip(op: BinaryOp) -> BinaryOp {
-    match op {
-        BinaryOp::Lt => BinaryOp::Gt,
-        BinaryOp::Le => BinaryOp::Ge,
-        BinaryOp::Gt => BinaryOp::Lt,
-        BinaryOp::Ge => BinaryOp::Le,
-        other => other,
-    }
-}
-
 fn eval(c: &Cond, key: &Key<'_>) -> Tri {
     match &c.kind {
         CondKind::Not(inner) => eval(inner, key).not(),
@@ -154,7 +144,7 @@ fn eval(c: &Cond, key: &Key<'_>) -> Tri {
                 if let (true, Some(n)) = (is_status(lhs), status_literal(rhs)) {
                     key.compare(*op, n)
                 } else if let (Some(n), true) = (status_literal(lhs), is_status(rhs)) {
-                    key.compare(flip(*op), n)
+                    key.compare(op.flipped(), n)
                 } else {
                     Tri::Unknown
                 }

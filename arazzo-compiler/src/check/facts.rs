@@ -358,7 +358,8 @@ impl<'a> Checker<'a> {
                 let source = self.sources.apis.get(api).map_or("", |(n, _)| n.as_str());
                 let info = self.operation_info(source, op, true);
                 let store = &self.sources.store;
-                scope.status_codes = all_responses(store, op)
+                scope.status_codes = store
+                    .responses(op)
                     .into_iter()
                     .map(|(code, r)| {
                         let d = r.node.get("description").and_then(Node::as_str);

@@ -28,7 +28,6 @@ mod workflow;
 use exprs::goessner_help;
 use exprs::jsonpath_singular;
 pub use flow::Flow;
-use outputs::all_responses;
 pub use refs::collect_criterion_steps;
 use refs::*;
 use resolve::{Resolution, Typed, Unresolved};

@@ -281,29 +281,3 @@ impl<'a> Checker<'a> {
         }
     }
 }
-
-/// Every documented response of an operation with its code.
-pub(super) fn all_responses<'s>(
-    store: &'s crate::openapi::Store,
-    op: &Operation,
-) -> Vec<(String, At<'s>)> {
-    let Some(opn) = store.operation_node(op) else {
-        return Vec::new();
-    };
-    let Some(responses) = opn.node.get("responses") else {
-        return Vec::new();
-    };
-    responses
-        .entries()
-        .iter()
-        .filter(|(k, _)| !k.text.starts_with("x-"))
-        .filter_map(|(k, v)| {
-            store
-                .resolve(At {
-                    file: opn.file,
-                    node: v,
-                })
-                .map(|r| (k.text.clone(), r))
-        })
-        .collect()
-}

@@ -471,7 +471,7 @@ impl OpSpec {
             (b.content_type.clone(), required, schema)
         });
         let mut responses = Vec::new();
-        for (code, at) in documented_responses(store, op) {
+        for (code, at) in store.responses(op) {
             let media = store.response_media(at);
             let (ct, schema) = match media {
                 Some((ct, schema)) => {
@@ -499,27 +499,6 @@ fn same_name(a: &str, b: &str, location: ParamIn) -> bool {
     } else {
         a == b
     }
-}
-
-/// The responses of an operation: (status key as written, the response resolved).
-fn documented_responses<'s>(store: &'s Store, op: &Operation) -> Vec<(String, At<'s>)> {
-    let Some(opn) = store.operation_node(op) else {
-        return Vec::new();
-    };
-    let Some(responses) = opn.node.get("responses") else {
-        return Vec::new();
-    };
-    responses
-        .entries()
-        .iter()
-        .filter_map(|(k, v)| {
-            let at = store.resolve(At {
-                file: opn.file,
-                node: v,
-            })?;
-            Some((k.text.clone(), at))
-        })
-        .collect()
 }
 
 /// The schema at `at`, `$ref`s inlined, as JSON text (only the keywords the double checks).
@@ -605,7 +584,7 @@ fn status_verdict(c: &Cond, status: i64) -> Option<bool> {
         Cond::Bin(op, a, b) => {
             let (op, n) = match (&**a, &**b) {
                 (Cond::Expr(RtExpr::StatusCode), Cond::Lit(Lit::Int(n))) => (*op, *n),
-                (Cond::Lit(Lit::Int(n)), Cond::Expr(RtExpr::StatusCode)) => (flip(*op), *n),
+                (Cond::Lit(Lit::Int(n)), Cond::Expr(RtExpr::StatusCode)) => (op.flipped(), *n),
                 _ => return None,
             };
             Some(match op {
@@ -619,17 +598,6 @@ fn status_verdict(c: &Cond, status: i64) -> Option<bool> {
             })
         }
         _ => None,
-    }
-}
-
-/// `a op b` as `b op' a`.
-fn flip(op: BinaryOp) -> BinaryOp {
-    match op {
-        BinaryOp::Lt => BinaryOp::Gt,
-        BinaryOp::Le => BinaryOp::Ge,
-        BinaryOp::Gt => BinaryOp::Lt,
-        BinaryOp::Ge => BinaryOp::Le,
-        other => other,
     }
 }
 
@@ -674,9 +642,7 @@ fn output_headers(v: &Val, out: &mut Vec<String>) {
 }
 
 fn happy(store: &Store, op: Option<&Operation>, s: &ir::Step) -> Result<Happy, String> {
-    let documented = op
-        .map(|op| documented_responses(store, op))
-        .unwrap_or_default();
+    let documented = op.map(|op| store.responses(op)).unwrap_or_default();
     let mut codes: Vec<i64> = documented
         .iter()
         .filter_map(|(k, _)| k.parse::<i64>().ok())

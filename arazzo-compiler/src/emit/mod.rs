@@ -365,21 +365,11 @@ impl Emitter<'_> {
                 pub #fname: #ty,
             }
         });
-        let (derive_debug, debug) = debug_of(
-            &name,
-            d.fields
-                .iter()
-                .map(|f| (f.rust.as_str(), f.secret, f.ty.is_bytes())),
-        );
-        code! {
-            #doc
-            #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
-            #[serde(crate = "::arazzo::__private::serde")]
-            pub struct #name {
-                #( #fields )*
-            }
-            #debug
-        }
+        let hidden = d
+            .fields
+            .iter()
+            .map(|f| (f.rust.as_str(), f.secret, f.ty.is_bytes()));
+        data_struct(&doc, &name, fields, hidden)
     }
 
     fn workflow(&self, w: &ir::Workflow, index: usize, skeleton: bool) -> Code {
@@ -406,21 +396,16 @@ impl Emitter<'_> {
             let rename = (o.field != o.name).then(|| code!(#[serde(rename = #name)]));
             code! { #d #rename pub #f: #ty, }
         });
-        let (derive_debug, outputs_debug) = debug_of(
+        let hidden = w
+            .outputs
+            .iter()
+            .map(|o| (o.field.as_str(), o.secret, o.ty.is_bytes()));
+        let outputs_struct = data_struct(
+            &code!(#[doc = " The outputs of the workflow."]),
             &format_ident!("Outputs"),
-            w.outputs
-                .iter()
-                .map(|o| (o.field.as_str(), o.secret, o.ty.is_bytes())),
+            out_fields,
+            hidden,
         );
-        let outputs_struct = code! {
-            /// The outputs of the workflow.
-            #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
-            #[serde(crate = "::arazzo::__private::serde")]
-            pub struct Outputs {
-                #( #out_fields )*
-            }
-            #outputs_debug
-        };
         // Explicit imports shadow the glob import of the caller's scope (a `Result`
         // alias there changes nothing here), and keep the generated code short.
         let prelude = code! {
@@ -1180,21 +1165,11 @@ impl Emitter<'_> {
             let rename = (o.field != o.name).then(|| code!(#[serde(rename = #n)]));
             code!(#d #rename pub #f: #ty,)
         });
-        let (derive_debug, debug) = debug_of(
-            &name,
-            s.outputs
-                .iter()
-                .map(|o| (o.field.as_str(), o.secret, o.ty.is_bytes())),
-        );
-        code! {
-            #doc
-            #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
-            #[serde(crate = "::arazzo::__private::serde")]
-            pub struct #name {
-                #( #fields )*
-            }
-            #debug
-        }
+        let hidden = s
+            .outputs
+            .iter()
+            .map(|o| (o.field.as_str(), o.secret, o.ty.is_bytes()));
+        data_struct(&doc, &name, fields, hidden)
     }
 
     fn steps_module(&self, w: &ir::Workflow, index: usize) -> Code {
@@ -2189,6 +2164,27 @@ fn info_static(info: &Code, fields: [&str; 7]) -> Code {
 /// `Debug`: `(entry of the derive list, impl)`. Derived when no field needs hiding;
 /// otherwise an impl where secret fields print as `[redacted]` and bytes as their
 /// length. The derive is the `Debug` that every generated module imports.
+/// A data struct of the generated code (a type, the outputs of a workflow or of a step):
+/// `fields`, serde and `PartialEq`, and a `Debug` that hides the secret and bytes fields
+/// (`hidden`: each field with whether it is secret and whether it is bytes).
+fn data_struct<'a>(
+    doc: &Code,
+    name: &Code,
+    fields: impl Iterator<Item = Code>,
+    hidden: impl Iterator<Item = (&'a str, bool, bool)>,
+) -> Code {
+    let (derive_debug, debug) = debug_of(name, hidden);
+    code! {
+        #doc
+        #[derive(Clone, PartialEq, #derive_debug Serialize, Deserialize)]
+        #[serde(crate = "::arazzo::__private::serde")]
+        pub struct #name {
+            #( #fields )*
+        }
+        #debug
+    }
+}
+
 fn debug_of<'a>(name: &Code, fields: impl Iterator<Item = (&'a str, bool, bool)>) -> (Code, Code) {
     let fields: Vec<_> = fields.collect();
     if fields.iter().all(|&(_, secret, bytes)| !secret && !bytes) {

@@ -161,6 +161,20 @@ pub enum BinaryOp {
     Or,
 }
 
+impl BinaryOp {
+    /// The operator that keeps the comparison true with its operands swapped: `a op b`
+    /// is `b op.flipped() a` (`<` becomes `>`; `==`, `!=`, `&&`, `||` stay).
+    pub fn flipped(self) -> BinaryOp {
+        match self {
+            BinaryOp::Lt => BinaryOp::Gt,
+            BinaryOp::Le => BinaryOp::Ge,
+            BinaryOp::Gt => BinaryOp::Lt,
+            BinaryOp::Ge => BinaryOp::Le,
+            other => other,
+        }
+    }
+}
+
 /// The shape of a condition node.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CondKind {

@@ -558,6 +558,30 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The items of `key` of the document's root, a list of at least one `item` the
+    /// specification requires: reported when it is missing or empty.
+    fn required_list<'n>(&mut self, root: &'n Node, key: &str, item: &str) -> &'n [Node] {
+        match root.get(key) {
+            Some(n) if !n.items().is_empty() => self.seq(root, key, "the document"),
+            Some(n) => {
+                self.error(
+                    Code::EmptyList,
+                    n,
+                    format!("`{key}` must list at least one {item}"),
+                );
+                &[]
+            }
+            None => {
+                self.error(
+                    Code::MissingField,
+                    root,
+                    format!("the document is missing the required field `{key}`"),
+                );
+                &[]
+            }
+        }
+    }
+
     /// Reads the whole document.
     pub fn document<'n>(&mut self, root: &'n Node) -> Document<'n> {
         let mut doc = Document::default();
@@ -671,50 +695,14 @@ impl<'a> Reader<'a> {
                 );
             }
         }
-        match root.get("sourceDescriptions") {
-            Some(n) if !n.items().is_empty() => {
-                for s in self.seq(root, "sourceDescriptions", "the document") {
-                    if let Some(sd) = self.source(s) {
-                        doc.sources.push(sd);
-                    }
-                }
-            }
-            Some(n) => {
-                self.error(
-                    Code::EmptyList,
-                    n,
-                    "`sourceDescriptions` must list at least one source description",
-                );
-            }
-            None => {
-                self.error(
-                    Code::MissingField,
-                    root,
-                    "the document is missing the required field `sourceDescriptions`",
-                );
+        for s in self.required_list(root, "sourceDescriptions", "source description") {
+            if let Some(sd) = self.source(s) {
+                doc.sources.push(sd);
             }
         }
-        match root.get("workflows") {
-            Some(n) if !n.items().is_empty() => {
-                for w in self.seq(root, "workflows", "the document") {
-                    if let Some(wf) = self.workflow(w) {
-                        doc.workflows.push(wf);
-                    }
-                }
-            }
-            Some(n) => {
-                self.error(
-                    Code::EmptyList,
-                    n,
-                    "`workflows` must list at least one workflow",
-                );
-            }
-            None => {
-                self.error(
-                    Code::MissingField,
-                    root,
-                    "the document is missing the required field `workflows`",
-                );
+        for w in self.required_list(root, "workflows", "workflow") {
+            if let Some(wf) = self.workflow(w) {
+                doc.workflows.push(wf);
             }
         }
         if let Some(c) = root.get("components") {

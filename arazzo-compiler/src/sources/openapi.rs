@@ -812,6 +812,30 @@ impl Store {
         ))
     }
 
+    /// Every documented response of an operation: its status key as written (`200`,
+    /// `2XX`, `default`) and the response, `$ref` followed; extensions (`x-`) are not
+    /// responses.
+    pub fn responses(&self, op: &Operation) -> Vec<(String, At<'_>)> {
+        let Some(opn) = self.operation_node(op) else {
+            return Vec::new();
+        };
+        let Some(responses) = opn.node.get("responses") else {
+            return Vec::new();
+        };
+        responses
+            .entries()
+            .iter()
+            .filter(|(k, _)| !k.text.starts_with("x-"))
+            .filter_map(|(k, v)| {
+                let at = self.resolve(At {
+                    file: opn.file,
+                    node: v,
+                })?;
+                Some((k.text.clone(), at))
+            })
+            .collect()
+    }
+
     /// The success response of an operation: the first documented 2xx (or `2XX`, then `default`).
     pub fn success_response(&self, op: &Operation) -> Option<(String, At<'_>)> {
         let opn = self.operation_node(op)?;

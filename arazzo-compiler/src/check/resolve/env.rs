@@ -211,7 +211,7 @@ impl<'r, 'a> Env<'r, 'a> {
         else {
             return Vec::new();
         };
-        let responses = all_responses(&self.sources.store, op);
+        let responses = self.sources.store.responses(op);
         let codes: Vec<&str> = responses.iter().map(|(c, _)| c.as_str()).collect();
         let admitted = crate::status::admitted(&step.success_criteria, &codes);
         responses

@@ -1,6 +1,5 @@
 //! `$response.*`: the response a step received (in its criteria and outputs).
 
-use super::super::outputs::all_responses;
 use super::super::{Ectx, Target, Wf};
 use super::pointer::{land, landed, no_property, Landing};
 use super::{need_response, target_of, Env, Resolution, Resolved, Unresolved};
@@ -101,7 +100,7 @@ fn body<'a>(
         }
         list
     } else {
-        all_responses(store, op)
+        store.responses(op)
     };
     let schemas = responses.iter().filter_map(|(code, resp)| {
         let schema = store.response_schema(*resp)?;
